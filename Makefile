@@ -1,0 +1,128 @@
+# boardpack — plain Makefile. Quiet unless V=1.
+# Targets: deps all fonts samples demo test asan bench fuzz format install clean
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+PYTHON   ?= /usr/bin/python3
+BUILD    ?= build
+CC       ?= cc
+
+PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
+            -DBOARDPACK_VERSION='"$(VERSION)"' -DBOARDPACK_DATADIR='"$(PREFIX)/share/boardpack"' \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lhpdf -lcsv -lpthread -lm
+TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# Debian packages the build, the fonts and the tests need.
+DEB_PKGS := build-essential pkg-config libhpdf-dev libxlsxwriter-dev libcsv-dev libinih-dev \
+            libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libcmocka-dev \
+            libharfbuzz-dev libpng-dev zlib1g-dev fonts-dejavu-core python3 python3-openpyxl \
+            qpdf poppler-utils sqlite3 time valgrind gettext-base
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+SRCS     := $(wildcard generator/*.c)
+OBJS     := $(SRCS:generator/%.c=$(BUILD)/obj/%.o)
+LIBOBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+GEN      := $(BUILD)/northwind-gen
+FONTS    := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf
+SAMPLE   := samples/northwind
+
+.PHONY: all deps fonts samples demo test unit e2e asan bench fuzz format install clean check-samples
+
+all: $(BUILD)/boardpack $(FONTS)
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(BUILD)/obj/%.o: generator/%.c $(wildcard generator/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/boardpack: $(OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(TEST_LDLIBS) $(LDLIBS)
+
+# Small test drivers linked with the library objects (tests/tools/*.c).
+$(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+
+fonts: $(FONTS)
+fonts/%.ttf:
+	@test -f /usr/share/fonts/truetype/dejavu/$*.ttf || { echo "boardpack: fonts-dejavu-core is missing: run 'make deps'" >&2; exit 1; }
+	$(Q)cp /usr/share/fonts/truetype/dejavu/$*.ttf $@
+
+$(GEN): samples/northwind-gen.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $< -lm
+
+# Recreates the committed demo data byte for byte.
+samples: $(GEN)
+	$(Q)$(GEN) --out $(SAMPLE)
+
+check-samples: $(GEN)
+	$(Q)tmp=$$(mktemp -d) && $(GEN) --out $$tmp && \
+	  for f in journeys.csv kpis.csv customers.csv; do cmp -s $$tmp/$$f $(SAMPLE)/$$f || { echo "samples: $$f differs from the generator's output"; rm -rf $$tmp; exit 1; }; done; \
+	  rm -rf $$tmp; echo "samples: committed CSV files match the generator"
+
+demo: deps all
+	$(Q)./$(BUILD)/boardpack build $(SAMPLE)/pack.ini --out out --json
+	@ls -l out/
+
+unit: $(UNIT_BINS)
+	$(Q)status=0; for t in $(UNIT_BINS); do $$t || status=1; done; exit $$status
+
+e2e: all $(TOOL_BINS) $(GEN)
+	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) GEN=$(CURDIR)/$(GEN) TOOLS=$(CURDIR)/$(BUILD)/tools tests/run-e2e.sh
+
+test: all $(UNIT_BINS) $(TOOL_BINS) $(GEN)
+	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) GEN=$(CURDIR)/$(GEN) \
+	  TOOLS=$(CURDIR)/$(BUILD)/tools UNIT_BINS="$(UNIT_BINS)" tests/run-all.sh
+
+asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+bench: all $(GEN)
+	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack GEN=$(CURDIR)/$(GEN) PYTHON=$(PYTHON) bench/run.sh
+
+format:
+	$(Q)clang-format -i generator/*.[ch] tests/unit/*.c samples/*.c
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/boardpack/templates \
+	  $(DESTDIR)$(PREFIX)/share/boardpack/fonts $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/boardpack $(DESTDIR)$(PREFIX)/bin/boardpack
+	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/boardpack/templates/
+	install -m 644 fonts/*.ttf $(DESTDIR)$(PREFIX)/share/boardpack/fonts/
+	install -m 644 docs/boardpack.1 $(DESTDIR)$(PREFIX)/share/man/man1/boardpack.1
+
+clean:
+	rm -rf $(BUILD) out

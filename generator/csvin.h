@@ -1,0 +1,58 @@
+/* csvin: CSV records with physical line numbers, on libcsv; the only module that sees libcsv. */
+#ifndef BP_CSVIN_H
+#define BP_CSVIN_H
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Largest field accepted, and most fields in a record (docs/robustness.md). */
+#define CSVIN_MAX_FIELD (1u << 20) /* 1 MiB */
+#define CSVIN_MAX_FIELDS 4096
+
+struct csvin_opts {
+	char delimiter;	  /* ',', ';', '\t', '|', or 0 to sniff from the header line */
+	const char *name; /* the file's name as messages show it (e.g. "journeys.csv") */
+};
+
+/* One record as the reader delivers it. Valid only during the callback. */
+struct csvin_record {
+	long line;	       /* physical line (1-based) where the record starts; the header is line 1 */
+	size_t nfields;
+	const char *const *fields; /* each NUL-terminated, unquoted fields trimmed of spaces */
+	const size_t *lens;
+	/*
+	 * A problem with the record as a whole or one field, or NULL. When set,
+	 * the record must be rejected; bad_field is the 1-based column (0 for
+	 * the whole record) and bad_value a short excerpt of the offending
+	 * bytes, printable (invalid bytes shown as \xNN), at most ~60 bytes.
+	 * Invalid UTF-8 and NUL bytes are reported this way.
+	 */
+	const char *problem;
+	size_t bad_field;
+	const char *bad_value;
+};
+
+/* Return 0 to go on, non-zero to stop reading (returned by csvin_read). */
+typedef int (*csvin_record_fn)(void *ctx, const struct csvin_record *rec);
+
+/*
+ * Reads path record by record, calling fn for every record including the
+ * header (the first non-blank record). A UTF-8 BOM is skipped; LF and CRLF
+ * endings; RFC 4180 quoting with embedded newlines; blank lines skipped and
+ * not delivered. Strict quoting: a malformed or never-closed quote ends the
+ * file with one rejection reported through `*unterminated_line` (the line
+ * where the bad record started; 0 when none) — every record after it is lost,
+ * and the caller reports how. A field over CSVIN_MAX_FIELD or a record over
+ * CSVIN_MAX_FIELDS is delivered with `problem` set (memory stays bounded).
+ * *delim_used receives the delimiter (sniffed or given).
+ * Returns 0 when the file was read to its end (even with rejections),
+ * the callback's non-zero value if it stopped, or -1 on an I/O error,
+ * reported through diag with the file name and strerror's meaning.
+ */
+int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn fn, void *ctx,
+	       char *delim_used, long *unterminated_line);
+
+/* Same, from memory (tests, fuzzing). */
+int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, csvin_record_fn fn,
+		   void *ctx, char *delim_used, long *unterminated_line);
+
+#endif

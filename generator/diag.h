@@ -1,0 +1,33 @@
+/* diag: every message the user sees, in one format, from one place. */
+#ifndef BP_DIAG_H
+#define BP_DIAG_H
+#include <stdbool.h>
+#include <stdio.h>
+
+enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR, DIAG_FATAL };
+
+/* Exit statuses of cli.md. */
+enum exit_status { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_OUTPUT = 3 };
+
+/*
+ * Prints "boardpack: FILE:LINE:COL: LEVEL: MESSAGE" to stderr. file may be
+ * NULL (no location), line and col 0 when unknown. Notes and warnings are
+ * silenced by diag_set_quiet(true); errors never are.
+ */
+void diag_msg(enum diag_level level, const char *file, long line, long col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Prints a line as it is (progress, summaries): to stderr, unless quiet. */
+void diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void diag_set_quiet(bool quiet);
+bool diag_quiet(void);
+/* The worst level printed (or counted) so far; DIAG_NOTE when none. */
+enum diag_level diag_worst(void);
+/* Number of errors reported so far. */
+long diag_errors(void);
+
+/* Redirects all output to a caller-provided stream (tests); NULL restores stderr. */
+void diag_set_stream(FILE *fp);
+
+#endif

@@ -1,0 +1,30 @@
+/* pdf: lays out the expanded board-pack Markdown (with figure blocks) and writes the PDF. */
+#ifndef BP_PDF_H
+#define BP_PDF_H
+#include <stdint.h>
+
+enum paper { PAPER_A4, PAPER_LETTER };
+
+struct pdf_options {
+	enum paper paper;
+	const char *font_regular; /* TrueType paths */
+	const char *font_bold;
+	const char *title;	/* document properties */
+	const char *author;	/* the organisation */
+	const char *subject;
+	const char *keywords;
+	const char *header;	/* running header, e.g. "Northwind Energy · 2026-Q3" */
+	int64_t created;	/* creation date, seconds since the epoch (never the wall clock) */
+	const char *logo;	/* optional PNG or JPEG for the cover, or NULL */
+};
+
+/*
+ * Writes the document to path (a temporary file the caller renames).
+ * markdown is the expanded template: CommonMark + GFM tables, thematic
+ * breaks as page breaks, and figure blocks (docs/pdf.md). Returns 0, or -1
+ * after reporting what went wrong through diag (the caller exits 3 for an
+ * output failure, 1 for a bad figure block).
+ */
+int pdf_write(const char *path, const char *markdown, const struct pdf_options *opts);
+
+#endif
