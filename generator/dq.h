@@ -1,0 +1,61 @@
+/* dq: the data-quality record: rows read and rejected per file, every rejection and every note. */
+#ifndef BP_DQ_H
+#define BP_DQ_H
+#include <stddef.h>
+
+struct dq_issue {
+	int file;	 /* index into files */
+	long line;
+	long column;	 /* 1-based; 0 for a problem with the whole row */
+	const char *kind; /* static: groups issues for summaries ("bad timestamp") */
+	char *message;	 /* says what was expected and what was found */
+};
+
+struct dq_note {
+	int file;	 /* index into files, or -1 for the configuration */
+	long line;	 /* 0 when it concerns the whole file */
+	const char *kind;
+	char *message;
+};
+
+struct dq_file {
+	char *name;	 /* as messages show it: the path relative to PACK.ini's folder */
+	char *path;
+	long rows_read;	 /* data rows (not the header, not blank lines) */
+	long rows_rejected;
+};
+
+struct dq {
+	struct dq_file *files;
+	size_t nfiles;
+	struct dq_issue *issues;
+	size_t nissues;
+	struct dq_note *notes;
+	size_t nnotes;
+};
+
+struct dq *dq_new(void);
+void dq_free(struct dq *d);
+/* Registers an input file; returns its index. */
+int dq_file(struct dq *d, const char *name, const char *path);
+/* Records a rejected row (counts it) — call once per rejected row. */
+void dq_reject(struct dq *d, int file, long line, long column, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Records a note: kept, but deserves a look. */
+void dq_note(struct dq *d, int file, long line, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+long dq_rows_read(const struct dq *d);
+long dq_rows_rejected(const struct dq *d);
+
+/* Appends s[0..n) to buf as a quoted, printable excerpt (at most ~60 bytes, "…" when cut). */
+struct strbuf;
+void dq_quote(struct strbuf *buf, const char *s, size_t n);
+
+/*
+ * Prints the report of `boardpack check` through diag: the counts per file,
+ * then every problem as file:line:col: message; more than 20 of one kind
+ * in one file are summarised with a count. Issues are errors, notes notes.
+ */
+void dq_print(const struct dq *d, int max_per_kind);
+
+#endif

@@ -1,0 +1,23 @@
+/* intern: each distinct string stored once and named by a small number. */
+#ifndef BP_INTERN_H
+#define BP_INTERN_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Symbol 0 is the empty string, "none": a blank optional field. */
+typedef uint32_t sym;
+
+struct intern;
+
+struct intern *intern_new(void);
+void intern_free(struct intern *t);
+/* The symbol of s[0..n), adding it when new; new symbols are numbered 1, 2, 3… in order of first sight. */
+sym intern_add(struct intern *t, const char *s, size_t n);
+/* The symbol of s[0..n), or 0 when absent. */
+sym intern_find(const struct intern *t, const char *s, size_t n);
+const char *intern_str(const struct intern *t, sym id);
+size_t intern_len(const struct intern *t, sym id);
+/* Number of symbols including 0. */
+size_t intern_count(const struct intern *t);
+
+#endif

@@ -1,0 +1,93 @@
+/* model: the checked data every later stage reads: cases, KPIs, customers, and what was rejected. */
+#ifndef BP_MODEL_H
+#define BP_MODEL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dq.h"
+#include "intern.h"
+#include "values.h"
+
+enum outcome { OUTCOME_OPEN = 0, OUTCOME_ACHIEVED, OUTCOME_FAILED, OUTCOME_ABANDONED };
+enum direction { DIRECTION_HIGHER, DIRECTION_LOWER };
+enum kpi_kind { KIND_OUTPUT, KIND_OUTCOME };
+
+/* A case: one customer's attempt at one goal (data-contract.md, "How a case is derived"). */
+struct bp_case {
+	bp_time start;
+	bp_time end;	 /* BP_TIME_NONE while open */
+	sym journey, customer, region; /* in model.names; customer/region 0 when blank */
+	uint32_t contacts, failure_contacts, handoffs;
+	uint32_t dept_off; /* its departments: model.case_depts[dept_off .. dept_off+ndepts) */
+	uint32_t ndepts;
+	uint32_t line;	   /* the line of its first row in file order */
+	uint8_t outcome;   /* enum outcome */
+};
+
+/* A department a case touched, and the failure-demand rows it handled in that case. */
+struct case_dept {
+	sym dept;
+	uint32_t failures;
+};
+
+struct kpi {
+	bp_period period;
+	sym dept, name, unit, region; /* unit/region 0 when blank */
+	double actual, target, tolerance;
+	uint8_t direction; /* enum direction */
+	uint8_t kind;	   /* enum kpi_kind */
+	bool superseded;   /* a later row for the same department, KPI, period and region replaces it */
+	uint32_t journey_off, njourneys; /* into model.kpi_journeys */
+	long line;
+};
+
+struct customer {
+	sym id, segment, region;
+	double annual_value;
+	int64_t joined; /* day number (days since 1970-01-01); INT64_MIN: before all data */
+	int64_t left;	/* day number; INT64_MAX: still a customer */
+	long line;
+};
+
+struct model {
+	struct intern *names; /* journeys, departments, customers, regions, KPI names, units */
+	struct intern *ids;   /* case ids: case i has symbol i + 1 */
+	struct bp_case *cases;
+	size_t ncases;
+	struct case_dept *case_depts;
+	size_t ncase_depts;
+	struct kpi *kpis;
+	size_t nkpis;
+	sym *kpi_journeys;
+	size_t nkpi_journeys;
+	struct customer *customers;
+	size_t ncustomers;
+	uint32_t *customer_index; /* by names symbol: customer index + 1, 0 when unknown; size names_cap */
+	size_t customer_index_len;
+	bool have_customers;
+	bp_time data_from, data_to; /* first and last instant in the case data; BP_TIME_NONE when none */
+	struct dq *dq;
+};
+
+struct config;
+
+/*
+ * Reads every input of the configuration into m. Bad rows are rejected into
+ * m->dq (never dropped silently). Returns 0, or EXIT_INPUT after reporting
+ * a fatal input error (missing file or required column, I/O error).
+ */
+int model_read(const struct config *c, struct model *m);
+void model_free(struct model *m);
+
+/* The customer of a symbol, or NULL when it is not in customers.csv. */
+const struct customer *model_customer(const struct model *m, sym id);
+const char *model_case_id(const struct model *m, size_t case_index);
+
+/* Readers of each file (called by model_read). Return 0 or EXIT_INPUT. */
+int events_read(const struct config *c, struct model *m);
+int cases_read(const struct config *c, struct model *m);
+int kpis_read(const struct config *c, struct model *m);
+int customers_read(const struct config *c, struct model *m);
+
+#endif

@@ -1,0 +1,193 @@
+#include "reader.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "diag.h"
+#include "strbuf.h"
+#include "xmem.h"
+
+static const char *display_name(const struct config *c, const char *path)
+{
+	size_t n = strlen(c->dir);
+	if (strcmp(c->dir, ".") != 0 && strncmp(path, c->dir, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+static bool header_matches(const char *field, size_t len, const char *want)
+{
+	return strlen(want) == len && strncasecmp(field, want, len) == 0;
+}
+
+static void header(struct reader *r, const struct csvin_record *rec)
+{
+	struct strbuf unknown = STRBUF_INIT;
+	size_t nunknown = 0;
+	for (int i = 0; r->columns[i]; i++)
+		r->col[i] = -1;
+	for (size_t f = 0; f < rec->nfields; f++) {
+		bool known = false;
+		for (int i = 0; r->columns[i]; i++) {
+			const char *want = config_header(r->cfg, r->kind, r->columns[i]);
+			if (!header_matches(rec->fields[f], rec->lens[f], want))
+				continue;
+			known = true;
+			if (r->col[i] >= 0) {
+				diag_msg(DIAG_ERROR, r->name, rec->line, (long)f + 1,
+					 "column \"%s\" appears twice (columns %d and %zu); remove or rename one",
+					 want, r->col[i] + 1, f + 1);
+				r->status = EXIT_INPUT;
+			} else {
+				r->col[i] = (int)f;
+			}
+		}
+		if (!known) {
+			if (nunknown++)
+				strbuf_puts(&unknown, ", ");
+			dq_quote(&unknown, rec->fields[f], rec->lens[f]);
+		}
+	}
+	if (nunknown)
+		dq_note(r->m->dq, r->file, 0, "unknown columns", "%zu column%s ignored (not in the data contract): %s",
+			nunknown, nunknown == 1 ? "" : "s", strbuf_str(&unknown));
+	strbuf_free(&unknown);
+
+	for (int i = 0; r->columns[i]; i++) {
+		if (!r->required[i] || r->col[i] >= 0)
+			continue;
+		struct strbuf found = STRBUF_INIT;
+		for (size_t f = 0; f < rec->nfields && f < 40; f++) {
+			if (f)
+				strbuf_puts(&found, ", ");
+			dq_quote(&found, rec->fields[f], rec->lens[f]);
+		}
+		if (rec->nfields > 40)
+			strbuf_printf(&found, " and %zu more", rec->nfields - 40);
+		const char *want = config_header(r->cfg, r->kind, r->columns[i]);
+		if (strcmp(want, r->columns[i]) != 0)
+			diag_msg(DIAG_ERROR, r->name, rec->line, 0,
+				 "missing required column \"%s\" (mapped from %s in [columns.%s]); the header has %s",
+				 want, r->columns[i],
+				 r->kind == INPUT_JOURNEYS ? "journeys" : r->kind == INPUT_KPIS ? "kpis"
+					 : r->kind == INPUT_CUSTOMERS ? "customers" : "cases",
+				 strbuf_str(&found));
+		else
+			diag_msg(DIAG_ERROR, r->name, rec->line, 0,
+				 "missing required column \"%s\"; the header has %s (map your own name with [columns.%s] %s = Your Header)",
+				 want, strbuf_str(&found),
+				 r->kind == INPUT_JOURNEYS ? "journeys" : r->kind == INPUT_KPIS ? "kpis"
+					 : r->kind == INPUT_CUSTOMERS ? "customers" : "cases",
+				 want);
+		strbuf_free(&found);
+		r->status = EXIT_INPUT;
+	}
+}
+
+static int on_record(void *ctx, const struct csvin_record *rec)
+{
+	struct reader *r = ctx;
+	if (!r->header_done) {
+		r->header_done = true;
+		r->nheader = rec->nfields;
+		if (rec->problem) {
+			diag_msg(DIAG_ERROR, r->name, rec->line, (long)rec->bad_field,
+				 "the header line cannot be read: %s", rec->problem);
+			r->status = EXIT_INPUT;
+			return 1;
+		}
+		header(r, rec);
+		return r->status ? 1 : 0;
+	}
+	r->m->dq->files[r->file].rows_read++;
+	if (rec->problem) {
+		struct strbuf b = STRBUF_INIT;
+		if (rec->bad_value) {
+			strbuf_puts(&b, ": ");
+			strbuf_puts(&b, rec->bad_value);
+		}
+		dq_reject(r->m->dq, r->file, rec->line, (long)rec->bad_field, "unreadable field", "%s%s",
+			  rec->problem, strbuf_str(&b));
+		strbuf_free(&b);
+		return 0;
+	}
+	if (rec->nfields != r->nheader) {
+		dq_reject(r->m->dq, r->file, rec->line, 0, "wrong field count",
+			  "expected %zu fields, as in the header, found %zu", r->nheader, rec->nfields);
+		return 0;
+	}
+	r->row(r, rec);
+	return 0;
+}
+
+int reader_run(struct reader *r, const char *path)
+{
+	r->name = display_name(r->cfg, path);
+	r->file = dq_file(r->m->dq, r->name, path);
+	r->header_done = false;
+	r->status = 0;
+	struct csvin_opts opts = {.delimiter = r->cfg->delimiter, .name = r->name};
+	char delim = 0;
+	long unterminated = 0;
+	int rc = csvin_read(path, &opts, on_record, r, &delim, &unterminated);
+	if (rc < 0)
+		return EXIT_INPUT;
+	if (r->status)
+		return r->status;
+	if (!r->header_done) {
+		struct strbuf want = STRBUF_INIT;
+		for (int i = 0; r->columns[i]; i++)
+			if (r->required[i])
+				strbuf_printf(&want, "%s%s", want.len ? ", " : "",
+					      config_header(r->cfg, r->kind, r->columns[i]));
+		diag_msg(DIAG_ERROR, r->name, 0, 0, "the file is empty; expected a header line naming the columns %s",
+			 strbuf_str(&want));
+		strbuf_free(&want);
+		return EXIT_INPUT;
+	}
+	if (unterminated > 0) {
+		r->m->dq->files[r->file].rows_read++;
+		dq_reject(r->m->dq, r->file, unterminated, 0, "unclosed quote",
+			  "a quote opened on this line is never closed, so the rest of the file from here was not read; close the quote or remove it");
+	}
+	return 0;
+}
+
+const char *reader_field(const struct reader *r, const struct csvin_record *rec, int i, size_t *len)
+{
+	if (r->col[i] < 0) {
+		*len = 0;
+		return "";
+	}
+	*len = rec->lens[r->col[i]];
+	return rec->fields[r->col[i]];
+}
+
+void reader_reject(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
+		   const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	long col = i >= 0 && r->col[i] >= 0 ? r->col[i] + 1 : 0;
+	dq_reject(r->m->dq, r->file, rec->line, col, kind, "%s", msg);
+}
+
+void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
+			 const char *what)
+{
+	size_t n;
+	const char *v = reader_field(r, rec, i, &n);
+	struct strbuf q = STRBUF_INIT;
+	dq_quote(&q, v, n);
+	if (n == 0)
+		reader_reject(r, rec, i, kind, "%s is empty; %s", config_header(r->cfg, r->kind, r->columns[i]), what);
+	else
+		reader_reject(r, rec, i, kind, "%s %s: %s", config_header(r->cfg, r->kind, r->columns[i]),
+			      strbuf_str(&q), what);
+	strbuf_free(&q);
+}
