@@ -73,3 +73,45 @@ void diag_info(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', out);
 }
+
+/* Excerpts longer than this many bytes are cut to a window around the column. */
+enum { EXCERPT_WIDTH = 100 };
+
+static bool is_continuation(char c)
+{
+	return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+void diag_excerpt(enum diag_level level, const char *line, size_t len, long col)
+{
+	if (quiet && level < DIAG_ERROR)
+		return;
+	FILE *out = stream ? stream : stderr;
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	size_t at = 0; /* byte offset of column col */
+	for (long c = 1; c < col && at < len; c++) {
+		at++;
+		while (at < len && is_continuation(line[at]))
+			at++;
+	}
+	size_t start = 0, end = len;
+	if (len > EXCERPT_WIDTH) {
+		start = at > EXCERPT_WIDTH / 2 ? at - EXCERPT_WIDTH / 2 : 0;
+		while (start > 0 && is_continuation(line[start]))
+			start--;
+		end = start + EXCERPT_WIDTH < len ? start + EXCERPT_WIDTH : len;
+		while (end < len && is_continuation(line[end]))
+			end++;
+	}
+	const char *lead = start > 0 ? "..." : "";
+	fprintf(out, "  %s%.*s%s\n  %s", lead, (int)(end - start), line + start,
+		end < len ? "..." : "", start > 0 ? "   " : "");
+	for (size_t i = start; i < at; i++) {
+		if (line[i] == '\t')
+			fputc('\t', out);
+		else if (!is_continuation(line[i]))
+			fputc(' ', out);
+	}
+	fputs("^\n", out);
+}

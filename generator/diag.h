@@ -17,6 +17,14 @@ enum exit_status { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_OUTPUT = 3 
 void diag_msg(enum diag_level level, const char *file, long line, long col, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/*
+ * Shows where a problem is, after the diag_msg() that reported it at the same level (and
+ * silenced like it): the source line line[0..len) (a trailing line break is dropped; long
+ * lines are cut to a window around the column), then a caret under column col, counted
+ * in UTF-8 characters from 1. Tabs are kept so that the caret lines up.
+ */
+void diag_excerpt(enum diag_level level, const char *line, size_t len, long col);
+
 /* Prints a line as it is (progress, summaries): to stderr, unless quiet. */
 void diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
