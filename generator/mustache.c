@@ -536,7 +536,15 @@ static void suggest(struct suggestions *sg, const char *prefix, const char *key)
 {
 	char *cand = prefix ? xasprintf("%s.%s", prefix, key) : xstrdup(key);
 	size_t d = distance(sg->wanted, cand);
-	bool keep = d * 3 <= strlen(sg->wanted) + 3;
+	/* A third of the last part may be wrong; the same key elsewhere is as good as one typo. */
+	const char *last = strrchr(sg->wanted, '.');
+	last = last ? last + 1 : sg->wanted;
+	size_t clen = strlen(cand), wlen = strlen(sg->wanted);
+	bool same_key = clen > wlen && cand[clen - wlen - 1] == '.' &&
+	                strcmp(cand + clen - wlen, sg->wanted) == 0;
+	if (same_key)
+		d = 1;
+	bool keep = same_key || (d < strlen(last) && d * 3 <= strlen(last) + 3);
 	for (size_t i = 0; i < sg->n && keep; i++)
 		keep = strcmp(sg->names[i], cand) != 0;
 	size_t at = sg->n;
