@@ -369,10 +369,10 @@ static bool parse(struct tmpl *t)
 				ok = false;
 			} else if (strlen(cur->name) != clen ||
 			           memcmp(cur->name, content, clen) != 0) {
-				report(
-				    DIAG_ERROR, t, start,
-				    "{{/%.*s}} does not close the open section \"%s\" (line %ld)",
-				    (int)clen, content, cur->name, line_of(t, cur->pos));
+				report(DIAG_ERROR, t, start,
+				       "{{/%.*s}} does not close the open section \"%s\" (opened "
+				       "on line %ld)",
+				       (int)clen, content, cur->name, line_of(t, cur->pos));
 				ok = false;
 			} else {
 				cur = open[--nopen];

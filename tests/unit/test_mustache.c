@@ -362,12 +362,11 @@ static void test_errors(void **state)
 	            "{{/goals}})\n"
 	            "    {{#goals}}\n"
 	            "    ^\n");
-	check_error(
-	    "{{#a}}\n{{^b}}x{{/a}}{{/b}}", "{}", NULL, false,
-	    "boardpack: t.md:2:8: error: {{/a}} does not close the open section \"b\" (line "
-	    "2)\n"
-	    "  {{^b}}x{{/a}}{{/b}}\n"
-	    "         ^\n");
+	check_error("{{#a}}\n{{^b}}x{{/a}}{{/b}}", "{}", NULL, false,
+	            "boardpack: t.md:2:8: error: {{/a}} does not close the open section \"b\" "
+	            "(opened on line 2)\n"
+	            "  {{^b}}x{{/a}}{{/b}}\n"
+	            "         ^\n");
 	check_error("ok\nthen {{/a}}", "{}", NULL, false,
 	            "boardpack: t.md:2:6: error: {{/a}} closes no open section\n"
 	            "  then {{/a}}\n"
