@@ -104,9 +104,10 @@ void diag_excerpt(enum diag_level level, const char *line, size_t len, long col)
 		while (end < len && is_continuation(line[end]))
 			end++;
 	}
-	const char *lead = start > 0 ? "..." : "";
-	fprintf(out, "  %s%.*s%s\n  %s", lead, (int)(end - start), line + start,
-		end < len ? "..." : "", start > 0 ? "   " : "");
+	bool cut = start > 0;
+	fprintf(out, "  %s%.*s%s\n", cut ? "..." : "", (int)(end - start), line + start,
+	        end < len ? "..." : "");
+	fputs(cut ? "     " : "  ", out);
 	for (size_t i = start; i < at; i++) {
 		if (line[i] == '\t')
 			fputc('\t', out);
