@@ -131,7 +131,7 @@ static long *counter(struct seen **tab, size_t *n, int file, const char *kind)
 	return &(*tab)[(*n)++].count;
 }
 
-void dq_print(const struct dq *d, int max_per_kind)
+void dq_print(const struct dq *d, int max_per_kind, enum diag_level issue_level)
 {
 	for (size_t i = 0; i < d->nfiles; i++)
 		diag_info("%s: %ld rows read, %ld rejected", d->files[i].name, d->files[i].rows_read,
@@ -142,7 +142,7 @@ void dq_print(const struct dq *d, int max_per_kind)
 		const struct dq_issue *is = &d->issues[i];
 		long *c = counter(&tab, &ntab, is->file, is->kind);
 		if (++*c <= max_per_kind)
-			diag_msg(DIAG_ERROR, d->files[is->file].name, is->line, is->column, "%s", is->message);
+			diag_msg(issue_level, d->files[is->file].name, is->line, is->column, "%s", is->message);
 	}
 	for (size_t i = 0; i < d->nnotes; i++) {
 		const struct dq_note *no = &d->notes[i];

@@ -3,6 +3,8 @@
 #define BP_DQ_H
 #include <stddef.h>
 
+#include "diag.h"
+
 struct dq_issue {
 	int file;	 /* index into files */
 	long line;
@@ -56,6 +58,6 @@ void dq_quote(struct strbuf *buf, const char *s, size_t n);
  * then every problem as file:line:col: message; more than 20 of one kind
  * in one file are summarised with a count. Issues are errors, notes notes.
  */
-void dq_print(const struct dq *d, int max_per_kind);
+void dq_print(const struct dq *d, int max_per_kind, enum diag_level issue_level);
 
 #endif

@@ -1,13 +1,196 @@
-/* main: the command line (filled in by the foundation work). */
+/* main: the command line. Parses arguments, runs the stages, maps failures to exit statuses (cli.md). */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "context.h"
+#include "diag.h"
+#include "metrics.h"
+#include "model.h"
+#include "mustache.h"
+#include "outfile.h"
+#include "pack.h"
+#include "strbuf.h"
+#include "xmem.h"
+
+static const char usage_text[] =
+	"usage: boardpack build PACK.ini [options]   build the board pack (PDF, workbook, JSON)\n"
+	"       boardpack check PACK.ini             validate the inputs and print the data-quality report\n"
+	"       boardpack render TEMPLATE CONTEXT.json  expand a template against a JSON context\n"
+	"       boardpack --help | --version\n"
+	"\n"
+	"build options:\n"
+	"  --period P          report period (2026-Q3, 2026-07 or 2026); default: the latest with concluded cases\n"
+	"  --out DIR           output folder; default: out beside PACK.ini (created if missing)\n"
+	"  --split-by region   one pack for the whole organisation and one per region\n"
+	"  --json              also write the metrics JSON\n"
+	"  --no-pdf            do not write the PDF\n"
+	"  --no-xlsx           do not write the workbook\n"
+	"  --strict            any rejected row is an error (exit 2) and nothing is written\n"
+	"  --quiet             no progress or warnings on stderr (errors still)\n"
+	"  --dump-context FILE write the template context as JSON to FILE (for template authors)\n"
+	"  --timings           print each stage's time to stderr\n"
+	"\n"
+	"exit status: 0 success, 1 usage or configuration error, 2 input error, 3 output could not be written\n";
+
+static void usage_hint(const char *what)
+{
+	diag_msg(DIAG_ERROR, NULL, 0, 0, "%s", what);
+	fprintf(stderr, "Try 'boardpack --help'.\n");
+}
+
+static int cmd_render(int argc, char **argv)
+{
+	if (argc != 3) {
+		usage_hint("render takes a template and a JSON context: boardpack render TEMPLATE CONTEXT.json");
+		return EXIT_USAGE;
+	}
+	json_error_t err;
+	json_t *ctx = json_load_file(argv[2], JSON_DECODE_ANY, &err);
+	if (!ctx) {
+		if (err.line <= 0)
+			diag_msg(DIAG_ERROR, argv[2], 0, 0, "cannot read the JSON context: %s", err.text);
+		else
+			diag_msg(DIAG_ERROR, argv[2], err.line, err.column, "not valid JSON: %s", err.text);
+		return EXIT_INPUT;
+	}
+	struct stat st;
+	if (stat(argv[1], &st) != 0 || !S_ISREG(st.st_mode)) {
+		diag_msg(DIAG_ERROR, argv[1], 0, 0, "cannot open the template: %s",
+			 errno ? strerror(errno) : "not a regular file");
+		json_decref(ctx);
+		return EXIT_INPUT;
+	}
+	struct mustache_opts opts = {.escape = MUSTACHE_ESCAPE_HTML};
+	struct strbuf out = STRBUF_INIT;
+	int rc = mustache_render_file(argv[1], ctx, &opts, &out);
+	if (rc == 0)
+		fwrite(strbuf_str(&out), 1, out.len, stdout);
+	strbuf_free(&out);
+	json_decref(ctx);
+	return rc == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'q')
+			diag_set_quiet(true);
+		else
+			return usage_hint("check takes PACK.ini and --quiet only"), EXIT_USAGE;
+	}
+	if (argc - optind != 1) {
+		usage_hint("check takes one PACK.ini: boardpack check PACK.ini");
+		return EXIT_USAGE;
+	}
+	struct config *c = config_load(argv[optind]);
+	if (!c)
+		return EXIT_USAGE;
+	struct model m;
+	int rc = model_read(c, &m);
+	if (rc == 0) {
+		bool quiet = diag_quiet();
+		diag_set_quiet(false); /* the report is what check is for */
+		dq_print(m.dq, 20, DIAG_ERROR);
+		diag_set_quiet(quiet);
+		long rejected = dq_rows_rejected(m.dq);
+		diag_info("%ld rows read, %ld rejected, %zu notes", dq_rows_read(m.dq), rejected, m.dq->nnotes);
+		rc = rejected ? EXIT_INPUT : EXIT_OK;
+	}
+	model_free(&m);
+	config_free(c);
+	return rc;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"period", required_argument, NULL, 'p'}, {"out", required_argument, NULL, 'o'},
+		{"split-by", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
+		{"no-pdf", no_argument, NULL, 'P'}, {"no-xlsx", no_argument, NULL, 'X'},
+		{"strict", no_argument, NULL, 'S'}, {"quiet", no_argument, NULL, 'q'},
+		{"dump-context", required_argument, NULL, 'd'}, {"timings", no_argument, NULL, 't'},
+		{NULL, 0, NULL, 0}};
+	struct pack_request req = {.pdf = true, .xlsx = true};
+	int ch;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'p': req.period = optarg; break;
+		case 'o': req.out = optarg; break;
+		case 's':
+			if (strcmp(optarg, "region") != 0) {
+				usage_hint("--split-by takes region (the only split there is)");
+				return EXIT_USAGE;
+			}
+			req.split_region = true;
+			break;
+		case 'j': req.json = true; break;
+		case 'P': req.pdf = false; break;
+		case 'X': req.xlsx = false; break;
+		case 'S': req.strict = true; break;
+		case 'q': diag_set_quiet(true); break;
+		case 'd': req.dump_context = optarg; break;
+		case 't': req.timings = true; break;
+		case ':': {
+			char *m = xasprintf("option %s needs a value", argv[optind - 1]);
+			usage_hint(m);
+			free(m);
+			return EXIT_USAGE;
+		}
+		default: {
+			char *m = xasprintf("unknown option %s", argv[optind - 1]);
+			usage_hint(m);
+			free(m);
+			return EXIT_USAGE;
+		}
+		}
+	}
+	if (argc - optind != 1) {
+		usage_hint(argc - optind == 0 ? "build needs PACK.ini: boardpack build PACK.ini [options]"
+					      : "build takes one PACK.ini");
+		return EXIT_USAGE;
+	}
+	req.pack_ini = argv[optind];
+	return pack_build(&req);
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("boardpack %s\n", BOARDPACK_VERSION);
-		return 0;
+	if (argc < 2) {
+		usage_hint("no command given");
+		return EXIT_USAGE;
 	}
-	fprintf(stderr, "boardpack: not yet implemented\n");
-	return 1;
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("boardpack %s\n", BOARDPACK_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "build") == 0)
+		return cmd_build(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "render") == 0)
+		return cmd_render(argc - 1, argv + 1);
+	char *m = xasprintf("unknown command \"%s\" (expected build, check or render)", cmd);
+	usage_hint(m);
+	free(m);
+	return EXIT_USAGE;
 }

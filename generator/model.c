@@ -68,6 +68,9 @@ int model_read(const struct config *c, struct model *m)
 		rc = customers_read(c, m);
 	if (rc == 0 && c->customers)
 		note_unknown_customers(m, case_file);
+	/* Configured journeys exist even with no cases; later stages only look names up. */
+	for (size_t i = 0; i < c->njourney_confs; i++)
+		intern_add(m->names, c->journey_confs[i].name, strlen(c->journey_confs[i].name));
 	return rc;
 }
 

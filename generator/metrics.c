@@ -1,0 +1,556 @@
+#include "metrics.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "stats.h"
+#include "xmem.h"
+
+#define NONE SIZE_MAX
+
+/* What one group (a journey, a goal, the totals) accumulates over the cases. */
+struct acc {
+	struct figures f;
+	double *days; /* days to outcome of achieved cases concluded in P */
+	size_t ndays, capdays;
+	struct trend_point *periods; /* sorted by period; concluded cases of periods <= P */
+	size_t nperiods, capperiods;
+	struct lost { sym customer; bool lost; } *unsucc; /* customers with an unsuccessful case in P */
+	size_t nunsucc, capunsucc;
+};
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+static int64_t day_of(bp_time t)
+{
+	return floor_div(t, BP_MS_PER_DAY);
+}
+
+double metrics_case_days(const struct bp_case *k)
+{
+	return (double)(k->end - k->start) / (double)BP_MS_PER_DAY;
+}
+
+bool metrics_default_period(const struct model *m, enum period_len len, bp_period *out)
+{
+	bool any = false;
+	for (size_t i = 0; i < m->ncases; i++) {
+		const struct bp_case *k = &m->cases[i];
+		if (k->outcome == OUTCOME_OPEN)
+			continue;
+		bp_period p = period_of_time(k->end, len);
+		if (!any || p > *out)
+			*out = p;
+		any = true;
+	}
+	return any;
+}
+
+bool metrics_case_in(const struct metrics *mt, const struct bp_case *k)
+{
+	return !mt->region || !k->region || k->region == mt->region;
+}
+
+static const struct journey_figures *journey_of(const struct metrics *mt, const size_t *jmap, const struct bp_case *k)
+{
+	return &mt->journeys[jmap[k->journey]];
+}
+
+static bool case_sco(const struct journey_figures *j, const struct bp_case *k)
+{
+	if (k->outcome != OUTCOME_ACHIEVED)
+		return false;
+	if (!isnan(j->promise_days) && metrics_case_days(k) > j->promise_days)
+		return false;
+	return k->failure_contacts <= j->max_failure_contacts;
+}
+
+bool metrics_case_sco(const struct metrics *mt, const struct bp_case *k)
+{
+	for (size_t i = 0; i < mt->njourneys; i++)
+		if (mt->journeys[i].name == k->journey)
+			return case_sco(&mt->journeys[i], k);
+	return false;
+}
+
+/* The customer as this pack sees it: in customers.csv and of this region or none. */
+static const struct customer *pack_customer(const struct metrics *mt, sym id)
+{
+	const struct customer *cu = model_customer(mt->model, id);
+	if (cu && mt->region && cu->region && cu->region != mt->region)
+		return NULL;
+	return cu;
+}
+
+static bool left_within_window(const struct metrics *mt, const struct customer *cu, const struct bp_case *k)
+{
+	if (cu->left == INT64_MAX)
+		return false;
+	int64_t end_day = day_of(k->end);
+	return cu->left >= end_day && cu->left <= end_day + mt->config->churn_window_days;
+}
+
+static void add_period(struct acc *a, bp_period p, bool sco)
+{
+	size_t lo = 0, hi = a->nperiods;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (a->periods[mid].period < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == a->nperiods || a->periods[lo].period != p) {
+		if (a->nperiods == a->capperiods) {
+			a->capperiods = a->capperiods ? a->capperiods * 2 : 16;
+			a->periods = xreallocarray(a->periods, a->capperiods, sizeof *a->periods);
+		}
+		memmove(&a->periods[lo + 1], &a->periods[lo], (a->nperiods - lo) * sizeof *a->periods);
+		a->periods[lo] = (struct trend_point){p, 0, 0};
+		a->nperiods++;
+	}
+	a->periods[lo].concluded++;
+	a->periods[lo].successful += sco;
+}
+
+static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k, bool sco)
+{
+	enum period_len len = mt->config->period_length;
+	bp_time ps = period_start(mt->period, len), pe = period_end(mt->period, len);
+	struct figures *f = &a->f;
+	if (k->start >= ps && k->start < pe)
+		f->cases_started++;
+	if (k->start < pe && (k->outcome == OUTCOME_OPEN || k->end >= pe))
+		f->open++;
+	if (k->outcome == OUTCOME_OPEN)
+		return;
+	bp_period ep = period_of_time(k->end, len);
+	if (ep <= mt->period)
+		add_period(a, ep, sco);
+	if (ep == mt->previous) {
+		f->prev_concluded++;
+		f->prev_successful += sco;
+	}
+	if (ep != mt->period)
+		return;
+	f->cases_concluded++;
+	f->successful += sco;
+	f->achieved += k->outcome == OUTCOME_ACHIEVED;
+	f->failed += k->outcome == OUTCOME_FAILED;
+	f->abandoned += k->outcome == OUTCOME_ABANDONED;
+	f->contacts += k->contacts;
+	f->failure_contacts += k->failure_contacts;
+	f->handoffs += k->handoffs;
+	if (k->outcome == OUTCOME_ACHIEVED) {
+		if (a->ndays == a->capdays) {
+			a->capdays = a->capdays ? a->capdays * 2 : 64;
+			a->days = xreallocarray(a->days, a->capdays, sizeof *a->days);
+		}
+		a->days[a->ndays++] = metrics_case_days(k);
+	}
+	if (!sco && mt->model->have_customers && k->customer) {
+		const struct customer *cu = pack_customer(mt, k->customer);
+		if (cu) {
+			if (a->nunsucc == a->capunsucc) {
+				a->capunsucc = a->capunsucc ? a->capunsucc * 2 : 64;
+				a->unsucc = xreallocarray(a->unsucc, a->capunsucc, sizeof *a->unsucc);
+			}
+			a->unsucc[a->nunsucc++] = (struct lost){k->customer, left_within_window(mt, cu, k)};
+		}
+	}
+}
+
+static int cmp_lost(const void *a, const void *b)
+{
+	const struct lost *x = a, *y = b;
+	return (x->customer > y->customer) - (x->customer < y->customer);
+}
+
+static double ratio(long num, long den)
+{
+	return den ? (double)num / (double)den : NAN;
+}
+
+static void finish(struct metrics *mt, struct acc *a, struct figures *out)
+{
+	struct figures *f = &a->f;
+	f->sco_rate = ratio(f->successful, f->cases_concluded);
+	f->sco_ci_low = f->sco_ci_high = NAN;
+	if (f->cases_concluded)
+		stats_wilson(f->successful, f->cases_concluded, &f->sco_ci_low, &f->sco_ci_high);
+	f->prev_sco_rate = ratio(f->prev_successful, f->prev_concluded);
+	f->sco_change_pts = (f->sco_rate - f->prev_sco_rate) * 100;
+	f->change_significant = stats_change_significant(f->successful, f->cases_concluded,
+							 f->prev_successful, f->prev_concluded);
+	f->median_days = f->p90_days = NAN;
+	if (a->ndays) {
+		stats_sort(a->days, a->ndays);
+		f->median_days = stats_percentile_inc(a->days, a->ndays, 0.5);
+		f->p90_days = stats_percentile_inc(a->days, a->ndays, 0.9);
+	}
+	f->contacts_per_case = ratio(f->contacts, f->cases_concluded);
+	f->failure_demand_share = ratio(f->failure_contacts, f->contacts);
+	f->handoffs_per_case = ratio(f->handoffs, f->cases_concluded);
+	f->low_volume = f->cases_concluded < mt->config->min_cases;
+	f->customers_lost = -1;
+	f->value_lost = f->value_at_risk = NAN;
+	if (mt->model->have_customers) {
+		f->customers_lost = 0;
+		f->value_lost = f->value_at_risk = 0;
+		qsort(a->unsucc, a->nunsucc, sizeof *a->unsucc, cmp_lost);
+		int64_t last_day = day_of(period_end(mt->period, mt->config->period_length)) - 1;
+		for (size_t i = 0; i < a->nunsucc;) {
+			size_t j = i;
+			bool lost = false;
+			for (; j < a->nunsucc && a->unsucc[j].customer == a->unsucc[i].customer; j++)
+				lost |= a->unsucc[j].lost;
+			const struct customer *cu = pack_customer(mt, a->unsucc[i].customer);
+			if (lost) {
+				f->customers_lost++;
+				f->value_lost += cu->annual_value;
+			} else if ((cu->joined == INT64_MIN || cu->joined <= last_day) &&
+				   (cu->left == INT64_MAX || cu->left > last_day)) {
+				f->value_at_risk += cu->annual_value;
+			}
+			i = j;
+		}
+	}
+	size_t first = a->nperiods > 8 ? a->nperiods - 8 : 0;
+	f->ntrend = 0;
+	for (size_t i = first; i < a->nperiods; i++)
+		f->trend[f->ntrend++] = a->periods[i];
+	*out = *f;
+	free(a->days);
+	free(a->periods);
+	free(a->unsucc);
+}
+
+static int cmp_sym_name(const void *a, const void *b, void *names)
+{
+	return strcmp(intern_str(names, *(const sym *)a), intern_str(names, *(const sym *)b));
+}
+
+/* qsort_r is a GNU extension; sort small arrays of symbols by name with an insertion sort. */
+static void sort_syms(sym *v, size_t n, struct intern *names)
+{
+	for (size_t i = 1; i < n; i++) {
+		sym x = v[i];
+		size_t j = i;
+		while (j > 0 && cmp_sym_name(&v[j - 1], &x, names) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+static void setup_journeys(struct metrics *mt, size_t *jmap, size_t nsyms)
+{
+	const struct model *m = mt->model;
+	const struct config *c = mt->config;
+	sym *order = xreallocarray(NULL, nsyms ? nsyms : 1, sizeof *order);
+	size_t n = 0;
+	for (size_t i = 0; i < c->njourney_confs; i++) {
+		/* model_read interned every configured journey name */
+		sym s = intern_find(m->names, c->journey_confs[i].name, strlen(c->journey_confs[i].name));
+		if (s && s < nsyms && jmap[s] == NONE) {
+			jmap[s] = n;
+			order[n++] = s;
+		}
+	}
+	size_t configured = n;
+	for (size_t i = 0; i < m->ncases; i++) {
+		sym s = m->cases[i].journey;
+		if (jmap[s] == NONE) {
+			jmap[s] = n;
+			order[n++] = s;
+		}
+	}
+	sort_syms(order + configured, n - configured, m->names);
+	mt->journeys = xcalloc(n ? n : 1, sizeof *mt->journeys);
+	mt->njourneys = n;
+	for (size_t i = 0; i < n; i++) {
+		jmap[order[i]] = i;
+		struct journey_figures *j = &mt->journeys[i];
+		const struct journey_conf *jc = config_journey(c, intern_str(m->names, order[i]));
+		j->name = order[i];
+		j->goal = jc && jc->goal ? jc->goal : intern_str(m->names, order[i]);
+		j->sco_target = jc && !isnan(jc->sco_target) ? jc->sco_target : c->sco_target;
+		j->promise_days = jc ? jc->promise_days : NAN;
+		j->max_failure_contacts = jc ? jc->max_failure_contacts : 0;
+	}
+	free(order);
+	/* goals: journeys with the same goal text, in order of their first journey */
+	mt->goals = xcalloc(n ? n : 1, sizeof *mt->goals);
+	for (size_t i = 0; i < n; i++) {
+		struct journey_figures *j = &mt->journeys[i];
+		size_t g = 0;
+		while (g < mt->ngoals && strcmp(mt->goals[g].goal, j->goal) != 0)
+			g++;
+		if (g == mt->ngoals)
+			mt->goals[mt->ngoals++].goal = j->goal;
+		struct goal_figures *gf = &mt->goals[g];
+		gf->journeys = xreallocarray(gf->journeys, gf->njourneys + 1, sizeof *gf->journeys);
+		gf->journeys[gf->njourneys++] = i;
+		j->goal_index = g;
+	}
+}
+
+static size_t dept_index(struct metrics *mt, size_t *dmap, sym d)
+{
+	if (dmap[d] == NONE) {
+		mt->depts = xreallocarray(mt->depts, mt->ndepts + 1, sizeof *mt->depts);
+		mt->depts[mt->ndepts] = (struct dept_figures){.name = d};
+		dmap[d] = mt->ndepts++;
+	}
+	return dmap[d];
+}
+
+static enum status kpi_status(const struct kpi *k)
+{
+	double tol = k->tolerance * fabs(k->target);
+	if (k->direction == DIRECTION_HIGHER)
+		return k->actual >= k->target ? STATUS_GREEN : k->actual >= k->target - tol ? STATUS_AMBER : STATUS_RED;
+	return k->actual <= k->target ? STATUS_GREEN : k->actual <= k->target + tol ? STATUS_AMBER : STATUS_RED;
+}
+
+static int cmp_watermelon(const void *a, const void *b, const struct metrics *mt)
+{
+	const struct watermelon *x = a, *y = b;
+	if (x->shortfall_pts != y->shortfall_pts)
+		return x->shortfall_pts > y->shortfall_pts ? -1 : 1;
+	if (x->cases != y->cases)
+		return x->cases > y->cases ? -1 : 1;
+	int c = strcmp(intern_str(mt->model->names, mt->depts[x->dept].name),
+		       intern_str(mt->model->names, mt->depts[y->dept].name));
+	return c ? c : (x->journey > y->journey) - (x->journey < y->journey);
+}
+
+static void growth(struct metrics *mt)
+{
+	const struct model *m = mt->model;
+	enum period_len len = mt->config->period_length;
+	int64_t first = day_of(period_start(mt->period, len));
+	int64_t last = day_of(period_end(mt->period, len)) - 1;
+	struct growth *g = &mt->growth;
+	memset(g, 0, sizeof *g);
+	for (size_t i = 0; i < m->ncustomers; i++) {
+		const struct customer *cu = &m->customers[i];
+		if (mt->region && cu->region && cu->region != mt->region)
+			continue;
+		bool joined_before = cu->joined == INT64_MIN || cu->joined < first;
+		if (joined_before && (cu->left == INT64_MAX || cu->left >= first))
+			g->customers_start++;
+		if ((cu->joined == INT64_MIN || cu->joined <= last) && (cu->left == INT64_MAX || cu->left > last)) {
+			g->customers_end++;
+			g->value_end += cu->annual_value;
+		}
+		if (cu->joined != INT64_MIN && cu->joined >= first && cu->joined <= last)
+			g->joiners++;
+		if (cu->left != INT64_MAX && cu->left >= first && cu->left <= last)
+			g->leavers++;
+	}
+	g->net_growth = g->customers_end - g->customers_start;
+}
+
+struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p, sym region)
+{
+	struct metrics *mt = xcalloc(1, sizeof *mt);
+	mt->model = m;
+	mt->config = c;
+	mt->period = p;
+	mt->previous = p - 1;
+	mt->region = region;
+	enum period_len len = c->period_length;
+	bp_time ps = period_start(p, len), pe = period_end(p, len);
+
+	size_t nsyms = intern_count(m->names);
+	size_t *jmap = xreallocarray(NULL, nsyms, sizeof *jmap);
+	size_t *dmap = xreallocarray(NULL, nsyms, sizeof *dmap);
+	for (size_t i = 0; i < nsyms; i++)
+		jmap[i] = dmap[i] = NONE;
+	setup_journeys(mt, jmap, nsyms);
+
+	/* departments: KPIs of P, then departments that handled rows of cases concluded in P */
+	for (size_t i = 0; i < m->nkpis; i++) {
+		const struct kpi *k = &m->kpis[i];
+		if (k->period == p && !k->superseded && (!region || !k->region || k->region == region))
+			dept_index(mt, dmap, k->dept);
+	}
+	for (size_t i = 0; i < m->ncases; i++) {
+		const struct bp_case *k = &m->cases[i];
+		if (!metrics_case_in(mt, k) || k->outcome == OUTCOME_OPEN || k->end < ps || k->end >= pe)
+			continue;
+		for (uint32_t d = 0; d < k->ndepts; d++)
+			dept_index(mt, dmap, m->case_depts[k->dept_off + d].dept);
+	}
+	/* alphabetical order, for a reader and for stable output */
+	sym *dnames = xreallocarray(NULL, mt->ndepts ? mt->ndepts : 1, sizeof *dnames);
+	for (size_t i = 0; i < mt->ndepts; i++)
+		dnames[i] = mt->depts[i].name;
+	sort_syms(dnames, mt->ndepts, m->names);
+	for (size_t i = 0; i < mt->ndepts; i++) {
+		mt->depts[i] = (struct dept_figures){.name = dnames[i]};
+		dmap[dnames[i]] = i;
+	}
+	free(dnames);
+	mt->cells = xcalloc(mt->njourneys * mt->ndepts + 1, sizeof *mt->cells);
+
+	/* the cases */
+	struct acc *jacc = xcalloc(mt->njourneys + 1, sizeof *jacc);
+	struct acc *gacc = xcalloc(mt->ngoals + 1, sizeof *gacc);
+	struct acc total = {0};
+	struct growth *g = &mt->growth;
+	memset(g, 0, sizeof *g);
+	for (size_t i = 0; i < m->ncases; i++) {
+		const struct bp_case *k = &m->cases[i];
+		if (!metrics_case_in(mt, k))
+			continue;
+		const struct journey_figures *j = journey_of(mt, jmap, k);
+		size_t ji = (size_t)(j - mt->journeys);
+		bool sco = case_sco(j, k);
+		add_case(mt, &jacc[ji], k, sco);
+		add_case(mt, &gacc[j->goal_index], k, sco);
+		add_case(mt, &total, k, sco);
+		if (k->outcome == OUTCOME_OPEN || k->end < ps || k->end >= pe)
+			continue;
+		for (uint32_t d = 0; d < k->ndepts; d++) {
+			const struct case_dept *cd = &m->case_depts[k->dept_off + d];
+			size_t di = dmap[cd->dept];
+			mt->depts[di].cases_touched++;
+			mt->depts[di].successful_touched += sco;
+			mt->depts[di].failure_contacts += cd->failures;
+			mt->cells[ji * mt->ndepts + di].cases++;
+			mt->cells[ji * mt->ndepts + di].successful += sco;
+		}
+		if (m->have_customers && k->customer) {
+			const struct customer *cu = pack_customer(mt, k->customer);
+			if (cu) {
+				bool left = left_within_window(mt, cu, k);
+				if (sco) {
+					g->sco_cases_known++;
+					g->sco_cases_left += left;
+				} else {
+					g->unsuccessful_cases_known++;
+					g->unsuccessful_cases_left += left;
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < mt->njourneys; i++)
+		finish(mt, &jacc[i], &mt->journeys[i].f);
+	for (size_t i = 0; i < mt->ngoals; i++) {
+		struct goal_figures *gf = &mt->goals[i];
+		finish(mt, &gacc[i], &gf->f);
+		/* the goal's target: its journeys' shared target, else weighted by concluded cases */
+		double sum = 0, wsum = 0, plain = 0;
+		bool same = true;
+		for (size_t k = 0; k < gf->njourneys; k++) {
+			const struct journey_figures *j = &mt->journeys[gf->journeys[k]];
+			same &= j->sco_target == mt->journeys[gf->journeys[0]].sco_target;
+			sum += j->sco_target * (double)j->f.cases_concluded;
+			wsum += (double)j->f.cases_concluded;
+			plain += j->sco_target;
+		}
+		gf->sco_target = same ? mt->journeys[gf->journeys[0]].sco_target
+			       : wsum > 0 ? sum / wsum : plain / (double)gf->njourneys;
+	}
+	finish(mt, &total, &mt->totals);
+	free(jacc);
+	free(gacc);
+
+	/* KPIs and department scores */
+	mt->kpis = xcalloc(m->nkpis + 1, sizeof *mt->kpis);
+	long nk = 0, ngreen = 0, noutput = 0;
+	for (size_t i = 0; i < m->nkpis; i++) {
+		const struct kpi *k = &m->kpis[i];
+		if (k->period != p || k->superseded || (region && k->region && k->region != region))
+			continue;
+		struct kpi_figures *kf = &mt->kpis[mt->nkpis++];
+		kf->kpi = k;
+		kf->dept_index = dmap[k->dept];
+		kf->status = kpi_status(k);
+		struct dept_figures *d = &mt->depts[kf->dept_index];
+		d->kpis++;
+		d->green += kf->status == STATUS_GREEN;
+		d->amber += kf->status == STATUS_AMBER;
+		d->red += kf->status == STATUS_RED;
+		nk++;
+		ngreen += kf->status == STATUS_GREEN;
+		noutput += k->kind == KIND_OUTPUT;
+	}
+	for (size_t i = 0; i < mt->ndepts; i++) {
+		struct dept_figures *d = &mt->depts[i];
+		d->green_share = ratio(d->green, d->kpis);
+		d->sco_rate_touched = ratio(d->successful_touched, d->cases_touched);
+	}
+	mt->kpi_green_share = ratio(ngreen, nk);
+	mt->motion_share = ratio(noutput, nk);
+	mt->perception_gap_pts = (mt->kpi_green_share - mt->totals.sco_rate) * 100;
+
+	/* watermelons: green outside, red inside */
+	for (size_t di = 0; di < mt->ndepts; di++) {
+		const struct dept_figures *d = &mt->depts[di];
+		if (isnan(d->green_share) || d->green_share < c->green_share_threshold)
+			continue;
+		for (size_t ji = 0; ji < mt->njourneys; ji++) {
+			const struct cell *cl = &mt->cells[ji * mt->ndepts + di];
+			if (cl->cases < c->min_cases || cl->cases == 0)
+				continue;
+			double rate = (double)cl->successful / (double)cl->cases;
+			double target = mt->journeys[ji].sco_target;
+			if (rate >= target)
+				continue;
+			mt->watermelons = xreallocarray(mt->watermelons, mt->nwatermelons + 1, sizeof *mt->watermelons);
+			mt->watermelons[mt->nwatermelons++] = (struct watermelon){
+				di, ji, d->green_share, cl->cases, cl->successful, rate, target, (target - rate) * 100};
+		}
+	}
+	for (size_t i = 1; i < mt->nwatermelons; i++) {
+		struct watermelon x = mt->watermelons[i];
+		size_t j = i;
+		while (j > 0 && cmp_watermelon(&mt->watermelons[j - 1], &x, mt) > 0) {
+			mt->watermelons[j] = mt->watermelons[j - 1];
+			j--;
+		}
+		mt->watermelons[j] = x;
+	}
+
+	/* growth */
+	mt->have_growth = m->have_customers;
+	if (m->have_customers) {
+		long sk = g->sco_cases_known, sl = g->sco_cases_left;
+		long uk = g->unsuccessful_cases_known, ul = g->unsuccessful_cases_left;
+		growth(mt);
+		g->sco_cases_known = sk, g->sco_cases_left = sl;
+		g->unsuccessful_cases_known = uk, g->unsuccessful_cases_left = ul;
+		g->churn_after_sco = ratio(sl, sk);
+		g->churn_after_unsuccessful = ratio(ul, uk);
+		g->churn_ratio = isnan(g->churn_after_sco) || g->churn_after_sco == 0
+					 ? NAN : g->churn_after_unsuccessful / g->churn_after_sco;
+	}
+	free(jmap);
+	free(dmap);
+	return mt;
+}
+
+void metrics_free(struct metrics *mt)
+{
+	if (!mt)
+		return;
+	for (size_t i = 0; i < mt->ngoals; i++)
+		free(mt->goals[i].journeys);
+	free(mt->goals);
+	free(mt->journeys);
+	free(mt->depts);
+	free(mt->kpis);
+	free(mt->watermelons);
+	free(mt->cells);
+	free(mt);
+}

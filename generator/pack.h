@@ -1,0 +1,20 @@
+/* pack: one `boardpack build`: read once, compute each pack, write its outputs atomically. */
+#ifndef BP_PACK_H
+#define BP_PACK_H
+#include <stdbool.h>
+
+struct pack_request {
+	const char *pack_ini;
+	const char *period;	  /* NULL: the latest with concluded cases */
+	const char *out;	  /* NULL: "out" beside PACK.ini */
+	const char *dump_context; /* NULL: none */
+	bool split_region, json, pdf, xlsx, strict, timings;
+};
+
+/* Runs the build; returns the exit status of cli.md. */
+int pack_build(const struct pack_request *req);
+
+/* Writes a file-name-safe slug of a region name (ASCII letters, digits, hyphens) into a new string. */
+char *pack_slug(const char *name);
+
+#endif
