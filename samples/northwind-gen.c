@@ -6,8 +6,8 @@
  *   northwind-gen --out DIR --events N [--seed S] a scaled data set (benchmarks)
  *
  * Writes DIR/journeys.csv, DIR/kpis.csv and DIR/customers.csv following
- * the input data contract (data-contract.md); samples/README.md tells the
- * story the data tells.
+ * the input data contract (data-contract.md). samples/README.md describes
+ * the company and the story its data tells.
  *
  * Determinism: one xoshiro256** generator seeded through splitmix64, integer
  * arithmetic only (no floating point, no libm, no locale, no clock), so the
