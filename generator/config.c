@@ -472,7 +472,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 1;
 }
 
-static bool check_input(struct config *c, const char *key, const char *path)
+static bool check_input(const struct config *c, const char *key, const char *path)
 {
 	struct stat st;
 	if (!path)
@@ -551,9 +551,6 @@ struct config *config_load(const char *path)
 		diag_msg(DIAG_ERROR, path, 0, 0, "[inputs] needs kpis = FILE (departmental scores)");
 		ok = false;
 	}
-	if (ok)
-		ok = check_input(c, "journeys", c->journeys) && check_input(c, "cases", c->cases) &&
-		     check_input(c, "kpis", c->kpis) && check_input(c, "customers", c->customers);
 	if (!ok) {
 		config_free(c);
 		return NULL;
@@ -603,6 +600,12 @@ void config_free(struct config *c)
 	}
 	free(c->journey_confs);
 	free(c);
+}
+
+bool config_check_inputs(const struct config *c)
+{
+	return check_input(c, "journeys", c->journeys) && check_input(c, "cases", c->cases) &&
+	       check_input(c, "kpis", c->kpis) && check_input(c, "customers", c->customers);
 }
 
 const struct journey_conf *config_journey(const struct config *c, const char *name)

@@ -69,6 +69,9 @@ struct config {
 struct config *config_load(const char *path);
 void config_free(struct config *c);
 
+/* Checks every input path names a readable regular file other than PACK.ini; reports each problem. */
+bool config_check_inputs(const struct config *c);
+
 /* The configuration of journey name, or NULL when PACK.ini has none. */
 const struct journey_conf *config_journey(const struct config *c, const char *name);
 

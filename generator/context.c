@@ -352,6 +352,8 @@ static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f
 	json_object_set_new(o, "below_target", json_boolean(has && f->sco_rate < target));
 	json_object_set_new(o, "few_cases", json_boolean(f->low_volume));
 	/* where it breaks: the departments whose cases of this journey fare worst */
+	json_object_set_new(o, "worst_departments", json_array());
+	json_object_set_new(o, "has_worst_departments", json_false());
 	if (journey != SIZE_MAX && mt->ndepts) {
 		size_t *order = xreallocarray(NULL, mt->ndepts, sizeof *order);
 		size_t n = 0;
@@ -633,6 +635,12 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	json_object_set_new(dq, "file_list", files);
 	json_object_set_new(dq, "has_issues", json_boolean(mt->model->dq->nissues > 0));
 	json_object_set_new(dq, "has_notes", json_boolean(mt->model->dq->nnotes > 0));
+	/* the PDF lists the first rejected rows; the workbook and the JSON list them all */
+	json_t *all = json_object_get(dq, "issues"), *shown = json_array();
+	for (size_t i = 0; i < json_array_size(all) && i < 50; i++)
+		json_array_append(shown, json_array_get(all, i));
+	json_object_set_new(dq, "issues_shown", shown);
+	json_object_set_new(dq, "issues_more", json_array_size(all) > 50 ? json_integer((json_int_t)json_array_size(all) - 50) : json_false());
 	set_count(&fm, dq, "rows_read_fmt", dq_rows_read(mt->model->dq));
 	set_count(&fm, dq, "rows_rejected_fmt", dq_rows_rejected(mt->model->dq));
 	return ctx;

@@ -60,6 +60,8 @@ int model_read(const struct config *c, struct model *m)
 	m->ids = intern_new();
 	m->dq = dq_new();
 	m->data_from = m->data_to = BP_TIME_NONE;
+	if (!config_check_inputs(c))
+		return EXIT_INPUT;
 	int rc = c->journeys ? events_read(c, m) : cases_read(c, m);
 	int case_file = (int)m->dq->nfiles - 1;
 	if (rc == 0)
