@@ -1,0 +1,131 @@
+/* Unit tests: statistics, number formatting, interning. Expected values are worked by hand in the comments. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+#include "intern.h"
+#include "stats.h"
+
+static void wilson_one_third(void **state)
+{
+	(void)state;
+	/* p = 1/3, n = 3, z = 1.959964: centre (1/3 + z²/6)/(1 + z²/3) = 0.4269…,
+	   half-width z·sqrt(2/27 + z²/36)/(1 + z²/3) = 0.3654… */
+	double lo, hi;
+	stats_wilson(1, 3, &lo, &hi);
+	assert_true(fabs(lo - 0.06149194) < 1e-6);
+	assert_true(fabs(hi - 0.79234) < 1e-5);
+}
+
+static void wilson_all_successful(void **state)
+{
+	(void)state;
+	/* p = 1: high is exactly 1 (clamped), low = 1/(1 + z²/n) = 1/(1 + 3.841458777) for n = 1 */
+	double lo, hi;
+	stats_wilson(1, 1, &lo, &hi);
+	assert_true(hi == 1.0);
+	assert_true(fabs(lo - 1.0 / (1.0 + 1.959964 * 1.959964)) < 1e-12);
+	stats_wilson(0, 10, &lo, &hi);
+	assert_true(lo == 0.0);
+	assert_true(hi > 0.0 && hi < 0.35);
+}
+
+static void significance(void **state)
+{
+	(void)state;
+	/* 60/100 vs 40/100: pooled 0.5, se = sqrt(0.25·0.02) = 0.0707, z = 2.83 → real */
+	assert_true(stats_change_significant(60, 100, 40, 100));
+	/* 55/100 vs 50/100: z = 0.05/0.0707 = 0.71 → noise */
+	assert_false(stats_change_significant(55, 100, 50, 100));
+	/* either side empty, or pooled rate 0 or 1 → false */
+	assert_false(stats_change_significant(1, 1, 0, 0));
+	assert_false(stats_change_significant(0, 5, 0, 7));
+	assert_false(stats_change_significant(5, 5, 7, 7));
+	/* |z| exactly at the threshold side: 1/3 vs 1/1 gives z = -1.1547 → noise */
+	assert_false(stats_change_significant(1, 3, 1, 1));
+}
+
+static void percentile_inc(void **state)
+{
+	(void)state;
+	double v[] = {0, 3, 3, 4, 10.5};
+	/* rank 0.5·4 = 2 → 3; rank 0.9·4 = 3.6 → 4 + 0.6·6.5 = 7.9 */
+	assert_true(stats_percentile_inc(v, 5, 0.5) == 3.0);
+	assert_true(fabs(stats_percentile_inc(v, 5, 0.9) - 7.9) < 1e-12);
+	double w[] = {3, 10.5};
+	assert_true(fabs(stats_percentile_inc(w, 2, 0.5) - 6.75) < 1e-12);
+	double one[] = {2.5};
+	assert_true(stats_percentile_inc(one, 1, 0.9) == 2.5);
+	double s[] = {5, 1, 4};
+	stats_sort(s, 3);
+	assert_true(s[0] == 1 && s[1] == 4 && s[2] == 5);
+}
+
+static void formatting(void **state)
+{
+	(void)state;
+	char b[64];
+	struct number_style en = format_style("en"), de = format_style("de");
+	format_number(b, sizeof b, 1234567.891, 1, &en);
+	assert_string_equal(b, "1,234,567.9");
+	format_number(b, sizeof b, 1234567.891, 1, &de);
+	assert_string_equal(b, "1.234.567,9");
+	format_number(b, sizeof b, -0.001, 0, &en);
+	assert_string_equal(b, "0");
+	format_percent(b, sizeof b, 0.613, 0, &en);
+	assert_string_equal(b, "61\xC2\xA0%");
+	format_percent(b, sizeof b, NAN, 0, &en);
+	assert_string_equal(b, "\xE2\x80\x94");
+	format_signed(b, sizeof b, -4.2, 0, &en);
+	assert_string_equal(b, "\xE2\x88\x92" "4");
+	format_signed(b, sizeof b, 3, 0, &en);
+	assert_string_equal(b, "+3");
+	format_signed(b, sizeof b, 0.2, 0, &en);
+	assert_string_equal(b, "0");
+	format_money(b, sizeof b, 12400, "GBP", &en);
+	assert_string_equal(b, "£12,400");
+	format_money(b, sizeof b, 12400, "SEK", &en);
+	assert_string_equal(b, "SEK\xC2\xA0" "12,400");
+	format_long_date(b, sizeof b, 20726); /* 2026-09-30 is day 20726 since 1970-01-01 */
+	assert_string_equal(b, "30 September 2026");
+}
+
+static void interning(void **state)
+{
+	(void)state;
+	struct intern *t = intern_new();
+	assert_int_equal(intern_add(t, "", 0), 0);
+	sym a = intern_add(t, "Billing", 7);
+	sym b = intern_add(t, "Sales", 5);
+	assert_int_equal(a, 1);
+	assert_int_equal(b, 2);
+	assert_int_equal(intern_add(t, "Billing", 7), a);
+	assert_int_equal(intern_find(t, "Sales", 5), b);
+	assert_int_equal(intern_find(t, "Nope", 4), 0);
+	char name[32];
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(name, sizeof name, "id-%d", i);
+		assert_int_equal(intern_add(t, name, (size_t)n), (sym)(3 + i));
+	}
+	assert_string_equal(intern_str(t, a), "Billing");
+	assert_string_equal(intern_str(t, 3 + 4999), "id-4999");
+	assert_int_equal(intern_count(t), 5003);
+	intern_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(wilson_one_third), cmocka_unit_test(wilson_all_successful),
+		cmocka_unit_test(significance),	    cmocka_unit_test(percentile_inc),
+		cmocka_unit_test(formatting),	    cmocka_unit_test(interning),
+	};
+	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
+}
