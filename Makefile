@@ -72,6 +72,16 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
+# The Mustache specification's test files, from Debian's r-cran-whisker: the .deb is
+# downloaded and unpacked into build/ (R itself is not installed).
+SPEC_DIR := $(BUILD)/mustache-spec/usr/lib/R/site-library/whisker/specs
+$(SPEC_DIR)/sections.json:
+	@mkdir -p $(BUILD)/mustache-spec
+	$(Q)cd $(BUILD)/mustache-spec && rm -f r-cran-whisker_*.deb && \
+	  (apt-get download r-cran-whisker >/dev/null 2>&1 || { apt-get update -qq && apt-get download r-cran-whisker >/dev/null; }) && \
+	  dpkg-deb -x r-cran-whisker_*.deb . && rm -f r-cran-whisker_*.deb
+	$(Q)touch $@
+
 fonts: $(FONTS)
 fonts/%.ttf:
 	@test -f /usr/share/fonts/truetype/dejavu/$*.ttf || { echo "boardpack: fonts-dejavu-core is missing: run 'make deps'" >&2; exit 1; }
@@ -98,12 +108,12 @@ demo: deps all
 unit: $(UNIT_BINS)
 	$(Q)status=0; for t in $(UNIT_BINS); do $$t || status=1; done; exit $$status
 
-e2e: all $(TOOL_BINS) $(GEN)
-	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) GEN=$(CURDIR)/$(GEN) TOOLS=$(CURDIR)/$(BUILD)/tools tests/run-e2e.sh
+e2e: all $(TOOL_BINS) $(GEN) $(SPEC_DIR)/sections.json
+	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) GEN=$(CURDIR)/$(GEN) MUSTACHE_SPEC_DIR=$(CURDIR)/$(SPEC_DIR) TOOLS=$(CURDIR)/$(BUILD)/tools tests/run-e2e.sh
 
-test: all $(UNIT_BINS) $(TOOL_BINS) $(GEN)
+test: all $(UNIT_BINS) $(TOOL_BINS) $(GEN) $(SPEC_DIR)/sections.json
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) GEN=$(CURDIR)/$(GEN) \
-	  TOOLS=$(CURDIR)/$(BUILD)/tools UNIT_BINS="$(UNIT_BINS)" tests/run-all.sh
+	  MUSTACHE_SPEC_DIR=$(CURDIR)/$(SPEC_DIR) TOOLS=$(CURDIR)/$(BUILD)/tools UNIT_BINS="$(UNIT_BINS)" tests/run-all.sh
 
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan \
