@@ -1,0 +1,463 @@
+/* csvin: CSV records with physical line numbers, on libcsv; the only module that sees libcsv. */
+#include "csvin.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "values.h"
+#include "xmem.h"
+
+/* Bytes read from a file at a time. */
+#define BLOCK_SIZE (1u << 20)
+/*
+ * Most bytes handed to libcsv in one call. libcsv buffers a field whole; between calls an
+ * oversized field is cut back (see cut_field), so a field never holds more than
+ * CSVIN_MAX_FIELD + PIECE_SIZE bytes of memory however long it is.
+ */
+#define PIECE_SIZE (64u << 10)
+/* Longest excerpt in bad_value, in bytes of source text (escapes make it longer). */
+#define EXCERPT_SOURCE 40
+#define EXCERPT_MAX 200
+
+struct csvin {
+	struct csv_parser p;
+	unsigned char delim;
+	csvin_record_fn fn;
+	void *ctx;
+	int stop; /* the callback's non-zero return: read no further */
+
+	long line;	/* physical line of the bytes being fed */
+	bool in_record; /* a record has begun and not yet ended */
+	long rec_line;	/* where it began */
+	bool skip_line; /* after a malformed quote: drop bytes up to the next line feed */
+
+	/* The record being gathered: fields copied one after another, NUL-terminated. */
+	char *text;
+	size_t text_len, text_cap;
+	size_t *offs, *lens;
+	const char **fields;
+	size_t fields_cap;
+	size_t nfields; /* stored, at most CSVIN_MAX_FIELDS */
+	size_t nseen;	/* seen, including those beyond CSVIN_MAX_FIELDS */
+
+	/* The record's first problem. */
+	const char *problem;
+	size_t bad_field;
+	char bad_value[EXCERPT_MAX];
+	char problem_text[200];
+
+	/* The field libcsv is gathering is over CSVIN_MAX_FIELD; its first bytes are kept for the excerpt. */
+	bool field_over;
+	char over_head[EXCERPT_SOURCE];
+	size_t over_head_len;
+};
+
+/* libcsv's buffer grows through here, so that running out of memory is fatal as everywhere. */
+static void *csv_realloc(void *p, size_t n)
+{
+	return xreallocarray(p, n, 1);
+}
+
+static void parser_init(struct csvin *r)
+{
+	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI);
+	csv_set_delim(&r->p, r->delim);
+	csv_set_realloc_func(&r->p, csv_realloc);
+	csv_set_free_func(&r->p, free);
+	csv_set_blk_size(&r->p, 4096);
+}
+
+/*
+ * Writes a printable excerpt of s[0..n) into out (EXCERPT_MAX bytes): valid UTF-8 as it is,
+ * other bytes and control characters as \xNN, "…" around it when it is cut. from is where to
+ * start (moved forward to a character boundary), "…" is put first when from > 0.
+ */
+static void excerpt(char *out, const char *s, size_t n, size_t from, bool more_after)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t o = 0, i = from;
+	for (int k = 0; k < 3 && i > 0 && i < n && (u[i] & 0xC0) == 0x80; k++)
+		i++;
+	if (i > 0) {
+		memcpy(out, "…", 3);
+		o = 3;
+	}
+	size_t end = n - i > EXCERPT_SOURCE ? i + EXCERPT_SOURCE : n;
+	while (i < end) {
+		size_t k = u[i] < 0x80 ? 1 : u[i] < 0xE0 ? 2 : u[i] < 0xF0 ? 3 : 4;
+		if (k > n - i || u[i] < 0x20 || u[i] == 0x7F || value_utf8_invalid(s + i, k) >= 0) {
+			static const char hex[] = "0123456789ABCDEF";
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[u[i] >> 4];
+			out[o++] = hex[u[i] & 15];
+			i++;
+		} else {
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	if (i < n || more_after) {
+		memcpy(out + o, "…", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+static void set_problem(struct csvin *r, const char *problem, size_t field)
+{
+	r->problem = problem;
+	r->bad_field = field;
+	r->bad_value[0] = '\0';
+}
+
+static void store_field(struct csvin *r, const char *s, size_t len)
+{
+	if (r->nfields == r->fields_cap) {
+		r->fields_cap = r->fields_cap ? 2 * r->fields_cap : 64;
+		r->offs = xreallocarray(r->offs, r->fields_cap, sizeof *r->offs);
+		r->lens = xreallocarray(r->lens, r->fields_cap, sizeof *r->lens);
+		r->fields = xreallocarray(r->fields, r->fields_cap, sizeof *r->fields);
+	}
+	if (r->text_cap - r->text_len <= len) {
+		while (r->text_cap - r->text_len <= len)
+			r->text_cap = r->text_cap ? 2 * r->text_cap : 4096;
+		r->text = xreallocarray(r->text, r->text_cap, 1);
+	}
+	memcpy(r->text + r->text_len, s, len);
+	r->text[r->text_len + len] = '\0';
+	r->offs[r->nfields] = r->text_len;
+	r->lens[r->nfields] = len;
+	r->nfields++;
+	r->text_len += len + 1;
+}
+
+/* libcsv's end-of-field callback. */
+static void on_field(void *data, size_t len, void *ctx)
+{
+	struct csvin *r = ctx;
+	const char *s = data ? data : "";
+	if (r->stop)
+		return;
+	if (!r->in_record) {
+		/* A record after a lone CR on the same line. */
+		r->in_record = true;
+		r->rec_line = r->line;
+	}
+	size_t col = ++r->nseen;
+	if (col > CSVIN_MAX_FIELDS) {
+		if (col == CSVIN_MAX_FIELDS + 1)
+			set_problem(r, "more than 4096 fields in one record", 0);
+		r->field_over = false;
+		return;
+	}
+	if (r->field_over || len > CSVIN_MAX_FIELD) {
+		if (!r->problem) {
+			set_problem(r, "field longer than 1 MiB", col);
+			if (r->field_over)
+				excerpt(r->bad_value, r->over_head, r->over_head_len, 0, true);
+			else
+				excerpt(r->bad_value, s, len, 0, false);
+		}
+		r->field_over = false;
+		len = 0; /* not kept: the record is rejected */
+	} else if (!r->problem) {
+		long bad = value_utf8_invalid(s, len);
+		if (bad >= 0) {
+			set_problem(r, s[bad] ? "not valid UTF-8" : "a NUL byte", col);
+			excerpt(r->bad_value, s, len, bad > 20 ? (size_t)bad - 20 : 0, false);
+		}
+	}
+	store_field(r, s, len);
+}
+
+static void clear_record(struct csvin *r)
+{
+	r->in_record = false;
+	r->nfields = r->nseen = r->text_len = 0;
+	r->problem = NULL;
+	r->bad_field = 0;
+	r->bad_value[0] = '\0';
+	r->field_over = false;
+}
+
+static void deliver(struct csvin *r)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		r->fields[i] = r->text + r->offs[i];
+	struct csvin_record rec = {
+		.line = r->rec_line,
+		.nfields = r->nfields,
+		.fields = r->fields,
+		.lens = r->lens,
+		.problem = r->problem,
+		.bad_field = r->problem ? r->bad_field : 0,
+		.bad_value = r->problem && r->bad_value[0] ? r->bad_value : NULL,
+	};
+	int rc = r->fn(r->ctx, &rec);
+	if (rc)
+		r->stop = rc;
+	clear_record(r);
+}
+
+/* libcsv's end-of-record callback. */
+static void on_record(int c, void *ctx)
+{
+	(void)c;
+	struct csvin *r = ctx;
+	if (!r->stop)
+		deliver(r);
+}
+
+/*
+ * The field libcsv is gathering has grown past CSVIN_MAX_FIELD: keep its first bytes for the
+ * message and drop the rest from libcsv's buffer. libcsv's state (quoted or not, after a
+ * closing quote or not) is left as it is, so the field ends where it would have; only the
+ * bytes libcsv may still take back when it ends the field (trailing spaces, and the quote
+ * before them) are kept at the front. This reaches into struct csv_parser, which csv.h
+ * publishes; libcsv offers no other way to bound a field.
+ */
+static void cut_field(struct csvin *r)
+{
+	struct csv_parser *p = &r->p;
+	if (!r->field_over) {
+		r->field_over = true;
+		r->over_head_len = p->entry_pos < sizeof r->over_head ? p->entry_pos : sizeof r->over_head;
+		memcpy(r->over_head, p->entry_buf, r->over_head_len);
+	}
+	if (p->spaces > 64)
+		p->spaces = 64;
+	size_t keep = p->spaces + 1 < p->entry_pos ? p->spaces + 1 : p->entry_pos;
+	memmove(p->entry_buf, p->entry_buf + p->entry_pos - keep, keep);
+	p->entry_pos = keep;
+}
+
+/*
+ * libcsv stopped at s[err], a quote in an unquoted field or text after a closing quote.
+ * The record is delivered as rejected, and reading goes on after the line holding s[err]:
+ * one stray quote (an inch mark, `24" screen`) costs one record, not the rest of the file.
+ */
+static void bad_quote(struct csvin *r, const char *s, size_t err, size_t len, bool ends_line)
+{
+	if (r->line != r->rec_line)
+		snprintf(r->problem_text, sizeof r->problem_text,
+			 "a quote on line %ld is not doubled, or text follows a closing quote (quote the "
+			 "whole field and double the quotes inside it)",
+			 r->line);
+	else
+		snprintf(r->problem_text, sizeof r->problem_text,
+			 "a quote is not doubled, or text follows a closing quote (quote the whole field "
+			 "and double the quotes inside it)");
+	set_problem(r, r->problem_text, r->nseen + 1 <= CSVIN_MAX_FIELDS ? r->nseen + 1 : 0);
+	size_t end = len;
+	while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == '\r'))
+		end--;
+	if (err > end)
+		err = end;
+	excerpt(r->bad_value, s, end, err > 20 ? err - 20 : 0, !ends_line);
+	deliver(r);
+	csv_free(&r->p);
+	parser_init(r);
+	if (ends_line)
+		r->line++;
+	else
+		r->skip_line = true;
+}
+
+static bool is_blank(unsigned char c, unsigned char delim)
+{
+	return (c == ' ' || c == '\t' || c == '\r' || c == '\n') && c != delim;
+}
+
+/* Feeds s[0..len), one line or the start or rest of one; ends_line: it ends with its '\n'. */
+static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line)
+{
+	if (r->skip_line) {
+		if (ends_line) {
+			r->skip_line = false;
+			r->line++;
+		}
+		return;
+	}
+	if (!r->in_record) {
+		/* libcsv skips blank lines too, between records; so can we. */
+		size_t k = 0;
+		while (k < len && is_blank((unsigned char)s[k], r->delim))
+			k++;
+		if (k == len) {
+			r->line += ends_line;
+			return;
+		}
+		r->in_record = true;
+		r->rec_line = r->line;
+	}
+	for (size_t off = 0; off < len && !r->stop;) {
+		size_t k = len - off < PIECE_SIZE ? len - off : PIECE_SIZE;
+		size_t got = csv_parse(&r->p, s + off, k, on_field, on_record, r);
+		if (got < k) {
+			bad_quote(r, s, off + got, len, ends_line);
+			return;
+		}
+		off += k;
+		if (r->p.entry_pos > CSVIN_MAX_FIELD)
+			cut_field(r);
+	}
+	r->line += ends_line;
+}
+
+static void feed(struct csvin *r, const char *b, size_t n)
+{
+	size_t i = 0;
+	while (i < n && !r->stop) {
+		const char *nl = memchr(b + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - b) + 1 : n;
+		feed_line(r, b + i, end - i, nl != NULL);
+		i = end;
+	}
+}
+
+/* The most frequent of , ; TAB | outside quotes on the first non-blank line; ',' on a tie. */
+static char sniff(const char *s, size_t n)
+{
+	static const char cand[] = {',', ';', '\t', '|'};
+	size_t count[4] = {0};
+	bool quoted = false, started = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '"') {
+			quoted = !quoted;
+			started = true;
+		} else if (quoted) {
+			continue;
+		} else if (c == '\n' || c == '\r') {
+			if (started)
+				break;
+		} else if (c != ' ') {
+			started = true;
+			for (int j = 0; j < 4; j++)
+				count[j] += c == cand[j];
+		}
+	}
+	int best = 0;
+	bool tie = false;
+	for (int j = 1; j < 4; j++) {
+		if (count[j] > count[best]) {
+			best = j;
+			tie = false;
+		} else if (count[j] == count[best]) {
+			tie = true;
+		}
+	}
+	return count[best] == 0 || tie ? ',' : cand[best];
+}
+
+/* Sets up r from the first bytes of the input (BOM already skipped) and the options. */
+static void begin(struct csvin *r, const struct csvin_opts *opts, const char *first, size_t n,
+		  csvin_record_fn fn, void *ctx)
+{
+	memset(r, 0, sizeof *r);
+	char d = opts ? opts->delimiter : ',';
+	r->delim = (unsigned char)(d ? d : sniff(first, n));
+	r->fn = fn;
+	r->ctx = ctx;
+	r->line = 1;
+	parser_init(r);
+}
+
+/* Ends the input: the last record without a line break, or the never-closed quote. */
+static int end(struct csvin *r, char *delim_used, long *unterminated_line)
+{
+	long unterminated = 0;
+	if (!r->stop && !r->skip_line &&
+	    csv_fini(&r->p, on_field, on_record, r) != 0 && csv_error(&r->p) == CSV_EPARSE)
+		unterminated = r->rec_line;
+	if (delim_used)
+		*delim_used = (char)r->delim;
+	if (unterminated_line)
+		*unterminated_line = unterminated;
+	csv_free(&r->p);
+	free(r->text);
+	free(r->offs);
+	free(r->lens);
+	free(r->fields);
+	return r->stop;
+}
+
+static size_t bom_len(const char *s, size_t n)
+{
+	return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, csvin_record_fn fn,
+		   void *ctx, char *delim_used, long *unterminated_line)
+{
+	struct csvin r;
+	size_t skip = bom_len(data, len);
+	begin(&r, opts, data + skip, len - skip, fn, ctx);
+	feed(&r, data + skip, len - skip);
+	return end(&r, delim_used, unterminated_line);
+}
+
+/* Reads up to n bytes, fewer only at the end of the file. Returns -1 with errno on error. */
+static ssize_t read_full(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = read(fd, buf + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
+int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn fn, void *ctx,
+	       char *delim_used, long *unterminated_line)
+{
+	const char *name = opts && opts->name ? opts->name : path;
+	if (unterminated_line)
+		*unterminated_line = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		diag_msg(DIAG_ERROR, name, 0, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	char *buf = xmalloc(BLOCK_SIZE);
+	ssize_t n = read_full(fd, buf, BLOCK_SIZE);
+	if (n < 0) {
+		diag_msg(DIAG_ERROR, name, 0, 0, "cannot read: %s", strerror(errno));
+		free(buf);
+		close(fd);
+		return -1;
+	}
+	size_t skip = bom_len(buf, (size_t)n);
+	struct csvin r;
+	begin(&r, opts, buf + skip, (size_t)n - skip, fn, ctx);
+	feed(&r, buf + skip, (size_t)n - skip);
+	while (!r.stop && n == BLOCK_SIZE) {
+		n = read_full(fd, buf, BLOCK_SIZE);
+		if (n < 0) {
+			diag_msg(DIAG_ERROR, name, r.line, 0, "cannot read: %s", strerror(errno));
+			end(&r, NULL, NULL);
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		feed(&r, buf, (size_t)n);
+	}
+	free(buf);
+	close(fd);
+	return end(&r, delim_used, unterminated_line);
+}
