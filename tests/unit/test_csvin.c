@@ -1,0 +1,645 @@
+/* Unit tests of csvin: quoting, trimming, blank lines, physical line numbers, delimiter
+ * sniffing, invalid bytes, limits in bounded memory and I/O errors. Each record read is
+ * written as one line of text, "LINE|field|field…" (or "LINE!COL problem [excerpt]|…" when
+ * rejected), and compared whole. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "csvin.h"
+#include "diag.h"
+#include "strbuf.h"
+#include "xmem.h"
+
+/* --- Helpers ------------------------------------------------------------------------------- */
+
+struct got {
+	struct strbuf out;
+	int stop_at; /* stop (return 7) at this record, counted from 1; 0 never */
+	int n;
+	bool lines_only; /* write only line numbers and problems (large inputs) */
+};
+
+static int collect(void *ctx, const struct csvin_record *rec)
+{
+	struct got *g = ctx;
+	strbuf_printf(&g->out, "%ld", rec->line);
+	if (rec->problem)
+		strbuf_printf(&g->out, "!%zu %s [%s]", rec->bad_field, rec->problem,
+			      rec->bad_value ? rec->bad_value : "");
+	if (!g->lines_only) {
+		for (size_t i = 0; i < rec->nfields; i++) {
+			/* Fields are NUL-terminated at lens[i] (a NUL inside is a rejection). */
+			assert_int_equal(rec->fields[i][rec->lens[i]], '\0');
+			strbuf_putc(&g->out, '|');
+			for (size_t k = 0; k < rec->lens[i]; k++) {
+				char c = rec->fields[i][k];
+				if (c == '\n')
+					strbuf_puts(&g->out, "\\n");
+				else if (c == '\r')
+					strbuf_puts(&g->out, "\\r");
+				else if (c == '\0')
+					strbuf_puts(&g->out, "\\0");
+				else
+					strbuf_putc(&g->out, c);
+			}
+		}
+	}
+	strbuf_putc(&g->out, '\n');
+	return ++g->n == g->stop_at ? 7 : 0;
+}
+
+struct run {
+	int rc;
+	char delim;
+	long unterminated;
+	char *out;
+};
+
+static struct run run_mem_len(const char *data, size_t len, char delim)
+{
+	struct got g = {STRBUF_INIT, 0, 0, false};
+	struct csvin_opts opts = {.delimiter = delim, .name = "t.csv"};
+	struct run r = {0, 'X', -5, NULL};
+	r.rc = csvin_read_mem(data, len, &opts, collect, &g, &r.delim, &r.unterminated);
+	r.out = strbuf_detach(&g.out);
+	return r;
+}
+
+static struct run run_mem(const char *data, char delim)
+{
+	return run_mem_len(data, strlen(data), delim);
+}
+
+/* Reads data with delimiter delim and checks every record read, and that no quote was left open. */
+static void expect(const char *data, char delim, const char *want)
+{
+	struct run r = run_mem(data, delim);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.unterminated, 0);
+	assert_string_equal(r.out, want);
+	free(r.out);
+}
+
+static char *temp_file(const void *data, size_t len)
+{
+	char *path = xstrdup("/tmp/test_csvin_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static struct run run_file(const char *path, char delim, bool lines_only)
+{
+	struct got g = {STRBUF_INIT, 0, 0, lines_only};
+	struct csvin_opts opts = {.delimiter = delim, .name = "t.csv"};
+	struct run r = {0, 'X', -5, NULL};
+	r.rc = csvin_read(path, &opts, collect, &g, &r.delim, &r.unterminated);
+	r.out = strbuf_detach(&g.out);
+	return r;
+}
+
+static char *capture_buf;
+static size_t capture_len;
+static FILE *capture;
+
+static void capture_start(void)
+{
+	capture = open_memstream(&capture_buf, &capture_len);
+	diag_set_stream(capture);
+}
+
+static char *capture_end(void)
+{
+	fclose(capture);
+	diag_set_stream(NULL);
+	return capture_buf;
+}
+
+static long max_rss_kb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* --- Structure ------------------------------------------------------------------------------- */
+
+static void test_basic(void **state)
+{
+	(void)state;
+	expect("a,b\n1,2\n", ',', "1|a|b\n2|1|2\n");
+	/* The last line needs no line break. */
+	expect("a,b\n1,2", ',', "1|a|b\n2|1|2\n");
+	/* Empty fields, at either end too. */
+	expect("a,b,c\n,,\n1,,\n", ',', "1|a|b|c\n2|||\n3|1||\n");
+}
+
+static void test_empty_and_header_only(void **state)
+{
+	(void)state;
+	expect("", ',', "");
+	expect("\n\n\r\n  \n", ',', "");
+	expect("\xEF\xBB\xBF", ',', "");
+	expect("case_id,journey\n", ',', "1|case_id|journey\n");
+	expect("case_id,journey", ',', "1|case_id|journey\n");
+}
+
+static void test_bom(void **state)
+{
+	(void)state;
+	expect("\xEF\xBB\xBF" "a,b\n1,2\n", ',', "1|a|b\n2|1|2\n");
+	/* Only at the very start. */
+	expect("a,b\n\xEF\xBB\xBF" "1,2\n", ',', "1|a|b\n2|\xEF\xBB\xBF" "1|2\n");
+	const char file[] = "\xEF\xBB\xBF" "case_id;journey\nA;Moving home\n";
+	char *path = temp_file(file, sizeof file - 1);
+	struct run r = run_file(path, 0, false);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.delim, ';');
+	assert_string_equal(r.out, "1|case_id|journey\n2|A|Moving home\n");
+	free(r.out);
+	unlink(path);
+	free(path);
+}
+
+static void test_crlf(void **state)
+{
+	(void)state;
+	expect("a,b\r\n1,2\r\n3,4", ',', "1|a|b\n2|1|2\n3|3|4\n");
+	expect("a,b\r\n\r\n\r\n1,2\r\n", ',', "1|a|b\n4|1|2\n");
+	/* Inside quotes, CRLF is part of the field. */
+	expect("a,b\r\n\"x\r\ny\",2\r\n3,4\r\n", ',', "1|a|b\n2|x\\r\\ny|2\n4|3|4\n");
+	const char file[] = "a,b\r\n1,2\r\n\r\n3,4\r\n";
+	char *path = temp_file(file, sizeof file - 1);
+	struct run r = run_file(path, ',', false);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "1|a|b\n2|1|2\n4|3|4\n");
+	free(r.out);
+	unlink(path);
+	free(path);
+}
+
+static void test_quoting(void **state)
+{
+	(void)state;
+	expect("\"a, b\",c\n", ',', "1|a, b|c\n");
+	expect("\"say \"\"hi\"\"\",x\n", ',', "1|say \"hi\"|x\n");
+	expect("\"\",\"\"\"\"\n", ',', "1||\"\n");
+	expect("\"a;b\";c\n", ';', "1|a;b|c\n");
+	expect("\"a\tb\"\tc\n", '\t', "1|a\tb|c\n");
+}
+
+static int first_field(void *ctx, const struct csvin_record *rec)
+{
+	struct strbuf *b = ctx;
+	strbuf_printf(b, "%zu:%s;", rec->nfields, rec->fields[0]);
+	return 0;
+}
+
+static void test_quoted_pipe(void **state)
+{
+	(void)state;
+	/* The dump separates fields with '|', so look at the fields themselves. */
+	struct strbuf b = STRBUF_INIT;
+	struct csvin_opts opts = {.delimiter = '|'};
+	assert_int_equal(csvin_read_mem("\"a|b\"|c\nd|e\n", 12, &opts, first_field, &b, NULL, NULL), 0);
+	assert_string_equal(b.s, "2:a|b;2:d;");
+	strbuf_free(&b);
+}
+
+static void test_embedded_newlines(void **state)
+{
+	(void)state;
+	/* A record is named by its first line; the lines after it keep their physical numbers. */
+	expect("id,note\n1,\"first\nsecond\nthird\"\n2,plain\n\n3,\"x\n\ny\"\n4,end\n", ',',
+	       "1|id|note\n2|1|first\\nsecond\\nthird\n5|2|plain\n7|3|x\\n\\ny\n10|4|end\n");
+	/* A newline in the first field of a record. */
+	expect("\"a\nb\",c\nd,e\n", ',', "1|a\\nb|c\n3|d|e\n");
+}
+
+static void test_bad_record_after_multiline(void **state)
+{
+	(void)state;
+	/* A record spanning 3 lines, then a bad one: the bad record gets its true line (5). */
+	expect("id,note\n1,\"a\nb\nc\"\n2,caf\xE9\n3,ok\n", ',',
+	       "1|id|note\n2|1|a\\nb\\nc\n5!2 not valid UTF-8 [caf\\xE9]|2|caf\xE9\n6|3|ok\n");
+	expect("id,note\n1,\"a\nb\nc\"\n2,24\" screen\n3,ok\n", ',',
+	       "1|id|note\n2|1|a\\nb\\nc\n"
+	       "5!2 a quote is not doubled, or text follows a closing quote (quote the whole field and "
+	       "double the quotes inside it) [2,24\" screen]|2\n6|3|ok\n");
+}
+
+static void test_trimming(void **state)
+{
+	(void)state;
+	expect("  a  ,  b c  ,c\n", ',', "1|a|b c|c\n");
+	expect("\"  a  \",\" b \"\n", ',', "1|  a  | b \n");
+	/* Spaces around the quotes of a quoted field go, those inside stay. */
+	expect("  \" a \"  ,b\n", ',', "1| a |b\n");
+	expect("a ;  b\n", ';', "1|a|b\n");
+	/* With TAB as delimiter, spaces are still trimmed and tabs separate. */
+	expect(" a \t b \t\tc\n", '\t', "1|a|b||c\n");
+}
+
+static void test_blank_lines(void **state)
+{
+	(void)state;
+	/* Skipped, not delivered, and still counted as physical lines. */
+	expect("\n\na,b\n\n   \n1,2\n\r\n\n3,4\n\n\n", ',', "3|a|b\n6|1|2\n9|3|4\n");
+	/* A line holding only a delimiter is not blank. */
+	expect("a,b\n,\n", ',', "1|a|b\n2||\n");
+	expect("a\tb\n\t\n", '\t', "1|a|b\n2||\n");
+}
+
+static void test_sniff(void **state)
+{
+	(void)state;
+	struct run r;
+	const struct {
+		const char *data;
+		char want;
+	} cases[] = {
+		{"a,b,c\n1,2,3\n", ','},
+		{"a;b;c\n1;2;3\n", ';'},
+		{"a\tb\tc\n1\t2\t3\n", '\t'},
+		{"a|b|c\n1|2|3\n", '|'},
+		{"a;b,c;d\n", ';'},		  /* most frequent wins */
+		{"a;b,c\n", ','},		  /* a tie gives ',' */
+		{"a|b\tc\n", ','},		  /* a tie without ',' too */
+		{"name\n1\n", ','},		  /* none gives ',' */
+		{"", ','},
+		{"\"a;b;c\",d,e\n", ','},	  /* delimiters inside quotes do not count */
+		{"\"x\ny;z;w\",a|b|c\n", '|'},	  /* nor inside a quoted newline */
+		{"\n\n  \na;b\n1,2,3,4\n", ';'}, /* the header is the first non-blank line */
+		{"a;b\n1,2,3,4,5\n", ';'},	  /* only the header line counts */
+		{"\xEF\xBB\xBF" "a|b\n", '|'},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		r = run_mem(cases[i].data, 0);
+		if (r.delim != cases[i].want)
+			fail_msg("case %zu: sniffed '%c', expected '%c'", i, r.delim, cases[i].want);
+		free(r.out);
+	}
+	/* Sniffed, then used. */
+	expect("a;b\n1;2,5\n", 0, "1|a|b\n2|1|2,5\n");
+	/* A given delimiter is used and reported as such. */
+	r = run_mem("a;b;c\n", ',');
+	assert_int_equal(r.delim, ',');
+	assert_string_equal(r.out, "1|a;b;c\n");
+	free(r.out);
+}
+
+/* --- Bad bytes ------------------------------------------------------------------------------- */
+
+static void test_invalid_utf8(void **state)
+{
+	(void)state;
+	expect("a,b,c\n1,caf\xE9,3\n4,5,6\n", ',', "1|a|b|c\n2!2 not valid UTF-8 [caf\\xE9]|1|caf\xE9|3\n3|4|5|6\n");
+	/* The excerpt starts a little before a bad byte late in a long field. */
+	expect("x,\"0123456789012345678901234567890123456789\xFFtail\"\n", ',',
+	       "1!2 not valid UTF-8 […01234567890123456789\\xFFtail]|x|"
+	       "0123456789012345678901234567890123456789\xFFtail\n");
+	/* Valid UTF-8 is kept as is in an excerpt; control characters are escaped. */
+	expect("\"\xC3\xA9t\xC3\xA9\n\xC0\",b\n", ',', "1!1 not valid UTF-8 [\xC3\xA9t\xC3\xA9\\x0A\\xC0]|\xC3\xA9t\xC3\xA9\\n\xC0|b\n");
+	/* Overlong forms and surrogates are invalid. */
+	expect("\xED\xA0\x80\n", ',', "1!1 not valid UTF-8 [\\xED\\xA0\\x80]|\xED\xA0\x80\n");
+	/* Only the first problem of a record is named. */
+	expect("\xFF,\xFE\n", ',', "1!1 not valid UTF-8 [\\xFF]|\xFF|\xFE\n");
+}
+
+static void test_nul(void **state)
+{
+	(void)state;
+	static const char data[] = "a,b\n1,x\0y\n2,3\n";
+	struct run r = run_mem_len(data, sizeof data - 1, ',');
+	assert_string_equal(r.out, "1|a|b\n2!2 a NUL byte [x\\x00y]|1|x\\0y\n3|2|3\n");
+	free(r.out);
+}
+
+/* --- Quotes left open or malformed ----------------------------------------------------------- */
+
+static void test_unterminated(void **state)
+{
+	(void)state;
+	struct run r = run_mem("id,note\n1,ok\n\n2,\"never closed\n3,x\n4,y\n", ',');
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.unterminated, 4);
+	assert_string_equal(r.out, "1|id|note\n2|1|ok\n");
+	free(r.out);
+	/* The record is named by the line it starts on, not where the quote opens. */
+	r = run_mem("id,a,b\n1,\n\"x\",\"open\n", ',');
+	assert_int_equal(r.unterminated, 3);
+	assert_string_equal(r.out, "1|id|a|b\n2|1|\n");
+	free(r.out);
+	r = run_mem("id,a\n1,\"two\nlines\"\n2,\"open\nand on", ',');
+	assert_int_equal(r.unterminated, 4);
+	assert_string_equal(r.out, "1|id|a\n2|1|two\\nlines\n");
+	free(r.out);
+	r = run_mem("\"", ',');
+	assert_int_equal(r.unterminated, 1);
+	free(r.out);
+	/* None: 0. */
+	r = run_mem("a\n", ',');
+	assert_int_equal(r.unterminated, 0);
+	free(r.out);
+}
+
+static void test_malformed_quote(void **state)
+{
+	(void)state;
+	const char *msg = "a quote is not doubled, or text follows a closing quote (quote the whole field "
+			  "and double the quotes inside it)";
+	char want[1024];
+	/* A stray quote in an unquoted field costs that record only. */
+	snprintf(want, sizeof want, "1|a|b\n2!2 %s [x,24\" screen]|x\n3|c|d\n", msg);
+	expect("a,b\nx,24\" screen\nc,d\n", ',', want);
+	/* Text after a closing quote. */
+	snprintf(want, sizeof want, "1|a|b\n2!1 %s [\"ab\"c,d]\n3|e|f\n", msg);
+	expect("a,b\n\"ab\"c,d\ne,f\n", ',', want);
+	/* On a later line of a multi-line record: that line is named, the record keeps its first. */
+	struct run r = run_mem("a,b\n1,\"x\ny\"z\n2,3\n", ',');
+	assert_int_equal(r.unterminated, 0);
+	assert_non_null(strstr(r.out, "2!2 a quote on line 3 is not doubled"));
+	assert_non_null(strstr(r.out, "\n4|2|3\n"));
+	free(r.out);
+	/* The last line, without a line break. */
+	r = run_mem("a,b\nx,y\"z", ',');
+	assert_int_equal(r.unterminated, 0);
+	assert_non_null(strstr(r.out, "2!2 a quote is not doubled"));
+	free(r.out);
+}
+
+/* --- Limits ---------------------------------------------------------------------------------- */
+
+static void test_long_field_accepted(void **state)
+{
+	(void)state;
+	size_t n = 100000;
+	struct strbuf b = STRBUF_INIT;
+	strbuf_puts(&b, "a,b\n1,");
+	for (size_t i = 0; i < n; i++)
+		strbuf_putc(&b, (char)('a' + i % 26));
+	strbuf_puts(&b, "\n2,\"");
+	for (size_t i = 0; i < n; i++)
+		strbuf_putc(&b, i % 1000 == 999 ? '\n' : 'q');
+	strbuf_puts(&b, "\"\n3,end\n");
+	struct got g = {STRBUF_INIT, 0, 0, false};
+	struct csvin_opts opts = {.delimiter = ','};
+	assert_int_equal(csvin_read_mem(b.s, b.len, &opts, collect, &g, NULL, NULL), 0);
+	/* 100 line breaks inside the quoted field: the next record is on line 104. */
+	const char *last = strrchr(g.out.s, '\n');
+	assert_non_null(last);
+	assert_null(strchr(g.out.s, '!'));
+	assert_non_null(strstr(g.out.s, "\n104|3|end\n"));
+	/* The fields arrive whole. */
+	assert_int_equal(strlen(g.out.s), 6 + (4 + n + 1) + (4 + n + 100 + 1) + 10);
+	strbuf_free(&g.out);
+	strbuf_free(&b);
+}
+
+static void test_field_at_limit(void **state)
+{
+	(void)state;
+	/* CSVIN_MAX_FIELD bytes are accepted, one more is not. */
+	for (int extra = 0; extra <= 1; extra++) {
+		size_t n = CSVIN_MAX_FIELD + (size_t)extra;
+		char *data = xmalloc(n + 16);
+		memcpy(data, "1,", 2);
+		memset(data + 2, 'z', n);
+		memcpy(data + 2 + n, "\n2,3\n", 5);
+		struct got g = {STRBUF_INIT, 0, 0, true};
+		struct csvin_opts opts = {.delimiter = ','};
+		csvin_read_mem(data, n + 7, &opts, collect, &g, NULL, NULL);
+		if (extra)
+			assert_string_equal(g.out.s, "1!2 field longer than 1 MiB [zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz…]\n2\n");
+		else
+			assert_string_equal(g.out.s, "1\n2\n");
+		strbuf_free(&g.out);
+		free(data);
+	}
+}
+
+/* Writes a file whose record 2 holds a field of `size` bytes (quoted with line breaks, or not). */
+static char *huge_field_file(size_t size, bool quoted)
+{
+	char *path = xstrdup("/tmp/test_csvin_big_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	fputs("id,text,n\n1,", fp);
+	if (quoted)
+		fputc('"', fp);
+	static char chunk[1 << 16];
+	memset(chunk, 'w', sizeof chunk);
+	if (quoted)
+		for (size_t i = 1000; i < sizeof chunk; i += 1000)
+			chunk[i] = '\n'; /* 65 line breaks per chunk */
+	size_t lines = 0;
+	for (size_t done = 0; done < size; done += sizeof chunk) {
+		fwrite(chunk, 1, sizeof chunk, fp);
+		lines += quoted ? 65 : 0;
+	}
+	if (quoted)
+		fputs("\"\"\"", fp); /* a doubled quote at the very end, then the closing one */
+	fputs("  ,x\n2,ok,y\n", fp);
+	fclose(fp);
+	(void)lines;
+	return path;
+}
+
+static void test_field_over_limit_bounded(void **state)
+{
+	(void)state;
+	size_t size = 100u << 20;
+	for (int quoted = 0; quoted <= 1; quoted++) {
+		char *path = huge_field_file(size, quoted);
+		long before = max_rss_kb();
+		struct run r = run_file(path, ',', true);
+		long grown = max_rss_kb() - before;
+		assert_int_equal(r.rc, 0);
+		assert_int_equal(r.unterminated, 0);
+		char want[200];
+		snprintf(want, sizeof want, "1\n2!2 field longer than 1 MiB [wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww…]\n%ld\n",
+			 quoted ? 3 + (long)(size / (1 << 16)) * 65 : 3L);
+		assert_string_equal(r.out, want);
+		/* A 100 MB field must not be held: the reader stays within a few MiB. */
+		if (grown > 16 * 1024)
+			fail_msg("reading a %zu-byte field grew the peak memory by %ld KiB", size, grown);
+		free(r.out);
+		unlink(path);
+		free(path);
+	}
+}
+
+static void test_columns(void **state)
+{
+	(void)state;
+	for (size_t ncols = 1000; ncols <= CSVIN_MAX_FIELDS + 1; ncols += ncols == 1000 ? CSVIN_MAX_FIELDS - 1000 : 1) {
+		struct strbuf b = STRBUF_INIT;
+		for (int row = 0; row < 2; row++) {
+			for (size_t i = 0; i < ncols; i++)
+				strbuf_printf(&b, "%s%zu", i ? "," : "", i);
+			strbuf_putc(&b, '\n');
+		}
+		strbuf_puts(&b, "a,b\n");
+		struct got g = {STRBUF_INIT, 0, 0, true};
+		struct csvin_opts opts = {.delimiter = ','};
+		assert_int_equal(csvin_read_mem(b.s, b.len, &opts, collect, &g, NULL, NULL), 0);
+		if (ncols <= CSVIN_MAX_FIELDS)
+			assert_string_equal(g.out.s, "1\n2\n3\n");
+		else
+			assert_string_equal(g.out.s, "1!0 more than 4096 fields in one record []\n"
+						     "2!0 more than 4096 fields in one record []\n3\n");
+		strbuf_free(&g.out);
+		strbuf_free(&b);
+	}
+}
+
+static int count_fields(void *ctx, const struct csvin_record *rec)
+{
+	*(size_t *)ctx = rec->nfields;
+	return 0;
+}
+
+static void test_column_counts(void **state)
+{
+	(void)state;
+	struct strbuf b = STRBUF_INIT;
+	for (size_t i = 0; i < 1000; i++)
+		strbuf_printf(&b, "%sc%zu", i ? "," : "", i);
+	size_t n = 0;
+	struct csvin_opts opts = {.delimiter = ','};
+	csvin_read_mem(b.s, b.len, &opts, count_fields, &n, NULL, NULL);
+	assert_int_equal(n, 1000);
+	strbuf_free(&b);
+}
+
+/* --- Files, blocks, callback ----------------------------------------------------------------- */
+
+static void test_block_boundaries(void **state)
+{
+	(void)state;
+	/* Over 3 MiB of records, some spanning lines and some with CRLF, read in 1 MiB blocks:
+	 * every record must carry the line it starts on. */
+	struct strbuf data = STRBUF_INIT, want = STRBUF_INIT;
+	long line = 1;
+	strbuf_puts(&data, "id,text\n");
+	strbuf_puts(&want, "1\n");
+	line++;
+	for (int i = 0; data.len < (3u << 20) + 100; i++) {
+		strbuf_printf(&want, "%ld\n", line);
+		switch (i % 5) {
+		case 0:
+			strbuf_printf(&data, "%d,\"multi\nline\r\nrecord %d\"\n", i, i);
+			line += 3;
+			break;
+		case 1:
+			strbuf_printf(&data, "%d,crlf line\r\n\r\n", i);
+			line += 2;
+			break;
+		case 2:
+			strbuf_printf(&data, "%d,\"%*s\"\n", i, 37 + i % 11, "spaces");
+			line += 1;
+			break;
+		default:
+			strbuf_printf(&data, "%d,plain text of some length %d\n", i, i * 7);
+			line += 1;
+		}
+	}
+	char *path = temp_file(data.s, data.len);
+	struct run r = run_file(path, ',', true);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, want.s);
+	free(r.out);
+	/* The same from memory. */
+	struct got g = {STRBUF_INIT, 0, 0, true};
+	struct csvin_opts opts = {.delimiter = ','};
+	csvin_read_mem(data.s, data.len, &opts, collect, &g, NULL, NULL);
+	assert_string_equal(g.out.s, want.s);
+	strbuf_free(&g.out);
+	unlink(path);
+	free(path);
+	strbuf_free(&data);
+	strbuf_free(&want);
+}
+
+static void test_callback_stops(void **state)
+{
+	(void)state;
+	struct got g = {STRBUF_INIT, 2, 0, false};
+	struct csvin_opts opts = {.delimiter = ','};
+	const char *data = "a\nb\nc\n";
+	assert_int_equal(csvin_read_mem(data, strlen(data), &opts, collect, &g, NULL, NULL), 7);
+	assert_string_equal(g.out.s, "1|a\n2|b\n");
+	strbuf_free(&g.out);
+	/* From a file, with the last record stopping it. */
+	char *path = temp_file("a\nb", 3);
+	g = (struct got){STRBUF_INIT, 2, 0, false};
+	assert_int_equal(csvin_read(path, &opts, collect, &g, NULL, NULL), 7);
+	strbuf_free(&g.out);
+	unlink(path);
+	free(path);
+}
+
+static void test_io_errors(void **state)
+{
+	(void)state;
+	struct csvin_opts opts = {.delimiter = ',', .name = "journeys.csv"};
+	struct got g = {STRBUF_INIT, 0, 0, false};
+	capture_start();
+	int rc = csvin_read("/nonexistent/journeys.csv", &opts, collect, &g, NULL, NULL);
+	char *msg = capture_end();
+	assert_int_equal(rc, -1);
+	assert_string_equal(msg, "boardpack: journeys.csv: error: cannot open: No such file or directory\n");
+	free(msg);
+	capture_start();
+	rc = csvin_read("/tmp", &opts, collect, &g, NULL, NULL);
+	msg = capture_end();
+	assert_int_equal(rc, -1);
+	assert_string_equal(msg, "boardpack: journeys.csv: error: cannot read: Is a directory\n");
+	free(msg);
+	assert_int_equal(g.n, 0);
+	strbuf_free(&g.out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		/* First, while the peak memory of the process is still low. */
+		cmocka_unit_test(test_field_over_limit_bounded),
+		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_empty_and_header_only),
+		cmocka_unit_test(test_bom),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_quoting),
+		cmocka_unit_test(test_quoted_pipe),
+		cmocka_unit_test(test_embedded_newlines),
+		cmocka_unit_test(test_bad_record_after_multiline),
+		cmocka_unit_test(test_trimming),
+		cmocka_unit_test(test_blank_lines),
+		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_nul),
+		cmocka_unit_test(test_unterminated),
+		cmocka_unit_test(test_malformed_quote),
+		cmocka_unit_test(test_long_field_accepted),
+		cmocka_unit_test(test_field_at_limit),
+		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_column_counts),
+		cmocka_unit_test(test_block_boundaries),
+		cmocka_unit_test(test_callback_stops),
+		cmocka_unit_test(test_io_errors),
+	};
+	return cmocka_run_group_tests_name("csvin", tests, NULL, NULL);
+}
