@@ -37,6 +37,12 @@ struct csvin {
 	bool in_record; /* a record has begun and not yet ended */
 	long rec_line;	/* where it began */
 	bool skip_line; /* after a malformed quote: drop bytes up to the next line feed */
+	/*
+	 * Some bytes fed since the record began are not valid UTF-8 (or are NUL), so its fields
+	 * must be checked one by one. Checking each line whole first is much cheaper than checking
+	 * every field, and a field is valid whenever all the lines it comes from are.
+	 */
+	bool check_fields;
 
 	/* The record being gathered: fields copied one after another, NUL-terminated. */
 	char *text;
@@ -169,7 +175,7 @@ static void on_field(void *data, size_t len, void *ctx)
 		}
 		r->field_over = false;
 		len = 0; /* not kept: the record is rejected */
-	} else if (!r->problem) {
+	} else if (r->check_fields && !r->problem) {
 		long bad = value_utf8_invalid(s, len);
 		if (bad >= 0) {
 			set_problem(r, s[bad] ? "not valid UTF-8" : "a NUL byte", col);
@@ -298,7 +304,11 @@ static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line
 		}
 		r->in_record = true;
 		r->rec_line = r->line;
+		r->check_fields = false;
 	}
+	/* A character cut by a block boundary looks invalid here: the fields are checked then. */
+	if (!r->check_fields && value_utf8_invalid(s, len) >= 0)
+		r->check_fields = true;
 	for (size_t off = 0; off < len && !r->stop;) {
 		size_t k = len - off < PIECE_SIZE ? len - off : PIECE_SIZE;
 		size_t got = csv_parse(&r->p, s + off, k, on_field, on_record, r);

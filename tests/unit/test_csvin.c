@@ -314,6 +314,10 @@ static void test_invalid_utf8(void **state)
 	expect("\"\xC3\xA9t\xC3\xA9\n\xC0\",b\n", ',', "1!1 not valid UTF-8 [\xC3\xA9t\xC3\xA9\\x0A\\xC0]|\xC3\xA9t\xC3\xA9\\n\xC0|b\n");
 	/* Overlong forms and surrogates are invalid. */
 	expect("\xED\xA0\x80\n", ',', "1!1 not valid UTF-8 [\\xED\\xA0\\x80]|\xED\xA0\x80\n");
+	/* On a later line of a multi-line field, or of a record. */
+	expect("a,b\n1,\"ok\nbad\xFF\"\n2,\"x\ny\",\xC3\n3,4\n", ',',
+	       "1|a|b\n2!2 not valid UTF-8 [ok\\x0Abad\\xFF]|1|ok\\nbad\xFF\n"
+	       "4!3 not valid UTF-8 [\\xC3]|2|x\\ny|\xC3\n6|3|4\n");
 	/* Only the first problem of a record is named. */
 	expect("\xFF,\xFE\n", ',', "1!1 not valid UTF-8 [\\xFF]|\xFF|\xFE\n");
 }
@@ -574,6 +578,40 @@ static void test_block_boundaries(void **state)
 	strbuf_free(&want);
 }
 
+static void test_utf8_across_blocks(void **state)
+{
+	(void)state;
+	/* Characters of 2, 3 and 4 bytes cut by the 1 MiB block boundary are valid; a bad byte
+	 * at the boundary is not. */
+	const char *chars[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF"};
+	for (size_t c = 0; c < 4; c++) {
+		size_t clen = strlen(chars[c]);
+		for (size_t cut = 1; cut < clen || (clen == 1 && cut == 1); cut++) {
+			struct strbuf data = STRBUF_INIT;
+			strbuf_puts(&data, "id,text\n");
+			while (data.len < (1u << 20) - 200)
+				strbuf_puts(&data, "1,filler filler filler filler filler filler\n");
+			strbuf_puts(&data, "2,");
+			while (data.len < (1u << 20) - cut)
+				strbuf_putc(&data, 'p');
+			strbuf_puts(&data, chars[c]);
+			strbuf_puts(&data, "\n3,z\n");
+			char *path = temp_file(data.s, data.len);
+			struct run r = run_file(path, ',', true);
+			assert_int_equal(r.rc, 0);
+			bool rejected = strchr(r.out, '!') != NULL;
+			if (rejected != (c == 3))
+				fail_msg("char %zu cut after %zu bytes: %s", c, cut, rejected ? "rejected" : "accepted");
+			free(r.out);
+			unlink(path);
+			free(path);
+			strbuf_free(&data);
+			if (clen == 1)
+				break;
+		}
+	}
+}
+
 static void test_callback_stops(void **state)
 {
 	(void)state;
@@ -638,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_column_counts),
 		cmocka_unit_test(test_block_boundaries),
+		cmocka_unit_test(test_utf8_across_blocks),
 		cmocka_unit_test(test_callback_stops),
 		cmocka_unit_test(test_io_errors),
 	};
