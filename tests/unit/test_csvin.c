@@ -318,6 +318,7 @@ static void test_invalid_utf8(void **state)
 	expect("a,b\n1,\"ok\nbad\xFF\"\n2,\"x\ny\",\xC3\n3,4\n", ',',
 	       "1|a|b\n2!2 not valid UTF-8 [ok\\x0Abad\\xFF]|1|ok\\nbad\xFF\n"
 	       "4!3 not valid UTF-8 [\\xC3]|2|x\\ny|\xC3\n6|3|4\n");
+	expect("a\n\"bad\xFF\nok\"\n", ',', "1|a\n2!1 not valid UTF-8 [bad\\xFF\\x0Aok]|bad\xFF\\nok\n");
 	/* Only the first problem of a record is named. */
 	expect("\xFF,\xFE\n", ',', "1!1 not valid UTF-8 [\\xFF]|\xFF|\xFE\n");
 }
