@@ -131,11 +131,15 @@ static long *counter(struct seen **tab, size_t *n, int file, const char *kind)
 	return &(*tab)[(*n)++].count;
 }
 
-void dq_print(const struct dq *d, int max_per_kind, enum diag_level issue_level)
+void dq_print_counts(const struct dq *d)
 {
 	for (size_t i = 0; i < d->nfiles; i++)
 		diag_info("%s: %ld rows read, %ld rejected", d->files[i].name, d->files[i].rows_read,
 			  d->files[i].rows_rejected);
+}
+
+void dq_print(const struct dq *d, int max_per_kind, enum diag_level issue_level)
+{
 	struct seen *tab = NULL;
 	size_t ntab = 0;
 	for (size_t i = 0; i < d->nissues; i++) {

@@ -53,9 +53,11 @@ long dq_rows_rejected(const struct dq *d);
 struct strbuf;
 void dq_quote(struct strbuf *buf, const char *s, size_t n);
 
+/* Prints "FILE: N rows read, M rejected" for every file. */
+void dq_print_counts(const struct dq *d);
+
 /*
- * Prints the report of `boardpack check` through diag: the counts per file,
- * then every problem as file:line:col: message; more than 20 of one kind
+ * Prints every problem as file:line:col: message; more than 20 of one kind
  * in one file are summarised with a count. Issues are errors, notes notes.
  */
 void dq_print(const struct dq *d, int max_per_kind, enum diag_level issue_level);

@@ -103,6 +103,7 @@ static int cmd_check(int argc, char **argv)
 	if (rc == 0) {
 		bool quiet = diag_quiet();
 		diag_set_quiet(false); /* the report is what check is for */
+		dq_print_counts(m.dq);
 		dq_print(m.dq, 20, DIAG_ERROR);
 		diag_set_quiet(quiet);
 		long rejected = dq_rows_rejected(m.dq);
