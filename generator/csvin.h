@@ -38,12 +38,18 @@ typedef int (*csvin_record_fn)(void *ctx, const struct csvin_record *rec);
  * Reads path record by record, calling fn for every record including the
  * header (the first non-blank record). A UTF-8 BOM is skipped; LF and CRLF
  * endings; RFC 4180 quoting with embedded newlines; blank lines skipped and
- * not delivered. Strict quoting: a malformed or never-closed quote ends the
- * file with one rejection reported through `*unterminated_line` (the line
- * where the bad record started; 0 when none) — every record after it is lost,
- * and the caller reports how. A field over CSVIN_MAX_FIELD or a record over
- * CSVIN_MAX_FIELDS is delivered with `problem` set (memory stays bounded).
- * *delim_used receives the delimiter (sniffed or given).
+ * not delivered. Strict quoting: a quote that is never closed ends the file
+ * with one rejection reported through `*unterminated_line` (the line where
+ * the bad record started; 0 when none) — every record after it is lost, and
+ * the caller reports how. A malformed quote (a quote inside an unquoted field,
+ * or text after a closing quote) costs only its record: it is delivered with
+ * `problem` set and the fields read before it, and reading resumes after the
+ * line holding the bad quote. A field over CSVIN_MAX_FIELD (delivered empty) or a record over
+ * CSVIN_MAX_FIELDS (only the first CSVIN_MAX_FIELDS delivered) is delivered
+ * with `problem` set; memory stays bounded however long the field. Unquoted
+ * fields are trimmed of spaces and tabs (libcsv's rule).
+ * *delim_used receives the delimiter (sniffed or given); delim_used and
+ * unterminated_line may be NULL.
  * Returns 0 when the file was read to its end (even with rejections),
  * the callback's non-zero value if it stopped, or -1 on an I/O error,
  * reported through diag with the file name and strerror's meaning.
