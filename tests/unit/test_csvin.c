@@ -478,8 +478,9 @@ static void test_field_over_limit_bounded(void **state)
 		snprintf(want, sizeof want, "1\n2!2 field longer than 1 MiB [wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww…]\n%ld\n",
 			 quoted ? 3 + (long)(size / (1 << 16)) * 65 : 3L);
 		assert_string_equal(r.out, want);
-		/* A 100 MB field must not be held: the reader stays within a few MiB. */
-		if (grown > 16 * 1024)
+		/* A 100 MB field must not be held. The reader itself needs about 3 MiB (its block,
+		 * and one field at the limit); the margin is for valgrind's own bookkeeping. */
+		if (grown > 40 * 1024)
 			fail_msg("reading a %zu-byte field grew the peak memory by %ld KiB", size, grown);
 		free(r.out);
 		unlink(path);
