@@ -319,6 +319,11 @@ static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line
 		off += k;
 		if (r->p.entry_pos > CSVIN_MAX_FIELD)
 			cut_field(r);
+		/* libcsv grows its field buffer by a fixed step: make the step its size, so that
+		 * it doubles instead of being copied over and over for a long field. */
+		size_t cap = csv_get_buffer_size(&r->p);
+		if (cap > r->p.blk_size)
+			csv_set_blk_size(&r->p, cap);
 	}
 	r->line += ends_line;
 }
