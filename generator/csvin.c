@@ -33,9 +33,9 @@ struct csvin {
 	void *ctx;
 	int stop; /* the callback's non-zero return: read no further */
 
-	long line;	/* physical line of the bytes being fed */
+	long line;      /* physical line of the bytes being fed */
 	bool in_record; /* a record has begun and not yet ended */
-	long rec_line;	/* where it began */
+	long rec_line;  /* where it began */
 	bool skip_line; /* after a malformed quote: drop bytes up to the next line feed */
 	/*
 	 * Some bytes fed since the record began are not valid UTF-8 (or are NUL), so its fields
@@ -51,7 +51,7 @@ struct csvin {
 	const char **fields;
 	size_t fields_cap;
 	size_t nfields; /* stored, at most CSVIN_MAX_FIELDS */
-	size_t nseen;	/* seen, including those beyond CSVIN_MAX_FIELDS */
+	size_t nseen;   /* seen, including those beyond CSVIN_MAX_FIELDS */
 
 	/* The record's first problem. */
 	const char *problem;
@@ -59,7 +59,8 @@ struct csvin {
 	char bad_value[EXCERPT_MAX];
 	char problem_text[200];
 
-	/* The field libcsv is gathering is over CSVIN_MAX_FIELD; its first bytes are kept for the excerpt. */
+	/* The field libcsv is gathering is over CSVIN_MAX_FIELD; its first bytes are kept for the
+	 * excerpt. */
 	bool field_over;
 	char over_head[EXCERPT_SOURCE];
 	size_t over_head_len;
@@ -200,13 +201,13 @@ static void deliver(struct csvin *r)
 	for (size_t i = 0; i < r->nfields; i++)
 		r->fields[i] = r->text + r->offs[i];
 	struct csvin_record rec = {
-		.line = r->rec_line,
-		.nfields = r->nfields,
-		.fields = r->fields,
-		.lens = r->lens,
-		.problem = r->problem,
-		.bad_field = r->problem ? r->bad_field : 0,
-		.bad_value = r->problem && r->bad_value[0] ? r->bad_value : NULL,
+	    .line = r->rec_line,
+	    .nfields = r->nfields,
+	    .fields = r->fields,
+	    .lens = r->lens,
+	    .problem = r->problem,
+	    .bad_field = r->problem ? r->bad_field : 0,
+	    .bad_value = r->problem && r->bad_value[0] ? r->bad_value : NULL,
 	};
 	int rc = r->fn(r->ctx, &rec);
 	if (rc)
@@ -236,7 +237,8 @@ static void cut_field(struct csvin *r)
 	struct csv_parser *p = &r->p;
 	if (!r->field_over) {
 		r->field_over = true;
-		r->over_head_len = p->entry_pos < sizeof r->over_head ? p->entry_pos : sizeof r->over_head;
+		r->over_head_len =
+		    p->entry_pos < sizeof r->over_head ? p->entry_pos : sizeof r->over_head;
 		memcpy(r->over_head, p->entry_buf, r->over_head_len);
 	}
 	if (p->spaces > 64)
@@ -255,13 +257,15 @@ static void bad_quote(struct csvin *r, const char *s, size_t err, size_t len, bo
 {
 	if (r->line != r->rec_line)
 		snprintf(r->problem_text, sizeof r->problem_text,
-			 "a quote on line %ld is not doubled, or text follows a closing quote (quote the "
-			 "whole field and double the quotes inside it)",
-			 r->line);
+		         "a quote on line %ld is not doubled, or text follows a closing quote "
+		         "(quote the "
+		         "whole field and double the quotes inside it)",
+		         r->line);
 	else
 		snprintf(r->problem_text, sizeof r->problem_text,
-			 "a quote is not doubled, or text follows a closing quote (quote the whole field "
-			 "and double the quotes inside it)");
+		         "a quote is not doubled, or text follows a closing quote (quote the whole "
+		         "field "
+		         "and double the quotes inside it)");
 	set_problem(r, r->problem_text, r->nseen + 1 <= CSVIN_MAX_FIELDS ? r->nseen + 1 : 0);
 	size_t end = len;
 	while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == '\r'))
@@ -376,7 +380,7 @@ static char sniff(const char *s, size_t n)
 
 /* Sets up r from the first bytes of the input (BOM already skipped) and the options. */
 static void begin(struct csvin *r, const struct csvin_opts *opts, const char *first, size_t n,
-		  csvin_record_fn fn, void *ctx)
+                  csvin_record_fn fn, void *ctx)
 {
 	memset(r, 0, sizeof *r);
 	char d = opts ? opts->delimiter : ',';
@@ -391,8 +395,8 @@ static void begin(struct csvin *r, const struct csvin_opts *opts, const char *fi
 static int end(struct csvin *r, char *delim_used, long *unterminated_line)
 {
 	long unterminated = 0;
-	if (!r->stop && !r->skip_line &&
-	    csv_fini(&r->p, on_field, on_record, r) != 0 && csv_error(&r->p) == CSV_EPARSE)
+	if (!r->stop && !r->skip_line && csv_fini(&r->p, on_field, on_record, r) != 0 &&
+	    csv_error(&r->p) == CSV_EPARSE)
 		unterminated = r->rec_line;
 	if (delim_used)
 		*delim_used = (char)r->delim;
@@ -412,7 +416,7 @@ static size_t bom_len(const char *s, size_t n)
 }
 
 int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, csvin_record_fn fn,
-		   void *ctx, char *delim_used, long *unterminated_line)
+                   void *ctx, char *delim_used, long *unterminated_line)
 {
 	struct csvin r;
 	size_t skip = bom_len(data, len);
@@ -439,7 +443,7 @@ static ssize_t read_full(int fd, char *buf, size_t n)
 }
 
 int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn fn, void *ctx,
-	       char *delim_used, long *unterminated_line)
+               char *delim_used, long *unterminated_line)
 {
 	const char *name = opts && opts->name ? opts->name : path;
 	if (unterminated_line)

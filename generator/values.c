@@ -19,10 +19,12 @@
 
 static const char ISO_FORMS[] = "expected YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]";
 static const char ISO_FORMS_SLASH[] =
-	"expected YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM] (set date_order = dmy or mdy for DD/MM/YYYY "
-	"dates)";
-static const char DMY_FORMS[] = "expected DD/MM/YYYY [HH:MM[:SS]] or YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]";
-static const char MDY_FORMS[] = "expected MM/DD/YYYY [HH:MM[:SS]] or YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]";
+    "expected YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM] (set date_order = dmy or mdy for DD/MM/YYYY "
+    "dates)";
+static const char DMY_FORMS[] =
+    "expected DD/MM/YYYY [HH:MM[:SS]] or YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]";
+static const char MDY_FORMS[] =
+    "expected MM/DD/YYYY [HH:MM[:SS]] or YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]";
 static const char NO_DATE[] = "no such day in the calendar";
 static const char NO_TIME[] = "no such time of day (expected 00:00 to 23:59:59)";
 static const char BAD_OFFSET[] = "no such UTC offset (expected -23:59 to +23:59)";
@@ -49,11 +51,11 @@ int64_t value_days_from_civil(int y, unsigned m, unsigned d)
 {
 	int64_t year = (int64_t)y - (m <= 2);
 	int64_t era = floor_div(year, 400);
-	int64_t yoe = year - era * 400;			       /* 0..399 */
+	int64_t yoe = year - era * 400;                       /* 0..399 */
 	int64_t mp = m > 2 ? (int64_t)m - 3 : (int64_t)m + 9; /* March = 0 */
-	int64_t doy = (153 * mp + 2) / 5 + (int64_t)d - 1;     /* 0..365 */
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;   /* 0..146096 */
-	return era * 146097 + doe - 719468;		       /* 719468: 0000-03-01 to 1970-01-01 */
+	int64_t doy = (153 * mp + 2) / 5 + (int64_t)d - 1;    /* 0..365 */
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;  /* 0..146096 */
+	return era * 146097 + doe - 719468;                   /* 719468: 0000-03-01 to 1970-01-01 */
 }
 
 void value_civil_from_days(int64_t days, int *y, unsigned *m, unsigned *d)
@@ -107,8 +109,8 @@ static bool at(const char *s, size_t n, size_t i, char c)
  * HH:MM[:SS[.fff…]] at s[*i] into milliseconds of the day. Returns NULL, or the syntax
  * phrase `syntax` or NO_TIME.
  */
-static const char *parse_clock(const char *s, size_t n, size_t *i, bool fraction, const char *syntax,
-			       int64_t *ms)
+static const char *parse_clock(const char *s, size_t n, size_t *i, bool fraction,
+                               const char *syntax, int64_t *ms)
 {
 	int hh, mi, ss = 0, frac = 0;
 	if (!digits(s, n, i, 2, &hh) || !at(s, n, *i, ':'))
@@ -124,7 +126,8 @@ static const char *parse_clock(const char *s, size_t n, size_t *i, bool fraction
 			(*i)++;
 			size_t start = *i;
 			/* Kept to the millisecond, the rest truncated. */
-			for (int scale = 100; *i < n && s[*i] >= '0' && s[*i] <= '9'; (*i)++, scale /= 10)
+			for (int scale = 100; *i < n && s[*i] >= '0' && s[*i] <= '9';
+			     (*i)++, scale /= 10)
 				frac += (s[*i] - '0') * scale;
 			if (*i == start)
 				return syntax;
@@ -141,7 +144,7 @@ static const char *finish(int y, int mo, int d, int64_t clock_ms, int64_t offset
 	if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > days_in_month(y, (unsigned)mo))
 		return NO_DATE;
 	int64_t t = value_days_from_civil(y, (unsigned)mo, (unsigned)d) * BP_MS_PER_DAY + clock_ms -
-		    offset_ms;
+	            offset_ms;
 	if (t < DAY_YEAR_0 * BP_MS_PER_DAY || t >= DAY_YEAR_10000 * BP_MS_PER_DAY)
 		return OUT_OF_RANGE;
 	*out = t;
@@ -175,9 +178,9 @@ const char *value_parse_time(const char *s, size_t n, enum date_order order, bp_
 	if (order != DATE_ISO && n >= 3 && s[2] == '/')
 		return parse_slashed(s, n, order, out);
 	const char *syntax = order == DATE_DMY   ? DMY_FORMS
-			     : order == DATE_MDY ? MDY_FORMS
-			     : memchr(s, '/', n) ? ISO_FORMS_SLASH
-						 : ISO_FORMS;
+	                     : order == DATE_MDY ? MDY_FORMS
+	                     : memchr(s, '/', n) ? ISO_FORMS_SLASH
+	                                         : ISO_FORMS;
 	size_t i = 0;
 	int y, mo, d;
 	if (!digits(s, n, &i, 4, &y) || !at(s, n, i++, '-') || !digits(s, n, &i, 2, &mo) ||
@@ -195,7 +198,8 @@ const char *value_parse_time(const char *s, size_t n, enum date_order order, bp_
 			i++;
 		} else if (at(s, n, i, '+') || at(s, n, i, '-')) {
 			int sign = s[i++] == '-' ? -1 : 1, oh, om;
-			if (!digits(s, n, &i, 2, &oh) || !at(s, n, i++, ':') || !digits(s, n, &i, 2, &om))
+			if (!digits(s, n, &i, 2, &oh) || !at(s, n, i++, ':') ||
+			    !digits(s, n, &i, 2, &om))
 				return syntax;
 			if (oh > 23 || om > 59)
 				return BAD_OFFSET;
@@ -227,8 +231,10 @@ static double c_strtod(char *buf, size_t len, bool *all)
 
 const char *value_parse_number(const char *s, size_t n, char decimal, double *out)
 {
-	static const char syntax_dot[] = "expected a number such as 1234.5 or 92% (no thousands separator)";
-	static const char syntax_comma[] = "expected a number such as 1234,5 or 92% (no thousands separator)";
+	static const char syntax_dot[] =
+	    "expected a number such as 1234.5 or 92% (no thousands separator)";
+	static const char syntax_comma[] =
+	    "expected a number such as 1234,5 or 92% (no thousands separator)";
 	const char *syntax = decimal == ',' ? syntax_comma : syntax_dot;
 	if (n && s[n - 1] == '%')
 		n--;
@@ -442,14 +448,14 @@ static int parse_label(const char *s, size_t n, enum period_len *kind, bp_period
 }
 
 static const char *const period_forms[] = {
-	[PERIOD_MONTH] = "expected a month (2026-07) or a date (2026-07-15)",
-	[PERIOD_QUARTER] = "expected a quarter (2026-Q3), a month (2026-07) or a date (2026-07-15)",
-	[PERIOD_YEAR] = "expected a year (2026), a quarter (2026-Q3), a month (2026-07) or a date "
-			"(2026-07-15)",
+    [PERIOD_MONTH] = "expected a month (2026-07) or a date (2026-07-15)",
+    [PERIOD_QUARTER] = "expected a quarter (2026-Q3), a month (2026-07) or a date (2026-07-15)",
+    [PERIOD_YEAR] = "expected a year (2026), a quarter (2026-Q3), a month (2026-07) or a date "
+                    "(2026-07-15)",
 };
 
 const char *period_parse(const char *s, size_t n, enum period_len len, enum date_order order,
-			 bp_period *out)
+                         bp_period *out)
 {
 	enum period_len kind;
 	bp_period p;
@@ -460,9 +466,10 @@ const char *period_parse(const char *s, size_t n, enum period_len len, enum date
 		/* Month < quarter < year, as the enum orders them. */
 		if (kind > len)
 			return len == PERIOD_MONTH
-				       ? (kind == PERIOD_YEAR ? "a year, but the pack's periods are months"
-							      : "a quarter, but the pack's periods are months")
-				       : "a year, but the pack's periods are quarters";
+			           ? (kind == PERIOD_YEAR
+			                  ? "a year, but the pack's periods are months"
+			                  : "a quarter, but the pack's periods are months")
+			           : "a year, but the pack's periods are quarters";
 		*out = period_of_time(period_start(p, kind), len);
 		return NULL;
 	}
@@ -470,8 +477,8 @@ const char *period_parse(const char *s, size_t n, enum period_len len, enum date
 	const char *why = value_parse_time(s, n, order, &t);
 	if (why)
 		return why == NO_DATE || why == NO_TIME || why == BAD_OFFSET || why == OUT_OF_RANGE
-			       ? why
-			       : period_forms[len];
+		           ? why
+		           : period_forms[len];
 	*out = period_of_time(t, len);
 	return NULL;
 }
@@ -479,9 +486,9 @@ const char *period_parse(const char *s, size_t n, enum period_len len, enum date
 const char *period_parse_label(const char *s, enum period_len len, bp_period *out)
 {
 	static const char *const want[] = {
-		[PERIOD_MONTH] = "expected a month such as 2026-07",
-		[PERIOD_QUARTER] = "expected a quarter such as 2026-Q3",
-		[PERIOD_YEAR] = "expected a year such as 2026",
+	    [PERIOD_MONTH] = "expected a month such as 2026-07",
+	    [PERIOD_QUARTER] = "expected a quarter such as 2026-Q3",
+	    [PERIOD_YEAR] = "expected a year such as 2026",
 	};
 	enum period_len kind;
 	bp_period p;
@@ -505,7 +512,8 @@ long value_utf8_invalid(const char *s, size_t n)
 		if (n - i >= 8) {
 			uint64_t w;
 			memcpy(&w, u + i, 8);
-			/* No high bit and no zero byte (a zero byte borrows and sets its high bit). */
+			/* No high bit and no zero byte (a zero byte borrows and sets its high bit).
+			 */
 			if (((w | (w - 0x0101010101010101ULL)) & 0x8080808080808080ULL) == 0) {
 				i += 8;
 				continue;

@@ -35,7 +35,7 @@ static int collect(void *ctx, const struct csvin_record *rec)
 	strbuf_printf(&g->out, "%ld", rec->line);
 	if (rec->problem)
 		strbuf_printf(&g->out, "!%zu %s [%s]", rec->bad_field, rec->problem,
-			      rec->bad_value ? rec->bad_value : "");
+		              rec->bad_value ? rec->bad_value : "");
 	if (!g->lines_only) {
 		for (size_t i = 0; i < rec->nfields; i++) {
 			/* Fields are NUL-terminated at lens[i] (a NUL inside is a rejection). */
@@ -146,6 +146,14 @@ static void test_basic(void **state)
 	expect("a,b,c\n,,\n1,,\n", ',', "1|a|b|c\n2|||\n3|1||\n");
 }
 
+static void test_lone_cr(void **state)
+{
+	(void)state;
+	/* Not a line ending of the contract; libcsv ends a record there, and the record after it
+	 * is on the same physical line (lines are counted by LF). */
+	expect("a,b\rc,d\ne,f\n", ',', "1|a|b\n1|c|d\n2|e|f\n");
+}
+
 static void test_empty_and_header_only(void **state)
 {
 	(void)state;
@@ -159,10 +167,17 @@ static void test_empty_and_header_only(void **state)
 static void test_bom(void **state)
 {
 	(void)state;
-	expect("\xEF\xBB\xBF" "a,b\n1,2\n", ',', "1|a|b\n2|1|2\n");
+	expect("\xEF\xBB\xBF"
+	       "a,b\n1,2\n",
+	       ',', "1|a|b\n2|1|2\n");
 	/* Only at the very start. */
-	expect("a,b\n\xEF\xBB\xBF" "1,2\n", ',', "1|a|b\n2|\xEF\xBB\xBF" "1|2\n");
-	const char file[] = "\xEF\xBB\xBF" "case_id;journey\nA;Moving home\n";
+	expect("a,b\n\xEF\xBB\xBF"
+	       "1,2\n",
+	       ',',
+	       "1|a|b\n2|\xEF\xBB\xBF"
+	       "1|2\n");
+	const char file[] = "\xEF\xBB\xBF"
+	                    "case_id;journey\nA;Moving home\n";
 	char *path = temp_file(file, sizeof file - 1);
 	struct run r = run_file(path, 0, false);
 	assert_int_equal(r.rc, 0);
@@ -213,7 +228,8 @@ static void test_quoted_pipe(void **state)
 	/* The dump separates fields with '|', so look at the fields themselves. */
 	struct strbuf b = STRBUF_INIT;
 	struct csvin_opts opts = {.delimiter = '|'};
-	assert_int_equal(csvin_read_mem("\"a|b\"|c\nd|e\n", 12, &opts, first_field, &b, NULL, NULL), 0);
+	assert_int_equal(csvin_read_mem("\"a|b\"|c\nd|e\n", 12, &opts, first_field, &b, NULL, NULL),
+	                 0);
 	assert_string_equal(b.s, "2:a|b;2:d;");
 	strbuf_free(&b);
 }
@@ -236,7 +252,8 @@ static void test_bad_record_after_multiline(void **state)
 	       "1|id|note\n2|1|a\\nb\\nc\n5!2 not valid UTF-8 [caf\\xE9]|2|caf\xE9\n6|3|ok\n");
 	expect("id,note\n1,\"a\nb\nc\"\n2,24\" screen\n3,ok\n", ',',
 	       "1|id|note\n2|1|a\\nb\\nc\n"
-	       "5!2 a quote is not doubled, or text follows a closing quote (quote the whole field and "
+	       "5!2 a quote is not doubled, or text follows a closing quote (quote the whole field "
+	       "and "
 	       "double the quotes inside it) [2,24\" screen]|2\n6|3|ok\n");
 }
 
@@ -270,25 +287,28 @@ static void test_sniff(void **state)
 		const char *data;
 		char want;
 	} cases[] = {
-		{"a,b,c\n1,2,3\n", ','},
-		{"a;b;c\n1;2;3\n", ';'},
-		{"a\tb\tc\n1\t2\t3\n", '\t'},
-		{"a|b|c\n1|2|3\n", '|'},
-		{"a;b,c;d\n", ';'},		  /* most frequent wins */
-		{"a;b,c\n", ','},		  /* a tie gives ',' */
-		{"a|b\tc\n", ','},		  /* a tie without ',' too */
-		{"name\n1\n", ','},		  /* none gives ',' */
-		{"", ','},
-		{"\"a;b;c\",d,e\n", ','},	  /* delimiters inside quotes do not count */
-		{"\"x\ny;z;w\",a|b|c\n", '|'},	  /* nor inside a quoted newline */
-		{"\n\n  \na;b\n1,2,3,4\n", ';'}, /* the header is the first non-blank line */
-		{"a;b\n1,2,3,4,5\n", ';'},	  /* only the header line counts */
-		{"\xEF\xBB\xBF" "a|b\n", '|'},
+	    {"a,b,c\n1,2,3\n", ','},
+	    {"a;b;c\n1;2;3\n", ';'},
+	    {"a\tb\tc\n1\t2\t3\n", '\t'},
+	    {"a|b|c\n1|2|3\n", '|'},
+	    {"a;b,c;d\n", ';'}, /* most frequent wins */
+	    {"a;b,c\n", ','},   /* a tie gives ',' */
+	    {"a|b\tc\n", ','},  /* a tie without ',' too */
+	    {"name\n1\n", ','}, /* none gives ',' */
+	    {"", ','},
+	    {"\"a;b;c\",d,e\n", ','},        /* delimiters inside quotes do not count */
+	    {"\"x\ny;z;w\",a|b|c\n", '|'},   /* nor inside a quoted newline */
+	    {"\n\n  \na;b\n1,2,3,4\n", ';'}, /* the header is the first non-blank line */
+	    {"a;b\n1,2,3,4,5\n", ';'},       /* only the header line counts */
+	    {"\xEF\xBB\xBF"
+	     "a|b\n",
+	     '|'},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		r = run_mem(cases[i].data, 0);
 		if (r.delim != cases[i].want)
-			fail_msg("case %zu: sniffed '%c', expected '%c'", i, r.delim, cases[i].want);
+			fail_msg("case %zu: sniffed '%c', expected '%c'", i, r.delim,
+			         cases[i].want);
 		free(r.out);
 	}
 	/* Sniffed, then used. */
@@ -305,20 +325,23 @@ static void test_sniff(void **state)
 static void test_invalid_utf8(void **state)
 {
 	(void)state;
-	expect("a,b,c\n1,caf\xE9,3\n4,5,6\n", ',', "1|a|b|c\n2!2 not valid UTF-8 [caf\\xE9]|1|caf\xE9|3\n3|4|5|6\n");
+	expect("a,b,c\n1,caf\xE9,3\n4,5,6\n", ',',
+	       "1|a|b|c\n2!2 not valid UTF-8 [caf\\xE9]|1|caf\xE9|3\n3|4|5|6\n");
 	/* The excerpt starts a little before a bad byte late in a long field. */
 	expect("x,\"0123456789012345678901234567890123456789\xFFtail\"\n", ',',
 	       "1!2 not valid UTF-8 […01234567890123456789\\xFFtail]|x|"
 	       "0123456789012345678901234567890123456789\xFFtail\n");
 	/* Valid UTF-8 is kept as is in an excerpt; control characters are escaped. */
-	expect("\"\xC3\xA9t\xC3\xA9\n\xC0\",b\n", ',', "1!1 not valid UTF-8 [\xC3\xA9t\xC3\xA9\\x0A\\xC0]|\xC3\xA9t\xC3\xA9\\n\xC0|b\n");
+	expect("\"\xC3\xA9t\xC3\xA9\n\xC0\",b\n", ',',
+	       "1!1 not valid UTF-8 [\xC3\xA9t\xC3\xA9\\x0A\\xC0]|\xC3\xA9t\xC3\xA9\\n\xC0|b\n");
 	/* Overlong forms and surrogates are invalid. */
 	expect("\xED\xA0\x80\n", ',', "1!1 not valid UTF-8 [\\xED\\xA0\\x80]|\xED\xA0\x80\n");
 	/* On a later line of a multi-line field, or of a record. */
 	expect("a,b\n1,\"ok\nbad\xFF\"\n2,\"x\ny\",\xC3\n3,4\n", ',',
 	       "1|a|b\n2!2 not valid UTF-8 [ok\\x0Abad\\xFF]|1|ok\\nbad\xFF\n"
 	       "4!3 not valid UTF-8 [\\xC3]|2|x\\ny|\xC3\n6|3|4\n");
-	expect("a\n\"bad\xFF\nok\"\n", ',', "1|a\n2!1 not valid UTF-8 [bad\\xFF\\x0Aok]|bad\xFF\\nok\n");
+	expect("a\n\"bad\xFF\nok\"\n", ',',
+	       "1|a\n2!1 not valid UTF-8 [bad\\xFF\\x0Aok]|bad\xFF\\nok\n");
 	/* Only the first problem of a record is named. */
 	expect("\xFF,\xFE\n", ',', "1!1 not valid UTF-8 [\\xFF]|\xFF|\xFE\n");
 }
@@ -363,8 +386,9 @@ static void test_unterminated(void **state)
 static void test_malformed_quote(void **state)
 {
 	(void)state;
-	const char *msg = "a quote is not doubled, or text follows a closing quote (quote the whole field "
-			  "and double the quotes inside it)";
+	const char *msg =
+	    "a quote is not doubled, or text follows a closing quote (quote the whole field "
+	    "and double the quotes inside it)";
 	char want[1024];
 	/* A stray quote in an unquoted field costs that record only. */
 	snprintf(want, sizeof want, "1|a|b\n2!2 %s [x,24\" screen]|x\n3|c|d\n", msg);
@@ -372,7 +396,8 @@ static void test_malformed_quote(void **state)
 	/* Text after a closing quote. */
 	snprintf(want, sizeof want, "1|a|b\n2!1 %s [\"ab\"c,d]\n3|e|f\n", msg);
 	expect("a,b\n\"ab\"c,d\ne,f\n", ',', want);
-	/* On a later line of a multi-line record: that line is named, the record keeps its first. */
+	/* On a later line of a multi-line record: that line is named, the record keeps its first.
+	 */
 	struct run r = run_mem("a,b\n1,\"x\ny\"z\n2,3\n", ',');
 	assert_int_equal(r.unterminated, 0);
 	assert_non_null(strstr(r.out, "2!2 a quote on line 3 is not doubled"));
@@ -427,7 +452,9 @@ static void test_field_at_limit(void **state)
 		struct csvin_opts opts = {.delimiter = ','};
 		csvin_read_mem(data, n + 7, &opts, collect, &g, NULL, NULL);
 		if (extra)
-			assert_string_equal(g.out.s, "1!2 field longer than 1 MiB [zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz…]\n2\n");
+			assert_string_equal(g.out.s,
+			                    "1!2 field longer than 1 MiB "
+			                    "[zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz…]\n2\n");
 		else
 			assert_string_equal(g.out.s, "1\n2\n");
 		strbuf_free(&g.out);
@@ -475,13 +502,16 @@ static void test_field_over_limit_bounded(void **state)
 		assert_int_equal(r.rc, 0);
 		assert_int_equal(r.unterminated, 0);
 		char want[200];
-		snprintf(want, sizeof want, "1\n2!2 field longer than 1 MiB [wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww…]\n%ld\n",
-			 quoted ? 3 + (long)(size / (1 << 16)) * 65 : 3L);
+		snprintf(want, sizeof want,
+		         "1\n2!2 field longer than 1 MiB "
+		         "[wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww…]\n%ld\n",
+		         quoted ? 3 + (long)(size / (1 << 16)) * 65 : 3L);
 		assert_string_equal(r.out, want);
 		/* A 100 MB field must not be held. The reader itself needs about 3 MiB (its block,
 		 * and one field at the limit); the margin is for valgrind's own bookkeeping. */
 		if (grown > 40 * 1024)
-			fail_msg("reading a %zu-byte field grew the peak memory by %ld KiB", size, grown);
+			fail_msg("reading a %zu-byte field grew the peak memory by %ld KiB", size,
+			         grown);
 		free(r.out);
 		unlink(path);
 		free(path);
@@ -491,7 +521,8 @@ static void test_field_over_limit_bounded(void **state)
 static void test_columns(void **state)
 {
 	(void)state;
-	for (size_t ncols = 1000; ncols <= CSVIN_MAX_FIELDS + 1; ncols += ncols == 1000 ? CSVIN_MAX_FIELDS - 1000 : 1) {
+	for (size_t ncols = 1000; ncols <= CSVIN_MAX_FIELDS + 1;
+	     ncols += ncols == 1000 ? CSVIN_MAX_FIELDS - 1000 : 1) {
 		struct strbuf b = STRBUF_INIT;
 		for (int row = 0; row < 2; row++) {
 			for (size_t i = 0; i < ncols; i++)
@@ -505,8 +536,9 @@ static void test_columns(void **state)
 		if (ncols <= CSVIN_MAX_FIELDS)
 			assert_string_equal(g.out.s, "1\n2\n3\n");
 		else
-			assert_string_equal(g.out.s, "1!0 more than 4096 fields in one record []\n"
-						     "2!0 more than 4096 fields in one record []\n3\n");
+			assert_string_equal(g.out.s,
+			                    "1!0 more than 4096 fields in one record []\n"
+			                    "2!0 more than 4096 fields in one record []\n3\n");
 		strbuf_free(&g.out);
 		strbuf_free(&b);
 	}
@@ -603,7 +635,8 @@ static void test_utf8_across_blocks(void **state)
 			assert_int_equal(r.rc, 0);
 			bool rejected = strchr(r.out, '!') != NULL;
 			if (rejected != (c == 3))
-				fail_msg("char %zu cut after %zu bytes: %s", c, cut, rejected ? "rejected" : "accepted");
+				fail_msg("char %zu cut after %zu bytes: %s", c, cut,
+				         rejected ? "rejected" : "accepted");
 			free(r.out);
 			unlink(path);
 			free(path);
@@ -641,7 +674,8 @@ static void test_io_errors(void **state)
 	int rc = csvin_read("/nonexistent/journeys.csv", &opts, collect, &g, NULL, NULL);
 	char *msg = capture_end();
 	assert_int_equal(rc, -1);
-	assert_string_equal(msg, "boardpack: journeys.csv: error: cannot open: No such file or directory\n");
+	assert_string_equal(
+	    msg, "boardpack: journeys.csv: error: cannot open: No such file or directory\n");
 	free(msg);
 	capture_start();
 	rc = csvin_read("/tmp", &opts, collect, &g, NULL, NULL);
@@ -656,31 +690,32 @@ static void test_io_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		/* First, while the peak memory of the process is still low. */
-		cmocka_unit_test(test_field_over_limit_bounded),
-		cmocka_unit_test(test_basic),
-		cmocka_unit_test(test_empty_and_header_only),
-		cmocka_unit_test(test_bom),
-		cmocka_unit_test(test_crlf),
-		cmocka_unit_test(test_quoting),
-		cmocka_unit_test(test_quoted_pipe),
-		cmocka_unit_test(test_embedded_newlines),
-		cmocka_unit_test(test_bad_record_after_multiline),
-		cmocka_unit_test(test_trimming),
-		cmocka_unit_test(test_blank_lines),
-		cmocka_unit_test(test_sniff),
-		cmocka_unit_test(test_invalid_utf8),
-		cmocka_unit_test(test_nul),
-		cmocka_unit_test(test_unterminated),
-		cmocka_unit_test(test_malformed_quote),
-		cmocka_unit_test(test_long_field_accepted),
-		cmocka_unit_test(test_field_at_limit),
-		cmocka_unit_test(test_columns),
-		cmocka_unit_test(test_column_counts),
-		cmocka_unit_test(test_block_boundaries),
-		cmocka_unit_test(test_utf8_across_blocks),
-		cmocka_unit_test(test_callback_stops),
-		cmocka_unit_test(test_io_errors),
+	    /* First, while the peak memory of the process is still low. */
+	    cmocka_unit_test(test_field_over_limit_bounded),
+	    cmocka_unit_test(test_basic),
+	    cmocka_unit_test(test_lone_cr),
+	    cmocka_unit_test(test_empty_and_header_only),
+	    cmocka_unit_test(test_bom),
+	    cmocka_unit_test(test_crlf),
+	    cmocka_unit_test(test_quoting),
+	    cmocka_unit_test(test_quoted_pipe),
+	    cmocka_unit_test(test_embedded_newlines),
+	    cmocka_unit_test(test_bad_record_after_multiline),
+	    cmocka_unit_test(test_trimming),
+	    cmocka_unit_test(test_blank_lines),
+	    cmocka_unit_test(test_sniff),
+	    cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_nul),
+	    cmocka_unit_test(test_unterminated),
+	    cmocka_unit_test(test_malformed_quote),
+	    cmocka_unit_test(test_long_field_accepted),
+	    cmocka_unit_test(test_field_at_limit),
+	    cmocka_unit_test(test_columns),
+	    cmocka_unit_test(test_column_counts),
+	    cmocka_unit_test(test_block_boundaries),
+	    cmocka_unit_test(test_utf8_across_blocks),
+	    cmocka_unit_test(test_callback_stops),
+	    cmocka_unit_test(test_io_errors),
 	};
 	return cmocka_run_group_tests_name("csvin", tests, NULL, NULL);
 }

@@ -117,12 +117,14 @@ static void test_civil_round_trip(void **state)
 			unsigned nd = mdays[m - 1] + (m == 2 && leap);
 			for (unsigned d = 1; d <= nd; d++, day++) {
 				if (value_days_from_civil(y, m, d) != day)
-					fail_msg("%04d-%02u-%02u is not day %lld", y, m, d, (long long)day);
+					fail_msg("%04d-%02u-%02u is not day %lld", y, m, d,
+					         (long long)day);
 				int yy;
 				unsigned mm, dd;
 				value_civil_from_days(day, &yy, &mm, &dd);
 				if (yy != y || mm != m || dd != d)
-					fail_msg("day %lld gave %04d-%02u-%02u", (long long)day, yy, mm, dd);
+					fail_msg("day %lld gave %04d-%02u-%02u", (long long)day, yy,
+					         mm, dd);
 			}
 		}
 	}
@@ -232,18 +234,34 @@ static void test_time_syntax(void **state)
 {
 	(void)state;
 	const char *bad[] = {
-		"",	 "2026",	  "2026-7-01",	       "2026-07-1",	    "26-07-01",
-		"20260701", "2026-07-01x",	  "2026-07-01 ",	    "2026-07-01T",	   "2026-07-01T1:00",
-		"2026-07-01T14", "2026-07-01T14:3", "2026-07-01T14:30:1", "2026-07-01  14:30", "2026-07-01t14:30",
-		"2026/07/01", "1 July",	  "+2026-07-01",	    "2026-07-01T14:30:15Zx", "-001-01-01",
-		"12026-01-01",
+	    "",
+	    "2026",
+	    "2026-7-01",
+	    "2026-07-1",
+	    "26-07-01",
+	    "20260701",
+	    "2026-07-01x",
+	    "2026-07-01 ",
+	    "2026-07-01T",
+	    "2026-07-01T1:00",
+	    "2026-07-01T14",
+	    "2026-07-01T14:3",
+	    "2026-07-01T14:30:1",
+	    "2026-07-01  14:30",
+	    "2026-07-01t14:30",
+	    "2026/07/01",
+	    "1 July",
+	    "+2026-07-01",
+	    "2026-07-01T14:30:15Zx",
+	    "-001-01-01",
+	    "12026-01-01",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		assert_time_bad(bad[i], DATE_ISO);
 	/* The phrase names the forms, as data-contract.md's messages do. */
 	bp_time t;
 	assert_string_equal(value_parse_time("1 July", 6, DATE_ISO, &t),
-			    "expected YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]");
+	                    "expected YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]");
 	/* Trailing junk is not ignored (length-bounded: bytes after n are not read). */
 	assert_null(value_parse_time("2026-07-01junk", 10, DATE_ISO, &t));
 	assert_non_null(value_parse_time("2026-07-01junk", 11, DATE_ISO, &t));
@@ -311,19 +329,20 @@ static void test_number_decimal_mark(void **state)
 	number_bad("1 234", '.');
 	number_bad("1,234.5", '.');
 	assert_string_equal(number_bad("1,234", '.'),
-			    "expected a number such as 1234.5 or 92% (no thousands separator)");
+	                    "expected a number such as 1234.5 or 92% (no thousands separator)");
 	assert_string_equal(number_bad("1.5", ','),
-			    "expected a number such as 1234,5 or 92% (no thousands separator)");
+	                    "expected a number such as 1234,5 or 92% (no thousands separator)");
 }
 
 static void test_number_rejects(void **state)
 {
 	(void)state;
-	const char *bad[] = {"", "%", "-", "+", ".", "e5", "1e", "1e+", "12a", "92 %", "92%%", "%92",
-			     "--1", "1.2.3", "0x10", "1_000", " 1", "1 "};
+	const char *bad[] = {"",     "%",    "-",   "+",   ".",     "e5",   "1e",    "1e+", "12a",
+	                     "92 %", "92%%", "%92", "--1", "1.2.3", "0x10", "1_000", " 1",  "1 "};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		number_bad(bad[i], '.');
-	assert_string_equal(number_bad("NaN", '.'), "not a finite number (NaN and infinity are not accepted)");
+	assert_string_equal(number_bad("NaN", '.'),
+	                    "not a finite number (NaN and infinity are not accepted)");
 	number_bad("nan", '.');
 	number_bad("inf", '.');
 	number_bad("-inf", '.');
@@ -396,8 +415,10 @@ static void test_period_labels(void **state)
 	assert_label(7, PERIOD_YEAR, "0007");
 	assert_label(9999 * 4 + 3, PERIOD_QUARTER, "9999-Q4");
 	/* Consecutive periods have consecutive ordinals, across a year. */
-	assert_int_equal(period_ok("2027-01", PERIOD_MONTH), period_ok("2026-12", PERIOD_MONTH) + 1);
-	assert_int_equal(period_ok("2027-Q1", PERIOD_QUARTER), period_ok("2026-Q4", PERIOD_QUARTER) + 1);
+	assert_int_equal(period_ok("2027-01", PERIOD_MONTH),
+	                 period_ok("2026-12", PERIOD_MONTH) + 1);
+	assert_int_equal(period_ok("2027-Q1", PERIOD_QUARTER),
+	                 period_ok("2026-Q4", PERIOD_QUARTER) + 1);
 }
 
 static void test_period_shorter_label(void **state)
@@ -414,16 +435,20 @@ static void test_period_shorter_label(void **state)
 static void test_period_longer_label(void **state)
 {
 	(void)state;
-	assert_string_equal(period_bad("2026", PERIOD_QUARTER), "a year, but the pack's periods are quarters");
-	assert_string_equal(period_bad("2026-Q3", PERIOD_MONTH), "a quarter, but the pack's periods are months");
-	assert_string_equal(period_bad("2026", PERIOD_MONTH), "a year, but the pack's periods are months");
+	assert_string_equal(period_bad("2026", PERIOD_QUARTER),
+	                    "a year, but the pack's periods are quarters");
+	assert_string_equal(period_bad("2026-Q3", PERIOD_MONTH),
+	                    "a quarter, but the pack's periods are months");
+	assert_string_equal(period_bad("2026", PERIOD_MONTH),
+	                    "a year, but the pack's periods are months");
 }
 
 static void test_period_bad(void **state)
 {
 	(void)state;
-	const char *bad[] = {"2026-Q5", "2026-Q0", "2026-13", "2026-00", "2026-Q", "2026-q3", "2026-7",
-			     "26",	"2026-07-32", "Q3 2026", "", "2026-Q3x", "2026-07-01junk"};
+	const char *bad[] = {
+	    "2026-Q5", "2026-Q0",    "2026-13", "2026-00", "2026-Q",   "2026-q3",       "2026-7",
+	    "26",      "2026-07-32", "Q3 2026", "",        "2026-Q3x", "2026-07-01junk"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
 		period_bad(bad[i], PERIOD_QUARTER);
 }
@@ -435,7 +460,8 @@ static void test_period_dates(void **state)
 	assert_int_equal(period_ok("2026-07-15", PERIOD_MONTH), 2026 * 12 + 6);
 	assert_int_equal(period_ok("2026-07-15", PERIOD_QUARTER), 2026 * 4 + 2);
 	assert_int_equal(period_ok("2026-07-15", PERIOD_YEAR), 2026);
-	/* Quarter boundaries: March 31 / April 1, June 30 / July 1, Sept 30 / Oct 1, Dec 31 / Jan 1. */
+	/* Quarter boundaries: March 31 / April 1, June 30 / July 1, Sept 30 / Oct 1, Dec 31 /
+	 * Jan 1. */
 	assert_int_equal(period_ok("2026-03-31", PERIOD_QUARTER), 2026 * 4 + 0);
 	assert_int_equal(period_ok("2026-04-01", PERIOD_QUARTER), 2026 * 4 + 1);
 	assert_int_equal(period_ok("2026-06-30T23:59:59", PERIOD_QUARTER), 2026 * 4 + 1);
@@ -453,7 +479,8 @@ static void test_period_dates(void **state)
 	assert_null(period_parse("01/07/2026", 10, PERIOD_QUARTER, DATE_MDY, &p));
 	assert_int_equal(p, 2026 * 4 + 0);
 	/* A calendar error is said as such. */
-	assert_string_equal(period_bad("2026-02-30", PERIOD_QUARTER), "no such day in the calendar");
+	assert_string_equal(period_bad("2026-02-30", PERIOD_QUARTER),
+	                    "no such day in the calendar");
 }
 
 static void test_period_of_time(void **state)
@@ -481,7 +508,8 @@ static void test_period_bounds(void **state)
 	assert_int_equal(period_start(0, PERIOD_MONTH), at(0, 1, 1, 0, 0, 0));
 	/* Every instant lies in [start, end) of its own period. */
 	for (int len = PERIOD_MONTH; len <= PERIOD_YEAR; len++)
-		for (bp_time t = at(2023, 12, 30, 5, 0, 0); t < at(2025, 1, 3, 0, 0, 0); t += 7 * 3600 * 1000LL) {
+		for (bp_time t = at(2023, 12, 30, 5, 0, 0); t < at(2025, 1, 3, 0, 0, 0);
+		     t += 7 * 3600 * 1000LL) {
 			bp_period p = period_of_time(t, (enum period_len)len);
 			assert_true(period_start(p, (enum period_len)len) <= t);
 			assert_true(t < period_end(p, (enum period_len)len));
@@ -499,7 +527,8 @@ static void test_period_parse_label(void **state)
 	assert_null(period_parse_label("2026", PERIOD_YEAR, &p));
 	assert_int_equal(p, 2026);
 	/* Exactly the pack's length: neither shorter nor longer, nor a date. */
-	assert_string_equal(period_parse_label("2026-07", PERIOD_QUARTER, &p), "expected a quarter such as 2026-Q3");
+	assert_string_equal(period_parse_label("2026-07", PERIOD_QUARTER, &p),
+	                    "expected a quarter such as 2026-Q3");
 	assert_non_null(period_parse_label("2026", PERIOD_QUARTER, &p));
 	assert_non_null(period_parse_label("2026-07-01", PERIOD_QUARTER, &p));
 	assert_non_null(period_parse_label("2026-Q3", PERIOD_YEAR, &p));
@@ -515,22 +544,22 @@ static void test_utf8(void **state)
 	BAD_AT("", -1);
 	BAD_AT("plain ASCII text that is longer than eight bytes", -1);
 	BAD_AT("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xEF\xBF\xBF \xF4\x8F\xBF\xBF", -1);
-	BAD_AT("caf\xE9", 3);			  /* Latin-1 */
-	BAD_AT("abcdefghijkl\xE9xyz", 12);	  /* after the eight-byte fast path */
-	BAD_AT("abcdefgh\0ijkl", 8);		  /* NUL in a word */
+	BAD_AT("caf\xE9", 3);              /* Latin-1 */
+	BAD_AT("abcdefghijkl\xE9xyz", 12); /* after the eight-byte fast path */
+	BAD_AT("abcdefgh\0ijkl", 8);       /* NUL in a word */
 	BAD_AT("a\0", 1);
-	BAD_AT("\xC0\xAF", 0);			  /* overlong '/' */
+	BAD_AT("\xC0\xAF", 0); /* overlong '/' */
 	BAD_AT("\xC1\xBF", 0);
-	BAD_AT("\xE0\x80\xAF", 0);		  /* overlong */
-	BAD_AT("\xF0\x80\x80\xAF", 0);		  /* overlong */
-	BAD_AT("x\xED\xA0\x80", 1);		  /* surrogate */
-	BAD_AT("\xF4\x90\x80\x80", 0);		  /* above U+10FFFF */
+	BAD_AT("\xE0\x80\xAF", 0);     /* overlong */
+	BAD_AT("\xF0\x80\x80\xAF", 0); /* overlong */
+	BAD_AT("x\xED\xA0\x80", 1);    /* surrogate */
+	BAD_AT("\xF4\x90\x80\x80", 0); /* above U+10FFFF */
 	BAD_AT("\xF5\x80\x80\x80", 0);
 	BAD_AT("\xFF", 0);
-	BAD_AT("\x80", 0);			  /* lone continuation */
-	BAD_AT("ab\xC3", 2);			  /* cut short */
+	BAD_AT("\x80", 0);   /* lone continuation */
+	BAD_AT("ab\xC3", 2); /* cut short */
 	BAD_AT("ab\xE2\x82", 2);
-	BAD_AT("\xE2\x28\xA1", 0);		  /* bad continuation */
+	BAD_AT("\xE2\x28\xA1", 0); /* bad continuation */
 	BAD_AT("12345678\xF0\x9F\x98", 8);
 #undef BAD_AT
 }
@@ -538,31 +567,31 @@ static void test_utf8(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_civil_known_days),
-		cmocka_unit_test(test_civil_round_trip),
-		cmocka_unit_test(test_time_iso_forms),
-		cmocka_unit_test(test_time_fraction),
-		cmocka_unit_test(test_time_offsets),
-		cmocka_unit_test(test_time_slashed),
-		cmocka_unit_test(test_time_calendar),
-		cmocka_unit_test(test_time_syntax),
-		cmocka_unit_test(test_time_year_range),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_number_forms),
-		cmocka_unit_test(test_number_decimal_mark),
-		cmocka_unit_test(test_number_rejects),
-		cmocka_unit_test(test_number_negative_zero),
-		cmocka_unit_test(test_number_long),
-		cmocka_unit_test(test_count),
-		cmocka_unit_test(test_period_labels),
-		cmocka_unit_test(test_period_shorter_label),
-		cmocka_unit_test(test_period_longer_label),
-		cmocka_unit_test(test_period_bad),
-		cmocka_unit_test(test_period_dates),
-		cmocka_unit_test(test_period_of_time),
-		cmocka_unit_test(test_period_bounds),
-		cmocka_unit_test(test_period_parse_label),
-		cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_civil_known_days),
+	    cmocka_unit_test(test_civil_round_trip),
+	    cmocka_unit_test(test_time_iso_forms),
+	    cmocka_unit_test(test_time_fraction),
+	    cmocka_unit_test(test_time_offsets),
+	    cmocka_unit_test(test_time_slashed),
+	    cmocka_unit_test(test_time_calendar),
+	    cmocka_unit_test(test_time_syntax),
+	    cmocka_unit_test(test_time_year_range),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_number_forms),
+	    cmocka_unit_test(test_number_decimal_mark),
+	    cmocka_unit_test(test_number_rejects),
+	    cmocka_unit_test(test_number_negative_zero),
+	    cmocka_unit_test(test_number_long),
+	    cmocka_unit_test(test_count),
+	    cmocka_unit_test(test_period_labels),
+	    cmocka_unit_test(test_period_shorter_label),
+	    cmocka_unit_test(test_period_longer_label),
+	    cmocka_unit_test(test_period_bad),
+	    cmocka_unit_test(test_period_dates),
+	    cmocka_unit_test(test_period_of_time),
+	    cmocka_unit_test(test_period_bounds),
+	    cmocka_unit_test(test_period_parse_label),
+	    cmocka_unit_test(test_utf8),
 	};
 	return cmocka_run_group_tests_name("values", tests, NULL, NULL);
 }
