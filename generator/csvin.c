@@ -317,7 +317,8 @@ static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line
 		size_t k = len - off < PIECE_SIZE ? len - off : PIECE_SIZE;
 		size_t got = csv_parse(&r->p, s + off, k, on_field, on_record, r);
 		if (got < k) {
-			bad_quote(r, s, off + got, len, ends_line);
+			if (!r->stop) /* else the callback has asked for nothing more */
+				bad_quote(r, s, off + got, len, ends_line);
 			return;
 		}
 		off += k;

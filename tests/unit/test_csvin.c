@@ -656,6 +656,12 @@ static void test_callback_stops(void **state)
 	assert_int_equal(csvin_read_mem(data, strlen(data), &opts, collect, &g, NULL, NULL), 7);
 	assert_string_equal(g.out.s, "1|a\n2|b\n");
 	strbuf_free(&g.out);
+	/* Nothing more after a stop, even a record with a bad quote on the same line. */
+	g = (struct got){STRBUF_INIT, 1, 0, false};
+	data = "a\rb\"c\nd\n";
+	assert_int_equal(csvin_read_mem(data, strlen(data), &opts, collect, &g, NULL, NULL), 7);
+	assert_string_equal(g.out.s, "1|a\n");
+	strbuf_free(&g.out);
 	/* From a file, with the last record stopping it. */
 	char *path = temp_file("a\nb", 3);
 	g = (struct got){STRBUF_INIT, 2, 0, false};
