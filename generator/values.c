@@ -450,7 +450,8 @@ static int parse_label(const char *s, size_t n, enum period_len *kind, bp_period
 static const char *const period_forms[] = {
     [PERIOD_MONTH] = "expected a month (2026-07) or a date (2026-07-15)",
     [PERIOD_QUARTER] = "expected a quarter (2026-Q3), a month (2026-07) or a date (2026-07-15)",
-    [PERIOD_YEAR] = "expected a year (2026), quarter (2026-Q3), month (2026-07) or date (2026-07-15)",
+    [PERIOD_YEAR] =
+        "expected a year (2026), quarter (2026-Q3), month (2026-07) or date (2026-07-15)",
 };
 
 const char *period_parse(const char *s, size_t n, enum period_len len, enum date_order order,
