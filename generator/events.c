@@ -39,7 +39,33 @@ struct differ {
 	sym journey, customer, region;
 };
 
+/*
+ * The last value seen in a column and its symbol: consecutive rows mostly
+ * repeat the case, journey, department and region, so most rows hash nothing.
+ */
+struct memo {
+	char text[64];
+	size_t len;
+	sym id;
+	bool valid;
+};
+
+static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t n)
+{
+	if (mo->valid && mo->len == n && memcmp(mo->text, s, n) == 0)
+		return mo->id;
+	sym id = intern_add(t, s, n);
+	mo->valid = n <= sizeof mo->text;
+	if (mo->valid) {
+		memcpy(mo->text, s, n);
+		mo->len = n;
+		mo->id = id;
+	}
+	return id;
+}
+
 struct state {
+	struct memo memo[5]; /* case id, journey, customer, region, department */
 	struct event *ev;
 	size_t nev, cap;
 	struct differ *diff;
@@ -107,10 +133,11 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		failure = name_list_has(&c->rule_failure, f[C_TOUCHPOINT], n[C_TOUCHPOINT]);
 	}
 
-	sym id = intern_add(m->ids, f[C_CASE], n[C_CASE]);
-	sym journey = intern_add(m->names, f[C_JOURNEY], n[C_JOURNEY]);
-	sym customer = intern_add(m->names, f[C_CUSTOMER], n[C_CUSTOMER]);
-	sym region = intern_add(m->names, f[C_REGION], n[C_REGION]);
+	sym id = memo_intern(&st->memo[0], m->ids, f[C_CASE], n[C_CASE]);
+	sym journey = memo_intern(&st->memo[1], m->names, f[C_JOURNEY], n[C_JOURNEY]);
+	sym customer = memo_intern(&st->memo[2], m->names, f[C_CUSTOMER], n[C_CUSTOMER]);
+	sym region = memo_intern(&st->memo[3], m->names, f[C_REGION], n[C_REGION]);
+	sym dept = memo_intern(&st->memo[4], m->names, f[C_DEPT], n[C_DEPT]);
 	uint32_t ix = id - 1;
 	uint32_t flags = (failure ? EV_FAILURE : 0) | ((uint32_t)outcome << EV_OUTCOME_SHIFT);
 	if (ix == m->ncases) {
@@ -133,7 +160,7 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		st->cap = st->cap ? st->cap * 2 : 4096;
 		st->ev = xreallocarray(st->ev, st->cap, sizeof *st->ev);
 	}
-	st->ev[st->nev++] = (struct event){ts, ix, (uint32_t)rec->line, intern_add(m->names, f[C_DEPT], n[C_DEPT]), flags};
+	st->ev[st->nev++] = (struct event){ts, ix, (uint32_t)rec->line, dept, flags};
 	if (m->data_from == BP_TIME_NONE || ts < m->data_from)
 		m->data_from = ts;
 	if (m->data_to == BP_TIME_NONE || ts > m->data_to)
