@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "model.h"
 #include "mustache.h"
+#include "ordercheck.h"
 #include "outfile.h"
 #include "pdf.h"
 #include "strbuf.h"
@@ -395,6 +396,8 @@ int pack_build(const struct pack_request *req)
 				rc = EXIT_USAGE;
 			}
 	}
+	if (rc == EXIT_OK && req->pdf)
+		ordercheck_template(b.template_path);
 	if (rc == EXIT_OK)
 		rc = model_read(b.c, &b.m);
 	else
