@@ -127,6 +127,22 @@ static long utf8_chars(const char *s)
 	return n;
 }
 
+/* n with thousands separators ("1,048,576"). */
+static const char *thousands(long n, char buf[32])
+{
+	char tmp[32];
+	int len = snprintf(tmp, sizeof tmp, "%ld", n < 0 ? -n : n), j = 0;
+	if (n < 0)
+		buf[j++] = '-';
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[j++] = ',';
+		buf[j++] = tmp[i];
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
 static void add_note(struct xw *x, const char *sheet, const char *cell, const char *note)
 {
 	if (json_array_size(x->notes) >= NOTES_MAX) {
@@ -174,12 +190,15 @@ static const char *clean_text(struct xw *x, const char *s, long max, const char 
 		p += len ? len : 1;
 	}
 	if (bad && sheet) {
-		char *note = xasprintf("%ld invalid UTF-8 byte%s replaced with U+FFFD", bad, bad == 1 ? "" : "s");
+		char a[32];
+		char *note = xasprintf("%s invalid UTF-8 byte%s replaced with U+FFFD", thousands(bad, a), bad == 1 ? "" : "s");
 		add_note(x, sheet, where, note);
 		free(note);
 	}
 	if (total > max && sheet) {
-		char *note = xasprintf("a text of %ld characters was cut to its first %ld, Excel's limit", total, max);
+		char a[32], b[32];
+		char *note = xasprintf("a text of %s characters was cut to its first %s, Excel's limit for a cell",
+				       thousands(total, a), thousands(max, b));
 		add_note(x, sheet, where, note);
 		free(note);
 	}
@@ -217,6 +236,14 @@ static void put_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, c
 	else
 		check(x, worksheet_write_blank(sh->ws, r, c, f), "writing a cell");
 	measure(sh, c, (double)chars);
+}
+
+/* Text that may overflow into the next cells (titles, notes): it does not widen its column. */
+static void put_title(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
+{
+	double w = sh->width[c];
+	put_text(x, sh, r, c, s, f);
+	sh->width[c] = w;
 }
 
 /* Characters the value takes when shown in its kind's number format. */
@@ -836,17 +863,14 @@ static void put_summary(struct xw *x, struct sheet *sh, const json_t *m, const c
 	const json_t *t = json_object_get(m, "totals");
 	const char *region = json_string_value(json_object_get(m, "region"));
 	struct strbuf b = STRBUF_INIT;
-	put_text(x, sh, 0, 0, title, x->title);
-	sh->width[0] = 0; /* the title may overflow into the next columns */
+	put_title(x, sh, 0, 0, title, x->title);
 	strbuf_printf(&b, "%s · %s · %s", or_empty(json_string_value(json_object_get(m, "organisation"))),
 		      or_empty(json_string_value(json_object_get(m, "period"))), region ? region : "whole organisation");
-	put_text(x, sh, 1, 0, strbuf_str(&b), NULL);
-	sh->width[0] = 0;
-	put_text(x, sh, 2, 0,
-		 "Rates are formulas over the counts beside them, with their value stored; the charts use the "
-		 "Journeys and Departments sheets.",
-		 x->italic);
-	sh->width[0] = 0;
+	put_title(x, sh, 1, 0, strbuf_str(&b), NULL);
+	put_title(x, sh, 2, 0,
+		  "Rates are formulas over the counts beside them, with their value stored; the charts use the "
+		  "Journeys and Departments sheets.",
+		  x->italic);
 
 	/* The context rows, then the figures: Figure, Value, How it is computed. */
 	static const struct {
@@ -951,8 +975,7 @@ static void put_trend(struct xw *x, struct sheet *sh, lxw_row_t row0, const json
 {
 	size_t nper, nj = json_array_size(journeys);
 	const char **per = trend_periods(journeys, &nper);
-	put_text(x, sh, row0, 0, "SCO rate by period (the chart on the Summary sheet is drawn from this table)", x->title);
-	sh->width[0] = 0;
+	put_title(x, sh, row0, 0, "SCO rate by period (the chart on the Summary sheet is drawn from this table)", x->title);
 	lxw_row_t head = row0 + 1;
 	int n = (int)nj + 1;
 	struct col *cols = xcalloc((size_t)n, sizeof *cols);
@@ -1141,11 +1164,11 @@ static long put_cases(struct xw *x, struct sheet *sh, xlsx_next_case_fn next, vo
 	if (!listed)
 		put_text(x, sh, ++last, 0, "No case concluded in the period or was open at its end.", x->italic);
 	if (more) {
-		char *note = xasprintf("%ld more case%s not listed: a sheet holds at most 1,048,576 rows. Every case "
+		char a[32];
+		char *note = xasprintf("%s more case%s not listed: a sheet holds at most 1,048,576 rows. Every case "
 				       "is counted in the figures of the other sheets.",
-				       more, more == 1 ? " was" : "s were");
-		put_text(x, sh, last + 2, 0, note, x->title);
-		sh->width[0] = 0;
+				       thousands(more, a), more == 1 ? " was" : "s were");
+		put_title(x, sh, last + 2, 0, note, x->title);
 		char where[64];
 		snprintf(where, sizeof where, "rows after %ld", (long)last + 1);
 		add_note(x, sh->name, where, note);
@@ -1200,8 +1223,7 @@ static json_t *first_of(const json_t *a, long max, long *left)
 
 static lxw_row_t section(struct xw *x, struct sheet *sh, lxw_row_t r, const char *title)
 {
-	put_text(x, sh, r, 0, title, x->title);
-	sh->width[0] = 0;
+	put_title(x, sh, r, 0, title, x->title);
 	return r + 1;
 }
 

@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 		.title = json_string_value(json_object_get(m, "title")),
 		.author = json_string_value(json_object_get(m, "organisation")),
 		.currency = json_string_value(json_object_get(m, "currency")),
-		.created = 1790726400, /* 2026-10-01T00:00:00Z */
+		.created = 1790726400, /* 2026-09-30T00:00:00Z */
 		.tmpdir = tmpdir,
 	};
 	int rc = xlsx_write(argv[2], m, next_case, &g, &o) == 0 ? 0 : 3;
