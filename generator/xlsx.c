@@ -1,4 +1,5 @@
-/* xlsx: the analyst workbook of pack.md, written with libxlsxwriter; the only module that sees lxw_error. */
+/* xlsx: the analyst workbook of pack.md, written with libxlsxwriter; the only module that sees
+ * lxw_error. */
 #include "xlsx.h"
 
 #include <errno.h>
@@ -30,18 +31,18 @@
 
 /* How a column's values are typed and shown. */
 enum kind {
-	K_TEXT,	 /* string (a number or boolean found here is written as it is) */
-	K_LIST,	 /* array of strings, joined with "; " */
-	K_INT,	 /* count: #,##0 */
-	K_NUM,	 /* number as given: General */
+	K_TEXT,  /* string (a number or boolean found here is written as it is) */
+	K_LIST,  /* array of strings, joined with "; " */
+	K_INT,   /* count: #,##0 */
+	K_NUM,   /* number as given: General */
 	K_RATIO, /* per case: 0.00 */
-	K_DAYS,	 /* days: 0.00 */
-	K_PCT,	 /* fraction shown as a percentage: 0.0% */
-	K_PTS,	 /* percentage points: +0.0 */
+	K_DAYS,  /* days: 0.00 */
+	K_PCT,   /* fraction shown as a percentage: 0.0% */
+	K_PTS,   /* percentage points: +0.0 */
 	K_MONEY, /* the pack's currency: £#,##0 */
-	K_BOOL,	 /* TRUE/FALSE */
-	K_DATE,	 /* "YYYY-MM-DD" written as a date */
-	K_TIME,	 /* an instant, written as a date and time */
+	K_BOOL,  /* TRUE/FALSE */
+	K_DATE,  /* "YYYY-MM-DD" written as a date */
+	K_TIME,  /* an instant, written as a date and time */
 	K_NKINDS
 };
 
@@ -73,7 +74,7 @@ struct xw {
 	lxw_format *title, *italic, *good, *neutral, *bad;
 	char money_sym[16]; /* "£", "€", "$" or "CHF " */
 	struct strbuf text; /* the last cleaned string */
-	json_t *notes;	    /* workbook notes: [{sheet, cell, note}] */
+	json_t *notes;      /* workbook notes: [{sheet, cell, note}] */
 	long notes_dropped;
 };
 
@@ -92,7 +93,8 @@ static void check(struct xw *x, lxw_error e, const char *what)
 
 /* ---- text ---------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at p[0..n), or 0 (NUL, U+FFFE and U+FFFF count as invalid: XML forbids them). */
+/* Length of the valid UTF-8 sequence at p[0..n), or 0 (NUL, U+FFFE and U+FFFF count as invalid: XML
+ * forbids them). */
 static int utf8_seq(const unsigned char *p, size_t n)
 {
 	unsigned c = p[0], cp, min;
@@ -114,7 +116,8 @@ static int utf8_seq(const unsigned char *p, size_t n)
 			return 0;
 		cp = cp << 6 | (p[i] & 0x3f);
 	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
+	    cp == 0xffff)
 		return 0;
 	return len;
 }
@@ -149,7 +152,8 @@ static void add_note(struct xw *x, const char *sheet, const char *cell, const ch
 		x->notes_dropped++;
 		return;
 	}
-	json_array_append_new(x->notes, json_pack("{s:s, s:s, s:s}", "sheet", sheet, "cell", cell, "note", note));
+	json_array_append_new(
+	    x->notes, json_pack("{s:s, s:s, s:s}", "sheet", sheet, "cell", cell, "note", note));
 }
 
 /*
@@ -158,8 +162,8 @@ static void add_note(struct xw *x, const char *sheet, const char *cell, const ch
  * x->text (valid until the next call); *chars gets its length in characters.
  * Each change is noted against where (a sheet and cell) for the Data quality sheet.
  */
-static const char *clean_text(struct xw *x, const char *s, long max, const char *sheet, const char *where,
-			      long *chars)
+static const char *clean_text(struct xw *x, const char *s, long max, const char *sheet,
+                              const char *where, long *chars)
 {
 	size_t n = strlen(s);
 	if (value_utf8_invalid(s, n) < 0) {
@@ -191,14 +195,16 @@ static const char *clean_text(struct xw *x, const char *s, long max, const char 
 	}
 	if (bad && sheet) {
 		char a[32];
-		char *note = xasprintf("%s invalid UTF-8 byte%s replaced with U+FFFD", thousands(bad, a), bad == 1 ? "" : "s");
+		char *note = xasprintf("%s invalid UTF-8 byte%s replaced with U+FFFD",
+		                       thousands(bad, a), bad == 1 ? "" : "s");
 		add_note(x, sheet, where, note);
 		free(note);
 	}
 	if (total > max && sheet) {
 		char a[32], b[32];
-		char *note = xasprintf("a text of %s characters was cut to its first %s, Excel's limit for a cell",
-				       thousands(total, a), thousands(max, b));
+		char *note = xasprintf(
+		    "a text of %s characters was cut to its first %s, Excel's limit for a cell",
+		    thousands(total, a), thousands(max, b));
 		add_note(x, sheet, where, note);
 		free(note);
 	}
@@ -221,7 +227,8 @@ static void measure(struct sheet *sh, lxw_col_t col, double w)
 		sh->width[col] = w;
 }
 
-static void put_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
+static void put_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s,
+                     lxw_format *f)
 {
 	if (!s) {
 		check(x, worksheet_write_blank(sh->ws, r, c, f), "writing a cell");
@@ -239,7 +246,8 @@ static void put_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, c
 }
 
 /* Text that may overflow into the next cells (titles, notes): it does not widen its column. */
-static void put_title(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
+static void put_title(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s,
+                      lxw_format *f)
 {
 	double w = sh->width[c];
 	put_text(x, sh, r, c, s, f);
@@ -252,13 +260,22 @@ static double shown_width(const struct xw *x, enum kind k, double v)
 	char buf[64];
 	int n;
 	switch (k) {
-	case K_PCT: n = snprintf(buf, sizeof buf, "%.1f%%", v * 100); break;
-	case K_PTS: n = snprintf(buf, sizeof buf, "%+.1f", v); break;
+	case K_PCT:
+		n = snprintf(buf, sizeof buf, "%.1f%%", v * 100);
+		break;
+	case K_PTS:
+		n = snprintf(buf, sizeof buf, "%+.1f", v);
+		break;
 	case K_RATIO:
-	case K_DAYS: n = snprintf(buf, sizeof buf, "%.2f", v); break;
-	case K_DATE: return 10;
-	case K_TIME: return 16;
-	case K_BOOL: return 5;
+	case K_DAYS:
+		n = snprintf(buf, sizeof buf, "%.2f", v);
+		break;
+	case K_DATE:
+		return 10;
+	case K_TIME:
+		return 16;
+	case K_BOOL:
+		return 5;
 	case K_INT:
 	case K_MONEY:
 		n = snprintf(buf, sizeof buf, "%.0f", fabs(v));
@@ -266,12 +283,15 @@ static double shown_width(const struct xw *x, enum kind k, double v)
 		if (k == K_MONEY)
 			n += (int)utf8_chars(x->money_sym);
 		break;
-	default: n = snprintf(buf, sizeof buf, "%.10g", v); break;
+	default:
+		n = snprintf(buf, sizeof buf, "%.10g", v);
+		break;
 	}
 	return n;
 }
 
-static void put_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k, double v)
+static void put_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
+                       double v)
 {
 	if (isnan(v) || isinf(v)) {
 		check(x, worksheet_write_blank(sh->ws, r, c, x->fmt[k]), "writing a cell");
@@ -287,7 +307,8 @@ static double date_serial(const char *s)
 	int y;
 	unsigned m, d;
 	char extra;
-	if (!s || sscanf(s, "%4d-%2u-%2u%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (!s || sscanf(s, "%4d-%2u-%2u%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 ||
+	    d > 31)
 		return NAN;
 	return (double)(value_days_from_civil(y, m, d) + 25569);
 }
@@ -298,7 +319,8 @@ static void join_list(const json_t *a, struct strbuf *b)
 	const json_t *v;
 	strbuf_reset(b);
 	strbuf_puts(b, "");
-	json_array_foreach (a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		if (i)
 			strbuf_puts(b, "; ");
 		if (json_is_string(v))
@@ -307,7 +329,8 @@ static void join_list(const json_t *a, struct strbuf *b)
 }
 
 /* Writes a JSON value as a cell of kind k; null and absent values are empty cells, never 0. */
-static void put_value(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k, const json_t *v)
+static void put_value(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
+                      const json_t *v)
 {
 	lxw_format *f = x->fmt[k];
 	if (!v || json_is_null(v)) {
@@ -318,7 +341,8 @@ static void put_value(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 		put_text(x, sh, r, c, strbuf_str(&b), NULL);
 		strbuf_free(&b);
 	} else if (json_is_boolean(v)) {
-		check(x, worksheet_write_boolean(sh->ws, r, c, json_is_true(v), NULL), "writing a boolean");
+		check(x, worksheet_write_boolean(sh->ws, r, c, json_is_true(v), NULL),
+		      "writing a boolean");
 		measure(sh, c, 5);
 	} else if (json_is_string(v)) {
 		double d = k == K_DATE ? date_serial(json_string_value(v)) : NAN;
@@ -327,7 +351,8 @@ static void put_value(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 		else
 			put_text(x, sh, r, c, json_string_value(v), NULL);
 	} else if (json_is_number(v)) {
-		put_number(x, sh, r, c, k == K_TEXT || k == K_LIST ? K_NUM : k, json_number_value(v));
+		put_number(x, sh, r, c, k == K_TEXT || k == K_LIST ? K_NUM : k,
+		           json_number_value(v));
 	}
 }
 
@@ -341,7 +366,8 @@ static int col_index(const struct col *cols, int n, const char *header)
 	return -1;
 }
 
-/* Appends a header as a structured-reference column name ('[', ']', '#' and '\'' escaped with '\''). */
+/* Appends a header as a structured-reference column name ('[', ']', '#' and '\'' escaped with
+ * '\''). */
 static void put_ref_name(struct strbuf *b, const char *h, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -381,7 +407,8 @@ static bool formula_usable(const struct col *cols, int n, int ci, const json_t *
 		return false;
 	size_t i;
 	const json_t *o;
-	json_array_foreach (rows, i, o) {
+	json_array_foreach(rows, i, o)
+	{
 		if (!json_object_get(o, cols[ci].key))
 			return false;
 		for (const char *p = strchr(tpl, '['); p; p = strchr(p + 1, '[')) {
@@ -397,15 +424,17 @@ static bool formula_usable(const struct col *cols, int n, int ci, const json_t *
 }
 
 /* A formula cell caching v: a number, or "" when v is null (the formula's own answer then). */
-static void put_formula(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k, const char *formula,
-			const json_t *v)
+static void put_formula(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
+                        const char *formula, const json_t *v)
 {
 	if (json_is_number(v)) {
 		double d = json_number_value(v);
-		check(x, worksheet_write_formula_num(sh->ws, r, c, formula, x->fmt[k], d), "writing a formula");
+		check(x, worksheet_write_formula_num(sh->ws, r, c, formula, x->fmt[k], d),
+		      "writing a formula");
 		measure(sh, c, shown_width(x, k, d));
 	} else {
-		check(x, worksheet_write_formula_str(sh->ws, r, c, formula, x->fmt[k], ""), "writing a formula");
+		check(x, worksheet_write_formula_str(sh->ws, r, c, formula, x->fmt[k], ""),
+		      "writing a formula");
 	}
 }
 
@@ -417,8 +446,8 @@ static void put_formula(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
  * array gets one row saying so (a table needs a data row). Returns the
  * table's last row.
  */
-static lxw_row_t put_table(struct xw *x, struct sheet *sh, lxw_row_t row0, const char *name, const struct col *cols,
-			   int n, const json_t *rows, const char *none)
+static lxw_row_t put_table(struct xw *x, struct sheet *sh, lxw_row_t row0, const char *name,
+                           const struct col *cols, int n, const json_t *rows, const char *none)
 {
 	size_t nrows = json_array_size(rows);
 	lxw_table_column *tc = xcalloc((size_t)n, sizeof *tc);
@@ -433,13 +462,17 @@ static lxw_row_t put_table(struct xw *x, struct sheet *sh, lxw_row_t row0, const
 		tcp[i] = &tc[i];
 		measure(sh, (lxw_col_t)i, (double)utf8_chars(tc[i].header) + 3);
 	}
-	lxw_table_options to = {.name = (char *)name, .columns = tcp, .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
-				.style_type_number = 2};
+	lxw_table_options to = {.name = (char *)name,
+	                        .columns = tcp,
+	                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
+	                        .style_type_number = 2};
 	lxw_row_t last = row0 + (lxw_row_t)(nrows ? nrows : 1);
-	check(x, worksheet_add_table(sh->ws, row0, 0, last, (lxw_col_t)(n - 1), &to), "adding a table");
+	check(x, worksheet_add_table(sh->ws, row0, 0, last, (lxw_col_t)(n - 1), &to),
+	      "adding a table");
 	size_t i;
 	const json_t *o;
-	json_array_foreach (rows, i, o) {
+	json_array_foreach(rows, i, o)
+	{
 		lxw_row_t r = row0 + 1 + (lxw_row_t)i;
 		for (int c = 0; c < n; c++) {
 			const json_t *v = cols[c].key ? json_object_get(o, cols[c].key) : NULL;
@@ -471,23 +504,29 @@ static void set_widths(struct sheet *sh)
 	}
 }
 
-/* A formula rule coloring rng ("J2:J9") with f where formula (relative to the range's first cell) holds. */
-static void cond_formula(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_row_t r1, lxw_col_t c, const char *formula,
-			 lxw_format *f)
+/* A formula rule coloring rng ("J2:J9") with f where formula (relative to the range's first cell)
+ * holds. */
+static void cond_formula(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_row_t r1, lxw_col_t c,
+                         const char *formula, lxw_format *f)
 {
-	lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = (char *)formula, .format = f};
-	check(x, worksheet_conditional_format_range(sh->ws, r0, c, r1, c, &cf), "adding conditional formatting");
+	lxw_conditional_format cf = {
+	    .type = LXW_CONDITIONAL_TYPE_FORMULA, .value_string = (char *)formula, .format = f};
+	check(x, worksheet_conditional_format_range(sh->ws, r0, c, r1, c, &cf),
+	      "adding conditional formatting");
 }
 
 /* Fills the SCO rate red below the target and green at or above it. */
-static void cond_target(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_row_t r1, lxw_col_t rate, lxw_col_t target)
+static void cond_target(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_row_t r1, lxw_col_t rate,
+                        lxw_col_t target)
 {
 	char a[LXW_MAX_CELL_NAME_LENGTH], b[LXW_MAX_CELL_NAME_LENGTH], f[128];
 	lxw_col_to_name(a, rate, LXW_TRUE);
 	lxw_col_to_name(b, target, LXW_TRUE);
-	snprintf(f, sizeof f, "AND(ISNUMBER(%s%u),ISNUMBER(%s%u),%s%u<%s%u)", a, r0 + 1, b, r0 + 1, a, r0 + 1, b, r0 + 1);
+	snprintf(f, sizeof f, "AND(ISNUMBER(%s%u),ISNUMBER(%s%u),%s%u<%s%u)", a, r0 + 1, b, r0 + 1,
+	         a, r0 + 1, b, r0 + 1);
 	cond_formula(x, sh, r0, r1, rate, f, x->bad);
-	snprintf(f, sizeof f, "AND(ISNUMBER(%s%u),ISNUMBER(%s%u),%s%u>=%s%u)", a, r0 + 1, b, r0 + 1, a, r0 + 1, b, r0 + 1);
+	snprintf(f, sizeof f, "AND(ISNUMBER(%s%u),ISNUMBER(%s%u),%s%u>=%s%u)", a, r0 + 1, b, r0 + 1,
+	         a, r0 + 1, b, r0 + 1);
 	cond_formula(x, sh, r0, r1, rate, f, x->good);
 }
 
@@ -498,10 +537,11 @@ static void cond_status(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_row_t 
 	lxw_format *fills[] = {x->good, x->neutral, x->bad};
 	for (int i = 0; i < 3; i++) {
 		lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_CELL,
-					     .criteria = LXW_CONDITIONAL_CRITERIA_EQUAL_TO,
-					     .value_string = (char *)words[i],
-					     .format = fills[i]};
-		check(x, worksheet_conditional_format_range(sh->ws, r0, c, r1, c, &cf), "adding conditional formatting");
+		                             .criteria = LXW_CONDITIONAL_CRITERIA_EQUAL_TO,
+		                             .value_string = (char *)words[i],
+		                             .format = fills[i]};
+		check(x, worksheet_conditional_format_range(sh->ws, r0, c, r1, c, &cf),
+		      "adding conditional formatting");
 	}
 }
 
@@ -511,197 +551,233 @@ static void cond_status(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_row_t 
 
 /* The journey figures of metrics.md, shared by Goals and Journeys. */
 static const struct col figure_cols[] = {
-	{"Cases started", "cases_started", K_INT, NULL, "Cases whose start lies in the period."},
-	{"Cases concluded", "cases_concluded", K_INT, NULL,
-	 "Cases whose end lies in the period: the cases every rate on this row is taken over."},
-	{"Achieved", "achieved", K_INT, NULL, "Cases concluded in the period with the outcome 'achieved'."},
-	{"Failed", "failed", K_INT, NULL, "Cases concluded in the period with the outcome 'failed'."},
-	{"Abandoned", "abandoned", K_INT, NULL, "Cases concluded in the period with the outcome 'abandoned'."},
-	{"Open", "open", K_INT, NULL,
-	 "Cases started on or before the period's end and not concluded by it (still open at the end)."},
-	{"Successful", "successful", K_INT, NULL,
-	 "Successful customer outcomes (SCO) concluded in the period: achieved, within the promise when one is "
-	 "set, and with no more failure contacts than allowed."},
-	{"SCO rate", "sco_rate", K_PCT, RATE_IF("Successful", "Cases concluded"),
-	 "Successful customer outcome rate: Successful / Cases concluded (a formula; empty with no concluded "
-	 "cases)."},
-	{"SCO rate CI low", "sco_ci_low", K_PCT, NULL,
-	 "Lower end of the 95 % Wilson score interval of the SCO rate (z = 1.959964): the rate is plausibly no "
-	 "lower than this."},
-	{"SCO rate CI high", "sco_ci_high", K_PCT, NULL,
-	 "Upper end of the 95 % Wilson score interval of the SCO rate."},
-	{"Previous cases concluded", "prev_cases_concluded", K_INT, NULL,
-	 "Cases concluded in the previous period."},
-	{"Previous successful", "prev_successful", K_INT, NULL,
-	 "Successful customer outcomes concluded in the previous period."},
-	{"Previous SCO rate", "prev_sco_rate", K_PCT, RATE_IF("Previous successful", "Previous cases concluded"),
-	 "SCO rate of the previous period: Previous successful / Previous cases concluded (a formula)."},
-	{"Change in points", "sco_change_pts", K_PTS,
-	 "IF(OR([SCO rate]=\"\",[Previous SCO rate]=\"\"),\"\",([SCO rate]-[Previous SCO rate])*100)",
-	 "(SCO rate - Previous SCO rate) x 100, in percentage points (a formula; empty when either rate is)."},
-	{"Change is significant", "change_significant", K_BOOL, NULL,
-	 "TRUE when the change passes a two-proportion z-test (pooled, |z| >= 1.959964): a real change, not "
-	 "noise. FALSE when either period has no cases."},
-	{"Median days", "median_days", K_DAYS, NULL,
-	 "Median days from start to end of the achieved cases concluded in the period (Excel PERCENTILE.INC at "
-	 "0.5)."},
-	{"P90 days", "p90_days", K_DAYS, NULL,
-	 "90th percentile of days to outcome of the achieved cases (Excel PERCENTILE.INC at 0.9): nine in ten "
-	 "took no longer."},
-	{"Contacts", "contacts", K_INT, NULL, "Customer contacts, summed over the cases concluded in the period."},
-	{"Failure contacts", "failure_contacts", K_INT, NULL,
-	 "Failure demand: contacts caused by a failure to do something or do it right, summed over the cases "
-	 "concluded in the period."},
-	{"Hand-offs", "handoffs", K_INT, NULL,
-	 "Hand-offs between departments, summed over the cases concluded in the period."},
-	{"Contacts per case", "contacts_per_case", K_RATIO, RATE_IF("Contacts", "Cases concluded"),
-	 "Contacts / Cases concluded (a formula)."},
-	{"Failure demand share", "failure_demand_share", K_PCT, RATE_IF("Failure contacts", "Contacts"),
-	 "Failure contacts / Contacts (a formula; empty with no contacts)."},
-	{"Hand-offs per case", "handoffs_per_case", K_RATIO, RATE_IF("Hand-offs", "Cases concluded"),
-	 "Hand-offs / Cases concluded (a formula)."},
-	{"Low volume", "low_volume", K_BOOL, NULL,
-	 "TRUE when fewer cases concluded than the pack's min_cases: read the rates with care."},
-	{"Customers lost", "customers_lost", K_INT, NULL,
-	 "Distinct customers with an unsuccessful case concluded in the period who left within the churn window "
-	 "after it. Empty without a customers file."},
-	{"Value lost", "value_lost", K_MONEY, NULL, "Annual value of the customers lost."},
-	{"Value at risk", "value_at_risk", K_MONEY, NULL,
-	 "Annual value of customers with an unsuccessful case concluded in the period who were not lost and were "
-	 "still customers at the period's end."},
+    {"Cases started", "cases_started", K_INT, NULL, "Cases whose start lies in the period."},
+    {"Cases concluded", "cases_concluded", K_INT, NULL,
+     "Cases whose end lies in the period: the cases every rate on this row is taken over."},
+    {"Achieved", "achieved", K_INT, NULL,
+     "Cases concluded in the period with the outcome 'achieved'."},
+    {"Failed", "failed", K_INT, NULL, "Cases concluded in the period with the outcome 'failed'."},
+    {"Abandoned", "abandoned", K_INT, NULL,
+     "Cases concluded in the period with the outcome 'abandoned'."},
+    {"Open", "open", K_INT, NULL,
+     "Cases started on or before the period's end and not concluded by it (still open at the "
+     "end)."},
+    {"Successful", "successful", K_INT, NULL,
+     "Successful customer outcomes (SCO) concluded in the period: achieved, within the promise "
+     "when one is "
+     "set, and with no more failure contacts than allowed."},
+    {"SCO rate", "sco_rate", K_PCT, RATE_IF("Successful", "Cases concluded"),
+     "Successful customer outcome rate: Successful / Cases concluded (a formula; empty with no "
+     "concluded "
+     "cases)."},
+    {"SCO rate CI low", "sco_ci_low", K_PCT, NULL,
+     "Lower end of the 95 % Wilson score interval of the SCO rate (z = 1.959964): the rate is "
+     "plausibly no "
+     "lower than this."},
+    {"SCO rate CI high", "sco_ci_high", K_PCT, NULL,
+     "Upper end of the 95 % Wilson score interval of the SCO rate."},
+    {"Previous cases concluded", "prev_cases_concluded", K_INT, NULL,
+     "Cases concluded in the previous period."},
+    {"Previous successful", "prev_successful", K_INT, NULL,
+     "Successful customer outcomes concluded in the previous period."},
+    {"Previous SCO rate", "prev_sco_rate", K_PCT,
+     RATE_IF("Previous successful", "Previous cases concluded"),
+     "SCO rate of the previous period: Previous successful / Previous cases concluded (a "
+     "formula)."},
+    {"Change in points", "sco_change_pts", K_PTS,
+     "IF(OR([SCO rate]=\"\",[Previous SCO rate]=\"\"),\"\",([SCO rate]-[Previous SCO rate])*100)",
+     "(SCO rate - Previous SCO rate) x 100, in percentage points (a formula; empty when either "
+     "rate is)."},
+    {"Change is significant", "change_significant", K_BOOL, NULL,
+     "TRUE when the change passes a two-proportion z-test (pooled, |z| >= 1.959964): a real "
+     "change, not "
+     "noise. FALSE when either period has no cases."},
+    {"Median days", "median_days", K_DAYS, NULL,
+     "Median days from start to end of the achieved cases concluded in the period (Excel "
+     "PERCENTILE.INC at "
+     "0.5)."},
+    {"P90 days", "p90_days", K_DAYS, NULL,
+     "90th percentile of days to outcome of the achieved cases (Excel PERCENTILE.INC at 0.9): nine "
+     "in ten "
+     "took no longer."},
+    {"Contacts", "contacts", K_INT, NULL,
+     "Customer contacts, summed over the cases concluded in the period."},
+    {"Failure contacts", "failure_contacts", K_INT, NULL,
+     "Failure demand: contacts caused by a failure to do something or do it right, summed over the "
+     "cases "
+     "concluded in the period."},
+    {"Hand-offs", "handoffs", K_INT, NULL,
+     "Hand-offs between departments, summed over the cases concluded in the period."},
+    {"Contacts per case", "contacts_per_case", K_RATIO, RATE_IF("Contacts", "Cases concluded"),
+     "Contacts / Cases concluded (a formula)."},
+    {"Failure demand share", "failure_demand_share", K_PCT, RATE_IF("Failure contacts", "Contacts"),
+     "Failure contacts / Contacts (a formula; empty with no contacts)."},
+    {"Hand-offs per case", "handoffs_per_case", K_RATIO, RATE_IF("Hand-offs", "Cases concluded"),
+     "Hand-offs / Cases concluded (a formula)."},
+    {"Low volume", "low_volume", K_BOOL, NULL,
+     "TRUE when fewer cases concluded than the pack's min_cases: read the rates with care."},
+    {"Customers lost", "customers_lost", K_INT, NULL,
+     "Distinct customers with an unsuccessful case concluded in the period who left within the "
+     "churn window "
+     "after it. Empty without a customers file."},
+    {"Value lost", "value_lost", K_MONEY, NULL, "Annual value of the customers lost."},
+    {"Value at risk", "value_at_risk", K_MONEY, NULL,
+     "Annual value of customers with an unsuccessful case concluded in the period who were not "
+     "lost and were "
+     "still customers at the period's end."},
 };
 #define NFIG ((int)(sizeof figure_cols / sizeof figure_cols[0]))
 
 static const struct col goal_head[] = {
-	{"Goal", "goal", K_TEXT, NULL, "The customer's life goal, in the customer's own words."},
-	{"Journeys", "journeys", K_LIST, NULL, "The journeys that serve this goal, separated by \"; \"."},
+    {"Goal", "goal", K_TEXT, NULL, "The customer's life goal, in the customer's own words."},
+    {"Journeys", "journeys", K_LIST, NULL,
+     "The journeys that serve this goal, separated by \"; \"."},
 };
 static const struct col goal_tail[] = {
-	{"SCO target", "sco_target", K_PCT, NULL,
-	 "The goal's SCO target: its journeys' target when they share one, otherwise their targets weighted by "
-	 "cases concluded. The SCO rate is filled red below it, green at or above it."},
+    {"SCO target", "sco_target", K_PCT, NULL,
+     "The goal's SCO target: its journeys' target when they share one, otherwise their targets "
+     "weighted by "
+     "cases concluded. The SCO rate is filled red below it, green at or above it."},
 };
 static const struct col journey_head[] = {
-	{"Journey", "journey", K_TEXT, NULL, "The journey (the customer's case type)."},
-	{"Goal", "goal", K_TEXT, NULL, "The life goal the journey serves."},
+    {"Journey", "journey", K_TEXT, NULL, "The journey (the customer's case type)."},
+    {"Goal", "goal", K_TEXT, NULL, "The life goal the journey serves."},
 };
 static const struct col journey_tail[] = {
-	{"SCO target", "sco_target", K_PCT, NULL,
-	 "The share of successful outcomes aimed for. The SCO rate is filled red below it, green at or above it."},
-	{"Promise days", "promise_days", K_NUM, NULL,
-	 "Days within which the customer expects the outcome; empty when no promise is set."},
-	{"Max failure contacts", "max_failure_contacts", K_INT, NULL,
-	 "Failure contacts a case may have and still count as successful."},
+    {"SCO target", "sco_target", K_PCT, NULL,
+     "The share of successful outcomes aimed for. The SCO rate is filled red below it, green at or "
+     "above it."},
+    {"Promise days", "promise_days", K_NUM, NULL,
+     "Days within which the customer expects the outcome; empty when no promise is set."},
+    {"Max failure contacts", "max_failure_contacts", K_INT, NULL,
+     "Failure contacts a case may have and still count as successful."},
 };
 
 static const struct col watermelon_cols[] = {
-	{"Department", "department", K_TEXT, NULL, "The department whose dashboard looks green."},
-	{"Journey", "journey", K_TEXT, NULL, "The journey whose customers fare badly where they pass through it."},
-	{"Department green share", "green_share", K_PCT, NULL, "Share of the department's KPIs that are green."},
-	{"Cases touched", "cases", K_INT, NULL,
-	 "Cases of the journey concluded in the period that passed through the department."},
-	{"Successful", "successful", K_INT, NULL, "Successful customer outcomes among those cases."},
-	{"SCO rate", "sco_rate", K_PCT, RATE_IF("Successful", "Cases touched"),
-	 "Successful / Cases touched (a formula): below the journey's target, filled red."},
-	{"SCO target", "sco_target", K_PCT, NULL, "The journey's SCO target."},
-	{"Shortfall in points", "shortfall_pts", K_PTS,
-	 "IF([SCO rate]=\"\",\"\",([SCO target]-[SCO rate])*100)",
-	 "(SCO target - SCO rate) x 100, in percentage points (a formula). Rows are most severe first."},
+    {"Department", "department", K_TEXT, NULL, "The department whose dashboard looks green."},
+    {"Journey", "journey", K_TEXT, NULL,
+     "The journey whose customers fare badly where they pass through it."},
+    {"Department green share", "green_share", K_PCT, NULL,
+     "Share of the department's KPIs that are green."},
+    {"Cases touched", "cases", K_INT, NULL,
+     "Cases of the journey concluded in the period that passed through the department."},
+    {"Successful", "successful", K_INT, NULL, "Successful customer outcomes among those cases."},
+    {"SCO rate", "sco_rate", K_PCT, RATE_IF("Successful", "Cases touched"),
+     "Successful / Cases touched (a formula): below the journey's target, filled red."},
+    {"SCO target", "sco_target", K_PCT, NULL, "The journey's SCO target."},
+    {"Shortfall in points", "shortfall_pts", K_PTS,
+     "IF([SCO rate]=\"\",\"\",([SCO target]-[SCO rate])*100)",
+     "(SCO target - SCO rate) x 100, in percentage points (a formula). Rows are most severe "
+     "first."},
 };
 
 static const struct col department_cols[] = {
-	{"Department", "department", K_TEXT, NULL,
-	 "A department with KPIs in the period or that handled a row of a case concluded in it."},
-	{"KPIs", "kpis", K_INT, NULL, "The department's KPIs of the period."},
-	{"Green", "green", K_INT, NULL, "KPIs at or better than target."},
-	{"Amber", "amber", K_INT, NULL, "KPIs worse than target but within the tolerance."},
-	{"Red", "red", K_INT, NULL, "KPIs worse than target beyond the tolerance."},
-	{"Green share", "green_share", K_PCT, RATE_IF("Green", "KPIs"),
-	 "Green / KPIs (a formula; empty with no KPIs)."},
-	{"Cases touched", "cases_touched", K_INT, NULL,
-	 "Cases concluded in the period that passed through the department."},
-	{"Successful touched", "successful_touched", K_INT, NULL,
-	 "Successful customer outcomes among the cases touched."},
-	{"SCO rate touched", "sco_rate_touched", K_PCT, RATE_IF("Successful touched", "Cases touched"),
-	 "Successful touched / Cases touched (a formula): how customers fared whose case passed through the "
-	 "department."},
-	{"Failure contacts", "failure_contacts", K_INT, NULL,
-	 "Failure-demand rows the department handled in cases concluded in the period."},
+    {"Department", "department", K_TEXT, NULL,
+     "A department with KPIs in the period or that handled a row of a case concluded in it."},
+    {"KPIs", "kpis", K_INT, NULL, "The department's KPIs of the period."},
+    {"Green", "green", K_INT, NULL, "KPIs at or better than target."},
+    {"Amber", "amber", K_INT, NULL, "KPIs worse than target but within the tolerance."},
+    {"Red", "red", K_INT, NULL, "KPIs worse than target beyond the tolerance."},
+    {"Green share", "green_share", K_PCT, RATE_IF("Green", "KPIs"),
+     "Green / KPIs (a formula; empty with no KPIs)."},
+    {"Cases touched", "cases_touched", K_INT, NULL,
+     "Cases concluded in the period that passed through the department."},
+    {"Successful touched", "successful_touched", K_INT, NULL,
+     "Successful customer outcomes among the cases touched."},
+    {"SCO rate touched", "sco_rate_touched", K_PCT, RATE_IF("Successful touched", "Cases touched"),
+     "Successful touched / Cases touched (a formula): how customers fared whose case passed "
+     "through the "
+     "department."},
+    {"Failure contacts", "failure_contacts", K_INT, NULL,
+     "Failure-demand rows the department handled in cases concluded in the period."},
 };
 
 static const struct col kpi_cols[] = {
-	{"Department", "department", K_TEXT, NULL, "The department that owns the KPI."},
-	{"KPI", "kpi", K_TEXT, NULL, "The KPI's name."},
-	{"Period", "period", K_TEXT, NULL, "The period the KPI's value belongs to."},
-	{"Actual", "actual", K_NUM, NULL, "The KPI's value for the period, in its unit."},
-	{"Target", "target", K_NUM, NULL, "The KPI's target, in its unit."},
-	{"Direction", "direction", K_TEXT, NULL, "'higher' when higher is better, 'lower' when lower is better."},
-	{"Unit", "unit", K_TEXT, NULL, "The KPI's unit; empty when none."},
-	{"Kind", "kind", K_TEXT, NULL,
-	 "'output' for a KPI that measures motion (activity), 'outcome' for one that measures impact."},
-	{"Tolerance", "tolerance", K_PCT, NULL,
-	 "How far from target, as a share of the target, still counts as amber rather than red."},
-	{"Status", "status", K_TEXT, NULL,
-	 "green: at or better than target; amber: within the tolerance; red: beyond it. Filled in its colour."},
-	{"Journeys served", "journeys", K_LIST, NULL,
-	 "The journeys the KPI is meant to serve, separated by \"; \"; see their SCO rate on the Journeys sheet."},
-	{"Region", "region", K_TEXT, NULL, "The KPI's region; empty when it covers every region."},
+    {"Department", "department", K_TEXT, NULL, "The department that owns the KPI."},
+    {"KPI", "kpi", K_TEXT, NULL, "The KPI's name."},
+    {"Period", "period", K_TEXT, NULL, "The period the KPI's value belongs to."},
+    {"Actual", "actual", K_NUM, NULL, "The KPI's value for the period, in its unit."},
+    {"Target", "target", K_NUM, NULL, "The KPI's target, in its unit."},
+    {"Direction", "direction", K_TEXT, NULL,
+     "'higher' when higher is better, 'lower' when lower is better."},
+    {"Unit", "unit", K_TEXT, NULL, "The KPI's unit; empty when none."},
+    {"Kind", "kind", K_TEXT, NULL,
+     "'output' for a KPI that measures motion (activity), 'outcome' for one that measures impact."},
+    {"Tolerance", "tolerance", K_PCT, NULL,
+     "How far from target, as a share of the target, still counts as amber rather than red."},
+    {"Status", "status", K_TEXT, NULL,
+     "green: at or better than target; amber: within the tolerance; red: beyond it. Filled in its "
+     "colour."},
+    {"Journeys served", "journeys", K_LIST, NULL,
+     "The journeys the KPI is meant to serve, separated by \"; \"; see their SCO rate on the "
+     "Journeys sheet."},
+    {"Region", "region", K_TEXT, NULL, "The KPI's region; empty when it covers every region."},
 };
 
 static const struct col case_cols[] = {
-	{"Case", NULL, K_TEXT, NULL, "The case's identifier."},
-	{"Journey", NULL, K_TEXT, NULL, "The case's journey."},
-	{"Customer", NULL, K_TEXT, NULL, "The customer's identifier; empty when unknown."},
-	{"Region", NULL, K_TEXT, NULL, "The case's region; empty when none."},
-	{"Start", NULL, K_TIME, NULL, "When the case started (UTC)."},
-	{"End", NULL, K_TIME, NULL, "When the case ended (UTC); empty while it is open."},
-	{"Outcome", NULL, K_TEXT, NULL, "achieved, failed, abandoned, or open at the period's end."},
-	{"SCO", NULL, K_TEXT, NULL,
-	 "yes for a successful customer outcome, no for an unsuccessful one; empty while open."},
-	{"Days", NULL, K_DAYS, NULL, "Days from start to end; empty while open."},
-	{"Contacts", NULL, K_INT, NULL, "The case's customer contacts."},
-	{"Failure contacts", NULL, K_INT, NULL, "The case's failure-demand contacts."},
-	{"Hand-offs", NULL, K_INT, NULL, "Hand-offs between departments in the case."},
-	{"Departments", NULL, K_TEXT, NULL, "The departments the case passed through, separated by \"; \"."},
+    {"Case", NULL, K_TEXT, NULL, "The case's identifier."},
+    {"Journey", NULL, K_TEXT, NULL, "The case's journey."},
+    {"Customer", NULL, K_TEXT, NULL, "The customer's identifier; empty when unknown."},
+    {"Region", NULL, K_TEXT, NULL, "The case's region; empty when none."},
+    {"Start", NULL, K_TIME, NULL, "When the case started (UTC)."},
+    {"End", NULL, K_TIME, NULL, "When the case ended (UTC); empty while it is open."},
+    {"Outcome", NULL, K_TEXT, NULL, "achieved, failed, abandoned, or open at the period's end."},
+    {"SCO", NULL, K_TEXT, NULL,
+     "yes for a successful customer outcome, no for an unsuccessful one; empty while open."},
+    {"Days", NULL, K_DAYS, NULL, "Days from start to end; empty while open."},
+    {"Contacts", NULL, K_INT, NULL, "The case's customer contacts."},
+    {"Failure contacts", NULL, K_INT, NULL, "The case's failure-demand contacts."},
+    {"Hand-offs", NULL, K_INT, NULL, "Hand-offs between departments in the case."},
+    {"Departments", NULL, K_TEXT, NULL,
+     "The departments the case passed through, separated by \"; \"."},
 };
 #define NCASECOLS ((int)(sizeof case_cols / sizeof case_cols[0]))
 
 static const struct col file_cols[] = {
-	{"File", "file", K_TEXT, NULL, "An input file."},
-	{"Rows read", "rows_read", K_INT, NULL, "Data rows read from the file (the header excluded)."},
-	{"Rows rejected", "rows_rejected", K_INT, NULL, "Rows left out because of an issue listed below."},
-	{"Rows kept", "rows_kept", K_INT, "[Rows read]-[Rows rejected]", "Rows read - Rows rejected (a formula)."},
+    {"File", "file", K_TEXT, NULL, "An input file."},
+    {"Rows read", "rows_read", K_INT, NULL, "Data rows read from the file (the header excluded)."},
+    {"Rows rejected", "rows_rejected", K_INT, NULL,
+     "Rows left out because of an issue listed below."},
+    {"Rows kept", "rows_kept", K_INT, "[Rows read]-[Rows rejected]",
+     "Rows read - Rows rejected (a formula)."},
 };
 static const struct col wbnote_cols[] = {
-	{"Sheet", "sheet", K_TEXT, NULL, "The workbook sheet the note is about."},
-	{"Cell", "cell", K_TEXT, NULL, "The cell or rows concerned."},
-	{"Note", "note", K_TEXT, NULL,
-	 "What the workbook could not show as it is in the data: cases beyond Excel's row limit, texts cut to "
-	 "Excel's cell limit, bytes that were not UTF-8."},
+    {"Sheet", "sheet", K_TEXT, NULL, "The workbook sheet the note is about."},
+    {"Cell", "cell", K_TEXT, NULL, "The cell or rows concerned."},
+    {"Note", "note", K_TEXT, NULL,
+     "What the workbook could not show as it is in the data: cases beyond Excel's row limit, texts "
+     "cut to "
+     "Excel's cell limit, bytes that were not UTF-8."},
 };
 static const struct col issue_cols[] = {
-	{"File", "file", K_TEXT, NULL, "The input file of the rejected row."},
-	{"Line", "line", K_INT, NULL, "The row's line in the file (counting from 1, the header included)."},
-	{"Column", "column", K_INT, NULL, "The column at fault, counting from 1; empty for a whole-row problem."},
-	{"Message", "message", K_TEXT, NULL, "What is wrong with the row."},
+    {"File", "file", K_TEXT, NULL, "The input file of the rejected row."},
+    {"Line", "line", K_INT, NULL,
+     "The row's line in the file (counting from 1, the header included)."},
+    {"Column", "column", K_INT, NULL,
+     "The column at fault, counting from 1; empty for a whole-row problem."},
+    {"Message", "message", K_TEXT, NULL, "What is wrong with the row."},
 };
 static const struct col dqnote_cols[] = {
-	{"File", "file", K_TEXT, NULL, "The input file."},
-	{"Line", "line", K_INT, NULL, "The line concerned; empty when the note is about the whole file."},
-	{"Message", "message", K_TEXT, NULL,
-	 "What was kept but deserves a look (unknown columns, superseded KPIs, unknown customers, rows of a case "
-	 "that disagree)."},
+    {"File", "file", K_TEXT, NULL, "The input file."},
+    {"Line", "line", K_INT, NULL,
+     "The line concerned; empty when the note is about the whole file."},
+    {"Message", "message", K_TEXT, NULL,
+     "What was kept but deserves a look (unknown columns, superseded KPIs, unknown customers, rows "
+     "of a case "
+     "that disagree)."},
 };
 static const struct col def_cols[] = {
-	{"Sheet", "sheet", K_TEXT, NULL, "The sheet the column is on."},
-	{"Column", "column", K_TEXT, NULL, "The column's header (on Summary: the figure's label)."},
-	{"Meaning", "meaning", K_TEXT, NULL, "What the column counts, over which cases, and how it is computed."},
+    {"Sheet", "sheet", K_TEXT, NULL, "The sheet the column is on."},
+    {"Column", "column", K_TEXT, NULL, "The column's header (on Summary: the figure's label)."},
+    {"Meaning", "meaning", K_TEXT, NULL,
+     "What the column counts, over which cases, and how it is computed."},
 };
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* The Goals or Journeys columns: head, the journey figures, tail. The caller frees. */
-static struct col *figure_table(const struct col *head, int nh, const struct col *tail, int nt, int *n)
+static struct col *figure_table(const struct col *head, int nh, const struct col *tail, int nt,
+                                int *n)
 {
 	struct col *c = xcalloc((size_t)(nh + NFIG + nt), sizeof *c);
 	memcpy(c, head, (size_t)nh * sizeof *c);
@@ -728,87 +804,101 @@ struct fig {
 #define EITHER_EMPTY(a, b) "OR({" a "}=\"\",{" b "}=\"\")"
 
 static const struct fig summary_figs[] = {
-	{"Cases started", "cases_started", K_INT, NULL, "Cases whose start lies in the period."},
-	{"Cases concluded", "cases_concluded", K_INT, NULL, "Cases whose end lies in the period."},
-	{"Successful outcomes", "successful", K_INT, NULL,
-	 "Concluded cases with a successful customer outcome: achieved, within the promise, without too much "
-	 "failure demand."},
-	{"SCO rate (successful customer outcome rate)", "sco_rate", K_PCT, FIG_RATE("successful", "cases_concluded"),
-	 "Successful outcomes / Cases concluded: did customers get what they came for? (a formula)"},
-	{"SCO rate, 95 % interval from", "sco_ci_low", K_PCT, NULL,
-	 "Lower end of the 95 % Wilson score interval of the SCO rate."},
-	{"SCO rate, 95 % interval to", "sco_ci_high", K_PCT, NULL,
-	 "Upper end of the 95 % Wilson score interval of the SCO rate."},
-	{"Previous period: cases concluded", "prev_cases_concluded", K_INT, NULL,
-	 "Cases concluded in the previous period."},
-	{"Previous period: successful outcomes", "prev_successful", K_INT, NULL,
-	 "Successful outcomes concluded in the previous period."},
-	{"Previous period: SCO rate", "prev_sco_rate", K_PCT, FIG_RATE("prev_successful", "prev_cases_concluded"),
-	 "The previous period's successful outcomes / its cases concluded (a formula)."},
-	{"Change in SCO rate vs previous period (points)", "sco_change_pts", K_PTS,
-	 "IF(" EITHER_EMPTY("sco_rate", "prev_sco_rate") ",\"\",({sco_rate}-{prev_sco_rate})*100)",
-	 "(SCO rate - previous SCO rate) x 100, in percentage points (a formula)."},
-	{"Change is real, not noise", "change_significant", K_BOOL, NULL,
-	 "TRUE when a two-proportion z-test finds the change significant at 95 %."},
-	{"Achieved", "achieved", K_INT, NULL, "Concluded cases with the outcome 'achieved'."},
-	{"Failed", "failed", K_INT, NULL, "Concluded cases with the outcome 'failed'."},
-	{"Abandoned", "abandoned", K_INT, NULL, "Concluded cases with the outcome 'abandoned'."},
-	{"Open at the period's end", "open", K_INT, NULL, "Cases started by the period's end and not concluded by it."},
-	{"Median days to outcome", "median_days", K_DAYS, NULL, "Median days to outcome of the achieved cases."},
-	{"90th percentile days to outcome", "p90_days", K_DAYS, NULL,
-	 "Nine in ten achieved cases took no longer than this many days."},
-	{"Contacts", "contacts", K_INT, NULL, "Customer contacts in the cases concluded in the period."},
-	{"Failure contacts", "failure_contacts", K_INT, NULL,
-	 "Contacts caused by a failure to do something or do it right (failure demand)."},
-	{"Failure demand share", "failure_demand_share", K_PCT, FIG_RATE("failure_contacts", "contacts"),
-	 "Failure contacts / Contacts (a formula)."},
-	{"Contacts per case", "contacts_per_case", K_RATIO, FIG_RATE("contacts", "cases_concluded"),
-	 "Contacts / Cases concluded (a formula)."},
-	{"Hand-offs", "handoffs", K_INT, NULL, "Hand-offs between departments in the cases concluded in the period."},
-	{"Hand-offs per case", "handoffs_per_case", K_RATIO, FIG_RATE("handoffs", "cases_concluded"),
-	 "Hand-offs / Cases concluded (a formula)."},
-	{"Customers lost after an unsuccessful outcome", "customers_lost", K_INT, NULL,
-	 "Distinct customers who left within the churn window after an unsuccessful case concluded in the period."},
-	{"Value lost", "value_lost", K_MONEY, NULL, "Annual value of the customers lost."},
-	{"Value at risk", "value_at_risk", K_MONEY, NULL,
-	 "Annual value of customers with an unsuccessful case who are still customers."},
-	{"KPI green share", "kpi_green_share", K_PCT, NULL,
-	 "Share of all the period's KPIs that are green: how the dashboards look."},
-	{"Perception gap (points)", "perception_gap_pts", K_PTS,
-	 "IF(" EITHER_EMPTY("kpi_green_share", "sco_rate") ",\"\",({kpi_green_share}-{sco_rate})*100)",
-	 "(KPI green share - SCO rate) x 100 (a formula): how much greener the dashboards look than customers' "
-	 "lives."},
-	{"Motion share (KPIs measuring output)", "motion_share", K_PCT, NULL,
-	 "Share of the period's KPIs of kind 'output': they measure activity, not impact."},
-	{"Customers at the start", "customers_start", K_INT, NULL,
-	 "Customers who joined before the period and had not left before it started. Empty without a customers "
-	 "file (as are the growth figures below)."},
-	{"Customers at the end", "customers_end", K_INT, NULL,
-	 "Customers who joined by the period's last day and had not left by it."},
-	{"Joiners", "joiners", K_INT, NULL, "Customers who joined within the period."},
-	{"Leavers", "leavers", K_INT, NULL, "Customers who left within the period."},
-	{"Net growth", "net_growth", K_INT,
-	 "IF(" EITHER_EMPTY("customers_end", "customers_start") ",\"\",{customers_end}-{customers_start})",
-	 "Customers at the end - customers at the start (a formula)."},
-	{"Value of customers at the end", "value_end", K_MONEY, NULL,
-	 "Annual value of the customers at the period's end."},
-	{"Successful cases with a known customer", "sco_cases_known|sco_customers", K_INT, NULL,
-	 "Successful cases concluded in the period whose customer is in the customers file."},
-	{"... of which the customer left within the window", "sco_cases_left|sco_customers_left", K_INT, NULL,
-	 "Of those, the cases whose customer left within the churn window."},
-	{"Churn after a successful outcome", "churn_after_sco", K_PCT, FIG_RATE("sco_cases_left", "sco_cases_known"),
-	 "Share of successful cases whose customer left within the window (a formula)."},
-	{"Unsuccessful cases with a known customer", "unsuccessful_cases_known|unsuccessful_customers", K_INT, NULL,
-	 "Unsuccessful cases concluded in the period whose customer is in the customers file."},
-	{"... of which the customer left within the window ", "unsuccessful_cases_left|unsuccessful_customers_left",
-	 K_INT, NULL, "Of those, the cases whose customer left within the churn window."},
-	{"Churn after an unsuccessful outcome", "churn_after_unsuccessful", K_PCT,
-	 FIG_RATE("unsuccessful_cases_left", "unsuccessful_cases_known"),
-	 "Share of unsuccessful cases whose customer left within the window (a formula)."},
-	{"Churn ratio (how much likelier to leave)", "churn_ratio", K_RATIO,
-	 "IF(OR({churn_after_sco}=\"\",{churn_after_unsuccessful}=\"\",{churn_after_sco}=0),\"\","
-	 "{churn_after_unsuccessful}/{churn_after_sco})",
-	 "Churn after an unsuccessful outcome / churn after a successful one (a formula)."},
+    {"Cases started", "cases_started", K_INT, NULL, "Cases whose start lies in the period."},
+    {"Cases concluded", "cases_concluded", K_INT, NULL, "Cases whose end lies in the period."},
+    {"Successful outcomes", "successful", K_INT, NULL,
+     "Concluded cases with a successful customer outcome: achieved, within the promise, without "
+     "too much "
+     "failure demand."},
+    {"SCO rate (successful customer outcome rate)", "sco_rate", K_PCT,
+     FIG_RATE("successful", "cases_concluded"),
+     "Successful outcomes / Cases concluded: did customers get what they came for? (a formula)"},
+    {"SCO rate, 95 % interval from", "sco_ci_low", K_PCT, NULL,
+     "Lower end of the 95 % Wilson score interval of the SCO rate."},
+    {"SCO rate, 95 % interval to", "sco_ci_high", K_PCT, NULL,
+     "Upper end of the 95 % Wilson score interval of the SCO rate."},
+    {"Previous period: cases concluded", "prev_cases_concluded", K_INT, NULL,
+     "Cases concluded in the previous period."},
+    {"Previous period: successful outcomes", "prev_successful", K_INT, NULL,
+     "Successful outcomes concluded in the previous period."},
+    {"Previous period: SCO rate", "prev_sco_rate", K_PCT,
+     FIG_RATE("prev_successful", "prev_cases_concluded"),
+     "The previous period's successful outcomes / its cases concluded (a formula)."},
+    {"Change in SCO rate vs previous period (points)", "sco_change_pts", K_PTS,
+     "IF(" EITHER_EMPTY("sco_rate", "prev_sco_rate") ",\"\",({sco_rate}-{prev_sco_rate})*100)",
+     "(SCO rate - previous SCO rate) x 100, in percentage points (a formula)."},
+    {"Change is real, not noise", "change_significant", K_BOOL, NULL,
+     "TRUE when a two-proportion z-test finds the change significant at 95 %."},
+    {"Achieved", "achieved", K_INT, NULL, "Concluded cases with the outcome 'achieved'."},
+    {"Failed", "failed", K_INT, NULL, "Concluded cases with the outcome 'failed'."},
+    {"Abandoned", "abandoned", K_INT, NULL, "Concluded cases with the outcome 'abandoned'."},
+    {"Open at the period's end", "open", K_INT, NULL,
+     "Cases started by the period's end and not concluded by it."},
+    {"Median days to outcome", "median_days", K_DAYS, NULL,
+     "Median days to outcome of the achieved cases."},
+    {"90th percentile days to outcome", "p90_days", K_DAYS, NULL,
+     "Nine in ten achieved cases took no longer than this many days."},
+    {"Contacts", "contacts", K_INT, NULL,
+     "Customer contacts in the cases concluded in the period."},
+    {"Failure contacts", "failure_contacts", K_INT, NULL,
+     "Contacts caused by a failure to do something or do it right (failure demand)."},
+    {"Failure demand share", "failure_demand_share", K_PCT,
+     FIG_RATE("failure_contacts", "contacts"), "Failure contacts / Contacts (a formula)."},
+    {"Contacts per case", "contacts_per_case", K_RATIO, FIG_RATE("contacts", "cases_concluded"),
+     "Contacts / Cases concluded (a formula)."},
+    {"Hand-offs", "handoffs", K_INT, NULL,
+     "Hand-offs between departments in the cases concluded in the period."},
+    {"Hand-offs per case", "handoffs_per_case", K_RATIO, FIG_RATE("handoffs", "cases_concluded"),
+     "Hand-offs / Cases concluded (a formula)."},
+    {"Customers lost after an unsuccessful outcome", "customers_lost", K_INT, NULL,
+     "Distinct customers who left within the churn window after an unsuccessful case concluded in "
+     "the period."},
+    {"Value lost", "value_lost", K_MONEY, NULL, "Annual value of the customers lost."},
+    {"Value at risk", "value_at_risk", K_MONEY, NULL,
+     "Annual value of customers with an unsuccessful case who are still customers."},
+    {"KPI green share", "kpi_green_share", K_PCT, NULL,
+     "Share of all the period's KPIs that are green: how the dashboards look."},
+    {"Perception gap (points)", "perception_gap_pts", K_PTS,
+     "IF(" EITHER_EMPTY("kpi_green_share", "sco_rate") ",\"\",({kpi_green_share}-{sco_rate})*100)",
+     "(KPI green share - SCO rate) x 100 (a formula): how much greener the dashboards look than "
+     "customers' "
+     "lives."},
+    {"Motion share (KPIs measuring output)", "motion_share", K_PCT, NULL,
+     "Share of the period's KPIs of kind 'output': they measure activity, not impact."},
+    {"Customers at the start", "customers_start", K_INT, NULL,
+     "Customers who joined before the period and had not left before it started. Empty without a "
+     "customers "
+     "file (as are the growth figures below)."},
+    {"Customers at the end", "customers_end", K_INT, NULL,
+     "Customers who joined by the period's last day and had not left by it."},
+    {"Joiners", "joiners", K_INT, NULL, "Customers who joined within the period."},
+    {"Leavers", "leavers", K_INT, NULL, "Customers who left within the period."},
+    {"Net growth", "net_growth", K_INT,
+     "IF(" EITHER_EMPTY("customers_end",
+                        "customers_start") ",\"\",{customers_end}-{customers_start})",
+     "Customers at the end - customers at the start (a formula)."},
+    {"Value of customers at the end", "value_end", K_MONEY, NULL,
+     "Annual value of the customers at the period's end."},
+    {"Successful cases with a known customer", "sco_cases_known|sco_customers", K_INT, NULL,
+     "Successful cases concluded in the period whose customer is in the customers file."},
+    {"... of which the customer left within the window", "sco_cases_left|sco_customers_left", K_INT,
+     NULL, "Of those, the cases whose customer left within the churn window."},
+    {"Churn after a successful outcome", "churn_after_sco", K_PCT,
+     FIG_RATE("sco_cases_left", "sco_cases_known"),
+     "Share of successful cases whose customer left within the window (a formula)."},
+    {"Unsuccessful cases with a known customer", "unsuccessful_cases_known|unsuccessful_customers",
+     K_INT, NULL,
+     "Unsuccessful cases concluded in the period whose customer is in the customers file."},
+    {"... of which the customer left within the window ",
+     "unsuccessful_cases_left|unsuccessful_customers_left", K_INT, NULL,
+     "Of those, the cases whose customer left within the churn window."},
+    {"Churn after an unsuccessful outcome", "churn_after_unsuccessful", K_PCT,
+     FIG_RATE("unsuccessful_cases_left", "unsuccessful_cases_known"),
+     "Share of unsuccessful cases whose customer left within the window (a formula)."},
+    {"Churn ratio (how much likelier to leave)", "churn_ratio", K_RATIO,
+     "IF(OR({churn_after_sco}=\"\",{churn_after_unsuccessful}=\"\",{churn_after_sco}=0),\"\","
+     "{churn_after_unsuccessful}/{churn_after_sco})",
+     "Churn after an unsuccessful outcome / churn after a successful one (a formula)."},
 };
 #define NSUMFIG N(summary_figs)
 
@@ -834,7 +924,8 @@ static int fig_index(const char *name, size_t n)
 	return -1;
 }
 
-/* The figure's formula with {key} as plain references to the Value column (B), or NULL when an input is missing. */
+/* The figure's formula with {key} as plain references to the Value column (B), or NULL when an
+ * input is missing. */
 static char *fig_formula(const struct fig *f, const json_t *totals, lxw_row_t first)
 {
 	if (!f->formula || !fig_value(totals, f->key))
@@ -857,60 +948,78 @@ static char *fig_formula(const struct fig *f, const json_t *totals, lxw_row_t fi
 	return strbuf_detach(&b);
 }
 
-static void put_summary(struct xw *x, struct sheet *sh, const json_t *m, const char *title, long listed,
-			long unlisted)
+#define CASES_LISTED_DEF                                                                           \
+	"Cases concluded in the period or open at its end, one row each on the Cases sheet."
+#define CASES_UNLISTED_DEF                                                                         \
+	"Cases left off the Cases sheet because a sheet holds at most 1,048,576 rows; they are "   \
+	"counted in every "                                                                        \
+	"figure."
+
+/* The context rows above the figures on the Summary sheet. */
+static const struct {
+	const char *label, *key;
+	enum kind kind;
+	const char *def;
+} info[] = {
+    {"Period", "period", K_TEXT, "The report period."},
+    {"Previous period", "previous_period", K_TEXT, "The period compared with."},
+    {"Organisation", "organisation", K_TEXT, "Whose pack this is."},
+    {"Region", "region", K_TEXT,
+     "The region of a regional pack; empty for the whole organisation."},
+    {"Data from", "data_from", K_DATE, "First date in the case data."},
+    {"Data to", "data_to", K_DATE, "Last date in the case data: the date the data runs to."},
+    {"Currency", "currency", K_TEXT, "The currency of the money figures (ISO 4217)."},
+};
+
+static const struct col summary_cols[] = {
+    {"Figure", "figure", K_TEXT, NULL, "The figure, in plain words."},
+    {"Value", "value", K_NUM, NULL, "Its value for the period (rates formatted as percentages)."},
+    {"How it is computed", "how", K_TEXT, NULL,
+     "What it counts and how; '(a formula)' when Value is one."},
+};
+
+static void put_summary(struct xw *x, struct sheet *sh, const json_t *m, const char *title,
+                        long listed, long unlisted)
 {
 	const json_t *t = json_object_get(m, "totals");
 	const char *region = json_string_value(json_object_get(m, "region"));
 	struct strbuf b = STRBUF_INIT;
 	put_title(x, sh, 0, 0, title, x->title);
-	strbuf_printf(&b, "%s · %s · %s", or_empty(json_string_value(json_object_get(m, "organisation"))),
-		      or_empty(json_string_value(json_object_get(m, "period"))), region ? region : "whole organisation");
+	strbuf_printf(&b, "%s · %s · %s",
+	              or_empty(json_string_value(json_object_get(m, "organisation"))),
+	              or_empty(json_string_value(json_object_get(m, "period"))),
+	              region ? region : "whole organisation");
 	put_title(x, sh, 1, 0, strbuf_str(&b), NULL);
 	put_title(x, sh, 2, 0,
-		  "Rates are formulas over the counts beside them, with their value stored; the charts use the "
-		  "Journeys and Departments sheets.",
-		  x->italic);
+	          "Rates are formulas over the counts beside them, with their value stored; the "
+	          "charts use the "
+	          "Journeys and Departments sheets.",
+	          x->italic);
 
 	/* The context rows, then the figures: Figure, Value, How it is computed. */
-	static const struct {
-		const char *label, *key;
-		enum kind kind;
-		const char *def;
-	} info[] = {
-		{"Period", "period", K_TEXT, "The report period."},
-		{"Previous period", "previous_period", K_TEXT, "The period compared with."},
-		{"Organisation", "organisation", K_TEXT, "Whose pack this is."},
-		{"Region", "region", K_TEXT, "The region of a regional pack; empty for the whole organisation."},
-		{"Data from", "data_from", K_DATE, "First date in the case data."},
-		{"Data to", "data_to", K_DATE, "Last date in the case data: the date the data runs to."},
-		{"Currency", "currency", K_TEXT, "The currency of the money figures (ISO 4217)."},
-	};
 	lxw_row_t head = 4, first = head + 1 + N(info);
 	json_t *rows = json_array();
 	for (int i = 0; i < N(info); i++)
-		json_array_append_new(rows, json_pack("{s:s, s:O?, s:s}", "figure", info[i].label, "value",
-						      json_object_get(m, info[i].key), "how", info[i].def));
+		json_array_append_new(rows, json_pack("{s:s, s:O?, s:s}", "figure", info[i].label,
+		                                      "value", json_object_get(m, info[i].key),
+		                                      "how", info[i].def));
 	for (int i = 0; i < NSUMFIG; i++)
-		json_array_append_new(rows, json_pack("{s:s, s:O?, s:s}", "figure", summary_figs[i].label, "value",
-						      fig_value(t, summary_figs[i].key), "how", summary_figs[i].def));
-	json_array_append_new(rows, json_pack("{s:s, s:I, s:s}", "figure", "Cases listed on the Cases sheet", "value",
-					      (json_int_t)listed, "how",
-					      "Cases concluded in the period or open at its end, one row each."));
-	json_array_append_new(
-		rows, json_pack("{s:s, s:I, s:s}", "figure", "Cases not listed (beyond Excel's row limit)", "value",
-				(json_int_t)unlisted, "how",
-				"Cases left off the Cases sheet because a sheet holds at most 1,048,576 rows; they are "
-				"counted in every figure."));
-	static const struct col cols[] = {
-		{"Figure", "figure", K_TEXT, NULL, "The figure, in plain words."},
-		{"Value", "value", K_NUM, NULL, "Its value for the period (rates formatted as percentages)."},
-		{"How it is computed", "how", K_TEXT, NULL, "What it counts and how; '(a formula)' when Value is one."},
-	};
-	lxw_row_t last = put_table(x, sh, head, "tblSummary", cols, N(cols), rows, "");
+		json_array_append_new(
+		    rows, json_pack("{s:s, s:O?, s:s}", "figure", summary_figs[i].label, "value",
+		                    fig_value(t, summary_figs[i].key), "how", summary_figs[i].def));
+	json_array_append_new(rows, json_pack("{s:s, s:I, s:s}", "figure",
+	                                      "Cases listed on the Cases sheet", "value",
+	                                      (json_int_t)listed, "how", CASES_LISTED_DEF));
+	json_array_append_new(rows,
+	                      json_pack("{s:s, s:I, s:s}", "figure",
+	                                "Cases not listed (beyond Excel's row limit)", "value",
+	                                (json_int_t)unlisted, "how", CASES_UNLISTED_DEF));
+	lxw_row_t last =
+	    put_table(x, sh, head, "tblSummary", summary_cols, N(summary_cols), rows, "");
 	/* Re-type the Value column per figure, and write the rates as formulas over the counts. */
 	for (int i = 0; i < N(info); i++)
-		put_value(x, sh, head + 1 + (lxw_row_t)i, 1, info[i].kind, json_object_get(m, info[i].key));
+		put_value(x, sh, head + 1 + (lxw_row_t)i, 1, info[i].kind,
+		          json_object_get(m, info[i].key));
 	for (int i = 0; i < NSUMFIG; i++) {
 		const struct fig *f = &summary_figs[i];
 		lxw_row_t r = first + (lxw_row_t)i;
@@ -935,14 +1044,17 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The union of the journeys' trend periods, sorted (labels of one length sort as periods). The caller frees the array. */
+/* The union of the journeys' trend periods, sorted (labels of one length sort as periods). The
+ * caller frees the array. */
 static const char **trend_periods(const json_t *journeys, size_t *n)
 {
 	size_t cap = 8, cnt = 0, i, j;
 	const char **p = xreallocarray(NULL, cap, sizeof *p);
 	const json_t *jo, *tp;
-	json_array_foreach (journeys, i, jo) {
-		json_array_foreach (json_object_get(jo, "trend"), j, tp) {
+	json_array_foreach(journeys, i, jo)
+	{
+		json_array_foreach(json_object_get(jo, "trend"), j, tp)
+		{
 			const char *s = json_string_value(json_object_get(tp, "period"));
 			if (!s)
 				continue;
@@ -960,29 +1072,35 @@ static const char **trend_periods(const json_t *journeys, size_t *n)
 	return p;
 }
 
-static const lxw_color_t line_colors[] = {0x08306B, 0xE08214, 0x4D4D4D, 0x8073AC, 0xB35806, 0x1B7837, 0x9E9E9E};
-static const uint8_t line_dashes[] = {LXW_CHART_LINE_DASH_SOLID, LXW_CHART_LINE_DASH_DASH, LXW_CHART_LINE_DASH_ROUND_DOT,
-				      LXW_CHART_LINE_DASH_LONG_DASH, LXW_CHART_LINE_DASH_DASH_DOT};
-static const uint8_t line_markers[] = {LXW_CHART_MARKER_CIRCLE, LXW_CHART_MARKER_SQUARE, LXW_CHART_MARKER_TRIANGLE,
-				       LXW_CHART_MARKER_DIAMOND, LXW_CHART_MARKER_X};
+static const lxw_color_t line_colors[] = {0x08306B, 0xE08214, 0x4D4D4D, 0x8073AC,
+                                          0xB35806, 0x1B7837, 0x9E9E9E};
+static const uint8_t line_dashes[] = {LXW_CHART_LINE_DASH_SOLID, LXW_CHART_LINE_DASH_DASH,
+                                      LXW_CHART_LINE_DASH_ROUND_DOT, LXW_CHART_LINE_DASH_LONG_DASH,
+                                      LXW_CHART_LINE_DASH_DASH_DOT};
+static const uint8_t line_markers[] = {LXW_CHART_MARKER_CIRCLE, LXW_CHART_MARKER_SQUARE,
+                                       LXW_CHART_MARKER_TRIANGLE, LXW_CHART_MARKER_DIAMOND,
+                                       LXW_CHART_MARKER_X};
 
 /*
  * The trend table under the journeys (a period per row, a journey's SCO
  * rate per column) and the line chart of it, placed on the Summary sheet.
  */
-static void put_trend(struct xw *x, struct sheet *sh, lxw_row_t row0, const json_t *journeys, struct sheet *summary,
-		      json_t *defs)
+static void put_trend(struct xw *x, struct sheet *sh, lxw_row_t row0, const json_t *journeys,
+                      struct sheet *summary, json_t *defs)
 {
 	size_t nper, nj = json_array_size(journeys);
 	const char **per = trend_periods(journeys, &nper);
-	put_title(x, sh, row0, 0, "SCO rate by period (the chart on the Summary sheet is drawn from this table)", x->title);
+	put_title(x, sh, row0, 0,
+	          "SCO rate by period (the chart on the Summary sheet is drawn from this table)",
+	          x->title);
 	lxw_row_t head = row0 + 1;
 	int n = (int)nj + 1;
 	struct col *cols = xcalloc((size_t)n, sizeof *cols);
 	char **keys = xcalloc((size_t)n, sizeof *keys);
 	cols[0] = (struct col){"Period", "period", K_TEXT, NULL, "The period."};
 	for (size_t j = 0; j < nj; j++) {
-		const char *name = json_string_value(json_object_get(json_array_get(journeys, j), "journey"));
+		const char *name =
+		    json_string_value(json_object_get(json_array_get(journeys, j), "journey"));
 		char *h = clean_dup(x, name ? name : "", HEADER_CHARS - 8);
 		/* Table headers must be unique and non-empty. */
 		bool dup = !*h;
@@ -1002,34 +1120,43 @@ static void put_trend(struct xw *x, struct sheet *sh, lxw_row_t row0, const json
 		for (size_t j = 0; j < nj; j++) {
 			size_t k;
 			const json_t *tp;
-			json_array_foreach (json_object_get(json_array_get(journeys, j), "trend"), k, tp) {
-				if (strcmp(or_empty(json_string_value(json_object_get(tp, "period"))), per[i]) == 0)
-					json_object_set(r, keys[j + 1], json_object_get(tp, "sco_rate"));
+			json_array_foreach(json_object_get(json_array_get(journeys, j), "trend"), k,
+			                   tp)
+			{
+				if (strcmp(
+				        or_empty(json_string_value(json_object_get(tp, "period"))),
+				        per[i]) == 0)
+					json_object_set(r, keys[j + 1],
+					                json_object_get(tp, "sco_rate"));
 			}
 		}
 		json_array_append_new(rows, r);
 	}
 	put_table(x, sh, head, "tblTrend", cols, n, rows, "No period has concluded cases.");
-	json_array_append_new(defs, json_pack("{s:s, s:s, s:s}", "sheet", sh->name, "column", "Period (trend table)",
-					      "meaning",
-					      "A period with concluded cases, among the last 8 up to the report period, "
-					      "oldest first."));
-	json_array_append_new(defs, json_pack("{s:s, s:s, s:s}", "sheet", sh->name, "column",
-					      "<journey> (trend table)", "meaning",
-					      "The journey's SCO rate in that period (successful / cases concluded); "
-					      "empty when it had no concluded cases then."));
+	json_array_append_new(
+	    defs,
+	    json_pack("{s:s, s:s, s:s}", "sheet", sh->name, "column", "Period (trend table)",
+	              "meaning",
+	              "A period with concluded cases, among the last 8 up to the report period, "
+	              "oldest first."));
+	json_array_append_new(
+	    defs, json_pack("{s:s, s:s, s:s}", "sheet", sh->name, "column",
+	                    "<journey> (trend table)", "meaning",
+	                    "The journey's SCO rate in that period (successful / cases concluded); "
+	                    "empty when it had no concluded cases then."));
 
 	if (nper && nj) {
 		lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
 		for (size_t j = 0; j < nj; j++) {
 			lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
-			chart_series_set_categories(s, sh->name, head + 1, 0, head + (lxw_row_t)nper, 0);
-			chart_series_set_values(s, sh->name, head + 1, (lxw_col_t)(j + 1), head + (lxw_row_t)nper,
-						(lxw_col_t)(j + 1));
+			chart_series_set_categories(s, sh->name, head + 1, 0,
+			                            head + (lxw_row_t)nper, 0);
+			chart_series_set_values(s, sh->name, head + 1, (lxw_col_t)(j + 1),
+			                        head + (lxw_row_t)nper, (lxw_col_t)(j + 1));
 			chart_series_set_name_range(s, sh->name, head, (lxw_col_t)(j + 1));
 			lxw_chart_line line = {.color = line_colors[j % N(line_colors)],
-					       .width = 2.25f,
-					       .dash_type = line_dashes[j % N(line_dashes)]};
+			                       .width = 2.25f,
+			                       .dash_type = line_dashes[j % N(line_dashes)]};
 			chart_series_set_line(s, &line);
 			chart_series_set_marker_type(s, line_markers[j % N(line_markers)]);
 			chart_series_set_marker_size(s, 7);
@@ -1043,7 +1170,8 @@ static void put_trend(struct xw *x, struct sheet *sh, lxw_row_t row0, const json
 		chart_axis_set_name(ch->y_axis, "SCO rate");
 		chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
 		lxw_chart_options co = {.x_scale = 1.4, .y_scale = 1.4};
-		check(x, worksheet_insert_chart_opt(summary->ws, 4, 4, ch, &co), "inserting a chart");
+		check(x, worksheet_insert_chart_opt(summary->ws, 4, 4, ch, &co),
+		      "inserting a chart");
 	}
 	json_decref(rows);
 	for (int j = 1; j < n; j++)
@@ -1053,8 +1181,8 @@ static void put_trend(struct xw *x, struct sheet *sh, lxw_row_t row0, const json
 	free(per);
 }
 
-static void put_figure_sheet(struct xw *x, struct sheet *sh, const char *table, const struct col *cols, int n,
-			     const json_t *rows, const char *none)
+static void put_figure_sheet(struct xw *x, struct sheet *sh, const char *table,
+                             const struct col *cols, int n, const json_t *rows, const char *none)
 {
 	lxw_row_t last = put_table(x, sh, 0, table, cols, n, rows, none);
 	int rate = col_index(cols, n, "SCO rate"), target = col_index(cols, n, "SCO target");
@@ -1065,10 +1193,11 @@ static void put_figure_sheet(struct xw *x, struct sheet *sh, const char *table, 
 
 /* ---- Departments --------------------------------------------------------- */
 
-static void put_departments(struct xw *x, struct sheet *sh, const json_t *depts, struct sheet *summary)
+static void put_departments(struct xw *x, struct sheet *sh, const json_t *depts,
+                            struct sheet *summary)
 {
 	put_table(x, sh, 0, "tblDepartments", department_cols, N(department_cols), depts,
-		  "No department has KPIs or cases in this period.");
+	          "No department has KPIs or cases in this period.");
 	worksheet_freeze_panes(sh->ws, 1, 0);
 	size_t n = json_array_size(depts);
 	if (!n)
@@ -1078,16 +1207,20 @@ static void put_departments(struct xw *x, struct sheet *sh, const json_t *depts,
 		const char *header;
 		lxw_color_t color;
 		uint8_t pattern;
-	} st[] = {{"Green", 0x1B7837, 0}, {"Amber", 0xFDB863, 0}, {"Red", 0xB2182B, LXW_CHART_PATTERN_WIDE_UPWARD_DIAGONAL}};
+	} st[] = {{"Green", 0x1B7837, 0},
+	          {"Amber", 0xFDB863, 0},
+	          {"Red", 0xB2182B, LXW_CHART_PATTERN_WIDE_UPWARD_DIAGONAL}};
 	lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_BAR_STACKED);
 	for (int i = 0; i < 3; i++) {
-		lxw_col_t c = (lxw_col_t)col_index(department_cols, N(department_cols), st[i].header);
+		lxw_col_t c =
+		    (lxw_col_t)col_index(department_cols, N(department_cols), st[i].header);
 		lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
 		chart_series_set_categories(s, sh->name, 1, 0, (lxw_row_t)n, 0);
 		chart_series_set_values(s, sh->name, 1, c, (lxw_row_t)n, c);
 		chart_series_set_name_range(s, sh->name, 0, c);
 		if (st[i].pattern) {
-			lxw_chart_pattern p = {.fg_color = st[i].color, .bg_color = 0xFFFFFF, .type = st[i].pattern};
+			lxw_chart_pattern p = {
+			    .fg_color = st[i].color, .bg_color = 0xFFFFFF, .type = st[i].pattern};
 			chart_series_set_pattern(s, &p);
 		} else {
 			lxw_chart_fill f = {.color = st[i].color};
@@ -1110,7 +1243,8 @@ static void put_departments(struct xw *x, struct sheet *sh, const json_t *depts,
 
 static long cases_max = CASES_MAX;
 
-/* Tests only: lists at most n cases (n < CASES_MAX), so that the truncation rule can be tested quickly. */
+/* Tests only: lists at most n cases (n < CASES_MAX), so that the truncation rule can be tested
+ * quickly. */
 void xlsx_test_case_limit(long n);
 void xlsx_test_case_limit(long n)
 {
@@ -1128,7 +1262,8 @@ static double excel_time(int64_t ms)
  * next one is begun. Returns the cases listed; *unlisted gets those beyond
  * the sheet's capacity (counted, not listed, with a note under the table).
  */
-static long put_cases(struct xw *x, struct sheet *sh, xlsx_next_case_fn next, void *it, long *unlisted)
+static long put_cases(struct xw *x, struct sheet *sh, xlsx_next_case_fn next, void *it,
+                      long *unlisted)
 {
 	lxw_worksheet *ws = sh->ws;
 	for (int c = 0; c < NCASECOLS; c++) {
@@ -1162,12 +1297,14 @@ static long put_cases(struct xw *x, struct sheet *sh, xlsx_next_case_fn next, vo
 	}
 	lxw_row_t last = (lxw_row_t)listed;
 	if (!listed)
-		put_text(x, sh, ++last, 0, "No case concluded in the period or was open at its end.", x->italic);
+		put_text(x, sh, ++last, 0,
+		         "No case concluded in the period or was open at its end.", x->italic);
 	if (more) {
 		char a[32];
-		char *note = xasprintf("%s more case%s not listed: a sheet holds at most 1,048,576 rows. Every case "
-				       "is counted in the figures of the other sheets.",
-				       thousands(more, a), more == 1 ? " was" : "s were");
+		char *note = xasprintf(
+		    "%s more case%s not listed: a sheet holds at most 1,048,576 rows. Every case "
+		    "is counted in the figures of the other sheets.",
+		    thousands(more, a), more == 1 ? " was" : "s were");
 		put_title(x, sh, last + 2, 0, note, x->title);
 		char where[64];
 		snprintf(where, sizeof where, "rows after %ld", (long)last + 1);
@@ -1189,8 +1326,10 @@ static long put_cases(struct xw *x, struct sheet *sh, xlsx_next_case_fn next, vo
 		tc[c] = (lxw_table_column){.header = (char *)case_cols[c].header};
 		tcp[c] = &tc[c];
 	}
-	lxw_table_options to = {.name = "tblCases", .columns = tcp, .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
-				.style_type_number = 2};
+	lxw_table_options to = {.name = "tblCases",
+	                        .columns = tcp,
+	                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
+	                        .style_type_number = 2};
 	uint8_t optimize = ws->optimize;
 	ws->optimize = LXW_FALSE;
 	e = worksheet_add_table(ws, 0, 0, last, NCASECOLS - 1, &to);
@@ -1212,7 +1351,8 @@ static json_t *first_of(const json_t *a, long max, long *left)
 	json_t *r = json_array();
 	size_t i;
 	json_t *v;
-	json_array_foreach (a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		if ((long)i >= max)
 			break;
 		json_array_append(r, v);
@@ -1234,8 +1374,8 @@ static long text_notes(const char *s)
 		return 0;
 	size_t n = strlen(s);
 	long bad = 0, chars = 0;
-	if (value_utf8_invalid(s, n) < 0 && utf8_chars(s) <= CELL_CHARS && !strstr(s, "\xef\xbf\xbe") &&
-	    !strstr(s, "\xef\xbf\xbf"))
+	if (value_utf8_invalid(s, n) < 0 && utf8_chars(s) <= CELL_CHARS &&
+	    !strstr(s, "\xef\xbf\xbe") && !strstr(s, "\xef\xbf\xbf"))
 		return 0;
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	while (p < end) {
@@ -1253,7 +1393,8 @@ static long texts_to_note(const json_t *rows, const struct col *cols, int ncols)
 	long n = 0;
 	size_t i;
 	const json_t *o;
-	json_array_foreach (rows, i, o) {
+	json_array_foreach(rows, i, o)
+	{
 		for (int c = 0; c < ncols; c++) {
 			const json_t *v = json_object_get(o, cols[c].key);
 			if (json_is_string(v))
@@ -1269,20 +1410,22 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 	json_t *files = json_array();
 	const char *fname;
 	json_t *fo;
-	json_object_foreach ((json_t *)json_object_get(dq, "files"), fname, fo) {
+	json_object_foreach((json_t *)json_object_get(dq, "files"), fname, fo)
+	{
 		json_int_t rr = json_integer_value(json_object_get(fo, "rows_read"));
 		json_int_t rj = json_integer_value(json_object_get(fo, "rows_rejected"));
-		json_array_append_new(files, json_pack("{s:s, s:O?, s:O?, s:I}", "file", fname, "rows_read",
-						       json_object_get(fo, "rows_read"), "rows_rejected",
-						       json_object_get(fo, "rows_rejected"), "rows_kept", rr - rj));
+		json_array_append_new(
+		    files, json_pack("{s:s, s:O?, s:O?, s:I}", "file", fname, "rows_read",
+		                     json_object_get(fo, "rows_read"), "rows_rejected",
+		                     json_object_get(fo, "rows_rejected"), "rows_kept", rr - rj));
 	}
 	lxw_row_t r = section(x, sh, 0, "Files read");
 	size_t nf = json_array_size(files);
 	{
 		lxw_table_column tc[N(file_cols)], *tcp[N(file_cols) + 1] = {NULL};
-		static const char *const total_formula[] = {NULL, "SUBTOTAL(109,tblFiles[Rows read])",
-							    "SUBTOTAL(109,tblFiles[Rows rejected])",
-							    "SUBTOTAL(109,tblFiles[Rows kept])"};
+		static const char *const total_formula[] = {
+		    NULL, "SUBTOTAL(109,tblFiles[Rows read])",
+		    "SUBTOTAL(109,tblFiles[Rows rejected])", "SUBTOTAL(109,tblFiles[Rows kept])"};
 		for (int c = 0; c < N(file_cols); c++) {
 			tc[c] = (lxw_table_column){.header = (char *)file_cols[c].header};
 			if (c == 0)
@@ -1290,25 +1433,32 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 			else
 				tc[c].total_function = LXW_TABLE_FUNCTION_SUM;
 			if (file_cols[c].formula && nf)
-				tc[c].formula = "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This Row],[Rows rejected]]";
+				tc[c].formula = "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This "
+				                "Row],[Rows rejected]]";
 			tcp[c] = &tc[c];
 			measure(sh, (lxw_col_t)c, (double)strlen(file_cols[c].header) + 3);
 		}
-		lxw_table_options to = {.name = "tblFiles", .columns = tcp, .total_row = LXW_TRUE,
-					.style_type = LXW_TABLE_STYLE_TYPE_MEDIUM, .style_type_number = 2};
+		lxw_table_options to = {.name = "tblFiles",
+		                        .columns = tcp,
+		                        .total_row = LXW_TRUE,
+		                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
+		                        .style_type_number = 2};
 		lxw_row_t last = r + (lxw_row_t)(nf ? nf : 1) + 1;
-		check(x, worksheet_add_table(sh->ws, r, 0, last, N(file_cols) - 1, &to), "adding a table");
+		check(x, worksheet_add_table(sh->ws, r, 0, last, N(file_cols) - 1, &to),
+		      "adding a table");
 		for (size_t i = 0; i < nf; i++) {
 			json_t *o = json_array_get(files, i);
 			lxw_row_t rr = r + 1 + (lxw_row_t)i;
 			put_value(x, sh, rr, 0, K_TEXT, json_object_get(o, "file"));
 			put_value(x, sh, rr, 1, K_INT, json_object_get(o, "rows_read"));
 			put_value(x, sh, rr, 2, K_INT, json_object_get(o, "rows_rejected"));
-			put_formula(x, sh, rr, 3, K_INT, tc[3].formula, json_object_get(o, "rows_kept"));
+			put_formula(x, sh, rr, 3, K_INT, tc[3].formula,
+			            json_object_get(o, "rows_kept"));
 		}
 		if (!nf)
 			put_text(x, sh, r + 1, 0, "No file was read.", x->italic);
-		/* The totals: the JSON's own figures, as the cached results of the total row's formulas. */
+		/* The totals: the JSON's own figures, as the cached results of the total row's
+		 * formulas. */
 		json_int_t tr = json_integer_value(json_object_get(dq, "rows_read"));
 		json_int_t tj = json_integer_value(json_object_get(dq, "rows_rejected"));
 		json_t *tot[] = {NULL, json_integer(tr), json_integer(tj), json_integer(tr - tj)};
@@ -1324,12 +1474,14 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 	json_t *issues = first_of(json_object_get(dq, "issues"), DQ_ROWS_MAX, &left_issues);
 	json_t *notes = first_of(json_object_get(dq, "notes"), DQ_ROWS_MAX, &left_notes);
 	if (left_issues) {
-		char *n = xasprintf("%ld more rejected rows not listed (the first %ld are)", left_issues, DQ_ROWS_MAX);
+		char *n = xasprintf("%ld more rejected rows not listed (the first %ld are)",
+		                    left_issues, DQ_ROWS_MAX);
 		add_note(x, sh->name, "Rejected rows", n);
 		free(n);
 	}
 	if (left_notes) {
-		char *n = xasprintf("%ld more notes not listed (the first %ld are)", left_notes, DQ_ROWS_MAX);
+		char *n = xasprintf("%ld more notes not listed (the first %ld are)", left_notes,
+		                    DQ_ROWS_MAX);
 		add_note(x, sh->name, "Notes on the data", n);
 		free(n);
 	}
@@ -1339,25 +1491,30 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 	 * and notes below may add to them (a message cut to the cell limit): so
 	 * their number is counted before anything is written.
 	 */
-	long total = (long)json_array_size(x->notes) + x->notes_dropped + texts_to_note(issues, issue_cols, N(issue_cols)) +
-		      texts_to_note(notes, dqnote_cols, N(dqnote_cols));
+	long total = (long)json_array_size(x->notes) + x->notes_dropped +
+	             texts_to_note(issues, issue_cols, N(issue_cols)) +
+	             texts_to_note(notes, dqnote_cols, N(dqnote_cols));
 	long shown = total > NOTES_MAX ? NOTES_MAX + 1 : total;
 	lxw_row_t notes_at = r;
 	r += 1 + 1 + (lxw_row_t)(shown ? shown : 1) + 2;
 	r = section(x, sh, r, "Rejected rows");
-	r = put_table(x, sh, r, "tblIssues", issue_cols, N(issue_cols), issues, "No row was rejected.") + 2;
+	r = put_table(x, sh, r, "tblIssues", issue_cols, N(issue_cols), issues,
+	              "No row was rejected.") +
+	    2;
 	r = section(x, sh, r, "Notes on the data (kept, but worth a look)");
 	put_table(x, sh, r, "tblNotes", dqnote_cols, N(dqnote_cols), notes, "No notes.");
 
 	if (x->notes_dropped) {
 		char *n = xasprintf("%ld more workbook notes not listed", x->notes_dropped);
-		json_array_append_new(x->notes, json_pack("{s:s, s:s, s:s}", "sheet", "", "cell", "", "note", n));
+		json_array_append_new(
+		    x->notes, json_pack("{s:s, s:s, s:s}", "sheet", "", "cell", "", "note", n));
 		free(n);
 	}
-	r = section(x, sh, notes_at, "Notes on this workbook (what the sheets could not show as it is)");
+	r = section(x, sh, notes_at,
+	            "Notes on this workbook (what the sheets could not show as it is)");
 	json_t *wn = json_deep_copy(x->notes);
 	put_table(x, sh, r, "tblWorkbookNotes", wbnote_cols, N(wbnote_cols), wn,
-		  "None: every case is listed and every text is shown in full.");
+	          "None: every case is listed and every text is shown in full.");
 	json_decref(wn);
 	worksheet_freeze_panes(sh->ws, 2, 0);
 	json_decref(files);
@@ -1369,8 +1526,9 @@ static void add_defs(json_t *defs, const char *sheet, const struct col *cols, in
 {
 	for (int i = 0; i < n; i++)
 		if (cols[i].def)
-			json_array_append_new(defs, json_pack("{s:s, s:s, s:s}", "sheet", sheet, "column",
-							      cols[i].header, "meaning", cols[i].def));
+			json_array_append_new(defs,
+			                      json_pack("{s:s, s:s, s:s}", "sheet", sheet, "column",
+			                                cols[i].header, "meaning", cols[i].def));
 }
 
 /* ---- the workbook -------------------------------------------------------- */
@@ -1387,7 +1545,8 @@ static void make_formats(struct xw *x, const char *currency)
 	if (sym) {
 		snprintf(x->money_sym, sizeof x->money_sym, "%s", sym);
 	} else {
-		/* Other codes as themselves; anything but letters is dropped, so the format stays well-formed. */
+		/* Other codes as themselves; anything but letters is dropped, so the format stays
+		 * well-formed. */
 		size_t j = 0;
 		for (const char *p = currency ? currency : ""; *p && j < 8; p++)
 			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
@@ -1396,15 +1555,19 @@ static void make_formats(struct xw *x, const char *currency)
 			x->money_sym[j++] = ' ';
 		x->money_sym[j] = '\0';
 	}
-	static const char *const numfmt[K_NKINDS] = {
-		[K_INT] = "#,##0",     [K_RATIO] = "0.00",	     [K_DAYS] = "0.00",
-		[K_PCT] = "0.0%",      [K_PTS] = "+0.0;-0.0;0.0", [K_DATE] = "yyyy-mm-dd",
-		[K_TIME] = "yyyy-mm-dd hh:mm"};
+	static const char *const numfmt[K_NKINDS] = {[K_INT] = "#,##0",
+	                                             [K_RATIO] = "0.00",
+	                                             [K_DAYS] = "0.00",
+	                                             [K_PCT] = "0.0%",
+	                                             [K_PTS] = "+0.0;-0.0;0.0",
+	                                             [K_DATE] = "yyyy-mm-dd",
+	                                             [K_TIME] = "yyyy-mm-dd hh:mm"};
 	for (int k = 0; k < K_NKINDS; k++) {
 		if (k == K_MONEY) {
 			char f[96];
 			if (*x->money_sym)
-				snprintf(f, sizeof f, "\"%s\"#,##0;-\"%s\"#,##0", x->money_sym, x->money_sym);
+				snprintf(f, sizeof f, "\"%s\"#,##0;-\"%s\"#,##0", x->money_sym,
+				         x->money_sym);
 			else
 				snprintf(f, sizeof f, "#,##0");
 			x->fmt[k] = workbook_add_format(x->wb);
@@ -1440,45 +1603,62 @@ static bool writable(const char *path, const char *tmpdir)
 	}
 	close(fd);
 	if (tmpdir && *tmpdir && access(tmpdir, W_OK | X_OK) != 0) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: temporary folder %s: %s", tmpdir,
-			 strerror(errno));
+		diag_msg(DIAG_ERROR, path, 0, 0,
+		         "cannot write the workbook: temporary folder %s: %s", tmpdir,
+		         strerror(errno));
 		return false;
 	}
 	return true;
 }
 
 int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, void *it,
-	       const struct xlsx_options *opts)
+               const struct xlsx_options *opts)
 {
 	if (!writable(path, opts->tmpdir))
 		return -1;
 	lxw_workbook_options wo = {.constant_memory = LXW_FALSE,
-				   .tmpdir = opts->tmpdir && *opts->tmpdir ? (char *)opts->tmpdir : NULL};
+	                           .tmpdir =
+	                               opts->tmpdir && *opts->tmpdir ? (char *)opts->tmpdir : NULL};
 	struct xw x = {.notes = json_array()};
 	x.wb = workbook_new_opt(path, &wo);
 	if (!x.wb) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: %s", strerror(errno ? errno : ENOMEM));
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: %s",
+		         strerror(errno ? errno : ENOMEM));
 		json_decref(x.notes);
 		return -1;
 	}
-	make_formats(&x, opts->currency ? opts->currency : json_string_value(json_object_get(m, "currency")));
+	make_formats(&x, opts->currency ? opts->currency
+	                                : json_string_value(json_object_get(m, "currency")));
 
 	/*
 	 * Sheets in pack.md's order. Only Cases, which can hold a million rows,
 	 * is created in constant_memory mode (libxlsxwriter reads the option
 	 * when a sheet is added); the others keep tables and random access.
 	 */
-	static const char *const names[] = {"Summary",     "Goals", "Journeys", "Watermelons", "Departments",
-					    "KPIs",	   "Cases", "Data quality", "Definitions"};
-	enum { S_SUMMARY, S_GOALS, S_JOURNEYS, S_WATERMELONS, S_DEPARTMENTS, S_KPIS, S_CASES, S_DQ, S_DEFS, S_N };
+	static const char *const names[] = {"Summary",     "Goals",        "Journeys",
+	                                    "Watermelons", "Departments",  "KPIs",
+	                                    "Cases",       "Data quality", "Definitions"};
+	enum {
+		S_SUMMARY,
+		S_GOALS,
+		S_JOURNEYS,
+		S_WATERMELONS,
+		S_DEPARTMENTS,
+		S_KPIS,
+		S_CASES,
+		S_DQ,
+		S_DEFS,
+		S_N
+	};
 	struct sheet *sh = xcalloc(S_N, sizeof *sh);
 	for (int i = 0; i < S_N; i++) {
 		x.wb->options.constant_memory = i == S_CASES;
 		sh[i].name = names[i];
 		sh[i].ws = workbook_add_worksheet(x.wb, names[i]);
 		if (!sh[i].ws) {
-			diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: cannot create a temporary file in %s",
-				 wo.tmpdir ? wo.tmpdir : "the temporary folder");
+			diag_msg(DIAG_ERROR, path, 0, 0,
+			         "cannot write the workbook: cannot create a temporary file in %s",
+			         wo.tmpdir ? wo.tmpdir : "the temporary folder");
 			lxw_workbook_free(x.wb);
 			json_decref(x.notes);
 			free(sh);
@@ -1492,28 +1672,44 @@ int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, v
 	long listed = put_cases(&x, &sh[S_CASES], next_case, it, &unlisted);
 
 	json_t *defs = json_array();
-	put_summary(&x, &sh[S_SUMMARY], m, opts->title && *opts->title ? opts->title : "Board pack", listed,
-		    unlisted);
+	put_summary(&x, &sh[S_SUMMARY], m, opts->title && *opts->title ? opts->title : "Board pack",
+	            listed, unlisted);
+	add_defs(defs, "Summary", summary_cols, N(summary_cols));
+	for (int i = 0; i < N(info); i++)
+		json_array_append_new(defs,
+		                      json_pack("{s:s, s:s, s:s}", "sheet", "Summary", "column",
+		                                info[i].label, "meaning", info[i].def));
 	for (int i = 0; i < NSUMFIG; i++)
-		json_array_append_new(defs, json_pack("{s:s, s:s, s:s}", "sheet", "Summary", "column",
-						      summary_figs[i].label, "meaning", summary_figs[i].def));
+		json_array_append_new(defs, json_pack("{s:s, s:s, s:s}", "sheet", "Summary",
+		                                      "column", summary_figs[i].label, "meaning",
+		                                      summary_figs[i].def));
+	json_array_append_new(defs, json_pack("{s:s, s:s, s:s}", "sheet", "Summary", "column",
+	                                      "Cases listed on the Cases sheet", "meaning",
+	                                      CASES_LISTED_DEF));
+	json_array_append_new(defs, json_pack("{s:s, s:s, s:s}", "sheet", "Summary", "column",
+	                                      "Cases not listed (beyond Excel's row limit)",
+	                                      "meaning", CASES_UNLISTED_DEF));
 
 	int n;
 	struct col *gc = figure_table(goal_head, N(goal_head), goal_tail, N(goal_tail), &n);
-	put_figure_sheet(&x, &sh[S_GOALS], "tblGoals", gc, n, json_object_get(m, "goals"), "No goals.");
+	put_figure_sheet(&x, &sh[S_GOALS], "tblGoals", gc, n, json_object_get(m, "goals"),
+	                 "No goals.");
 	add_defs(defs, "Goals", gc, n);
 	free(gc);
 
-	struct col *jc = figure_table(journey_head, N(journey_head), journey_tail, N(journey_tail), &n);
+	struct col *jc =
+	    figure_table(journey_head, N(journey_head), journey_tail, N(journey_tail), &n);
 	const json_t *journeys = json_object_get(m, "journeys");
 	put_figure_sheet(&x, &sh[S_JOURNEYS], "tblJourneys", jc, n, journeys, "No journeys.");
 	add_defs(defs, "Journeys", jc, n);
 	free(jc);
 	size_t nj = json_array_size(journeys);
-	put_trend(&x, &sh[S_JOURNEYS], (lxw_row_t)(nj ? nj : 1) + 3, journeys, &sh[S_SUMMARY], defs);
+	put_trend(&x, &sh[S_JOURNEYS], (lxw_row_t)(nj ? nj : 1) + 3, journeys, &sh[S_SUMMARY],
+	          defs);
 
-	lxw_row_t last = put_table(&x, &sh[S_WATERMELONS], 0, "tblWatermelons", watermelon_cols, N(watermelon_cols),
-				   json_object_get(m, "watermelons"), "No watermelons: no green dashboard hides red outcomes.");
+	lxw_row_t last = put_table(&x, &sh[S_WATERMELONS], 0, "tblWatermelons", watermelon_cols,
+	                           N(watermelon_cols), json_object_get(m, "watermelons"),
+	                           "No watermelons: no green dashboard hides red outcomes.");
 	if (json_array_size(json_object_get(m, "watermelons")))
 		cond_target(&x, &sh[S_WATERMELONS], 1, last, 5, 6);
 	worksheet_freeze_panes(sh[S_WATERMELONS].ws, 1, 0);
@@ -1523,9 +1719,11 @@ int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, v
 	add_defs(defs, "Departments", department_cols, N(department_cols));
 
 	const json_t *kpis = json_object_get(m, "kpis");
-	last = put_table(&x, &sh[S_KPIS], 0, "tblKPIs", kpi_cols, N(kpi_cols), kpis, "No KPIs in this period.");
+	last = put_table(&x, &sh[S_KPIS], 0, "tblKPIs", kpi_cols, N(kpi_cols), kpis,
+	                 "No KPIs in this period.");
 	if (json_array_size(kpis))
-		cond_status(&x, &sh[S_KPIS], 1, last, (lxw_col_t)col_index(kpi_cols, N(kpi_cols), "Status"));
+		cond_status(&x, &sh[S_KPIS], 1, last,
+		            (lxw_col_t)col_index(kpi_cols, N(kpi_cols), "Status"));
 	worksheet_freeze_panes(sh[S_KPIS].ws, 1, 0);
 	add_defs(defs, "KPIs", kpi_cols, N(kpi_cols));
 
@@ -1549,18 +1747,20 @@ int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, v
 	const char *region = json_string_value(json_object_get(m, "region"));
 	char *title = clean_dup(&x, opts->title && *opts->title ? opts->title : "Board pack", 1000);
 	char *author = clean_dup(&x, opts->author ? opts->author : "", 1000);
-	char *subject = xasprintf("Customer outcomes, %s%s%s", period ? period : "", region ? " — " : "",
-				  region ? region : "");
+	char *subject = xasprintf("Customer outcomes, %s%s%s", period ? period : "",
+	                          region ? " — " : "", region ? region : "");
 	char *subject_ok = clean_dup(&x, subject, 1000);
 	lxw_doc_properties props = {
-		.title = title,
-		.subject = subject_ok,
-		.author = author,
-		.company = author,
-		.keywords = "board pack; customer outcomes; successful customer outcome; failure demand",
-		.comments = "Written by boardpack. Every figure equals the metrics JSON; rates are formulas over the "
-			    "counts beside them, with their values stored.",
-		.created = opts->created > 0 ? (time_t)opts->created : 1,
+	    .title = title,
+	    .subject = subject_ok,
+	    .author = author,
+	    .company = author,
+	    .keywords =
+	        "board pack; customer outcomes; successful customer outcome; failure demand",
+	    .comments = "Written by boardpack. Every figure equals the metrics JSON; rates are "
+	                "formulas over the "
+	                "counts beside them, with their values stored.",
+	    .created = opts->created > 0 ? (time_t)opts->created : 1,
 	};
 	check(&x, workbook_set_properties(x.wb, &props), "setting the document properties");
 
@@ -1579,7 +1779,8 @@ int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, v
 		what = "saving";
 	}
 	if (pending != LXW_NO_ERROR) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: %s: %s", what, lxw_strerror(pending));
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: %s: %s", what,
+		         lxw_strerror(pending));
 		return -1;
 	}
 	return 0;

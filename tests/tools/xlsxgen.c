@@ -29,9 +29,11 @@ struct gen {
 	struct strbuf long_text;
 };
 
-static const char *const outcomes[] = {"achieved", "achieved", "failed", "abandoned", "achieved", "open"};
+static const char *const outcomes[] = {"achieved",  "achieved", "failed",
+                                       "abandoned", "achieved", "open"};
 static const char *const regions[] = {"North", "South", NULL};
-static const char *const depts[] = {"Billing", "Billing; Contact Centre", "Field Ops; Contact Centre", "Field Ops"};
+static const char *const depts[] = {"Billing", "Billing; Contact Centre",
+                                    "Field Ops; Contact Centre", "Field Ops"};
 
 static bool next_case(void *it, struct xlsx_case *row)
 {
@@ -40,35 +42,38 @@ static bool next_case(void *it, struct xlsx_case *row)
 		return false;
 	long i = g->i++;
 	size_t nj = json_array_size(g->journeys);
-	const char *journey =
-		nj ? json_string_value(json_object_get(json_array_get(g->journeys, (size_t)i % nj), "journey")) : "J";
+	const char *journey = nj ? json_string_value(json_object_get(
+	                               json_array_get(g->journeys, (size_t)i % nj), "journey"))
+	                         : "J";
 	snprintf(g->id, sizeof g->id, "C%07ld", i + 1);
 	snprintf(g->customer, sizeof g->customer, "CU%05ld", i % 997 + 1);
 	const char *outcome = outcomes[i % 6];
 	bool open = strcmp(outcome, "open") == 0;
-	int64_t start = 1782864000000LL + (int64_t)i * 3600000LL; /* 2026-07-01T00:00Z plus i hours */
-	int64_t end = start + (int64_t)(i % 11) * 43200000LL;	     /* plus half days */
+	int64_t start =
+	    1782864000000LL + (int64_t)i * 3600000LL;         /* 2026-07-01T00:00Z plus i hours */
+	int64_t end = start + (int64_t)(i % 11) * 43200000LL; /* plus half days */
 	*row = (struct xlsx_case){
-		.id = g->id,
-		.journey = journey,
-		.customer = i % 7 == 3 ? NULL : g->customer,
-		.region = regions[i % 3],
-		.start_ms = start,
-		.end_ms = open ? INT64_MIN : end,
-		.outcome = outcome,
-		.sco = open ? -1 : (strcmp(outcome, "achieved") == 0 && i % 4 != 0),
-		.days = open ? NAN : (double)(end - start) / 86400000.0,
-		.contacts = (uint32_t)(i % 5 + 1),
-		.failure_contacts = (uint32_t)(i % 3),
-		.handoffs = (uint32_t)(i % 4),
-		.departments = depts[i % 4],
+	    .id = g->id,
+	    .journey = journey,
+	    .customer = i % 7 == 3 ? NULL : g->customer,
+	    .region = regions[i % 3],
+	    .start_ms = start,
+	    .end_ms = open ? INT64_MIN : end,
+	    .outcome = outcome,
+	    .sco = open ? -1 : (strcmp(outcome, "achieved") == 0 && i % 4 != 0),
+	    .days = open ? NAN : (double)(end - start) / 86400000.0,
+	    .contacts = (uint32_t)(i % 5 + 1),
+	    .failure_contacts = (uint32_t)(i % 3),
+	    .handoffs = (uint32_t)(i % 4),
+	    .departments = depts[i % 4],
 	};
 	if (g->odd && i == 0)
 		row->customer = "Caf\xe9 \xff\xfe Ltd";
 	if (g->odd && i == 1) {
 		strbuf_reset(&g->long_text);
 		for (int k = 0; k < 40000; k++)
-			strbuf_puts(&g->long_text, "\xc3\xa9"); /* é: 40,000 characters, 80,000 bytes */
+			strbuf_puts(&g->long_text,
+			            "\xc3\xa9"); /* é: 40,000 characters, 80,000 bytes */
 		row->departments = strbuf_str(&g->long_text);
 	}
 	return true;
@@ -77,7 +82,8 @@ static bool next_case(void *it, struct xlsx_case *row)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: xlsxgen METRICS.json OUT.xlsx [--cases N] [--odd] [--limit N] [--tmpdir DIR]\n");
+		fprintf(stderr, "usage: xlsxgen METRICS.json OUT.xlsx [--cases N] [--odd] [--limit "
+		                "N] [--tmpdir DIR]\n");
 		return 1;
 	}
 	struct gen g = {.n = 20, .long_text = STRBUF_INIT};
@@ -114,11 +120,11 @@ int main(int argc, char **argv)
 		tmpdir = dir;
 	}
 	struct xlsx_options o = {
-		.title = json_string_value(json_object_get(m, "title")),
-		.author = json_string_value(json_object_get(m, "organisation")),
-		.currency = json_string_value(json_object_get(m, "currency")),
-		.created = 1790726400, /* 2026-09-30T00:00:00Z */
-		.tmpdir = tmpdir,
+	    .title = json_string_value(json_object_get(m, "title")),
+	    .author = json_string_value(json_object_get(m, "organisation")),
+	    .currency = json_string_value(json_object_get(m, "currency")),
+	    .created = 1790726400, /* 2026-09-30T00:00:00Z */
+	    .tmpdir = tmpdir,
 	};
 	int rc = xlsx_write(argv[2], m, next_case, &g, &o) == 0 ? 0 : 3;
 	json_decref(m);
