@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks a boardpack workbook against its metrics JSON with openpyxl, an independent reader.
 
-Usage: xlsx_check.py contents METRICS.json BOOK.xlsx
+Usage: xlsx_check.py contents METRICS.json BOOK.xlsx [CREATED]   (CREATED: the expected YYYY-MM-DD)
        xlsx_check.py odd METRICS.json BOOK.xlsx          (workbook from xlsxgen --odd and a long message)
        xlsx_check.py limit BOOK.xlsx LISTED UNLISTED     (the truncation rule, read with openpyxl)
        xlsx_check.py bigcases BOOK.xlsx UNLISTED         (a full Cases sheet, streamed from the zip)
@@ -188,7 +188,7 @@ def check_table(wf, wv, sheet, tname, cols, rows, money):
                     fail(f"{where}: number format {cf.number_format!r}, expected {want_fmt!r}")
 
 
-def check_contents(mpath, book):
+def check_contents(mpath, book, created=None):
     m = json.load(open(mpath, encoding="utf-8"))
     wf = openpyxl.load_workbook(book)
     wv = openpyxl.load_workbook(book, data_only=True)
@@ -372,8 +372,8 @@ def check_contents(mpath, book):
     company = re.search(r"<Company>(.*?)</Company>", z.read("docProps/app.xml").decode())
     if not company or company.group(1) != m["organisation"]:
         fail(f"document properties: company {company and company.group(1)!r}")
-    if p.created != datetime.datetime(2026, 9, 30):
-        fail(f"document properties: created {p.created}, expected the given 2026-09-30")
+    if created and p.created != datetime.datetime.strptime(created, "%Y-%m-%d"):
+        fail(f"document properties: created {p.created}, expected the given {created}")
 
 
 def check_odd(mpath, book):
@@ -482,7 +482,7 @@ def check_recalc(book, recalculated):
 def main():
     cmd = sys.argv[1]
     if cmd == "contents":
-        check_contents(sys.argv[2], sys.argv[3])
+        check_contents(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
     elif cmd == "odd":
         check_odd(sys.argv[2], sys.argv[3])
     elif cmd == "limit":
