@@ -793,10 +793,25 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 		band->fill = C_BLUE_LIGHT;
 		i = j;
 	}
-	/* The target, dashed. */
+	/* The target, dashed, labelled at its left end (above the line unless the first point is there). */
 	if (s->has_target) {
 		float ty = py(p, s->target);
 		page_line(pg, p->x, ty, p->x + p->w, ty, small ? 1.0f : 1.3f, C_ORANGE, small ? 2.5f : 4);
+		if (!small) {
+			char buf[48];
+			snprintf(buf, sizeof buf, "Target %.0f" NBSP "%%", s->target * 100);
+			float size = 7.5f, lw = tw(c, FONT_BOLD, size, buf);
+			bool below = s->target > 0.92;
+			for (size_t i = 0; i < n && !below; i++)
+				if (s->pts[i].has && px(p, i, n) - 4 < p->x + lw + 4) {
+					float vy = py(p, s->pts[i].successful / s->pts[i].cases);
+					if (vy > ty - 2 && vy < ty + size + 8)
+						below = true;
+				}
+			float ly = below ? ty - size - 2.5f : ty + 3.5f;
+			page_rect(pg, p->x + 1, ly - 2, lw + 4, size + 3, C_WHITE);
+			page_text(pg, FONT_BOLD, size, C_ORANGE, p->x + 3, ly, buf);
+		}
 	}
 	/* The rate, broken where a period has no cases. */
 	for (size_t i = 0; i < n;) {
@@ -914,7 +929,7 @@ static float draw_trend(const struct figure *f, struct page *pg, const struct ch
 		legend(pg, c, x, y - 9, 2, buf);
 	}
 	y -= 22;
-	struct plot p = {.x = 30, .w = w - 30, .h = 150};
+	struct plot p = {.x = 30, .w = w - 30, .h = 125};
 	p.y = y - 8 - p.h;
 	axes(pg, c, &p, false);
 	if (s->n == 0) {
@@ -1009,7 +1024,19 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 	for (size_t r = 0; r < f->nrows; r++)
 		label_w = fmaxf(label_w, tw(c, FONT_REGULAR, 8.5f, f->rows[r].label));
 	label_w = fminf(label_w + 8, w * 0.3f);
-	float cw = nc ? (w - label_w) / (float)nc : 0, ch = 28, hs = 7.5f, hl = 9.5f;
+	float cw = nc ? (w - label_w) / (float)nc : 0, ch = 28, hs = 8, hl;
+	/* Column heads: as large as lets every word of every head fit its column. */
+	for (size_t k = 0; k < nc; k++) {
+		for (const char *p = f->cols[k]; *p;) {
+			size_t len = strcspn(p, " ");
+			while (hs > 5.5f && fontsub_width(c->fonts[FONT_BOLD], p, len, hs) > cw - 4)
+				hs -= 0.5f;
+			p += len;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	hl = hs + 2;
 	/* Domain: from the lowest readable rate (rounded down to 10 %, at most 50 %) to 100 %. */
 	double lo = 0.5;
 	for (size_t r = 0; r < f->nrows; r++)

@@ -1040,7 +1040,8 @@ static void table_measure(struct layout *L, struct table *t, float width)
 			} else {
 				wrap(L->fonts, &c->p, 1e6f, &w);
 				cn = w.natural;
-				cm = fminf(w.longest, width / 3);
+				/* Short cells (numbers, "≥ 10.0 days") never wrap. */
+				cm = cn <= 72 ? cn : fminf(w.longest, width / 3);
 				wrapped_free(&w);
 			}
 			nat[ci] = fmaxf(nat[ci], cn + 2 * CELL_PAD_X);
@@ -1085,6 +1086,9 @@ static void table_measure(struct layout *L, struct table *t, float width)
 			h = fmaxf(h, (float)c->w.nlines * TABLE_LEAD);
 		}
 		t->rowh[ri] = fmaxf(h, TABLE_LEAD) + 2 * CELL_PAD_Y;
+		for (size_t ci = 0; ci < t->cols; ci++)
+			if (cell_at(t, ri, ci)->chip)
+				t->rowh[ri] = fmaxf(t->rowh[ri], CHIP_H + 2 * CELL_PAD_Y - 1);
 	}
 }
 
@@ -1097,7 +1101,7 @@ static void table_row(struct layout *L, struct table *t, size_t ri, float x)
 		if (c->chip) {
 			float cw = chip_width(L, c->chip);
 			float off = c->align > 0 ? inner - cw : c->align == 0 ? (inner - cw) / 2 : 0;
-			draw_chip(L, L->pg, c->chip, cx + CELL_PAD_X + off, ytop - (h - CHIP_H) / 2);
+			draw_chip(L, L->pg, c->chip, cx + CELL_PAD_X + off, ytop - CELL_PAD_Y + 1);
 		}
 		for (size_t li = 0; li < c->w.nlines; li++) {
 			float lw = c->w.lines[li].w;

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "fontsub.h"
 #include "layout.h"
+#include "strbuf.h"
 #include "xmem.h"
 
 /* libharu reports through this handler; the first error of a step is kept and reported by check(). */
@@ -79,8 +80,11 @@ static bool check(struct haru *h, const char *file, const char *what)
 {
 	if (!h->code)
 		return false;
-	diag_msg(DIAG_ERROR, file, 0, 0, "%s: %s (libharu error 0x%04lX, detail %lu)", what, meaning(h->code),
-		 (unsigned long)h->code, (unsigned long)h->detail);
+	if ((h->code == HPDF_FILE_OPEN_ERROR || h->code == HPDF_FILE_IO_ERROR) && h->detail)
+		diag_msg(DIAG_ERROR, file, 0, 0, "%s: %s", what, strerror((int)h->detail));
+	else
+		diag_msg(DIAG_ERROR, file, 0, 0, "%s: %s (libharu error 0x%04lX, detail %lu)", what,
+			 meaning(h->code), (unsigned long)h->code, (unsigned long)h->detail);
 	HPDF_ResetError(h->pdf);
 	h->code = h->detail = 0;
 	return true;
@@ -191,6 +195,49 @@ static void collect(const struct document *d, struct fontsub *const *fonts, stru
 	free(warned.bits);
 }
 
+/*
+ * libharu 2.3 gives UTF-8 fonts a "ToUnicode" stream that is a CID map (begincidrange),
+ * which text extractors reject with a warning. The codes it writes are the Unicode
+ * codepoints themselves (Identity-H over a Unicode-indexed CIDToGIDMap), so the right
+ * map is the identity: one bfrange per 256 codes in use. libharu keeps a ToUnicode
+ * entry it finds in place, so this one is written instead. (Uses libharu's object API:
+ * hpdf_objects.h.)
+ */
+static void set_tounicode(struct haru *h, HPDF_Font font, const struct cpset *set)
+{
+	bool rows[256] = {false};
+	size_t nrows = 0;
+	for (uint32_t cp = 0; cp < 0x10000; cp++)
+		if (cpset_has(set, cp) && !rows[cp >> 8] && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+			rows[cp >> 8] = true;
+			nrows++;
+		}
+	HPDF_Dict stream = HPDF_DictStream_New(h->pdf->mmgr, h->pdf->xref);
+	if (!stream)
+		return;
+	stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	struct strbuf b = STRBUF_INIT;
+	strbuf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+			"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+			"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	size_t done = 0;
+	for (unsigned r = 0; r < 256; r++) {
+		if (!rows[r])
+			continue;
+		if (done % 100 == 0)
+			strbuf_printf(&b, "%zu beginbfrange\n", nrows - done < 100 ? nrows - done : 100);
+		strbuf_printf(&b, "<%02X00> <%02XFF> <%02X00>\n", r, r, r);
+		done++;
+		if (done % 100 == 0 || done == nrows)
+			strbuf_puts(&b, "endbfrange\n");
+	}
+	strbuf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	HPDF_Stream_Write(stream->stream, (const HPDF_BYTE *)strbuf_str(&b), (HPDF_UINT)b.len);
+	strbuf_free(&b);
+	HPDF_Dict_Add(font, "ToUnicode", stream);
+}
+
 /* Subsets the font to what the document uses, loads it into libharu and removes the temporary file. */
 static HPDF_Font load_font(struct haru *h, const struct fontsub *f, const struct cpset *set)
 {
@@ -225,6 +272,9 @@ static HPDF_Font load_font(struct haru *h, const struct fontsub *f, const struct
 		return NULL;
 	HPDF_Font font = HPDF_GetFont(h->pdf, name, "UTF-8");
 	if (check(h, fontsub_path(f), "cannot use the font with UTF-8 text"))
+		return NULL;
+	set_tounicode(h, font, set);
+	if (check(h, fontsub_path(f), "cannot map the font's text to Unicode"))
 		return NULL;
 	return font;
 }

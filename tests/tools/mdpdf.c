@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "pdf.h"
 #include "strbuf.h"
+#include "xmem.h"
 
 int main(int argc, char **argv)
 {
@@ -14,10 +15,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mdpdf IN.md OUT.pdf [--letter] [--logo FILE] [--font-regular F] [--font-bold F]\n");
 		return 1;
 	}
+	/* The repository's test fonts: under $ROOT when the e2e runner sets it. */
+	const char *root = getenv("ROOT");
+	char *regular = xasprintf("%s%sfonts/DejaVuSans.ttf", root ? root : "", root ? "/" : "");
+	char *bold = xasprintf("%s%sfonts/DejaVuSans-Bold.ttf", root ? root : "", root ? "/" : "");
 	struct pdf_options o = {
 		.paper = PAPER_A4,
-		.font_regular = "fonts/DejaVuSans.ttf",
-		.font_bold = "fonts/DejaVuSans-Bold.ttf",
+		.font_regular = regular,
+		.font_bold = bold,
 		.title = "Board pack: customer outcomes",
 		.author = "Northwind Energy",
 		.subject = "Customer outcomes, 2026-Q3",
@@ -53,5 +58,7 @@ int main(int argc, char **argv)
 	fclose(fp);
 	int rc = pdf_write(argv[2], strbuf_str(&md), &o);
 	strbuf_free(&md);
+	free(regular);
+	free(bold);
 	return rc == 0 ? 0 : 3;
 }
