@@ -183,7 +183,14 @@ static void collect(const struct document *d, struct fontsub *const *fonts, stru
 				uint32_t cp;
 				size_t l = utf8_decode(it->text + k, n - k, &cp);
 				cpset_add(&sets[it->font], cp);
-				if (cp >= 0x20 && !fontsub_has(fonts[it->font], cp) && !cpset_has(&warned, cp)) {
+				if (cp > 0xFFFF && !cpset_has(&warned, cp)) {
+					/* libharu's UTF-8 text is 16-bit: such characters are dropped. */
+					cpset_add(&warned, cp);
+					diag_msg(DIAG_WARNING, NULL, 0, 0,
+						 "U+%04X (%.*s) cannot be shown in the PDF (outside Unicode's Basic "
+						 "Multilingual Plane); it is left out",
+						 (unsigned)cp, (int)l, it->text + k);
+				} else if (cp >= 0x20 && !fontsub_has(fonts[it->font], cp) && !cpset_has(&warned, cp)) {
 					cpset_add(&warned, cp);
 					diag_msg(DIAG_WARNING, fontsub_path(fonts[it->font]), 0, 0,
 						 "the font has no glyph for U+%04X (%.*s); it shows as a blank box",
