@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "diag.h"
+#include "stats.h"
 #include "strbuf.h"
 #include "xmem.h"
 
 #define NBSP "\xC2\xA0"
-#define WILSON_Z 1.959964
 
 enum fig_kind { FIG_COVER, FIG_CARDS, FIG_TREND, FIG_BARS, FIG_HEATMAP, FIG_MULTIPLES };
 
@@ -135,16 +135,6 @@ static void fields_free(char **f, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(f[i]);
 	free(f);
-}
-
-void figure_wilson(double s, double n, double *low, double *high)
-{
-	double z = WILSON_Z, p = s / n, z2 = z * z;
-	double den = 1 + z2 / n;
-	double centre = (p + z2 / (2 * n)) / den;
-	double half = z / den * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-	*low = fmax(0, centre - half);
-	*high = fmin(1, centre + half);
 }
 
 /* Reports a problem with figure block f: "figure N (kind): ...". Always returns false. */
@@ -767,7 +757,7 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 		float half = small ? 2.5f : 4.0f;
 		for (size_t q = i; q < j; q++) {
 			double lo, hi;
-			figure_wilson(s->pts[q].successful, s->pts[q].cases, &lo, &hi);
+			stats_wilson((long)s->pts[q].successful, (long)s->pts[q].cases, &lo, &hi);
 			float x = px(p, q, n);
 			if (j - i == 1) { /* a lone period: a short bar */
 				up[2 * k] = x - half, up[2 * k + 1] = py(p, hi), k++;
@@ -778,7 +768,7 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 		}
 		for (size_t q = j; q-- > i;) {
 			double lo, hi;
-			figure_wilson(s->pts[q].successful, s->pts[q].cases, &lo, &hi);
+			stats_wilson((long)s->pts[q].successful, (long)s->pts[q].cases, &lo, &hi);
 			float x = px(p, q, n);
 			if (j - i == 1) {
 				up[2 * k] = x + half, up[2 * k + 1] = py(p, lo), k++;

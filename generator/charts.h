@@ -41,7 +41,4 @@ float figure_draw(const struct figure *f, struct page *pg, const struct chart_ct
  */
 size_t figure_split(const char *line, size_t len, char ***fields);
 
-/* The 95 % Wilson score interval of successful out of cases (cases > 0). */
-void figure_wilson(double successful, double cases, double *low, double *high);
-
 #endif
