@@ -578,9 +578,11 @@ struct layout {
 	float gap;	 /* space owed before the next block (dropped at the top of a page) */
 	bool empty;	 /* nothing on the current page yet */
 	bool break_next; /* the next block starts a new page */
-	int nfig;
-	bool failed;
-	cmark_node *last_heading;
+	struct {
+		cmark_node *node;
+		struct figure *fig; /* owned; NULL when the block was bad */
+	} *figs;
+	size_t nfig;
 };
 
 static void new_page(struct layout *L)
@@ -811,7 +813,6 @@ static void heading(struct layout *L, cmark_node *n, float x, float width)
 	L->empty = false;
 	owe_gap(L, heading_after[level]);
 	L->gap = heading_after[level]; /* what follows sits close */
-	L->last_heading = n;
 }
 
 static void paragraph(struct layout *L, cmark_node *n, float x, float width, struct style st, float lead)
@@ -1144,36 +1145,54 @@ static void table(struct layout *L, cmark_node *n, float x, float width)
 
 /* ---------------------------------------------------------------- figures */
 
-static struct figure *figure_of(struct layout *L, cmark_node *n, bool count)
+/* The figure of code block n, read before layout began (NULL if it is not a figure). */
+static const struct figure *figure_of(struct layout *L, cmark_node *n)
 {
-	const char *info = cmark_node_get_fence_info(n);
-	const char *body = cmark_node_get_literal(n);
-	int index = L->nfig + 1;
-	if (count)
-		L->nfig++;
-	return figure_parse(info, body ? body : "", index);
+	for (size_t i = 0; i < L->nfig; i++)
+		if (L->figs[i].node == n)
+			return L->figs[i].fig;
+	return NULL;
+}
+
+/* Reads every figure block, in document order, reporting each bad one; false if any is. */
+static bool read_figures(struct layout *L, cmark_node *root)
+{
+	bool ok = true;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || !is_figure(n))
+			continue;
+		const char *body = cmark_node_get_literal(n);
+		struct figure *f = figure_parse(cmark_node_get_fence_info(n), body ? body : "", (int)L->nfig + 1);
+		L->figs = xreallocarray(L->figs, L->nfig + 1, sizeof *L->figs);
+		L->figs[L->nfig].node = n;
+		L->figs[L->nfig++].fig = f;
+		if (!f)
+			ok = false;
+	}
+	cmark_iter_free(it);
+	return ok;
 }
 
 static float figure_height(struct layout *L, cmark_node *n, float width)
 {
-	struct figure *f = figure_of(L, n, false);
+	const struct figure *f = figure_of(L, n);
 	if (!f)
 		return 0;
 	struct page scratch = {0};
 	struct chart_ctx ctx = {L->fonts, L->opts->logo_w, L->opts->logo_h};
 	float h = figure_is_cover(f) ? 0 : figure_draw(f, &scratch, &ctx, width, L->top - L->bottom);
 	page_clear(&scratch);
-	figure_free(f);
 	return h;
 }
 
 static void figure(struct layout *L, cmark_node *n, float x, float width)
 {
-	struct figure *f = figure_of(L, n, true);
-	if (!f) {
-		L->failed = true;
+	const struct figure *f = figure_of(L, n);
+	if (!f)
 		return;
-	}
 	struct chart_ctx ctx = {L->fonts, L->opts->logo_w, L->opts->logo_h};
 	struct page scratch = {0};
 	if (figure_is_cover(f)) {
@@ -1192,7 +1211,6 @@ static void figure(struct layout *L, cmark_node *n, float x, float width)
 		L->empty = false;
 		owe_gap(L, GAP * 2);
 	}
-	figure_free(f);
 }
 
 static void code_block(struct layout *L, cmark_node *n, float x, float width)
@@ -1332,17 +1350,22 @@ struct document *layout_document(const char *markdown, struct fontsub *const fon
 	L.width = d->width - 2 * MARGIN_X;
 	L.top = d->height - MARGIN_TOP;
 	L.bottom = MARGIN_BOTTOM;
-	new_page(&L);
-	for (cmark_node *n = cmark_node_first_child(root); n; n = cmark_node_next(n))
-		block(&L, n, L.left, L.width);
-	/* A page left empty at the end (a trailing break, say) is dropped. */
-	if (L.empty && d->npages > 1) {
-		page_clear(&d->pages[--d->npages]);
+	bool ok = read_figures(&L, root);
+	if (ok) {
+		new_page(&L);
+		for (cmark_node *n = cmark_node_first_child(root); n; n = cmark_node_next(n))
+			block(&L, n, L.left, L.width);
+		/* A page left empty at the end (a trailing break, say) is dropped. */
+		if (L.empty && d->npages > 1)
+			page_clear(&d->pages[--d->npages]);
+		furniture(&L);
 	}
-	furniture(&L);
+	for (size_t i = 0; i < L.nfig; i++)
+		figure_free(L.figs[i].fig);
+	free(L.figs);
 	cmark_node_free(root);
 	cmark_parser_free(parser);
-	if (L.failed) {
+	if (!ok) {
 		layout_free(d);
 		return NULL;
 	}

@@ -50,10 +50,11 @@ fig $'```figure cover\nsubtitle | x\n```'
 expect_error cover-key "$WORK/fig.md" 'unknown key "subtitle"'
 fig $'```figure multiples\nA | 0.8 | 2026-Q1:10\n```'
 expect_error multiples-point "$WORK/fig.md" '"2026-Q1:10" is not period:cases:successful'
-# Every bad block is reported, not just the first.
-printf '```figure pie\n```\n\n```figure bars\nx | y\n```\n' >"$WORK/two.md"
+# Every bad block is reported, not just the first, and each once (a heading looks ahead at what follows).
+printf '# Heading\n\n```figure pie\n```\n\n## Another\n\n```figure bars\nx | y\n```\n' >"$WORK/two.md"
 expect_error two-bad "$WORK/two.md" "figure block 1"
 grep -q "figure block 2" "$WORK/two-bad.err" || fail "only the first bad block was reported"
+[ "$(wc -l <"$WORK/two-bad.err")" = 2 ] || { fail "expected exactly two messages:"; cat "$WORK/two-bad.err"; }
 
 expect_error missing-logo "$WORK/ok.md" "$WORK/logo-missing.png: error: logo cannot be read" --logo "$WORK/logo-missing.png"
 printf 'GIF89a------' >"$WORK/logo.gif"
