@@ -815,10 +815,22 @@ static void heading(struct layout *L, cmark_node *n, float x, float width)
 	L->gap = heading_after[level]; /* what follows sits close */
 }
 
+static float figure_height(struct layout *L, cmark_node *n, float width);
+
 static void paragraph(struct layout *L, cmark_node *n, float x, float width, struct style st, float lead)
 {
 	struct para p = {0};
 	inlines(&p, n, st);
+	/* A short paragraph introducing a figure stays with it. */
+	cmark_node *next = cmark_node_next(n);
+	if (next && is_figure(next)) {
+		struct wrapped w = {0};
+		wrap(L->fonts, &p, width, &w);
+		float h = (float)w.nlines * lead + 2 * GAP + 6 + figure_height(L, next, width);
+		if (w.nlines <= 3 && h <= L->top - L->bottom)
+			need(L, h);
+		wrapped_free(&w);
+	}
 	flow_para(L, &p, x, width, lead);
 	para_free(&p);
 	owe_gap(L, GAP);
@@ -1242,6 +1254,13 @@ static float min_height(struct layout *L, cmark_node *n, float width)
 		struct wrapped w = {0};
 		wrap(L->fonts, &p, width, &w);
 		float h = (float)(w.nlines < 2 ? w.nlines : 2) * BODY_LEAD;
+		/* As paragraph() does: a short paragraph introducing a figure keeps it. */
+		cmark_node *next = cmark_node_next(n);
+		if (next && is_figure(next) && w.nlines <= 3) {
+			float all = (float)w.nlines * BODY_LEAD + 2 * GAP + 6 + figure_height(L, next, width);
+			if (all <= L->top - L->bottom)
+				h = all;
+		}
 		wrapped_free(&w);
 		para_free(&p);
 		return h;
