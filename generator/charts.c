@@ -101,8 +101,10 @@ size_t figure_split(const char *line, size_t len, char ***fields)
 			/* Unescape after trimming. */
 			struct strbuf f = STRBUF_INIT;
 			for (size_t k = a; k < e; k++) {
-				if (s[k] == '\\' && k + 1 < e && s[k + 1] > 0x20 && s[k + 1] < 0x7F &&
-				    !((s[k + 1] >= '0' && s[k + 1] <= '9') || (s[k + 1] >= 'A' && s[k + 1] <= 'Z') ||
+				if (s[k] == '\\' && k + 1 < e && s[k + 1] > 0x20 &&
+				    s[k + 1] < 0x7F &&
+				    !((s[k + 1] >= '0' && s[k + 1] <= '9') ||
+				      (s[k + 1] >= 'A' && s[k + 1] <= 'Z') ||
 				      (s[k + 1] >= 'a' && s[k + 1] <= 'z')))
 					k++;
 				strbuf_putc(&f, s[k]);
@@ -147,7 +149,8 @@ __attribute__((format(printf, 2, 3))) static bool fail(const struct figure *f, c
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	if ((unsigned)f->kind <= FIG_MULTIPLES)
-		strbuf_printf(&b, "figure block %d (```figure %s): %s", f->index, kind_names[f->kind], buf);
+		strbuf_printf(&b, "figure block %d (```figure %s): %s", f->index,
+		              kind_names[f->kind], buf);
 	else
 		strbuf_printf(&b, "figure block %d: %s", f->index, buf);
 	diag_msg(DIAG_ERROR, "template", 0, 0, "%s", strbuf_str(&b));
@@ -185,7 +188,9 @@ static bool attr(struct figure *f, const char *key, const char *val)
 		if (!*val)
 			return true; /* no target configured */
 		if (!number(val, &d, true) || d < 0 || d > 1)
-			return fail(f, "target=\"%s\" is not a fraction from 0 to 1 (e.g. target=0.85)", val);
+			return fail(
+			    f, "target=\"%s\" is not a fraction from 0 to 1 (e.g. target=0.85)",
+			    val);
 		f->target = d;
 		f->has_target = true;
 	} else if (strcmp(key, "max") == 0) {
@@ -205,10 +210,12 @@ static bool attr(struct figure *f, const char *key, const char *val)
 		if (strcmp(val, "percent") == 0)
 			f->percent = true;
 		else if (*val && strcmp(val, "number") != 0)
-			return fail(f, "format=\"%s\" is not known (expected percent or number)", val);
+			return fail(f, "format=\"%s\" is not known (expected percent or number)",
+			            val);
 	} else {
-		diag_msg(DIAG_WARNING, "template", 0, 0, "figure block %d (```figure %s): attribute %s is not known; ignored",
-			 f->index, kind_names[f->kind], key);
+		diag_msg(DIAG_WARNING, "template", 0, 0,
+		         "figure block %d (```figure %s): attribute %s is not known; ignored",
+		         f->index, kind_names[f->kind], key);
 	}
 	return true;
 }
@@ -221,8 +228,9 @@ static bool parse_info(struct figure *f, const char *info)
 		p++;
 	size_t kl = strcspn(p, " \t");
 	if (kl == 0) {
-		f->kind = (enum fig_kind)-1;
-		return fail(f, "no kind given (expected one of cover, cards, trend, bars, heatmap, multiples)");
+		f->kind = (enum fig_kind) - 1;
+		return fail(f, "no kind given (expected one of cover, cards, trend, bars, heatmap, "
+		               "multiples)");
 	}
 	bool known = false;
 	for (size_t i = 0; i < sizeof kind_names / sizeof *kind_names; i++)
@@ -231,9 +239,11 @@ static bool parse_info(struct figure *f, const char *info)
 			known = true;
 		}
 	if (!known) {
-		f->kind = (enum fig_kind)-1;
-		return fail(f, "unknown kind \"%.*s\" (expected one of cover, cards, trend, bars, heatmap, multiples)",
-			    (int)kl, p);
+		f->kind = (enum fig_kind) - 1;
+		return fail(f,
+		            "unknown kind \"%.*s\" (expected one of cover, cards, trend, bars, "
+		            "heatmap, multiples)",
+		            (int)kl, p);
 	}
 	p += kl;
 	bool ok = true;
@@ -244,7 +254,8 @@ static bool parse_info(struct figure *f, const char *info)
 			break;
 		size_t keylen = strcspn(p, "= \t");
 		if (p[keylen] != '=' || keylen == 0)
-			return fail(f, "attribute \"%.*s\" is not key=value", (int)strcspn(p, " \t"), p);
+			return fail(f, "attribute \"%.*s\" is not key=value",
+			            (int)strcspn(p, " \t"), p);
 		char *key = xstrndup(p, keylen);
 		p += keylen + 1;
 		struct strbuf val = STRBUF_INIT;
@@ -258,7 +269,8 @@ static bool parse_info(struct figure *f, const char *info)
 			if (*p != '"') {
 				free(key);
 				strbuf_free(&val);
-				return fail(f, "attribute %.*s: the closing quote is missing", (int)keylen, p - keylen - 1);
+				return fail(f, "attribute %.*s: the closing quote is missing",
+				            (int)keylen, p - keylen - 1);
 			}
 			p++;
 		} else {
@@ -304,19 +316,24 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 	switch (f->kind) {
 	case FIG_COVER: {
 		if (nf != 2)
-			return fail(f, "line %zu: expected \"key | value\", got \"%s\"", lineno, raw);
+			return fail(f, "line %zu: expected \"key | value\", got \"%s\"", lineno,
+			            raw);
 		for (int k = 0; k < 5; k++)
 			if (strcmp(fl[0], cover_keys[k]) == 0) {
 				free(f->cover[k]);
 				f->cover[k] = xstrdup(fl[1]);
 				return true;
 			}
-		return fail(f, "line %zu: unknown key \"%s\" (expected title, organisation, period, data_to or headline)",
-			    lineno, fl[0]);
+		return fail(f,
+		            "line %zu: unknown key \"%s\" (expected title, organisation, period, "
+		            "data_to or headline)",
+		            lineno, fl[0]);
 	}
 	case FIG_CARDS: {
 		if (nf < 2 || nf > 4)
-			return fail(f, "line %zu: expected \"value | label | detail | tone\", got \"%s\"", lineno, raw);
+			return fail(
+			    f, "line %zu: expected \"value | label | detail | tone\", got \"%s\"",
+			    lineno, raw);
 		if (f->ncards == 4)
 			return fail(f, "line %zu: at most 4 cards fit", lineno);
 		struct card c = {xstrdup(fl[0]), xstrdup(fl[1]), xstrdup(nf > 2 ? fl[2] : ""), 0};
@@ -329,7 +346,8 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 			free(c.value);
 			free(c.label);
 			free(c.detail);
-			return fail(f, "line %zu: tone \"%s\" is not good, bad or neutral", lineno, tone);
+			return fail(f, "line %zu: tone \"%s\" is not good, bad or neutral", lineno,
+			            tone);
 		}
 		f->cards = xreallocarray(f->cards, f->ncards + 1, sizeof *f->cards);
 		f->cards[f->ncards++] = c;
@@ -339,8 +357,11 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 		struct point pt = {0};
 		if (nf != 3 || !point_read(&pt, fl[0], fl[1], fl[2])) {
 			free(pt.label);
-			return fail(f, "line %zu: expected \"period | cases | successful\" (whole numbers, successful "
-				    "at most cases), got \"%s\"", lineno, raw);
+			return fail(f,
+			            "line %zu: expected \"period | cases | successful\" (whole "
+			            "numbers, successful "
+			            "at most cases), got \"%s\"",
+			            lineno, raw);
 		}
 		if (f->series[0].n == 8) {
 			free(pt.label);
@@ -352,8 +373,10 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 	case FIG_BARS: {
 		struct bar b = {0};
 		if (nf < 2 || nf > 3 || (*fl[1] && !number(fl[1], &b.value, false)))
-			return fail(f, "line %zu: expected \"label | value | display\" (value a number), got \"%s\"",
-				    lineno, raw);
+			return fail(f,
+			            "line %zu: expected \"label | value | display\" (value a "
+			            "number), got \"%s\"",
+			            lineno, raw);
 		b.has = *fl[1] != '\0';
 		b.label = xstrdup(fl[0]);
 		b.display = xstrdup(nf > 2 ? fl[2] : "");
@@ -368,8 +391,10 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 			n--;
 		if (!f->cols) {
 			if (n < 2 || *fl[0])
-				return fail(f, "line %zu: expected the header \"| department | department | …\", got \"%s\"",
-					    lineno, raw);
+				return fail(f,
+				            "line %zu: expected the header \"| department | "
+				            "department | …\", got \"%s\"",
+				            lineno, raw);
 			f->ncols = n - 1;
 			f->cols = xcalloc(f->ncols, sizeof *f->cols);
 			for (size_t i = 0; i < f->ncols; i++)
@@ -377,9 +402,12 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 			return true;
 		}
 		if (n != f->ncols + 1)
-			return fail(f, "line %zu: expected \"journey | cell | …\" with %zu cells, got %zu in \"%s\"", lineno,
-				    f->ncols, n - 1, raw);
-		struct hrow r = {xstrdup(fl[0]), xcalloc(f->ncols ? f->ncols : 1, sizeof(struct hcell))};
+			return fail(f,
+			            "line %zu: expected \"journey | cell | …\" with %zu cells, got "
+			            "%zu in \"%s\"",
+			            lineno, f->ncols, n - 1, raw);
+		struct hrow r = {xstrdup(fl[0]),
+		                 xcalloc(f->ncols ? f->ncols : 1, sizeof(struct hcell))};
 		for (size_t i = 0; i < f->ncols; i++) {
 			const char *c = fl[i + 1];
 			if (!*c)
@@ -387,14 +415,16 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 			const char *slash = strchr(c, '/');
 			char *a = slash ? xstrndup(c, (size_t)(slash - c)) : NULL;
 			struct hcell *hc = &r.cells[i];
-			bool ok = slash && count(a, &hc->successful) && count(slash + 1, &hc->cases) &&
-				  hc->successful <= hc->cases;
+			bool ok = slash && count(a, &hc->successful) &&
+			          count(slash + 1, &hc->cases) && hc->successful <= hc->cases;
 			free(a);
 			if (!ok) {
 				free(r.label);
 				free(r.cells);
-				return fail(f, "line %zu: cell %zu \"%s\" is not \"successful/cases\" (whole numbers) or empty",
-					    lineno, i + 1, c);
+				return fail(f,
+				            "line %zu: cell %zu \"%s\" is not \"successful/cases\" "
+				            "(whole numbers) or empty",
+				            lineno, i + 1, c);
 			}
 			hc->has = true;
 		}
@@ -405,10 +435,13 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 	case FIG_MULTIPLES: {
 		double t = 0;
 		if (nf != 3 || (*fl[1] && (!number(fl[1], &t, true) || t < 0 || t > 1)))
-			return fail(f, "line %zu: expected \"title | target | period:cases:successful;…\", got \"%s\"",
-				    lineno, raw);
-		struct series s = {.title = xstrdup(fl[0]), .target = *fl[1] ? t : f->target,
-				   .has_target = *fl[1] ? true : f->has_target};
+			return fail(f,
+			            "line %zu: expected \"title | target | "
+			            "period:cases:successful;…\", got \"%s\"",
+			            lineno, raw);
+		struct series s = {.title = xstrdup(fl[0]),
+		                   .target = *fl[1] ? t : f->target,
+		                   .has_target = *fl[1] ? true : f->has_target};
 		f->series = xreallocarray(f->series, f->nseries + 1, sizeof *f->series);
 		f->series[f->nseries++] = s;
 		struct series *sp = &f->series[f->nseries - 1];
@@ -429,7 +462,8 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 			}
 			if (!ok) {
 				free(pt.label);
-				fail(f, "line %zu: \"%s\" is not period:cases:successful", lineno, c2 ? item : p);
+				fail(f, "line %zu: \"%s\" is not period:cases:successful", lineno,
+				     c2 ? item : p);
 				free(item);
 				return false;
 			}
@@ -541,8 +575,9 @@ static float tw(const struct chart_ctx *c, int font, float size, const char *s)
 }
 
 /* Wrapped text, top at ytop; returns the height used (lines × lead). */
-static float text_block(struct page *pg, const struct chart_ctx *c, int font, float size, float lead,
-			struct color col, float x, float ytop, float width, int align, const char *s, size_t max_lines)
+static float text_block(struct page *pg, const struct chart_ctx *c, int font, float size,
+                        float lead, struct color col, float x, float ytop, float width, int align,
+                        const char *s, size_t max_lines)
 {
 	char **lines;
 	size_t n = layout_wrap(c->fonts[font], size, s, width, &lines);
@@ -559,8 +594,8 @@ static float text_block(struct page *pg, const struct chart_ctx *c, int font, fl
 	return (float)shown * lead;
 }
 
-static float text_height(const struct chart_ctx *c, int font, float size, float lead, float width, const char *s,
-			 size_t max_lines)
+static float text_height(const struct chart_ctx *c, int font, float size, float lead, float width,
+                         const char *s, size_t max_lines)
 {
 	char **lines;
 	size_t n = layout_wrap(c->fonts[font], size, s, width, &lines);
@@ -577,7 +612,8 @@ static void pct(char *buf, size_t n, double v)
 	snprintf(buf, n, "%.0f" NBSP "%%", v * 100);
 }
 
-static struct item *circle(struct page *pg, float x, float y, float r, struct color fill, bool stroke)
+static struct item *circle(struct page *pg, float x, float y, float r, struct color fill,
+                           bool stroke)
 {
 	struct item *it = page_add(pg, ITEM_CIRCLE);
 	it->x = x;
@@ -612,7 +648,8 @@ static float title(struct page *pg, const struct chart_ctx *c, const struct figu
 
 /* ---------------------------------------------------------------- cover */
 
-static float draw_cover(const struct figure *f, struct page *pg, const struct chart_ctx *c, float w, float h)
+static float draw_cover(const struct figure *f, struct page *pg, const struct chart_ctx *c, float w,
+                        float h)
 {
 	float y = 0;
 	if (c->logo_w > 0 && c->logo_h > 0) {
@@ -631,18 +668,23 @@ static float draw_cover(const struct figure *f, struct page *pg, const struct ch
 	page_rect(pg, 0, y, 56, 5, C_BLUE);
 	y -= 26;
 	if (f->cover[COVER_ORG] && *f->cover[COVER_ORG])
-		y -= text_block(pg, c, FONT_BOLD, 14, 19, C_BLUE, 0, y, w, -1, f->cover[COVER_ORG], 0) + 8;
-	const char *t = f->cover[COVER_TITLE] && *f->cover[COVER_TITLE] ? f->cover[COVER_TITLE] : "Board pack";
+		y -= text_block(pg, c, FONT_BOLD, 14, 19, C_BLUE, 0, y, w, -1, f->cover[COVER_ORG],
+		                0) +
+		     8;
+	const char *t =
+	    f->cover[COVER_TITLE] && *f->cover[COVER_TITLE] ? f->cover[COVER_TITLE] : "Board pack";
 	y -= text_block(pg, c, FONT_BOLD, 34, 40, C_INK, 0, y, w, -1, t, 0) + 6;
 	if (f->cover[COVER_PERIOD] && *f->cover[COVER_PERIOD])
-		y -= text_block(pg, c, FONT_REGULAR, 19, 25, C_MUTED, 0, y, w, -1, f->cover[COVER_PERIOD], 0);
+		y -= text_block(pg, c, FONT_REGULAR, 19, 25, C_MUTED, 0, y, w, -1,
+		                f->cover[COVER_PERIOD], 0);
 	y -= 40;
 	if (f->cover[COVER_HEADLINE] && *f->cover[COVER_HEADLINE]) {
 		float pad = 18, inner = w - 2 * pad - 4;
 		float th = text_height(c, FONT_REGULAR, 16, 23, inner, f->cover[COVER_HEADLINE], 0);
 		page_rect(pg, 0, y - th - 2 * pad, w, th + 2 * pad, C_PANEL);
 		page_rect(pg, 0, y - th - 2 * pad, 4, th + 2 * pad, C_BLUE);
-		text_block(pg, c, FONT_REGULAR, 16, 23, C_INK, pad + 4, y - pad, inner, -1, f->cover[COVER_HEADLINE], 0);
+		text_block(pg, c, FONT_REGULAR, 16, 23, C_INK, pad + 4, y - pad, inner, -1,
+		           f->cover[COVER_HEADLINE], 0);
 		y -= th + 2 * pad;
 	}
 	if (f->cover[COVER_DATA_TO] && *f->cover[COVER_DATA_TO]) {
@@ -678,8 +720,10 @@ static float card_height(const struct chart_ctx *c, const struct card *cd, float
 {
 	float inner = cw - 2 * CARD_PAD - 4;
 	float vs = card_value_size(c, cd->value, inner);
-	return CARD_PAD + 13 + vs * 1.2f + 4 + text_height(c, FONT_BOLD, 10.5f, 14, inner, cd->label, 0) + 4 +
-	       (*cd->detail ? text_height(c, FONT_REGULAR, 9, 12.5f, inner, cd->detail, 0) : 0) + CARD_PAD;
+	return CARD_PAD + 13 + vs * 1.2f + 4 +
+	       text_height(c, FONT_BOLD, 10.5f, 14, inner, cd->label, 0) + 4 +
+	       (*cd->detail ? text_height(c, FONT_REGULAR, 9, 12.5f, inner, cd->detail, 0) : 0) +
+	       CARD_PAD;
 }
 
 static float draw_cards(const struct figure *f, struct page *pg, const struct chart_ctx *c, float w)
@@ -706,15 +750,21 @@ static float draw_cards(const struct figure *f, struct page *pg, const struct ch
 			page_rect(pg, x, y - rh, cw, rh, C_PANEL);
 			page_rect(pg, x, y - rh, 4, rh, tone_color(cd->tone));
 			float cx = x + 4 + CARD_PAD, cy = y - CARD_PAD;
-			page_text(pg, FONT_BOLD, 8.5f, cd->tone < 0 ? C_ORANGE : cd->tone > 0 ? C_BLUE : C_MUTED, cx,
-				  cy - 8, tone_label(cd->tone));
+			page_text(pg, FONT_BOLD, 8.5f,
+			          cd->tone < 0   ? C_ORANGE
+			          : cd->tone > 0 ? C_BLUE
+			                         : C_MUTED,
+			          cx, cy - 8, tone_label(cd->tone));
 			cy -= 13;
 			float vs = card_value_size(c, cd->value, inner);
 			page_text(pg, FONT_BOLD, vs, C_INK, cx, cy - vs * 0.95f, cd->value);
 			cy -= vs * 1.2f + 4;
-			cy -= text_block(pg, c, FONT_BOLD, 10.5f, 14, C_INK, cx, cy, inner, -1, cd->label, 0) + 4;
+			cy -= text_block(pg, c, FONT_BOLD, 10.5f, 14, C_INK, cx, cy, inner, -1,
+			                 cd->label, 0) +
+			      4;
 			if (*cd->detail)
-				text_block(pg, c, FONT_REGULAR, 9, 12.5f, C_MUTED, cx, cy, inner, -1, cd->detail, 0);
+				text_block(pg, c, FONT_REGULAR, 9, 12.5f, C_MUTED, cx, cy, inner,
+				           -1, cd->detail, 0);
 		}
 		y -= rh + gap;
 	}
@@ -739,8 +789,8 @@ static float px(const struct plot *p, size_t i, size_t n)
 }
 
 /* Band, line, points and target of one series in plot p; small: fewer labels. */
-static void draw_series(struct page *pg, const struct chart_ctx *c, const struct series *s, const struct plot *p,
-			bool small)
+static void draw_series(struct page *pg, const struct chart_ctx *c, const struct series *s,
+                        const struct plot *p, bool small)
 {
 	size_t n = s->n;
 	float *up = xmalloc((4 * n + 4) * sizeof *up);
@@ -783,10 +833,12 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 		band->fill = C_BLUE_LIGHT;
 		i = j;
 	}
-	/* The target, dashed, labelled at its left end (above the line unless the first point is there). */
+	/* The target, dashed, labelled at its left end (above the line unless the first point is
+	 * there). */
 	if (s->has_target) {
 		float ty = py(p, s->target);
-		page_line(pg, p->x, ty, p->x + p->w, ty, small ? 1.0f : 1.3f, C_ORANGE, small ? 2.5f : 4);
+		page_line(pg, p->x, ty, p->x + p->w, ty, small ? 1.0f : 1.3f, C_ORANGE,
+		          small ? 2.5f : 4);
 		if (!small) {
 			char buf[48];
 			snprintf(buf, sizeof buf, "Target %.0f" NBSP "%%", s->target * 100);
@@ -827,8 +879,8 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 	size_t last = n;
 	for (size_t i = 0; i < n; i++)
 		if (s->pts[i].has) {
-			circle(pg, px(p, i, n), py(p, s->pts[i].successful / s->pts[i].cases), small ? 1.8f : 2.6f,
-			       C_WHITE, true);
+			circle(pg, px(p, i, n), py(p, s->pts[i].successful / s->pts[i].cases),
+			       small ? 1.8f : 2.6f, C_WHITE, true);
 			last = i;
 		}
 	free(up);
@@ -858,15 +910,17 @@ static void axes(struct page *pg, const struct chart_ctx *c, const struct plot *
 		if (small && k % 2)
 			continue;
 		float y = py(p, k / 4.0);
-		page_line(pg, p->x, y, p->x + p->w, y, k == 0 ? 0.7f : 0.35f, k == 0 ? C_FAINT : C_RULE, 0);
+		page_line(pg, p->x, y, p->x + p->w, y, k == 0 ? 0.7f : 0.35f,
+		          k == 0 ? C_FAINT : C_RULE, 0);
 		char buf[16];
 		pct(buf, sizeof buf, k / 4.0);
-		page_text_aligned(pg, c->fonts, FONT_REGULAR, ls, C_FAINT, p->x - 4, y - ls * 0.35f, 1, buf);
+		page_text_aligned(pg, c->fonts, FONT_REGULAR, ls, C_FAINT, p->x - 4, y - ls * 0.35f,
+		                  1, buf);
 	}
 }
 
-static void x_labels(struct page *pg, const struct chart_ctx *c, const struct series *s, const struct plot *p,
-		     bool small)
+static void x_labels(struct page *pg, const struct chart_ctx *c, const struct series *s,
+                     const struct plot *p, bool small)
 {
 	float ls = small ? 6.5f : 7.5f;
 	size_t n = s->n;
@@ -878,21 +932,27 @@ static void x_labels(struct page *pg, const struct chart_ctx *c, const struct se
 		float x = px(p, i, n);
 		float lw = tw(c, FONT_REGULAR, ls, lab);
 		if (!small && lw > slot - 2) {
-			/* Too long for its slot: the end of it (e.g. "Q3" of "2026-Q3") is what differs. */
-			text_block(pg, c, FONT_REGULAR, ls, ls + 2, C_MUTED, x - slot / 2 + 1, p->y - 4, slot - 2, 0,
-				   lab, 2);
+			/* Too long for its slot: the end of it (e.g. "Q3" of "2026-Q3") is what
+			 * differs. */
+			text_block(pg, c, FONT_REGULAR, ls, ls + 2, C_MUTED, x - slot / 2 + 1,
+			           p->y - 4, slot - 2, 0, lab, 2);
 			continue;
 		}
-		float xa = small ? (i == 0 ? fmaxf(x - lw / 2, p->x) : fminf(x + lw / 2, p->x + p->w)) : x;
+		float xa =
+		    small ? (i == 0 ? fmaxf(x - lw / 2, p->x) : fminf(x + lw / 2, p->x + p->w)) : x;
 		int al = small ? (i == 0 ? -1 : 1) : 0;
-		page_text_aligned(pg, c->fonts, FONT_REGULAR, ls, C_MUTED, xa, p->y - ls - 4, al, lab);
+		page_text_aligned(pg, c->fonts, FONT_REGULAR, ls, C_MUTED, xa, p->y - ls - 4, al,
+		                  lab);
 		if (!s->pts[i].has && !small)
-			page_text_aligned(pg, c->fonts, FONT_REGULAR, 6.5f, C_FAINT, x, p->y + 5, 0, "no cases");
+			page_text_aligned(pg, c->fonts, FONT_REGULAR, 6.5f, C_FAINT, x, p->y + 5, 0,
+			                  "no cases");
 	}
 }
 
-/* A legend entry: a swatch drawn by kind (0 line, 1 band, 2 dashed) and its words. Returns the advance. */
-static float legend(struct page *pg, const struct chart_ctx *c, float x, float y, int kind, const char *s)
+/* A legend entry: a swatch drawn by kind (0 line, 1 band, 2 dashed) and its words. Returns the
+ * advance. */
+static float legend(struct page *pg, const struct chart_ctx *c, float x, float y, int kind,
+                    const char *s)
 {
 	if (kind == 0) {
 		page_line(pg, x, y + 3, x + 16, y + 3, 2.0f, C_BLUE, 0);
@@ -923,8 +983,8 @@ static float draw_trend(const struct figure *f, struct page *pg, const struct ch
 	p.y = y - 8 - p.h;
 	axes(pg, c, &p, false);
 	if (s->n == 0) {
-		page_text_aligned(pg, c->fonts, FONT_REGULAR, 9, C_MUTED, p.x + p.w / 2, p.y + p.h / 2, 0,
-				  "No periods to show");
+		page_text_aligned(pg, c->fonts, FONT_REGULAR, 9, C_MUTED, p.x + p.w / 2,
+		                  p.y + p.h / 2, 0, "No periods to show");
 		return -(p.y - 4);
 	}
 	draw_series(pg, c, s, &p, false);
@@ -965,7 +1025,8 @@ static float draw_bars(const struct figure *f, struct page *pg, const struct cha
 		float th = text_height(c, FONT_REGULAR, ls, lead, label_w, b->label, 2);
 		float rh = fmaxf(th, 14) + 7;
 		float mid = y - rh / 2;
-		text_block(pg, c, FONT_REGULAR, ls, lead, C_INK, 0, mid + th / 2, label_w, -1, b->label, 2);
+		text_block(pg, c, FONT_REGULAR, ls, lead, C_INK, 0, mid + th / 2, label_w, -1,
+		           b->label, 2);
 		float len = b->has ? (float)(fmax(0, fmin(b->value / max, 1.0)) * bw) : 0;
 		page_rect(pg, bx, mid - 6, bw, 12, C_PANEL);
 		if (len > 0)
@@ -978,7 +1039,8 @@ static float draw_bars(const struct figure *f, struct page *pg, const struct cha
 				snprintf(buf, sizeof buf, "%g", b->value);
 			d = buf;
 		}
-		page_text(pg, FONT_REGULAR, ls, *d ? C_INK : C_FAINT, bx + len + 6, mid - ls * 0.35f, *d ? d : "—");
+		page_text(pg, FONT_REGULAR, ls, *d ? C_INK : C_FAINT, bx + len + 6,
+		          mid - ls * 0.35f, *d ? d : "—");
 		y -= rh;
 	}
 	return -y;
@@ -989,7 +1051,8 @@ static float draw_bars(const struct figure *f, struct page *pg, const struct cha
 /* A sequential blue ramp, light for high rates and dark for low: monotonic in lightness. */
 static struct color ramp(double t)
 {
-	static const unsigned stops[] = {0x08306B, 0x2166AC, 0x4A90C8, 0x9CC4E4, 0xDCEAF6, 0xF5F9FD};
+	static const unsigned stops[] = {0x08306B, 0x2166AC, 0x4A90C8,
+	                                 0x9CC4E4, 0xDCEAF6, 0xF5F9FD};
 	const size_t n = sizeof stops / sizeof *stops;
 	t = fmax(0, fmin(1, t));
 	double pos = t * (double)(n - 1);
@@ -1006,7 +1069,8 @@ static bool dark(struct color col)
 	return 0.2126f * col.r + 0.7152f * col.g + 0.0722f * col.b < 0.5f;
 }
 
-static float draw_heatmap(const struct figure *f, struct page *pg, const struct chart_ctx *c, float w)
+static float draw_heatmap(const struct figure *f, struct page *pg, const struct chart_ctx *c,
+                          float w)
 {
 	float y = -title(pg, c, f, w);
 	size_t nc = f->ncols;
@@ -1041,21 +1105,23 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 		head = fmaxf(head, text_height(c, FONT_BOLD, hs, hl, cw - 4, f->cols[k], 3));
 	for (size_t k = 0; k < nc; k++) {
 		float th = text_height(c, FONT_BOLD, hs, hl, cw - 4, f->cols[k], 3);
-		text_block(pg, c, FONT_BOLD, hs, hl, C_MUTED, label_w + (float)k * cw + 2, y - (head - th), cw - 4, 0,
-			   f->cols[k], 3);
+		text_block(pg, c, FONT_BOLD, hs, hl, C_MUTED, label_w + (float)k * cw + 2,
+		           y - (head - th), cw - 4, 0, f->cols[k], 3);
 	}
 	y -= head + 4;
 	char buf[48];
 	for (size_t r = 0; r < f->nrows; r++) {
 		const struct hrow *row = &f->rows[r];
 		float th = text_height(c, FONT_REGULAR, 8.5f, 10.5f, label_w - 8, row->label, 2);
-		text_block(pg, c, FONT_REGULAR, 8.5f, 10.5f, C_INK, 0, y - (ch - th) / 2, label_w - 8, -1, row->label, 2);
+		text_block(pg, c, FONT_REGULAR, 8.5f, 10.5f, C_INK, 0, y - (ch - th) / 2,
+		           label_w - 8, -1, row->label, 2);
 		for (size_t k = 0; k < nc; k++) {
 			const struct hcell *h = &row->cells[k];
 			float x = label_w + (float)k * cw, cy = y - ch;
 			if (!h->has || h->cases == 0) {
 				page_rect(pg, x + 1, cy + 1, cw - 2, ch - 2, C_WHITE);
-				page_text_aligned(pg, c->fonts, FONT_REGULAR, 8, C_RULE, x + cw / 2, cy + ch / 2 - 3, 0, "—");
+				page_text_aligned(pg, c->fonts, FONT_REGULAR, 8, C_RULE, x + cw / 2,
+				                  cy + ch / 2 - 3, 0, "—");
 				continue;
 			}
 			if (h->cases < f->min_cases) {
@@ -1068,9 +1134,10 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 				hatch->stroke = C_RULE;
 				snprintf(buf, sizeof buf, "n<%.0f", f->min_cases);
 				float lw = tw(c, FONT_REGULAR, 7.5f, buf);
-				page_rect(pg, x + cw / 2 - lw / 2 - 2, cy + ch / 2 - 5, lw + 4, 11, C_PANEL);
-				page_text_aligned(pg, c->fonts, FONT_REGULAR, 7.5f, C_MUTED, x + cw / 2, cy + ch / 2 - 2.5f, 0,
-						  buf);
+				page_rect(pg, x + cw / 2 - lw / 2 - 2, cy + ch / 2 - 5, lw + 4, 11,
+				          C_PANEL);
+				page_text_aligned(pg, c->fonts, FONT_REGULAR, 7.5f, C_MUTED,
+				                  x + cw / 2, cy + ch / 2 - 2.5f, 0, buf);
 				continue;
 			}
 			double v = h->successful / h->cases;
@@ -1078,23 +1145,27 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 			page_rect(pg, x + 1, cy + 1, cw - 2, ch - 2, col);
 			struct color ink = dark(col) ? C_WHITE : C_INK;
 			pct(buf, sizeof buf, v);
-			page_text_aligned(pg, c->fonts, FONT_BOLD, 9, ink, x + cw / 2, cy + ch / 2 + 0.5f, 0, buf);
+			page_text_aligned(pg, c->fonts, FONT_BOLD, 9, ink, x + cw / 2,
+			                  cy + ch / 2 + 0.5f, 0, buf);
 			snprintf(buf, sizeof buf, "of %.0f", h->cases);
-			page_text_aligned(pg, c->fonts, FONT_REGULAR, 6.5f, ink, x + cw / 2, cy + ch / 2 - 8.5f, 0, buf);
+			page_text_aligned(pg, c->fonts, FONT_REGULAR, 6.5f, ink, x + cw / 2,
+			                  cy + ch / 2 - 8.5f, 0, buf);
 		}
 		y -= ch;
 	}
 	/* Legend: the ramp in steps, then the hatched "too few". */
 	y -= 12;
 	float lx = label_w, sw = 22;
-	page_text_aligned(pg, c->fonts, FONT_REGULAR, 7.5f, C_MUTED, lx - 6, y - 8, 1, "Successful:");
+	page_text_aligned(pg, c->fonts, FONT_REGULAR, 7.5f, C_MUTED, lx - 6, y - 8, 1,
+	                  "Successful:");
 	for (int k = 0; k < 6; k++) {
 		double v = lo + (1 - lo) * k / 5.0;
 		page_rect(pg, lx + (float)k * sw, y - 10, sw, 10, ramp((v - lo) / (1 - lo)));
 	}
 	pct(buf, sizeof buf, lo);
 	page_text_aligned(pg, c->fonts, FONT_REGULAR, 7, C_MUTED, lx, y - 19, -1, buf);
-	page_text_aligned(pg, c->fonts, FONT_REGULAR, 7, C_MUTED, lx + 6 * sw, y - 19, 1, "100" NBSP "%");
+	page_text_aligned(pg, c->fonts, FONT_REGULAR, 7, C_MUTED, lx + 6 * sw, y - 19, 1,
+	                  "100" NBSP "%");
 	page_text(pg, FONT_REGULAR, 7.5f, C_MUTED, lx + 6 * sw + 8, y - 8, "darker is worse");
 	float hx = lx + 6 * sw + 8 + tw(c, FONT_REGULAR, 7.5f, "darker is worse") + 18;
 	if (f->min_cases > 0) {
@@ -1113,7 +1184,8 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 
 /* ---------------------------------------------------------------- small multiples */
 
-static float draw_multiples(const struct figure *f, struct page *pg, const struct chart_ctx *c, float w)
+static float draw_multiples(const struct figure *f, struct page *pg, const struct chart_ctx *c,
+                            float w)
 {
 	float y = -title(pg, c, f, w);
 	size_t cols = w >= 420 ? 3 : 2, n = f->nseries;
@@ -1121,7 +1193,8 @@ static float draw_multiples(const struct figure *f, struct page *pg, const struc
 	for (size_t r = 0; r * cols < n; r++) {
 		float th = 0;
 		for (size_t k = r * cols; k < n && k < (r + 1) * cols; k++)
-			th = fmaxf(th, text_height(c, FONT_BOLD, 8.5f, 11, pw, f->series[k].title, 2));
+			th = fmaxf(th,
+			           text_height(c, FONT_BOLD, 8.5f, 11, pw, f->series[k].title, 2));
 		float ph = th + 4 + 70 + 16;
 		for (size_t k = r * cols; k < n && k < (r + 1) * cols; k++) {
 			const struct series *s = &f->series[k];
@@ -1147,7 +1220,8 @@ static float draw_multiples(const struct figure *f, struct page *pg, const struc
 	return -y;
 }
 
-float figure_draw(const struct figure *f, struct page *pg, const struct chart_ctx *c, float width, float height)
+float figure_draw(const struct figure *f, struct page *pg, const struct chart_ctx *c, float width,
+                  float height)
 {
 	switch (f->kind) {
 	case FIG_COVER:

@@ -1,4 +1,5 @@
-/* charts: figure blocks (cover, cards, trend, bars, heatmap, multiples) read from their text and drawn as vector graphics. */
+/* charts: figure blocks (cover, cards, trend, bars, heatmap, multiples) read from their text and
+ * drawn as vector graphics. */
 #ifndef BP_CHARTS_H
 #define BP_CHARTS_H
 #include <stdbool.h>
@@ -11,7 +12,7 @@ struct figure;
 /* What a figure may draw with. */
 struct chart_ctx {
 	struct fontsub *const *fonts; /* [FONT_COUNT] */
-	float logo_w, logo_h;	      /* the logo's pixel size, 0 when there is none */
+	float logo_w, logo_h;         /* the logo's pixel size, 0 when there is none */
 };
 
 /*
@@ -31,7 +32,8 @@ bool figure_is_cover(const struct figure *f);
  * at y <= 0), width wide; height is the space available (used by the cover).
  * Returns the height drawn.
  */
-float figure_draw(const struct figure *f, struct page *pg, const struct chart_ctx *ctx, float width, float height);
+float figure_draw(const struct figure *f, struct page *pg, const struct chart_ctx *ctx, float width,
+                  float height);
 
 /*
  * Splits one body line into fields at '|' (a backslash-escaped "\|" does not

@@ -98,7 +98,9 @@ struct fontsub *fontsub_open(const char *path)
 	unsigned glyf_len = hb_blob_get_length(glyf);
 	hb_blob_destroy(glyf);
 	if (glyf_len == 0) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "not a TrueType font (no glyf table: OpenType/CFF fonts cannot be embedded)");
+		diag_msg(
+		    DIAG_ERROR, path, 0, 0,
+		    "not a TrueType font (no glyf table: OpenType/CFF fonts cannot be embedded)");
 		hb_face_destroy(face);
 		hb_blob_destroy(blob);
 		return NULL;
@@ -215,7 +217,8 @@ char *fontsub_write_subset(const struct fontsub *f, const uint32_t *cps, size_t 
 	int fd = mkstemp(path);
 	bool ok = fd >= 0;
 	if (!ok) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot create a temporary font file: %s", strerror(errno));
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot create a temporary font file: %s",
+		         strerror(errno));
 	} else {
 		size_t done = 0;
 		while (ok && done < len) {
@@ -223,15 +226,17 @@ char *fontsub_write_subset(const struct fontsub *f, const uint32_t *cps, size_t 
 			if (w < 0 && errno == EINTR)
 				continue;
 			if (w <= 0) {
-				diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the temporary font file: %s",
-					 strerror(errno));
+				diag_msg(DIAG_ERROR, path, 0, 0,
+				         "cannot write the temporary font file: %s",
+				         strerror(errno));
 				ok = false;
 			} else {
 				done += (size_t)w;
 			}
 		}
 		if (close(fd) != 0 && ok) {
-			diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the temporary font file: %s", strerror(errno));
+			diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the temporary font file: %s",
+			         strerror(errno));
 			ok = false;
 		}
 		if (!ok)

@@ -1,4 +1,5 @@
-/* fontsub: a TrueType font read with HarfBuzz: advance widths, coverage, and subsets for embedding. */
+/* fontsub: a TrueType font read with HarfBuzz: advance widths, coverage, and subsets for embedding.
+ */
 #ifndef BP_FONTSUB_H
 #define BP_FONTSUB_H
 #include <stdbool.h>

@@ -1,4 +1,5 @@
-/* layout: Markdown (cmark-gfm AST) into pages of positioned items, measured with the fonts that draw them. */
+/* layout: Markdown (cmark-gfm AST) into pages of positioned items, measured with the fonts that
+ * draw them. */
 #include "layout.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -49,7 +50,8 @@ struct item *page_add(struct page *pg, enum item_kind kind)
 	return it;
 }
 
-void page_text(struct page *pg, int font, float size, struct color c, float x, float y, const char *s)
+void page_text(struct page *pg, int font, float size, struct color c, float x, float y,
+               const char *s)
 {
 	struct item *it = page_add(pg, ITEM_TEXT);
 	it->font = font;
@@ -60,8 +62,8 @@ void page_text(struct page *pg, int font, float size, struct color c, float x, f
 	it->text = xstrdup(s);
 }
 
-float page_text_aligned(struct page *pg, struct fontsub *const *fonts, int font, float size, struct color c,
-			float x, float y, int align, const char *s)
+float page_text_aligned(struct page *pg, struct fontsub *const *fonts, int font, float size,
+                        struct color c, float x, float y, int align, const char *s)
 {
 	float w = fontsub_width(fonts[font], s, strlen(s), size);
 	float x0 = align < 0 ? x : align == 0 ? x - w / 2 : x - w;
@@ -80,7 +82,8 @@ void page_rect(struct page *pg, float x, float y, float w, float h, struct color
 	it->filled = true;
 }
 
-void page_line(struct page *pg, float x0, float y0, float x1, float y1, float width, struct color c, float dash)
+void page_line(struct page *pg, float x0, float y0, float x1, float y1, float width, struct color c,
+               float dash)
 {
 	struct item *it = page_add(pg, ITEM_LINE);
 	it->x = x0;
@@ -189,7 +192,8 @@ char *layout_slug(const char *text)
 			char c = (char)cp;
 			if (c >= 'A' && c <= 'Z')
 				strbuf_putc(&b, (char)(c - 'A' + 'a'));
-			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+			         c == '_')
 				strbuf_putc(&b, c);
 			else if (c == ' ')
 				strbuf_putc(&b, '-');
@@ -198,7 +202,8 @@ char *layout_slug(const char *text)
 		if (loc) {
 			if (iswalnum_l((wint_t)cp, loc))
 				put_utf8(&b, (uint32_t)towlower_l((wint_t)cp, loc));
-		} else if (cp >= 0x00C0 && cp != 0x00D7 && cp != 0x00F7 && !(cp >= 0x2000 && cp <= 0x2BFF)) {
+		} else if (cp >= 0x00C0 && cp != 0x00D7 && cp != 0x00F7 &&
+		           !(cp >= 0x2000 && cp <= 0x2BFF)) {
 			put_utf8(&b, cp); /* no Unicode tables: keep what is likely a letter */
 		}
 	}
@@ -351,8 +356,10 @@ static void split_words(struct fontsub *const *fonts, const struct para *p, stru
 		size_t start = 0;
 		for (size_t i = 0; i <= sp->len; i++) {
 			bool end = i == sp->len;
-			bool sep = !end && (sp->text[i] == ' ' || sp->text[i] == '\n' || sp->text[i] == '\t') &&
-				   next_char(p, si, i + 1) != '%';
+			bool sep =
+			    !end &&
+			    (sp->text[i] == ' ' || sp->text[i] == '\n' || sp->text[i] == '\t') &&
+			    next_char(p, si, i + 1) != '%';
 			if (!end && !sep)
 				continue;
 			if (i > start) {
@@ -381,7 +388,8 @@ static void split_words(struct fontsub *const *fonts, const struct para *p, stru
 }
 
 /* Breaks a word wider than width between characters, into words that fit. */
-static void split_long_words(struct fontsub *const *fonts, const struct para *p, struct wrapped *w, float width)
+static void split_long_words(struct fontsub *const *fonts, const struct para *p, struct wrapped *w,
+                             float width)
 {
 	bool any = false;
 	for (size_t i = 0; i < w->nwords; i++)
@@ -479,8 +487,8 @@ static void wrap(struct fontsub *const *fonts, const struct para *p, float width
 }
 
 /* Emits line li of w with its left edge at x and baseline y; links become link items. */
-static void emit_line(struct page *pg, struct fontsub *const *fonts, const struct para *p, const struct wrapped *w,
-		      size_t li, float x, float y)
+static void emit_line(struct page *pg, struct fontsub *const *fonts, const struct para *p,
+                      const struct wrapped *w, size_t li, float x, float y)
 {
 	const struct tline *l = &w->lines[li];
 	struct strbuf text = STRBUF_INIT;
@@ -502,7 +510,8 @@ static void emit_line(struct page *pg, struct fontsub *const *fonts, const struc
 			} else {
 				if (text.len) {
 					const struct span *cs = &p->spans[cur_span];
-					page_text(pg, cs->st.font, cs->st.size, cs->st.color, cur_x, y, strbuf_str(&text));
+					page_text(pg, cs->st.font, cs->st.size, cs->st.color, cur_x,
+					          y, strbuf_str(&text));
 					pg->items[pg->n - 1].slant = cs->st.slant;
 					strbuf_reset(&text);
 				}
@@ -516,7 +525,8 @@ static void emit_line(struct page *pg, struct fontsub *const *fonts, const struc
 			} else if (sp->st.link) {
 				struct item *it = page_add(pg, ITEM_LINK);
 				it->x = pen;
-				it->y = y + (float)fontsub_descent(fonts[sp->st.font]) * sp->st.size / 1000.0f;
+				it->y = y + (float)fontsub_descent(fonts[sp->st.font]) *
+				                sp->st.size / 1000.0f;
 				it->w = pc->w;
 				it->h = sp->st.size * 1.15f;
 				it->text = xstrdup(sp->st.link);
@@ -537,7 +547,8 @@ static void emit_line(struct page *pg, struct fontsub *const *fonts, const struc
 	strbuf_free(&text);
 }
 
-size_t layout_wrap(const struct fontsub *font, float size, const char *text, float width, char ***lines)
+size_t layout_wrap(const struct fontsub *font, float size, const char *text, float width,
+                   char ***lines)
 {
 	struct fontsub *fonts[FONT_COUNT] = {(struct fontsub *)font, (struct fontsub *)font};
 	struct para p = {0};
@@ -573,15 +584,15 @@ struct layout {
 	struct fontsub *const *fonts;
 	const struct layout_options *opts;
 	struct page *pg; /* the current page */
-	float y;	 /* the top of the free space on it */
+	float y;         /* the top of the free space on it */
 	float top, bottom, left, width;
-	float gap;	 /* space owed before the next block (dropped at the top of a page) */
-	bool empty;	 /* nothing on the current page yet */
+	float gap;       /* space owed before the next block (dropped at the top of a page) */
+	bool empty;      /* nothing on the current page yet */
 	bool break_next; /* the next block starts a new page */
 	struct {
 		cmark_node *node;
 		struct figure *fig; /* owned; NULL when the block was bad */
-	} *figs;
+	} * figs;
 	size_t nfig;
 };
 
@@ -617,7 +628,8 @@ static void owe_gap(struct layout *L, float g)
 
 static struct style body_style(void)
 {
-	return (struct style){.font = FONT_REGULAR, .slant = false, .color = C_INK, .size = BODY_SIZE};
+	return (struct style){
+	    .font = FONT_REGULAR, .slant = false, .color = C_INK, .size = BODY_SIZE};
 }
 
 static void inlines(struct para *p, cmark_node *parent, struct style st)
@@ -676,7 +688,8 @@ static void plain_text(struct strbuf *b, cmark_node *parent)
 	}
 }
 
-/* Lays out a paragraph's lines at the current position, breaking pages between lines (no lone first or last line). */
+/* Lays out a paragraph's lines at the current position, breaking pages between lines (no lone first
+ * or last line). */
 static void flow_para(struct layout *L, struct para *p, float x, float width, float lead)
 {
 	struct wrapped w = {0};
@@ -720,7 +733,8 @@ static bool is_figure(cmark_node *n)
 	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
 		return false;
 	const char *info = cmark_node_get_fence_info(n);
-	return info && strncmp(info, "figure", 6) == 0 && (info[6] == '\0' || info[6] == ' ' || info[6] == '\t');
+	return info && strncmp(info, "figure", 6) == 0 &&
+	       (info[6] == '\0' || info[6] == ' ' || info[6] == '\t');
 }
 
 static const char *type_name(cmark_node *n)
@@ -817,7 +831,8 @@ static void heading(struct layout *L, cmark_node *n, float x, float width)
 
 static float figure_height(struct layout *L, cmark_node *n, float width);
 
-static void paragraph(struct layout *L, cmark_node *n, float x, float width, struct style st, float lead)
+static void paragraph(struct layout *L, cmark_node *n, float x, float width, struct style st,
+                      float lead)
 {
 	struct para p = {0};
 	inlines(&p, n, st);
@@ -842,9 +857,11 @@ static void list(struct layout *L, cmark_node *n, float x, float width)
 	int num = cmark_node_get_list_start(n);
 	bool tight = cmark_node_get_list_tight(n);
 	float indent = ordered ? 22.0f : 16.0f;
-	for (cmark_node *item = cmark_node_first_child(n); item; item = cmark_node_next(item), num++) {
+	for (cmark_node *item = cmark_node_first_child(n); item;
+	     item = cmark_node_next(item), num++) {
 		cmark_node *first = cmark_node_first_child(item);
-		need(L, first ? fminf(min_height(L, first, width - indent), 2 * BODY_LEAD) : BODY_LEAD);
+		need(L, first ? fminf(min_height(L, first, width - indent), 2 * BODY_LEAD)
+		              : BODY_LEAD);
 		size_t page_before = L->doc->npages;
 		float ytop = L->y;
 		size_t at = L->pg->n;
@@ -863,7 +880,8 @@ static void list(struct layout *L, cmark_node *n, float x, float width)
 			}
 		if (ordered) {
 			char *s = xasprintf("%d.", num);
-			page_text_aligned(pg, L->fonts, FONT_REGULAR, BODY_SIZE, C_MUTED, x + indent - 6, base, 1, s);
+			page_text_aligned(pg, L->fonts, FONT_REGULAR, BODY_SIZE, C_MUTED,
+			                  x + indent - 6, base, 1, s);
 			free(s);
 		} else {
 			struct item *dot = page_add(pg, ITEM_CIRCLE);
@@ -902,9 +920,9 @@ static const struct {
 	const char *label;
 	unsigned fill, ink;
 } chips[] = {
-	[CHIP_GREEN] = {"green", "✓ Green", 0xDCEFE3, 0x1D5E36},
-	[CHIP_AMBER] = {"amber", "! Amber", 0xEBA63F, 0x3D2800},
-	[CHIP_RED] = {"red", "✗ Red", 0xA3312A, 0xFFFFFF},
+    [CHIP_GREEN] = {"green", "✓ Green", 0xDCEFE3, 0x1D5E36},
+    [CHIP_AMBER] = {"amber", "! Amber", 0xEBA63F, 0x3D2800},
+    [CHIP_RED] = {"red", "✗ Red", 0xA3312A, 0xFFFFFF},
 };
 
 #define CHIP_H 15.0f
@@ -938,7 +956,8 @@ static bool numeric_looking(const char *s)
 		return false;
 	while (*p == ' ')
 		p++;
-	static const char *const suffix[] = {"", "%", "pts", "pt", "k", "m", "bn", "x", "×", ")", "days", "d"};
+	static const char *const suffix[] = {"",   "%", "pts", "pt", "k",    "m",
+	                                     "bn", "x", "×",   ")",  "days", "d"};
 	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++)
 		if (strcmp(p, suffix[i]) == 0)
 			return true;
@@ -957,7 +976,9 @@ static enum chip chip_of(const char *s)
 
 static float chip_width(struct layout *L, enum chip c)
 {
-	return fontsub_width(L->fonts[FONT_BOLD], chips[c].label, strlen(chips[c].label), TABLE_SIZE - 1) + 14;
+	return fontsub_width(L->fonts[FONT_BOLD], chips[c].label, strlen(chips[c].label),
+	                     TABLE_SIZE - 1) +
+	       14;
 }
 
 static void draw_chip(struct layout *L, struct page *pg, enum chip c, float x, float ytop)
@@ -976,7 +997,8 @@ static void draw_chip(struct layout *L, struct page *pg, enum chip c, float x, f
 		r->stroke = RGB(0x8CC3A0);
 		r->line_width = 0.6f;
 	}
-	page_text(pg, FONT_BOLD, TABLE_SIZE - 1, RGB(chips[c].ink), x + 7, ytop - CHIP_H + 4.3f, chips[c].label);
+	page_text(pg, FONT_BOLD, TABLE_SIZE - 1, RGB(chips[c].ink), x + 7, ytop - CHIP_H + 4.3f,
+	          chips[c].label);
 }
 
 static struct cell *cell_at(struct table *t, size_t r, size_t c)
@@ -1007,15 +1029,16 @@ static void table_read(struct layout *L, cmark_node *n, struct table *t)
 	for (cmark_node *r = cmark_node_first_child(n); r; r = cmark_node_next(r), ri++) {
 		bool header = ri == 0;
 		size_t ci = 0;
-		for (cmark_node *c = cmark_node_first_child(r); c && ci < t->cols; c = cmark_node_next(c), ci++) {
+		for (cmark_node *c = cmark_node_first_child(r); c && ci < t->cols;
+		     c = cmark_node_next(c), ci++) {
 			struct cell *cell = cell_at(t, ri, ci);
 			struct strbuf txt = STRBUF_INIT;
 			plain_text(&txt, c);
 			cell->chip = header ? CHIP_NONE : chip_of(strbuf_str(&txt));
 			cell->numeric = !header && numeric_looking(strbuf_str(&txt));
 			struct style st = {.font = header ? FONT_BOLD : FONT_REGULAR,
-					   .color = header ? C_MUTED : C_INK,
-					   .size = header ? TABLE_SIZE - 0.5f : TABLE_SIZE};
+			                   .color = header ? C_MUTED : C_INK,
+			                   .size = header ? TABLE_SIZE - 0.5f : TABLE_SIZE};
 			if (!cell->chip)
 				inlines(&cell->p, c, st);
 			strbuf_free(&txt);
@@ -1074,7 +1097,8 @@ static void table_measure(struct layout *L, struct table *t, float width)
 				text += nat[ci];
 		for (size_t ci = 0; ci < t->cols; ci++) {
 			bool is_text = cell_at(t, t->rows > 1 ? 1 : 0, ci)->align < 0;
-			t->colw[ci] = nat[ci] + (text > 0 ? (is_text ? spare * nat[ci] / text : 0) : spare / t->cols);
+			t->colw[ci] = nat[ci] + (text > 0 ? (is_text ? spare * nat[ci] / text : 0)
+			                                  : spare / t->cols);
 		}
 	} else if (sm <= width) {
 		float spare = width - sm, want = sn - sm;
@@ -1113,14 +1137,18 @@ static void table_row(struct layout *L, struct table *t, size_t ri, float x)
 		float inner = t->colw[ci] - 2 * CELL_PAD_X;
 		if (c->chip) {
 			float cw = chip_width(L, c->chip);
-			float off = c->align > 0 ? inner - cw : c->align == 0 ? (inner - cw) / 2 : 0;
+			float off = c->align > 0    ? inner - cw
+			            : c->align == 0 ? (inner - cw) / 2
+			                            : 0;
 			draw_chip(L, L->pg, c->chip, cx + CELL_PAD_X + off, ytop - CELL_PAD_Y + 1);
 		}
 		for (size_t li = 0; li < c->w.nlines; li++) {
 			float lw = c->w.lines[li].w;
-			float off = c->align > 0 ? inner - lw : c->align == 0 ? (inner - lw) / 2 : 0;
+			float off = c->align > 0    ? inner - lw
+			            : c->align == 0 ? (inner - lw) / 2
+			                            : 0;
 			emit_line(L->pg, L->fonts, &c->p, &c->w, li, cx + CELL_PAD_X + off,
-				  ytop - CELL_PAD_Y - TABLE_LEAD * 0.74f - (float)li * TABLE_LEAD);
+			          ytop - CELL_PAD_Y - TABLE_LEAD * 0.74f - (float)li * TABLE_LEAD);
 		}
 		cx += t->colw[ci];
 	}
@@ -1177,7 +1205,8 @@ static bool read_figures(struct layout *L, cmark_node *root)
 		if (ev != CMARK_EVENT_ENTER || !is_figure(n))
 			continue;
 		const char *body = cmark_node_get_literal(n);
-		struct figure *f = figure_parse(cmark_node_get_fence_info(n), body ? body : "", (int)L->nfig + 1);
+		struct figure *f =
+		    figure_parse(cmark_node_get_fence_info(n), body ? body : "", (int)L->nfig + 1);
 		L->figs = xreallocarray(L->figs, L->nfig + 1, sizeof *L->figs);
 		L->figs[L->nfig].node = n;
 		L->figs[L->nfig++].fig = f;
@@ -1195,7 +1224,8 @@ static float figure_height(struct layout *L, cmark_node *n, float width)
 		return 0;
 	struct page scratch = {0};
 	struct chart_ctx ctx = {L->fonts, L->opts->logo_w, L->opts->logo_h};
-	float h = figure_is_cover(f) ? 0 : figure_draw(f, &scratch, &ctx, width, L->top - L->bottom);
+	float h =
+	    figure_is_cover(f) ? 0 : figure_draw(f, &scratch, &ctx, width, L->top - L->bottom);
 	page_clear(&scratch);
 	return h;
 }
@@ -1257,7 +1287,8 @@ static float min_height(struct layout *L, cmark_node *n, float width)
 		/* As paragraph() does: a short paragraph introducing a figure keeps it. */
 		cmark_node *next = cmark_node_next(n);
 		if (next && is_figure(next) && w.nlines <= 3) {
-			float all = (float)w.nlines * BODY_LEAD + 2 * GAP + 6 + figure_height(L, next, width);
+			float all = (float)w.nlines * BODY_LEAD + 2 * GAP + 6 +
+			            figure_height(L, next, width);
 			if (all <= L->top - L->bottom)
 				h = all;
 		}
@@ -1266,8 +1297,10 @@ static float min_height(struct layout *L, cmark_node *n, float width)
 		return h;
 	}
 	if (t == CMARK_NODE_HEADING)
-		return heading_height(L, n, width) + heading_before[cmark_node_get_heading_level(n)] +
-		       (cmark_node_next(n) ? fminf(min_height(L, cmark_node_next(n), width), 120) : 0);
+		return heading_height(L, n, width) +
+		       heading_before[cmark_node_get_heading_level(n)] +
+		       (cmark_node_next(n) ? fminf(min_height(L, cmark_node_next(n), width), 120)
+		                           : 0);
 	if (t == CMARK_NODE_LIST) {
 		cmark_node *item = cmark_node_first_child(n);
 		cmark_node *first = item ? cmark_node_first_child(item) : NULL;
@@ -1336,17 +1369,18 @@ static void furniture(struct layout *L)
 		struct page *pg = &d->pages[i];
 		float yh = d->height - HEADER_FROM_TOP;
 		if (L->opts->header && *L->opts->header)
-			page_text(pg, FONT_REGULAR, SMALL_SIZE, C_MUTED, L->left, yh, L->opts->header);
+			page_text(pg, FONT_REGULAR, SMALL_SIZE, C_MUTED, L->left, yh,
+			          L->opts->header);
 		page_line(pg, L->left, yh - 7, L->left + L->width, yh - 7, 0.4f, C_RULE, 0);
 		s = xasprintf("Page %zu of %zu", i + 1, d->npages);
-		page_text_aligned(pg, L->fonts, FONT_REGULAR, SMALL_SIZE, C_MUTED, L->left + L->width,
-				  FOOTER_FROM_BOTTOM, 1, s);
+		page_text_aligned(pg, L->fonts, FONT_REGULAR, SMALL_SIZE, C_MUTED,
+		                  L->left + L->width, FOOTER_FROM_BOTTOM, 1, s);
 		free(s);
 	}
 }
 
 struct document *layout_document(const char *markdown, struct fontsub *const fonts[FONT_COUNT],
-				 const struct layout_options *opts)
+                                 const struct layout_options *opts)
 {
 	cmark_gfm_core_extensions_ensure_registered();
 	cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);

@@ -1,4 +1,5 @@
-/* layout: the board-pack Markdown typeset into pages of positioned text, shapes and links (no PDF library here). */
+/* layout: the board-pack Markdown typeset into pages of positioned text, shapes and links (no PDF
+ * library here). */
 #ifndef BP_LAYOUT_H
 #define BP_LAYOUT_H
 #include <stdbool.h>
@@ -14,16 +15,18 @@ struct color {
 };
 
 /* The palette: restrained, colour-blind safe, and distinct in greyscale by lightness. */
-#define RGB(x) ((struct color){((x) >> 16 & 0xFF) / 255.0f, ((x) >> 8 & 0xFF) / 255.0f, ((x) & 0xFF) / 255.0f})
-#define C_INK RGB(0x1B2430)	  /* text */
-#define C_MUTED RGB(0x5C6673)	  /* secondary text */
-#define C_FAINT RGB(0x8A939E)	  /* axis labels */
-#define C_RULE RGB(0xD3D8DF)	  /* hairlines */
-#define C_PANEL RGB(0xF2F4F7)	  /* light panels */
+#define RGB(x)                                                                                     \
+	((struct color){((x) >> 16 & 0xFF) / 255.0f, ((x) >> 8 & 0xFF) / 255.0f,                   \
+	                ((x)&0xFF) / 255.0f})
+#define C_INK RGB(0x1B2430)   /* text */
+#define C_MUTED RGB(0x5C6673) /* secondary text */
+#define C_FAINT RGB(0x8A939E) /* axis labels */
+#define C_RULE RGB(0xD3D8DF)  /* hairlines */
+#define C_PANEL RGB(0xF2F4F7) /* light panels */
 #define C_WHITE RGB(0xFFFFFF)
-#define C_BLUE RGB(0x1F5FA8)	  /* the data: dark blue */
+#define C_BLUE RGB(0x1F5FA8)       /* the data: dark blue */
 #define C_BLUE_LIGHT RGB(0xC8DBF0) /* confidence bands */
-#define C_ORANGE RGB(0xC9650A)	  /* targets and attention: mid-tone orange */
+#define C_ORANGE RGB(0xC9650A)     /* targets and attention: mid-tone orange */
 #define C_LINK RGB(0x1F5FA8)
 
 enum item_kind {
@@ -79,8 +82,8 @@ struct document {
 
 struct layout_options {
 	enum paper paper;
-	const char *header;	/* running header, or NULL */
-	float logo_w, logo_h;	/* the logo's pixel size, 0 when there is none */
+	const char *header;   /* running header, or NULL */
+	float logo_w, logo_h; /* the logo's pixel size, 0 when there is none */
 };
 
 /*
@@ -89,10 +92,11 @@ struct layout_options {
  * through diag.
  */
 struct document *layout_document(const char *markdown, struct fontsub *const fonts[FONT_COUNT],
-				 const struct layout_options *opts);
+                                 const struct layout_options *opts);
 void layout_free(struct document *d);
 
-/* The GitHub-style anchor of a heading's text: lowercase, letters, digits, '-' and '_' kept, spaces as '-'. */
+/* The GitHub-style anchor of a heading's text: lowercase, letters, digits, '-' and '_' kept, spaces
+ * as '-'. */
 char *layout_slug(const char *text);
 
 /*
@@ -100,16 +104,19 @@ char *layout_slug(const char *text);
  * than a line is broken between characters). Returns the number of lines and sets
  * *lines to an array of fresh strings; the caller frees each and the array.
  */
-size_t layout_wrap(const struct fontsub *font, float size, const char *text, float width, char ***lines);
+size_t layout_wrap(const struct fontsub *font, float size, const char *text, float width,
+                   char ***lines);
 
 /* Adding to a page (also used by charts.c). Strings are copied. */
 struct item *page_add(struct page *pg, enum item_kind kind);
-void page_text(struct page *pg, int font, float size, struct color c, float x, float y, const char *s);
+void page_text(struct page *pg, int font, float size, struct color c, float x, float y,
+               const char *s);
 /* Text aligned on x: align < 0 left, 0 centred, > 0 right. Returns the width. */
-float page_text_aligned(struct page *pg, struct fontsub *const *fonts, int font, float size, struct color c,
-			float x, float y, int align, const char *s);
+float page_text_aligned(struct page *pg, struct fontsub *const *fonts, int font, float size,
+                        struct color c, float x, float y, int align, const char *s);
 void page_rect(struct page *pg, float x, float y, float w, float h, struct color fill);
-void page_line(struct page *pg, float x0, float y0, float x1, float y1, float width, struct color c, float dash);
+void page_line(struct page *pg, float x0, float y0, float x1, float y1, float width, struct color c,
+               float dash);
 /* Moves every item by (dx, dy) and appends it to dst; src is left empty. */
 void page_move(struct page *dst, struct page *src, float dx, float dy);
 void page_clear(struct page *pg);

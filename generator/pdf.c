@@ -1,4 +1,5 @@
-/* pdf: the laid-out document drawn with libharu; the only file that sees libharu's handler and status codes. */
+/* pdf: the laid-out document drawn with libharu; the only file that sees libharu's handler and
+ * status codes. */
 #include "pdf.h"
 
 #include <errno.h>
@@ -16,7 +17,8 @@
 #include "strbuf.h"
 #include "xmem.h"
 
-/* libharu reports through this handler; the first error of a step is kept and reported by check(). */
+/* libharu reports through this handler; the first error of a step is kept and reported by check().
+ */
 struct haru {
 	HPDF_Doc pdf;
 	HPDF_STATUS code, detail;
@@ -55,7 +57,8 @@ static const char *meaning(HPDF_STATUS code)
 		return "unsupported font type";
 	case HPDF_INVALID_JPEG_DATA:
 	case HPDF_UNSUPPORTED_JPEG_FORMAT:
-		return "the JPEG image cannot be read (progressive or CMYK JPEGs are not supported)";
+		return "the JPEG image cannot be read (progressive or CMYK JPEGs are not "
+		       "supported)";
 	case HPDF_INVALID_PNG_IMAGE:
 	case HPDF_LIBPNG_ERROR:
 	case HPDF_INVALID_IMAGE:
@@ -84,7 +87,7 @@ static bool check(struct haru *h, const char *file, const char *what)
 		diag_msg(DIAG_ERROR, file, 0, 0, "%s: %s", what, strerror((int)h->detail));
 	else
 		diag_msg(DIAG_ERROR, file, 0, 0, "%s: %s (libharu error 0x%04lX, detail %lu)", what,
-			 meaning(h->code), (unsigned long)h->code, (unsigned long)h->detail);
+		         meaning(h->code), (unsigned long)h->code, (unsigned long)h->detail);
 	HPDF_ResetError(h->pdf);
 	h->code = h->detail = 0;
 	return true;
@@ -114,7 +117,8 @@ static HPDF_Image load_logo(struct haru *h, const char *path)
 		return NULL;
 	}
 	if (!read_magic(path, magic, sizeof magic)) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "logo is not a PNG or JPEG image (file too short)");
+		diag_msg(DIAG_ERROR, path, 0, 0,
+		         "logo is not a PNG or JPEG image (file too short)");
 		return NULL;
 	}
 	if (memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0) {
@@ -122,19 +126,22 @@ static HPDF_Image load_logo(struct haru *h, const char *path)
 		memset(&img, 0, sizeof img);
 		img.version = PNG_IMAGE_VERSION;
 		if (!png_image_begin_read_from_file(&img, path)) {
-			diag_msg(DIAG_ERROR, path, 0, 0, "logo is not a readable PNG image: %s", img.message);
+			diag_msg(DIAG_ERROR, path, 0, 0, "logo is not a readable PNG image: %s",
+			         img.message);
 			return NULL;
 		}
 		img.format = PNG_FORMAT_RGB;
 		unsigned char *px = xmalloc(PNG_IMAGE_SIZE(img));
 		png_color white = {255, 255, 255};
 		if (!png_image_finish_read(&img, &white, px, 0, NULL)) {
-			diag_msg(DIAG_ERROR, path, 0, 0, "logo is not a readable PNG image: %s", img.message);
+			diag_msg(DIAG_ERROR, path, 0, 0, "logo is not a readable PNG image: %s",
+			         img.message);
 			png_image_free(&img);
 			free(px);
 			return NULL;
 		}
-		HPDF_Image im = HPDF_LoadRawImageFromMem(h->pdf, px, img.width, img.height, HPDF_CS_DEVICE_RGB, 8);
+		HPDF_Image im = HPDF_LoadRawImageFromMem(h->pdf, px, img.width, img.height,
+		                                         HPDF_CS_DEVICE_RGB, 8);
 		free(px);
 		if (check(h, path, "logo"))
 			return NULL;
@@ -184,17 +191,21 @@ static void collect(const struct document *d, struct fontsub *const *fonts, stru
 				size_t l = utf8_decode(it->text + k, n - k, &cp);
 				cpset_add(&sets[it->font], cp);
 				if (cp > 0xFFFF && !cpset_has(&warned, cp)) {
-					/* libharu's UTF-8 text is 16-bit: such characters are dropped. */
+					/* libharu's UTF-8 text is 16-bit: such characters are
+					 * dropped. */
 					cpset_add(&warned, cp);
 					diag_msg(DIAG_WARNING, NULL, 0, 0,
-						 "U+%04X (%.*s) cannot be shown in the PDF (outside Unicode's Basic "
-						 "Multilingual Plane); it is left out",
-						 (unsigned)cp, (int)l, it->text + k);
-				} else if (cp >= 0x20 && !fontsub_has(fonts[it->font], cp) && !cpset_has(&warned, cp)) {
+					         "U+%04X (%.*s) cannot be shown in the PDF "
+					         "(outside Unicode's Basic "
+					         "Multilingual Plane); it is left out",
+					         (unsigned)cp, (int)l, it->text + k);
+				} else if (cp >= 0x20 && !fontsub_has(fonts[it->font], cp) &&
+				           !cpset_has(&warned, cp)) {
 					cpset_add(&warned, cp);
 					diag_msg(DIAG_WARNING, fontsub_path(fonts[it->font]), 0, 0,
-						 "the font has no glyph for U+%04X (%.*s); it shows as a blank box",
-						 (unsigned)cp, (int)l, it->text + k);
+					         "the font has no glyph for U+%04X (%.*s); it "
+					         "shows as a blank box",
+					         (unsigned)cp, (int)l, it->text + k);
 				}
 				k += l;
 			}
@@ -225,15 +236,16 @@ static void set_tounicode(struct haru *h, HPDF_Font font, const struct cpset *se
 	stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
 	struct strbuf b = STRBUF_INIT;
 	strbuf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-			"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-			"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-			"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+	                "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+	                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
 	size_t done = 0;
 	for (unsigned r = 0; r < 256; r++) {
 		if (!rows[r])
 			continue;
 		if (done % 100 == 0)
-			strbuf_printf(&b, "%zu beginbfrange\n", nrows - done < 100 ? nrows - done : 100);
+			strbuf_printf(&b, "%zu beginbfrange\n",
+			              nrows - done < 100 ? nrows - done : 100);
 		strbuf_printf(&b, "<%02X00> <%02XFF> <%02X00>\n", r, r, r);
 		done++;
 		if (done % 100 == 0 || done == nrows)
@@ -245,7 +257,8 @@ static void set_tounicode(struct haru *h, HPDF_Font font, const struct cpset *se
 	HPDF_Dict_Add(font, "ToUnicode", stream);
 }
 
-/* Subsets the font to what the document uses, loads it into libharu and removes the temporary file. */
+/* Subsets the font to what the document uses, loads it into libharu and removes the temporary file.
+ */
 static HPDF_Font load_font(struct haru *h, const struct fontsub *f, const struct cpset *set)
 {
 	size_t n = 0, cap = 256;
@@ -448,7 +461,9 @@ static void links(const struct document *d, HPDF_Page *pages)
 				const struct anchor *an = find_anchor(d, it->text + 1);
 				if (!an) {
 					diag_msg(DIAG_WARNING, "template", 0, 0,
-						 "link to \"%s\": no heading has that anchor; the link is left out", it->text);
+					         "link to \"%s\": no heading has that anchor; the "
+					         "link is left out",
+					         it->text);
 					continue;
 				}
 				HPDF_Destination dst = HPDF_Page_CreateDestination(pages[an->page]);
@@ -487,18 +502,19 @@ static void info(struct haru *h, const struct pdf_options *o)
 		HPDF_InfoType type;
 		const char *value;
 	} attrs[] = {{HPDF_INFO_TITLE, o->title},
-		     {HPDF_INFO_AUTHOR, o->author},
-		     {HPDF_INFO_SUBJECT, o->subject},
-		     {HPDF_INFO_KEYWORDS, o->keywords},
-		     {HPDF_INFO_CREATOR, "boardpack " BOARDPACK_VERSION}};
+	             {HPDF_INFO_AUTHOR, o->author},
+	             {HPDF_INFO_SUBJECT, o->subject},
+	             {HPDF_INFO_KEYWORDS, o->keywords},
+	             {HPDF_INFO_CREATOR, "boardpack " BOARDPACK_VERSION}};
 	for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++)
 		if (attrs[i].value && *attrs[i].value)
 			HPDF_SetInfoAttr(h->pdf, attrs[i].type, attrs[i].value);
 	time_t t = (time_t)o->created;
 	struct tm tm;
 	if (gmtime_r(&t, &tm)) {
-		HPDF_Date date = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-				  'Z', 0, 0};
+		HPDF_Date date = {
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec,         'Z',           0,          0};
 		HPDF_SetInfoDateAttr(h->pdf, HPDF_INFO_CREATION_DATE, date);
 		HPDF_SetInfoDateAttr(h->pdf, HPDF_INFO_MOD_DATE, date);
 	}
@@ -512,7 +528,8 @@ int pdf_write(const char *path, const char *markdown, const struct pdf_options *
 	struct cpset sets[FONT_COUNT] = {{NULL}, {NULL}};
 	HPDF_Page *pages = NULL;
 	struct haru h = {0};
-	bool same = opts->font_regular && opts->font_bold && strcmp(opts->font_regular, opts->font_bold) == 0;
+	bool same = opts->font_regular && opts->font_bold &&
+	            strcmp(opts->font_regular, opts->font_bold) == 0;
 
 	fonts[FONT_REGULAR] = fontsub_open(opts->font_regular);
 	fonts[FONT_BOLD] = same ? fonts[FONT_REGULAR] : fontsub_open(opts->font_bold);
@@ -521,7 +538,8 @@ int pdf_write(const char *path, const char *markdown, const struct pdf_options *
 
 	h.pdf = HPDF_New(on_error, &h);
 	if (!h.pdf) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "libharu could not start a document (out of memory)");
+		diag_msg(DIAG_ERROR, path, 0, 0,
+		         "libharu could not start a document (out of memory)");
 		goto out;
 	}
 	HPDF_SetCompressionMode(h.pdf, HPDF_COMP_ALL);
@@ -551,10 +569,12 @@ int pdf_write(const char *path, const char *markdown, const struct pdf_options *
 	if (same) {
 		for (size_t k = 0; k < CP_MAX / 8; k++)
 			sets[FONT_REGULAR].bits[k] |= sets[FONT_BOLD].bits[k];
-		hf[FONT_REGULAR] = hf[FONT_BOLD] = load_font(&h, fonts[FONT_REGULAR], &sets[FONT_REGULAR]);
+		hf[FONT_REGULAR] = hf[FONT_BOLD] =
+		    load_font(&h, fonts[FONT_REGULAR], &sets[FONT_REGULAR]);
 	} else {
 		hf[FONT_REGULAR] = load_font(&h, fonts[FONT_REGULAR], &sets[FONT_REGULAR]);
-		hf[FONT_BOLD] = hf[FONT_REGULAR] ? load_font(&h, fonts[FONT_BOLD], &sets[FONT_BOLD]) : NULL;
+		hf[FONT_BOLD] =
+		    hf[FONT_REGULAR] ? load_font(&h, fonts[FONT_BOLD], &sets[FONT_BOLD]) : NULL;
 	}
 	if (!hf[FONT_REGULAR] || !hf[FONT_BOLD])
 		goto out;

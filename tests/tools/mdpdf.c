@@ -12,7 +12,8 @@
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: mdpdf IN.md OUT.pdf [--letter] [--logo FILE] [--font-regular F] [--font-bold F]\n");
+		fprintf(stderr, "usage: mdpdf IN.md OUT.pdf [--letter] [--logo FILE] "
+		                "[--font-regular F] [--font-bold F]\n");
 		return 1;
 	}
 	/* The repository's test fonts: under $ROOT when the e2e runner sets it. */
@@ -20,16 +21,16 @@ int main(int argc, char **argv)
 	char *regular = xasprintf("%s%sfonts/DejaVuSans.ttf", root ? root : "", root ? "/" : "");
 	char *bold = xasprintf("%s%sfonts/DejaVuSans-Bold.ttf", root ? root : "", root ? "/" : "");
 	struct pdf_options o = {
-		.paper = PAPER_A4,
-		.font_regular = regular,
-		.font_bold = bold,
-		.title = "Board pack: customer outcomes",
-		.author = "Northwind Energy",
-		.subject = "Customer outcomes, 2026-Q3",
-		.keywords = "board pack; customer outcomes",
-		.header = "Northwind Energy · 2026-Q3",
-		.created = 1790812800, /* 2026-10-01T00:00:00Z */
-		.logo = NULL,
+	    .paper = PAPER_A4,
+	    .font_regular = regular,
+	    .font_bold = bold,
+	    .title = "Board pack: customer outcomes",
+	    .author = "Northwind Energy",
+	    .subject = "Customer outcomes, 2026-Q3",
+	    .keywords = "board pack; customer outcomes",
+	    .header = "Northwind Energy · 2026-Q3",
+	    .created = 1790812800, /* 2026-10-01T00:00:00Z */
+	    .logo = NULL,
 	};
 	for (int i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "--letter") == 0)

@@ -26,8 +26,10 @@ static void check_slug(const char *text, const char *want)
 static void slugs(void **state)
 {
 	(void)state;
-	check_slug("What customers were trying to achieve", "what-customers-were-trying-to-achieve");
-	check_slug("Supporting evidence: departmental scores", "supporting-evidence-departmental-scores");
+	check_slug("What customers were trying to achieve",
+	           "what-customers-were-trying-to-achieve");
+	check_slug("Supporting evidence: departmental scores",
+	           "supporting-evidence-departmental-scores");
 	check_slug("Green outside, red inside", "green-outside-red-inside");
 	check_slug("“I want it fixed — quickly”", "i-want-it-fixed--quickly");
 	check_slug("Payments & Collections", "payments--collections");
@@ -59,8 +61,8 @@ static void widths(void **state)
 	/* DejaVu Sans: 'H' advance 1540/2048 em → 751 thousandths (truncated as libharu does). */
 	assert_true(fabsf(fontsub_width(f, "H", 1, 10) - 7.51f) < 1e-4f);
 	assert_true(fontsub_width(f, "HH", 2, 10) == 2 * fontsub_width(f, "H", 1, 10));
-	assert_true(fontsub_has(f, 0x03B1)); /* α */
-	assert_true(fontsub_has(f, 0x0436)); /* ж */
+	assert_true(fontsub_has(f, 0x03B1));  /* α */
+	assert_true(fontsub_has(f, 0x0436));  /* ж */
 	assert_false(fontsub_has(f, 0x6F22)); /* 漢 */
 	fontsub_free(f);
 }
@@ -69,8 +71,9 @@ static void wrapping(void **state)
 {
 	(void)state;
 	struct fontsub *f = font();
-	const char *text = "Customers were 2.4 times as likely to leave after an unsuccessful outcome as after a "
-			   "successful one, so 61\xC2\xA0% matters.";
+	const char *text =
+	    "Customers were 2.4 times as likely to leave after an unsuccessful outcome as after a "
+	    "successful one, so 61\xC2\xA0% matters.";
 	char **lines;
 	float width = 120;
 	size_t n = layout_wrap(f, 11, text, width, &lines);
@@ -90,14 +93,15 @@ static void wrapping(void **state)
 			snprintf(probe, sizeof probe, "%s %.*s", lines[i], (int)w, lines[i + 1]);
 			assert_true(fontsub_width(f, probe, strlen(probe), 11) > width);
 		}
-		joined.len += (size_t)snprintf(joined.s + joined.len, sizeof joined.s - joined.len, "%s%s",
-					       i ? " " : "", lines[i]);
+		joined.len += (size_t)snprintf(joined.s + joined.len, sizeof joined.s - joined.len,
+		                               "%s%s", i ? " " : "", lines[i]);
 	}
 	assert_string_equal(joined.s, text); /* breaks only at spaces, nothing lost */
 	free_lines(lines, n);
 
 	/* "61 %" with an ordinary space does not break before the '%'. */
-	n = layout_wrap(f, 11, "aaaa bbbb cccc 61 %", fontsub_width(f, "aaaa bbbb cccc 61", 17, 11) + 1, &lines);
+	n = layout_wrap(f, 11, "aaaa bbbb cccc 61 %",
+	                fontsub_width(f, "aaaa bbbb cccc 61", 17, 11) + 1, &lines);
 	assert_int_equal(n, 2);
 	assert_string_equal(lines[1], "61 %");
 	free_lines(lines, n);
@@ -173,26 +177,35 @@ static void figures(void **state)
 {
 	(void)state;
 	char m[2048];
-	assert_true(parse("figure trend target=0.85 title=\"Moving home\"", "2026-Q1 | 10 | 5\n2026-Q2 | 0 | 0\n", m,
-			  sizeof m));
+	assert_true(parse("figure trend target=0.85 title=\"Moving home\"",
+	                  "2026-Q1 | 10 | 5\n2026-Q2 | 0 | 0\n", m, sizeof m));
 	assert_string_equal(m, "");
-	assert_true(parse("figure heatmap min=30", "| A | B |\nJ1 | 1\\/2 | |\nJ2 | | 30\\/40 |\n", m, sizeof m));
+	assert_true(parse("figure heatmap min=30", "| A | B |\nJ1 | 1\\/2 | |\nJ2 | | 30\\/40 |\n",
+	                  m, sizeof m));
 	assert_true(parse("figure cover", "title | T\nheadline | 61 % got it\n", m, sizeof m));
-	assert_true(parse("figure bars max=1 format=percent", "A | 0.5 |\nB | | n/a\n", m, sizeof m));
-	assert_true(parse("figure multiples target=0.8", "A | | 2026-Q1:10:5;2026-Q2:12:6\n", m, sizeof m));
-	assert_true(parse("figure cards", "61 % | label | detail | good\n— | label\n", m, sizeof m));
+	assert_true(
+	    parse("figure bars max=1 format=percent", "A | 0.5 |\nB | | n/a\n", m, sizeof m));
+	assert_true(
+	    parse("figure multiples target=0.8", "A | | 2026-Q1:10:5;2026-Q2:12:6\n", m, sizeof m));
+	assert_true(
+	    parse("figure cards", "61 % | label | detail | good\n— | label\n", m, sizeof m));
 
 	assert_false(parse("figure donut", "", m, sizeof m));
 	assert_non_null(strstr(m, "error: figure block 3: unknown kind \"donut\""));
 	assert_false(parse("figure trend", "2026-Q1 | ten | 5\n", m, sizeof m));
-	assert_non_null(strstr(m, "figure block 3 (```figure trend): line 1: expected \"period | cases | successful\""));
+	assert_non_null(strstr(
+	    m,
+	    "figure block 3 (```figure trend): line 1: expected \"period | cases | successful\""));
 	assert_false(parse("figure trend", "2026-Q1 | 10 | 5.5\n", m, sizeof m));
-	assert_false(parse("figure trend", "a|1|1\nb|1|1\nc|1|1\nd|1|1\ne|1|1\nf|1|1\ng|1|1\nh|1|1\ni|1|1\n", m,
-			   sizeof m));
+	assert_false(parse("figure trend",
+	                   "a|1|1\nb|1|1\nc|1|1\nd|1|1\ne|1|1\nf|1|1\ng|1|1\nh|1|1\ni|1|1\n", m,
+	                   sizeof m));
 	assert_non_null(strstr(m, "line 9: at most 8 periods"));
 	assert_false(parse("figure trend title=\"open", "", m, sizeof m));
 	assert_non_null(strstr(m, "closing quote"));
-	assert_false(parse("figure cards", "1|a|b|good\n2|a|b|good\n3|a|b|good\n4|a|b|good\n5|a|b|good\n", m, sizeof m));
+	assert_false(parse("figure cards",
+	                   "1|a|b|good\n2|a|b|good\n3|a|b|good\n4|a|b|good\n5|a|b|good\n", m,
+	                   sizeof m));
 	assert_non_null(strstr(m, "line 5: at most 4 cards"));
 	assert_false(parse("figure heatmap", "J1 | 1/2\n", m, sizeof m));
 	assert_non_null(strstr(m, "expected the header"));
@@ -202,14 +215,15 @@ static void figures(void **state)
 	assert_non_null(strstr(m, "line 3:"));
 	/* An unknown attribute is a warning, not an error. */
 	assert_true(parse("figure bars colour=red", "a | 1\n", m, sizeof m));
-	assert_non_null(strstr(m, "warning: figure block 3 (```figure bars): attribute colour is not known"));
+	assert_non_null(
+	    strstr(m, "warning: figure block 3 (```figure bars): attribute colour is not known"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(slugs),     cmocka_unit_test(widths),	cmocka_unit_test(wrapping),
-		cmocka_unit_test(splitting), cmocka_unit_test(figures),
+	    cmocka_unit_test(slugs),     cmocka_unit_test(widths),  cmocka_unit_test(wrapping),
+	    cmocka_unit_test(splitting), cmocka_unit_test(figures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
