@@ -873,11 +873,21 @@ static void list(struct layout *L, cmark_node *n, float x, float width)
 		/* The marker goes beside the item's first line, on the page it starts on. */
 		struct page *pg = &L->doc->pages[page_before - 1];
 		float base = ytop - BODY_LEAD * 0.72f;
-		for (size_t i = at; i < pg->n; i++)
+		bool found = false;
+		for (size_t i = at; i < pg->n && !found; i++)
 			if (pg->items[i].kind == ITEM_TEXT) {
 				base = pg->items[i].y;
-				break;
+				found = true;
 			}
+		/* The item's first line went to the next page (a figure in it, say): so does the marker. */
+		if (!found && L->doc->npages > page_before) {
+			pg = &L->doc->pages[page_before];
+			for (size_t i = 0; i < pg->n && !found; i++)
+				if (pg->items[i].kind == ITEM_TEXT) {
+					base = pg->items[i].y;
+					found = true;
+				}
+		}
 		if (ordered) {
 			char *s = xasprintf("%d.", num);
 			page_text_aligned(pg, L->fonts, FONT_REGULAR, BODY_SIZE, C_MUTED,
