@@ -2,8 +2,8 @@
 #include "fontsub.h"
 
 #include <errno.h>
-#include <hb-subset.h>
-#include <hb.h>
+#include <harfbuzz/hb-subset.h>
+#include <harfbuzz/hb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
