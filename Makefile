@@ -9,10 +9,13 @@ BUILD    ?= build
 CC       ?= cc
 
 PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng
+# CFLAGS is the user's (optimisation, debugging, sanitizers); BP_CFLAGS holds what the
+# build needs whatever CFLAGS says, so `make CFLAGS=...` and `make asan` still build.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
+BP_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
             -DBOARDPACK_VERSION='"$(VERSION)"' -DBOARDPACK_DATADIR='"$(PREFIX)/share/boardpack"' \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(BP_CFLAGS) $(CFLAGS)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lhpdf -lcsv -lpthread -lm
 TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -20,7 +23,8 @@ TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 DEB_PKGS := build-essential pkg-config libhpdf-dev libxlsxwriter-dev libcsv-dev libinih-dev \
             libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libcmocka-dev \
             libharfbuzz-dev libpng-dev zlib1g-dev fonts-dejavu-core python3 python3-openpyxl \
-            qpdf poppler-utils sqlite3 time valgrind gettext-base
+            qpdf poppler-utils sqlite3 time valgrind gettext-base \
+            libreoffice-calc-nogui
 
 ifeq ($(V),1)
 Q :=
@@ -39,7 +43,7 @@ GEN      := $(BUILD)/northwind-gen
 FONTS    := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf
 SAMPLE   := samples/northwind
 
-.PHONY: all deps fonts samples demo test unit e2e asan bench fuzz format install clean check-samples
+.PHONY: all deps fonts samples demo test suite unit e2e asan bench fuzz format install clean check-samples
 
 all: $(BUILD)/boardpack $(FONTS)
 
@@ -55,22 +59,22 @@ deps:
 $(BUILD)/obj/%.o: generator/%.c $(wildcard generator/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/boardpack: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(TEST_LDLIBS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(TEST_LDLIBS) $(LDLIBS)
 
 # Small test drivers linked with the library objects (tests/tools/*.c).
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
 # The Mustache specification's test files, from Debian's r-cran-whisker: the .deb is
 # downloaded and unpacked into build/ (R itself is not installed).
@@ -90,7 +94,7 @@ fonts/%.ttf:
 $(GEN): samples/northwind-gen.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $< -lm
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< -lm
 
 # Recreates the committed demo data byte for byte.
 samples: $(GEN)
@@ -111,14 +115,22 @@ unit: $(UNIT_BINS)
 e2e: all $(TOOL_BINS) $(GEN) $(SPEC_DIR)/sections.json
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) GEN=$(CURDIR)/$(GEN) MUSTACHE_SPEC_DIR=$(CURDIR)/$(SPEC_DIR) TOOLS=$(CURDIR)/$(BUILD)/tools tests/run-e2e.sh
 
-test: all $(UNIT_BINS) $(TOOL_BINS) $(GEN) $(SPEC_DIR)/sections.json
+# `make test` runs the whole suite twice: as built, then under AddressSanitizer and
+# UndefinedBehaviorSanitizer (`make asan`). `make suite` runs it once.
+test:
+	$(Q)$(MAKE) --no-print-directory suite
+	$(Q)echo "== the same suite under AddressSanitizer + UBSan (make asan)"
+	$(Q)$(MAKE) --no-print-directory asan
+
+suite: all $(UNIT_BINS) $(TOOL_BINS) $(GEN) $(SPEC_DIR)/sections.json
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) GEN=$(CURDIR)/$(GEN) \
 	  MUSTACHE_SPEC_DIR=$(CURDIR)/$(SPEC_DIR) TOOLS=$(CURDIR)/$(BUILD)/tools UNIT_BINS="$(UNIT_BINS)" tests/run-all.sh
 
-asan:
-	$(Q)$(MAKE) --no-print-directory BUILD=build/asan \
+# The sanitized binary lives in build/asan/, so it is told where templates and fonts are.
+asan: fonts
+	$(Q)BOARDPACK_DATADIR=$(CURDIR) $(MAKE) --no-print-directory BUILD=build/asan \
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" test
+	  LDFLAGS="-fsanitize=address,undefined" suite
 
 bench: all $(GEN)
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack GEN=$(CURDIR)/$(GEN) PYTHON=$(PYTHON) bench/run.sh

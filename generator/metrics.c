@@ -203,7 +203,8 @@ static void finish(struct metrics *mt, struct acc *a, struct figures *out)
 	if (mt->model->have_customers) {
 		f->customers_lost = 0;
 		f->value_lost = f->value_at_risk = 0;
-		qsort(a->unsucc, a->nunsucc, sizeof *a->unsucc, cmp_lost);
+		if (a->nunsucc > 1)
+			qsort(a->unsucc, a->nunsucc, sizeof *a->unsucc, cmp_lost);
 		int64_t last_day = day_of(period_end(mt->period, mt->config->period_length)) - 1;
 		for (size_t i = 0; i < a->nunsucc;) {
 			size_t j = i;

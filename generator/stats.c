@@ -44,5 +44,6 @@ static int cmp_double(const void *a, const void *b)
 
 void stats_sort(double *v, size_t n)
 {
-	qsort(v, n, sizeof *v, cmp_double);
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_double);
 }
