@@ -5,6 +5,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <locale.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,15 +144,20 @@ void layout_free(struct document *d)
 
 /* ---------------------------------------------------------------- slugs */
 
+/* Process-wide state, set up once (PDFs of several packs are laid out in parallel threads). */
+static locale_t utf8_loc;
+static pthread_once_t layout_once = PTHREAD_ONCE_INIT;
+
+static void layout_setup(void)
+{
+	utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
 static locale_t utf8_locale(void)
 {
-	static locale_t loc;
-	static bool tried;
-	if (!tried) {
-		tried = true;
-		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	}
-	return loc;
+	pthread_once(&layout_once, layout_setup);
+	return utf8_loc;
 }
 
 static void put_utf8(struct strbuf *b, uint32_t cp)
@@ -1392,7 +1398,7 @@ static void furniture(struct layout *L)
 struct document *layout_document(const char *markdown, struct fontsub *const fonts[FONT_COUNT],
                                  const struct layout_options *opts)
 {
-	cmark_gfm_core_extensions_ensure_registered();
+	pthread_once(&layout_once, layout_setup);
 	cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
 	cmark_syntax_extension *ext = cmark_find_syntax_extension("table");
 	if (ext)
