@@ -23,7 +23,7 @@ TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 DEB_PKGS := build-essential pkg-config libhpdf-dev libxlsxwriter-dev libcsv-dev libinih-dev \
             libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libcmocka-dev \
             libharfbuzz-dev libpng-dev zlib1g-dev fonts-dejavu-core python3 python3-openpyxl \
-            qpdf poppler-utils sqlite3 time valgrind gettext-base \
+            qpdf poppler-utils sqlite3 time valgrind gettext-base strace \
             libreoffice-calc-nogui
 
 ifeq ($(V),1)

@@ -1,5 +1,6 @@
 #include "diag.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -7,6 +8,19 @@ static bool quiet;
 static enum diag_level worst = DIAG_NOTE;
 static long nerrors;
 static FILE *stream;
+/* Counters are shared by the threads that write outputs; each thread may capture its own messages. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local FILE *captured;
+
+static FILE *out_stream(void)
+{
+	return captured ? captured : stream ? stream : stderr;
+}
+
+void diag_capture(FILE *fp)
+{
+	captured = fp;
+}
 
 static const char *const level_names[] = {"note", "warning", "error", "fatal"};
 
@@ -22,12 +36,18 @@ bool diag_quiet(void)
 
 enum diag_level diag_worst(void)
 {
-	return worst;
+	pthread_mutex_lock(&lock);
+	enum diag_level w = worst;
+	pthread_mutex_unlock(&lock);
+	return w;
 }
 
 long diag_errors(void)
 {
-	return nerrors;
+	pthread_mutex_lock(&lock);
+	long n = nerrors;
+	pthread_mutex_unlock(&lock);
+	return n;
 }
 
 void diag_set_stream(FILE *fp)
@@ -37,13 +57,16 @@ void diag_set_stream(FILE *fp)
 
 void diag_msg(enum diag_level level, const char *file, long line, long col, const char *fmt, ...)
 {
+	pthread_mutex_lock(&lock);
 	if (level > worst)
 		worst = level;
 	if (level >= DIAG_ERROR)
 		nerrors++;
+	pthread_mutex_unlock(&lock);
 	if (quiet && level < DIAG_ERROR)
 		return;
-	FILE *out = stream ? stream : stderr;
+	FILE *out = out_stream();
+	flockfile(out);
 	fputs("boardpack: ", out);
 	if (file) {
 		fputs(file, out);
@@ -60,13 +83,14 @@ void diag_msg(enum diag_level level, const char *file, long line, long col, cons
 	vfprintf(out, fmt, ap);
 	va_end(ap);
 	fputc('\n', out);
+	funlockfile(out);
 }
 
 void diag_info(const char *fmt, ...)
 {
 	if (quiet)
 		return;
-	FILE *out = stream ? stream : stderr;
+	FILE *out = out_stream();
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(out, fmt, ap);
@@ -86,7 +110,7 @@ void diag_excerpt(enum diag_level level, const char *line, size_t len, long col)
 {
 	if (quiet && level < DIAG_ERROR)
 		return;
-	FILE *out = stream ? stream : stderr;
+	FILE *out = out_stream();
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	size_t at = 0; /* byte offset of column col */

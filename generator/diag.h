@@ -38,4 +38,11 @@ long diag_errors(void);
 /* Redirects all output to a caller-provided stream (tests); NULL restores stderr. */
 void diag_set_stream(FILE *fp);
 
+/*
+ * Sends the calling thread's messages to fp (NULL: back to the shared stream), so that
+ * messages of work done in parallel can be printed afterwards in a fixed order. Counters
+ * (diag_worst, diag_errors) are shared by every thread.
+ */
+void diag_capture(FILE *fp);
+
 #endif

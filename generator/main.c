@@ -39,6 +39,7 @@ static const char usage_text[] =
 	"  --quiet             no progress or warnings on stderr (errors still)\n"
 	"  --dump-context FILE write the template context as JSON to FILE (for template authors)\n"
 	"  --timings           print each stage's time to stderr\n"
+	"  --jobs N            write outputs with N threads (default: one per processor; 1: serially)\n"
 	"\n"
 	"exit status: 0 success, 1 usage or configuration error, 2 input error, 3 output could not be written\n";
 
@@ -123,7 +124,7 @@ static int cmd_build(int argc, char **argv)
 		{"no-pdf", no_argument, NULL, 'P'}, {"no-xlsx", no_argument, NULL, 'X'},
 		{"strict", no_argument, NULL, 'S'}, {"quiet", no_argument, NULL, 'q'},
 		{"dump-context", required_argument, NULL, 'd'}, {"timings", no_argument, NULL, 't'},
-		{NULL, 0, NULL, 0}};
+		{"jobs", required_argument, NULL, 'J'}, {NULL, 0, NULL, 0}};
 	struct pack_request req = {.pdf = true, .xlsx = true};
 	int ch;
 	optind = 1;
@@ -146,6 +147,18 @@ static int cmd_build(int argc, char **argv)
 		case 'q': diag_set_quiet(true); break;
 		case 'd': req.dump_context = optarg; break;
 		case 't': req.timings = true; break;
+		case 'J': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (end == optarg || *end || n < 1 || n > 64) {
+				char *m = xasprintf("--jobs takes a whole number from 1 to 64, not \"%s\"", optarg);
+				usage_hint(m);
+				free(m);
+				return EXIT_USAGE;
+			}
+			req.jobs = (int)n;
+			break;
+		}
 		case ':': {
 			char *m = xasprintf("option %s needs a value", argv[optind - 1]);
 			usage_hint(m);

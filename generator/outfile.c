@@ -1,7 +1,9 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +13,29 @@
 #include "diag.h"
 #include "xmem.h"
 
-#define MAX_OPEN 64
+/*
+ * Every temporary file, in the order it was begun, in a list that only grows while the
+ * program runs: the signal handler walks it without a lock, so a node is complete before
+ * it is linked and is never freed until exit. Writers in several threads add to it under
+ * a mutex.
+ */
+enum { OPEN, DONE };
+struct ofile {
+	char *final, *temp;
+	atomic_int state;
+	struct ofile *_Atomic next;
+};
 
-/* Fixed arrays so that the signal handler only reads what is already there. */
-static char *finals[MAX_OPEN];
-static char *temps[MAX_OPEN];
-static volatile sig_atomic_t nopen;
-static bool installed;
+static struct ofile *_Atomic head;
+static struct ofile *tail;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void on_signal(int sig)
 {
-	for (int i = 0; i < nopen; i++)
-		if (temps[i])
-			unlink(temps[i]);
+	for (struct ofile *f = atomic_load(&head); f; f = atomic_load(&f->next))
+		if (atomic_load(&f->state) == OPEN)
+			unlink(f->temp);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -31,13 +43,23 @@ static void on_signal(int sig)
 static void at_exit(void)
 {
 	outfile_abort_all();
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	struct ofile *f = atomic_exchange(&head, NULL);
+	tail = NULL;
+	while (f) {
+		struct ofile *next = atomic_load(&f->next);
+		free(f->final);
+		free(f->temp);
+		free(f);
+		f = next;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static void install(void)
 {
-	if (installed)
-		return;
-	installed = true;
 	atexit(at_exit);
 	struct sigaction sa = {0};
 	sa.sa_handler = on_signal;
@@ -50,7 +72,7 @@ static void install(void)
 int outfile_mkdir(const char *dir)
 {
 	char *p = xstrdup(dir);
-	for (char *s = p + 1; ; s++) {
+	for (char *s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
 		char c = *s;
@@ -76,11 +98,7 @@ int outfile_mkdir(const char *dir)
 
 const char *outfile_begin(const char *final)
 {
-	install();
-	if (nopen == MAX_OPEN) {
-		diag_msg(DIAG_ERROR, final, 0, 0, "too many outputs at once (at most %d)", MAX_OPEN);
-		return NULL;
-	}
+	pthread_once(&once, install);
 	const char *slash = strrchr(final, '/');
 	char *tmp = slash ? xasprintf("%.*s/.%s.tmp.XXXXXX", (int)(slash - final), final, slash + 1)
 			  : xasprintf(".%s.tmp.XXXXXX", final);
@@ -92,49 +110,66 @@ const char *outfile_begin(const char *final)
 	}
 	close(fd);
 	chmod(tmp, 0644);
-	finals[nopen] = xstrdup(final);
-	temps[nopen] = tmp;
-	nopen++;
+	struct ofile *f = xcalloc(1, sizeof *f);
+	f->final = xstrdup(final);
+	f->temp = tmp;
+	atomic_init(&f->state, OPEN);
+	atomic_init(&f->next, NULL);
+	pthread_mutex_lock(&lock);
+	if (tail)
+		atomic_store(&tail->next, f);
+	else
+		atomic_store(&head, f);
+	tail = f;
+	pthread_mutex_unlock(&lock);
 	return tmp;
 }
 
-static int find(const char *final)
+/* The open temporary file of final, or NULL. */
+static struct ofile *find(const char *final)
 {
-	for (int i = 0; i < nopen; i++)
-		if (strcmp(finals[i], final) == 0)
-			return i;
-	return -1;
+	pthread_mutex_lock(&lock);
+	struct ofile *found = NULL;
+	for (struct ofile *f = atomic_load(&head); f; f = atomic_load(&f->next))
+		if (atomic_load(&f->state) == OPEN && strcmp(f->final, final) == 0)
+			found = f;
+	pthread_mutex_unlock(&lock);
+	return found;
 }
 
-static void drop(int i)
+static int commit(struct ofile *f)
 {
-	free(finals[i]);
-	char *t = temps[i];
-	finals[i] = finals[nopen - 1];
-	temps[i] = temps[nopen - 1];
-	nopen--;
-	free(t);
+	int rc = 0;
+	if (rename(f->temp, f->final) != 0) {
+		diag_msg(DIAG_ERROR, f->final, 0, 0, "cannot put the finished file in place: %s", strerror(errno));
+		unlink(f->temp);
+		rc = -1;
+	}
+	atomic_store(&f->state, DONE);
+	return rc;
 }
 
 int outfile_commit(const char *final)
 {
-	int i = find(final);
-	if (i < 0)
-		return -1;
-	if (rename(temps[i], final) != 0) {
-		diag_msg(DIAG_ERROR, final, 0, 0, "cannot put the finished file in place: %s", strerror(errno));
-		unlink(temps[i]);
-		drop(i);
-		return -1;
-	}
-	drop(i);
+	struct ofile *f = find(final);
+	return f ? commit(f) : -1;
+}
+
+int outfile_commit_all(void)
+{
+	for (struct ofile *f = atomic_load(&head); f; f = atomic_load(&f->next))
+		if (atomic_load(&f->state) == OPEN && commit(f) != 0) {
+			outfile_abort_all();
+			return -1;
+		}
 	return 0;
 }
 
 void outfile_abort_all(void)
 {
-	while (nopen > 0) {
-		unlink(temps[nopen - 1]);
-		drop(nopen - 1);
-	}
+	for (struct ofile *f = atomic_load(&head); f; f = atomic_load(&f->next))
+		if (atomic_load(&f->state) == OPEN) {
+			unlink(f->temp);
+			atomic_store(&f->state, DONE);
+		}
 }

@@ -1,6 +1,9 @@
 #include "pack.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
@@ -20,6 +23,7 @@
 #include "ordercheck.h"
 #include "outfile.h"
 #include "pdf.h"
+#include "sha256.h"
 #include "strbuf.h"
 #include "xlsx.h"
 #include "xmem.h"
@@ -35,7 +39,7 @@ static void timing(const struct pack_request *req, const char *stage, double *t)
 {
 	double now = now_seconds();
 	if (req->timings)
-		fprintf(stderr, "boardpack: timing: %-10s %8.3f s\n", stage, now - *t);
+		diag_info("boardpack: timing: %-10s %8.3f s", stage, now - *t);
 	*t = now;
 }
 
@@ -71,67 +75,133 @@ static char *data_path(const char *rel)
 	return xasprintf("%s/%s", BOARDPACK_DATADIR, rel);
 }
 
-char *pack_slug(const char *name)
+/* Decodes one UTF-8 character at s (NUL-terminated); returns its length, *cp = U+FFFD when malformed. */
+static size_t utf8_next(const unsigned char *s, unsigned *cp)
 {
-	/* Latin-1 and Latin Extended-A letters reduced to ASCII; anything else becomes a hyphen. */
-	static const char *const latin1 =
-		"AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTs" /* U+00C0..U+00DF */
-		"aaaaaaaceeeeiiiidnooooo/ouuuuyty"; /* U+00E0..U+00FF */
-	static const char *const ext_a =
-		"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiJjJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+	static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : s[0] >= 0xE0 && s[0] < 0xF0 ? 3 : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : 0;
+	if (len == 0) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	unsigned v = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			*cp = 0xFFFD;
+			return i;
+		}
+		v = v << 6 | (s[i] & 0x3Fu);
+	}
+	*cp = v < min[len] || v > 0x10FFFF || (v >= 0xD800 && v < 0xE000) ? 0xFFFD : v;
+	return len;
+}
+
+/*
+ * Appends the ASCII spelling of one character of a region name: lowercase letters and
+ * digits for Latin (with diacritics dropped), Greek and Cyrillic letters; nothing for the
+ * Cyrillic hard and soft signs. Returns false for everything else, which separates words.
+ */
+static bool translit(unsigned cp, struct strbuf *out)
+{
+	static const char *const latin1[64] = {
+		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", /* U+00C0 */
+		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss", /* U+00D0 */
+		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", /* U+00E0 */
+		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y"}; /* U+00F0 */
+	/* Latin Extended-A, U+0100..U+017F, one letter each (Œ, œ and Ĳ, ĳ are spelt out below). */
+	static const char ext_a[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllllllln"
+				    "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+	static const char *const greek[] = {/* U+0391..U+03A9, then U+03B1..U+03C9 less 0x20 */
+		"a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s",
+		"t", "y", "f", "ch", "ps", "o"};
+	static const char *const cyrillic[] = {/* U+0430..U+044F (and U+0410..U+042F) */
+		"a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+		"r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"};
+	const char *t = NULL;
+	char one[2] = {0};
+	if ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z'))
+		one[0] = (char)cp;
+	else if (cp >= 'A' && cp <= 'Z')
+		one[0] = (char)(cp - 'A' + 'a');
+	else if (cp >= 0xC0 && cp <= 0xFF)
+		t = latin1[cp - 0xC0];
+	else if (cp == 0x132 || cp == 0x133)
+		t = "ij";
+	else if (cp == 0x152 || cp == 0x153)
+		t = "oe";
+	else if (cp >= 0x100 && cp <= 0x17F)
+		one[0] = ext_a[cp - 0x100];
+	if (one[0])
+		t = one;
+	if (t || cp < 0x386) {
+		if (t)
+			strbuf_puts(out, t);
+		return t != NULL;
+	}
+	/* Greek: accented vowels as their plain letter */
+	static const struct { unsigned cp, plain; } tonos[] = {{0x386, 0x3B1}, {0x388, 0x3B5}, {0x389, 0x3B7}, {0x38A, 0x3B9},
+		{0x38C, 0x3BF}, {0x38E, 0x3C5}, {0x38F, 0x3C9}, {0x390, 0x3B9}, {0x3AA, 0x3B9}, {0x3AB, 0x3C5}, {0x3AC, 0x3B1},
+		{0x3AD, 0x3B5}, {0x3AE, 0x3B7}, {0x3AF, 0x3B9}, {0x3B0, 0x3C5}, {0x3CA, 0x3B9}, {0x3CB, 0x3C5}, {0x3CC, 0x3BF},
+		{0x3CD, 0x3C5}, {0x3CE, 0x3C9}};
+	for (size_t i = 0; i < sizeof tonos / sizeof *tonos; i++)
+		if (cp == tonos[i].cp)
+			cp = tonos[i].plain;
+	if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2)
+		t = greek[cp - 0x391];
+	else if (cp >= 0x3B1 && cp <= 0x3C9)
+		t = greek[cp - 0x3B1];
+	else if (cp >= 0x410 && cp <= 0x42F)
+		t = cyrillic[cp - 0x410];
+	else if (cp >= 0x430 && cp <= 0x44F)
+		t = cyrillic[cp - 0x430];
+	else if (cp == 0x401 || cp == 0x451) /* Ё ё */
+		t = "e";
+	else if (cp == 0x404 || cp == 0x454) /* Є є */
+		t = "ie";
+	else if (cp == 0x406 || cp == 0x456 || cp == 0x407 || cp == 0x457) /* І і Ї ї */
+		t = "i";
+	else if (cp == 0x490 || cp == 0x491) /* Ґ ґ */
+		t = "g";
+	if (t)
+		strbuf_puts(out, t);
+	return t != NULL;
+}
+
+enum { SLUG_MAX = 60 };
+
+/* A region name as messages show it: control characters as \xHH, cut after 80 bytes with "…". */
+static char *printable(const char *name)
+{
 	struct strbuf b = STRBUF_INIT;
 	const unsigned char *s = (const unsigned char *)name;
-	bool dash = false;
-	while (*s && b.len < 60) {
-		unsigned cp = *s;
-		size_t len = 1;
-		if (cp >= 0xC0 && cp < 0xE0 && (s[1] & 0xC0) == 0x80) {
-			cp = ((cp & 0x1Fu) << 6) | (s[1] & 0x3Fu);
-			len = 2;
-		} else if (cp >= 0x80) {
-			len = cp >= 0xF0 ? 4 : cp >= 0xE0 ? 3 : 1;
-			for (size_t i = 1; i < len; i++)
-				if (!s[i]) {
-					len = i;
-					break;
-				}
-			cp = '-';
-		}
-		s += len;
-		char out = '-';
-		if (cp >= '0' && cp <= '9')
-			out = (char)cp;
-		else if (cp >= 'a' && cp <= 'z')
-			out = (char)cp;
-		else if (cp >= 'A' && cp <= 'Z')
-			out = (char)(cp - 'A' + 'a');
-		else if (cp >= 0xC0 && cp <= 0xFF && latin1[cp - 0xC0] >= 'A')
-			out = latin1[cp - 0xC0];
-		else if (cp >= 0x100 && cp <= 0x17F)
-			out = ext_a[cp - 0x100];
-		if (out >= 'A' && out <= 'Z')
-			out = (char)(out - 'A' + 'a');
-		if (cp == 0xDF)
-			strbuf_puts(&b, "ss"), out = 0;
-		if (out == '-' || out == 'x' || out == '/') {
-			if (out != 'x' && out != '/') {
-				if (!dash && b.len)
-					strbuf_putc(&b, '-');
-				dash = true;
-				continue;
-			}
-		}
-		if (out == '/') {
-			if (!dash && b.len)
-				strbuf_putc(&b, '-');
-			dash = true;
-			continue;
-		}
-		if (out) {
-			strbuf_putc(&b, out);
-			dash = false;
-		}
+	for (; *s && b.len < 80; s++) {
+		if (*s < 0x20 || *s == 0x7F)
+			strbuf_printf(&b, "\\x%02X", *s);
+		else
+			strbuf_putc(&b, (char)*s);
 	}
+	if (*s) {
+		while (b.len && ((unsigned char)b.s[b.len - 1] & 0xC0) == 0x80) /* not inside a character */
+			b.s[--b.len] = '\0';
+		if (b.len && (unsigned char)b.s[b.len - 1] >= 0xC0)
+			b.s[--b.len] = '\0';
+		strbuf_puts(&b, "…");
+	}
+	return strbuf_detach(&b);
+}
+
+char *pack_slug(const char *name)
+{
+	struct strbuf b = STRBUF_INIT;
+	const unsigned char *s = (const unsigned char *)name;
+	while (*s && b.len < SLUG_MAX) {
+		unsigned cp;
+		s += utf8_next(s, &cp);
+		if (!translit(cp, &b) && b.len && b.s[b.len - 1] != '-')
+			strbuf_putc(&b, '-');
+	}
+	if (b.len > SLUG_MAX)
+		b.s[b.len = SLUG_MAX] = '\0';
 	while (b.len && b.s[b.len - 1] == '-')
 		b.s[--b.len] = '\0';
 	if (!b.len)
@@ -192,98 +262,239 @@ struct build {
 	struct config *c;
 	struct model m;
 	bp_period period;
+	char label[16]; /* the period's label */
 	char *out_dir;
 	char *template_path, *font_regular, *font_bold;
 	int64_t created; /* seconds since the epoch */
 	double t;
 };
 
-static int write_pack(struct build *b, sym region, const char *stem, struct strbuf *wrote)
-{
-	const struct pack_request *req = b->req;
-	struct metrics *mt = metrics_compute(&b->m, b->c, b->period, region);
-	timing(req, "metrics", &b->t);
-	json_t *metrics = context_metrics(mt);
-	int rc = EXIT_OK;
-	char *path = NULL;
+/*
+ * The packs of a run are written in parallel. The main thread computes each pack's
+ * figures and expands its template, in pack order; worker threads write the outputs
+ * (JSON, PDF, workbook), each into its temporary file. Messages are captured per pack
+ * and per output and printed in pack order once the run is over, so stderr, like every
+ * file, is the same whatever the number of threads. Every file is renamed into place
+ * only when every pack of the run has been written.
+ */
+enum out_kind { OUT_JSON, OUT_PDF, OUT_XLSX, OUT_KINDS };
+static const char *const out_ext[OUT_KINDS] = {"json", "pdf", "xlsx"};
 
-	if (req->json && rc == EXIT_OK) {
-		path = xasprintf("%s/%s.json", b->out_dir, stem);
-		const char *tmp = outfile_begin(path);
-		if (!tmp || context_write_json(metrics, tmp) != 0 || outfile_commit(path) != 0)
-			rc = EXIT_OUTPUT;
-		else
-			strbuf_printf(wrote, "%s%s", wrote->len ? ", " : "", path);
-		free(path);
-		timing(req, "json", &b->t);
-	}
-	json_t *ctx = NULL;
-	if (rc == EXIT_OK && (req->pdf || req->dump_context)) {
-		ctx = context_template(mt, metrics);
-		if (req->dump_context && !region) {
-			const char *tmp = outfile_begin(req->dump_context);
-			if (!tmp || context_write_json(ctx, tmp) != 0 || outfile_commit(req->dump_context) != 0)
-				rc = EXIT_OUTPUT;
-		}
-	}
-	if (rc == EXIT_OK && req->pdf) {
-		struct strbuf md = STRBUF_INIT;
-		struct mustache_opts mo = {.escape = MUSTACHE_ESCAPE_MARKDOWN, .strict = true};
-		if (mustache_render_file(b->template_path, ctx, &mo, &md) != 0) {
-			rc = EXIT_USAGE;
-		} else {
-			timing(req, "template", &b->t);
-			path = xasprintf("%s/%s.pdf", b->out_dir, stem);
-			char *header = xasprintf("%s%s%s", b->c->organisation, *b->c->organisation ? " · " : "",
-						 json_string_value(json_object_get(metrics, "period")));
-			char *subject = xasprintf("Customer outcomes, %s%s%s",
-						  json_string_value(json_object_get(metrics, "period")),
-						  region ? " — " : "", region ? intern_str(b->m.names, region) : "");
+struct pack_job;
+
+struct pack_out {
+	struct pack_job *pack;
+	enum out_kind kind;
+	bool wanted;
+	char *path;	 /* the final name */
+	const char *tmp; /* its temporary file (owned by outfile) */
+	int rc;
+	char *msgs; /* messages printed while writing it */
+	size_t nmsgs;
+	char sha256[65];
+	uint64_t bytes;
+};
+
+struct pack_job {
+	struct build *b;
+	sym region;
+	const char *region_name; /* NULL: the whole organisation */
+	char *slug;		 /* NULL: the whole organisation */
+	int rc;			 /* of preparing it (figures, template) */
+	char *msgs;		 /* messages printed while preparing it */
+	size_t nmsgs;
+	char *summary;
+	struct metrics *mt;
+	json_t *metrics;
+	struct strbuf md;
+	char *header, *subject;
+	struct case_iter cases;
+	struct pack_out out[OUT_KINDS];
+	int pending; /* outputs not yet written (under the queue's lock) */
+};
+
+/* Frees what only the writers need, once the pack's last output is written. */
+static void pack_job_release(struct pack_job *pj)
+{
+	json_decref(pj->metrics);
+	pj->metrics = NULL;
+	strbuf_free(&pj->md);
+	strbuf_free(&pj->cases.depts);
+	metrics_free(pj->mt);
+	pj->mt = NULL;
+}
+
+/* Starts capturing this thread's messages into a memory stream; returns it. */
+static FILE *capture_begin(char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	FILE *fp = open_memstream(buf, len); /* NULL (no memory): messages go straight to stderr */
+	diag_capture(fp);
+	return fp;
+}
+
+static void capture_end(FILE *fp)
+{
+	diag_capture(NULL);
+	if (fp)
+		fclose(fp);
+}
+
+static void write_output(struct pack_out *o)
+{
+	struct pack_job *pj = o->pack;
+	struct build *b = pj->b;
+	FILE *cap = capture_begin(&o->msgs, &o->nmsgs);
+	double t = now_seconds();
+	o->tmp = outfile_begin(o->path);
+	o->rc = o->tmp ? EXIT_OK : EXIT_OUTPUT;
+	if (o->rc == EXIT_OK) {
+		switch (o->kind) {
+		case OUT_JSON:
+			if (context_write_json(pj->metrics, o->tmp) != 0)
+				o->rc = EXIT_OUTPUT;
+			break;
+		case OUT_PDF: {
 			struct pdf_options po = {
 				.paper = b->c->paper, .font_regular = b->font_regular, .font_bold = b->font_bold,
-				.title = b->c->title, .author = b->c->organisation, .subject = subject,
+				.title = b->c->title, .author = b->c->organisation, .subject = pj->subject,
 				.keywords = "board pack; customer outcomes; successful customer outcome; failure demand",
-				.header = header, .created = b->created, .logo = b->c->logo};
-			const char *tmp = outfile_begin(path);
-			if (!tmp || pdf_write(tmp, strbuf_str(&md), &po) != 0 || outfile_commit(path) != 0)
-				rc = EXIT_OUTPUT;
-			else
-				strbuf_printf(wrote, "%s%s", wrote->len ? ", " : "", path);
-			free(header);
-			free(subject);
-			free(path);
-			timing(req, "pdf", &b->t);
+				.header = pj->header, .created = b->created, .logo = b->c->logo};
+			int r = pdf_write(o->tmp, strbuf_str(&pj->md), &po);
+			if (r != 0)
+				o->rc = r == -2 ? EXIT_USAGE : EXIT_OUTPUT;
+			break;
 		}
-		strbuf_free(&md);
+		case OUT_XLSX: {
+			struct xlsx_options xo = {.title = b->c->title, .author = b->c->organisation,
+						  .currency = b->c->currency ? b->c->currency : "", .created = b->created,
+						  .tmpdir = b->out_dir};
+			if (xlsx_write(o->tmp, pj->metrics, next_case, &pj->cases, &xo) != 0)
+				o->rc = EXIT_OUTPUT;
+			break;
+		}
+		case OUT_KINDS:
+			break;
+		}
 	}
-	if (rc == EXIT_OK && req->xlsx) {
-		path = xasprintf("%s/%s.xlsx", b->out_dir, stem);
-		enum period_len len = b->c->period_length;
-		struct case_iter it = {.mt = mt, .ps = period_start(b->period, len), .pe = period_end(b->period, len)};
-		struct xlsx_options xo = {.title = b->c->title, .author = b->c->organisation,
-					  .currency = b->c->currency ? b->c->currency : "", .created = b->created,
-					  .tmpdir = b->out_dir};
-		const char *tmp = outfile_begin(path);
-		if (!tmp || xlsx_write(tmp, metrics, next_case, &it, &xo) != 0 || outfile_commit(path) != 0)
-			rc = EXIT_OUTPUT;
-		else
-			strbuf_printf(wrote, "%s%s", wrote->len ? ", " : "", path);
-		strbuf_free(&it.depts);
-		free(path);
-		timing(req, "xlsx", &b->t);
+	if (o->rc == EXIT_OK && sha256_file(o->tmp, o->sha256, &o->bytes) != 0) {
+		diag_msg(DIAG_ERROR, o->path, 0, 0, "cannot read back the file just written: %s", strerror(errno));
+		o->rc = EXIT_OUTPUT;
 	}
-	if (rc == EXIT_OK) {
-		const struct figures *f = &mt->totals;
-		char rate[32] = "no concluded cases";
-		if (f->cases_concluded)
-			snprintf(rate, sizeof rate, "SCO rate %.0f %%", f->sco_rate * 100);
-		diag_info("boardpack: %s: %s: %ld cases concluded, %s", region ? intern_str(b->m.names, region) : "whole organisation",
-			  json_string_value(json_object_get(metrics, "period")), f->cases_concluded, rate);
+	if (b->req->timings)
+		diag_info("boardpack: timing: %-10s %8.3f s", out_ext[o->kind], now_seconds() - t);
+	capture_end(cap);
+}
+
+/* The work queue shared by the main thread and the writers. */
+struct queue {
+	pthread_mutex_t lock;
+	pthread_cond_t more, done;
+	struct pack_out **items;
+	size_t n, cap, next;
+	size_t packs_open; /* packs prepared whose outputs are not all written */
+	bool closed;
+	atomic_bool failed;
+};
+
+static void queue_push(struct queue *q, struct pack_out *o)
+{
+	pthread_mutex_lock(&q->lock);
+	if (q->n == q->cap)
+		q->items = xreallocarray(q->items, q->cap = q->cap ? 2 * q->cap : 16, sizeof *q->items);
+	q->items[q->n++] = o;
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* Marks o written; the last output of a pack releases the pack. */
+static void output_done(struct queue *q, struct pack_out *o)
+{
+	if (o->rc != EXIT_OK)
+		atomic_store(&q->failed, true);
+	pthread_mutex_lock(&q->lock);
+	bool last = --o->pack->pending == 0;
+	pthread_mutex_unlock(&q->lock);
+	if (!last)
+		return;
+	pack_job_release(o->pack);
+	pthread_mutex_lock(&q->lock);
+	q->packs_open--;
+	pthread_cond_broadcast(&q->done);
+	pthread_mutex_unlock(&q->lock);
+}
+
+static void *writer(void *arg)
+{
+	struct queue *q = arg;
+	for (;;) {
+		pthread_mutex_lock(&q->lock);
+		while (q->next == q->n && !q->closed)
+			pthread_cond_wait(&q->more, &q->lock);
+		struct pack_out *o = q->next < q->n ? q->items[q->next++] : NULL;
+		pthread_mutex_unlock(&q->lock);
+		if (!o)
+			return NULL;
+		write_output(o);
+		output_done(q, o);
 	}
-	json_decref(ctx);
-	json_decref(metrics);
-	metrics_free(mt);
-	return rc;
+}
+
+/* Computes a pack's figures and expands its template (main thread); queues its outputs. */
+static void prepare_pack(struct pack_job *pj)
+{
+	struct build *b = pj->b;
+	const struct pack_request *req = b->req;
+	FILE *cap = capture_begin(&pj->msgs, &pj->nmsgs);
+	double t = now_seconds();
+	pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
+	timing(req, "metrics", &t);
+	pj->metrics = context_metrics(pj->mt);
+	pj->md = (struct strbuf)STRBUF_INIT;
+	if (req->pdf || (req->dump_context && !pj->region)) {
+		json_t *ctx = context_template(pj->mt, pj->metrics);
+		if (req->dump_context && !pj->region) {
+			const char *tmp = outfile_begin(req->dump_context);
+			if (!tmp || context_write_json(ctx, tmp) != 0)
+				pj->rc = EXIT_OUTPUT;
+		}
+		if (pj->rc == EXIT_OK && req->pdf) {
+			struct mustache_opts mo = {.escape = MUSTACHE_ESCAPE_MARKDOWN, .strict = true};
+			if (mustache_render_file(b->template_path, ctx, &mo, &pj->md) != 0)
+				pj->rc = EXIT_USAGE;
+			timing(req, "template", &t);
+		}
+		json_decref(ctx);
+	}
+	const char *period = json_string_value(json_object_get(pj->metrics, "period"));
+	pj->header = xasprintf("%s%s%s", b->c->organisation, *b->c->organisation ? " · " : "", period);
+	pj->subject = xasprintf("Customer outcomes, %s%s%s", period, pj->region_name ? " — " : "",
+				pj->region_name ? pj->region_name : "");
+	const struct figures *f = &pj->mt->totals;
+	char rate[32] = "no concluded cases";
+	if (f->cases_concluded)
+		snprintf(rate, sizeof rate, "SCO rate %.0f %%", f->sco_rate * 100);
+	enum period_len len = b->c->period_length;
+	pj->cases = (struct case_iter){.mt = pj->mt, .ps = period_start(b->period, len), .pe = period_end(b->period, len)};
+	char *stem = pj->slug ? xasprintf("board-pack-%s-%s", b->label, pj->slug) : xasprintf("board-pack-%s", b->label);
+	struct strbuf files = STRBUF_INIT;
+	const bool wanted[OUT_KINDS] = {req->json, req->pdf, req->xlsx};
+	for (int k = 0; k < OUT_KINDS; k++) {
+		pj->out[k] = (struct pack_out){.pack = pj, .kind = k, .wanted = wanted[k]};
+		if (!wanted[k])
+			continue;
+		pj->out[k].path = xasprintf("%s/%s.%s", b->out_dir, stem, out_ext[k]);
+		strbuf_printf(&files, "%s%s.%s", files.len ? ", " : "", stem, out_ext[k]);
+		pj->pending++;
+	}
+	char *shown = printable(pj->region_name ? pj->region_name : "whole organisation");
+	pj->summary = xasprintf("boardpack: %s: %s: %ld cases concluded, %s; %s", shown, period, f->cases_concluded, rate,
+				files.len ? strbuf_str(&files) : "no files");
+	free(shown);
+	strbuf_free(&files);
+	free(stem);
+	capture_end(cap);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -291,79 +502,240 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Regions of cases, KPIs and customers, in name order. */
+static const char **region_names(const struct model *m, size_t *count)
+{
+	size_t n = 0, cap = 16;
+	const char **names = xreallocarray(NULL, cap, sizeof *names);
+	unsigned char *seen = xcalloc(intern_count(m->names) + 1, 1);
+	for (int pass = 0; pass < 3; pass++) {
+		size_t len = pass == 0 ? m->ncases : pass == 1 ? m->nkpis : m->ncustomers;
+		for (size_t i = 0; i < len; i++) {
+			sym r = pass == 0 ? m->cases[i].region : pass == 1 ? m->kpis[i].region : m->customers[i].region;
+			if (!r || seen[r])
+				continue;
+			seen[r] = 1;
+			if (n == cap)
+				names = xreallocarray(names, cap *= 2, sizeof *names);
+			names[n++] = intern_str(m->names, r);
+		}
+	}
+	free(seen);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
+	*count = n;
+	return names;
+}
+
+/* Writes s as one CSV field (quoted when it holds a delimiter, quote, line break or control character). */
+static void csv_field(FILE *fp, const char *s, bool last)
+{
+	bool quote = false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		quote |= *p == ',' || *p == '"' || *p < 0x20 || *p == 0x7F;
+	if (quote) {
+		fputc('"', fp);
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
+				fputc('"', fp);
+			fputc(*p, fp);
+		}
+		fputc('"', fp);
+	} else {
+		fputs(s, fp);
+	}
+	fputc(last ? '\n' : ',', fp);
+}
+
+/* manifest.json and manifest.csv: one row per file written, for the step that mails the packs. */
+static int write_manifest(struct build *b, struct pack_job *packs, size_t npacks)
+{
+	json_t *files = json_array();
+	char *jpath = xasprintf("%s/manifest.json", b->out_dir), *cpath = xasprintf("%s/manifest.csv", b->out_dir);
+	const char *ctmp = outfile_begin(cpath), *jtmp = ctmp ? outfile_begin(jpath) : NULL;
+	FILE *fp = jtmp ? fopen(ctmp, "w") : NULL;
+	int rc = fp ? EXIT_OK : EXIT_OUTPUT;
+	if (fp)
+		fputs("region,region_slug,period,kind,file,bytes,sha256\n", fp);
+	for (size_t i = 0; i < npacks && fp; i++)
+		for (int k = 0; k < OUT_KINDS; k++) {
+			const struct pack_out *o = &packs[i].out[k];
+			if (!o->wanted)
+				continue;
+			const char *file = strrchr(o->path, '/') + 1;
+			char bytes[24];
+			snprintf(bytes, sizeof bytes, "%" PRIu64, o->bytes);
+			json_array_append_new(files, json_pack("{s:s?,s:s?,s:s,s:s,s:s,s:I,s:s}", "region", packs[i].region_name,
+							       "region_slug", packs[i].slug, "period", b->label, "kind", out_ext[k],
+							       "file", file, "bytes", (json_int_t)o->bytes, "sha256", o->sha256));
+			csv_field(fp, packs[i].region_name ? packs[i].region_name : "", false);
+			csv_field(fp, packs[i].slug ? packs[i].slug : "", false);
+			csv_field(fp, b->label, false);
+			csv_field(fp, out_ext[k], false);
+			csv_field(fp, file, false);
+			csv_field(fp, bytes, false);
+			csv_field(fp, o->sha256, true);
+		}
+	if (fp && (ferror(fp) | fclose(fp))) {
+		diag_msg(DIAG_ERROR, cpath, 0, 0, "cannot write the manifest: %s", strerror(errno));
+		rc = EXIT_OUTPUT;
+	}
+	if (rc == EXIT_OK) {
+		json_t *doc = json_pack("{s:s,s:s,s:s,s:o}", "generator", "boardpack " BOARDPACK_VERSION, "organisation",
+					b->c->organisation, "period", b->label, "files", files);
+		files = NULL;
+		if (context_write_json(doc, jtmp) != 0)
+			rc = EXIT_OUTPUT;
+		json_decref(doc);
+	}
+	json_decref(files);
+	free(jpath);
+	free(cpath);
+	return rc;
+}
+
 static int build_all(struct build *b)
 {
 	const struct pack_request *req = b->req;
-	char label[16];
-	period_label(b->period, b->c->period_length, label);
-	struct strbuf wrote = STRBUF_INIT;
-	char *stem = xasprintf("board-pack-%s", label);
-	int rc = write_pack(b, 0, stem, &wrote);
-	free(stem);
-	if (rc == EXIT_OK && req->split_region) {
-		/* regions of cases, KPIs and customers, in name order */
-		size_t n = 0, cap = 16;
-		const char **names = xreallocarray(NULL, cap, sizeof *names);
-		sym *syms = xreallocarray(NULL, cap, sizeof *syms);
-		size_t nsyms = intern_count(b->m.names);
-		unsigned char *seen = xcalloc(nsyms, 1);
-#define ADD_REGION(r)                                                        \
-	do {                                                                 \
-		sym r_ = (r);                                                \
-		if (r_ && !seen[r_]) {                                       \
-			seen[r_] = 1;                                        \
-			if (n == cap) {                                      \
-				cap *= 2;                                    \
-				names = xreallocarray(names, cap, sizeof *names); \
-				syms = xreallocarray(syms, cap, sizeof *syms); \
-			}                                                    \
-			names[n] = intern_str(b->m.names, r_);               \
-			syms[n++] = r_;                                      \
-		}                                                            \
-	} while (0)
-		for (size_t i = 0; i < b->m.ncases; i++)
-			ADD_REGION(b->m.cases[i].region);
-		for (size_t i = 0; i < b->m.nkpis; i++)
-			ADD_REGION(b->m.kpis[i].region);
-		for (size_t i = 0; i < b->m.ncustomers; i++)
-			ADD_REGION(b->m.customers[i].region);
-#undef ADD_REGION
-		qsort(names, n, sizeof *names, cmp_str);
-		char **slugs = xcalloc(n + 1, sizeof *slugs);
-		for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
-			sym r = intern_find(b->m.names, names[i], strlen(names[i]));
-			char *slug = pack_slug(names[i]);
-			/* two regions with one slug: the later gets -2, -3… and says so */
-			for (int k = 2;; k++) {
-				bool clash = false;
-				for (size_t j = 0; j < i; j++)
-					clash |= strcmp(slugs[j], slug) == 0;
-				if (!clash)
-					break;
-				char *base = pack_slug(names[i]);
-				free(slug);
-				slug = xasprintf("%s-%d", base, k);
-				free(base);
-				if (k == 2)
-					diag_msg(DIAG_WARNING, NULL, 0, 0,
-						 "region \"%s\" has the same file name as another region; its pack is named %s", names[i], slug);
-			}
-			slugs[i] = slug;
-			char *st = xasprintf("board-pack-%s-%s", label, slug);
-			rc = write_pack(b, r, st, &wrote);
-			free(st);
+	period_label(b->period, b->c->period_length, b->label);
+
+	/* the packs: the whole organisation, then each region with its file name */
+	size_t nregions = 0;
+	const char **names = req->split_region ? region_names(&b->m, &nregions) : NULL;
+	size_t npacks = 1 + nregions;
+	struct pack_job *packs = xcalloc(npacks, sizeof *packs);
+	packs[0].b = b;
+	for (size_t i = 0; i < nregions; i++) {
+		struct pack_job *pj = &packs[i + 1];
+		pj->b = b;
+		pj->region_name = names[i];
+		pj->region = intern_find(b->m.names, names[i], strlen(names[i]));
+		char *base = pack_slug(names[i]);
+		pj->slug = xstrdup(base);
+		/* two regions with one file name: the later gets -2, -3… and says so */
+		for (int k = 2;; k++) {
+			bool clash = false;
+			for (size_t j = 1; j <= i && !clash; j++)
+				clash = strcmp(packs[j].slug, pj->slug) == 0;
+			if (!clash)
+				break;
+			free(pj->slug);
+			pj->slug = xasprintf("%s-%d", base, k);
 		}
-		for (size_t i = 0; i < n; i++)
-			free(slugs[i]);
-		free(slugs);
-		free(names);
-		free(syms);
-		free(seen);
+		if (strcmp(base, pj->slug) != 0) {
+			char *shown = printable(names[i]);
+			diag_msg(DIAG_WARNING, NULL, 0, 0, "region \"%s\" has the same file name as another region; its pack is named %s",
+				 shown, pj->slug);
+			free(shown);
+		}
+		free(base);
 	}
+	free(names);
+
+	/* the writers: as many threads as asked (default: the processors online), never more than the outputs */
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = req->jobs > 0 ? (size_t)req->jobs : online > 0 ? (size_t)online : 1;
+	if (nthreads > npacks * 3)
+		nthreads = npacks * 3;
+	if (nthreads > 16)
+		nthreads = 16;
+	struct queue q = {.lock = PTHREAD_MUTEX_INITIALIZER, .more = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+	pthread_t *threads = xcalloc(nthreads, sizeof *threads);
+	size_t started = 0;
+	if (nthreads > 1)
+		for (; started < nthreads; started++)
+			if (pthread_create(&threads[started], NULL, writer, &q) != 0)
+				break; /* fewer threads; the main thread writes what is left */
+	double t0 = now_seconds();
+	size_t prepared = 0;
+	for (; prepared < npacks; prepared++) {
+		if (atomic_load(&q.failed))
+			break;
+		if (started) { /* at most one pack more than writers in memory */
+			pthread_mutex_lock(&q.lock);
+			while (q.packs_open > started)
+				pthread_cond_wait(&q.done, &q.lock);
+			pthread_mutex_unlock(&q.lock);
+		}
+		struct pack_job *pj = &packs[prepared];
+		prepare_pack(pj);
+		if (pj->rc != EXIT_OK || pj->pending == 0) {
+			pack_job_release(pj);
+			if (pj->rc != EXIT_OK) {
+				prepared++;
+				break;
+			}
+			continue;
+		}
+		pthread_mutex_lock(&q.lock);
+		q.packs_open++;
+		pthread_mutex_unlock(&q.lock);
+		for (int k = 0; k < OUT_KINDS; k++)
+			if (pj->out[k].wanted) {
+				if (started) {
+					queue_push(&q, &pj->out[k]);
+				} else {
+					write_output(&pj->out[k]);
+					output_done(&q, &pj->out[k]);
+				}
+			}
+	}
+	pthread_mutex_lock(&q.lock);
+	q.closed = true;
+	pthread_cond_broadcast(&q.more);
+	pthread_mutex_unlock(&q.lock);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	/* a writer thread could not start part-way: what it would have written is written here */
+	for (; q.next < q.n; q.next++) {
+		write_output(q.items[q.next]);
+		output_done(&q, q.items[q.next]);
+	}
+	double wall = now_seconds() - t0;
+
+	/* messages and summaries in pack order, up to the first pack that failed */
+	int rc = EXIT_OK;
+	for (size_t i = 0; i < prepared && rc == EXIT_OK; i++) {
+		struct pack_job *pj = &packs[i];
+		if (pj->nmsgs)
+			fwrite(pj->msgs, 1, pj->nmsgs, stderr);
+		rc = pj->rc;
+		for (int k = 0; k < OUT_KINDS; k++) {
+			struct pack_out *o = &pj->out[k];
+			if (!o->wanted || rc != EXIT_OK)
+				continue;
+			if (o->nmsgs)
+				fwrite(o->msgs, 1, o->nmsgs, stderr);
+			rc = o->rc;
+		}
+	}
+	if (req->timings)
+		diag_info("boardpack: timing: %-10s %8.3f s (%zu pack%s, %zu writer thread%s)", "outputs", wall, npacks,
+			  npacks == 1 ? "" : "s", started ? started : 1, started > 1 ? "s" : "");
+	if (rc == EXIT_OK && prepared == npacks)
+		rc = write_manifest(b, packs, npacks);
+	if (rc == EXIT_OK && outfile_commit_all() != 0)
+		rc = EXIT_OUTPUT;
+	/* the summaries only once every file is in place */
+	for (size_t i = 0; i < npacks && rc == EXIT_OK; i++)
+		diag_info("%s", packs[i].summary);
 	if (rc == EXIT_OK)
-		diag_info("boardpack: %s: %ld rows read, %ld rejected; wrote %s", label, dq_rows_read(b->m.dq),
-			  dq_rows_rejected(b->m.dq), wrote.len ? strbuf_str(&wrote) : "nothing");
-	strbuf_free(&wrote);
+		diag_info("boardpack: %s: %ld rows read, %ld rejected; %zu pack%s written to %s (listed in manifest.json and manifest.csv)",
+			  b->label, dq_rows_read(b->m.dq), dq_rows_rejected(b->m.dq), npacks, npacks == 1 ? "" : "s", b->out_dir);
+	for (size_t i = 0; i < npacks; i++) {
+		free(packs[i].slug);
+		free(packs[i].msgs);
+		free(packs[i].summary);
+		free(packs[i].header);
+		free(packs[i].subject);
+		for (int k = 0; k < OUT_KINDS; k++) {
+			free(packs[i].out[k].path);
+			free(packs[i].out[k].msgs);
+		}
+	}
+	free(packs);
+	free(q.items);
+	free(threads);
 	return rc;
 }
 

@@ -5,7 +5,7 @@
 #  - tests/cases/<name>/: a golden case. `args` holds boardpack's arguments (run inside the case
 #    folder; $OUT is a scratch output folder); `status` the expected exit status; `stderr`, if
 #    present, the exact expected stderr; `expect.json`, if present, a fragment the metrics JSON
-#    ($OUT/*.json, exactly one) must contain (tests/lib/jsonfrag.py explains the matching).
+#    ($OUT/board-pack-*.json, exactly one) must contain (tests/lib/jsonfrag.py explains the matching).
 # Last line: "e2e: N passed, N failed".
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,7 +36,7 @@ for d in "$ROOT"/tests/cases/*/; do
 	if [ -f "$d/stderr" ] && ! diff -u "$d/stderr" "$OUT.stderr" >>"$log"; then ok=1; fi
 	if [ -f "$d/stdout" ] && ! diff -u "$d/stdout" "$OUT.stdout" >>"$log"; then ok=1; fi
 	if [ -f "$d/expect.json" ]; then
-		"$PYTHON" "$ROOT/tests/lib/jsonfrag.py" "$d/expect.json" "$OUT"/*.json >>"$log" 2>&1 || ok=1
+		"$PYTHON" "$ROOT/tests/lib/jsonfrag.py" "$d/expect.json" "$OUT"/board-pack-*.json >>"$log" 2>&1 || ok=1
 	fi
 	[ $ok -ne 0 ] && { echo "--- stderr:"; cat "$OUT.stderr"; } >>"$log"
 	report "$name" $ok "$log"

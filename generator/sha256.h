@@ -1,0 +1,21 @@
+/* sha256: SHA-256 (FIPS 180-4) of a file, for the manifest that lists every output. */
+#ifndef BP_SHA256_H
+#define BP_SHA256_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct sha256 {
+	uint32_t h[8];
+	uint64_t bytes;
+	unsigned char block[64];
+	size_t used;
+};
+
+void sha256_init(struct sha256 *s);
+void sha256_update(struct sha256 *s, const void *data, size_t len);
+/* Writes the digest as 64 lowercase hexadecimal digits and a NUL into hex. */
+void sha256_final(struct sha256 *s, char hex[65]);
+/* The digest of the file at path into hex, and its size; returns 0, or -1 with errno set. */
+int sha256_file(const char *path, char hex[65], uint64_t *size);
+
+#endif

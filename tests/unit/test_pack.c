@@ -1,0 +1,97 @@
+/* Unit tests: SHA-256 against the FIPS 180-4 examples, and region names made into file names. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pack.h"
+#include "sha256.h"
+
+static void digest(const char *data, size_t len, size_t chunk, char hex[65])
+{
+	struct sha256 s;
+	sha256_init(&s);
+	for (size_t at = 0; at < len; at += chunk)
+		sha256_update(&s, data + at, len - at < chunk ? len - at : chunk);
+	sha256_final(&s, hex);
+}
+
+static void sha256_fips_examples(void **state)
+{
+	(void)state;
+	char hex[65];
+	digest("abc", 3, 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	digest("", 0, 1, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes: padding spills */
+	digest(two, strlen(two), 7, hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+static void sha256_million_a(void **state)
+{
+	(void)state;
+	size_t n = 1000000;
+	char *a = malloc(n);
+	assert_non_null(a);
+	memset(a, 'a', n);
+	const size_t chunks[] = {1, 63, 64, 65, 1000, 1000000};
+	for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+		char hex[65];
+		digest(a, n, chunks[i], hex);
+		assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	}
+	free(a);
+}
+
+static void slug_is(const char *name, const char *want)
+{
+	char *got = pack_slug(name);
+	if (strcmp(got, want) != 0)
+		fail_msg("pack_slug(\"%s\") = \"%s\", expected \"%s\"", name, got, want);
+	free(got);
+}
+
+static void slugs(void **state)
+{
+	(void)state;
+	slug_is("Île-de-France", "ile-de-france");
+	slug_is("North  West", "north-west");
+	slug_is("../../etc/passwd", "etc-passwd");
+	slug_is("..", "region");
+	slug_is("", "region");
+	slug_is("a/b\\c", "a-b-c");
+	slug_is("x\x01y\ttab\nline", "x-y-tab-line");
+	slug_is("Zürich Straße", "zurich-strasse");
+	slug_is("Øresund Æble Œuvre Ĳssel Łódź", "oresund-aeble-oeuvre-ijssel-lodz");
+	slug_is("Москва", "moskva");
+	slug_is("Щёлково Объединённая", "shchelkovo-obedinennaya");
+	slug_is("Київ", "kiiv");
+	slug_is("Αθήνα", "athina");
+	slug_is("Θεσσαλονίκη", "thessaloniki");
+	slug_is("北京", "region");
+	slug_is("Region 7 – Süd", "region-7-sud");
+	slug_is("\xff\xfe broken \xc3", "broken");
+	char long_name[501];
+	memset(long_name, 'R', 500);
+	long_name[500] = '\0';
+	slug_is(long_name, "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr");
+	/* cut at 60 characters, never ending in a hyphen */
+	slug_is("abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcd efgh", "abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcd");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sha256_fips_examples),
+		cmocka_unit_test(sha256_million_a),
+		cmocka_unit_test(slugs),
+	};
+	return cmocka_run_group_tests_name("test_pack", tests, NULL, NULL);
+}
