@@ -43,7 +43,7 @@ GEN      := $(BUILD)/northwind-gen
 FONTS    := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf
 SAMPLE   := samples/northwind
 
-.PHONY: all deps fonts samples demo test suite unit e2e asan bench fuzz format install clean check-samples
+.PHONY: all deps fonts samples demo test suite unit e2e asan tsan bench fuzz format install clean check-samples
 
 all: $(BUILD)/boardpack $(FONTS)
 
@@ -121,6 +121,8 @@ test:
 	$(Q)$(MAKE) --no-print-directory suite
 	$(Q)echo "== the same suite under AddressSanitizer + UBSan (make asan)"
 	$(Q)$(MAKE) --no-print-directory asan
+	$(Q)echo "== the tests that write packs in parallel, under ThreadSanitizer (make tsan)"
+	$(Q)$(MAKE) --no-print-directory tsan
 
 suite: all $(UNIT_BINS) $(TOOL_BINS) $(GEN) $(SPEC_DIR)/sections.json
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) GEN=$(CURDIR)/$(GEN) \
@@ -131,6 +133,18 @@ asan: fonts
 	$(Q)BOARDPACK_DATADIR=$(CURDIR) $(MAKE) --no-print-directory BUILD=build/asan \
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" suite
+
+# The tests that run writer threads (tests/e2e/split-*.sh), with a ThreadSanitizer build.
+tsan: fonts
+	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="-O1 -g -fsanitize=thread" \
+	  LDFLAGS="-fsanitize=thread" build/tsan/boardpack
+	$(Q)scratch=$$(mktemp -d) && status=0 && for t in tests/e2e/split-*.sh; do \
+	  mkdir -p $$scratch/$$(basename $$t .sh) && \
+	  if (cd $$scratch/$$(basename $$t .sh) && BOARDPACK_DATADIR=$(CURDIR) TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+	      BOARDPACK=$(CURDIR)/build/tsan/boardpack PYTHON=$(PYTHON) ROOT=$(CURDIR) WORK=$$scratch/$$(basename $$t .sh) \
+	      bash $(CURDIR)/$$t) >$$scratch/log 2>&1; then echo "ok   tsan/$$(basename $$t .sh)"; \
+	  else echo "FAIL tsan/$$(basename $$t .sh)"; sed 's/^/     | /' $$scratch/log | head -60; status=1; fi; \
+	done; rm -rf $$scratch; exit $$status
 
 bench: all $(GEN)
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack GEN=$(CURDIR)/$(GEN) PYTHON=$(PYTHON) bench/run.sh

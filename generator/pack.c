@@ -370,8 +370,12 @@ static void write_output(struct pack_out *o)
 			struct xlsx_options xo = {.title = b->c->title, .author = b->c->organisation,
 						  .currency = b->c->currency ? b->c->currency : "", .created = b->created,
 						  .tmpdir = b->out_dir};
+			/* one workbook at a time: libxlsxwriter 1.1 calls gmtime(), whose result is shared */
+			static pthread_mutex_t xlsx_lock = PTHREAD_MUTEX_INITIALIZER;
+			pthread_mutex_lock(&xlsx_lock);
 			if (xlsx_write(o->tmp, pj->metrics, next_case, &pj->cases, &xo) != 0)
 				o->rc = EXIT_OUTPUT;
+			pthread_mutex_unlock(&xlsx_lock);
 			break;
 		}
 		case OUT_KINDS:
