@@ -1243,9 +1243,6 @@ static void put_departments(struct xw *x, struct sheet *sh, const json_t *depts,
 
 static long cases_max = CASES_MAX;
 
-/* Tests only: lists at most n cases (n < CASES_MAX), so that the truncation rule can be tested
- * quickly. */
-void xlsx_test_case_limit(long n);
 void xlsx_test_case_limit(long n)
 {
 	cases_max = n > 0 && n < CASES_MAX ? n : CASES_MAX;

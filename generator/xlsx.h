@@ -37,4 +37,7 @@ struct xlsx_options {
 int xlsx_write(const char *path, const json_t *metrics, xlsx_next_case_fn next_case, void *it,
 	       const struct xlsx_options *opts);
 
+/* Tests only: lists at most n cases (0 < n < the row limit), so the truncation rule is tested quickly. */
+void xlsx_test_case_limit(long n);
+
 #endif

@@ -19,7 +19,6 @@
 #include "xmem.h"
 
 /* Tests only, defined in xlsx.c. */
-void xlsx_test_case_limit(long n);
 
 struct gen {
 	long i, n;
