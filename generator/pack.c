@@ -267,6 +267,7 @@ struct build {
 	char *template_path, *font_regular, *font_bold;
 	int64_t created; /* seconds since the epoch */
 	double t;
+	bool progress; /* stderr is a terminal: say what is happening (cli.md) */
 };
 
 /*
@@ -662,6 +663,11 @@ static int build_all(struct build *b)
 			pthread_mutex_unlock(&q.lock);
 		}
 		struct pack_job *pj = &packs[prepared];
+		if (b->progress) {
+			char *shown = printable(pj->region_name ? pj->region_name : "the whole organisation");
+			diag_info("boardpack: pack %zu of %zu: %s…", prepared + 1, npacks, shown);
+			free(shown);
+		}
 		prepare_pack(pj);
 		if (pj->rc != EXIT_OK || pj->pending == 0) {
 			pack_job_release(pj);
@@ -774,10 +780,19 @@ int pack_build(const struct pack_request *req)
 	}
 	if (rc == EXIT_OK && req->pdf)
 		ordercheck_template(b.template_path);
+	b.progress = !diag_quiet() && isatty(STDERR_FILENO);
+	double read_start = now_seconds();
+	if (rc == EXIT_OK && b.progress)
+		diag_info("boardpack: reading the inputs of %s…", b.c->path);
 	if (rc == EXIT_OK)
 		rc = model_read(b.c, &b.m);
 	else
 		memset(&b.m, 0, sizeof b.m);
+	if (rc == EXIT_OK && b.progress) {
+		double secs = now_seconds() - read_start;
+		diag_info("boardpack: read %ld rows in %.2f s (%.0f rows a second)", dq_rows_read(b.m.dq), secs,
+			  secs > 0 ? (double)dq_rows_read(b.m.dq) / secs : 0.0);
+	}
 	if (rc == EXIT_OK)
 		timing(req, "read", &b.t);
 	if (rc == EXIT_OK) {
