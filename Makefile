@@ -138,13 +138,13 @@ asan: fonts
 tsan: fonts
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="-O1 -g -fsanitize=thread" \
 	  LDFLAGS="-fsanitize=thread" build/tsan/boardpack
-	$(Q)scratch=$$(mktemp -d) && status=0 && for t in tests/e2e/split-*.sh; do \
+	$(Q)scratch=$$(mktemp -d) && pass=0 && fail=0 && for t in tests/e2e/split-*.sh; do \
 	  mkdir -p $$scratch/$$(basename $$t .sh) && \
 	  if (cd $$scratch/$$(basename $$t .sh) && BOARDPACK_DATADIR=$(CURDIR) TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 	      BOARDPACK=$(CURDIR)/build/tsan/boardpack PYTHON=$(PYTHON) ROOT=$(CURDIR) WORK=$$scratch/$$(basename $$t .sh) \
-	      bash $(CURDIR)/$$t) >$$scratch/log 2>&1; then echo "ok   tsan/$$(basename $$t .sh)"; \
-	  else echo "FAIL tsan/$$(basename $$t .sh)"; sed 's/^/     | /' $$scratch/log | head -60; status=1; fi; \
-	done; rm -rf $$scratch; exit $$status
+	      bash $(CURDIR)/$$t) >$$scratch/log 2>&1; then echo "ok   tsan/$$(basename $$t .sh)"; pass=$$((pass + 1)); \
+	  else echo "FAIL tsan/$$(basename $$t .sh)"; sed 's/^/     | /' $$scratch/log | head -60; fail=$$((fail + 1)); fi; \
+	done; rm -rf $$scratch; echo "tsan: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 bench: all $(GEN)
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack GEN=$(CURDIR)/$(GEN) PYTHON=$(PYTHON) bench/run.sh
