@@ -51,8 +51,9 @@ static bool is_file(const char *p)
 
 /*
  * Where templates and fonts live: $BOARDPACK_DATADIR; else the folder above
- * the binary when it holds templates/ (a build tree: build/boardpack);
- * else the installed data folder.
+ * the binary when it holds them (a build tree: build/boardpack); else
+ * share/boardpack beside the binary's folder (an installed tree, wherever it
+ * was copied: DESTDIR, a package); else the data folder compiled in.
  */
 static char *data_path(const char *rel)
 {
@@ -66,7 +67,12 @@ static char *data_path(const char *rel)
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
+			/* a build tree (build/boardpack), then an installed tree moved as a whole (bin/boardpack) */
 			char *p = xasprintf("%s/../%s", exe, rel);
+			if (is_file(p))
+				return p;
+			free(p);
+			p = xasprintf("%s/../share/boardpack/%s", exe, rel);
 			if (is_file(p))
 				return p;
 			free(p);
