@@ -44,12 +44,14 @@ static void header(struct reader *r, const struct csvin_record *rec)
 				r->col[i] = (int)f;
 			}
 		}
-		if (!known) {
-			if (nunknown++)
+		if (!known && nunknown++ < 10) { /* the first ten named, the rest counted */
+			if (nunknown > 1)
 				strbuf_puts(&unknown, ", ");
 			dq_quote(&unknown, rec->fields[f], rec->lens[f]);
 		}
 	}
+	if (nunknown > 10)
+		strbuf_printf(&unknown, " and %zu more", nunknown - 10);
 	if (nunknown)
 		dq_note(r->m->dq, r->file, 0, "unknown columns", "%zu column%s ignored (not in the data contract): %s",
 			nunknown, nunknown == 1 ? "" : "s", strbuf_str(&unknown));
