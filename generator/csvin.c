@@ -4,10 +4,13 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -26,8 +29,11 @@
 #define EXCERPT_SOURCE 40
 #define EXCERPT_MAX 200
 
+struct pipe;
+
 struct csvin {
 	struct csv_parser p;
+	struct pipe *pipe; /* parsing in a thread of its own: records go to the pipe, not to fn */
 	unsigned char delim;
 	csvin_record_fn fn;
 	void *ctx;
@@ -196,8 +202,15 @@ static void clear_record(struct csvin *r)
 	r->field_over = false;
 }
 
+static void pipe_put(struct csvin *r);
+
 static void deliver(struct csvin *r)
 {
+	if (r->pipe) {
+		pipe_put(r);
+		clear_record(r);
+		return;
+	}
 	for (size_t i = 0; i < r->nfields; i++)
 		r->fields[i] = r->text + r->offs[i];
 	struct csvin_record rec = {
@@ -443,6 +456,238 @@ static ssize_t read_full(int fd, char *buf, size_t n)
 	return (ssize_t)got;
 }
 
+/*
+ * Large files are parsed in a thread of their own: libcsv and the checks of this module run on
+ * one core while the caller's callback (turning records into cases) runs on the other. Records
+ * cross in batches, in file order, so the callback sees exactly what it would see unthreaded.
+ */
+enum { PIPE_BATCHES = 4, BATCH_RECORDS = 4096, BATCH_TEXT = 1u << 20 };
+
+struct brec {
+	long line;
+	size_t first, nfields; /* fields first.. of the batch */
+	size_t problem, bad_value; /* offsets into text, SIZE_MAX when none */
+	size_t bad_field;
+};
+
+struct batch {
+	char *text;
+	size_t text_len, text_cap;
+	struct brec *recs;
+	size_t n, cap;
+	size_t *offs, *lens; /* per field */
+	size_t nf, nf_cap;
+	struct batch *next;
+};
+
+struct pipe {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct batch *full_head, *full_tail; /* parsed, in file order */
+	struct batch *free;                  /* for the parser to fill */
+	struct batch *filling;               /* the parser's current batch */
+	atomic_int stop;                     /* the callback's non-zero return */
+	bool done;
+	/* the parser's results */
+	int rc;
+	char delim_used;
+	long unterminated;
+	/* its input */
+	int fd;
+	char *buf;
+	ssize_t first_n;
+	const char *name;
+	const struct csvin_opts *opts;
+};
+
+static size_t batch_text(struct batch *b, const char *s, size_t n)
+{
+	if (b->text_len + n + 1 > b->text_cap) {
+		b->text_cap = b->text_cap ? 2 * b->text_cap : BATCH_TEXT + 4096;
+		while (b->text_len + n + 1 > b->text_cap)
+			b->text_cap *= 2;
+		b->text = xreallocarray(b->text, b->text_cap, 1);
+	}
+	size_t at = b->text_len;
+	memcpy(b->text + at, s, n);
+	b->text[at + n] = '\0';
+	b->text_len += n + 1;
+	return at;
+}
+
+static void pipe_publish(struct pipe *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->lock);
+	b->next = NULL;
+	if (p->full_tail)
+		p->full_tail->next = b;
+	else
+		p->full_head = b;
+	p->full_tail = b;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* A free batch for the parser, waiting while the caller is behind. */
+static struct batch *pipe_take_free(struct pipe *p)
+{
+	pthread_mutex_lock(&p->lock);
+	while (!p->free)
+		pthread_cond_wait(&p->cond, &p->lock);
+	struct batch *b = p->free;
+	p->free = b->next;
+	pthread_mutex_unlock(&p->lock);
+	b->n = b->nf = b->text_len = 0;
+	return b;
+}
+
+static void pipe_put(struct csvin *r)
+{
+	struct pipe *p = r->pipe;
+	int stop = atomic_load(&p->stop);
+	if (stop) {
+		r->stop = stop;
+		return;
+	}
+	struct batch *b = p->filling;
+	if (b->n == b->cap)
+		b->recs = xreallocarray(b->recs, b->cap = b->cap ? 2 * b->cap : BATCH_RECORDS, sizeof *b->recs);
+	if (b->nf + r->nfields > b->nf_cap) {
+		while (b->nf + r->nfields > b->nf_cap)
+			b->nf_cap = b->nf_cap ? 2 * b->nf_cap : 16 * BATCH_RECORDS;
+		b->offs = xreallocarray(b->offs, b->nf_cap, sizeof *b->offs);
+		b->lens = xreallocarray(b->lens, b->nf_cap, sizeof *b->lens);
+	}
+	struct brec *rec = &b->recs[b->n++];
+	*rec = (struct brec){.line = r->rec_line, .first = b->nf, .nfields = r->nfields,
+			     .problem = SIZE_MAX, .bad_value = SIZE_MAX, .bad_field = r->problem ? r->bad_field : 0};
+	for (size_t i = 0; i < r->nfields; i++) {
+		b->offs[b->nf] = batch_text(b, r->text + r->offs[i], r->lens[i]);
+		b->lens[b->nf++] = r->lens[i];
+	}
+	if (r->problem) {
+		rec->problem = batch_text(b, r->problem, strlen(r->problem));
+		if (r->bad_value[0])
+			rec->bad_value = batch_text(b, r->bad_value, strlen(r->bad_value));
+	}
+	if (b->n >= BATCH_RECORDS || b->text_len >= BATCH_TEXT) {
+		pipe_publish(p, b);
+		p->filling = pipe_take_free(p);
+	}
+}
+
+static void *parser_thread(void *arg)
+{
+	struct pipe *p = arg;
+	size_t skip = bom_len(p->buf, (size_t)p->first_n);
+	struct csvin r;
+	begin(&r, p->opts, p->buf + skip, (size_t)p->first_n - skip, NULL, NULL);
+	r.pipe = p;
+	p->filling = pipe_take_free(p);
+	int io = 0;
+	feed(&r, p->buf + skip, (size_t)p->first_n - skip);
+	for (ssize_t n = p->first_n; !r.stop && n == BLOCK_SIZE;) {
+		n = read_full(p->fd, p->buf, BLOCK_SIZE);
+		if (n < 0) {
+			diag_msg(DIAG_ERROR, p->name, r.line, 0, "cannot read: %s", strerror(errno));
+			io = 1;
+			break;
+		}
+		feed(&r, p->buf, (size_t)n);
+	}
+	int rc = io ? -1 : 0;
+	if (io)
+		end(&r, &p->delim_used, NULL);
+	else
+		rc = end(&r, &p->delim_used, &p->unterminated);
+	pipe_publish(p, p->filling);
+	p->filling = NULL;
+	pthread_mutex_lock(&p->lock);
+	p->rc = rc;
+	p->done = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Files at least this large are parsed in a thread of their own (when there are two cores). */
+static size_t thread_threshold = 8u << 20;
+
+void csvin_test_thread_threshold(size_t bytes)
+{
+	thread_threshold = bytes;
+}
+
+static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opts *opts, const char *name,
+		      csvin_record_fn fn, void *ctx, char *delim_used, long *unterminated_line)
+{
+	struct pipe p = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .fd = fd, .buf = buf,
+			 .first_n = first_n, .name = name, .opts = opts};
+	struct batch batches[PIPE_BATCHES] = {0};
+	for (int i = 0; i < PIPE_BATCHES; i++) {
+		batches[i].next = p.free;
+		p.free = &batches[i];
+	}
+	pthread_t thread;
+	if (pthread_create(&thread, NULL, parser_thread, &p) != 0)
+		return -2; /* the caller reads unthreaded */
+	const char **fields = NULL;
+	size_t fields_cap = 0;
+	int stop = 0;
+	for (;;) {
+		pthread_mutex_lock(&p.lock);
+		while (!p.full_head && !p.done)
+			pthread_cond_wait(&p.cond, &p.lock);
+		struct batch *b = p.full_head;
+		if (b) {
+			p.full_head = b->next;
+			if (!p.full_head)
+				p.full_tail = NULL;
+		}
+		pthread_mutex_unlock(&p.lock);
+		if (!b)
+			break;
+		for (size_t i = 0; i < b->n && !stop; i++) {
+			const struct brec *br = &b->recs[i];
+			if (br->nfields > fields_cap)
+				fields = xreallocarray(fields, fields_cap = br->nfields + 64, sizeof *fields);
+			for (size_t f = 0; f < br->nfields; f++)
+				fields[f] = b->text + b->offs[br->first + f];
+			struct csvin_record rec = {
+			    .line = br->line,
+			    .nfields = br->nfields,
+			    .fields = fields,
+			    .lens = b->lens + br->first,
+			    .problem = br->problem != SIZE_MAX ? b->text + br->problem : NULL,
+			    .bad_field = br->bad_field,
+			    .bad_value = br->bad_value != SIZE_MAX ? b->text + br->bad_value : NULL,
+			};
+			stop = fn(ctx, &rec);
+			if (stop)
+				atomic_store(&p.stop, stop);
+		}
+		pthread_mutex_lock(&p.lock);
+		b->next = p.free;
+		p.free = b;
+		pthread_cond_broadcast(&p.cond);
+		pthread_mutex_unlock(&p.lock);
+	}
+	pthread_join(thread, NULL);
+	for (int i = 0; i < PIPE_BATCHES; i++) {
+		free(batches[i].text);
+		free(batches[i].recs);
+		free(batches[i].offs);
+		free(batches[i].lens);
+	}
+	free(fields);
+	if (delim_used)
+		*delim_used = p.delim_used;
+	/* a stopped read reports no never-closed quote, as unthreaded (the parser may have got further) */
+	if (unterminated_line)
+		*unterminated_line = stop ? 0 : p.unterminated;
+	return stop ? stop : p.rc;
+}
+
 int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn fn, void *ctx,
                char *delim_used, long *unterminated_line)
 {
@@ -461,6 +706,16 @@ int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn 
 		free(buf);
 		close(fd);
 		return -1;
+	}
+	struct stat st;
+	if (n == BLOCK_SIZE && fstat(fd, &st) == 0 && (size_t)st.st_size >= thread_threshold &&
+	    sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+		int rc = read_piped(fd, buf, n, opts, name, fn, ctx, delim_used, unterminated_line);
+		if (rc != -2) {
+			free(buf);
+			close(fd);
+			return rc;
+		}
 	}
 	size_t skip = bom_len(buf, (size_t)n);
 	struct csvin r;

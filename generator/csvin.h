@@ -57,6 +57,13 @@ typedef int (*csvin_record_fn)(void *ctx, const struct csvin_record *rec);
 int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn fn, void *ctx,
 	       char *delim_used, long *unterminated_line);
 
+/*
+ * Files of 8 MiB and more are parsed in a thread of their own while fn runs in the caller's
+ * thread (records reach fn in file order, exactly as unthreaded). Tests only: the size from
+ * which a file is read so.
+ */
+void csvin_test_thread_threshold(size_t bytes);
+
 /* Same, from memory (tests, fuzzing). */
 int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, csvin_record_fn fn,
 		   void *ctx, char *delim_used, long *unterminated_line);

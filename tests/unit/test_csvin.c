@@ -693,6 +693,75 @@ static void test_io_errors(void **state)
 	strbuf_free(&g.out);
 }
 
+
+/* Large files are parsed in a thread of their own: the records, problems, line numbers, the
+ * never-closed quote at the end and an early stop are exactly those of the unthreaded reader. */
+static void read_both_ways(const char *path, int stop_at, struct got *direct, struct got *threaded, int *rc_direct,
+			   int *rc_threaded, long *unterm_direct, long *unterm_threaded)
+{
+	struct csvin_opts opts = {.delimiter = 0, .name = "big.csv"};
+	char d1 = 0, d2 = 0;
+	*direct = (struct got){.out = STRBUF_INIT, .stop_at = stop_at};
+	*threaded = (struct got){.out = STRBUF_INIT, .stop_at = stop_at};
+	csvin_test_thread_threshold((size_t)-1);
+	*rc_direct = csvin_read(path, &opts, collect, direct, &d1, unterm_direct);
+	csvin_test_thread_threshold(0);
+	*rc_threaded = csvin_read(path, &opts, collect, threaded, &d2, unterm_threaded);
+	csvin_test_thread_threshold(8u << 20);
+	assert_int_equal(d1, d2);
+}
+
+static void test_threaded_same_records(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/csvin-threaded-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	fputs("\xEF\xBB\xBF" "case_id;journey;note\r\n", fp);
+	for (int i = 0; i < 30000; i++) {
+		switch (i % 7) {
+		case 0: fprintf(fp, "C%d;Moving home;\"two\r\nlines\"\r\n", i); break;
+		case 1: fprintf(fp, "C%d;Bad \"quote;x\r\n", i); break;
+		case 2: fprintf(fp, "C%d;bytes \xff\xfe;x\n", i); break;
+		case 3: fprintf(fp, "\n"); break;
+		case 4: fprintf(fp, "C%d;\"a;b\"\"c\";  trimmed  \n", i); break;
+		case 5: fprintf(fp, "C%d;nul%c;x\n", i, 0); break;
+		default: fprintf(fp, "C%d;%0*d\n", i, 1 + i % 300, i); break;
+		}
+		if (i == 15000) { /* one field over the limit, in the middle */
+			fputs("BIG;\"", fp);
+			for (int k = 0; k < (3 << 19); k++)
+				fputc('x', fp);
+			fputs("\";x\n", fp);
+		}
+	}
+	fputs("LAST;\"never closed\n", fp);
+	fclose(fp);
+	struct got a, b;
+	int ra, rb;
+	long ua = -1, ub = -2;
+	read_both_ways(path, 0, &a, &b, &ra, &rb, &ua, &ub);
+	assert_true(a.n > 25000);
+	assert_int_equal(ra, rb);
+	assert_int_equal(ua, ub);
+	assert_true(ua > 0);
+	assert_int_equal(a.n, b.n);
+	assert_string_equal(strbuf_str(&a.out), strbuf_str(&b.out));
+	strbuf_free(&a.out);
+	strbuf_free(&b.out);
+	/* the callback stops at record 20,000: the same records and the callback's value */
+	read_both_ways(path, 20000, &a, &b, &ra, &rb, &ua, &ub);
+	assert_int_equal(ra, 7);
+	assert_int_equal(rb, 7);
+	assert_int_equal(a.n, 20000);
+	assert_int_equal(b.n, 20000);
+	assert_string_equal(strbuf_str(&a.out), strbuf_str(&b.out));
+	strbuf_free(&a.out);
+	strbuf_free(&b.out);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -722,6 +791,7 @@ int main(void)
 	    cmocka_unit_test(test_utf8_across_blocks),
 	    cmocka_unit_test(test_callback_stops),
 	    cmocka_unit_test(test_io_errors),
+	    cmocka_unit_test(test_threaded_same_records),
 	};
 	return cmocka_run_group_tests_name("csvin", tests, NULL, NULL);
 }
