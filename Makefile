@@ -146,6 +146,31 @@ tsan: fonts
 	  else echo "FAIL tsan/$$(basename $$t .sh)"; sed 's/^/     | /' $$scratch/log | head -60; fail=$$((fail + 1)); fi; \
 	done; rm -rf $$scratch; echo "tsan: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang against sanitized library objects,
+# each run for FUZZ_TIME seconds on a corpus seeded from the tests and the samples.
+FUZZ_TIME    ?= 60
+FUZZ_TARGETS := csv values config mustache layout
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz: fonts
+	$(Q)command -v clang >/dev/null && ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || \
+	  { echo "installing clang and libFuzzer"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends clang libclang-rt-dev >/dev/null; }
+	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=build/fuzz \
+	  CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	  $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	$(Q)tests/fuzz/seed.sh build/fuzz/corpus
+	$(Q)status=0; for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz_$$t: $(FUZZ_TIME) s"; \
+	  BOARDPACK_DATADIR=$(CURDIR) build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=build/fuzz/crash-$$t- build/fuzz/corpus/$$t \
+	    >build/fuzz/fuzz_$$t.log 2>&1 || { status=1; echo "fuzz_$$t FOUND A PROBLEM:"; tail -40 build/fuzz/fuzz_$$t.log; }; \
+	  grep -E '^stat::(number_of_executed_units|peak_rss_mb)' build/fuzz/fuzz_$$t.log | sed 's/^/  /'; \
+	done; exit $$status
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+
 bench: all $(GEN)
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack GEN=$(CURDIR)/$(GEN) PYTHON=$(PYTHON) bench/run.sh
 
