@@ -1,5 +1,6 @@
 #include "intern.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,13 +15,21 @@ struct block {
 	char data[];
 };
 
+struct entry {
+	const char *s;
+	uint32_t len;
+};
+
+/*
+ * Open addressing. A slot holds the string's hash (high 32 bits) and its symbol + 1 (low 32
+ * bits; 0 for an empty slot), so a probe that meets another string costs one cache line, not
+ * three: the entry and the text are looked at only when the hashes agree.
+ */
 struct intern {
 	struct block *blocks;
-	const char **strs;
-	uint32_t *lens;
-	uint32_t *hashes;
+	struct entry *entries;
 	size_t n, cap;
-	uint32_t *slots; /* open addressing: symbol + 1, or 0 for empty */
+	uint64_t *slots;
 	size_t nslots;
 };
 
@@ -40,12 +49,8 @@ struct intern *intern_new(void)
 	t->nslots = 1024;
 	t->slots = xcalloc(t->nslots, sizeof *t->slots);
 	t->cap = 256;
-	t->strs = xreallocarray(NULL, t->cap, sizeof *t->strs);
-	t->lens = xreallocarray(NULL, t->cap, sizeof *t->lens);
-	t->hashes = xreallocarray(NULL, t->cap, sizeof *t->hashes);
-	t->strs[0] = "";
-	t->lens[0] = 0;
-	t->hashes[0] = hash("", 0);
+	t->entries = xreallocarray(NULL, t->cap, sizeof *t->entries);
+	t->entries[0] = (struct entry){"", 0};
 	t->n = 1;
 	return t;
 }
@@ -58,9 +63,7 @@ void intern_free(struct intern *t)
 		next = b->next;
 		free(b);
 	}
-	free(t->strs);
-	free(t->lens);
-	free(t->hashes);
+	free(t->entries);
 	free(t->slots);
 	free(t);
 }
@@ -86,12 +89,15 @@ static char *store(struct intern *t, const char *s, size_t n)
 static void rehash(struct intern *t)
 {
 	size_t nslots = t->nslots * 2;
-	uint32_t *slots = xcalloc(nslots, sizeof *slots);
-	for (size_t id = 1; id < t->n; id++) {
-		size_t i = t->hashes[id] & (nslots - 1);
+	uint64_t *slots = xcalloc(nslots, sizeof *slots);
+	for (size_t k = 0; k < t->nslots; k++) {
+		uint64_t v = t->slots[k];
+		if (!v)
+			continue;
+		size_t i = (uint32_t)(v >> 32) & (nslots - 1);
 		while (slots[i])
 			i = (i + 1) & (nslots - 1);
-		slots[i] = (uint32_t)id + 1;
+		slots[i] = v;
 	}
 	free(t->slots);
 	t->slots = slots;
@@ -101,13 +107,19 @@ static void rehash(struct intern *t)
 static size_t probe(const struct intern *t, const char *s, size_t n, uint32_t h)
 {
 	size_t i = h & (t->nslots - 1);
-	while (t->slots[i]) {
-		uint32_t id = t->slots[i] - 1;
-		if (t->hashes[id] == h && t->lens[id] == n && memcmp(t->strs[id], s, n) == 0)
+	for (uint64_t v; (v = t->slots[i]) != 0; i = (i + 1) & (t->nslots - 1)) {
+		if ((uint32_t)(v >> 32) != h)
+			continue;
+		const struct entry *e = &t->entries[(uint32_t)v - 1];
+		if (e->len == n && memcmp(e->s, s, n) == 0)
 			return i;
-		i = (i + 1) & (t->nslots - 1);
 	}
 	return i;
+}
+
+static sym slot_sym(uint64_t v)
+{
+	return (sym)((uint32_t)v - 1);
 }
 
 sym intern_find(const struct intern *t, const char *s, size_t n)
@@ -115,7 +127,7 @@ sym intern_find(const struct intern *t, const char *s, size_t n)
 	if (n == 0)
 		return 0;
 	size_t i = probe(t, s, n, hash(s, n));
-	return t->slots[i] ? t->slots[i] - 1 : 0;
+	return t->slots[i] ? slot_sym(t->slots[i]) : 0;
 }
 
 sym intern_add(struct intern *t, const char *s, size_t n)
@@ -125,18 +137,14 @@ sym intern_add(struct intern *t, const char *s, size_t n)
 	uint32_t h = hash(s, n);
 	size_t i = probe(t, s, n, h);
 	if (t->slots[i])
-		return t->slots[i] - 1;
+		return slot_sym(t->slots[i]);
 	if (t->n == t->cap) {
 		t->cap *= 2;
-		t->strs = xreallocarray(t->strs, t->cap, sizeof *t->strs);
-		t->lens = xreallocarray(t->lens, t->cap, sizeof *t->lens);
-		t->hashes = xreallocarray(t->hashes, t->cap, sizeof *t->hashes);
+		t->entries = xreallocarray(t->entries, t->cap, sizeof *t->entries);
 	}
 	sym id = (sym)t->n++;
-	t->strs[id] = store(t, s, n);
-	t->lens[id] = (uint32_t)n;
-	t->hashes[id] = h;
-	t->slots[i] = id + 1;
+	t->entries[id] = (struct entry){store(t, s, n), (uint32_t)n};
+	t->slots[i] = (uint64_t)h << 32 | ((uint64_t)id + 1);
 	if (t->n * 2 > t->nslots)
 		rehash(t);
 	return id;
@@ -144,12 +152,12 @@ sym intern_add(struct intern *t, const char *s, size_t n)
 
 const char *intern_str(const struct intern *t, sym id)
 {
-	return t->strs[id];
+	return t->entries[id].s;
 }
 
 size_t intern_len(const struct intern *t, sym id)
 {
-	return t->lens[id];
+	return t->entries[id].len;
 }
 
 size_t intern_count(const struct intern *t)
