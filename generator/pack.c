@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -389,6 +390,11 @@ static void write_output(struct pack_out *o)
 			break;
 		}
 	}
+	struct statvfs fs;
+	if (o->rc != EXIT_OK && statvfs(b->out_dir, &fs) == 0 && (double)fs.f_bavail * (double)fs.f_frsize < 1048576.0)
+		diag_msg(DIAG_ERROR, b->out_dir, 0, 0,
+			 "the file system holding the output folder is full (%.0f KB free); free some space and run again",
+			 (double)fs.f_bavail * (double)fs.f_frsize / 1024);
 	if (o->rc == EXIT_OK && sha256_file(o->tmp, o->sha256, &o->bytes) != 0) {
 		diag_msg(DIAG_ERROR, o->path, 0, 0, "cannot read back the file just written: %s", strerror(errno));
 		o->rc = EXIT_OUTPUT;
@@ -506,6 +512,31 @@ static void prepare_pack(struct pack_job *pj)
 	strbuf_free(&files);
 	free(stem);
 	capture_end(cap);
+}
+
+/*
+ * Prints what a writer said, naming the file as the user knows it (the final name, not the
+ * temporary file the writer was given).
+ */
+static void print_output_msgs(const struct pack_out *o)
+{
+	if (!o->nmsgs)
+		return;
+	const char *p = o->msgs, *end = o->msgs + o->nmsgs;
+	size_t tl = o->tmp ? strlen(o->tmp) : 0;
+	while (p < end) {
+		const char *hit = NULL;
+		for (const char *q = p; tl && !hit && q + tl <= end; q++)
+			if (*q == *o->tmp && memcmp(q, o->tmp, tl) == 0)
+				hit = q;
+		if (!hit) {
+			fwrite(p, 1, (size_t)(end - p), stderr);
+			break;
+		}
+		fwrite(p, 1, (size_t)(hit - p), stderr);
+		fputs(o->path, stderr);
+		p = hit + tl;
+	}
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -720,8 +751,7 @@ static int build_all(struct build *b)
 			struct pack_out *o = &pj->out[k];
 			if (!o->wanted || rc != EXIT_OK)
 				continue;
-			if (o->nmsgs)
-				fwrite(o->msgs, 1, o->nmsgs, stderr);
+			print_output_msgs(o);
 			rc = o->rc;
 		}
 	}

@@ -22,12 +22,14 @@
 struct haru {
 	HPDF_Doc pdf;
 	HPDF_STATUS code, detail;
+	int sys_errno; /* errno when the error was raised: libharu's detail for a failed write is ferror()'s flag, not errno */
 };
 
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *data)
 {
 	struct haru *h = data;
 	if (!h->code) {
+		h->sys_errno = errno;
 		h->code = code;
 		h->detail = detail;
 	}
@@ -83,13 +85,16 @@ static bool check(struct haru *h, const char *file, const char *what)
 {
 	if (!h->code)
 		return false;
-	if ((h->code == HPDF_FILE_OPEN_ERROR || h->code == HPDF_FILE_IO_ERROR) && h->detail)
+	if (h->code == HPDF_FILE_OPEN_ERROR && h->detail)
 		diag_msg(DIAG_ERROR, file, 0, 0, "%s: %s", what, strerror((int)h->detail));
+	else if ((h->code == HPDF_FILE_IO_ERROR || h->code == HPDF_ZLIB_ERROR) && h->sys_errno)
+		diag_msg(DIAG_ERROR, file, 0, 0, "%s: %s", what, strerror(h->sys_errno));
 	else
 		diag_msg(DIAG_ERROR, file, 0, 0, "%s: %s (libharu error 0x%04lX, detail %lu)", what,
 		         meaning(h->code), (unsigned long)h->code, (unsigned long)h->detail);
 	HPDF_ResetError(h->pdf);
 	h->code = h->detail = 0;
+	h->sys_errno = 0;
 	return true;
 }
 

@@ -1,0 +1,1 @@
+mkdir sub && sed -i 's/^kpis *=.*/kpis = sub/' pack.ini

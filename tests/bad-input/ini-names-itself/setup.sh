@@ -1,0 +1,1 @@
+sed -i 's/^journeys *=.*/journeys = pack.ini/' pack.ini
