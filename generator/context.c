@@ -325,6 +325,9 @@ static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f
 	set_count(fm, o, "cases_started_fmt", f->cases_started);
 	set_count(fm, o, "open_fmt", f->open);
 	set_count(fm, o, "successful_fmt", f->successful);
+	/* for the singular: "1 journey concluded", "1 was still open" */
+	json_object_set_new(o, "concluded_one", json_boolean(f->cases_concluded == 1));
+	json_object_set_new(o, "open_one", json_boolean(f->open == 1));
 	set_pct(fm, o, "sco_rate_pct", f->sco_rate);
 	set_pct(fm, o, "sco_ci_low_pct", f->sco_ci_low);
 	set_pct(fm, o, "sco_ci_high_pct", f->sco_ci_high);
@@ -436,6 +439,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	figures_fmt(&fm, totals, &mt->totals, c->sco_target, SIZE_MAX);
 	trend_fmt(&fm, totals);
 	set_pct(&fm, totals, "kpi_green_share_pct", mt->kpi_green_share);
+	json_object_set_new(totals, "has_scores", json_boolean(!isnan(mt->kpi_green_share)));
 	set_pct(&fm, totals, "motion_share_pct", mt->motion_share);
 	format_number(buf, sizeof buf, mt->perception_gap_pts, 0, &fm.st);
 	set_str(totals, "perception_gap_pts_fmt", buf);
@@ -620,6 +624,10 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	}
 	json_object_set_new(heat, "rows", rows);
 	json_object_set_new(ctx, "heatmap", heat);
+	bool any_cell = false;
+	for (size_t i = 0; i < mt->njourneys * mt->ndepts && !any_cell; i++)
+		any_cell = mt->cells[i].cases > 0;
+	json_object_set_new(ctx, "has_heatmap", json_boolean(any_cell));
 
 	/* data quality as lists a template can walk */
 	json_t *dq = json_object_get(ctx, "data_quality");

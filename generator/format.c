@@ -80,7 +80,9 @@ void format_money(char *buf, size_t n, double v, const char *cur, const struct n
 		return;
 	}
 	char num[64];
-	format_number(num, sizeof num, v, 0, st);
+	format_number(num, sizeof num, fabs(v), 0, st);
+	/* a negative amount: the sign before the currency, a true minus (−£5, not £-5) */
+	const char *sign = v < 0 && strspn(num, "0.,") != strlen(num) ? MINUS : "";
 	const char *sym = NULL;
 	if (cur && strcmp(cur, "GBP") == 0)
 		sym = "£";
@@ -91,11 +93,11 @@ void format_money(char *buf, size_t n, double v, const char *cur, const struct n
 	else if (cur && strcmp(cur, "JPY") == 0)
 		sym = "¥";
 	if (sym)
-		snprintf(buf, n, "%s%s", sym, num);
+		snprintf(buf, n, "%s%s%s", sign, sym, num);
 	else if (cur && *cur)
-		snprintf(buf, n, "%s" NBSP "%s", cur, num);
+		snprintf(buf, n, "%s%s" NBSP "%s", sign, cur, num);
 	else
-		snprintf(buf, n, "%s", num);
+		snprintf(buf, n, "%s%s", sign, num);
 }
 
 void format_long_date(char *buf, size_t n, int64_t day)

@@ -38,6 +38,7 @@ static const char usage_text[] =
 	"  --strict            any rejected row is an error (exit 2) and nothing is written\n"
 	"  --quiet             no progress or warnings on stderr (errors still)\n"
 	"  --dump-context FILE write the template context as JSON to FILE (for template authors)\n"
+	"  --dump-markdown FILE write the expanded template, the Markdown the PDF is made from\n"
 	"  --timings           print each stage's time to stderr\n"
 	"  --jobs N            write outputs with N threads (default: one per processor; 1: serially)\n"
 	"\n"
@@ -124,7 +125,8 @@ static int cmd_build(int argc, char **argv)
 		{"no-pdf", no_argument, NULL, 'P'}, {"no-xlsx", no_argument, NULL, 'X'},
 		{"strict", no_argument, NULL, 'S'}, {"quiet", no_argument, NULL, 'q'},
 		{"dump-context", required_argument, NULL, 'd'}, {"timings", no_argument, NULL, 't'},
-		{"jobs", required_argument, NULL, 'J'}, {NULL, 0, NULL, 0}};
+		{"jobs", required_argument, NULL, 'J'}, {"dump-markdown", required_argument, NULL, 'M'},
+		{NULL, 0, NULL, 0}};
 	struct pack_request req = {.pdf = true, .xlsx = true};
 	int ch;
 	optind = 1;
@@ -146,6 +148,7 @@ static int cmd_build(int argc, char **argv)
 		case 'S': req.strict = true; break;
 		case 'q': diag_set_quiet(true); break;
 		case 'd': req.dump_context = optarg; break;
+		case 'M': req.dump_markdown = optarg; break;
 		case 't': req.timings = true; break;
 		case 'J': {
 			char *end;

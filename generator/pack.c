@@ -469,17 +469,26 @@ static void prepare_pack(struct pack_job *pj)
 	timing(req, "metrics", &t);
 	pj->metrics = context_metrics(pj->mt);
 	pj->md = (struct strbuf)STRBUF_INIT;
-	if (req->pdf || (req->dump_context && !pj->region)) {
+	if (req->pdf || (!pj->region && (req->dump_context || req->dump_markdown))) {
 		json_t *ctx = context_template(pj->mt, pj->metrics);
 		if (req->dump_context && !pj->region) {
 			const char *tmp = outfile_begin(req->dump_context);
 			if (!tmp || context_write_json(ctx, tmp) != 0)
 				pj->rc = EXIT_OUTPUT;
 		}
-		if (pj->rc == EXIT_OK && req->pdf) {
+		if (pj->rc == EXIT_OK && (req->pdf || (req->dump_markdown && !pj->region))) {
 			struct mustache_opts mo = {.escape = MUSTACHE_ESCAPE_MARKDOWN, .strict = true};
-			if (mustache_render_file(b->template_path, ctx, &mo, &pj->md) != 0)
+			if (mustache_render_file(b->template_path, ctx, &mo, &pj->md) != 0) {
 				pj->rc = EXIT_USAGE;
+			} else if (req->dump_markdown && !pj->region) {
+				const char *tmp = outfile_begin(req->dump_markdown);
+				FILE *fp = tmp ? fopen(tmp, "w") : NULL;
+				if (!fp || fwrite(pj->md.s, 1, pj->md.len, fp) != pj->md.len || fclose(fp) != 0) {
+					if (tmp)
+						diag_msg(DIAG_ERROR, req->dump_markdown, 0, 0, "cannot write the Markdown: %s", strerror(errno));
+					pj->rc = EXIT_OUTPUT;
+				}
+			}
 			timing(req, "template", &t);
 		}
 		json_decref(ctx);

@@ -8,6 +8,7 @@ struct pack_request {
 	const char *period;	  /* NULL: the latest with concluded cases */
 	const char *out;	  /* NULL: "out" beside PACK.ini */
 	const char *dump_context; /* NULL: none */
+	const char *dump_markdown; /* NULL: none; else the whole organisation's expanded template */
 	int jobs;		  /* threads writing outputs; 0: one per processor online */
 	bool split_region, json, pdf, xlsx, strict, timings;
 };

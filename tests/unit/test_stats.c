@@ -93,6 +93,10 @@ static void formatting(void **state)
 	assert_string_equal(b, "£12,400");
 	format_money(b, sizeof b, 12400, "SEK", &en);
 	assert_string_equal(b, "SEK\xC2\xA0" "12,400");
+	format_money(b, sizeof b, -5, "GBP", &en); /* the sign before the symbol, a true minus */
+	assert_string_equal(b, "\xE2\x88\x92" "£5");
+	format_money(b, sizeof b, -0.4, "GBP", &en); /* rounds to zero: no sign */
+	assert_string_equal(b, "£0");
 	format_long_date(b, sizeof b, 20726); /* 2026-09-30 is day 20726 since 1970-01-01 */
 	assert_string_equal(b, "30 September 2026");
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The default templates, expanded by `build --dump-markdown` (the Markdown the PDF is made from),
+# compared byte for byte with golden text that was read and judged against pack.md:
+#   demo.md           the demo company: a normal quarter, a real change, watermelons, growth
+#   hand.md           the hand-computed fixture: thin data (too few cases), changes within normal
+#                     variation, an unknown customer, rejected rows and notes
+#   no-customers.md   the same without customers.csv: no growth or churn, said plainly
+#   empty-period.md   a period with no data at all: nothing concluded, no scores
+# After a deliberate change of wording: UPDATE_GOLDEN=1 tests/run-e2e.sh (or this script with ROOT,
+# BOARDPACK and WORK set) rewrites them; read the diff before committing it.
+set -u
+golden=$ROOT/tests/golden
+hand=$ROOT/tests/cases/metrics-hand
+mkdir -p "$WORK/nocust"
+cp "$hand"/*.csv "$WORK/nocust/"
+sed -e 's/^customers *=.*//' "$hand/pack.ini" >"$WORK/nocust/pack.ini"
+status=0
+check() { # name pack.ini period
+	"$BOARDPACK" build "$2" --period "$3" --out "$WORK/out-$1" --no-pdf --no-xlsx --dump-markdown "$WORK/$1.md" --quiet ||
+		{ echo "$1: build failed"; status=1; return; }
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$WORK/$1.md" "$golden/$1.md"; echo "$1: golden text rewritten"
+	elif ! diff -u "$golden/$1.md" "$WORK/$1.md"; then
+		echo "$1: the expanded template differs from tests/golden/$1.md"; status=1
+	fi
+}
+check demo "$ROOT/samples/northwind/pack.ini" 2026-Q3
+check hand "$hand/pack.ini" 2026-Q3
+check no-customers "$WORK/nocust/pack.ini" 2026-Q3
+check empty-period "$ROOT/tests/cases/metrics-empty-period/pack.ini" 2027-Q1
+exit $status
