@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The default templates, expanded by `build --dump-markdown` (the Markdown the PDF is made from),
-# compared byte for byte with golden text that was read and judged against pack.md:
+# compared byte for byte with golden text that was read and judged against pack.md (the PDF of
+# each is built too: every one must lay out):
 #   demo.md           the demo company: a normal quarter, a real change, watermelons, growth
 #   hand.md           the hand-computed fixture: thin data (too few cases), changes within normal
 #                     variation, an unknown customer, rejected rows and notes
@@ -16,7 +17,7 @@ cp "$hand"/*.csv "$WORK/nocust/"
 sed -e 's/^customers *=.*//' "$hand/pack.ini" >"$WORK/nocust/pack.ini"
 status=0
 check() { # name pack.ini period
-	"$BOARDPACK" build "$2" --period "$3" --out "$WORK/out-$1" --no-pdf --no-xlsx --dump-markdown "$WORK/$1.md" --quiet ||
+	"$BOARDPACK" build "$2" --period "$3" --out "$WORK/out-$1" --no-xlsx --dump-markdown "$WORK/$1.md" --quiet ||
 		{ echo "$1: build failed"; status=1; return; }
 	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
 		cp "$WORK/$1.md" "$golden/$1.md"; echo "$1: golden text rewritten"
