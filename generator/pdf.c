@@ -538,8 +538,10 @@ int pdf_write(const char *path, const char *markdown, const struct pdf_options *
 
 	fonts[FONT_REGULAR] = fontsub_open(opts->font_regular);
 	fonts[FONT_BOLD] = same ? fonts[FONT_REGULAR] : fontsub_open(opts->font_bold);
-	if (!fonts[FONT_REGULAR] || !fonts[FONT_BOLD])
+	if (!fonts[FONT_REGULAR] || !fonts[FONT_BOLD]) {
+		rc = -2; /* a font the configuration names cannot be used */
 		goto out;
+	}
 
 	h.pdf = HPDF_New(on_error, &h);
 	if (!h.pdf) {
@@ -557,15 +559,19 @@ int pdf_write(const char *path, const char *markdown, const struct pdf_options *
 	struct layout_options lo = {.paper = opts->paper, .header = opts->header};
 	if (opts->logo && *opts->logo) {
 		logo = load_logo(&h, opts->logo);
-		if (!logo)
+		if (!logo) {
+			rc = -2; /* the configured logo cannot be read */
 			goto out;
+		}
 		lo.logo_w = (float)HPDF_Image_GetWidth(logo);
 		lo.logo_h = (float)HPDF_Image_GetHeight(logo);
 	}
 
 	doc = layout_document(markdown, fonts, &lo);
-	if (!doc)
+	if (!doc) {
+		rc = -2; /* a bad figure block in the template */
 		goto out;
+	}
 
 	for (int f = 0; f < FONT_COUNT; f++)
 		sets[f].bits = xcalloc(CP_MAX / 8, 1);

@@ -21,9 +21,10 @@ struct pdf_options {
 /*
  * Writes the document to path (a temporary file the caller renames).
  * markdown is the expanded template: CommonMark + GFM tables, thematic
- * breaks as page breaks, and figure blocks (docs/pdf.md). Returns 0, or -1
- * after reporting what went wrong through diag (the caller exits 3 for an
- * output failure, 1 for a bad figure block).
+ * breaks as page breaks, and figure blocks (docs/pdf.md). Returns 0; -2
+ * after reporting a fault of the template or configuration (a bad figure
+ * block, a font or logo that cannot be used: the caller exits 1); or -1 after
+ * reporting an output failure (the caller exits 3).
  */
 int pdf_write(const char *path, const char *markdown, const struct pdf_options *opts);
 
