@@ -2,6 +2,13 @@
 # The pack built from a cases.csv derived by docs/cases.sql (in SQLite) equals the pack
 # built from the event log it came from, figure for figure (data_quality aside: the files differ).
 set -eu
+# docs/scale.md shows users the same SQL, byte for byte
+"$PYTHON" - "$ROOT/docs/scale.md" "$ROOT/docs/cases.sql" <<'PY'
+import re, sys
+blocks = re.findall(r"```sql\n(.*?)```", open(sys.argv[1], encoding="utf-8").read(), re.S)
+if blocks != [open(sys.argv[2], encoding="utf-8").read()]:
+    sys.exit("docs/scale.md's SQL is not docs/cases.sql")
+PY
 for sample in "$ROOT/samples/northwind" "$ROOT/tests/cases/metrics-hand"; do
 	name=$(basename "$sample")
 	rm -f "$WORK/ev.db"
