@@ -8,7 +8,7 @@ PYTHON   ?= /usr/bin/python3
 BUILD    ?= build
 CC       ?= cc
 
-PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng
+PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng zlib
 # CFLAGS is the user's (optimisation, debugging, sanitizers); BP_CFLAGS holds what the
 # build needs whatever CFLAGS says, so `make CFLAGS=...` and `make asan` still build.
 CFLAGS   ?= -O2 -g
