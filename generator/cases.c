@@ -10,12 +10,26 @@
 #include "values.h"
 #include "xmem.h"
 
-enum { C_CASE, C_JOURNEY, C_START, C_END, C_OUTCOME, C_CONTACTS, C_FAILURES, C_HANDOFFS,
-       C_DEPTS, C_FAILBY, C_CUSTOMER, C_REGION };
-static const char *const columns[] = {"case_id", "journey", "start", "end", "outcome",
-				      "contacts", "failure_contacts", "handoffs", "departments",
-				      "failure_by_department", "customer_id", "region", NULL};
-static const bool required[] = {true, true, true, false, false, true, true, true, true, false, false, false};
+enum {
+	C_CASE,
+	C_JOURNEY,
+	C_START,
+	C_END,
+	C_OUTCOME,
+	C_CONTACTS,
+	C_FAILURES,
+	C_HANDOFFS,
+	C_DEPTS,
+	C_FAILBY,
+	C_CUSTOMER,
+	C_REGION
+};
+static const char *const columns[] = {
+    "case_id",     "journey",          "start",    "end",         "outcome",
+    "contacts",    "failure_contacts", "handoffs", "departments", "failure_by_department",
+    "customer_id", "region",           NULL};
+static const bool required[] = {true, true, true, false, false, true,
+                                true, true, true, false, false, false};
 
 static const char *trim(const char *s, const char *e, const char **end)
 {
@@ -37,7 +51,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		f[i] = reader_field(r, rec, i, &n[i]);
 	for (int i = 0; i < 12; i++)
 		if (required[i] && n[i] == 0 && i != C_DEPTS) {
-			reader_reject_value(r, rec, i, "empty required field", "every row needs one");
+			reader_reject_value(r, rec, i, "empty required field",
+			                    "every row needs one");
 			return;
 		}
 	bp_time start, end = BP_TIME_NONE;
@@ -59,19 +74,24 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		else if (n[C_OUTCOME] == 9 && strncasecmp(f[C_OUTCOME], "abandoned", 9) == 0)
 			outcome = OUTCOME_ABANDONED;
 		else {
-			reader_reject_value(r, rec, C_OUTCOME, "bad outcome", "expected achieved, failed, abandoned or blank");
+			reader_reject_value(r, rec, C_OUTCOME, "bad outcome",
+			                    "expected achieved, failed, abandoned or blank");
 			return;
 		}
 	}
 	if ((outcome == OUTCOME_OPEN) != (end == BP_TIME_NONE)) {
-		reader_reject(r, rec, outcome == OUTCOME_OPEN ? C_OUTCOME : C_END, "open and concluded",
-			      outcome == OUTCOME_OPEN ? "end is given but outcome is blank: a concluded case needs both, an open one neither"
-						      : "outcome is given but end is blank: a concluded case needs both, an open one neither");
+		reader_reject(
+		    r, rec, outcome == OUTCOME_OPEN ? C_OUTCOME : C_END, "open and concluded",
+		    outcome == OUTCOME_OPEN ? "end is given but outcome is blank: a concluded case "
+		                              "needs both, an open one neither"
+		                            : "outcome is given but end is blank: a concluded case "
+		                              "needs both, an open one neither");
 		return;
 	}
 	if (end != BP_TIME_NONE && end < start) {
 		reader_reject(r, rec, C_END, "end before start",
-			      "end is before start; a case ends with its outcome row, which cannot precede its first row");
+		              "end is before start; a case ends with its outcome row, which cannot "
+		              "precede its first row");
 		return;
 	}
 	uint32_t counts[3];
@@ -81,19 +101,26 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 			return;
 		}
 	if (counts[0] == 0) {
-		reader_reject_value(r, rec, C_CONTACTS, "bad number", "a case has at least one row, so contacts is at least 1");
+		reader_reject_value(r, rec, C_CONTACTS, "bad number",
+		                    "a case has at least one row, so contacts is at least 1");
 		return;
 	}
 	if (counts[1] > counts[0]) {
-		reader_reject(r, rec, C_FAILURES, "inconsistent counts", "failure_contacts (%u) is more than contacts (%u)", counts[1], counts[0]);
+		reader_reject(r, rec, C_FAILURES, "inconsistent counts",
+		              "failure_contacts (%u) is more than contacts (%u)", counts[1],
+		              counts[0]);
 		return;
 	}
 	if (counts[2] >= counts[0]) {
-		reader_reject(r, rec, C_HANDOFFS, "inconsistent counts", "handoffs (%u) must be fewer than contacts (%u)", counts[2], counts[0]);
+		reader_reject(r, rec, C_HANDOFFS, "inconsistent counts",
+		              "handoffs (%u) must be fewer than contacts (%u)", counts[2],
+		              counts[0]);
 		return;
 	}
 	if (intern_find(m->ids, f[C_CASE], n[C_CASE])) {
-		reader_reject_value(r, rec, C_CASE, "duplicate case", "appears on an earlier row; each case has one row in cases.csv");
+		reader_reject_value(
+		    r, rec, C_CASE, "duplicate case",
+		    "appears on an earlier row; each case has one row in cases.csv");
 		return;
 	}
 	/* departments, then failure_by_department onto them */
@@ -110,7 +137,9 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 				dup |= m->case_depts[first + j].dept == d;
 			if (!dup) {
 				if ((m->ncase_depts & 1023) == 0)
-					m->case_depts = xreallocarray(m->case_depts, m->ncase_depts + 1024, sizeof *m->case_depts);
+					m->case_depts =
+					    xreallocarray(m->case_depts, m->ncase_depts + 1024,
+					                  sizeof *m->case_depts);
 				m->case_depts[m->ncase_depts++] = (struct case_dept){d, 0};
 				nd++;
 			}
@@ -119,7 +148,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	}
 	if (nd == 0) {
 		m->ncase_depts = first;
-		reader_reject_value(r, rec, C_DEPTS, "empty required field", "a case touches at least one department");
+		reader_reject_value(r, rec, C_DEPTS, "empty required field",
+		                    "a case touches at least one department");
 		return;
 	}
 	uint32_t fsum = 0;
@@ -135,7 +165,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		const char *te, *ts = trim(s, colon ? colon : stop, &te);
 		const char *ve, *vs = colon ? trim(colon + 1, stop, &ve) : NULL;
 		uint32_t count = 0;
-		bool ok = colon && te > ts && vs && !value_parse_count(vs, (size_t)(ve - vs), &count);
+		bool ok =
+		    colon && te > ts && vs && !value_parse_count(vs, (size_t)(ve - vs), &count);
 		struct case_dept *d = NULL;
 		if (ok) {
 			sym dept = intern_find(m->names, ts, (size_t)(te - ts));
@@ -146,8 +177,9 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		if (!ok || !d) {
 			m->ncase_depts = first;
 			reader_reject_value(r, rec, C_FAILBY, "bad failure_by_department",
-					    ok ? "names a department that is not in departments"
-					       : "expected Department:count pairs separated by ; (e.g. Billing:2;Contact Centre:1)");
+			                    ok ? "names a department that is not in departments"
+			                       : "expected Department:count pairs separated by ; "
+			                         "(e.g. Billing:2;Contact Centre:1)");
 			return;
 		}
 		d->failures += count;
@@ -157,22 +189,29 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	if (n[C_FAILBY] && fsum != counts[1]) {
 		m->ncase_depts = first;
 		reader_reject(r, rec, C_FAILBY, "inconsistent counts",
-			      "failure_by_department adds up to %u but failure_contacts is %u", fsum, counts[1]);
+		              "failure_by_department adds up to %u but failure_contacts is %u",
+		              fsum, counts[1]);
 		return;
 	}
 
 	sym id = intern_add(m->ids, f[C_CASE], n[C_CASE]);
 	(void)id;
 	if ((m->ncases & (m->ncases - 1)) == 0)
-		m->cases = xreallocarray(m->cases, m->ncases ? m->ncases * 2 : 1024, sizeof *m->cases);
-	m->cases[m->ncases++] = (struct bp_case){
-		.start = start, .end = end,
-		.journey = intern_add(m->names, f[C_JOURNEY], n[C_JOURNEY]),
-		.customer = intern_add(m->names, f[C_CUSTOMER], n[C_CUSTOMER]),
-		.region = intern_add(m->names, f[C_REGION], n[C_REGION]),
-		.contacts = counts[0], .failure_contacts = counts[1], .handoffs = counts[2],
-		.dept_off = (uint32_t)first, .ndepts = nd, .line = (uint32_t)rec->line,
-		.outcome = (uint8_t)outcome};
+		m->cases =
+		    xreallocarray(m->cases, m->ncases ? m->ncases * 2 : 1024, sizeof *m->cases);
+	m->cases[m->ncases++] =
+	    (struct bp_case){.start = start,
+	                     .end = end,
+	                     .journey = intern_add(m->names, f[C_JOURNEY], n[C_JOURNEY]),
+	                     .customer = intern_add(m->names, f[C_CUSTOMER], n[C_CUSTOMER]),
+	                     .region = intern_add(m->names, f[C_REGION], n[C_REGION]),
+	                     .contacts = counts[0],
+	                     .failure_contacts = counts[1],
+	                     .handoffs = counts[2],
+	                     .dept_off = (uint32_t)first,
+	                     .ndepts = nd,
+	                     .line = (uint32_t)rec->line,
+	                     .outcome = (uint8_t)outcome};
 	bp_time last = end != BP_TIME_NONE ? end : start;
 	if (m->data_from == BP_TIME_NONE || start < m->data_from)
 		m->data_from = start;
@@ -180,14 +219,19 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		m->data_to = last;
 	if (counts[1] && !n[C_FAILBY] && r->col[C_FAILBY] < 0 && !r->ctx) {
 		dq_note(m->dq, r->file, 0, "no failure_by_department",
-			"cases have failure contacts but the file has no failure_by_department column, so no department is credited with failure demand");
+		        "cases have failure contacts but the file has no failure_by_department "
+		        "column, so no department is credited with failure demand");
 		r->ctx = (void *)1;
 	}
 }
 
 int cases_read(const struct config *c, struct model *m)
 {
-	struct reader r = {.cfg = c, .m = m, .kind = INPUT_CASES, .columns = columns,
-			   .required = required, .row = on_row};
+	struct reader r = {.cfg = c,
+	                   .m = m,
+	                   .kind = INPUT_CASES,
+	                   .columns = columns,
+	                   .required = required,
+	                   .row = on_row};
 	return reader_run(&r, c->cases);
 }

@@ -19,37 +19,44 @@
 #define LINE_MAX_BYTES 200
 
 static const char *const pack_keys[] = {
-	"title", "organisation", "period_length", "currency", "paper", "template",
-	"sco_target", "churn_window_days", "min_cases", "green_share_threshold", "tolerance",
-	"number_locale", "font_regular", "font_bold", "logo", NULL};
-static const char *const input_keys[] = {"journeys", "cases", "kpis", "customers",
-					 "delimiter", "decimal", "date_order", NULL};
+    "title",     "organisation",  "period_length",     "currency",  "paper",
+    "template",  "sco_target",    "churn_window_days", "min_cases", "green_share_threshold",
+    "tolerance", "number_locale", "font_regular",      "font_bold", "logo",
+    NULL};
+static const char *const input_keys[] = {"journeys",  "cases",   "kpis",       "customers",
+                                         "delimiter", "decimal", "date_order", NULL};
 static const char *const rule_keys[] = {"achieved", "failed", "abandoned", "failure_demand", NULL};
 static const char *const journey_keys[] = {"goal", "promise_days", "sco_target",
-					   "max_failure_contacts", NULL};
-static const char *const section_names[] = {"pack", "inputs", "rules", "columns.journeys",
-					    "columns.kpis", "columns.customers", "columns.cases",
-					    "journey \"NAME\"", NULL};
+                                           "max_failure_contacts", NULL};
+static const char *const section_names[] = {"pack",
+                                            "inputs",
+                                            "rules",
+                                            "columns.journeys",
+                                            "columns.kpis",
+                                            "columns.customers",
+                                            "columns.cases",
+                                            "journey \"NAME\"",
+                                            NULL};
 
 /* The contract's columns of each input (data-contract.md), for [columns.*]. */
 static const char *const contract_columns[INPUT_KINDS][13] = {
-	[INPUT_JOURNEYS] = {"case_id", "journey", "timestamp", "department", "customer_id",
-			    "touchpoint", "channel", "demand", "outcome", "region", NULL},
-	[INPUT_KPIS] = {"period", "department", "kpi", "actual", "target", "direction", "unit",
-			"tolerance", "kind", "journey", "region", NULL},
-	[INPUT_CUSTOMERS] = {"customer_id", "segment", "region", "annual_value", "joined", "left",
-			     NULL},
-	[INPUT_CASES] = {"case_id", "journey", "start", "end", "outcome", "contacts",
-			 "failure_contacts", "handoffs", "departments", "failure_by_department",
-			 "customer_id", "region", NULL},
+    [INPUT_JOURNEYS] = {"case_id", "journey", "timestamp", "department", "customer_id",
+                        "touchpoint", "channel", "demand", "outcome", "region", NULL},
+    [INPUT_KPIS] = {"period", "department", "kpi", "actual", "target", "direction", "unit",
+                    "tolerance", "kind", "journey", "region", NULL},
+    [INPUT_CUSTOMERS] = {"customer_id", "segment", "region", "annual_value", "joined", "left",
+                         NULL},
+    [INPUT_CASES] = {"case_id", "journey", "start", "end", "outcome", "contacts",
+                     "failure_contacts", "handoffs", "departments", "failure_by_department",
+                     "customer_id", "region", NULL},
 };
 static const char *const input_names[INPUT_KINDS] = {"journeys", "kpis", "customers", "cases"};
 
 struct parse {
 	struct config *c;
 	FILE *fp;
-	long line;	    /* line the reader returned last */
-	bool continuation;  /* that line began with white space (a multi-line value) */
+	long line;         /* line the reader returned last */
+	bool continuation; /* that line began with white space (a multi-line value) */
 	bool failed;
 	char last_section[LINE_MAX_BYTES];
 	char last_key[LINE_MAX_BYTES];
@@ -88,7 +95,8 @@ static char *read_line(char *str, int num, void *stream)
 		str[0] = '\n';
 		str[1] = '\0';
 	}
-	p->continuation = (str[0] == ' ' || str[0] == '\t') && strspn(str, " \t\r\n") != strlen(str);
+	p->continuation =
+	    (str[0] == ' ' || str[0] == '\t') && strspn(str, " \t\r\n") != strlen(str);
 	return str;
 }
 
@@ -105,7 +113,8 @@ static size_t edit_distance(const char *a, const char *b)
 		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
 			size_t cur = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t cost =
+			    tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
 			size_t best = prev + cost;
 			if (row[j] + 1 < best)
 				best = row[j] + 1;
@@ -119,7 +128,7 @@ static size_t edit_distance(const char *a, const char *b)
 }
 
 size_t config_closest(const char *word, const char *const *cand, size_t ncand, const char **out,
-		      size_t max)
+                      size_t max)
 {
 	size_t n = 0;
 	for (size_t d = 0; d <= 2 && n < max; d++)
@@ -138,7 +147,7 @@ static size_t count(const char *const *list)
 }
 
 static void unknown(struct parse *p, const char *what, const char *name, const char *where,
-		    const char *const *known)
+                    const char *const *known)
 {
 	const char *close[3];
 	size_t n = config_closest(name, known, count(known), close, 3);
@@ -246,9 +255,11 @@ static void pack_key(struct parse *p, const char *k, const char *v)
 		else
 			say(p, "period_length must be month, quarter or year, not \"%s\"", v);
 	} else if (strcmp(k, "currency") == 0) {
-		if (strlen(v) != 3 || !isupper((unsigned char)v[0]) || !isupper((unsigned char)v[1]) ||
-		    !isupper((unsigned char)v[2]))
-			say(p, "currency must be an ISO 4217 code such as GBP, EUR or USD, not \"%s\"", v);
+		if (strlen(v) != 3 || !isupper((unsigned char)v[0]) ||
+		    !isupper((unsigned char)v[1]) || !isupper((unsigned char)v[2]))
+			say(p,
+			    "currency must be an ISO 4217 code such as GBP, EUR or USD, not \"%s\"",
+			    v);
 		else
 			set_str(&c->currency, v);
 	} else if (strcmp(k, "paper") == 0) {
@@ -275,7 +286,10 @@ static void pack_key(struct parse *p, const char *k, const char *v)
 			c->min_cases = (int)n;
 	} else if (strcmp(k, "number_locale") == 0) {
 		if (strcmp(v, "en") && strcmp(v, "de") && strcmp(v, "fr") && strcmp(v, "ch"))
-			say(p, "number_locale must be en (1,234.5), de (1.234,5), fr (1 234,5) or ch (1'234.5), not \"%s\"", v);
+			say(p,
+			    "number_locale must be en (1,234.5), de (1.234,5), fr (1 234,5) or ch "
+			    "(1'234.5), not \"%s\"",
+			    v);
 		else
 			set_str(&c->number_locale, v);
 	} else if (strcmp(k, "font_regular") == 0) {
@@ -348,7 +362,8 @@ static struct journey_conf *journey_section(struct parse *p, const char *section
 			free(name);
 			return &c->journey_confs[i];
 		}
-	c->journey_confs = xreallocarray(c->journey_confs, c->njourney_confs + 1, sizeof *c->journey_confs);
+	c->journey_confs =
+	    xreallocarray(c->journey_confs, c->njourney_confs + 1, sizeof *c->journey_confs);
 	struct journey_conf *j = &c->journey_confs[c->njourney_confs++];
 	*j = (struct journey_conf){.name = name, .promise_days = NAN, .sco_target = NAN};
 	return j;
@@ -364,7 +379,10 @@ static void journey_key(struct parse *p, struct journey_conf *j, const char *k, 
 		errno = 0;
 		double d = strtod(v, &end);
 		if (errno || end == v || *end || !isfinite(d) || d < 0)
-			say(p, "promise_days must be a number of days of 0 or more (e.g. 5 or 2.5), not \"%s\"", v);
+			say(p,
+			    "promise_days must be a number of days of 0 or more (e.g. 5 or 2.5), "
+			    "not \"%s\"",
+			    v);
 		else
 			j->promise_days = d;
 	} else if (strcmp(k, "sco_target") == 0)
@@ -382,7 +400,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	const char *const *keys = NULL;
 	int cols = -1;
 
-	if (p->continuation && strcmp(section, p->last_section) == 0 && strcmp(name, p->last_key) == 0) {
+	if (p->continuation && strcmp(section, p->last_section) == 0 &&
+	    strcmp(name, p->last_key) == 0) {
 		/* A value continued on an indented line: only free text may do that. */
 		if (strcmp(section, "pack") == 0 && strcmp(name, "title") == 0) {
 			char *s = xasprintf("%s %s", c->title, value);
@@ -404,7 +423,10 @@ static int handler(void *user, const char *section, const char *name, const char
 	snprintf(p->last_key, sizeof p->last_key, "%s", name);
 
 	if (section[0] == '\0') {
-		say(p, "\"%s\" comes before any [section]; put it under [pack], [inputs] or another section", name);
+		say(p,
+		    "\"%s\" comes before any [section]; put it under [pack], [inputs] or another "
+		    "section",
+		    name);
 		return 1;
 	}
 	if (strcmp(section, "pack") == 0)
@@ -413,7 +435,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		keys = input_keys;
 	else if (strcmp(section, "rules") == 0)
 		keys = rule_keys;
-	else if (strncmp(section, "journey", 7) == 0 && (section[7] == ' ' || section[7] == '\t' || section[7] == '"'))
+	else if (strncmp(section, "journey", 7) == 0 &&
+	         (section[7] == ' ' || section[7] == '\t' || section[7] == '"'))
 		keys = journey_keys;
 	else if (strncmp(section, "columns.", 8) == 0) {
 		for (int i = 0; i < INPUT_KINDS; i++)
@@ -438,7 +461,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	char *id = xasprintf("%s\n%s", section, name);
 	for (size_t i = 0; i < p->nseen; i++)
 		if (strcmp(p->seen[i], id) == 0) {
-			say(p, "\"%s\" in [%s] is already set on line %ld", name, section, p->seen_line[i]);
+			say(p, "\"%s\" in [%s] is already set on line %ld", name, section,
+			    p->seen_line[i]);
 			free(id);
 			return 1;
 		}
@@ -456,18 +480,20 @@ static int handler(void *user, const char *section, const char *name, const char
 	else if (keys == input_keys)
 		input_key(p, name, value);
 	else if (keys == rule_keys) {
-		struct name_list *l = strcmp(name, "achieved") == 0 ? &c->rule_achieved
-				      : strcmp(name, "failed") == 0 ? &c->rule_failed
-				      : strcmp(name, "abandoned") == 0 ? &c->rule_abandoned
-								       : &c->rule_failure;
+		struct name_list *l = strcmp(name, "achieved") == 0    ? &c->rule_achieved
+		                      : strcmp(name, "failed") == 0    ? &c->rule_failed
+		                      : strcmp(name, "abandoned") == 0 ? &c->rule_abandoned
+		                                                       : &c->rule_failure;
 		parse_list(l, value);
 	} else if (keys == journey_keys) {
 		struct journey_conf *j = journey_section(p, section);
 		if (j)
 			journey_key(p, j, name, value);
 	} else {
-		c->columns[cols] = xreallocarray(c->columns[cols], c->ncolumns[cols] + 1, sizeof **c->columns);
-		c->columns[cols][c->ncolumns[cols]++] = (struct column_map){xstrdup(name), xstrdup(value)};
+		c->columns[cols] =
+		    xreallocarray(c->columns[cols], c->ncolumns[cols] + 1, sizeof **c->columns);
+		c->columns[cols][c->ncolumns[cols]++] =
+		    (struct column_map){xstrdup(name), xstrdup(value)};
 	}
 	return 1;
 }
@@ -478,18 +504,19 @@ static bool check_input(const struct config *c, const char *key, const char *pat
 	if (!path)
 		return true;
 	if (stat(path, &st) != 0) {
-		diag_msg(DIAG_ERROR, c->path, 0, 0, "[inputs] %s: cannot open \"%s\": %s", key, path,
-			 strerror(errno));
+		diag_msg(DIAG_ERROR, c->path, 0, 0, "[inputs] %s: cannot open \"%s\": %s", key,
+		         path, strerror(errno));
 		return false;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		diag_msg(DIAG_ERROR, c->path, 0, 0, "[inputs] %s: \"%s\" is %s, not a CSV file", key,
-			 path, S_ISDIR(st.st_mode) ? "a folder" : "not a regular file");
+		diag_msg(DIAG_ERROR, c->path, 0, 0, "[inputs] %s: \"%s\" is %s, not a CSV file",
+		         key, path, S_ISDIR(st.st_mode) ? "a folder" : "not a regular file");
 		return false;
 	}
 	struct stat self;
 	if (stat(c->path, &self) == 0 && self.st_dev == st.st_dev && self.st_ino == st.st_ino) {
-		diag_msg(DIAG_ERROR, c->path, 0, 0, "[inputs] %s names PACK.ini itself; it should name a CSV file", key);
+		diag_msg(DIAG_ERROR, c->path, 0, 0,
+		         "[inputs] %s names PACK.ini itself; it should name a CSV file", key);
 		return false;
 	}
 	return true;
@@ -499,17 +526,19 @@ struct config *config_load(const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot open the pack configuration: %s", strerror(errno));
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot open the pack configuration: %s",
+		         strerror(errno));
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		diag_msg(DIAG_ERROR, path, 0, 0, "the pack configuration is %s, not a file",
-			 S_ISDIR(st.st_mode) ? "a folder" : "not a regular file");
+		         S_ISDIR(st.st_mode) ? "a folder" : "not a regular file");
 		return NULL;
 	}
 	FILE *fp = fopen(path, "r");
 	if (!fp) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot open the pack configuration: %s", strerror(errno));
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot open the pack configuration: %s",
+		         strerror(errno));
 		return NULL;
 	}
 	struct config *c = xcalloc(1, sizeof *c);
@@ -540,15 +569,19 @@ struct config *config_load(const char *path)
 	bool ok = rc == 0 && !p.failed;
 
 	if (ok && c->journeys && c->cases) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "[inputs] gives both journeys and cases; give one: the event log or the per-case file derived from it");
+		diag_msg(DIAG_ERROR, path, 0, 0,
+		         "[inputs] gives both journeys and cases; give one: the event log or the "
+		         "per-case file derived from it");
 		ok = false;
 	}
 	if (ok && !c->journeys && !c->cases) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "[inputs] needs journeys = FILE (the event log) or cases = FILE");
+		diag_msg(DIAG_ERROR, path, 0, 0,
+		         "[inputs] needs journeys = FILE (the event log) or cases = FILE");
 		ok = false;
 	}
 	if (ok && !c->kpis) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "[inputs] needs kpis = FILE (departmental scores)");
+		diag_msg(DIAG_ERROR, path, 0, 0,
+		         "[inputs] needs kpis = FILE (departmental scores)");
 		ok = false;
 	}
 	if (!ok) {

@@ -13,7 +13,7 @@ enum input_kind { INPUT_JOURNEYS, INPUT_KPIS, INPUT_CUSTOMERS, INPUT_CASES, INPU
 
 struct column_map {
 	char *contract; /* the contract's column name, e.g. "case_id" */
-	char *header;	/* the user's header name, e.g. "Ticket Ref" */
+	char *header;   /* the user's header name, e.g. "Ticket Ref" */
 };
 
 /* A ';'-separated list of touchpoint names ([rules]). */
@@ -24,9 +24,9 @@ struct name_list {
 
 struct journey_conf {
 	char *name;
-	char *goal;		   /* NULL: the journey's name */
-	double promise_days;	   /* NAN: no promise */
-	double sco_target;	   /* NAN: the pack's sco_target */
+	char *goal;          /* NULL: the journey's name */
+	double promise_days; /* NAN: no promise */
+	double sco_target;   /* NAN: the pack's sco_target */
 	uint32_t max_failure_contacts;
 };
 
@@ -69,7 +69,8 @@ struct config {
 struct config *config_load(const char *path);
 void config_free(struct config *c);
 
-/* Checks every input path names a readable regular file other than PACK.ini; reports each problem. */
+/* Checks every input path names a readable regular file other than PACK.ini; reports each problem.
+ */
 bool config_check_inputs(const struct config *c);
 
 /* The configuration of journey name, or NULL when PACK.ini has none. */
@@ -81,8 +82,9 @@ const char *config_header(const struct config *c, enum input_kind kind, const ch
 /* Whether name matches one of the list's entries (case-insensitive, exact). */
 bool name_list_has(const struct name_list *l, const char *name, size_t len);
 
-/* Up to `max` entries of candidates closest to word (edit distance <= 2 or a case-insensitive match); returns how many were written to out. */
+/* Up to `max` entries of candidates closest to word (edit distance <= 2 or a case-insensitive
+ * match); returns how many were written to out. */
 size_t config_closest(const char *word, const char *const *candidates, size_t ncand,
-		      const char **out, size_t max);
+                      const char **out, size_t max);
 
 #endif

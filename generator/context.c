@@ -111,7 +111,8 @@ static json_t *data_quality(const struct dq *d)
 	for (size_t i = 0; i < d->nnotes; i++) {
 		const struct dq_note *no = &d->notes[i];
 		json_t *e = json_object();
-		set(e, "file", no->file >= 0 ? json_string(d->files[no->file].name) : json_string("PACK.ini"));
+		set(e, "file",
+		    no->file >= 0 ? json_string(d->files[no->file].name) : json_string("PACK.ini"));
 		set(e, "line", no->line > 0 ? json_integer(no->line) : json_null());
 		set(e, "message", json_string(no->message));
 		json_array_append_new(notes, e);
@@ -159,10 +160,13 @@ json_t *context_metrics(const struct metrics *mt)
 	set(totals, "value_end", have ? num(g->value_end) : json_null());
 	set(totals, "sco_cases_known", have ? json_integer(g->sco_cases_known) : json_null());
 	set(totals, "sco_cases_left", have ? json_integer(g->sco_cases_left) : json_null());
-	set(totals, "unsuccessful_cases_known", have ? json_integer(g->unsuccessful_cases_known) : json_null());
-	set(totals, "unsuccessful_cases_left", have ? json_integer(g->unsuccessful_cases_left) : json_null());
+	set(totals, "unsuccessful_cases_known",
+	    have ? json_integer(g->unsuccessful_cases_known) : json_null());
+	set(totals, "unsuccessful_cases_left",
+	    have ? json_integer(g->unsuccessful_cases_left) : json_null());
 	set(totals, "churn_after_sco", have ? num(g->churn_after_sco) : json_null());
-	set(totals, "churn_after_unsuccessful", have ? num(g->churn_after_unsuccessful) : json_null());
+	set(totals, "churn_after_unsuccessful",
+	    have ? num(g->churn_after_unsuccessful) : json_null());
 	set(totals, "churn_ratio", have ? num(g->churn_ratio) : json_null());
 	set(root, "totals", totals);
 
@@ -222,7 +226,8 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "period", period_json(mt, k->period));
 		set(o, "actual", num(k->actual));
 		set(o, "target", num(k->target));
-		set(o, "direction", json_string(k->direction == DIRECTION_LOWER ? "lower" : "higher"));
+		set(o, "direction",
+		    json_string(k->direction == DIRECTION_LOWER ? "lower" : "higher"));
 		set(o, "unit", name(mt, k->unit));
 		set(o, "kind", json_string(k->kind == KIND_OUTCOME ? "outcome" : "output"));
 		set(o, "tolerance", num(k->tolerance));
@@ -260,14 +265,17 @@ int context_write_json(const json_t *tree, const char *path)
 {
 	FILE *fp = fopen(path, "w");
 	if (!fp) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the metrics JSON: %s", strerror(errno));
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the metrics JSON: %s",
+		         strerror(errno));
 		return -1;
 	}
-	int rc = json_dumpf(tree, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	int rc =
+	    json_dumpf(tree, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	if (rc == 0)
 		rc = fputc('\n', fp) == EOF ? -1 : 0;
 	if (fclose(fp) != 0 || rc != 0) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the metrics JSON: %s", strerror(errno ? errno : EIO));
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the metrics JSON: %s",
+		         strerror(errno ? errno : EIO));
 		return -1;
 	}
 	return 0;
@@ -315,7 +323,8 @@ static void set_count(const struct fmt *fm, json_t *o, const char *k, long v)
 }
 
 /* Formatted forms of the journey figures, added beside the raw ones. */
-static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f, double target, size_t journey)
+static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f, double target,
+                        size_t journey)
 {
 	const struct metrics *mt = fm->mt;
 	bool has = f->cases_concluded > 0, has_prev = f->prev_concluded > 0;
@@ -338,9 +347,15 @@ static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f
 	format_number(buf, sizeof buf, fabs(f->sco_change_pts), 0, &fm->st);
 	set_str(o, "sco_change_pts_abs", buf);
 	long rounded = isnan(f->sco_change_pts) ? 0 : lround(f->sco_change_pts);
-	set_str(o, "change_word", isnan(f->sco_change_pts) ? "" : rounded > 0 ? "up" : rounded < 0 ? "down" : "unchanged");
-	json_object_set_new(o, "change_is_real", json_boolean(has && has_prev && f->change_significant));
-	json_object_set_new(o, "change_is_noise", json_boolean(has && has_prev && !f->change_significant));
+	set_str(o, "change_word",
+	        isnan(f->sco_change_pts) ? ""
+	        : rounded > 0            ? "up"
+	        : rounded < 0            ? "down"
+	                                 : "unchanged");
+	json_object_set_new(o, "change_is_real",
+	                    json_boolean(has && has_prev && f->change_significant));
+	json_object_set_new(o, "change_is_noise",
+	                    json_boolean(has && has_prev && !f->change_significant));
 	set_fixed(fm, o, "median_days_fmt", f->median_days, 1);
 	set_fixed(fm, o, "p90_days_fmt", f->p90_days, 1);
 	json_object_set_new(o, "has_days", json_boolean(!isnan(f->median_days)));
@@ -361,14 +376,16 @@ static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f
 		size_t *order = xreallocarray(NULL, mt->ndepts, sizeof *order);
 		size_t n = 0;
 		for (size_t d = 0; d < mt->ndepts; d++)
-			if (mt->cells[journey * mt->ndepts + d].cases >= (mt->config->min_cases ? mt->config->min_cases : 1))
+			if (mt->cells[journey * mt->ndepts + d].cases >=
+			    (mt->config->min_cases ? mt->config->min_cases : 1))
 				order[n++] = d;
 		for (size_t i = 1; i < n; i++) {
 			size_t x = order[i], j = i;
 			const struct cell *cx = &mt->cells[journey * mt->ndepts + x];
 			double rx = (double)cx->successful / (double)cx->cases;
 			while (j > 0) {
-				const struct cell *cy = &mt->cells[journey * mt->ndepts + order[j - 1]];
+				const struct cell *cy =
+				    &mt->cells[journey * mt->ndepts + order[j - 1]];
 				double ry = (double)cy->successful / (double)cy->cases;
 				if (ry <= rx)
 					break;
@@ -381,7 +398,8 @@ static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f
 		for (size_t i = 0; i < n && i < 3; i++) {
 			const struct cell *cl = &mt->cells[journey * mt->ndepts + order[i]];
 			json_t *w = json_object();
-			set_str(w, "department", intern_str(mt->model->names, mt->depts[order[i]].name));
+			set_str(w, "department",
+			        intern_str(mt->model->names, mt->depts[order[i]].name));
 			set_pct(fm, w, "sco_rate_pct", (double)cl->successful / (double)cl->cases);
 			set_count(fm, w, "cases_fmt", cl->cases);
 			json_object_set_new(w, "last", json_boolean(i + 1 == n || i == 2));
@@ -422,7 +440,8 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	json_t *ctx = json_deep_copy(metrics);
 	char buf[128];
 
-	set_str(ctx, "region_label", mt->region ? intern_str(mt->model->names, mt->region) : "Whole organisation");
+	set_str(ctx, "region_label",
+	        mt->region ? intern_str(mt->model->names, mt->region) : "Whole organisation");
 	json_object_set_new(ctx, "is_regional", json_boolean(mt->region != 0));
 	if (mt->model->data_to != BP_TIME_NONE) {
 		format_long_date(buf, sizeof buf, mt->model->data_to / BP_MS_PER_DAY);
@@ -443,7 +462,9 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	set_pct(&fm, totals, "motion_share_pct", mt->motion_share);
 	format_number(buf, sizeof buf, mt->perception_gap_pts, 0, &fm.st);
 	set_str(totals, "perception_gap_pts_fmt", buf);
-	json_object_set_new(totals, "dashboard_greener", json_boolean(!isnan(mt->perception_gap_pts) && mt->perception_gap_pts > 0));
+	json_object_set_new(
+	    totals, "dashboard_greener",
+	    json_boolean(!isnan(mt->perception_gap_pts) && mt->perception_gap_pts > 0));
 	if (mt->have_growth) {
 		const struct growth *g = &mt->growth;
 		set_count(&fm, totals, "customers_start_fmt", g->customers_start);
@@ -456,7 +477,8 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		set_pct(&fm, totals, "churn_after_sco_pct", g->churn_after_sco);
 		set_pct(&fm, totals, "churn_after_unsuccessful_pct", g->churn_after_unsuccessful);
 		set_fixed(&fm, totals, "churn_ratio_fmt", g->churn_ratio, 1);
-		json_object_set_new(totals, "has_churn_ratio", json_boolean(!isnan(g->churn_ratio)));
+		json_object_set_new(totals, "has_churn_ratio",
+		                    json_boolean(!isnan(g->churn_ratio)));
 	}
 
 	json_t *journeys = json_object_get(ctx, "journeys");
@@ -466,13 +488,15 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		figures_fmt(&fm, o, &j->f, j->sco_target, i);
 		trend_fmt(&fm, o);
 		json_object_set_new(o, "has_promise", json_boolean(!isnan(j->promise_days)));
-		set_fixed(&fm, o, "promise_days_fmt", j->promise_days, j->promise_days == floor(j->promise_days) ? 0 : 1);
+		set_fixed(&fm, o, "promise_days_fmt", j->promise_days,
+		          j->promise_days == floor(j->promise_days) ? 0 : 1);
 	}
 	json_t *goals = json_object_get(ctx, "goals");
 	for (size_t i = 0; i < mt->ngoals; i++) {
 		json_t *o = json_array_get(goals, i);
 		const struct goal_figures *g = &mt->goals[i];
-		figures_fmt(&fm, o, &g->f, g->sco_target, g->njourneys == 1 ? g->journeys[0] : SIZE_MAX);
+		figures_fmt(&fm, o, &g->f, g->sco_target,
+		            g->njourneys == 1 ? g->journeys[0] : SIZE_MAX);
 		trend_fmt(&fm, o);
 		/* the journeys of the goal, with their own figures, for the goal's block */
 		json_t *detail = json_array();
@@ -503,7 +527,8 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 			const struct figures *f = &mt->journeys[i].f;
 			if (used[i] || !f->change_significant || isnan(f->sco_change_pts))
 				continue;
-			if (best == SIZE_MAX || fabs(f->sco_change_pts) > fabs(mt->journeys[best].f.sco_change_pts))
+			if (best == SIZE_MAX ||
+			    fabs(f->sco_change_pts) > fabs(mt->journeys[best].f.sco_change_pts))
 				best = i;
 		}
 		if (best == SIZE_MAX)
@@ -547,7 +572,9 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		set_count(&fm, o, "failure_contacts_fmt", df->failure_contacts);
 		json_object_set_new(o, "has_kpis", json_boolean(df->kpis > 0));
 		set_pct(&fm, o, "failure_share_of_all_pct",
-			mt->totals.failure_contacts ? (double)df->failure_contacts / (double)mt->totals.failure_contacts : NAN);
+		        mt->totals.failure_contacts
+		            ? (double)df->failure_contacts / (double)mt->totals.failure_contacts
+		            : NAN);
 		json_t *list = json_array();
 		for (size_t k = 0; k < mt->nkpis; k++) {
 			if (mt->kpis[k].dept_index != d)
@@ -556,7 +583,10 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 			json_t *ko = json_deep_copy(json_array_get(kpis, k));
 			set_str(ko, "status_word", status_words[mt->kpis[k].status]);
 			const char *unit = kp->unit ? intern_str(mt->model->names, kp->unit) : "";
-			int digits = fabs(kp->actual - round(kp->actual)) > 1e-9 || fabs(kp->target - round(kp->target)) > 1e-9 ? 1 : 0;
+			int digits = fabs(kp->actual - round(kp->actual)) > 1e-9 ||
+			                     fabs(kp->target - round(kp->target)) > 1e-9
+			                 ? 1
+			                 : 0;
 			char a[64], t[64];
 			format_number(a, sizeof a, kp->actual, digits, &fm.st);
 			format_number(t, sizeof t, kp->target, digits, &fm.st);
@@ -567,14 +597,19 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 				format_money(t, sizeof t, kp->target, fm.currency, &fm.st);
 			}
 			char av[96], tv[96];
-			snprintf(av, sizeof av, "%s%s%s", a, pct ? "\xC2\xA0%" : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
-				 pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
-			snprintf(tv, sizeof tv, "%s %s%s%s", kp->direction == DIRECTION_LOWER ? "≤" : "≥", t,
-				 pct ? "\xC2\xA0%" : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
-				 pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
+			snprintf(av, sizeof av, "%s%s%s", a,
+			         pct ? "\xC2\xA0%"
+			             : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
+			         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
+			snprintf(tv, sizeof tv, "%s %s%s%s",
+			         kp->direction == DIRECTION_LOWER ? "≤" : "≥", t,
+			         pct ? "\xC2\xA0%"
+			             : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
+			         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
 			set_str(ko, "actual_fmt", av);
 			set_str(ko, "target_fmt", tv);
-			set_str(ko, "kind_word", kp->kind == KIND_OUTCOME ? "impact (outcome)" : "motion (output)");
+			set_str(ko, "kind_word",
+			        kp->kind == KIND_OUTCOME ? "impact (outcome)" : "motion (output)");
 			/* the journeys it serves, with their SCO rate beside */
 			json_t *serves = json_array();
 			for (uint32_t j = 0; j < kp->njourneys; j++) {
@@ -586,7 +621,8 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 					if (mt->journeys[x].name == js)
 						rate = mt->journeys[x].f.sco_rate;
 				set_pct(&fm, so, "sco_rate_pct", rate);
-				json_object_set_new(so, "last", json_boolean(j + 1 == kp->njourneys));
+				json_object_set_new(so, "last",
+				                    json_boolean(j + 1 == kp->njourneys));
 				json_array_append_new(serves, so);
 			}
 			json_object_set_new(ko, "serves", serves);
@@ -601,7 +637,8 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	json_t *heat = json_object();
 	json_t *cols = json_array();
 	for (size_t d = 0; d < mt->ndepts; d++)
-		json_array_append_new(cols, json_string(intern_str(mt->model->names, mt->depts[d].name)));
+		json_array_append_new(cols,
+		                      json_string(intern_str(mt->model->names, mt->depts[d].name)));
 	json_object_set_new(heat, "departments", cols);
 	json_t *rows = json_array();
 	for (size_t j = 0; j < mt->njourneys; j++) {
@@ -648,7 +685,10 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	for (size_t i = 0; i < json_array_size(all) && i < 50; i++)
 		json_array_append(shown, json_array_get(all, i));
 	json_object_set_new(dq, "issues_shown", shown);
-	json_object_set_new(dq, "issues_more", json_array_size(all) > 50 ? json_integer((json_int_t)json_array_size(all) - 50) : json_false());
+	json_object_set_new(dq, "issues_more",
+	                    json_array_size(all) > 50
+	                        ? json_integer((json_int_t)json_array_size(all) - 50)
+	                        : json_false());
 	set_count(&fm, dq, "rows_read_fmt", dq_rows_read(mt->model->dq));
 	set_count(&fm, dq, "rows_rejected_fmt", dq_rows_rejected(mt->model->dq));
 	return ctx;

@@ -14,7 +14,8 @@ json_t *context_metrics(const struct metrics *mt);
  */
 json_t *context_template(const struct metrics *mt, const json_t *metrics);
 
-/* Writes a JSON tree to path (a temporary file the caller renames): 2-space indent, keys in insertion order. Returns 0 or -1 after reporting. */
+/* Writes a JSON tree to path (a temporary file the caller renames): 2-space indent, keys in
+ * insertion order. Returns 0 or -1 after reporting. */
 int context_write_json(const json_t *tree, const char *path);
 
 #endif

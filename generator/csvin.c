@@ -465,7 +465,7 @@ enum { PIPE_BATCHES = 4, BATCH_RECORDS = 4096, BATCH_TEXT = 1u << 20 };
 
 struct brec {
 	long line;
-	size_t first, nfields; /* fields first.. of the batch */
+	size_t first, nfields;     /* fields first.. of the batch */
 	size_t problem, bad_value; /* offsets into text, SIZE_MAX when none */
 	size_t bad_field;
 };
@@ -551,7 +551,8 @@ static void pipe_put(struct csvin *r)
 	}
 	struct batch *b = p->filling;
 	if (b->n == b->cap)
-		b->recs = xreallocarray(b->recs, b->cap = b->cap ? 2 * b->cap : BATCH_RECORDS, sizeof *b->recs);
+		b->recs = xreallocarray(b->recs, b->cap = b->cap ? 2 * b->cap : BATCH_RECORDS,
+		                        sizeof *b->recs);
 	if (b->nf + r->nfields > b->nf_cap) {
 		while (b->nf + r->nfields > b->nf_cap)
 			b->nf_cap = b->nf_cap ? 2 * b->nf_cap : 16 * BATCH_RECORDS;
@@ -559,8 +560,12 @@ static void pipe_put(struct csvin *r)
 		b->lens = xreallocarray(b->lens, b->nf_cap, sizeof *b->lens);
 	}
 	struct brec *rec = &b->recs[b->n++];
-	*rec = (struct brec){.line = r->rec_line, .first = b->nf, .nfields = r->nfields,
-			     .problem = SIZE_MAX, .bad_value = SIZE_MAX, .bad_field = r->problem ? r->bad_field : 0};
+	*rec = (struct brec){.line = r->rec_line,
+	                     .first = b->nf,
+	                     .nfields = r->nfields,
+	                     .problem = SIZE_MAX,
+	                     .bad_value = SIZE_MAX,
+	                     .bad_field = r->problem ? r->bad_field : 0};
 	for (size_t i = 0; i < r->nfields; i++) {
 		b->offs[b->nf] = batch_text(b, r->text + r->offs[i], r->lens[i]);
 		b->lens[b->nf++] = r->lens[i];
@@ -589,7 +594,8 @@ static void *parser_thread(void *arg)
 	for (ssize_t n = p->first_n; !r.stop && n == BLOCK_SIZE;) {
 		n = read_full(p->fd, p->buf, BLOCK_SIZE);
 		if (n < 0) {
-			diag_msg(DIAG_ERROR, p->name, r.line, 0, "cannot read: %s", strerror(errno));
+			diag_msg(DIAG_ERROR, p->name, r.line, 0, "cannot read: %s",
+			         strerror(errno));
 			io = 1;
 			break;
 		}
@@ -618,11 +624,17 @@ void csvin_test_thread_threshold(size_t bytes)
 	thread_threshold = bytes;
 }
 
-static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opts *opts, const char *name,
-		      csvin_record_fn fn, void *ctx, char *delim_used, long *unterminated_line)
+static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opts *opts,
+                      const char *name, csvin_record_fn fn, void *ctx, char *delim_used,
+                      long *unterminated_line)
 {
-	struct pipe p = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER, .fd = fd, .buf = buf,
-			 .first_n = first_n, .name = name, .opts = opts};
+	struct pipe p = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	                 .cond = PTHREAD_COND_INITIALIZER,
+	                 .fd = fd,
+	                 .buf = buf,
+	                 .first_n = first_n,
+	                 .name = name,
+	                 .opts = opts};
 	struct batch batches[PIPE_BATCHES] = {0};
 	for (int i = 0; i < PIPE_BATCHES; i++) {
 		batches[i].next = p.free;
@@ -650,7 +662,8 @@ static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opt
 		for (size_t i = 0; i < b->n && !stop; i++) {
 			const struct brec *br = &b->recs[i];
 			if (br->nfields > fields_cap)
-				fields = xreallocarray(fields, fields_cap = br->nfields + 64, sizeof *fields);
+				fields = xreallocarray(fields, fields_cap = br->nfields + 64,
+				                       sizeof *fields);
 			for (size_t f = 0; f < br->nfields; f++)
 				fields[f] = b->text + b->offs[br->first + f];
 			struct csvin_record rec = {
@@ -682,7 +695,8 @@ static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opt
 	free(fields);
 	if (delim_used)
 		*delim_used = p.delim_used;
-	/* a stopped read reports no never-closed quote, as unthreaded (the parser may have got further) */
+	/* a stopped read reports no never-closed quote, as unthreaded (the parser may have got
+	 * further) */
 	if (unterminated_line)
 		*unterminated_line = stop ? 0 : p.unterminated;
 	return stop ? stop : p.rc;

@@ -9,13 +9,13 @@
 #define CSVIN_MAX_FIELDS 4096
 
 struct csvin_opts {
-	char delimiter;	  /* ',', ';', '\t', '|', or 0 to sniff from the header line */
+	char delimiter;   /* ',', ';', '\t', '|', or 0 to sniff from the header line */
 	const char *name; /* the file's name as messages show it (e.g. "journeys.csv") */
 };
 
 /* One record as the reader delivers it. Valid only during the callback. */
 struct csvin_record {
-	long line;	       /* physical line (1-based) where the record starts; the header is line 1 */
+	long line; /* physical line (1-based) where the record starts; the header is line 1 */
 	size_t nfields;
 	const char *const *fields; /* each NUL-terminated, unquoted fields trimmed of spaces */
 	const size_t *lens;
@@ -55,7 +55,7 @@ typedef int (*csvin_record_fn)(void *ctx, const struct csvin_record *rec);
  * reported through diag with the file name and strerror's meaning.
  */
 int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn fn, void *ctx,
-	       char *delim_used, long *unterminated_line);
+               char *delim_used, long *unterminated_line);
 
 /*
  * Files of 8 MiB and more are parsed in a thread of their own while fn runs in the caller's
@@ -66,6 +66,6 @@ void csvin_test_thread_threshold(size_t bytes);
 
 /* Same, from memory (tests, fuzzing). */
 int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, csvin_record_fn fn,
-		   void *ctx, char *delim_used, long *unterminated_line);
+                   void *ctx, char *delim_used, long *unterminated_line);
 
 #endif

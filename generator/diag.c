@@ -8,7 +8,8 @@ static bool quiet;
 static enum diag_level worst = DIAG_NOTE;
 static long nerrors;
 static FILE *stream;
-/* Counters are shared by the threads that write outputs; each thread may capture its own messages. */
+/* Counters are shared by the threads that write outputs; each thread may capture its own messages.
+ */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local FILE *captured;
 

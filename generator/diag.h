@@ -15,7 +15,7 @@ enum exit_status { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_OUTPUT = 3 
  * silenced by diag_set_quiet(true); errors never are.
  */
 void diag_msg(enum diag_level level, const char *file, long line, long col, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /*
  * Shows where a problem is, after the diag_msg() that reported it at the same level (and

@@ -50,7 +50,8 @@ static char *vformat(const char *fmt, va_list ap)
 	return s;
 }
 
-void dq_reject(struct dq *d, int file, long line, long column, const char *kind, const char *fmt, ...)
+void dq_reject(struct dq *d, int file, long line, long column, const char *kind, const char *fmt,
+               ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -134,8 +135,8 @@ static long *counter(struct seen **tab, size_t *n, int file, const char *kind)
 void dq_print_counts(const struct dq *d)
 {
 	for (size_t i = 0; i < d->nfiles; i++)
-		diag_info("%s: %ld rows read, %ld rejected", d->files[i].name, d->files[i].rows_read,
-			  d->files[i].rows_rejected);
+		diag_info("%s: %ld rows read, %ld rejected", d->files[i].name,
+		          d->files[i].rows_read, d->files[i].rows_rejected);
 }
 
 void dq_print(const struct dq *d, int max_per_kind, enum diag_level issue_level)
@@ -146,21 +147,23 @@ void dq_print(const struct dq *d, int max_per_kind, enum diag_level issue_level)
 		const struct dq_issue *is = &d->issues[i];
 		long *c = counter(&tab, &ntab, is->file, is->kind);
 		if (++*c <= max_per_kind)
-			diag_msg(issue_level, d->files[is->file].name, is->line, is->column, "%s", is->message);
+			diag_msg(issue_level, d->files[is->file].name, is->line, is->column, "%s",
+			         is->message);
 	}
 	for (size_t i = 0; i < d->nnotes; i++) {
 		const struct dq_note *no = &d->notes[i];
 		long *c = counter(&tab, &ntab, no->file + 1000000, no->kind);
 		if (++*c <= max_per_kind)
-			diag_msg(DIAG_NOTE, no->file >= 0 ? d->files[no->file].name : NULL, no->line, 0,
-				 "%s", no->message);
+			diag_msg(DIAG_NOTE, no->file >= 0 ? d->files[no->file].name : NULL,
+			         no->line, 0, "%s", no->message);
 	}
 	for (size_t i = 0; i < ntab; i++) {
 		if (tab[i].count <= max_per_kind)
 			continue;
 		int f = tab[i].file >= 1000000 ? tab[i].file - 1000000 : tab[i].file;
-		diag_info("boardpack: %s: … and %ld more (%s)", f >= 0 ? d->files[f].name : "PACK.ini",
-			  tab[i].count - max_per_kind, tab[i].kind);
+		diag_info("boardpack: %s: … and %ld more (%s)",
+		          f >= 0 ? d->files[f].name : "PACK.ini", tab[i].count - max_per_kind,
+		          tab[i].kind);
 	}
 	free(tab);
 }

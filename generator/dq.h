@@ -6,24 +6,24 @@
 #include "diag.h"
 
 struct dq_issue {
-	int file;	 /* index into files */
+	int file; /* index into files */
 	long line;
-	long column;	 /* 1-based; 0 for a problem with the whole row */
+	long column;      /* 1-based; 0 for a problem with the whole row */
 	const char *kind; /* static: groups issues for summaries ("bad timestamp") */
-	char *message;	 /* says what was expected and what was found */
+	char *message;    /* says what was expected and what was found */
 };
 
 struct dq_note {
-	int file;	 /* index into files, or -1 for the configuration */
-	long line;	 /* 0 when it concerns the whole file */
+	int file;  /* index into files, or -1 for the configuration */
+	long line; /* 0 when it concerns the whole file */
 	const char *kind;
 	char *message;
 };
 
 struct dq_file {
-	char *name;	 /* as messages show it: the path relative to PACK.ini's folder */
+	char *name; /* as messages show it: the path relative to PACK.ini's folder */
 	char *path;
-	long rows_read;	 /* data rows (not the header, not blank lines) */
+	long rows_read; /* data rows (not the header, not blank lines) */
 	long rows_rejected;
 };
 
@@ -41,11 +41,11 @@ void dq_free(struct dq *d);
 /* Registers an input file; returns its index. */
 int dq_file(struct dq *d, const char *name, const char *path);
 /* Records a rejected row (counts it) — call once per rejected row. */
-void dq_reject(struct dq *d, int file, long line, long column, const char *kind, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+void dq_reject(struct dq *d, int file, long line, long column, const char *kind, const char *fmt,
+               ...) __attribute__((format(printf, 6, 7)));
 /* Records a note: kept, but deserves a look. */
 void dq_note(struct dq *d, int file, long line, const char *kind, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 long dq_rows_read(const struct dq *d);
 long dq_rows_rejected(const struct dq *d);
 

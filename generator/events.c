@@ -15,15 +15,27 @@
 #include "values.h"
 #include "xmem.h"
 
-enum { C_CASE, C_JOURNEY, C_TIME, C_DEPT, C_CUSTOMER, C_TOUCHPOINT, C_CHANNEL, C_DEMAND, C_OUTCOME, C_REGION };
-static const char *const columns[] = {"case_id", "journey", "timestamp", "department",
-				      "customer_id", "touchpoint", "channel", "demand",
-				      "outcome", "region", NULL};
+enum {
+	C_CASE,
+	C_JOURNEY,
+	C_TIME,
+	C_DEPT,
+	C_CUSTOMER,
+	C_TOUCHPOINT,
+	C_CHANNEL,
+	C_DEMAND,
+	C_OUTCOME,
+	C_REGION
+};
+static const char *const columns[] = {"case_id",     "journey",    "timestamp", "department",
+                                      "customer_id", "touchpoint", "channel",   "demand",
+                                      "outcome",     "region",     NULL};
 static const bool required[] = {true, true, true, true, false, false, false, false, false, false};
 
 #define EV_FAILURE 0x1u
 #define EV_OUTCOME_SHIFT 1 /* two bits: enum outcome */
-#define EV_DIFFERS 0x8u	   /* journey, customer or region differ from the case's first row in file order */
+#define EV_DIFFERS                                                                                 \
+	0x8u /* journey, customer or region differ from the case's first row in file order */
 
 struct event {
 	bp_time ts;
@@ -96,7 +108,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 
 	for (int i = 0; i < 4; i++)
 		if (n[i] == 0) {
-			reader_reject_value(r, rec, i, "empty required field", "every row needs one");
+			reader_reject_value(r, rec, i, "empty required field",
+			                    "every row needs one");
 			return;
 		}
 	bp_time ts;
@@ -110,7 +123,7 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		outcome = outcome_word(f[C_OUTCOME], n[C_OUTCOME]);
 		if (outcome < 0) {
 			reader_reject_value(r, rec, C_OUTCOME, "bad outcome",
-					    "expected achieved, failed, abandoned or blank");
+			                    "expected achieved, failed, abandoned or blank");
 			return;
 		}
 	} else if (n[C_TOUCHPOINT]) {
@@ -126,7 +139,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		if (n[C_DEMAND] == 7 && strncasecmp(f[C_DEMAND], "failure", 7) == 0)
 			failure = true;
 		else if (!(n[C_DEMAND] == 5 && strncasecmp(f[C_DEMAND], "value", 5) == 0)) {
-			reader_reject_value(r, rec, C_DEMAND, "bad demand", "expected value, failure or blank");
+			reader_reject_value(r, rec, C_DEMAND, "bad demand",
+			                    "expected value, failure or blank");
 			return;
 		}
 	} else if (n[C_TOUCHPOINT]) {
@@ -142,9 +156,12 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	uint32_t flags = (failure ? EV_FAILURE : 0) | ((uint32_t)outcome << EV_OUTCOME_SHIFT);
 	if (ix == m->ncases) {
 		if ((m->ncases & (m->ncases - 1)) == 0)
-			m->cases = xreallocarray(m->cases, m->ncases ? m->ncases * 2 : 1024, sizeof *m->cases);
-		m->cases[m->ncases++] = (struct bp_case){.journey = journey, .customer = customer,
-							 .region = region, .line = (uint32_t)rec->line};
+			m->cases = xreallocarray(m->cases, m->ncases ? m->ncases * 2 : 1024,
+			                         sizeof *m->cases);
+		m->cases[m->ncases++] = (struct bp_case){.journey = journey,
+		                                         .customer = customer,
+		                                         .region = region,
+		                                         .line = (uint32_t)rec->line};
 	} else {
 		struct bp_case *k = &m->cases[ix];
 		if (k->journey != journey || k->customer != customer || k->region != region) {
@@ -153,7 +170,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 				st->capdiff = st->capdiff ? st->capdiff * 2 : 64;
 				st->diff = xreallocarray(st->diff, st->capdiff, sizeof *st->diff);
 			}
-			st->diff[st->ndiff++] = (struct differ){(uint32_t)rec->line, journey, customer, region};
+			st->diff[st->ndiff++] =
+			    (struct differ){(uint32_t)rec->line, journey, customer, region};
 		}
 	}
 	if (st->nev == st->cap) {
@@ -181,7 +199,8 @@ static const struct differ *find_differ(const struct state *st, uint32_t line)
 }
 
 /* The journey, customer and region a row gave. */
-static void row_values(const struct state *st, const struct bp_case *k, const struct event *e, sym v[3])
+static void row_values(const struct state *st, const struct bp_case *k, const struct event *e,
+                       sym v[3])
 {
 	if (e->flags & EV_DIFFERS) {
 		const struct differ *d = find_differ(st, e->line);
@@ -192,7 +211,8 @@ static void row_values(const struct state *st, const struct bp_case *k, const st
 }
 
 static void note_disagreement(struct reader *r, const struct state *st, size_t ix,
-			      const struct event *ev, size_t n, const sym first[3], uint32_t first_line)
+                              const struct event *ev, size_t n, const sym first[3],
+                              uint32_t first_line)
 {
 	struct model *m = r->m;
 	const struct bp_case *k = &m->cases[ix];
@@ -224,8 +244,9 @@ static void note_disagreement(struct reader *r, const struct state *st, size_t i
 	struct strbuf id = STRBUF_INIT;
 	dq_quote(&id, model_case_id(m, ix), intern_len(m->ids, (sym)ix + 1));
 	dq_note(m->dq, r->file, worst->line, "rows of a case disagree",
-		"case %s: %zu of its rows disagree with its first row (line %u); this one gives %s. The first row's values are used and every row still counts",
-		strbuf_str(&id), ndiffer, first_line, strbuf_str(&b));
+	        "case %s: %zu of its rows disagree with its first row (line %u); this one gives "
+	        "%s. The first row's values are used and every row still counts",
+	        strbuf_str(&id), ndiffer, first_line, strbuf_str(&b));
 	strbuf_free(&b);
 	strbuf_free(&id);
 }
@@ -315,8 +336,13 @@ static void derive(struct reader *r, struct state *st)
 int events_read(const struct config *c, struct model *m)
 {
 	struct state st = {0};
-	struct reader r = {.cfg = c, .m = m, .kind = INPUT_JOURNEYS, .columns = columns,
-			   .required = required, .row = on_row, .ctx = &st};
+	struct reader r = {.cfg = c,
+	                   .m = m,
+	                   .kind = INPUT_JOURNEYS,
+	                   .columns = columns,
+	                   .required = required,
+	                   .row = on_row,
+	                   .ctx = &st};
 	int rc = reader_run(&r, c->journeys);
 	if (rc == 0)
 		derive(&r, &st);

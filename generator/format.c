@@ -102,8 +102,9 @@ void format_money(char *buf, size_t n, double v, const char *cur, const struct n
 
 void format_long_date(char *buf, size_t n, int64_t day)
 {
-	static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
-					     "August", "September", "October", "November", "December"};
+	static const char *const months[] = {"January",   "February", "March",    "April",
+	                                     "May",       "June",     "July",     "August",
+	                                     "September", "October",  "November", "December"};
 	int y;
 	unsigned m, d;
 	value_civil_from_days(day, &y, &m, &d);

@@ -1,4 +1,5 @@
-/* format: numbers, percentages, money and dates as a reader sees them, in the pack's number locale. */
+/* format: numbers, percentages, money and dates as a reader sees them, in the pack's number locale.
+ */
 #ifndef BP_FORMAT_H
 #define BP_FORMAT_H
 #include <stddef.h>
@@ -15,11 +16,13 @@ struct number_style format_style(const char *locale);
 /* Writes into buf (size n): v with `digits` decimals and thousands separators; "—" for NAN. */
 void format_number(char *buf, size_t n, double v, int digits, const struct number_style *st);
 /* A fraction as a whole percentage: 0.613 → "61 %" (no-break space); "—" for NAN. */
-void format_percent(char *buf, size_t n, double fraction, int digits, const struct number_style *st);
+void format_percent(char *buf, size_t n, double fraction, int digits,
+                    const struct number_style *st);
 /* Signed points with a true minus: −4, +3, 0; "—" for NAN. */
 void format_signed(char *buf, size_t n, double v, int digits, const struct number_style *st);
 /* Money with the currency's symbol (GBP £, EUR €, USD $, JPY ¥, CHF CHF …); "—" for NAN. */
-void format_money(char *buf, size_t n, double v, const char *currency, const struct number_style *st);
+void format_money(char *buf, size_t n, double v, const char *currency,
+                  const struct number_style *st);
 /* "30 September 2026" from a day number. */
 void format_long_date(char *buf, size_t n, int64_t day);
 

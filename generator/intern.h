@@ -11,7 +11,8 @@ struct intern;
 
 struct intern *intern_new(void);
 void intern_free(struct intern *t);
-/* The symbol of s[0..n), adding it when new; new symbols are numbered 1, 2, 3… in order of first sight. */
+/* The symbol of s[0..n), adding it when new; new symbols are numbered 1, 2, 3… in order of first
+ * sight. */
 sym intern_add(struct intern *t, const char *s, size_t n);
 /* The symbol of s[0..n), or 0 when absent. */
 sym intern_find(const struct intern *t, const char *s, size_t n);

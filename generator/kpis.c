@@ -11,11 +11,24 @@
 #include "values.h"
 #include "xmem.h"
 
-enum { C_PERIOD, C_DEPT, C_KPI, C_ACTUAL, C_TARGET, C_DIRECTION, C_UNIT, C_TOLERANCE, C_KIND, C_JOURNEY, C_REGION };
-static const char *const columns[] = {"period", "department", "kpi", "actual", "target",
-				      "direction", "unit", "tolerance", "kind", "journey",
-				      "region", NULL};
-static const bool required[] = {true, true, true, true, true, false, false, false, false, false, false};
+enum {
+	C_PERIOD,
+	C_DEPT,
+	C_KPI,
+	C_ACTUAL,
+	C_TARGET,
+	C_DIRECTION,
+	C_UNIT,
+	C_TOLERANCE,
+	C_KIND,
+	C_JOURNEY,
+	C_REGION
+};
+static const char *const columns[] = {"period", "department", "kpi",    "actual",
+                                      "target", "direction",  "unit",   "tolerance",
+                                      "kind",   "journey",    "region", NULL};
+static const bool required[] = {true,  true,  true,  true,  true, false,
+                                false, false, false, false, false};
 
 static void on_row(struct reader *r, const struct csvin_record *rec)
 {
@@ -27,11 +40,13 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		f[i] = reader_field(r, rec, i, &n[i]);
 	for (int i = 0; i < 5; i++)
 		if (n[i] == 0) {
-			reader_reject_value(r, rec, i, "empty required field", "every row needs one");
+			reader_reject_value(r, rec, i, "empty required field",
+			                    "every row needs one");
 			return;
 		}
 	struct kpi k = {.tolerance = c->tolerance, .line = rec->line};
-	const char *why = period_parse(f[C_PERIOD], n[C_PERIOD], c->period_length, c->date_order, &k.period);
+	const char *why =
+	    period_parse(f[C_PERIOD], n[C_PERIOD], c->period_length, c->date_order, &k.period);
 	if (why) {
 		reader_reject_value(r, rec, C_PERIOD, "bad period", why);
 		return;
@@ -45,21 +60,26 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		return;
 	}
 	if (n[C_TOLERANCE]) {
-		if ((why = value_parse_number(f[C_TOLERANCE], n[C_TOLERANCE], c->decimal, &k.tolerance))) {
+		if ((why = value_parse_number(f[C_TOLERANCE], n[C_TOLERANCE], c->decimal,
+		                              &k.tolerance))) {
 			reader_reject_value(r, rec, C_TOLERANCE, "bad number", why);
 			return;
 		}
 		if (k.tolerance < 0) {
-			reader_reject_value(r, rec, C_TOLERANCE, "bad number", "expected a fraction of the target of 0 or more (e.g. 0.05)");
+			reader_reject_value(
+			    r, rec, C_TOLERANCE, "bad number",
+			    "expected a fraction of the target of 0 or more (e.g. 0.05)");
 			return;
 		}
 	}
-	if (!n[C_DIRECTION] || (n[C_DIRECTION] == 6 && strncasecmp(f[C_DIRECTION], "higher", 6) == 0))
+	if (!n[C_DIRECTION] ||
+	    (n[C_DIRECTION] == 6 && strncasecmp(f[C_DIRECTION], "higher", 6) == 0))
 		k.direction = DIRECTION_HIGHER;
 	else if (n[C_DIRECTION] == 5 && strncasecmp(f[C_DIRECTION], "lower", 5) == 0)
 		k.direction = DIRECTION_LOWER;
 	else {
-		reader_reject_value(r, rec, C_DIRECTION, "bad direction", "expected higher, lower or blank (higher)");
+		reader_reject_value(r, rec, C_DIRECTION, "bad direction",
+		                    "expected higher, lower or blank (higher)");
 		return;
 	}
 	if (!n[C_KIND] || (n[C_KIND] == 6 && strncasecmp(f[C_KIND], "output", 6) == 0))
@@ -67,7 +87,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	else if (n[C_KIND] == 7 && strncasecmp(f[C_KIND], "outcome", 7) == 0)
 		k.kind = KIND_OUTCOME;
 	else {
-		reader_reject_value(r, rec, C_KIND, "bad kind", "expected output, outcome or blank (output)");
+		reader_reject_value(r, rec, C_KIND, "bad kind",
+		                    "expected output, outcome or blank (output)");
 		return;
 	}
 	k.dept = intern_add(m->names, f[C_DEPT], n[C_DEPT]);
@@ -83,8 +104,10 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
 			b--;
 		if (b > a) {
-			m->kpi_journeys = xreallocarray(m->kpi_journeys, m->nkpi_journeys + 1, sizeof *m->kpi_journeys);
-			m->kpi_journeys[m->nkpi_journeys++] = intern_add(m->names, a, (size_t)(b - a));
+			m->kpi_journeys = xreallocarray(m->kpi_journeys, m->nkpi_journeys + 1,
+			                                sizeof *m->kpi_journeys);
+			m->kpi_journeys[m->nkpi_journeys++] =
+			    intern_add(m->names, a, (size_t)(b - a));
 			k.njourneys++;
 		}
 		s = stop + 1;
@@ -93,14 +116,16 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	m->kpis[m->nkpis++] = k;
 }
 
-/* The last row in file order for a department, KPI, period and region wins; earlier ones are noted. */
+/* The last row in file order for a department, KPI, period and region wins; earlier ones are noted.
+ */
 static void supersede(struct model *m, int file)
 {
 	for (size_t i = 0; i < m->nkpis; i++) {
 		struct kpi *a = &m->kpis[i];
 		for (size_t j = i + 1; j < m->nkpis; j++) {
 			const struct kpi *b = &m->kpis[j];
-			if (a->period != b->period || a->dept != b->dept || a->name != b->name || a->region != b->region)
+			if (a->period != b->period || a->dept != b->dept || a->name != b->name ||
+			    a->region != b->region)
 				continue;
 			a->superseded = true;
 			struct strbuf s = STRBUF_INIT;
@@ -108,7 +133,9 @@ static void supersede(struct model *m, int file)
 			strbuf_puts(&s, " of ");
 			dq_quote(&s, intern_str(m->names, a->dept), intern_len(m->names, a->dept));
 			dq_note(m->dq, file, a->line, "superseded KPI",
-				"KPI %s for this period is superseded by line %ld; the later row is used", strbuf_str(&s), b->line);
+			        "KPI %s for this period is superseded by line %ld; the later row "
+			        "is used",
+			        strbuf_str(&s), b->line);
 			strbuf_free(&s);
 			break;
 		}
@@ -117,8 +144,12 @@ static void supersede(struct model *m, int file)
 
 int kpis_read(const struct config *c, struct model *m)
 {
-	struct reader r = {.cfg = c, .m = m, .kind = INPUT_KPIS, .columns = columns,
-			   .required = required, .row = on_row};
+	struct reader r = {.cfg = c,
+	                   .m = m,
+	                   .kind = INPUT_KPIS,
+	                   .columns = columns,
+	                   .required = required,
+	                   .row = on_row};
 	int rc = reader_run(&r, c->kpis);
 	if (rc == 0)
 		supersede(m, r.file);

@@ -885,7 +885,8 @@ static void list(struct layout *L, cmark_node *n, float x, float width)
 				base = pg->items[i].y;
 				found = true;
 			}
-		/* The item's first line went to the next page (a figure in it, say): so does the marker. */
+		/* The item's first line went to the next page (a figure in it, say): so does the
+		 * marker. */
 		if (!found && L->doc->npages > page_before) {
 			pg = &L->doc->pages[page_before];
 			for (size_t i = 0; i < pg->n && !found; i++)

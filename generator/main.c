@@ -1,4 +1,5 @@
-/* main: the command line. Parses arguments, runs the stages, maps failures to exit statuses (cli.md). */
+/* main: the command line. Parses arguments, runs the stages, maps failures to exit statuses
+ * (cli.md). */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -23,26 +24,29 @@
 #include "xmem.h"
 
 static const char usage_text[] =
-	"usage: boardpack build PACK.ini [options]   build the board pack (PDF, workbook, JSON)\n"
-	"       boardpack check PACK.ini             validate the inputs and print the data-quality report\n"
-	"       boardpack render TEMPLATE CONTEXT.json  expand a template against a JSON context\n"
-	"       boardpack --help | --version\n"
-	"\n"
-	"build options:\n"
-	"  --period P          report period (2026-Q3, 2026-07 or 2026); default: the latest with concluded cases\n"
-	"  --out DIR           output folder; default: out beside PACK.ini (created if missing)\n"
-	"  --split-by region   one pack for the whole organisation and one per region\n"
-	"  --json              also write the metrics JSON\n"
-	"  --no-pdf            do not write the PDF\n"
-	"  --no-xlsx           do not write the workbook\n"
-	"  --strict            any rejected row is an error (exit 2) and nothing is written\n"
-	"  --quiet             no progress or warnings on stderr (errors still)\n"
-	"  --dump-context FILE write the template context as JSON to FILE (for template authors)\n"
-	"  --dump-markdown FILE write the expanded template, the Markdown the PDF is made from\n"
-	"  --timings           print each stage's time to stderr\n"
-	"  --jobs N            write outputs with N threads (default: one per processor; 1: serially)\n"
-	"\n"
-	"exit status: 0 success, 1 usage or configuration error, 2 input error, 3 output could not be written\n";
+    "usage: boardpack build PACK.ini [options]   build the board pack (PDF, workbook, JSON)\n"
+    "       boardpack check PACK.ini             validate the inputs and print the data-quality "
+    "report\n"
+    "       boardpack render TEMPLATE CONTEXT.json  expand a template against a JSON context\n"
+    "       boardpack --help | --version\n"
+    "\n"
+    "build options:\n"
+    "  --period P          report period (2026-Q3, 2026-07 or 2026); default: the latest with "
+    "concluded cases\n"
+    "  --out DIR           output folder; default: out beside PACK.ini (created if missing)\n"
+    "  --split-by region   one pack for the whole organisation and one per region\n"
+    "  --json              also write the metrics JSON\n"
+    "  --no-pdf            do not write the PDF\n"
+    "  --no-xlsx           do not write the workbook\n"
+    "  --strict            any rejected row is an error (exit 2) and nothing is written\n"
+    "  --quiet             no progress or warnings on stderr (errors still)\n"
+    "  --dump-context FILE write the template context as JSON to FILE (for template authors)\n"
+    "  --dump-markdown FILE write the expanded template, the Markdown the PDF is made from\n"
+    "  --timings           print each stage's time to stderr\n"
+    "  --jobs N            write outputs with N threads (default: one per processor; 1: serially)\n"
+    "\n"
+    "exit status: 0 success, 1 usage or configuration error, 2 input error, 3 output could not be "
+    "written\n";
 
 static void usage_hint(const char *what)
 {
@@ -53,22 +57,25 @@ static void usage_hint(const char *what)
 static int cmd_render(int argc, char **argv)
 {
 	if (argc != 3) {
-		usage_hint("render takes a template and a JSON context: boardpack render TEMPLATE CONTEXT.json");
+		usage_hint("render takes a template and a JSON context: boardpack render TEMPLATE "
+		           "CONTEXT.json");
 		return EXIT_USAGE;
 	}
 	json_error_t err;
 	json_t *ctx = json_load_file(argv[2], JSON_DECODE_ANY, &err);
 	if (!ctx) {
 		if (err.line <= 0)
-			diag_msg(DIAG_ERROR, argv[2], 0, 0, "cannot read the JSON context: %s", err.text);
+			diag_msg(DIAG_ERROR, argv[2], 0, 0, "cannot read the JSON context: %s",
+			         err.text);
 		else
-			diag_msg(DIAG_ERROR, argv[2], err.line, err.column, "not valid JSON: %s", err.text);
+			diag_msg(DIAG_ERROR, argv[2], err.line, err.column, "not valid JSON: %s",
+			         err.text);
 		return EXIT_INPUT;
 	}
 	struct stat st;
 	if (stat(argv[1], &st) != 0 || !S_ISREG(st.st_mode)) {
 		diag_msg(DIAG_ERROR, argv[1], 0, 0, "cannot open the template: %s",
-			 errno ? strerror(errno) : "not a regular file");
+		         errno ? strerror(errno) : "not a regular file");
 		json_decref(ctx);
 		return EXIT_INPUT;
 	}
@@ -84,7 +91,8 @@ static int cmd_render(int argc, char **argv)
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = {{"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"quiet", no_argument, NULL, 'q'},
+	                                         {NULL, 0, NULL, 0}};
 	int ch;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -109,7 +117,8 @@ static int cmd_check(int argc, char **argv)
 		dq_print(m.dq, 20, DIAG_ERROR);
 		diag_set_quiet(quiet);
 		long rejected = dq_rows_rejected(m.dq);
-		diag_info("%ld rows read, %ld rejected, %zu notes", dq_rows_read(m.dq), rejected, m.dq->nnotes);
+		diag_info("%ld rows read, %ld rejected, %zu notes", dq_rows_read(m.dq), rejected,
+		          m.dq->nnotes);
 		rc = rejected ? EXIT_INPUT : EXIT_OK;
 	}
 	model_free(&m);
@@ -119,22 +128,31 @@ static int cmd_check(int argc, char **argv)
 
 static int cmd_build(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"period", required_argument, NULL, 'p'}, {"out", required_argument, NULL, 'o'},
-		{"split-by", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
-		{"no-pdf", no_argument, NULL, 'P'}, {"no-xlsx", no_argument, NULL, 'X'},
-		{"strict", no_argument, NULL, 'S'}, {"quiet", no_argument, NULL, 'q'},
-		{"dump-context", required_argument, NULL, 'd'}, {"timings", no_argument, NULL, 't'},
-		{"jobs", required_argument, NULL, 'J'}, {"dump-markdown", required_argument, NULL, 'M'},
-		{NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"period", required_argument, NULL, 'p'},
+	                                         {"out", required_argument, NULL, 'o'},
+	                                         {"split-by", required_argument, NULL, 's'},
+	                                         {"json", no_argument, NULL, 'j'},
+	                                         {"no-pdf", no_argument, NULL, 'P'},
+	                                         {"no-xlsx", no_argument, NULL, 'X'},
+	                                         {"strict", no_argument, NULL, 'S'},
+	                                         {"quiet", no_argument, NULL, 'q'},
+	                                         {"dump-context", required_argument, NULL, 'd'},
+	                                         {"timings", no_argument, NULL, 't'},
+	                                         {"jobs", required_argument, NULL, 'J'},
+	                                         {"dump-markdown", required_argument, NULL, 'M'},
+	                                         {NULL, 0, NULL, 0}};
 	struct pack_request req = {.pdf = true, .xlsx = true};
 	int ch;
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'p': req.period = optarg; break;
-		case 'o': req.out = optarg; break;
+		case 'p':
+			req.period = optarg;
+			break;
+		case 'o':
+			req.out = optarg;
+			break;
 		case 's':
 			if (strcmp(optarg, "region") != 0) {
 				usage_hint("--split-by takes region (the only split there is)");
@@ -142,19 +160,36 @@ static int cmd_build(int argc, char **argv)
 			}
 			req.split_region = true;
 			break;
-		case 'j': req.json = true; break;
-		case 'P': req.pdf = false; break;
-		case 'X': req.xlsx = false; break;
-		case 'S': req.strict = true; break;
-		case 'q': diag_set_quiet(true); break;
-		case 'd': req.dump_context = optarg; break;
-		case 'M': req.dump_markdown = optarg; break;
-		case 't': req.timings = true; break;
+		case 'j':
+			req.json = true;
+			break;
+		case 'P':
+			req.pdf = false;
+			break;
+		case 'X':
+			req.xlsx = false;
+			break;
+		case 'S':
+			req.strict = true;
+			break;
+		case 'q':
+			diag_set_quiet(true);
+			break;
+		case 'd':
+			req.dump_context = optarg;
+			break;
+		case 'M':
+			req.dump_markdown = optarg;
+			break;
+		case 't':
+			req.timings = true;
+			break;
 		case 'J': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (end == optarg || *end || n < 1 || n > 64) {
-				char *m = xasprintf("--jobs takes a whole number from 1 to 64, not \"%s\"", optarg);
+				char *m = xasprintf(
+				    "--jobs takes a whole number from 1 to 64, not \"%s\"", optarg);
 				usage_hint(m);
 				free(m);
 				return EXIT_USAGE;
@@ -177,8 +212,9 @@ static int cmd_build(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		usage_hint(argc - optind == 0 ? "build needs PACK.ini: boardpack build PACK.ini [options]"
-					      : "build takes one PACK.ini");
+		usage_hint(argc - optind == 0
+		               ? "build needs PACK.ini: boardpack build PACK.ini [options]"
+		               : "build takes one PACK.ini");
 		return EXIT_USAGE;
 	}
 	req.pack_ini = argv[optind];

@@ -18,7 +18,10 @@ struct acc {
 	size_t ndays, capdays;
 	struct trend_point *periods; /* sorted by period; concluded cases of periods <= P */
 	size_t nperiods, capperiods;
-	struct lost { sym customer; bool lost; } *unsucc; /* customers with an unsuccessful case in P */
+	struct lost {
+		sym customer;
+		bool lost;
+	} * unsucc; /* customers with an unsuccessful case in P */
 	size_t nunsucc, capunsucc;
 };
 
@@ -57,7 +60,8 @@ bool metrics_case_in(const struct metrics *mt, const struct bp_case *k)
 	return !mt->region || !k->region || k->region == mt->region;
 }
 
-static const struct journey_figures *journey_of(const struct metrics *mt, const size_t *jmap, const struct bp_case *k)
+static const struct journey_figures *journey_of(const struct metrics *mt, const size_t *jmap,
+                                                const struct bp_case *k)
 {
 	return &mt->journeys[jmap[k->journey]];
 }
@@ -88,7 +92,8 @@ static const struct customer *pack_customer(const struct metrics *mt, sym id)
 	return cu;
 }
 
-static bool left_within_window(const struct metrics *mt, const struct customer *cu, const struct bp_case *k)
+static bool left_within_window(const struct metrics *mt, const struct customer *cu,
+                               const struct bp_case *k)
 {
 	if (cu->left == INT64_MAX)
 		return false;
@@ -111,7 +116,8 @@ static void add_period(struct acc *a, bp_period p, bool sco)
 			a->capperiods = a->capperiods ? a->capperiods * 2 : 16;
 			a->periods = xreallocarray(a->periods, a->capperiods, sizeof *a->periods);
 		}
-		memmove(&a->periods[lo + 1], &a->periods[lo], (a->nperiods - lo) * sizeof *a->periods);
+		memmove(&a->periods[lo + 1], &a->periods[lo],
+		        (a->nperiods - lo) * sizeof *a->periods);
 		a->periods[lo] = (struct trend_point){p, 0, 0};
 		a->nperiods++;
 	}
@@ -159,9 +165,11 @@ static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k,
 		if (cu) {
 			if (a->nunsucc == a->capunsucc) {
 				a->capunsucc = a->capunsucc ? a->capunsucc * 2 : 64;
-				a->unsucc = xreallocarray(a->unsucc, a->capunsucc, sizeof *a->unsucc);
+				a->unsucc =
+				    xreallocarray(a->unsucc, a->capunsucc, sizeof *a->unsucc);
 			}
-			a->unsucc[a->nunsucc++] = (struct lost){k->customer, left_within_window(mt, cu, k)};
+			a->unsucc[a->nunsucc++] =
+			    (struct lost){k->customer, left_within_window(mt, cu, k)};
 		}
 	}
 }
@@ -187,7 +195,7 @@ static void finish(struct metrics *mt, struct acc *a, struct figures *out)
 	f->prev_sco_rate = ratio(f->prev_successful, f->prev_concluded);
 	f->sco_change_pts = (f->sco_rate - f->prev_sco_rate) * 100;
 	f->change_significant = stats_change_significant(f->successful, f->cases_concluded,
-							 f->prev_successful, f->prev_concluded);
+	                                                 f->prev_successful, f->prev_concluded);
 	f->median_days = f->p90_days = NAN;
 	if (a->ndays) {
 		stats_sort(a->days, a->ndays);
@@ -209,14 +217,15 @@ static void finish(struct metrics *mt, struct acc *a, struct figures *out)
 		for (size_t i = 0; i < a->nunsucc;) {
 			size_t j = i;
 			bool lost = false;
-			for (; j < a->nunsucc && a->unsucc[j].customer == a->unsucc[i].customer; j++)
+			for (; j < a->nunsucc && a->unsucc[j].customer == a->unsucc[i].customer;
+			     j++)
 				lost |= a->unsucc[j].lost;
 			const struct customer *cu = pack_customer(mt, a->unsucc[i].customer);
 			if (lost) {
 				f->customers_lost++;
 				f->value_lost += cu->annual_value;
 			} else if ((cu->joined == INT64_MIN || cu->joined <= last_day) &&
-				   (cu->left == INT64_MAX || cu->left > last_day)) {
+			           (cu->left == INT64_MAX || cu->left > last_day)) {
 				f->value_at_risk += cu->annual_value;
 			}
 			i = j;
@@ -259,7 +268,8 @@ static void setup_journeys(struct metrics *mt, size_t *jmap, size_t nsyms)
 	size_t n = 0;
 	for (size_t i = 0; i < c->njourney_confs; i++) {
 		/* model_read interned every configured journey name */
-		sym s = intern_find(m->names, c->journey_confs[i].name, strlen(c->journey_confs[i].name));
+		sym s = intern_find(m->names, c->journey_confs[i].name,
+		                    strlen(c->journey_confs[i].name));
 		if (s && s < nsyms && jmap[s] == NONE) {
 			jmap[s] = n;
 			order[n++] = s;
@@ -317,8 +327,12 @@ static enum status kpi_status(const struct kpi *k)
 {
 	double tol = k->tolerance * fabs(k->target);
 	if (k->direction == DIRECTION_HIGHER)
-		return k->actual >= k->target ? STATUS_GREEN : k->actual >= k->target - tol ? STATUS_AMBER : STATUS_RED;
-	return k->actual <= k->target ? STATUS_GREEN : k->actual <= k->target + tol ? STATUS_AMBER : STATUS_RED;
+		return k->actual >= k->target         ? STATUS_GREEN
+		       : k->actual >= k->target - tol ? STATUS_AMBER
+		                                      : STATUS_RED;
+	return k->actual <= k->target         ? STATUS_GREEN
+	       : k->actual <= k->target + tol ? STATUS_AMBER
+	                                      : STATUS_RED;
 }
 
 static int cmp_watermelon(const void *a, const void *b, const struct metrics *mt)
@@ -329,7 +343,7 @@ static int cmp_watermelon(const void *a, const void *b, const struct metrics *mt
 	if (x->cases != y->cases)
 		return x->cases > y->cases ? -1 : 1;
 	int c = strcmp(intern_str(mt->model->names, mt->depts[x->dept].name),
-		       intern_str(mt->model->names, mt->depts[y->dept].name));
+	               intern_str(mt->model->names, mt->depts[y->dept].name));
 	return c ? c : (x->journey > y->journey) - (x->journey < y->journey);
 }
 
@@ -348,7 +362,8 @@ static void growth(struct metrics *mt)
 		bool joined_before = cu->joined == INT64_MIN || cu->joined < first;
 		if (joined_before && (cu->left == INT64_MAX || cu->left >= first))
 			g->customers_start++;
-		if ((cu->joined == INT64_MIN || cu->joined <= last) && (cu->left == INT64_MAX || cu->left > last)) {
+		if ((cu->joined == INT64_MIN || cu->joined <= last) &&
+		    (cu->left == INT64_MAX || cu->left > last)) {
 			g->customers_end++;
 			g->value_end += cu->annual_value;
 		}
@@ -360,7 +375,8 @@ static void growth(struct metrics *mt)
 	g->net_growth = g->customers_end - g->customers_start;
 }
 
-struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p, sym region)
+struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p,
+                                sym region)
 {
 	struct metrics *mt = xcalloc(1, sizeof *mt);
 	mt->model = m;
@@ -381,12 +397,14 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	/* departments: KPIs of P, then departments that handled rows of cases concluded in P */
 	for (size_t i = 0; i < m->nkpis; i++) {
 		const struct kpi *k = &m->kpis[i];
-		if (k->period == p && !k->superseded && (!region || !k->region || k->region == region))
+		if (k->period == p && !k->superseded &&
+		    (!region || !k->region || k->region == region))
 			dept_index(mt, dmap, k->dept);
 	}
 	for (size_t i = 0; i < m->ncases; i++) {
 		const struct bp_case *k = &m->cases[i];
-		if (!metrics_case_in(mt, k) || k->outcome == OUTCOME_OPEN || k->end < ps || k->end >= pe)
+		if (!metrics_case_in(mt, k) || k->outcome == OUTCOME_OPEN || k->end < ps ||
+		    k->end >= pe)
 			continue;
 		for (uint32_t d = 0; d < k->ndepts; d++)
 			dept_index(mt, dmap, m->case_depts[k->dept_off + d].dept);
@@ -449,7 +467,8 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	for (size_t i = 0; i < mt->ngoals; i++) {
 		struct goal_figures *gf = &mt->goals[i];
 		finish(mt, &gacc[i], &gf->f);
-		/* the goal's target: its journeys' shared target, else weighted by concluded cases */
+		/* the goal's target: its journeys' shared target, else weighted by concluded cases
+		 */
 		double sum = 0, wsum = 0, plain = 0;
 		bool same = true;
 		for (size_t k = 0; k < gf->njourneys; k++) {
@@ -459,8 +478,9 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 			wsum += (double)j->f.cases_concluded;
 			plain += j->sco_target;
 		}
-		gf->sco_target = same ? mt->journeys[gf->journeys[0]].sco_target
-			       : wsum > 0 ? sum / wsum : plain / (double)gf->njourneys;
+		gf->sco_target = same       ? mt->journeys[gf->journeys[0]].sco_target
+		                 : wsum > 0 ? sum / wsum
+		                            : plain / (double)gf->njourneys;
 	}
 	finish(mt, &total, &mt->totals);
 	free(jacc);
@@ -508,9 +528,11 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 			double target = mt->journeys[ji].sco_target;
 			if (rate >= target)
 				continue;
-			mt->watermelons = xreallocarray(mt->watermelons, mt->nwatermelons + 1, sizeof *mt->watermelons);
+			mt->watermelons = xreallocarray(mt->watermelons, mt->nwatermelons + 1,
+			                                sizeof *mt->watermelons);
 			mt->watermelons[mt->nwatermelons++] = (struct watermelon){
-				di, ji, d->green_share, cl->cases, cl->successful, rate, target, (target - rate) * 100};
+			    di,   ji,     d->green_share,       cl->cases, cl->successful,
+			    rate, target, (target - rate) * 100};
 		}
 	}
 	for (size_t i = 1; i < mt->nwatermelons; i++) {
@@ -534,7 +556,8 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 		g->churn_after_sco = ratio(sl, sk);
 		g->churn_after_unsuccessful = ratio(ul, uk);
 		g->churn_ratio = isnan(g->churn_after_sco) || g->churn_after_sco == 0
-					 ? NAN : g->churn_after_unsuccessful / g->churn_after_sco;
+		                     ? NAN
+		                     : g->churn_after_unsuccessful / g->churn_after_sco;
 	}
 	free(jmap);
 	free(dmap);

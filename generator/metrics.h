@@ -1,4 +1,5 @@
-/* metrics: every figure of metrics.md, for one period and one region (or the whole organisation). */
+/* metrics: every figure of metrics.md, for one period and one region (or the whole organisation).
+ */
 #ifndef BP_METRICS_H
 #define BP_METRICS_H
 #include <stdbool.h>
@@ -25,7 +26,7 @@ struct figures {
 	long contacts, failure_contacts, handoffs;
 	double contacts_per_case, failure_demand_share, handoffs_per_case;
 	bool low_volume;
-	long customers_lost;		   /* -1 without customers.csv */
+	long customers_lost;              /* -1 without customers.csv */
 	double value_lost, value_at_risk; /* NAN without customers.csv */
 	struct trend_point trend[8];
 	int ntrend;
@@ -112,7 +113,8 @@ struct metrics {
 bool metrics_default_period(const struct model *m, enum period_len len, bp_period *out);
 
 /* Computes every figure for period p over the cases, KPIs and customers of region (0: all). */
-struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p, sym region);
+struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p,
+                                sym region);
 void metrics_free(struct metrics *mt);
 
 /* Whether case k belongs to the pack of region (its own region, or none). */

@@ -21,7 +21,8 @@ const char *model_case_id(const struct model *m, size_t ix)
 	return intern_str(m->ids, (sym)ix + 1);
 }
 
-/* Cases whose customer is not in customers.csv are kept and counted in one note ("customer unknown"). */
+/* Cases whose customer is not in customers.csv are kept and counted in one note ("customer
+ * unknown"). */
 static void note_unknown_customers(struct model *m, int file)
 {
 	size_t ncases = 0, ncust = 0;
@@ -41,14 +42,17 @@ static void note_unknown_customers(struct model *m, int file)
 		seen[k->customer] = 1;
 		if (++ncust <= 5) {
 			strbuf_puts(&examples, ncust > 1 ? ", " : "");
-			dq_quote(&examples, intern_str(m->names, k->customer), intern_len(m->names, k->customer));
+			dq_quote(&examples, intern_str(m->names, k->customer),
+			         intern_len(m->names, k->customer));
 		}
 	}
 	if (ncust)
-		dq_note(m->dq, file, 0, "customer unknown",
-			"customer unknown: %zu case%s of %zu customer%s not in customers.csv (%s%s); the cases are kept and count in every figure but the customer ones",
-			ncases, ncases == 1 ? "" : "s", ncust, ncust == 1 ? "" : "s", strbuf_str(&examples),
-			ncust > 5 ? ", …" : "");
+		dq_note(
+		    m->dq, file, 0, "customer unknown",
+		    "customer unknown: %zu case%s of %zu customer%s not in customers.csv (%s%s); "
+		    "the cases are kept and count in every figure but the customer ones",
+		    ncases, ncases == 1 ? "" : "s", ncust, ncust == 1 ? "" : "s",
+		    strbuf_str(&examples), ncust > 5 ? ", …" : "");
 	strbuf_free(&examples);
 	free(seen);
 }

@@ -1,4 +1,5 @@
-/* model: the checked data every later stage reads: cases, KPIs, customers, and what was rejected. */
+/* model: the checked data every later stage reads: cases, KPIs, customers, and what was rejected.
+ */
 #ifndef BP_MODEL_H
 #define BP_MODEL_H
 #include <stdbool.h>
@@ -16,13 +17,13 @@ enum kpi_kind { KIND_OUTPUT, KIND_OUTCOME };
 /* A case: one customer's attempt at one goal (data-contract.md, "How a case is derived"). */
 struct bp_case {
 	bp_time start;
-	bp_time end;	 /* BP_TIME_NONE while open */
+	bp_time end;                   /* BP_TIME_NONE while open */
 	sym journey, customer, region; /* in model.names; customer/region 0 when blank */
 	uint32_t contacts, failure_contacts, handoffs;
 	uint32_t dept_off; /* its departments: model.case_depts[dept_off .. dept_off+ndepts) */
 	uint32_t ndepts;
-	uint32_t line;	   /* the line of its first row in file order */
-	uint8_t outcome;   /* enum outcome */
+	uint32_t line;   /* the line of its first row in file order */
+	uint8_t outcome; /* enum outcome */
 };
 
 /* A department a case touched, and the failure-demand rows it handled in that case. */
@@ -36,8 +37,9 @@ struct kpi {
 	sym dept, name, unit, region; /* unit/region 0 when blank */
 	double actual, target, tolerance;
 	uint8_t direction; /* enum direction */
-	uint8_t kind;	   /* enum kpi_kind */
-	bool superseded;   /* a later row for the same department, KPI, period and region replaces it */
+	uint8_t kind;      /* enum kpi_kind */
+	bool superseded; /* a later row for the same department, KPI, period and region replaces it
+	                  */
 	uint32_t journey_off, njourneys; /* into model.kpi_journeys */
 	long line;
 };
@@ -46,7 +48,7 @@ struct customer {
 	sym id, segment, region;
 	double annual_value;
 	int64_t joined; /* day number (days since 1970-01-01); INT64_MIN: before all data */
-	int64_t left;	/* day number; INT64_MAX: still a customer */
+	int64_t left;   /* day number; INT64_MAX: still a customer */
 	long line;
 };
 
@@ -63,10 +65,12 @@ struct model {
 	size_t nkpi_journeys;
 	struct customer *customers;
 	size_t ncustomers;
-	uint32_t *customer_index; /* by names symbol: customer index + 1, 0 when unknown; size names_cap */
+	uint32_t *customer_index; /* by names symbol: customer index + 1, 0 when unknown; size
+	                             names_cap */
 	size_t customer_index_len;
 	bool have_customers;
-	bp_time data_from, data_to; /* first and last instant in the case data; BP_TIME_NONE when none */
+	bp_time data_from,
+	    data_to; /* first and last instant in the case data; BP_TIME_NONE when none */
 	struct dq *dq;
 };
 

@@ -9,12 +9,25 @@
 #include "xmem.h"
 
 /* Names that show a departmental score, and names that show a customer outcome. */
-static const char *const score_names[] = {"kpis", "kpi_list", "kpi", "status", "status_word",
-					  "green", "amber", "red", "green_share", "green_share_pct",
-					  "kpi_green_share", "kpi_green_share_pct", "actual_fmt", "target_fmt", NULL};
-static const char *const outcome_names[] = {"sco_rate", "sco_rate_pct", "successful", "goals",
-					    "goals_worst_first", "journeys", "goal", "trend",
-					    "customers_lost", "customers_lost_fmt", NULL};
+static const char *const score_names[] = {"kpis",
+                                          "kpi_list",
+                                          "kpi",
+                                          "status",
+                                          "status_word",
+                                          "green",
+                                          "amber",
+                                          "red",
+                                          "green_share",
+                                          "green_share_pct",
+                                          "kpi_green_share",
+                                          "kpi_green_share_pct",
+                                          "actual_fmt",
+                                          "target_fmt",
+                                          NULL};
+static const char *const outcome_names[] = {
+    "sco_rate",          "sco_rate_pct",       "successful", "goals",
+    "goals_worst_first", "journeys",           "goal",       "trend",
+    "customers_lost",    "customers_lost_fmt", NULL};
 
 static bool listed(const char *const *list, const char *s, size_t n)
 {
@@ -81,7 +94,8 @@ static void scan(const char *path, struct found *f, int depth)
 		if (!end)
 			break;
 		const char *s = p + 2;
-		while (s < end && (*s == '{' || *s == '&' || *s == '#' || *s == '^' || *s == '/' || *s == ' '))
+		while (s < end &&
+		       (*s == '{' || *s == '&' || *s == '#' || *s == '^' || *s == '/' || *s == ' '))
 			s++;
 		if (*s == '=' || *s == '!') { /* delimiter change or comment */
 			if (*s == '=')
@@ -93,8 +107,9 @@ static void scan(const char *path, struct found *f, int depth)
 			const char *e = end;
 			while (e > s && (e[-1] == ' ' || e[-1] == '}'))
 				e--;
-			char *partial = slash ? xasprintf("%.*s/%.*s%s", (int)(slash - path), path, (int)(e - s), s, ext)
-					      : xasprintf("%.*s%s", (int)(e - s), s, ext);
+			char *partial = slash ? xasprintf("%.*s/%.*s%s", (int)(slash - path), path,
+			                                  (int)(e - s), s, ext)
+			                      : xasprintf("%.*s%s", (int)(e - s), s, ext);
 			scan(partial, f, depth + 1);
 			free(partial);
 		} else {
@@ -105,8 +120,10 @@ static void scan(const char *path, struct found *f, int depth)
 				f->outcome_seen = true;
 			} else if (names_one_of(score_names, s, (size_t)(e - s))) {
 				diag_msg(DIAG_WARNING, path, line, 0,
-					 "departmental scores (\"%.*s\") come before any customer outcome; pack.md's rule of order puts customer outcomes first and scores after them, as supporting evidence",
-					 (int)(e - s), s);
+				         "departmental scores (\"%.*s\") come before any customer "
+				         "outcome; pack.md's rule of order puts customer outcomes "
+				         "first and scores after them, as supporting evidence",
+				         (int)(e - s), s);
 				f->warned = true;
 			}
 		}

@@ -78,7 +78,8 @@ int outfile_mkdir(const char *dir)
 		char c = *s;
 		*s = '\0';
 		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			diag_msg(DIAG_ERROR, p, 0, 0, "cannot create the output folder: %s", strerror(errno));
+			diag_msg(DIAG_ERROR, p, 0, 0, "cannot create the output folder: %s",
+			         strerror(errno));
 			free(p);
 			return -1;
 		}
@@ -101,10 +102,11 @@ const char *outfile_begin(const char *final)
 	pthread_once(&once, install);
 	const char *slash = strrchr(final, '/');
 	char *tmp = slash ? xasprintf("%.*s/.%s.tmp.XXXXXX", (int)(slash - final), final, slash + 1)
-			  : xasprintf(".%s.tmp.XXXXXX", final);
+	                  : xasprintf(".%s.tmp.XXXXXX", final);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		diag_msg(DIAG_ERROR, final, 0, 0, "cannot create a file in the output folder: %s", strerror(errno));
+		diag_msg(DIAG_ERROR, final, 0, 0, "cannot create a file in the output folder: %s",
+		         strerror(errno));
 		free(tmp);
 		return NULL;
 	}
@@ -141,7 +143,8 @@ static int commit(struct ofile *f)
 {
 	int rc = 0;
 	if (rename(f->temp, f->final) != 0) {
-		diag_msg(DIAG_ERROR, f->final, 0, 0, "cannot put the finished file in place: %s", strerror(errno));
+		diag_msg(DIAG_ERROR, f->final, 0, 0, "cannot put the finished file in place: %s",
+		         strerror(errno));
 		unlink(f->temp);
 		rc = -1;
 	}

@@ -68,7 +68,8 @@ static char *data_path(const char *rel)
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			/* a build tree (build/boardpack), then an installed tree moved as a whole (bin/boardpack) */
+			/* a build tree (build/boardpack), then an installed tree moved as a whole
+			 * (bin/boardpack) */
 			char *p = xasprintf("%s/../%s", exe, rel);
 			if (is_file(p))
 				return p;
@@ -82,11 +83,16 @@ static char *data_path(const char *rel)
 	return xasprintf("%s/%s", BOARDPACK_DATADIR, rel);
 }
 
-/* Decodes one UTF-8 character at s (NUL-terminated); returns its length, *cp = U+FFFD when malformed. */
+/* Decodes one UTF-8 character at s (NUL-terminated); returns its length, *cp = U+FFFD when
+ * malformed. */
 static size_t utf8_next(const unsigned char *s, unsigned *cp)
 {
 	static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
-	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : s[0] >= 0xE0 && s[0] < 0xF0 ? 3 : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : 0;
+	size_t len = s[0] < 0x80                   ? 1
+	             : s[0] >= 0xC2 && s[0] < 0xE0 ? 2
+	             : s[0] >= 0xE0 && s[0] < 0xF0 ? 3
+	             : s[0] >= 0xF0 && s[0] < 0xF5 ? 4
+	                                           : 0;
 	if (len == 0) {
 		*cp = 0xFFFD;
 		return 1;
@@ -110,20 +116,27 @@ static size_t utf8_next(const unsigned char *s, unsigned *cp)
  */
 static bool translit(unsigned cp, struct strbuf *out)
 {
-	static const char *const latin1[64] = {
-		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", /* U+00C0 */
-		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss", /* U+00D0 */
-		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", /* U+00E0 */
-		"d", "n", "o", "o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "y"}; /* U+00F0 */
+	static const char *const latin1[64] = {"a", "a", "a", "a", "a", "a",  "ae", "c",  "e",
+	                                       "e", "e", "e", "i", "i", "i",  "i", /* U+00C0 */
+	                                       "d", "n", "o", "o", "o", "o",  "o",  NULL, "o",
+	                                       "u", "u", "u", "u", "y", "th", "ss", /* U+00D0 */
+	                                       "a", "a", "a", "a", "a", "a",  "ae", "c",  "e",
+	                                       "e", "e", "e", "i", "i", "i",  "i", /* U+00E0 */
+	                                       "d", "n", "o", "o", "o", "o",  "o",  NULL, "o",
+	                                       "u", "u", "u", "u", "y", "th", "y"}; /* U+00F0 */
 	/* Latin Extended-A, U+0100..U+017F, one letter each (Œ, œ and Ĳ, ĳ are spelt out below). */
-	static const char ext_a[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllllllln"
-				    "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+	static const char ext_a[] =
+	    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllllllln"
+	    "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 	static const char *const greek[] = {/* U+0391..U+03A9, then U+03B1..U+03C9 less 0x20 */
-		"a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s",
-		"t", "y", "f", "ch", "ps", "o"};
+	                                    "a", "v", "g", "d", "e",  "z",  "i", "th", "i",
+	                                    "k", "l", "m", "n", "x",  "o",  "p", "r",  "s",
+	                                    "s", "t", "y", "f", "ch", "ps", "o"};
 	static const char *const cyrillic[] = {/* U+0430..U+044F (and U+0410..U+042F) */
-		"a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-		"r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"};
+	                                       "a",  "b",    "v", "g", "d", "e",  "zh", "z",
+	                                       "i",  "y",    "k", "l", "m", "n",  "o",  "p",
+	                                       "r",  "s",    "t", "u", "f", "kh", "ts", "ch",
+	                                       "sh", "shch", "",  "y", "",  "e",  "yu", "ya"};
 	const char *t = NULL;
 	char one[2] = {0};
 	if ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z'))
@@ -146,10 +159,13 @@ static bool translit(unsigned cp, struct strbuf *out)
 		return t != NULL;
 	}
 	/* Greek: accented vowels as their plain letter */
-	static const struct { unsigned cp, plain; } tonos[] = {{0x386, 0x3B1}, {0x388, 0x3B5}, {0x389, 0x3B7}, {0x38A, 0x3B9},
-		{0x38C, 0x3BF}, {0x38E, 0x3C5}, {0x38F, 0x3C9}, {0x390, 0x3B9}, {0x3AA, 0x3B9}, {0x3AB, 0x3C5}, {0x3AC, 0x3B1},
-		{0x3AD, 0x3B5}, {0x3AE, 0x3B7}, {0x3AF, 0x3B9}, {0x3B0, 0x3C5}, {0x3CA, 0x3B9}, {0x3CB, 0x3C5}, {0x3CC, 0x3BF},
-		{0x3CD, 0x3C5}, {0x3CE, 0x3C9}};
+	static const struct {
+		unsigned cp, plain;
+	} tonos[] = {{0x386, 0x3B1}, {0x388, 0x3B5}, {0x389, 0x3B7}, {0x38A, 0x3B9},
+	             {0x38C, 0x3BF}, {0x38E, 0x3C5}, {0x38F, 0x3C9}, {0x390, 0x3B9},
+	             {0x3AA, 0x3B9}, {0x3AB, 0x3C5}, {0x3AC, 0x3B1}, {0x3AD, 0x3B5},
+	             {0x3AE, 0x3B7}, {0x3AF, 0x3B9}, {0x3B0, 0x3C5}, {0x3CA, 0x3B9},
+	             {0x3CB, 0x3C5}, {0x3CC, 0x3BF}, {0x3CD, 0x3C5}, {0x3CE, 0x3C9}};
 	for (size_t i = 0; i < sizeof tonos / sizeof *tonos; i++)
 		if (cp == tonos[i].cp)
 			cp = tonos[i].plain;
@@ -188,7 +204,8 @@ static char *printable(const char *name)
 			strbuf_putc(&b, (char)*s);
 	}
 	if (*s) {
-		while (b.len && ((unsigned char)b.s[b.len - 1] & 0xC0) == 0x80) /* not inside a character */
+		while (b.len &&
+		       ((unsigned char)b.s[b.len - 1] & 0xC0) == 0x80) /* not inside a character */
 			b.s[--b.len] = '\0';
 		if (b.len && (unsigned char)b.s[b.len - 1] >= 0xC0)
 			b.s[--b.len] = '\0';
@@ -243,22 +260,23 @@ static bool next_case(void *it, struct xlsx_case *row)
 		for (uint32_t d = 0; d < k->ndepts; d++) {
 			if (d)
 				strbuf_puts(&ci->depts, "; ");
-			strbuf_puts(&ci->depts, intern_str(m->names, m->case_depts[k->dept_off + d].dept));
+			strbuf_puts(&ci->depts,
+			            intern_str(m->names, m->case_depts[k->dept_off + d].dept));
 		}
 		*row = (struct xlsx_case){
-			.id = model_case_id(m, ix),
-			.journey = intern_str(m->names, k->journey),
-			.customer = k->customer ? intern_str(m->names, k->customer) : NULL,
-			.region = k->region ? intern_str(m->names, k->region) : NULL,
-			.start_ms = k->start,
-			.end_ms = concluded ? k->end : INT64_MIN,
-			.outcome = concluded ? names[k->outcome] : "open",
-			.sco = concluded ? metrics_case_sco(mt, k) : -1,
-			.days = concluded ? metrics_case_days(k) : NAN,
-			.contacts = k->contacts,
-			.failure_contacts = k->failure_contacts,
-			.handoffs = k->handoffs,
-			.departments = strbuf_str(&ci->depts)};
+		    .id = model_case_id(m, ix),
+		    .journey = intern_str(m->names, k->journey),
+		    .customer = k->customer ? intern_str(m->names, k->customer) : NULL,
+		    .region = k->region ? intern_str(m->names, k->region) : NULL,
+		    .start_ms = k->start,
+		    .end_ms = concluded ? k->end : INT64_MIN,
+		    .outcome = concluded ? names[k->outcome] : "open",
+		    .sco = concluded ? metrics_case_sco(mt, k) : -1,
+		    .days = concluded ? metrics_case_days(k) : NAN,
+		    .contacts = k->contacts,
+		    .failure_contacts = k->failure_contacts,
+		    .handoffs = k->handoffs,
+		    .departments = strbuf_str(&ci->depts)};
 		return true;
 	}
 	return false;
@@ -294,7 +312,7 @@ struct pack_out {
 	struct pack_job *pack;
 	enum out_kind kind;
 	bool wanted;
-	char *path;	 /* the final name */
+	char *path;      /* the final name */
 	const char *tmp; /* its temporary file (owned by outfile) */
 	int rc;
 	char *msgs; /* messages printed while writing it */
@@ -307,9 +325,9 @@ struct pack_job {
 	struct build *b;
 	sym region;
 	const char *region_name; /* NULL: the whole organisation */
-	char *slug;		 /* NULL: the whole organisation */
-	int rc;			 /* of preparing it (figures, template) */
-	char *msgs;		 /* messages printed while preparing it */
+	char *slug;              /* NULL: the whole organisation */
+	int rc;                  /* of preparing it (figures, template) */
+	char *msgs;              /* messages printed while preparing it */
 	size_t nmsgs;
 	char *summary;
 	struct metrics *mt;
@@ -364,21 +382,31 @@ static void write_output(struct pack_out *o)
 				o->rc = EXIT_OUTPUT;
 			break;
 		case OUT_PDF: {
-			struct pdf_options po = {
-				.paper = b->c->paper, .font_regular = b->font_regular, .font_bold = b->font_bold,
-				.title = b->c->title, .author = b->c->organisation, .subject = pj->subject,
-				.keywords = "board pack; customer outcomes; successful customer outcome; failure demand",
-				.header = pj->header, .created = b->created, .logo = b->c->logo};
+			struct pdf_options po = {.paper = b->c->paper,
+			                         .font_regular = b->font_regular,
+			                         .font_bold = b->font_bold,
+			                         .title = b->c->title,
+			                         .author = b->c->organisation,
+			                         .subject = pj->subject,
+			                         .keywords =
+			                             "board pack; customer outcomes; successful "
+			                             "customer outcome; failure demand",
+			                         .header = pj->header,
+			                         .created = b->created,
+			                         .logo = b->c->logo};
 			int r = pdf_write(o->tmp, strbuf_str(&pj->md), &po);
 			if (r != 0)
 				o->rc = r == -2 ? EXIT_USAGE : EXIT_OUTPUT;
 			break;
 		}
 		case OUT_XLSX: {
-			struct xlsx_options xo = {.title = b->c->title, .author = b->c->organisation,
-						  .currency = b->c->currency ? b->c->currency : "", .created = b->created,
-						  .tmpdir = b->out_dir};
-			/* one workbook at a time: libxlsxwriter 1.1 calls gmtime(), whose result is shared */
+			struct xlsx_options xo = {.title = b->c->title,
+			                          .author = b->c->organisation,
+			                          .currency = b->c->currency ? b->c->currency : "",
+			                          .created = b->created,
+			                          .tmpdir = b->out_dir};
+			/* one workbook at a time: libxlsxwriter 1.1 calls gmtime(), whose result is
+			 * shared */
 			static pthread_mutex_t xlsx_lock = PTHREAD_MUTEX_INITIALIZER;
 			pthread_mutex_lock(&xlsx_lock);
 			if (xlsx_write(o->tmp, pj->metrics, next_case, &pj->cases, &xo) != 0)
@@ -391,12 +419,15 @@ static void write_output(struct pack_out *o)
 		}
 	}
 	struct statvfs fs;
-	if (o->rc != EXIT_OK && statvfs(b->out_dir, &fs) == 0 && (double)fs.f_bavail * (double)fs.f_frsize < 1048576.0)
+	if (o->rc != EXIT_OK && statvfs(b->out_dir, &fs) == 0 &&
+	    (double)fs.f_bavail * (double)fs.f_frsize < 1048576.0)
 		diag_msg(DIAG_ERROR, b->out_dir, 0, 0,
-			 "the file system holding the output folder is full (%.0f KB free); free some space and run again",
-			 (double)fs.f_bavail * (double)fs.f_frsize / 1024);
+		         "the file system holding the output folder is full (%.0f KB free); free "
+		         "some space and run again",
+		         (double)fs.f_bavail * (double)fs.f_frsize / 1024);
 	if (o->rc == EXIT_OK && sha256_file(o->tmp, o->sha256, &o->bytes) != 0) {
-		diag_msg(DIAG_ERROR, o->path, 0, 0, "cannot read back the file just written: %s", strerror(errno));
+		diag_msg(DIAG_ERROR, o->path, 0, 0, "cannot read back the file just written: %s",
+		         strerror(errno));
 		o->rc = EXIT_OUTPUT;
 	}
 	if (b->req->timings)
@@ -419,7 +450,8 @@ static void queue_push(struct queue *q, struct pack_out *o)
 {
 	pthread_mutex_lock(&q->lock);
 	if (q->n == q->cap)
-		q->items = xreallocarray(q->items, q->cap = q->cap ? 2 * q->cap : 16, sizeof *q->items);
+		q->items =
+		    xreallocarray(q->items, q->cap = q->cap ? 2 * q->cap : 16, sizeof *q->items);
 	q->items[q->n++] = o;
 	pthread_cond_signal(&q->more);
 	pthread_mutex_unlock(&q->lock);
@@ -477,15 +509,19 @@ static void prepare_pack(struct pack_job *pj)
 				pj->rc = EXIT_OUTPUT;
 		}
 		if (pj->rc == EXIT_OK && (req->pdf || (req->dump_markdown && !pj->region))) {
-			struct mustache_opts mo = {.escape = MUSTACHE_ESCAPE_MARKDOWN, .strict = true};
+			struct mustache_opts mo = {.escape = MUSTACHE_ESCAPE_MARKDOWN,
+			                           .strict = true};
 			if (mustache_render_file(b->template_path, ctx, &mo, &pj->md) != 0) {
 				pj->rc = EXIT_USAGE;
 			} else if (req->dump_markdown && !pj->region) {
 				const char *tmp = outfile_begin(req->dump_markdown);
 				FILE *fp = tmp ? fopen(tmp, "w") : NULL;
-				if (!fp || fwrite(pj->md.s, 1, pj->md.len, fp) != pj->md.len || fclose(fp) != 0) {
+				if (!fp || fwrite(pj->md.s, 1, pj->md.len, fp) != pj->md.len ||
+				    fclose(fp) != 0) {
 					if (tmp)
-						diag_msg(DIAG_ERROR, req->dump_markdown, 0, 0, "cannot write the Markdown: %s", strerror(errno));
+						diag_msg(DIAG_ERROR, req->dump_markdown, 0, 0,
+						         "cannot write the Markdown: %s",
+						         strerror(errno));
 					pj->rc = EXIT_OUTPUT;
 				}
 			}
@@ -494,16 +530,19 @@ static void prepare_pack(struct pack_job *pj)
 		json_decref(ctx);
 	}
 	const char *period = json_string_value(json_object_get(pj->metrics, "period"));
-	pj->header = xasprintf("%s%s%s", b->c->organisation, *b->c->organisation ? " · " : "", period);
+	pj->header =
+	    xasprintf("%s%s%s", b->c->organisation, *b->c->organisation ? " · " : "", period);
 	pj->subject = xasprintf("Customer outcomes, %s%s%s", period, pj->region_name ? " — " : "",
-				pj->region_name ? pj->region_name : "");
+	                        pj->region_name ? pj->region_name : "");
 	const struct figures *f = &pj->mt->totals;
 	char rate[32] = "no concluded cases";
 	if (f->cases_concluded)
 		snprintf(rate, sizeof rate, "SCO rate %.0f %%", f->sco_rate * 100);
 	enum period_len len = b->c->period_length;
-	pj->cases = (struct case_iter){.mt = pj->mt, .ps = period_start(b->period, len), .pe = period_end(b->period, len)};
-	char *stem = pj->slug ? xasprintf("board-pack-%s-%s", b->label, pj->slug) : xasprintf("board-pack-%s", b->label);
+	pj->cases = (struct case_iter){
+	    .mt = pj->mt, .ps = period_start(b->period, len), .pe = period_end(b->period, len)};
+	char *stem = pj->slug ? xasprintf("board-pack-%s-%s", b->label, pj->slug)
+	                      : xasprintf("board-pack-%s", b->label);
 	struct strbuf files = STRBUF_INIT;
 	const bool wanted[OUT_KINDS] = {req->json, req->pdf, req->xlsx};
 	for (int k = 0; k < OUT_KINDS; k++) {
@@ -515,8 +554,9 @@ static void prepare_pack(struct pack_job *pj)
 		pj->pending++;
 	}
 	char *shown = printable(pj->region_name ? pj->region_name : "whole organisation");
-	pj->summary = xasprintf("boardpack: %s: %s: %ld cases concluded, %s; %s", shown, period, f->cases_concluded, rate,
-				files.len ? strbuf_str(&files) : "no files");
+	pj->summary =
+	    xasprintf("boardpack: %s: %s: %ld cases concluded, %s; %s", shown, period,
+	              f->cases_concluded, rate, files.len ? strbuf_str(&files) : "no files");
 	free(shown);
 	strbuf_free(&files);
 	free(stem);
@@ -562,7 +602,9 @@ static const char **region_names(const struct model *m, size_t *count)
 	for (int pass = 0; pass < 3; pass++) {
 		size_t len = pass == 0 ? m->ncases : pass == 1 ? m->nkpis : m->ncustomers;
 		for (size_t i = 0; i < len; i++) {
-			sym r = pass == 0 ? m->cases[i].region : pass == 1 ? m->kpis[i].region : m->customers[i].region;
+			sym r = pass == 0   ? m->cases[i].region
+			        : pass == 1 ? m->kpis[i].region
+			                    : m->customers[i].region;
 			if (!r || seen[r])
 				continue;
 			seen[r] = 1;
@@ -578,7 +620,8 @@ static const char **region_names(const struct model *m, size_t *count)
 	return names;
 }
 
-/* Writes s as one CSV field (quoted when it holds a delimiter, quote, line break or control character). */
+/* Writes s as one CSV field (quoted when it holds a delimiter, quote, line break or control
+ * character). */
 static void csv_field(FILE *fp, const char *s, bool last)
 {
 	bool quote = false;
@@ -602,7 +645,8 @@ static void csv_field(FILE *fp, const char *s, bool last)
 static int write_manifest(struct build *b, struct pack_job *packs, size_t npacks)
 {
 	json_t *files = json_array();
-	char *jpath = xasprintf("%s/manifest.json", b->out_dir), *cpath = xasprintf("%s/manifest.csv", b->out_dir);
+	char *jpath = xasprintf("%s/manifest.json", b->out_dir),
+	     *cpath = xasprintf("%s/manifest.csv", b->out_dir);
 	const char *ctmp = outfile_begin(cpath), *jtmp = ctmp ? outfile_begin(jpath) : NULL;
 	FILE *fp = jtmp ? fopen(ctmp, "w") : NULL;
 	int rc = fp ? EXIT_OK : EXIT_OUTPUT;
@@ -616,9 +660,11 @@ static int write_manifest(struct build *b, struct pack_job *packs, size_t npacks
 			const char *file = strrchr(o->path, '/') + 1;
 			char bytes[24];
 			snprintf(bytes, sizeof bytes, "%" PRIu64, o->bytes);
-			json_array_append_new(files, json_pack("{s:s?,s:s?,s:s,s:s,s:s,s:I,s:s}", "region", packs[i].region_name,
-							       "region_slug", packs[i].slug, "period", b->label, "kind", out_ext[k],
-							       "file", file, "bytes", (json_int_t)o->bytes, "sha256", o->sha256));
+			json_array_append_new(
+			    files, json_pack("{s:s?,s:s?,s:s,s:s,s:s,s:I,s:s}", "region",
+			                     packs[i].region_name, "region_slug", packs[i].slug,
+			                     "period", b->label, "kind", out_ext[k], "file", file,
+			                     "bytes", (json_int_t)o->bytes, "sha256", o->sha256));
 			csv_field(fp, packs[i].region_name ? packs[i].region_name : "", false);
 			csv_field(fp, packs[i].slug ? packs[i].slug : "", false);
 			csv_field(fp, b->label, false);
@@ -632,8 +678,9 @@ static int write_manifest(struct build *b, struct pack_job *packs, size_t npacks
 		rc = EXIT_OUTPUT;
 	}
 	if (rc == EXIT_OK) {
-		json_t *doc = json_pack("{s:s,s:s,s:s,s:o}", "generator", "boardpack " BOARDPACK_VERSION, "organisation",
-					b->c->organisation, "period", b->label, "files", files);
+		json_t *doc = json_pack("{s:s,s:s,s:s,s:o}", "generator",
+		                        "boardpack " BOARDPACK_VERSION, "organisation",
+		                        b->c->organisation, "period", b->label, "files", files);
 		files = NULL;
 		if (context_write_json(doc, jtmp) != 0)
 			rc = EXIT_OUTPUT;
@@ -675,22 +722,27 @@ static int build_all(struct build *b)
 		}
 		if (strcmp(base, pj->slug) != 0) {
 			char *shown = printable(names[i]);
-			diag_msg(DIAG_WARNING, NULL, 0, 0, "region \"%s\" has the same file name as another region; its pack is named %s",
-				 shown, pj->slug);
+			diag_msg(DIAG_WARNING, NULL, 0, 0,
+			         "region \"%s\" has the same file name as another region; its pack "
+			         "is named %s",
+			         shown, pj->slug);
 			free(shown);
 		}
 		free(base);
 	}
 	free(names);
 
-	/* the writers: as many threads as asked (default: the processors online), never more than the outputs */
+	/* the writers: as many threads as asked (default: the processors online), never more than
+	 * the outputs */
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t nthreads = req->jobs > 0 ? (size_t)req->jobs : online > 0 ? (size_t)online : 1;
 	if (nthreads > npacks * 3)
 		nthreads = npacks * 3;
 	if (nthreads > 16)
 		nthreads = 16;
-	struct queue q = {.lock = PTHREAD_MUTEX_INITIALIZER, .more = PTHREAD_COND_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+	struct queue q = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	                  .more = PTHREAD_COND_INITIALIZER,
+	                  .done = PTHREAD_COND_INITIALIZER};
 	pthread_t *threads = xcalloc(nthreads, sizeof *threads);
 	size_t started = 0;
 	if (nthreads > 1)
@@ -710,7 +762,8 @@ static int build_all(struct build *b)
 		}
 		struct pack_job *pj = &packs[prepared];
 		if (b->progress) {
-			char *shown = printable(pj->region_name ? pj->region_name : "the whole organisation");
+			char *shown =
+			    printable(pj->region_name ? pj->region_name : "the whole organisation");
 			diag_info("boardpack: pack %zu of %zu: %s…", prepared + 1, npacks, shown);
 			free(shown);
 		}
@@ -765,8 +818,9 @@ static int build_all(struct build *b)
 		}
 	}
 	if (req->timings)
-		diag_info("boardpack: timing: %-10s %8.3f s (%zu pack%s, %zu writer thread%s)", "outputs", wall, npacks,
-			  npacks == 1 ? "" : "s", started ? started : 1, started > 1 ? "s" : "");
+		diag_info("boardpack: timing: %-10s %8.3f s (%zu pack%s, %zu writer thread%s)",
+		          "outputs", wall, npacks, npacks == 1 ? "" : "s", started ? started : 1,
+		          started > 1 ? "s" : "");
 	if (rc == EXIT_OK && prepared == npacks)
 		rc = write_manifest(b, packs, npacks);
 	if (rc == EXIT_OK && outfile_commit_all() != 0)
@@ -775,8 +829,10 @@ static int build_all(struct build *b)
 	for (size_t i = 0; i < npacks && rc == EXIT_OK; i++)
 		diag_info("%s", packs[i].summary);
 	if (rc == EXIT_OK)
-		diag_info("boardpack: %s: %ld rows read, %ld rejected; %zu pack%s written to %s (listed in manifest.json and manifest.csv)",
-			  b->label, dq_rows_read(b->m.dq), dq_rows_rejected(b->m.dq), npacks, npacks == 1 ? "" : "s", b->out_dir);
+		diag_info("boardpack: %s: %ld rows read, %ld rejected; %zu pack%s written to %s "
+		          "(listed in manifest.json and manifest.csv)",
+		          b->label, dq_rows_read(b->m.dq), dq_rows_rejected(b->m.dq), npacks,
+		          npacks == 1 ? "" : "s", b->out_dir);
 	for (size_t i = 0; i < npacks; i++) {
 		free(packs[i].slug);
 		free(packs[i].msgs);
@@ -810,16 +866,23 @@ int pack_build(const struct pack_request *req)
 			return EXIT_USAGE;
 		}
 	}
-	b.template_path = b.c->template_path ? xstrdup(b.c->template_path) : data_path("templates/board-pack.md");
-	b.font_regular = b.c->font_regular ? xstrdup(b.c->font_regular) : data_path("fonts/DejaVuSans.ttf");
-	b.font_bold = b.c->font_bold ? xstrdup(b.c->font_bold) : data_path("fonts/DejaVuSans-Bold.ttf");
+	b.template_path =
+	    b.c->template_path ? xstrdup(b.c->template_path) : data_path("templates/board-pack.md");
+	b.font_regular =
+	    b.c->font_regular ? xstrdup(b.c->font_regular) : data_path("fonts/DejaVuSans.ttf");
+	b.font_bold =
+	    b.c->font_bold ? xstrdup(b.c->font_bold) : data_path("fonts/DejaVuSans-Bold.ttf");
 	if (req->pdf) {
 		const char *const files[] = {b.template_path, b.font_regular, b.font_bold};
 		const char *const what[] = {"template", "font_regular", "font_bold"};
 		for (int i = 0; i < 3; i++)
 			if (!is_file(files[i])) {
-				diag_msg(DIAG_ERROR, b.c->path, 0, 0, "%s \"%s\" does not exist or is not a file%s", what[i], files[i],
-					 i ? " (run 'make fonts', or name a TrueType file in [pack])" : "");
+				diag_msg(
+				    DIAG_ERROR, b.c->path, 0, 0,
+				    "%s \"%s\" does not exist or is not a file%s", what[i],
+				    files[i],
+				    i ? " (run 'make fonts', or name a TrueType file in [pack])"
+				      : "");
 				rc = EXIT_USAGE;
 			}
 	}
@@ -835,8 +898,9 @@ int pack_build(const struct pack_request *req)
 		memset(&b.m, 0, sizeof b.m);
 	if (rc == EXIT_OK && b.progress) {
 		double secs = now_seconds() - read_start;
-		diag_info("boardpack: read %ld rows in %.2f s (%.0f rows a second)", dq_rows_read(b.m.dq), secs,
-			  secs > 0 ? (double)dq_rows_read(b.m.dq) / secs : 0.0);
+		diag_info("boardpack: read %ld rows in %.2f s (%.0f rows a second)",
+		          dq_rows_read(b.m.dq), secs,
+		          secs > 0 ? (double)dq_rows_read(b.m.dq) / secs : 0.0);
 	}
 	if (rc == EXIT_OK)
 		timing(req, "read", &b.t);
@@ -844,8 +908,9 @@ int pack_build(const struct pack_request *req)
 		long rejected = dq_rows_rejected(b.m.dq);
 		dq_print(b.m.dq, 20, req->strict ? DIAG_ERROR : DIAG_WARNING);
 		if (req->strict && rejected) {
-			diag_msg(DIAG_ERROR, NULL, 0, 0, "%ld row%s rejected and --strict is on: nothing was written", rejected,
-				 rejected == 1 ? "" : "s");
+			diag_msg(DIAG_ERROR, NULL, 0, 0,
+			         "%ld row%s rejected and --strict is on: nothing was written",
+			         rejected, rejected == 1 ? "" : "s");
 			rc = EXIT_INPUT;
 		}
 	}
@@ -853,7 +918,9 @@ int pack_build(const struct pack_request *req)
 		if (req->period)
 			b.period = forced;
 		else if (!metrics_default_period(&b.m, b.c->period_length, &b.period)) {
-			diag_msg(DIAG_ERROR, b.c->path, 0, 0, "no case has concluded, so there is no latest period to report on; give one with --period");
+			diag_msg(DIAG_ERROR, b.c->path, 0, 0,
+			         "no case has concluded, so there is no latest period to report "
+			         "on; give one with --period");
 			rc = EXIT_INPUT;
 		}
 	}
@@ -867,8 +934,9 @@ int pack_build(const struct pack_request *req)
 			b.created = (b.m.data_to / BP_MS_PER_DAY) * 86400;
 		else
 			b.created = period_start(b.period, b.c->period_length) / 1000;
-		b.out_dir = req->out ? xstrdup(req->out)
-				     : strcmp(b.c->dir, ".") == 0 ? xstrdup("out") : xasprintf("%s/out", b.c->dir);
+		b.out_dir = req->out                     ? xstrdup(req->out)
+		            : strcmp(b.c->dir, ".") == 0 ? xstrdup("out")
+		                                         : xasprintf("%s/out", b.c->dir);
 		if (outfile_mkdir(b.out_dir) != 0)
 			rc = EXIT_OUTPUT;
 	}

@@ -5,18 +5,19 @@
 
 struct pack_request {
 	const char *pack_ini;
-	const char *period;	  /* NULL: the latest with concluded cases */
-	const char *out;	  /* NULL: "out" beside PACK.ini */
-	const char *dump_context; /* NULL: none */
+	const char *period;        /* NULL: the latest with concluded cases */
+	const char *out;           /* NULL: "out" beside PACK.ini */
+	const char *dump_context;  /* NULL: none */
 	const char *dump_markdown; /* NULL: none; else the whole organisation's expanded template */
-	int jobs;		  /* threads writing outputs; 0: one per processor online */
+	int jobs;                  /* threads writing outputs; 0: one per processor online */
 	bool split_region, json, pdf, xlsx, strict, timings;
 };
 
 /* Runs the build; returns the exit status of cli.md. */
 int pack_build(const struct pack_request *req);
 
-/* Writes a file-name-safe slug of a region name (ASCII letters, digits, hyphens) into a new string. */
+/* Writes a file-name-safe slug of a region name (ASCII letters, digits, hyphens) into a new string.
+ */
 char *pack_slug(const char *name);
 
 #endif

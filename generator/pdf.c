@@ -22,7 +22,8 @@
 struct haru {
 	HPDF_Doc pdf;
 	HPDF_STATUS code, detail;
-	int sys_errno; /* errno when the error was raised: libharu's detail for a failed write is ferror()'s flag, not errno */
+	int sys_errno; /* errno when the error was raised: libharu's detail for a failed write is
+	                  ferror()'s flag, not errno */
 };
 
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *data)

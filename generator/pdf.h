@@ -9,13 +9,13 @@ struct pdf_options {
 	enum paper paper;
 	const char *font_regular; /* TrueType paths */
 	const char *font_bold;
-	const char *title;	/* document properties */
-	const char *author;	/* the organisation */
+	const char *title;  /* document properties */
+	const char *author; /* the organisation */
 	const char *subject;
 	const char *keywords;
-	const char *header;	/* running header, e.g. "Northwind Energy · 2026-Q3" */
-	int64_t created;	/* creation date, seconds since the epoch (never the wall clock) */
-	const char *logo;	/* optional PNG or JPEG for the cover, or NULL */
+	const char *header; /* running header, e.g. "Northwind Energy · 2026-Q3" */
+	int64_t created;    /* creation date, seconds since the epoch (never the wall clock) */
+	const char *logo;   /* optional PNG or JPEG for the cover, or NULL */
 };
 
 /*

@@ -37,8 +37,9 @@ static void header(struct reader *r, const struct csvin_record *rec)
 			known = true;
 			if (r->col[i] >= 0) {
 				diag_msg(DIAG_ERROR, r->name, rec->line, (long)f + 1,
-					 "column \"%s\" appears twice (columns %d and %zu); remove or rename one",
-					 want, r->col[i] + 1, f + 1);
+				         "column \"%s\" appears twice (columns %d and %zu); remove "
+				         "or rename one",
+				         want, r->col[i] + 1, f + 1);
 				r->status = EXIT_INPUT;
 			} else {
 				r->col[i] = (int)f;
@@ -53,8 +54,9 @@ static void header(struct reader *r, const struct csvin_record *rec)
 	if (nunknown > 10)
 		strbuf_printf(&unknown, " and %zu more", nunknown - 10);
 	if (nunknown)
-		dq_note(r->m->dq, r->file, 0, "unknown columns", "%zu column%s ignored (not in the data contract): %s",
-			nunknown, nunknown == 1 ? "" : "s", strbuf_str(&unknown));
+		dq_note(r->m->dq, r->file, 0, "unknown columns",
+		        "%zu column%s ignored (not in the data contract): %s", nunknown,
+		        nunknown == 1 ? "" : "s", strbuf_str(&unknown));
 	strbuf_free(&unknown);
 
 	for (int i = 0; r->columns[i]; i++) {
@@ -71,18 +73,24 @@ static void header(struct reader *r, const struct csvin_record *rec)
 		const char *want = config_header(r->cfg, r->kind, r->columns[i]);
 		if (strcmp(want, r->columns[i]) != 0)
 			diag_msg(DIAG_ERROR, r->name, rec->line, 0,
-				 "missing required column \"%s\" (mapped from %s in [columns.%s]); the header has %s",
-				 want, r->columns[i],
-				 r->kind == INPUT_JOURNEYS ? "journeys" : r->kind == INPUT_KPIS ? "kpis"
-					 : r->kind == INPUT_CUSTOMERS ? "customers" : "cases",
-				 strbuf_str(&found));
+			         "missing required column \"%s\" (mapped from %s in [columns.%s]); "
+			         "the header has %s",
+			         want, r->columns[i],
+			         r->kind == INPUT_JOURNEYS    ? "journeys"
+			         : r->kind == INPUT_KPIS      ? "kpis"
+			         : r->kind == INPUT_CUSTOMERS ? "customers"
+			                                      : "cases",
+			         strbuf_str(&found));
 		else
 			diag_msg(DIAG_ERROR, r->name, rec->line, 0,
-				 "missing required column \"%s\"; the header has %s (map your own name with [columns.%s] %s = Your Header)",
-				 want, strbuf_str(&found),
-				 r->kind == INPUT_JOURNEYS ? "journeys" : r->kind == INPUT_KPIS ? "kpis"
-					 : r->kind == INPUT_CUSTOMERS ? "customers" : "cases",
-				 want);
+			         "missing required column \"%s\"; the header has %s (map your own "
+			         "name with [columns.%s] %s = Your Header)",
+			         want, strbuf_str(&found),
+			         r->kind == INPUT_JOURNEYS    ? "journeys"
+			         : r->kind == INPUT_KPIS      ? "kpis"
+			         : r->kind == INPUT_CUSTOMERS ? "customers"
+			                                      : "cases",
+			         want);
 		strbuf_free(&found);
 		r->status = EXIT_INPUT;
 	}
@@ -96,7 +104,7 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 		r->nheader = rec->nfields;
 		if (rec->problem) {
 			diag_msg(DIAG_ERROR, r->name, rec->line, (long)rec->bad_field,
-				 "the header line cannot be read: %s", rec->problem);
+			         "the header line cannot be read: %s", rec->problem);
 			r->status = EXIT_INPUT;
 			return 1;
 		}
@@ -110,14 +118,15 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 			strbuf_puts(&b, ": ");
 			strbuf_puts(&b, rec->bad_value);
 		}
-		dq_reject(r->m->dq, r->file, rec->line, (long)rec->bad_field, "unreadable field", "%s%s",
-			  rec->problem, strbuf_str(&b));
+		dq_reject(r->m->dq, r->file, rec->line, (long)rec->bad_field, "unreadable field",
+		          "%s%s", rec->problem, strbuf_str(&b));
 		strbuf_free(&b);
 		return 0;
 	}
 	if (rec->nfields != r->nheader) {
 		dq_reject(r->m->dq, r->file, rec->line, 0, "wrong field count",
-			  "expected %zu fields, as in the header, found %zu", r->nheader, rec->nfields);
+		          "expected %zu fields, as in the header, found %zu", r->nheader,
+		          rec->nfields);
 		return 0;
 	}
 	r->row(r, rec);
@@ -143,16 +152,18 @@ int reader_run(struct reader *r, const char *path)
 		for (int i = 0; r->columns[i]; i++)
 			if (r->required[i])
 				strbuf_printf(&want, "%s%s", want.len ? ", " : "",
-					      config_header(r->cfg, r->kind, r->columns[i]));
-		diag_msg(DIAG_ERROR, r->name, 0, 0, "the file is empty; expected a header line naming the columns %s",
-			 strbuf_str(&want));
+				              config_header(r->cfg, r->kind, r->columns[i]));
+		diag_msg(DIAG_ERROR, r->name, 0, 0,
+		         "the file is empty; expected a header line naming the columns %s",
+		         strbuf_str(&want));
 		strbuf_free(&want);
 		return EXIT_INPUT;
 	}
 	if (unterminated > 0) {
 		r->m->dq->files[r->file].rows_read++;
 		dq_reject(r->m->dq, r->file, unterminated, 0, "unclosed quote",
-			  "a quote opened on this line is never closed, so the rest of the file from here was not read; close the quote or remove it");
+		          "a quote opened on this line is never closed, so the rest of the file "
+		          "from here was not read; close the quote or remove it");
 	}
 	return 0;
 }
@@ -168,7 +179,7 @@ const char *reader_field(const struct reader *r, const struct csvin_record *rec,
 }
 
 void reader_reject(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
-		   const char *fmt, ...)
+                   const char *fmt, ...)
 {
 	char msg[2048];
 	va_list ap;
@@ -180,16 +191,17 @@ void reader_reject(struct reader *r, const struct csvin_record *rec, int i, cons
 }
 
 void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
-			 const char *what)
+                         const char *what)
 {
 	size_t n;
 	const char *v = reader_field(r, rec, i, &n);
 	struct strbuf q = STRBUF_INIT;
 	dq_quote(&q, v, n);
 	if (n == 0)
-		reader_reject(r, rec, i, kind, "%s is empty; %s", config_header(r->cfg, r->kind, r->columns[i]), what);
+		reader_reject(r, rec, i, kind, "%s is empty; %s",
+		              config_header(r->cfg, r->kind, r->columns[i]), what);
 	else
-		reader_reject(r, rec, i, kind, "%s %s: %s", config_header(r->cfg, r->kind, r->columns[i]),
-			      strbuf_str(&q), what);
+		reader_reject(r, rec, i, kind, "%s %s: %s",
+		              config_header(r->cfg, r->kind, r->columns[i]), strbuf_str(&q), what);
 	strbuf_free(&q);
 }

@@ -1,4 +1,5 @@
-/* reader: the header and row rules shared by every input file (data-contract.md, "Reading rules"). */
+/* reader: the header and row rules shared by every input file (data-contract.md, "Reading rules").
+ */
 #ifndef BP_READER_H
 #define BP_READER_H
 #include <stdbool.h>
@@ -20,30 +21,32 @@ struct reader {
 	struct model *m;
 	enum input_kind kind;
 	const char *const *columns; /* contract column names, NULL-terminated */
-	const bool *required;	    /* parallel to columns */
+	const bool *required;       /* parallel to columns */
 	reader_row_fn row;
 	void *ctx;
 	/* set by reader_run */
-	int file;		     /* dq file index */
-	const char *name;	     /* the file's name in messages */
+	int file;                    /* dq file index */
+	const char *name;            /* the file's name in messages */
 	int col[READER_MAX_COLUMNS]; /* record index of each contract column, -1 when absent */
 	size_t nheader;
 	bool header_done;
 	int status;
 };
 
-/* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or EXIT_INPUT. */
+/* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or EXIT_INPUT.
+ */
 int reader_run(struct reader *r, const char *path);
 
 /* Field of contract column i of rec, trimmed; "" when the column is absent. */
-const char *reader_field(const struct reader *r, const struct csvin_record *rec, int i, size_t *len);
+const char *reader_field(const struct reader *r, const struct csvin_record *rec, int i,
+                         size_t *len);
 
 /* Rejects the row: message names the column (1-based record column of contract column i, or 0). */
 void reader_reject(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
-		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Rejects the row because contract column i's value is wrong: `COLUMN "value" WHAT`. */
 void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
-			 const char *what);
+                         const char *what);
 
 #endif

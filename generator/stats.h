@@ -1,4 +1,5 @@
-/* stats: the statistics metrics.md names: Wilson interval, two-proportion z-test, PERCENTILE.INC. */
+/* stats: the statistics metrics.md names: Wilson interval, two-proportion z-test, PERCENTILE.INC.
+ */
 #ifndef BP_STATS_H
 #define BP_STATS_H
 #include <stdbool.h>

@@ -67,11 +67,12 @@ void period_label(bp_period p, enum period_len len, char buf[16]);
  * Returns NULL on success, else a static phrase.
  */
 const char *period_parse(const char *s, size_t n, enum period_len len, enum date_order order,
-			 bp_period *out);
+                         bp_period *out);
 /* Parses --period: a label of exactly len. Returns NULL or a static phrase. */
 const char *period_parse_label(const char *s, enum period_len len, bp_period *out);
 
-/* Checks s[0..n) is valid UTF-8 with no NUL. Returns the byte offset of the first bad byte, or -1. */
+/* Checks s[0..n) is valid UTF-8 with no NUL. Returns the byte offset of the first bad byte, or -1.
+ */
 long value_utf8_invalid(const char *s, size_t n);
 
 #endif

@@ -36,11 +36,13 @@ void zlevel_clear(void)
 	level = -2;
 }
 
-int deflateInit2_(z_streamp strm, int lv, int method, int window_bits, int mem_level, int strategy, const char *version,
-		  int stream_size)
+int deflateInit2_(z_streamp strm, int lv, int method, int window_bits, int mem_level, int strategy,
+                  const char *version, int stream_size)
 {
 	pthread_once(&once, resolve);
 	if (!real_init2)
-		return Z_VERSION_ERROR; /* cannot happen with zlib loaded; reported by the caller as a zip error */
-	return real_init2(strm, level != -2 ? level : lv, method, window_bits, mem_level, strategy, version, stream_size);
+		return Z_VERSION_ERROR; /* cannot happen with zlib loaded; reported by the caller as
+		                           a zip error */
+	return real_init2(strm, level != -2 ? level : lv, method, window_bits, mem_level, strategy,
+	                  version, stream_size);
 }

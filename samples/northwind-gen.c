@@ -42,7 +42,10 @@ static void rng_seed(uint64_t seed)
 		rng_s[i] = splitmix64(&seed);
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
 
 static uint64_t rng_next(void)
 {
@@ -58,11 +61,20 @@ static uint64_t rng_next(void)
 }
 
 /* uniform integer in [0, n), n < 2^32 */
-static uint32_t below(uint32_t n) { return (uint32_t)(((rng_next() >> 32) * (uint64_t)n) >> 32); }
+static uint32_t below(uint32_t n)
+{
+	return (uint32_t)(((rng_next() >> 32) * (uint64_t)n) >> 32);
+}
 /* uniform integer in [lo, hi] */
-static int64_t between(int64_t lo, int64_t hi) { return lo + (int64_t)below((uint32_t)(hi - lo + 1)); }
+static int64_t between(int64_t lo, int64_t hi)
+{
+	return lo + (int64_t)below((uint32_t)(hi - lo + 1));
+}
 /* true with probability pm / 1000 */
-static int chance(int pm) { return (int)below(1000) < pm; }
+static int chance(int pm)
+{
+	return (int)below(1000) < pm;
+}
 
 /* ------------------------------------------------------------- calendar */
 
@@ -90,7 +102,7 @@ static void civil_from_days(int64_t z, int *y, int *m, int *d)
 }
 
 #define DAY 86400
-#define NQ 8 /* 2024-Q4 .. 2026-Q3 */
+#define NQ 8             /* 2024-Q4 .. 2026-Q3 */
 static int64_t T0, TEND; /* first second of data, first second after it */
 static int64_t D0, DEND; /* the same in days */
 
@@ -129,7 +141,10 @@ static void out_mem(Out *o, const char *s, size_t n)
 	o->len += n;
 }
 
-static void out_str(Out *o, const char *s) { out_mem(o, s, strlen(s)); }
+static void out_str(Out *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
 static void out_ch(Out *o, char c)
 {
 	if (o->len + 1 > sizeof o->buf)
@@ -242,8 +257,13 @@ static void out_close(Out *o)
 
 enum { SALES, ONBOARDING, BILLING, METERING, FIELD, CONTACT, PAYMENTS, NDEPT };
 static const char *const dept_name[NDEPT] = {
-	"Sales", "Onboarding", "Billing", "Metering", "Field Operations", "Contact Centre",
-	"Payments & Collections",
+    "Sales",
+    "Onboarding",
+    "Billing",
+    "Metering",
+    "Field Operations",
+    "Contact Centre",
+    "Payments & Collections",
 };
 
 enum { NORTH, MIDLANDS, SOUTH, SCOTLAND, NREGION };
@@ -254,8 +274,10 @@ static const int region_sco[NREGION] = {-20, 0, 30, -60};
 
 enum { HOUSEHOLD, PSR, SMALL_BIZ, LARGE_BIZ, NSEGMENT };
 static const char *const segment_name[NSEGMENT] = {
-	"Household", "Household \xE2\x80\x93 Priority Services Register", "Small business",
-	"Large business",
+    "Household",
+    "Household \xE2\x80\x93 Priority Services Register",
+    "Small business",
+    "Large business",
 };
 static const int segment_weight[NSEGMENT] = {820, 90, 75, 15};
 
@@ -277,8 +299,8 @@ typedef struct {
 typedef struct {
 	const char *name, *code;
 	int promise_days;
-	int weight; /* cases per quarter in the demo */
-	int sco[NQ]; /* per mille, by quarter */
+	int weight;         /* cases per quarter in the demo */
+	int sco[NQ];        /* per mille, by quarter */
 	Step path[MAXSTEP]; /* the last step concludes an achieved case */
 	Alt value[MAXALT];  /* optional value-demand touchpoints */
 	Alt fail[MAXALT];   /* failure-demand touchpoints */
@@ -293,122 +315,152 @@ typedef struct {
 enum { J_SWITCH, J_MOVE, J_FAULT, J_BILL, J_SMART, NJOURNEY };
 
 static const Journey journeys[NJOURNEY] = {
-	[J_SWITCH] = {
-		"Switching to Northwind", "SW", 14, 250,
-		{530, 560, 590, 620, 650, 680, 710, 880},
-		{{SALES, "Web: switch application submitted", "web", 1000},
-		 {SALES, "Email: welcome pack sent", "email", 1000},
-		 {ONBOARDING, "Switch request sent to industry", "back office", 1000},
-		 {METERING, "Opening meter reading received", "app", 800},
-		 {ONBOARDING, "Call: switch date confirmed", "phone", 500},
-		 {BILLING, "First statement issued", "email", 1000}},
-		{{SALES, "SMS: switch progress update", "sms", 3},
-		 {ONBOARDING, "App: customer checked switch status", "app", 3},
-		 {SALES, "Chat: tariff question answered", "chat", 2},
-		 {CONTACT, "Chat: question about the first Direct Debit", "chat", 1}},
-		{{CONTACT, "Call: has my switch happened yet?", "phone", 5},
-		 {CONTACT, "Chat: I've been charged by both suppliers", "chat", 2},
-		 {METERING, "Call: opening reading rejected, please resubmit", "phone", 2},
-		 {BILLING, "Email: opening reading wrong on first statement", "email", 2},
-		 {ONBOARDING, "Switch date moved: industry data mismatch", "back office", 1}},
-		{{ONBOARDING, "Switch rejected: objection from previous supplier", "back office", 3},
-		 {ONBOARDING, "Switch failed: meter not found in industry data", "back office", 1}},
-		{{SALES, "Customer cancelled in cooling-off period", "phone", 3},
-		 {CONTACT, "Customer stopped the switch after delays", "phone", 2}},
-		0, 0, {{0, 0, 0, 0}},
-	},
-	[J_MOVE] = {
-		"Moving home", "MH", 14, 210,
-		{600, 590, 575, 560, 550, 535, 520, 490},
-		{{CONTACT, "Web: moving home form submitted", "web", 1000},
-		 {ONBOARDING, "New home account opened", "back office", 1000},
-		 {METERING, "Move-out reading recorded", "app", 700},
-		 {METERING, "Move-in meter reading recorded", "app", 1000},
-		 {BILLING, "Final bill for old home issued", "email", 1000},
-		 {BILLING, "Welcome statement for new home issued", "email", 1000}},
-		{{CONTACT, "Email: moving home checklist sent", "email", 3},
-		 {ONBOARDING, "SMS: new account number sent", "sms", 2},
-		 {CONTACT, "App: new address confirmed", "app", 2}},
-		{{CONTACT, "Call: why is my final bill so high?", "phone", 5},
-		 {CONTACT, "Call: I'm being billed for two homes", "phone", 3},
-		 {BILLING, "Email: bill sent to my old address", "email", 2},
-		 {BILLING, "Bill re-issued after wrong move-out reading", "back office", 2},
-		 {METERING, "Call: move-in reading missing", "phone", 1},
-		 {CONTACT, "Email: \"still no bill for the new flat, please call me\"", "email", 1}},
-		{{BILLING, "Complaint: account closed in error", "phone", 2},
-		 {ONBOARDING, "New home supplied by another supplier in error", "back office", 1}},
-		{{CONTACT, "Customer chose another supplier for the new home", "phone", 3},
-		 {CONTACT, "Customer stopped responding", "email", 1}},
-		0, 0, {{0, 0, 0, 0}},
-	},
-	[J_FAULT] = {
-		"Getting a fault fixed", "FF", 5, 240,
-		{480, 475, 470, 460, 450, 440, 420, 390},
-		{{CONTACT, "Call: reporting a fault", "phone", 1000},
-		 {CONTACT, "Remote diagnosis", "phone", 600},
-		 {FIELD, "Engineer appointment booked", "back office", 1000},
-		 {FIELD, "Engineer on site", "field", 1000},
-		 {FIELD, "Fault fixed, job closed", "field", 1000}},
-		{{FIELD, "SMS: engineer on the way", "sms", 3},
-		 {CONTACT, "App: fault status checked", "app", 2},
-		 {CONTACT, "Call: interpreter arranged (j\xC4\x99zyk polski)", "phone", 1}},
-		{{CONTACT, "Call: where is my engineer?", "phone", 6},
-		 {CONTACT, "Complaint: missed engineer appointment", "phone", 2},
-		 {FIELD, "Engineer visit: parts not on van", "field", 2},
-		 {FIELD, "Revisit booked after failed repair", "back office", 1},
-		 {FIELD, "Meter exchange needed: second visit booked", "back office", 1}},
-		{{FIELD, "Job closed: no fault found, customer disagrees", "field", 2},
-		 {FIELD, "Job closed: network operator's fault, referred", "back office", 1}},
-		{{CONTACT, "Customer arranged their own electrician", "phone", 2},
-		 {CONTACT, "Customer stopped responding", "email", 1}},
-		200, 850,
-		{{CONTACT, "Call: reporting a fault", "phone", 1000},
-		 {CONTACT, "Remote diagnosis", "phone", 1000},
-		 {CONTACT, "Fixed remotely by adviser", "phone", 1000}},
-	},
-	[J_BILL] = {
-		"Paying a bill without surprises", "PB", 10, 260,
-		{680, 675, 670, 665, 660, 655, 640, 625},
-		{{BILLING, "Bill issued", "email", 1000},
-		 {PAYMENTS, "Direct Debit amount reviewed", "back office", 700},
-		 {CONTACT, "App: bill explained", "app", 400},
-		 {PAYMENTS, "Payment collected", "back office", 1000}},
-		{{BILLING, "SMS: bill ready", "sms", 3},
-		 {PAYMENTS, "Email: payment reminder", "email", 2},
-		 {BILLING, "Email: Caf\xC3\xA9 owner asks about VAT on the standing charge", "email", 1},
-		 {METERING, "Smart meter reading received", "back office", 1}},
-		{{CONTACT, "Call: why has my Direct Debit gone up?", "phone", 5},
-		 {BILLING, "Bill re-issued after estimated reading", "back office", 3},
-		 {PAYMENTS, "Letter: missed-payment reminder sent in error", "letter", 2},
-		 {CONTACT, "Email: \"this bill is wrong, please call me\"", "email", 2},
-		 {METERING, "Meter reading requested to correct estimate", "back office", 1}},
-		{{PAYMENTS, "Account passed to debt collection", "back office", 2},
-		 {BILLING, "Complaint escalated to the Energy Ombudsman", "letter", 1}},
-		{{CONTACT, "Customer stopped responding", "email", 2},
-		 {PAYMENTS, "Customer cancelled Direct Debit", "web", 1}},
-		0, 0, {{0, 0, 0, 0}},
-	},
-	[J_SMART] = {
-		"Getting a smart meter installed", "SM", 28, 200,
-		{500, 510, 520, 530, 540, 550, 560, 555},
-		{{SALES, "App: smart meter appointment booked", "app", 1000},
-		 {METERING, "Appointment confirmed", "email", 1000},
-		 {FIELD, "Smart meter installed", "field", 1000},
-		 {METERING, "In-home display paired", "back office", 600},
-		 {METERING, "Meter commissioned, readings flowing", "back office", 1000}},
-		{{METERING, "SMS: appointment reminder", "sms", 3},
-		 {SALES, "Email: what to expect on the day", "email", 2},
-		 {CONTACT, "Call: access arrangements for the engineer", "phone", 1}},
-		{{CONTACT, "Call: engineer didn't turn up", "phone", 4},
-		 {CONTACT, "Call: in-home display not working", "phone", 3},
-		 {FIELD, "Installation aborted: no signal", "field", 2},
-		 {METERING, "Meter not sending readings", "back office", 2},
-		 {SALES, "Appointment rebooked", "phone", 1}},
-		{{METERING, "Installation cancelled: property unsuitable", "back office", 2},
-		 {FIELD, "Installation failed: meter position unsafe", "field", 1}},
-		{{CONTACT, "Customer cancelled the appointment", "phone", 3}},
-		0, 0, {{0, 0, 0, 0}},
-	},
+    [J_SWITCH] =
+        {
+            "Switching to Northwind",
+            "SW",
+            14,
+            250,
+            {530, 560, 590, 620, 650, 680, 710, 880},
+            {{SALES, "Web: switch application submitted", "web", 1000},
+             {SALES, "Email: welcome pack sent", "email", 1000},
+             {ONBOARDING, "Switch request sent to industry", "back office", 1000},
+             {METERING, "Opening meter reading received", "app", 800},
+             {ONBOARDING, "Call: switch date confirmed", "phone", 500},
+             {BILLING, "First statement issued", "email", 1000}},
+            {{SALES, "SMS: switch progress update", "sms", 3},
+             {ONBOARDING, "App: customer checked switch status", "app", 3},
+             {SALES, "Chat: tariff question answered", "chat", 2},
+             {CONTACT, "Chat: question about the first Direct Debit", "chat", 1}},
+            {{CONTACT, "Call: has my switch happened yet?", "phone", 5},
+             {CONTACT, "Chat: I've been charged by both suppliers", "chat", 2},
+             {METERING, "Call: opening reading rejected, please resubmit", "phone", 2},
+             {BILLING, "Email: opening reading wrong on first statement", "email", 2},
+             {ONBOARDING, "Switch date moved: industry data mismatch", "back office", 1}},
+            {{ONBOARDING, "Switch rejected: objection from previous supplier", "back office", 3},
+             {ONBOARDING, "Switch failed: meter not found in industry data", "back office", 1}},
+            {{SALES, "Customer cancelled in cooling-off period", "phone", 3},
+             {CONTACT, "Customer stopped the switch after delays", "phone", 2}},
+            0,
+            0,
+            {{0, 0, 0, 0}},
+        },
+    [J_MOVE] =
+        {
+            "Moving home",
+            "MH",
+            14,
+            210,
+            {600, 590, 575, 560, 550, 535, 520, 490},
+            {{CONTACT, "Web: moving home form submitted", "web", 1000},
+             {ONBOARDING, "New home account opened", "back office", 1000},
+             {METERING, "Move-out reading recorded", "app", 700},
+             {METERING, "Move-in meter reading recorded", "app", 1000},
+             {BILLING, "Final bill for old home issued", "email", 1000},
+             {BILLING, "Welcome statement for new home issued", "email", 1000}},
+            {{CONTACT, "Email: moving home checklist sent", "email", 3},
+             {ONBOARDING, "SMS: new account number sent", "sms", 2},
+             {CONTACT, "App: new address confirmed", "app", 2}},
+            {{CONTACT, "Call: why is my final bill so high?", "phone", 5},
+             {CONTACT, "Call: I'm being billed for two homes", "phone", 3},
+             {BILLING, "Email: bill sent to my old address", "email", 2},
+             {BILLING, "Bill re-issued after wrong move-out reading", "back office", 2},
+             {METERING, "Call: move-in reading missing", "phone", 1},
+             {CONTACT, "Email: \"still no bill for the new flat, please call me\"", "email", 1}},
+            {{BILLING, "Complaint: account closed in error", "phone", 2},
+             {ONBOARDING, "New home supplied by another supplier in error", "back office", 1}},
+            {{CONTACT, "Customer chose another supplier for the new home", "phone", 3},
+             {CONTACT, "Customer stopped responding", "email", 1}},
+            0,
+            0,
+            {{0, 0, 0, 0}},
+        },
+    [J_FAULT] =
+        {
+            "Getting a fault fixed",
+            "FF",
+            5,
+            240,
+            {480, 475, 470, 460, 450, 440, 420, 390},
+            {{CONTACT, "Call: reporting a fault", "phone", 1000},
+             {CONTACT, "Remote diagnosis", "phone", 600},
+             {FIELD, "Engineer appointment booked", "back office", 1000},
+             {FIELD, "Engineer on site", "field", 1000},
+             {FIELD, "Fault fixed, job closed", "field", 1000}},
+            {{FIELD, "SMS: engineer on the way", "sms", 3},
+             {CONTACT, "App: fault status checked", "app", 2},
+             {CONTACT, "Call: interpreter arranged (j\xC4\x99zyk polski)", "phone", 1}},
+            {{CONTACT, "Call: where is my engineer?", "phone", 6},
+             {CONTACT, "Complaint: missed engineer appointment", "phone", 2},
+             {FIELD, "Engineer visit: parts not on van", "field", 2},
+             {FIELD, "Revisit booked after failed repair", "back office", 1},
+             {FIELD, "Meter exchange needed: second visit booked", "back office", 1}},
+            {{FIELD, "Job closed: no fault found, customer disagrees", "field", 2},
+             {FIELD, "Job closed: network operator's fault, referred", "back office", 1}},
+            {{CONTACT, "Customer arranged their own electrician", "phone", 2},
+             {CONTACT, "Customer stopped responding", "email", 1}},
+            200,
+            850,
+            {{CONTACT, "Call: reporting a fault", "phone", 1000},
+             {CONTACT, "Remote diagnosis", "phone", 1000},
+             {CONTACT, "Fixed remotely by adviser", "phone", 1000}},
+        },
+    [J_BILL] =
+        {
+            "Paying a bill without surprises",
+            "PB",
+            10,
+            260,
+            {680, 675, 670, 665, 660, 655, 640, 625},
+            {{BILLING, "Bill issued", "email", 1000},
+             {PAYMENTS, "Direct Debit amount reviewed", "back office", 700},
+             {CONTACT, "App: bill explained", "app", 400},
+             {PAYMENTS, "Payment collected", "back office", 1000}},
+            {{BILLING, "SMS: bill ready", "sms", 3},
+             {PAYMENTS, "Email: payment reminder", "email", 2},
+             {BILLING, "Email: Caf\xC3\xA9 owner asks about VAT on the standing charge", "email",
+              1},
+             {METERING, "Smart meter reading received", "back office", 1}},
+            {{CONTACT, "Call: why has my Direct Debit gone up?", "phone", 5},
+             {BILLING, "Bill re-issued after estimated reading", "back office", 3},
+             {PAYMENTS, "Letter: missed-payment reminder sent in error", "letter", 2},
+             {CONTACT, "Email: \"this bill is wrong, please call me\"", "email", 2},
+             {METERING, "Meter reading requested to correct estimate", "back office", 1}},
+            {{PAYMENTS, "Account passed to debt collection", "back office", 2},
+             {BILLING, "Complaint escalated to the Energy Ombudsman", "letter", 1}},
+            {{CONTACT, "Customer stopped responding", "email", 2},
+             {PAYMENTS, "Customer cancelled Direct Debit", "web", 1}},
+            0,
+            0,
+            {{0, 0, 0, 0}},
+        },
+    [J_SMART] =
+        {
+            "Getting a smart meter installed",
+            "SM",
+            28,
+            200,
+            {500, 510, 520, 530, 540, 550, 560, 555},
+            {{SALES, "App: smart meter appointment booked", "app", 1000},
+             {METERING, "Appointment confirmed", "email", 1000},
+             {FIELD, "Smart meter installed", "field", 1000},
+             {METERING, "In-home display paired", "back office", 600},
+             {METERING, "Meter commissioned, readings flowing", "back office", 1000}},
+            {{METERING, "SMS: appointment reminder", "sms", 3},
+             {SALES, "Email: what to expect on the day", "email", 2},
+             {CONTACT, "Call: access arrangements for the engineer", "phone", 1}},
+            {{CONTACT, "Call: engineer didn't turn up", "phone", 4},
+             {CONTACT, "Call: in-home display not working", "phone", 3},
+             {FIELD, "Installation aborted: no signal", "field", 2},
+             {METERING, "Meter not sending readings", "back office", 2},
+             {SALES, "Appointment rebooked", "phone", 1}},
+            {{METERING, "Installation cancelled: property unsuitable", "back office", 2},
+             {FIELD, "Installation failed: meter position unsafe", "field", 1}},
+            {{CONTACT, "Customer cancelled the appointment", "phone", 3}},
+            0,
+            0,
+            {{0, 0, 0, 0}},
+        },
 };
 
 #define DEMO_CASES_PER_QUARTER 1160 /* the sum of the journeys' weights */
@@ -456,8 +508,12 @@ static size_t new_customer(int32_t joined)
 	c->region = (uint8_t)pick_weighted(region_weight, NREGION);
 	c->segment = (uint8_t)pick_weighted(segment_weight, NSEGMENT);
 	switch (c->segment) {
-	case SMALL_BIZ: c->value = (int32_t)between(2500, 15000); break;
-	case LARGE_BIZ: c->value = (int32_t)between(20000, 120000); break;
+	case SMALL_BIZ:
+		c->value = (int32_t)between(2500, 15000);
+		break;
+	case LARGE_BIZ:
+		c->value = (int32_t)between(20000, 120000);
+		break;
 	default:
 		c->value = (int32_t)between(300, 1100);
 		c->value += (int32_t)between(300, 1300);
@@ -513,11 +569,9 @@ typedef struct {
 
 /* churn within the window after a concluded case, per mille, by fate */
 static const int churn_pm[NJOURNEY][5] = {
-	[J_SWITCH] = {25, 50, 50, 500, 600},
-	[J_MOVE] = {60, 110, 110, 240, 300},
-	[J_FAULT] = {60, 100, 100, 200, 220},
-	[J_BILL] = {55, 100, 100, 200, 220},
-	[J_SMART] = {50, 80, 80, 150, 180},
+    [J_SWITCH] = {25, 50, 50, 500, 600},  [J_MOVE] = {60, 110, 110, 240, 300},
+    [J_FAULT] = {60, 100, 100, 200, 220}, [J_BILL] = {55, 100, 100, 200, 220},
+    [J_SMART] = {50, 80, 80, 150, 180},
 };
 
 static const Alt *pick_alt(const Alt *a)
@@ -543,7 +597,10 @@ static Row row_of(int dept, const char *tp, const char *ch, int demand)
 }
 
 /* value demand is written "value" most of the time, blank sometimes */
-static int value_demand(void) { return chance(120) ? D_BLANK : D_VALUE; }
+static int value_demand(void)
+{
+	return chance(120) ? D_BLANK : D_VALUE;
+}
 
 static void insert_row(Case *c, int pos, Row r)
 {
@@ -564,9 +621,10 @@ static uint64_t churn_salt;
 
 static void make_case(Case *c, uint64_t id, int64_t start)
 {
-	int j = pick_weighted((const int[]){journeys[0].weight, journeys[1].weight, journeys[2].weight,
-	                                    journeys[3].weight, journeys[4].weight},
-	                      NJOURNEY);
+	int j =
+	    pick_weighted((const int[]){journeys[0].weight, journeys[1].weight, journeys[2].weight,
+	                                journeys[3].weight, journeys[4].weight},
+	                  NJOURNEY);
 	const Journey *J = &journeys[j];
 	int64_t day = start / DAY;
 	size_t ci = j == J_SWITCH ? new_customer((int32_t)day) : pick_customer(day);
@@ -610,11 +668,20 @@ static void make_case(Case *c, uint64_t id, int64_t start)
 	/* failure demand and extra value demand, between the first and the last row */
 	int nfail = 0;
 	switch (fate) {
-	case F_LATE: nfail = (int)between(0, 3); break;
-	case F_FAILDEMAND: nfail = (int)between(1, 3); break;
-	case F_FAILED: nfail = (int)between(1, 5); break;
-	case F_ABANDONED: nfail = (int)between(0, 3); break;
-	default: break;
+	case F_LATE:
+		nfail = (int)between(0, 3);
+		break;
+	case F_FAILDEMAND:
+		nfail = (int)between(1, 3);
+		break;
+	case F_FAILED:
+		nfail = (int)between(1, 5);
+		break;
+	case F_ABANDONED:
+		nfail = (int)between(0, 3);
+		break;
+	default:
+		break;
 	}
 	int nvalue = (int)between(0, 4);
 	for (int k = 0; k < nfail && c->n < MAXROWS - 1; k++) {
@@ -640,11 +707,21 @@ static void make_case(Case *c, uint64_t id, int64_t start)
 	/* timing: the concluding row `dur` seconds after the start */
 	int64_t promise = (int64_t)J->promise_days * DAY, dur;
 	switch (fate) {
-	case F_SCO: dur = promise * between(150, 850) / 1000; break;
-	case F_LATE: dur = promise * between(1150, 2600) / 1000; break;
-	case F_FAILDEMAND: dur = promise * between(300, 850) / 1000; break;
-	case F_FAILED: dur = promise * between(500, 3000) / 1000; break;
-	default: dur = promise * between(300, 2000) / 1000; break;
+	case F_SCO:
+		dur = promise * between(150, 850) / 1000;
+		break;
+	case F_LATE:
+		dur = promise * between(1150, 2600) / 1000;
+		break;
+	case F_FAILDEMAND:
+		dur = promise * between(300, 850) / 1000;
+		break;
+	case F_FAILED:
+		dur = promise * between(500, 3000) / 1000;
+		break;
+	default:
+		dur = promise * between(300, 2000) / 1000;
+		break;
 	}
 	int64_t off[MAXROWS];
 	off[0] = 0;
@@ -697,7 +774,8 @@ static void make_case(Case *c, uint64_t id, int64_t start)
 		if ((int)(((u >> 32) * 1000) >> 32) < churn_pm[j][fate]) {
 			/* most who leave go within a few weeks */
 			int64_t delay = j == J_SWITCH && fate >= F_FAILED ? (int64_t)(v % 8)
-			                : (v >> 8) % 3 ? (int64_t)((v >> 16) % 45) : (int64_t)((v >> 16) % 89);
+			                : (v >> 8) % 3 ? (int64_t)((v >> 16) % 45)
+			                               : (int64_t)((v >> 16) % 89);
 			int64_t left = end_day + delay;
 			Customer *cw = &cust[ci];
 			if (left < DEND && (cw->left < 0 || cw->left > left))
@@ -748,8 +826,9 @@ static int64_t generate(Out *o, uint64_t seed, int64_t ncases)
 	for (int64_t i = 0; i < base; i++)
 		new_customer(-1);
 	if (o)
-		out_str(o, "case_id,journey,timestamp,department,customer_id,touchpoint,channel,demand,"
-		           "outcome,region\n");
+		out_str(
+		    o, "case_id,journey,timestamp,department,customer_id,touchpoint,channel,demand,"
+		       "outcome,region\n");
 	static Case cur, held;
 	int holding = 0;
 	int64_t span = TEND - T0 - 3 * DAY; /* no case starts in the last three days */
@@ -757,7 +836,8 @@ static int64_t generate(Out *o, uint64_t seed, int64_t ncases)
 		/* every case draws from its own stream: changing one case's story
 		 * (or a rate) does not reshuffle all the cases after it */
 		rng_seed(seed ^ ((uint64_t)i * 0xA24BAED4963EE407ull) ^ 0x6361736573ull);
-		int64_t start = T0 + (span * i + (int64_t)below(1u << 20) * span / (1 << 20)) / ncases;
+		int64_t start =
+		    T0 + (span * i + (int64_t)below(1u << 20) * span / (1 << 20)) / ncases;
 		make_case(&cur, (uint64_t)i + 1, start);
 		stat_cases++;
 		stat_events += cur.n;
@@ -825,51 +905,83 @@ static void write_customers(Out *o)
 typedef struct {
 	int dept;
 	const char *name, *unit;
-	int lower;        /* lower is better */
-	int target;       /* in tenths */
-	int tol_pm;       /* tolerance per mille; 0: blank (the default, 5 %) */
-	int outcome;      /* kind outcome (else output) */
-	int scaled;       /* a count that grows with the data set */
+	int lower;   /* lower is better */
+	int target;  /* in tenths */
+	int tol_pm;  /* tolerance per mille; 0: blank (the default, 5 %) */
+	int outcome; /* kind outcome (else output) */
+	int scaled;  /* a count that grows with the data set */
 	const char *serves, *region;
 	const char *status; /* by quarter: g(reen) a(mber) r(ed) ?(random, mostly green) */
 } Kpi;
 
 static const Kpi kpis[] = {
-	{SALES, "Quotes converted to sales", "%", 0, 320, 0, 0, 0, "Switching to Northwind", "", "???????g"},
-	{SALES, "Switch applications submitted", "count", 0, 1900, 100, 0, 1, "Switching to Northwind", "", "???????g"},
-	{SALES, "Smart meter appointments booked", "count", 0, 1500, 0, 0, 1, "Getting a smart meter installed", "", "???????g"},
-	{SALES, "Average days from quote to application", "days", 1, 30, 100, 0, 0, "Switching to Northwind", "", "???????g"},
-	{ONBOARDING, "Switch requests sent within 1 day", "%", 0, 950, 0, 0, 0, "Switching to Northwind", "", "???????g"},
-	{ONBOARDING, "New accounts set up within 2 days", "%", 0, 900, 0, 0, 0, "Moving home;Switching to Northwind", "", "???????g"},
-	{ONBOARDING, "Switches completed on the agreed date", "%", 0, 850, 0, 1, 0, "Switching to Northwind", "", "a?a??ggg"},
-	{ONBOARDING, "Welcome packs sent within 24 hours", "%", 0, 980, 20, 0, 0, "Switching to Northwind;Moving home", "", "???????g"},
-	{BILLING, "Bills issued on time", "%", 0, 970, 20, 0, 0, "Paying a bill without surprises;Moving home", "", "???????g"},
-	{BILLING, "Final bills issued within 6 weeks", "%", 0, 950, 0, 0, 0, "Moving home", "", "???????g"},
-	{BILLING, "Bill run exceptions", "count", 1, 400, 100, 0, 1, "Paying a bill without surprises", "", "???????g"},
-	{BILLING, "Bills based on estimated readings", "%", 1, 120, 0, 0, 0, "Paying a bill without surprises;Getting a smart meter installed", "", "???????g"},
-	{BILLING, "Average days to issue a first bill", "days", 1, 100, 0, 0, 0, "Moving home;Switching to Northwind", "", "???????g"},
-	{METERING, "Meter readings validated", "%", 0, 960, 0, 0, 0, "Paying a bill without surprises;Moving home", "", "???????g"},
-	{METERING, "Smart meters commissioned", "count", 0, 1200, 100, 0, 1, "Getting a smart meter installed", "", "???????g"},
-	{METERING, "Meter reading backlog", "count", 1, 800, 100, 0, 1, "Paying a bill without surprises", "", "???????g"},
-	{METERING, "Move-in readings recorded within 5 days", "%", 0, 900, 0, 0, 0, "Moving home", "", "???????g"},
-	{METERING, "Smart meters sending readings", "%", 0, 920, 0, 1, 0, "Getting a smart meter installed", "", "?g?a?gaa"},
-	{FIELD, "Engineer appointments kept", "%", 0, 900, 0, 0, 0, "Getting a fault fixed;Getting a smart meter installed", "", "???????g"},
-	{FIELD, "Average hours to dispatch an engineer", "hours", 1, 240, 100, 0, 0, "Getting a fault fixed", "", "???????g"},
-	{FIELD, "Jobs closed within SLA", "%", 0, 850, 0, 0, 0, "Getting a fault fixed", "", "???????g"},
-	{FIELD, "Jobs closed within SLA (Scotland)", "%", 0, 850, 0, 0, 0, "Getting a fault fixed", "Scotland", "?a?g?a?g"},
-	{CONTACT, "Calls answered in 60 seconds", "%", 0, 800, 0, 0, 0, "Getting a fault fixed;Moving home;Paying a bill without surprises", "", "ggaggaar"},
-	{CONTACT, "Abandoned calls", "%", 1, 50, 100, 0, 0, "Getting a fault fixed;Moving home;Paying a bill without surprises", "", "gggagaar"},
-	{CONTACT, "Contacts resolved at first contact", "%", 0, 750, 0, 1, 0, "Getting a fault fixed;Paying a bill without surprises", "", "???????g"},
-	{CONTACT, "Complaints acknowledged within 2 days", "%", 0, 950, 50, 0, 0, "Getting a fault fixed;Moving home;Paying a bill without surprises", "", "???????g"},
-	{PAYMENTS, "Direct Debit collection rate", "%", 0, 970, 20, 0, 0, "Paying a bill without surprises", "", "???????g"},
-	{PAYMENTS, "Payment plans set up within 5 days", "%", 0, 900, 0, 0, 0, "Paying a bill without surprises", "", "???????g"},
-	{PAYMENTS, "Debt over 90 days", "%", 1, 40, 0, 1, 0, "Paying a bill without surprises", "", "???????g"},
-	{PAYMENTS, "Refunds paid within 10 days", "%", 0, 950, 0, 0, 0, "Paying a bill without surprises;Moving home", "", "???????g"},
+    {SALES, "Quotes converted to sales", "%", 0, 320, 0, 0, 0, "Switching to Northwind", "",
+     "???????g"},
+    {SALES, "Switch applications submitted", "count", 0, 1900, 100, 0, 1, "Switching to Northwind",
+     "", "???????g"},
+    {SALES, "Smart meter appointments booked", "count", 0, 1500, 0, 0, 1,
+     "Getting a smart meter installed", "", "???????g"},
+    {SALES, "Average days from quote to application", "days", 1, 30, 100, 0, 0,
+     "Switching to Northwind", "", "???????g"},
+    {ONBOARDING, "Switch requests sent within 1 day", "%", 0, 950, 0, 0, 0,
+     "Switching to Northwind", "", "???????g"},
+    {ONBOARDING, "New accounts set up within 2 days", "%", 0, 900, 0, 0, 0,
+     "Moving home;Switching to Northwind", "", "???????g"},
+    {ONBOARDING, "Switches completed on the agreed date", "%", 0, 850, 0, 1, 0,
+     "Switching to Northwind", "", "a?a??ggg"},
+    {ONBOARDING, "Welcome packs sent within 24 hours", "%", 0, 980, 20, 0, 0,
+     "Switching to Northwind;Moving home", "", "???????g"},
+    {BILLING, "Bills issued on time", "%", 0, 970, 20, 0, 0,
+     "Paying a bill without surprises;Moving home", "", "???????g"},
+    {BILLING, "Final bills issued within 6 weeks", "%", 0, 950, 0, 0, 0, "Moving home", "",
+     "???????g"},
+    {BILLING, "Bill run exceptions", "count", 1, 400, 100, 0, 1, "Paying a bill without surprises",
+     "", "???????g"},
+    {BILLING, "Bills based on estimated readings", "%", 1, 120, 0, 0, 0,
+     "Paying a bill without surprises;Getting a smart meter installed", "", "???????g"},
+    {BILLING, "Average days to issue a first bill", "days", 1, 100, 0, 0, 0,
+     "Moving home;Switching to Northwind", "", "???????g"},
+    {METERING, "Meter readings validated", "%", 0, 960, 0, 0, 0,
+     "Paying a bill without surprises;Moving home", "", "???????g"},
+    {METERING, "Smart meters commissioned", "count", 0, 1200, 100, 0, 1,
+     "Getting a smart meter installed", "", "???????g"},
+    {METERING, "Meter reading backlog", "count", 1, 800, 100, 0, 1,
+     "Paying a bill without surprises", "", "???????g"},
+    {METERING, "Move-in readings recorded within 5 days", "%", 0, 900, 0, 0, 0, "Moving home", "",
+     "???????g"},
+    {METERING, "Smart meters sending readings", "%", 0, 920, 0, 1, 0,
+     "Getting a smart meter installed", "", "?g?a?gaa"},
+    {FIELD, "Engineer appointments kept", "%", 0, 900, 0, 0, 0,
+     "Getting a fault fixed;Getting a smart meter installed", "", "???????g"},
+    {FIELD, "Average hours to dispatch an engineer", "hours", 1, 240, 100, 0, 0,
+     "Getting a fault fixed", "", "???????g"},
+    {FIELD, "Jobs closed within SLA", "%", 0, 850, 0, 0, 0, "Getting a fault fixed", "",
+     "???????g"},
+    {FIELD, "Jobs closed within SLA (Scotland)", "%", 0, 850, 0, 0, 0, "Getting a fault fixed",
+     "Scotland", "?a?g?a?g"},
+    {CONTACT, "Calls answered in 60 seconds", "%", 0, 800, 0, 0, 0,
+     "Getting a fault fixed;Moving home;Paying a bill without surprises", "", "ggaggaar"},
+    {CONTACT, "Abandoned calls", "%", 1, 50, 100, 0, 0,
+     "Getting a fault fixed;Moving home;Paying a bill without surprises", "", "gggagaar"},
+    {CONTACT, "Contacts resolved at first contact", "%", 0, 750, 0, 1, 0,
+     "Getting a fault fixed;Paying a bill without surprises", "", "???????g"},
+    {CONTACT, "Complaints acknowledged within 2 days", "%", 0, 950, 50, 0, 0,
+     "Getting a fault fixed;Moving home;Paying a bill without surprises", "", "???????g"},
+    {PAYMENTS, "Direct Debit collection rate", "%", 0, 970, 20, 0, 0,
+     "Paying a bill without surprises", "", "???????g"},
+    {PAYMENTS, "Payment plans set up within 5 days", "%", 0, 900, 0, 0, 0,
+     "Paying a bill without surprises", "", "???????g"},
+    {PAYMENTS, "Debt over 90 days", "%", 1, 40, 0, 1, 0, "Paying a bill without surprises", "",
+     "???????g"},
+    {PAYMENTS, "Refunds paid within 10 days", "%", 0, 950, 0, 0, 0,
+     "Paying a bill without surprises;Moving home", "", "???????g"},
 };
 
 static void write_kpis(Out *o, int64_t scale_num, int64_t scale_den)
 {
-	out_str(o, "period,department,kpi,actual,target,direction,unit,tolerance,kind,journey,region\n");
+	out_str(
+	    o,
+	    "period,department,kpi,actual,target,direction,unit,tolerance,kind,journey,region\n");
 	static const char *const qlabel[NQ] = {"2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3",
 	                                       "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"};
 	for (int q = 0; q < NQ; q++) {
@@ -988,16 +1100,20 @@ int main(int argc, char **argv)
 			if (!strcmp(a, "--out")) {
 				dir = v;
 			} else if (!strcmp(a, "--events")) {
-				if (!parse_u64(v, &events) || events < 100 || events > 2000000000u) {
+				if (!parse_u64(v, &events) || events < 100 ||
+				    events > 2000000000u) {
 					fprintf(stderr,
-					        "northwind-gen: --events expects a whole number from 100 to "
+					        "northwind-gen: --events expects a whole number "
+					        "from 100 to "
 					        "2000000000, got '%s'\n",
 					        v);
 					return 1;
 				}
 				have_events = 1;
 			} else if (!parse_u64(v, &seed)) {
-				fprintf(stderr, "northwind-gen: --seed expects a whole number, got '%s'\n", v);
+				fprintf(stderr,
+				        "northwind-gen: --seed expects a whole number, got '%s'\n",
+				        v);
 				return 1;
 			}
 			continue;
@@ -1010,7 +1126,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		fprintf(stderr, "northwind-gen: cannot create folder %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "northwind-gen: cannot create folder %s: %s\n", dir,
+		        strerror(errno));
 		return 1;
 	}
 	struct stat st;
@@ -1051,7 +1168,9 @@ int main(int argc, char **argv)
 	out_close(&o);
 	free(cust);
 	if (have_events)
-		fprintf(stderr, "northwind-gen: %lld events, %lld cases (%lld open), %zu customers in %s\n",
-		        (long long)stat_events, (long long)stat_cases, (long long)stat_open, ncust, dir);
+		fprintf(stderr,
+		        "northwind-gen: %lld events, %lld cases (%lld open), %zu customers in %s\n",
+		        (long long)stat_events, (long long)stat_cases, (long long)stat_open, ncust,
+		        dir);
 	return 0;
 }

@@ -693,11 +693,11 @@ static void test_io_errors(void **state)
 	strbuf_free(&g.out);
 }
 
-
 /* Large files are parsed in a thread of their own: the records, problems, line numbers, the
  * never-closed quote at the end and an early stop are exactly those of the unthreaded reader. */
-static void read_both_ways(const char *path, int stop_at, struct got *direct, struct got *threaded, int *rc_direct,
-			   int *rc_threaded, long *unterm_direct, long *unterm_threaded)
+static void read_both_ways(const char *path, int stop_at, struct got *direct, struct got *threaded,
+                           int *rc_direct, int *rc_threaded, long *unterm_direct,
+                           long *unterm_threaded)
 {
 	struct csvin_opts opts = {.delimiter = 0, .name = "big.csv"};
 	char d1 = 0, d2 = 0;
@@ -718,16 +718,32 @@ static void test_threaded_same_records(void **state)
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	FILE *fp = fdopen(fd, "w");
-	fputs("\xEF\xBB\xBF" "case_id;journey;note\r\n", fp);
+	fputs("\xEF\xBB\xBF"
+	      "case_id;journey;note\r\n",
+	      fp);
 	for (int i = 0; i < 30000; i++) {
 		switch (i % 7) {
-		case 0: fprintf(fp, "C%d;Moving home;\"two\r\nlines\"\r\n", i); break;
-		case 1: fprintf(fp, "C%d;Bad \"quote;x\r\n", i); break;
-		case 2: fprintf(fp, "C%d;bytes \xff\xfe;x\n", i); break;
-		case 3: fprintf(fp, "\n"); break;
-		case 4: fprintf(fp, "C%d;\"a;b\"\"c\";  trimmed  \n", i); break;
-		case 5: fprintf(fp, "C%d;nul%c;x\n", i, 0); break;
-		default: fprintf(fp, "C%d;%0*d\n", i, 1 + i % 300, i); break;
+		case 0:
+			fprintf(fp, "C%d;Moving home;\"two\r\nlines\"\r\n", i);
+			break;
+		case 1:
+			fprintf(fp, "C%d;Bad \"quote;x\r\n", i);
+			break;
+		case 2:
+			fprintf(fp, "C%d;bytes \xff\xfe;x\n", i);
+			break;
+		case 3:
+			fprintf(fp, "\n");
+			break;
+		case 4:
+			fprintf(fp, "C%d;\"a;b\"\"c\";  trimmed  \n", i);
+			break;
+		case 5:
+			fprintf(fp, "C%d;nul%c;x\n", i, 0);
+			break;
+		default:
+			fprintf(fp, "C%d;%0*d\n", i, 1 + i % 300, i);
+			break;
 		}
 		if (i == 15000) { /* one field over the limit, in the middle */
 			fputs("BIG;\"", fp);

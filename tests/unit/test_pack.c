@@ -29,12 +29,17 @@ static void sha256_fips_examples(void **state)
 	(void)state;
 	char hex[65];
 	digest("abc", 3, 3, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	digest("", 0, 1, hex);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes: padding spills */
+	assert_string_equal(hex,
+	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	const char *two =
+	    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"; /* 56 bytes: padding spills
+	                                                                 */
 	digest(two, strlen(two), 7, hex);
-	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	assert_string_equal(hex,
+	                    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 static void sha256_million_a(void **state)
@@ -48,7 +53,8 @@ static void sha256_million_a(void **state)
 	for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
 		char hex[65];
 		digest(a, n, chunks[i], hex);
-		assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+		assert_string_equal(
+		    hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	}
 	free(a);
 }
@@ -86,12 +92,13 @@ static void slugs(void **state)
 	long_name[500] = '\0';
 	slug_is(long_name, "rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr");
 	/* cut at 60 characters, never ending in a hyphen */
-	slug_is("abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcd efgh", "abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcd");
+	slug_is("abcdefghij abcdefghij abcdefghij abcdefghij abcdefghij abcd efgh",
+	        "abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcd");
 }
 
-
 /* Deflates data with deflateInit2 at the given level into out; returns the compressed size. */
-static size_t deflate_at(const unsigned char *data, size_t n, int level, unsigned char *out, size_t cap)
+static size_t deflate_at(const unsigned char *data, size_t n, int level, unsigned char *out,
+                         size_t cap)
 {
 	z_stream z = {0};
 	assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
@@ -123,7 +130,8 @@ static void zip_level_override(void **state)
 	zlevel_clear();
 	assert_int_equal(forced, level1);
 	assert_memory_equal(b, c, level1);
-	assert_int_equal(deflate_at(data, n, 9, c, cap), level9); /* cleared: the caller's level again */
+	assert_int_equal(deflate_at(data, n, 9, c, cap),
+	                 level9); /* cleared: the caller's level again */
 	free(data);
 	free(a);
 	free(b);
@@ -133,10 +141,10 @@ static void zip_level_override(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sha256_fips_examples),
-		cmocka_unit_test(sha256_million_a),
-		cmocka_unit_test(slugs),
-		cmocka_unit_test(zip_level_override),
+	    cmocka_unit_test(sha256_fips_examples),
+	    cmocka_unit_test(sha256_million_a),
+	    cmocka_unit_test(slugs),
+	    cmocka_unit_test(zip_level_override),
 	};
 	return cmocka_run_group_tests_name("test_pack", tests, NULL, NULL);
 }

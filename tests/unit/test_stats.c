@@ -1,4 +1,5 @@
-/* Unit tests: statistics, number formatting, interning. Expected values are worked by hand in the comments. */
+/* Unit tests: statistics, number formatting, interning. Expected values are worked by hand in the
+ * comments. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -84,7 +85,8 @@ static void formatting(void **state)
 	format_percent(b, sizeof b, NAN, 0, &en);
 	assert_string_equal(b, "\xE2\x80\x94");
 	format_signed(b, sizeof b, -4.2, 0, &en);
-	assert_string_equal(b, "\xE2\x88\x92" "4");
+	assert_string_equal(b, "\xE2\x88\x92"
+	                       "4");
 	format_signed(b, sizeof b, 3, 0, &en);
 	assert_string_equal(b, "+3");
 	format_signed(b, sizeof b, 0.2, 0, &en);
@@ -92,9 +94,11 @@ static void formatting(void **state)
 	format_money(b, sizeof b, 12400, "GBP", &en);
 	assert_string_equal(b, "£12,400");
 	format_money(b, sizeof b, 12400, "SEK", &en);
-	assert_string_equal(b, "SEK\xC2\xA0" "12,400");
+	assert_string_equal(b, "SEK\xC2\xA0"
+	                       "12,400");
 	format_money(b, sizeof b, -5, "GBP", &en); /* the sign before the symbol, a true minus */
-	assert_string_equal(b, "\xE2\x88\x92" "£5");
+	assert_string_equal(b, "\xE2\x88\x92"
+	                       "£5");
 	format_money(b, sizeof b, -0.4, "GBP", &en); /* rounds to zero: no sign */
 	assert_string_equal(b, "£0");
 	format_long_date(b, sizeof b, 20726); /* 2026-09-30 is day 20726 since 1970-01-01 */
@@ -127,9 +131,9 @@ static void interning(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(wilson_one_third), cmocka_unit_test(wilson_all_successful),
-		cmocka_unit_test(significance),	    cmocka_unit_test(percentile_inc),
-		cmocka_unit_test(formatting),	    cmocka_unit_test(interning),
+	    cmocka_unit_test(wilson_one_third), cmocka_unit_test(wilson_all_successful),
+	    cmocka_unit_test(significance),     cmocka_unit_test(percentile_inc),
+	    cmocka_unit_test(formatting),       cmocka_unit_test(interning),
 	};
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
