@@ -132,8 +132,14 @@ static void set_problem(struct csvin *r, const char *problem, size_t field)
 	r->bad_value[0] = '\0';
 }
 
+static void pipe_store_field(struct csvin *r, const char *s, size_t len);
+
 static void store_field(struct csvin *r, const char *s, size_t len)
 {
+	if (r->pipe) {
+		pipe_store_field(r, s, len);
+		return;
+	}
 	if (r->nfields == r->fields_cap) {
 		r->fields_cap = r->fields_cap ? 2 * r->fields_cap : 64;
 		r->offs = xreallocarray(r->offs, r->fields_cap, sizeof *r->offs);
@@ -541,35 +547,41 @@ static struct batch *pipe_take_free(struct pipe *p)
 	return b;
 }
 
-static void pipe_put(struct csvin *r)
+/* Copies a field straight into the batch being filled (a record's fields never span batches:
+   batches are handed over only between records). */
+static void pipe_store_field(struct csvin *r, const char *s, size_t len)
 {
-	struct pipe *p = r->pipe;
-	int stop = atomic_load(&p->stop);
-	if (stop) {
-		r->stop = stop;
-		return;
-	}
-	struct batch *b = p->filling;
-	if (b->n == b->cap)
-		b->recs = xreallocarray(b->recs, b->cap = b->cap ? 2 * b->cap : BATCH_RECORDS,
-		                        sizeof *b->recs);
-	if (b->nf + r->nfields > b->nf_cap) {
-		while (b->nf + r->nfields > b->nf_cap)
-			b->nf_cap = b->nf_cap ? 2 * b->nf_cap : 16 * BATCH_RECORDS;
+	struct batch *b = r->pipe->filling;
+	if (b->nf == b->nf_cap) {
+		b->nf_cap = b->nf_cap ? 2 * b->nf_cap : 16 * BATCH_RECORDS;
 		b->offs = xreallocarray(b->offs, b->nf_cap, sizeof *b->offs);
 		b->lens = xreallocarray(b->lens, b->nf_cap, sizeof *b->lens);
 	}
+	b->offs[b->nf] = batch_text(b, s, len);
+	b->lens[b->nf++] = len;
+	r->nfields++;
+}
+
+static void pipe_put(struct csvin *r)
+{
+	struct pipe *p = r->pipe;
+	struct batch *b = p->filling;
+	int stop = atomic_load(&p->stop);
+	if (stop) {
+		r->stop = stop;
+		b->nf -= r->nfields; /* the record's fields, stored, are dropped */
+		return;
+	}
+	if (b->n == b->cap)
+		b->recs = xreallocarray(b->recs, b->cap = b->cap ? 2 * b->cap : BATCH_RECORDS,
+		                        sizeof *b->recs);
 	struct brec *rec = &b->recs[b->n++];
 	*rec = (struct brec){.line = r->rec_line,
-	                     .first = b->nf,
+	                     .first = b->nf - r->nfields,
 	                     .nfields = r->nfields,
 	                     .problem = SIZE_MAX,
 	                     .bad_value = SIZE_MAX,
 	                     .bad_field = r->problem ? r->bad_field : 0};
-	for (size_t i = 0; i < r->nfields; i++) {
-		b->offs[b->nf] = batch_text(b, r->text + r->offs[i], r->lens[i]);
-		b->lens[b->nf++] = r->lens[i];
-	}
 	if (r->problem) {
 		rec->problem = batch_text(b, r->problem, strlen(r->problem));
 		if (r->bad_value[0])
