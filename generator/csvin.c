@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -515,8 +516,22 @@ static size_t batch_text(struct batch *b, const char *s, size_t n)
 		b->text = xreallocarray(b->text, b->text_cap, 1);
 	}
 	size_t at = b->text_len;
-	memcpy(b->text + at, s, n);
-	b->text[at + n] = '\0';
+	char *d = b->text + at;
+	/* Most fields are short: copied with fixed-size moves the compiler inlines (two that may
+	   overlap), not a library call per field. */
+	if (n >= 8 && n <= 16) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	} else {
+		memcpy(d, s, n);
+	}
+	d[n] = '\0';
 	b->text_len += n + 1;
 	return at;
 }
@@ -596,6 +611,7 @@ static void pipe_put(struct csvin *r)
 static void *parser_thread(void *arg)
 {
 	struct pipe *p = arg;
+	prctl(PR_SET_NAME, "boardpack-csv"); /* so that profilers tell the two threads apart */
 	size_t skip = bom_len(p->buf, (size_t)p->first_n);
 	struct csvin r;
 	begin(&r, p->opts, p->buf + skip, (size_t)p->first_n - skip, NULL, NULL);
