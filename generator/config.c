@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "diag.h"
+#include "intern.h"
 #include "strbuf.h"
 #include "xmem.h"
 
@@ -60,10 +61,11 @@ struct parse {
 	bool failed;
 	char last_section[LINE_MAX_BYTES];
 	char last_key[LINE_MAX_BYTES];
-	/* keys seen, "section\nkey", to refuse repeats */
-	char **seen;
+	/* keys seen, "section\nkey", to refuse repeats; the line of each, by symbol */
+	struct intern *seen;
 	long *seen_line;
-	size_t nseen;
+	size_t seen_cap;
+	struct journey_conf *last_journey; /* the section the previous key was in, if a journey */
 };
 
 static void say(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -355,18 +357,22 @@ static struct journey_conf *journey_section(struct parse *p, const char *section
 		say(p, "section [%s] should read [journey \"Journey name\"]", section);
 		return NULL;
 	}
-	char *name = xstrndup(q + 1, (size_t)(e - q - 1));
 	struct config *c = p->c;
+	size_t nlen = (size_t)(e - q - 1);
+	struct journey_conf *last = p->last_journey;
+	if (last && strlen(last->name) == nlen && strncmp(last->name, q + 1, nlen) == 0)
+		return last; /* the keys of a section come one after another */
+	char *name = xstrndup(q + 1, nlen);
 	for (size_t i = 0; i < c->njourney_confs; i++)
 		if (strcmp(c->journey_confs[i].name, name) == 0) {
 			free(name);
-			return &c->journey_confs[i];
+			return p->last_journey = &c->journey_confs[i];
 		}
 	c->journey_confs =
 	    xreallocarray(c->journey_confs, c->njourney_confs + 1, sizeof *c->journey_confs);
 	struct journey_conf *j = &c->journey_confs[c->njourney_confs++];
 	*j = (struct journey_conf){.name = name, .promise_days = NAN, .sco_target = NAN};
-	return j;
+	return p->last_journey = j;
 }
 
 static void journey_key(struct parse *p, struct journey_conf *j, const char *k, const char *v)
@@ -459,17 +465,17 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	/* A key given twice in one section is a mistake, not an override. */
 	char *id = xasprintf("%s\n%s", section, name);
-	for (size_t i = 0; i < p->nseen; i++)
-		if (strcmp(p->seen[i], id) == 0) {
-			say(p, "\"%s\" in [%s] is already set on line %ld", name, section,
-			    p->seen_line[i]);
-			free(id);
-			return 1;
-		}
-	p->seen = xreallocarray(p->seen, p->nseen + 1, sizeof *p->seen);
-	p->seen_line = xreallocarray(p->seen_line, p->nseen + 1, sizeof *p->seen_line);
-	p->seen[p->nseen] = id;
-	p->seen_line[p->nseen++] = p->line;
+	size_t known = intern_count(p->seen);
+	sym s = intern_add(p->seen, id, strlen(id));
+	free(id);
+	if ((size_t)s < known) {
+		say(p, "\"%s\" in [%s] is already set on line %ld", name, section, p->seen_line[s]);
+		return 1;
+	}
+	if ((size_t)s >= p->seen_cap)
+		p->seen_line = xreallocarray(p->seen_line, p->seen_cap = 2 * (size_t)s + 16,
+		                             sizeof *p->seen_line);
+	p->seen_line[s] = p->line;
 
 	if (value[0] == '\0' && keys != rule_keys) {
 		say(p, "\"%s\" in [%s] has no value", name, section);
@@ -557,14 +563,12 @@ struct config *config_load(const char *path)
 	c->decimal = '.';
 	c->number_locale = xstrdup("en");
 
-	struct parse p = {.c = c, .fp = fp};
+	struct parse p = {.c = c, .fp = fp, .seen = intern_new()};
 	int rc = ini_parse_stream(read_line, &p, handler, &p);
 	fclose(fp);
 	if (rc > 0 && !p.failed)
 		diag_msg(DIAG_ERROR, path, rc, 0, "expected [section], key = value, or a comment");
-	for (size_t i = 0; i < p.nseen; i++)
-		free(p.seen[i]);
-	free(p.seen);
+	intern_free(p.seen);
 	free(p.seen_line);
 	bool ok = rc == 0 && !p.failed;
 
