@@ -90,29 +90,37 @@ long dq_rows_rejected(const struct dq *d)
 	return n;
 }
 
-void dq_quote(struct strbuf *b, const char *s, size_t n)
+void dq_escape(struct strbuf *b, const char *s, size_t n, size_t max, bool quoted)
 {
-	strbuf_putc(b, '"');
-	size_t limit = n > 60 ? 57 : n;
+	if (quoted)
+		strbuf_putc(b, '"');
+	size_t start = b->len;
+	size_t limit = n > max ? max - 3 : n;
 	for (size_t i = 0; i < limit; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		if (ch < 0x20 || ch == 0x7f)
 			strbuf_printf(b, "\\x%02X", ch);
-		else if (ch == '"' || ch == '\\')
+		else if (quoted && (ch == '"' || ch == '\\'))
 			strbuf_printf(b, "\\%c", ch);
 		else
 			strbuf_putc(b, (char)ch);
 	}
 	if (limit < n) {
 		/* do not cut a UTF-8 sequence in half */
-		while (b->len > 1 && ((unsigned char)b->s[b->len - 1] & 0xC0) == 0x80)
+		while (b->len > start && ((unsigned char)b->s[b->len - 1] & 0xC0) == 0x80)
 			b->len--;
-		if (b->len > 1 && (unsigned char)b->s[b->len - 1] >= 0xC0)
+		if (b->len > start && (unsigned char)b->s[b->len - 1] >= 0xC0)
 			b->len--;
 		b->s[b->len] = '\0';
 		strbuf_puts(b, "…");
 	}
-	strbuf_putc(b, '"');
+	if (quoted)
+		strbuf_putc(b, '"');
+}
+
+void dq_quote(struct strbuf *b, const char *s, size_t n)
+{
+	dq_escape(b, s, n, 60, true);
 }
 
 /* Counts, per file and kind, how many have been printed. */

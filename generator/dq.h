@@ -1,6 +1,7 @@
 /* dq: the data-quality record: rows read and rejected per file, every rejection and every note. */
 #ifndef BP_DQ_H
 #define BP_DQ_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -52,6 +53,12 @@ long dq_rows_rejected(const struct dq *d);
 /* Appends s[0..n) to buf as a quoted, printable excerpt (at most ~60 bytes, "…" when cut). */
 struct strbuf;
 void dq_quote(struct strbuf *buf, const char *s, size_t n);
+/*
+ * Appends s[0..n) printable: control characters as \xHH, cut to max - 3 bytes and "…" when
+ * longer than max (never inside a UTF-8 character). quoted: between double quotes, with
+ * quotes and backslashes inside escaped.
+ */
+void dq_escape(struct strbuf *buf, const char *s, size_t n, size_t max, bool quoted);
 
 /* Prints "FILE: N rows read, M rejected" for every file. */
 void dq_print_counts(const struct dq *d);

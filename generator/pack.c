@@ -18,6 +18,8 @@
 #include "config.h"
 #include "context.h"
 #include "diag.h"
+#include "dq.h"
+#include "fontsub.h"
 #include "metrics.h"
 #include "model.h"
 #include "mustache.h"
@@ -83,38 +85,12 @@ static char *data_path(const char *rel)
 	return xasprintf("%s/%s", BOARDPACK_DATADIR, rel);
 }
 
-/* Decodes one UTF-8 character at s (NUL-terminated); returns its length, *cp = U+FFFD when
- * malformed. */
-static size_t utf8_next(const unsigned char *s, unsigned *cp)
-{
-	static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
-	size_t len = s[0] < 0x80                   ? 1
-	             : s[0] >= 0xC2 && s[0] < 0xE0 ? 2
-	             : s[0] >= 0xE0 && s[0] < 0xF0 ? 3
-	             : s[0] >= 0xF0 && s[0] < 0xF5 ? 4
-	                                           : 0;
-	if (len == 0) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	unsigned v = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return i;
-		}
-		v = v << 6 | (s[i] & 0x3Fu);
-	}
-	*cp = v < min[len] || v > 0x10FFFF || (v >= 0xD800 && v < 0xE000) ? 0xFFFD : v;
-	return len;
-}
-
 /*
  * Appends the ASCII spelling of one character of a region name: lowercase letters and
  * digits for Latin (with diacritics dropped), Greek and Cyrillic letters; nothing for the
  * Cyrillic hard and soft signs. Returns false for everything else, which separates words.
  */
-static bool translit(unsigned cp, struct strbuf *out)
+static bool translit(uint32_t cp, struct strbuf *out)
 {
 	static const char *const latin1[64] = {"a", "a", "a", "a", "a", "a",  "ae", "c",  "e",
 	                                       "e", "e", "e", "i", "i", "i",  "i", /* U+00C0 */
@@ -192,35 +168,21 @@ static bool translit(unsigned cp, struct strbuf *out)
 
 enum { SLUG_MAX = 60 };
 
-/* A region name as messages show it: control characters as \xHH, cut after 80 bytes with "…". */
+/* A region name as messages show it: control characters as \xHH, cut at 80 bytes with "…". */
 static char *printable(const char *name)
 {
 	struct strbuf b = STRBUF_INIT;
-	const unsigned char *s = (const unsigned char *)name;
-	for (; *s && b.len < 80; s++) {
-		if (*s < 0x20 || *s == 0x7F)
-			strbuf_printf(&b, "\\x%02X", *s);
-		else
-			strbuf_putc(&b, (char)*s);
-	}
-	if (*s) {
-		while (b.len &&
-		       ((unsigned char)b.s[b.len - 1] & 0xC0) == 0x80) /* not inside a character */
-			b.s[--b.len] = '\0';
-		if (b.len && (unsigned char)b.s[b.len - 1] >= 0xC0)
-			b.s[--b.len] = '\0';
-		strbuf_puts(&b, "…");
-	}
+	dq_escape(&b, name, strlen(name), 80, false);
 	return strbuf_detach(&b);
 }
 
 char *pack_slug(const char *name)
 {
 	struct strbuf b = STRBUF_INIT;
-	const unsigned char *s = (const unsigned char *)name;
-	while (*s && b.len < SLUG_MAX) {
-		unsigned cp;
-		s += utf8_next(s, &cp);
+	size_t n = strlen(name);
+	for (size_t i = 0; i < n && b.len < SLUG_MAX;) {
+		uint32_t cp;
+		i += utf8_decode(name + i, n - i, &cp);
 		if (!translit(cp, &b) && b.len && b.s[b.len - 1] != '-')
 			strbuf_putc(&b, '-');
 	}
