@@ -562,6 +562,25 @@ static struct batch *pipe_take_free(struct pipe *p)
 	return b;
 }
 
+/*
+ * Feeds r the file's first block, buf[skip..n) (read already), then the rest of the file,
+ * block by block, until its end or until the callback asks to stop. Returns 0, or -1 after
+ * reporting a read error.
+ */
+static int feed_file(struct csvin *r, int fd, char *buf, size_t skip, ssize_t n, const char *name)
+{
+	feed(r, buf + skip, (size_t)n - skip);
+	while (!r->stop && n == BLOCK_SIZE) {
+		n = read_full(fd, buf, BLOCK_SIZE);
+		if (n < 0) {
+			diag_msg(DIAG_ERROR, name, r->line, 0, "cannot read: %s", strerror(errno));
+			return -1;
+		}
+		feed(r, buf, (size_t)n);
+	}
+	return 0;
+}
+
 /* Copies a field straight into the batch being filled (a record's fields never span batches:
    batches are handed over only between records). */
 static void pipe_store_field(struct csvin *r, const char *s, size_t len)
@@ -617,20 +636,8 @@ static void *parser_thread(void *arg)
 	begin(&r, p->opts, p->buf + skip, (size_t)p->first_n - skip, NULL, NULL);
 	r.pipe = p;
 	p->filling = pipe_take_free(p);
-	int io = 0;
-	feed(&r, p->buf + skip, (size_t)p->first_n - skip);
-	for (ssize_t n = p->first_n; !r.stop && n == BLOCK_SIZE;) {
-		n = read_full(p->fd, p->buf, BLOCK_SIZE);
-		if (n < 0) {
-			diag_msg(DIAG_ERROR, p->name, r.line, 0, "cannot read: %s",
-			         strerror(errno));
-			io = 1;
-			break;
-		}
-		feed(&r, p->buf, (size_t)n);
-	}
-	int rc = io ? -1 : 0;
-	if (io)
+	int rc = feed_file(&r, p->fd, p->buf, skip, p->first_n, p->name);
+	if (rc)
 		end(&r, &p->delim_used, NULL);
 	else
 		rc = end(&r, &p->delim_used, &p->unterminated);
@@ -762,19 +769,12 @@ int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn 
 	size_t skip = bom_len(buf, (size_t)n);
 	struct csvin r;
 	begin(&r, opts, buf + skip, (size_t)n - skip, fn, ctx);
-	feed(&r, buf + skip, (size_t)n - skip);
-	while (!r.stop && n == BLOCK_SIZE) {
-		n = read_full(fd, buf, BLOCK_SIZE);
-		if (n < 0) {
-			diag_msg(DIAG_ERROR, name, r.line, 0, "cannot read: %s", strerror(errno));
-			end(&r, NULL, NULL);
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		feed(&r, buf, (size_t)n);
-	}
+	int rc = feed_file(&r, fd, buf, skip, n, name);
 	free(buf);
 	close(fd);
+	if (rc) {
+		end(&r, NULL, NULL);
+		return -1;
+	}
 	return end(&r, delim_used, unterminated_line);
 }

@@ -392,8 +392,7 @@ static void write_output(struct pack_out *o)
 		         strerror(errno));
 		o->rc = EXIT_OUTPUT;
 	}
-	if (b->req->timings)
-		diag_info("boardpack: timing: %-10s %8.3f s", out_ext[o->kind], now_seconds() - t);
+	timing(b->req, out_ext[o->kind], &t);
 	capture_end(cap);
 }
 
