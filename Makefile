@@ -70,6 +70,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(TEST_LDLIBS) $(LDLIBS)
 
+# The reading benchmark (bench/readbench.c), linked with the library objects.
+$(BUILD)/readbench: bench/readbench.c $(LIBOBJS)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+
 # Small test drivers linked with the library objects (tests/tools/*.c).
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)

@@ -1,10 +1,12 @@
 /* csvin: CSV records with physical line numbers, on libcsv; the only module that sees libcsv. */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "csvin.h"
 
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -654,6 +656,15 @@ static void *parser_thread(void *arg)
 /* Files at least this large are parsed in a thread of their own (when there are two cores). */
 static size_t thread_threshold = 8u << 20;
 
+/* Whether this process may run on more than one CPU (taskset or a container may allow one). */
+static bool several_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return CPU_COUNT(&set) > 1;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
 void csvin_test_thread_threshold(size_t bytes)
 {
 	thread_threshold = bytes;
@@ -758,7 +769,7 @@ int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn 
 	}
 	struct stat st;
 	if (n == BLOCK_SIZE && fstat(fd, &st) == 0 && (size_t)st.st_size >= thread_threshold &&
-	    sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+	    several_cpus()) {
 		int rc = read_piped(fd, buf, n, opts, name, fn, ctx, delim_used, unterminated_line);
 		if (rc != -2) {
 			free(buf);

@@ -1,11 +1,20 @@
 /*
  * events: journeys.csv, the touchpoint event log, reduced to cases exactly as
- * data-contract.md's "How a case is derived" says. The text of a row is
- * never kept; each valid row becomes a 24-byte event until its case is derived.
+ * data-contract.md's "How a case is derived" says. The text of a row is never kept.
+ *
+ * Cases are derived as their rows arrive, in a few bytes of state each, so memory grows with
+ * the number of cases, not with the file. Consecutive rows of one case (a log sorted by case)
+ * are gathered first and put in time order, so they may come in any order; a log sorted by
+ * time needs nothing more. A case with a row earlier than a row of it read before, in another
+ * stretch of the file, is "out of order" and is derived from its rows once the file is read:
+ * from the first such row on, every row is kept (24 bytes), and the rows before it are read a
+ * second time, keeping those of out-of-order cases. A file in order is read once and keeps no
+ * row; a file in random order keeps nearly every row and reads a few lines twice.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "diag.h"
@@ -34,9 +43,11 @@ static const bool required[] = {true, true, true, true, false, false, false, fal
 
 #define EV_FAILURE 0x1u
 #define EV_OUTCOME_SHIFT 1 /* two bits: enum outcome */
-#define EV_DIFFERS                                                                                 \
-	0x8u /* journey, customer or region differ from the case's first row in file order */
+/* journey, customer or region differ from the case's first row in file order */
+#define EV_DIFFERS 0x8u
 
+/* A row kept: one of the current stretch of rows of one case, or one kept for out-of-order
+ * cases. */
 struct event {
 	bp_time ts;
 	uint32_t case_ix;
@@ -45,11 +56,32 @@ struct event {
 	uint32_t flags;
 };
 
-/* The values of a row that differs from its case's first row in file order (rare). */
+/* A row whose journey, customer or region differ from its case's first row in file order (rare). */
 struct differ {
 	uint32_t line;
+	uint32_t case_ix;
 	sym journey, customer, region;
 };
+
+/*
+ * A department a case touched while its rows are read, chained from the case's first one
+ * (bp_case.dept_off holds the first link's index): the departments in order of first sight,
+ * which is time order for a case whose rows come in time order.
+ */
+struct dept_link {
+	sym dept;
+	uint32_t failures;
+	uint32_t next; /* NO_LINK at the end */
+};
+#define NO_LINK UINT32_MAX
+
+/* A case's state while the file is read, beside its struct bp_case. */
+struct case_work {
+	bp_time last_ts;     /* its latest row so far; OUT_OF_ORDER once a row came before it */
+	sym last_dept;       /* that row's department */
+	uint32_t first_line; /* the line of its first row in time order */
+};
+#define OUT_OF_ORDER INT64_MAX /* later than any timestamp, so every later row is "earlier" */
 
 /*
  * The last value seen in a column and its symbol: consecutive rows mostly
@@ -76,13 +108,44 @@ static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t 
 	return id;
 }
 
+/* Most rows of one stretch of a case gathered before they are put in order: bounds the memory
+ * one case's rows can take. A longer stretch is taken in parts (out of order if they are). */
+#define STRETCH_MAX 65536
+
 struct state {
-	struct memo memo[5]; /* case id, journey, customer, region, department */
+	struct memo memo[5];   /* case id, journey, customer, region, department */
+	struct event *stretch; /* consecutive rows of case stretch_case, in file order */
+	size_t nstretch;
+	uint32_t stretch_case;
+	struct case_work *work; /* per case, capacity cases_cap like model.cases */
+	size_t cases_cap;
+	struct dept_link *links;
+	size_t nlinks, caplinks;
+	struct differ *diff; /* in file order */
+	size_t ndiff, capdiff;
+	size_t out_of_order; /* cases */
+	uint32_t line;       /* of the row being read */
+	/* once a case was out of order, every row from line keep_from on (UINT32_MAX, when that
+	 * was found at the end of the file: none) */
+	bool keeping;
+	uint32_t keep_from;
+	struct event *kept;
+	size_t nkept, capkept;
+	/* the second reading, of the lines before keep_from: keep the rows of out-of-order cases */
+	bool second;
 	struct event *ev;
 	size_t nev, cap;
-	struct differ *diff;
-	size_t ndiff, capdiff;
+	bool changed; /* the second reading found a case the first did not */
 };
+
+static void keep(struct event **ev, size_t *n, size_t *cap, struct event e)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 4096;
+		*ev = xreallocarray(*ev, *cap, sizeof **ev);
+	}
+	(*ev)[(*n)++] = e;
+}
 
 /* Matches an outcome word; returns OUTCOME_OPEN when it is none of them. */
 static int outcome_word(const char *s, size_t n)
@@ -96,11 +159,125 @@ static int outcome_word(const char *s, size_t n)
 	return -1;
 }
 
+/* The link of dept among case k's departments, added at the end of its chain when new. */
+static struct dept_link *case_dept_link(struct state *st, struct bp_case *k, sym dept)
+{
+	uint32_t tail = NO_LINK;
+	for (uint32_t i = k->dept_off; i != NO_LINK; i = st->links[i].next) {
+		if (st->links[i].dept == dept)
+			return &st->links[i];
+		tail = i;
+	}
+	if (st->nlinks == st->caplinks) {
+		st->caplinks = st->caplinks ? 2 * st->caplinks : 4096;
+		st->links = xreallocarray(st->links, st->caplinks, sizeof *st->links);
+	}
+	uint32_t at = (uint32_t)st->nlinks++;
+	st->links[at] = (struct dept_link){dept, 0, NO_LINK};
+	if (tail == NO_LINK)
+		k->dept_off = at;
+	else
+		st->links[tail].next = at;
+	return &st->links[at];
+}
+
+/* Adds a row of case k that comes after (or at the time of) all its rows read so far. */
+static void case_add_row(struct state *st, struct bp_case *k, struct case_work *w, bp_time ts,
+                         sym dept, bool failure, int outcome)
+{
+	bool first = k->contacts == 0;
+	if (first)
+		k->start = ts;
+	k->contacts++;
+	if (!first && dept != w->last_dept)
+		k->handoffs++;
+	if (first || dept != w->last_dept || failure) {
+		struct dept_link *l = case_dept_link(st, k, dept);
+		if (failure) {
+			l->failures++;
+			k->failure_contacts++;
+		}
+	}
+	if (outcome != OUTCOME_OPEN) {
+		k->outcome = (uint8_t)outcome;
+		k->end = ts;
+	}
+	w->last_ts = ts;
+	w->last_dept = dept;
+}
+
+static int by_time_then_line(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Puts rows kept in file order into time order, ties in file order (lines grow in the file). */
+static void sort_by_time(struct event *ev, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (ev[i].ts < ev[i - 1].ts) {
+			qsort(ev, n, sizeof *ev, by_time_then_line);
+			return;
+		}
+}
+
+/*
+ * A case is out of order: derived from its rows once the file is read, which must find its n
+ * rows more. The first such case starts keeping rows, from the row being read on.
+ */
+static void set_out_of_order(struct state *st, struct bp_case *k, struct case_work *w, size_t n)
+{
+	if (w->last_ts != OUT_OF_ORDER) {
+		w->last_ts = OUT_OF_ORDER;
+		st->out_of_order++;
+	}
+	if (!st->keeping) {
+		st->keeping = true;
+		st->keep_from = st->line;
+	}
+	k->contacts += (uint32_t)n;
+}
+
+/*
+ * Adds the stretch of rows gathered to its case, in time order: when they all come at or after
+ * the case's rows so far, and a new case's first row in time gives the values its first row in
+ * the file gave (it is the case's first row, so the disagreement notes can be made as rows
+ * arrive). Else the case is out of order.
+ */
+static void flush_stretch(struct state *st, struct model *m)
+{
+	size_t n = st->nstretch;
+	if (!n)
+		return;
+	st->nstretch = 0;
+	struct event *ev = st->stretch;
+	struct bp_case *k = &m->cases[st->stretch_case];
+	struct case_work *w = &st->work[st->stretch_case];
+	sort_by_time(ev, n);
+	if (w->last_ts == OUT_OF_ORDER || (k->contacts && ev[0].ts < w->last_ts) ||
+	    (!k->contacts && (ev[0].flags & EV_DIFFERS))) {
+		set_out_of_order(st, k, w, n);
+		return;
+	}
+	if (!k->contacts)
+		w->first_line = ev[0].line;
+	for (size_t i = 0; i < n; i++)
+		case_add_row(st, k, w, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
+		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u));
+}
+
 static void on_row(struct reader *r, const struct csvin_record *rec)
 {
 	struct state *st = r->ctx;
 	struct model *m = r->m;
 	const struct config *c = r->cfg;
+	if (st->second && rec->line >= st->keep_from) {
+		r->stop = true; /* the rest was kept by the first reading */
+		return;
+	}
 	size_t n[10];
 	const char *f[10];
 	for (int i = 0; i < 10; i++)
@@ -153,36 +330,59 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	sym region = memo_intern(&st->memo[3], m->names, f[C_REGION], n[C_REGION]);
 	sym dept = memo_intern(&st->memo[4], m->names, f[C_DEPT], n[C_DEPT]);
 	uint32_t ix = id - 1;
+	uint32_t line = (uint32_t)rec->line;
 	uint32_t flags = (failure ? EV_FAILURE : 0) | ((uint32_t)outcome << EV_OUTCOME_SHIFT);
-	if (ix == m->ncases) {
-		if ((m->ncases & (m->ncases - 1)) == 0)
-			m->cases = xreallocarray(m->cases, m->ncases ? m->ncases * 2 : 1024,
-			                         sizeof *m->cases);
-		m->cases[m->ncases++] = (struct bp_case){.journey = journey,
-		                                         .customer = customer,
-		                                         .region = region,
-		                                         .line = (uint32_t)rec->line};
-	} else {
-		struct bp_case *k = &m->cases[ix];
-		if (k->journey != journey || k->customer != customer || k->region != region) {
+	if (ix < m->ncases) {
+		const struct bp_case *k = &m->cases[ix];
+		if (k->journey != journey || k->customer != customer || k->region != region)
 			flags |= EV_DIFFERS;
-			if (st->ndiff == st->capdiff) {
-				st->capdiff = st->capdiff ? st->capdiff * 2 : 64;
-				st->diff = xreallocarray(st->diff, st->capdiff, sizeof *st->diff);
-			}
-			st->diff[st->ndiff++] =
-			    (struct differ){(uint32_t)rec->line, journey, customer, region};
+	}
+	if (st->second) {
+		/* The rows were checked and counted by the first reading: keep those of
+		 * out-of-order cases. */
+		if (ix >= m->ncases) {
+			st->changed = true;
+			return;
 		}
+		if (st->work[ix].last_ts == OUT_OF_ORDER)
+			keep(&st->ev, &st->nev, &st->cap,
+			     (struct event){ts, ix, line, dept, flags});
+		return;
 	}
-	if (st->nev == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 4096;
-		st->ev = xreallocarray(st->ev, st->cap, sizeof *st->ev);
-	}
-	st->ev[st->nev++] = (struct event){ts, ix, (uint32_t)rec->line, dept, flags};
 	if (m->data_from == BP_TIME_NONE || ts < m->data_from)
 		m->data_from = ts;
 	if (m->data_to == BP_TIME_NONE || ts > m->data_to)
 		m->data_to = ts;
+	if (ix == m->ncases) {
+		if (m->ncases == st->cases_cap) {
+			st->cases_cap = st->cases_cap ? 2 * st->cases_cap : 1024;
+			m->cases = xreallocarray(m->cases, st->cases_cap, sizeof *m->cases);
+			st->work = xreallocarray(st->work, st->cases_cap, sizeof *st->work);
+		}
+		m->cases[m->ncases++] = (struct bp_case){.end = BP_TIME_NONE,
+		                                         .journey = journey,
+		                                         .customer = customer,
+		                                         .region = region,
+		                                         .dept_off = NO_LINK,
+		                                         .line = line,
+		                                         .outcome = OUTCOME_OPEN};
+		st->work[ix] = (struct case_work){BP_TIME_NONE, 0, line};
+	}
+	struct event e = {ts, ix, line, dept, flags};
+	if (flags & EV_DIFFERS) {
+		if (st->ndiff == st->capdiff) {
+			st->capdiff = st->capdiff ? st->capdiff * 2 : 64;
+			st->diff = xreallocarray(st->diff, st->capdiff, sizeof *st->diff);
+		}
+		st->diff[st->ndiff++] = (struct differ){line, ix, journey, customer, region};
+	}
+	st->line = line;
+	if (ix != st->stretch_case || st->nstretch == STRETCH_MAX)
+		flush_stretch(st, m);
+	if (st->keeping)
+		keep(&st->kept, &st->nkept, &st->capkept, e);
+	st->stretch_case = ix;
+	st->stretch[st->nstretch++] = e;
 }
 
 static const struct differ *find_differ(const struct state *st, uint32_t line)
@@ -210,28 +410,15 @@ static void row_values(const struct state *st, const struct bp_case *k, const st
 	}
 }
 
-static void note_disagreement(struct reader *r, const struct state *st, size_t ix,
-                              const struct event *ev, size_t n, const sym first[3],
-                              uint32_t first_line)
+/*
+ * The note of case ix, whose first row (line first_line) gave first[]: n of its rows disagree
+ * with it, the earliest in the file on line worst_line, giving wv[].
+ */
+static void note_disagreement(struct reader *r, size_t ix, const sym first[3], uint32_t first_line,
+                              size_t n, uint32_t worst_line, const sym wv[3])
 {
 	struct model *m = r->m;
-	const struct bp_case *k = &m->cases[ix];
 	static const char *const what[3] = {"journey", "customer_id", "region"};
-	const struct event *worst = NULL;
-	size_t ndiffer = 0;
-	sym v[3], wv[3];
-	for (size_t i = 0; i < n; i++) {
-		row_values(st, k, &ev[i], v);
-		if (v[0] == first[0] && v[1] == first[1] && v[2] == first[2])
-			continue;
-		ndiffer++;
-		if (!worst || ev[i].line < worst->line) {
-			worst = &ev[i];
-			memcpy(wv, v, sizeof wv);
-		}
-	}
-	if (!worst)
-		return;
 	struct strbuf b = STRBUF_INIT;
 	for (int i = 0; i < 3; i++) {
 		if (wv[i] == first[i])
@@ -243,25 +430,73 @@ static void note_disagreement(struct reader *r, const struct state *st, size_t i
 	}
 	struct strbuf id = STRBUF_INIT;
 	dq_quote(&id, model_case_id(m, ix), intern_len(m->ids, (sym)ix + 1));
-	dq_note(m->dq, r->file, worst->line, "rows of a case disagree",
+	dq_note(m->dq, r->file, worst_line, "rows of a case disagree",
 	        "case %s: %zu of its rows disagree with its first row (line %u); this one gives "
 	        "%s. The first row's values are used and every row still counts",
-	        strbuf_str(&id), ndiffer, first_line, strbuf_str(&b));
+	        strbuf_str(&id), n, first_line, strbuf_str(&b));
 	strbuf_free(&b);
 	strbuf_free(&id);
 }
 
-/* Orders each case's events by time (ties in file order) and derives the case. */
-static void derive(struct reader *r, struct state *st)
+/*
+ * Derives out-of-order case k (index ix) from its n rows ev[], in file order, as they were
+ * kept by the second reading: ordered by time (ties in file order), then read as a case whose
+ * rows came in order. Notes its rows that disagree with its first row in time order.
+ */
+static void derive_out_of_order(struct reader *r, struct state *st, size_t ix, struct event *ev,
+                                size_t n)
+{
+	struct bp_case *k = &r->m->cases[ix];
+	sort_by_time(ev, n);
+	sym first[3], v[3], wv[3];
+	row_values(st, k, &ev[0], first);
+	size_t ndiffer = 0;
+	uint32_t worst = 0;
+	for (size_t i = 0; i < n; i++) {
+		row_values(st, k, &ev[i], v);
+		if (v[0] == first[0] && v[1] == first[1] && v[2] == first[2])
+			continue;
+		if (!ndiffer++ || ev[i].line < worst) {
+			worst = ev[i].line;
+			memcpy(wv, v, sizeof wv);
+		}
+	}
+	if (ndiffer)
+		note_disagreement(r, ix, first, ev[0].line, ndiffer, worst, wv);
+	k->journey = first[0], k->customer = first[1], k->region = first[2];
+	k->end = BP_TIME_NONE;
+	k->outcome = OUTCOME_OPEN;
+	k->contacts = k->failure_contacts = k->handoffs = 0;
+	k->dept_off = NO_LINK;
+	struct case_work w = {0};
+	for (size_t i = 0; i < n; i++)
+		case_add_row(st, k, &w, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
+		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u));
+}
+
+static int by_case_then_line(const void *a, const void *b)
+{
+	const struct differ *x = a, *y = b;
+	if (x->case_ix != y->case_ix)
+		return x->case_ix < y->case_ix ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/*
+ * After the readings: out-of-order cases derived from the rows kept, the disagreement notes made
+ * in case order, and every case's departments laid out one case after another
+ * (model.case_depts).
+ */
+static void finish(struct reader *r, struct state *st)
 {
 	struct model *m = r->m;
 	size_t nc = m->ncases;
+	/* The kept rows grouped by case; the scatter keeps file order within a case. */
 	uint32_t *start = xcalloc(nc + 1, sizeof *start);
 	for (size_t i = 0; i < st->nev; i++)
 		start[st->ev[i].case_ix + 1]++;
 	for (size_t i = 0; i < nc; i++)
 		start[i + 1] += start[i];
-	/* Scatter keeps file order within a case: the tie-break. */
 	struct event *by_case = xreallocarray(NULL, st->nev ? st->nev : 1, sizeof *by_case);
 	uint32_t *fill = xreallocarray(NULL, nc ? nc : 1, sizeof *fill);
 	memcpy(fill, start, nc * sizeof *fill);
@@ -271,66 +506,115 @@ static void derive(struct reader *r, struct state *st)
 	free(st->ev);
 	st->ev = NULL;
 
-	m->case_depts = xreallocarray(m->case_depts, st->nev ? st->nev : 1, sizeof *m->case_depts);
-	for (size_t ix = 0; ix < nc; ix++) {
-		struct event *ev = by_case + start[ix];
-		size_t n = start[ix + 1] - start[ix];
-		/* Stable insertion sort by time: logs are nearly in order already. */
-		for (size_t i = 1; i < n; i++) {
-			struct event e = ev[i];
-			size_t j = i;
-			while (j > 0 && ev[j - 1].ts > e.ts) {
-				ev[j] = ev[j - 1];
-				j--;
-			}
-			ev[j] = e;
-		}
-		struct bp_case *k = &m->cases[ix];
-		bool differs = false;
-		for (size_t i = 0; i < n; i++)
-			differs |= (ev[i].flags & EV_DIFFERS) != 0;
-		uint32_t file_first_line = k->line;
-		if (differs) {
-			sym first[3];
-			row_values(st, k, &ev[0], first);
-			note_disagreement(r, st, ix, ev, n, first, ev[0].line);
-			k->journey = first[0], k->customer = first[1], k->region = first[2];
-		}
-		k->line = file_first_line;
-		k->start = ev[0].ts;
-		k->end = BP_TIME_NONE;
-		k->outcome = OUTCOME_OPEN;
-		k->contacts = (uint32_t)n;
-		k->failure_contacts = 0;
-		k->handoffs = 0;
-		k->dept_off = (uint32_t)m->ncase_depts;
-		k->ndepts = 0;
-		for (size_t i = 0; i < n; i++) {
-			const struct event *e = &ev[i];
-			unsigned out = (e->flags >> EV_OUTCOME_SHIFT) & 3u;
-			if (out != OUTCOME_OPEN) {
-				k->outcome = (uint8_t)out;
-				k->end = e->ts;
-			}
-			if (i > 0 && e->dept != ev[i - 1].dept)
-				k->handoffs++;
-			struct case_dept *d = NULL;
-			for (uint32_t j = 0; j < k->ndepts; j++)
-				if (m->case_depts[k->dept_off + j].dept == e->dept)
-					d = &m->case_depts[k->dept_off + j];
-			if (!d) {
-				d = &m->case_depts[m->ncase_depts++];
-				*d = (struct case_dept){e->dept, 0};
-				k->ndepts++;
-			}
-			if (e->flags & EV_FAILURE) {
-				d->failures++;
-				k->failure_contacts++;
-			}
-		}
+	/* The disagreeing rows by case. For a case in order, its first row in the file is its first
+	 * in time, so the earliest disagreeing row is the first of its case here. */
+	struct differ *d = xreallocarray(NULL, st->ndiff ? st->ndiff : 1, sizeof *d);
+	if (st->ndiff) {
+		memcpy(d, st->diff, st->ndiff * sizeof *d);
+		qsort(d, st->ndiff, sizeof *d, by_case_then_line);
 	}
+
+	for (size_t ix = 0, di = 0; ix < nc; ix++) {
+		struct bp_case *k = &m->cases[ix];
+		size_t nd = 0;
+		while (di + nd < st->ndiff && d[di + nd].case_ix == ix)
+			nd++;
+		if (st->work[ix].last_ts == OUT_OF_ORDER) {
+			derive_out_of_order(r, st, ix, by_case + start[ix],
+			                    start[ix + 1] - start[ix]);
+		} else if (nd) {
+			sym first[3] = {k->journey, k->customer, k->region};
+			sym wv[3] = {d[di].journey, d[di].customer, d[di].region};
+			note_disagreement(r, ix, first, st->work[ix].first_line, nd, d[di].line,
+			                  wv);
+		}
+		di += nd;
+	}
+	free(d);
 	free(by_case);
 	free(start);
+
+	m->case_depts = xreallocarray(NULL, st->nlinks ? st->nlinks : 1, sizeof *m->case_depts);
+	m->ncase_depts = 0;
+	for (size_t ix = 0; ix < nc; ix++) {
+		struct bp_case *k = &m->cases[ix];
+		uint32_t link = k->dept_off;
+		k->dept_off = (uint32_t)m->ncase_depts;
+		k->ndepts = 0;
+		for (; link != NO_LINK; link = st->links[link].next) {
+			m->case_depts[m->ncase_depts++] =
+			    (struct case_dept){st->links[link].dept, st->links[link].failures};
+			k->ndepts++;
+		}
+	}
+}
+
+/* Whether path is still the file the first reading read (same file, size and modification
+ * time); before is NULL when it could not be looked at then. */
+static bool same_file(const char *path, const struct stat *before)
+{
+	struct stat now;
+	return before && stat(path, &now) == 0 && now.st_size == before->st_size &&
+	       now.st_mtim.tv_sec == before->st_mtim.tv_sec &&
+	       now.st_mtim.tv_nsec == before->st_mtim.tv_nsec && now.st_ino == before->st_ino;
+}
+
+/*
+ * The second reading, for out-of-order cases, of the lines before keep_from: the same rows,
+ * checked the same way, their rejections and notes already made by the first (they go to a
+ * scratch record, discarded). Leaves every row of out-of-order cases in st->ev, in file order.
+ * Returns 0, or EXIT_INPUT when the file is no longer what the first reading read.
+ */
+static int read_again(struct reader *r, struct state *st, const struct stat *before)
+{
+	struct model *m = r->m;
+	struct dq *record = m->dq;
+	int file = r->file;
+	m->dq = dq_new();
+	st->second = true;
+	for (int i = 0; i < 5; i++)
+		st->memo[i].valid = false;
+	int rc = reader_run(r, r->cfg->journeys);
+	dq_free(m->dq);
+	m->dq = record;
+	r->file = file;
+	r->name = record->files[file].name;
+	if (rc)
+		return rc;
+	/* The rows of out-of-order cases in file order: the second reading's, then those kept from
+	 * keep_from on (filtered in place). */
+	size_t n = 0;
+	for (size_t i = 0; i < st->nkept; i++)
+		if (st->work[st->kept[i].case_ix].last_ts == OUT_OF_ORDER)
+			st->kept[n++] = st->kept[i];
+	st->kept = xreallocarray(st->kept, st->nev + n ? st->nev + n : 1, sizeof *st->kept);
+	if (st->nev) {
+		memmove(st->kept + st->nev, st->kept, n * sizeof *st->kept);
+		memcpy(st->kept, st->ev, st->nev * sizeof *st->kept);
+	}
+	free(st->ev);
+	st->ev = st->kept;
+	st->nev += n;
+	st->cap = st->nev;
+	st->kept = NULL;
+	st->nkept = st->capkept = 0;
+
+	bool changed = st->changed || !same_file(r->cfg->journeys, before);
+	/* every row the first reading counted in an out-of-order case, and no other */
+	size_t *kept = xcalloc(m->ncases ? m->ncases : 1, sizeof *kept);
+	for (size_t i = 0; i < st->nev; i++)
+		kept[st->ev[i].case_ix]++;
+	for (size_t ix = 0; ix < m->ncases && !changed; ix++)
+		changed = st->work[ix].last_ts == OUT_OF_ORDER && kept[ix] != m->cases[ix].contacts;
+	free(kept);
+	if (changed) {
+		diag_msg(DIAG_ERROR, r->name, 0, 0,
+		         "the file changed while it was being read (its rows are read twice when "
+		         "some case's rows are not in time order); run boardpack again once it is "
+		         "complete");
+		return EXIT_INPUT;
+	}
+	return 0;
 }
 
 int events_read(const struct config *c, struct model *m)
@@ -343,9 +627,20 @@ int events_read(const struct config *c, struct model *m)
 	                   .required = required,
 	                   .row = on_row,
 	                   .ctx = &st};
+	st.stretch = xreallocarray(NULL, STRETCH_MAX, sizeof *st.stretch);
+	struct stat before;
+	bool looked = stat(c->journeys, &before) == 0;
 	int rc = reader_run(&r, c->journeys);
+	st.line = UINT32_MAX; /* after the last row: were it out of order, no row is to be kept */
+	flush_stretch(&st, m);
+	if (rc == 0 && st.out_of_order)
+		rc = read_again(&r, &st, looked ? &before : NULL);
 	if (rc == 0)
-		derive(&r, &st);
+		finish(&r, &st);
+	free(st.stretch);
+	free(st.kept);
+	free(st.work);
+	free(st.links);
 	free(st.ev);
 	free(st.diff);
 	return rc;

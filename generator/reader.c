@@ -130,7 +130,7 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 		return 0;
 	}
 	r->row(r, rec);
-	return 0;
+	return r->stop;
 }
 
 int reader_run(struct reader *r, const char *path)
@@ -139,6 +139,7 @@ int reader_run(struct reader *r, const char *path)
 	r->file = dq_file(r->m->dq, r->name, path);
 	r->header_done = false;
 	r->status = 0;
+	r->stop = false;
 	struct csvin_opts opts = {.delimiter = r->cfg->delimiter, .name = r->name};
 	char delim = 0;
 	long unterminated = 0;

@@ -12,7 +12,8 @@
 #define READER_MAX_COLUMNS 16
 
 struct reader;
-/* Called for every data row with the right number of fields; return 0 to go on. */
+/* Called for every data row with the right number of fields; it may set r->stop to read no
+ * further. */
 typedef void (*reader_row_fn)(struct reader *r, const struct csvin_record *rec);
 
 struct reader {
@@ -24,6 +25,7 @@ struct reader {
 	const bool *required;       /* parallel to columns */
 	reader_row_fn row;
 	void *ctx;
+	bool stop; /* set by row: the rest of the file is not read */
 	/* set by reader_run */
 	int file;                    /* dq file index */
 	const char *name;            /* the file's name in messages */
