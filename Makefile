@@ -178,11 +178,12 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS)
 
 # The pandas peer's packages are installed here, not by `make deps`: only the benchmark needs them.
 BENCH_PKGS := python3-pandas python3-xlsxwriter python3-reportlab
-bench: all $(GEN)
+bench: all $(GEN) $(BUILD)/readbench
 	$(Q)missing=""; for p in $(BENCH_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
-	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack GEN=$(CURDIR)/$(GEN) PYTHON=$(PYTHON) bench/run.sh
+	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack GEN=$(CURDIR)/$(GEN) READBENCH=$(CURDIR)/$(BUILD)/readbench \
+	  PYTHON=$(PYTHON) bench/run.sh
 
 format:
 	$(Q)clang-format -i generator/*.[ch] tests/unit/*.c samples/*.c

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # make bench: boardpack's speed and memory on 1 M and 10 M events, against the targets of issue 9
-# and against a pandas peer (bench/peer.py). Datasets are generated once and cached under
-# build/bench/. Not a test: nothing here passes or fails; it prints figures to compare.
-# Environment (set by the Makefile): BOARDPACK, GEN, PYTHON. BENCH_SIZES overrides "1m 10m".
+# and against a pandas peer (bench/peer.py); reading and case derivation alone on one core, against
+# issue 3's target and libcsv's own speed (bench/readbench.c); the 1 M events shuffled, the worst
+# order for reading. Datasets are generated once and cached under build/bench/. Not a test: nothing
+# here passes or fails; it prints figures to compare.
+# Environment (set by the Makefile): BOARDPACK, GEN, READBENCH, PYTHON. BENCH_SIZES overrides
+# "1m 10m".
 set -eu
 cd "$(dirname "$0")/.."
 root=$PWD
 BOARDPACK=${BOARDPACK:-$root/build/boardpack}
 GEN=${GEN:-$root/build/northwind-gen}
+READBENCH=${READBENCH:-$root/build/readbench}
 PYTHON=${PYTHON:-/usr/bin/python3}
 sizes=${BENCH_SIZES:-1m 10m}
 export BOARDPACK_DATADIR=$root
@@ -71,6 +75,30 @@ for size in $sizes; do
 	echo "  stages (--timings):"
 	grep 'timing:' "$dir/best.log" | sed 's/^boardpack: timing: /    /'
 done
+
+if [ -n "${wall[1m]:-}" ]; then
+	echo
+	echo "reading and case derivation of journeys.csv alone (issue 3), the process pinned to one core:"
+	"$READBENCH" --runs 5 build/bench/1m/pack.ini | sed 's/^readbench: /  /'
+	one=$("$READBENCH" --runs 5 --no-reference build/bench/1m/pack.ini | sed -n 's/.*, \([0-9]*\) MB\/s$/\1/p')
+	printf '  one core: %s MB/s >= 200 MB/s: %s\n' "$one" "$(verdict "$one" '>=' 200)"
+	dir=build/bench/1m-shuffled
+	if [ ! -s "$dir/journeys.csv" ]; then
+		echo "shuffling the 1 M events into $dir …" >&2
+		mkdir -p "$dir"
+		cp build/bench/1m/kpis.csv build/bench/1m/customers.csv build/bench/1m/pack.ini "$dir/"
+		"$PYTHON" -c 'import random, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+body = [l for l in lines[1:] if l]
+random.Random(1).shuffle(body)
+open(sys.argv[2], "w", encoding="utf-8").write(lines[0] + "\n" + "\n".join(body) + "\n")' \
+			build/bench/1m/journeys.csv "$dir/journeys.csv"
+	fi
+	read -r w r <<<"$(best_of "$dir" 3)"
+	printf '\n1 M events in random order (most cases out of order: rows kept, the start read twice):\n'
+	printf '  full build %.2f s, peak RSS %d MB; read stage %s s\n' "$w" "$r" "$(awk '/timing: read/ {print $4}' "$dir/best.log")"
+	"$READBENCH" --runs 3 --no-reference "$dir/pack.ini" | sed 's/^readbench: /  /'
+fi
 
 echo
 echo "targets (issue 9):"
