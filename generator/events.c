@@ -491,23 +491,28 @@ static void finish(struct reader *r, struct state *st)
 {
 	struct model *m = r->m;
 	size_t nc = m->ncases;
-	/* The kept rows grouped by case; the scatter keeps file order within a case. */
-	uint32_t *start = xcalloc(nc + 1, sizeof *start);
-	for (size_t i = 0; i < st->nev; i++)
-		start[st->ev[i].case_ix + 1]++;
-	for (size_t i = 0; i < nc; i++)
-		start[i + 1] += start[i];
-	struct event *by_case = xreallocarray(NULL, st->nev ? st->nev : 1, sizeof *by_case);
-	uint32_t *fill = xreallocarray(NULL, nc ? nc : 1, sizeof *fill);
-	memcpy(fill, start, nc * sizeof *fill);
-	for (size_t i = 0; i < st->nev; i++)
-		by_case[fill[st->ev[i].case_ix]++] = st->ev[i];
-	free(fill);
-	free(st->ev);
-	st->ev = NULL;
+	/* The kept rows grouped by case (there are none when every case was in order); the scatter
+	 * keeps file order within a case. */
+	uint32_t *start = NULL;
+	struct event *by_case = NULL;
+	if (st->nev) {
+		start = xcalloc(nc + 1, sizeof *start);
+		for (size_t i = 0; i < st->nev; i++)
+			start[st->ev[i].case_ix + 1]++;
+		for (size_t i = 0; i < nc; i++)
+			start[i + 1] += start[i];
+		by_case = xreallocarray(NULL, st->nev, sizeof *by_case);
+		uint32_t *fill = xreallocarray(NULL, nc, sizeof *fill);
+		memcpy(fill, start, nc * sizeof *fill);
+		for (size_t i = 0; i < st->nev; i++)
+			by_case[fill[st->ev[i].case_ix]++] = st->ev[i];
+		free(fill);
+		free(st->ev);
+		st->ev = NULL;
+	}
 
-	/* The disagreeing rows by case. For a case in order, its first row in the file is its first
-	 * in time, so the earliest disagreeing row is the first of its case here. */
+	/* The disagreeing rows by case, then line: the first of a case's is the earliest in the
+	 * file, the one its note names. */
 	struct differ *d = xreallocarray(NULL, st->ndiff ? st->ndiff : 1, sizeof *d);
 	if (st->ndiff) {
 		memcpy(d, st->diff, st->ndiff * sizeof *d);
@@ -533,6 +538,8 @@ static void finish(struct reader *r, struct state *st)
 	free(d);
 	free(by_case);
 	free(start);
+	free(st->work);
+	st->work = NULL;
 
 	m->case_depts = xreallocarray(NULL, st->nlinks ? st->nlinks : 1, sizeof *m->case_depts);
 	m->ncase_depts = 0;
