@@ -64,24 +64,30 @@ struct differ {
 };
 
 /*
- * A department a case touched while its rows are read, chained from the case's first one
- * (bp_case.dept_off holds the first link's index): the departments in order of first sight,
- * which is time order for a case whose rows come in time order.
+ * While the file is read, a case's departments are a chain of links from bp_case.dept_off, in
+ * order of first sight (time order for a case whose rows come in time order). A link names a
+ * department or, right after one, says how many failure-demand rows it handled, when there were
+ * any. Symbols stay far below LINK_FAILURES: 2^31 distinct names would need tens of GB.
  */
 struct dept_link {
-	sym dept;
-	uint32_t failures;
+	uint32_t what; /* a department's symbol, or LINK_FAILURES | the count */
 	uint32_t next; /* NO_LINK at the end */
 };
 #define NO_LINK UINT32_MAX
+#define LINK_FAILURES 0x80000000u
 
-/* A case's state while the file is read, beside its struct bp_case. */
-struct case_work {
-	bp_time last_ts;     /* its latest row so far; OUT_OF_ORDER once a row came before it */
-	sym last_dept;       /* that row's department */
-	uint32_t first_line; /* the line of its first row in time order */
-};
+/*
+ * While the file is read, a case's state is its struct bp_case (dept_off: its chain of
+ * departments; ndepts: the department of its latest row so far) and the time of that row,
+ * OUT_OF_ORDER once a row came before it: 64 bytes, plus 8 a department and 8 a department
+ * with failure demand.
+ */
 #define OUT_OF_ORDER INT64_MAX /* later than any timestamp, so every later row is "earlier" */
+
+/* A case whose first row in time order is not its first in the file (rare). */
+struct first_row {
+	uint32_t case_ix, line;
+};
 
 /*
  * The last value seen in a column and its symbol: consecutive rows mostly
@@ -117,8 +123,10 @@ struct state {
 	struct event *stretch; /* consecutive rows of case stretch_case, in file order */
 	size_t nstretch;
 	uint32_t stretch_case;
-	struct case_work *work; /* per case, capacity cases_cap like model.cases */
+	bp_time *last_ts; /* per case, capacity cases_cap like model.cases */
 	size_t cases_cap;
+	struct first_row *firsts; /* by case: first flushes come in case order */
+	size_t nfirsts, capfirsts;
 	struct dept_link *links;
 	size_t nlinks, caplinks;
 	struct differ *diff; /* in file order */
@@ -159,51 +167,59 @@ static int outcome_word(const char *s, size_t n)
 	return -1;
 }
 
-/* The link of dept among case k's departments, added at the end of its chain when new. */
-static struct dept_link *case_dept_link(struct state *st, struct bp_case *k, sym dept)
+static uint32_t link_new(struct state *st, uint32_t what, uint32_t next)
 {
-	uint32_t tail = NO_LINK;
-	for (uint32_t i = k->dept_off; i != NO_LINK; i = st->links[i].next) {
-		if (st->links[i].dept == dept)
-			return &st->links[i];
-		tail = i;
-	}
 	if (st->nlinks == st->caplinks) {
 		st->caplinks = st->caplinks ? 2 * st->caplinks : 4096;
 		st->links = xreallocarray(st->links, st->caplinks, sizeof *st->links);
 	}
-	uint32_t at = (uint32_t)st->nlinks++;
-	st->links[at] = (struct dept_link){dept, 0, NO_LINK};
-	if (tail == NO_LINK)
-		k->dept_off = at;
-	else
-		st->links[tail].next = at;
-	return &st->links[at];
+	st->links[st->nlinks] = (struct dept_link){what, next};
+	return (uint32_t)st->nlinks++;
 }
 
-/* Adds a row of case k that comes after (or at the time of) all its rows read so far. */
-static void case_add_row(struct state *st, struct bp_case *k, struct case_work *w, bp_time ts,
+/* Adds dept to case k's departments when new (at the end), and counts a failure-demand row. */
+static void case_touch(struct state *st, struct bp_case *k, sym dept, bool failure)
+{
+	uint32_t at = k->dept_off, tail = NO_LINK;
+	while (at != NO_LINK && st->links[at].what != dept) {
+		tail = at;
+		at = st->links[at].next;
+	}
+	if (at == NO_LINK) {
+		at = link_new(st, dept, NO_LINK);
+		if (tail == NO_LINK)
+			k->dept_off = at;
+		else
+			st->links[tail].next = at;
+	}
+	if (!failure)
+		return;
+	uint32_t count = st->links[at].next;
+	if (count != NO_LINK && (st->links[count].what & LINK_FAILURES))
+		st->links[count].what++;
+	else
+		st->links[at].next = link_new(st, LINK_FAILURES | 1, count);
+}
+
+/* Adds a row of case k, whose latest row so far came at *last_ts: this one comes at or after it. */
+static void case_add_row(struct state *st, struct bp_case *k, bp_time *last_ts, bp_time ts,
                          sym dept, bool failure, int outcome)
 {
 	bool first = k->contacts == 0;
 	if (first)
 		k->start = ts;
 	k->contacts++;
-	if (!first && dept != w->last_dept)
+	if (!first && dept != k->ndepts)
 		k->handoffs++;
-	if (first || dept != w->last_dept || failure) {
-		struct dept_link *l = case_dept_link(st, k, dept);
-		if (failure) {
-			l->failures++;
-			k->failure_contacts++;
-		}
-	}
+	if (first || dept != k->ndepts || failure)
+		case_touch(st, k, dept, failure);
+	k->failure_contacts += failure;
 	if (outcome != OUTCOME_OPEN) {
 		k->outcome = (uint8_t)outcome;
 		k->end = ts;
 	}
-	w->last_ts = ts;
-	w->last_dept = dept;
+	*last_ts = ts;
+	k->ndepts = dept;
 }
 
 static int by_time_then_line(const void *a, const void *b)
@@ -228,10 +244,10 @@ static void sort_by_time(struct event *ev, size_t n)
  * A case is out of order: derived from its rows once the file is read, which must find its n
  * rows more. The first such case starts keeping rows, from the row being read on.
  */
-static void set_out_of_order(struct state *st, struct bp_case *k, struct case_work *w, size_t n)
+static void set_out_of_order(struct state *st, struct bp_case *k, bp_time *last_ts, size_t n)
 {
-	if (w->last_ts != OUT_OF_ORDER) {
-		w->last_ts = OUT_OF_ORDER;
+	if (*last_ts != OUT_OF_ORDER) {
+		*last_ts = OUT_OF_ORDER;
 		st->out_of_order++;
 	}
 	if (!st->keeping) {
@@ -239,6 +255,29 @@ static void set_out_of_order(struct state *st, struct bp_case *k, struct case_wo
 		st->keep_from = st->line;
 	}
 	k->contacts += (uint32_t)n;
+}
+
+static void keep_first_row(struct state *st, uint32_t ix, uint32_t line)
+{
+	if (st->nfirsts == st->capfirsts) {
+		st->capfirsts = st->capfirsts ? 2 * st->capfirsts : 64;
+		st->firsts = xreallocarray(st->firsts, st->capfirsts, sizeof *st->firsts);
+	}
+	st->firsts[st->nfirsts++] = (struct first_row){ix, line};
+}
+
+/* The line of case ix's first row in time order, when its rows came in order. */
+static uint32_t first_line(const struct state *st, uint32_t ix, const struct bp_case *k)
+{
+	size_t lo = 0, hi = st->nfirsts;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (st->firsts[mid].case_ix < ix)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < st->nfirsts && st->firsts[lo].case_ix == ix ? st->firsts[lo].line : k->line;
 }
 
 /*
@@ -255,17 +294,17 @@ static void flush_stretch(struct state *st, struct model *m)
 	st->nstretch = 0;
 	struct event *ev = st->stretch;
 	struct bp_case *k = &m->cases[st->stretch_case];
-	struct case_work *w = &st->work[st->stretch_case];
+	bp_time *last_ts = &st->last_ts[st->stretch_case];
 	sort_by_time(ev, n);
-	if (w->last_ts == OUT_OF_ORDER || (k->contacts && ev[0].ts < w->last_ts) ||
+	if (*last_ts == OUT_OF_ORDER || (k->contacts && ev[0].ts < *last_ts) ||
 	    (!k->contacts && (ev[0].flags & EV_DIFFERS))) {
-		set_out_of_order(st, k, w, n);
+		set_out_of_order(st, k, last_ts, n);
 		return;
 	}
-	if (!k->contacts)
-		w->first_line = ev[0].line;
+	if (!k->contacts && ev[0].line != k->line)
+		keep_first_row(st, st->stretch_case, ev[0].line);
 	for (size_t i = 0; i < n; i++)
-		case_add_row(st, k, w, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
+		case_add_row(st, k, last_ts, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
 		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u));
 }
 
@@ -344,7 +383,7 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 			st->changed = true;
 			return;
 		}
-		if (st->work[ix].last_ts == OUT_OF_ORDER)
+		if (st->last_ts[ix] == OUT_OF_ORDER)
 			keep(&st->ev, &st->nev, &st->cap,
 			     (struct event){ts, ix, line, dept, flags});
 		return;
@@ -357,7 +396,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		if (m->ncases == st->cases_cap) {
 			st->cases_cap = st->cases_cap ? 2 * st->cases_cap : 1024;
 			m->cases = xreallocarray(m->cases, st->cases_cap, sizeof *m->cases);
-			st->work = xreallocarray(st->work, st->cases_cap, sizeof *st->work);
+			st->last_ts =
+			    xreallocarray(st->last_ts, st->cases_cap, sizeof *st->last_ts);
 		}
 		m->cases[m->ncases++] = (struct bp_case){.end = BP_TIME_NONE,
 		                                         .journey = journey,
@@ -366,7 +406,7 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		                                         .dept_off = NO_LINK,
 		                                         .line = line,
 		                                         .outcome = OUTCOME_OPEN};
-		st->work[ix] = (struct case_work){BP_TIME_NONE, 0, line};
+		st->last_ts[ix] = BP_TIME_NONE;
 	}
 	struct event e = {ts, ix, line, dept, flags};
 	if (flags & EV_DIFFERS) {
@@ -468,9 +508,10 @@ static void derive_out_of_order(struct reader *r, struct state *st, size_t ix, s
 	k->outcome = OUTCOME_OPEN;
 	k->contacts = k->failure_contacts = k->handoffs = 0;
 	k->dept_off = NO_LINK;
-	struct case_work w = {0};
+	k->ndepts = 0;
+	bp_time last_ts = BP_TIME_NONE;
 	for (size_t i = 0; i < n; i++)
-		case_add_row(st, k, &w, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
+		case_add_row(st, k, &last_ts, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
 		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u));
 }
 
@@ -524,22 +565,22 @@ static void finish(struct reader *r, struct state *st)
 		size_t nd = 0;
 		while (di + nd < st->ndiff && d[di + nd].case_ix == ix)
 			nd++;
-		if (st->work[ix].last_ts == OUT_OF_ORDER) {
+		if (st->last_ts[ix] == OUT_OF_ORDER) {
 			derive_out_of_order(r, st, ix, by_case + start[ix],
 			                    start[ix + 1] - start[ix]);
 		} else if (nd) {
 			sym first[3] = {k->journey, k->customer, k->region};
 			sym wv[3] = {d[di].journey, d[di].customer, d[di].region};
-			note_disagreement(r, ix, first, st->work[ix].first_line, nd, d[di].line,
-			                  wv);
+			note_disagreement(r, ix, first, first_line(st, (uint32_t)ix, k), nd,
+			                  d[di].line, wv);
 		}
 		di += nd;
 	}
 	free(d);
 	free(by_case);
 	free(start);
-	free(st->work);
-	st->work = NULL;
+	free(st->last_ts);
+	st->last_ts = NULL;
 
 	m->case_depts = xreallocarray(NULL, st->nlinks ? st->nlinks : 1, sizeof *m->case_depts);
 	m->ncase_depts = 0;
@@ -549,9 +590,13 @@ static void finish(struct reader *r, struct state *st)
 		k->dept_off = (uint32_t)m->ncase_depts;
 		k->ndepts = 0;
 		for (; link != NO_LINK; link = st->links[link].next) {
-			m->case_depts[m->ncase_depts++] =
-			    (struct case_dept){st->links[link].dept, st->links[link].failures};
-			k->ndepts++;
+			uint32_t what = st->links[link].what;
+			if (what & LINK_FAILURES) {
+				m->case_depts[m->ncase_depts - 1].failures = what & ~LINK_FAILURES;
+			} else {
+				m->case_depts[m->ncase_depts++] = (struct case_dept){what, 0};
+				k->ndepts++;
+			}
 		}
 	}
 }
@@ -592,7 +637,7 @@ static int read_again(struct reader *r, struct state *st, const struct stat *bef
 	 * keep_from on (filtered in place). */
 	size_t n = 0;
 	for (size_t i = 0; i < st->nkept; i++)
-		if (st->work[st->kept[i].case_ix].last_ts == OUT_OF_ORDER)
+		if (st->last_ts[st->kept[i].case_ix] == OUT_OF_ORDER)
 			st->kept[n++] = st->kept[i];
 	st->kept = xreallocarray(st->kept, st->nev + n ? st->nev + n : 1, sizeof *st->kept);
 	if (st->nev) {
@@ -612,7 +657,7 @@ static int read_again(struct reader *r, struct state *st, const struct stat *bef
 	for (size_t i = 0; i < st->nev; i++)
 		kept[st->ev[i].case_ix]++;
 	for (size_t ix = 0; ix < m->ncases && !changed; ix++)
-		changed = st->work[ix].last_ts == OUT_OF_ORDER && kept[ix] != m->cases[ix].contacts;
+		changed = st->last_ts[ix] == OUT_OF_ORDER && kept[ix] != m->cases[ix].contacts;
 	free(kept);
 	if (changed) {
 		diag_msg(DIAG_ERROR, r->name, 0, 0,
@@ -646,7 +691,8 @@ int events_read(const struct config *c, struct model *m)
 		finish(&r, &st);
 	free(st.stretch);
 	free(st.kept);
-	free(st.work);
+	free(st.last_ts);
+	free(st.firsts);
 	free(st.links);
 	free(st.ev);
 	free(st.diff);
