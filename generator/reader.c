@@ -17,8 +17,14 @@ static const char *display_name(const struct config *c, const char *path)
 	return path;
 }
 
+/* A header name matches after trimming spaces (a quoted name keeps them as a field, not as a
+ * name: data-contract.md), ignoring case. */
 static bool header_matches(const char *field, size_t len, const char *want)
 {
+	while (len && (*field == ' ' || *field == '\t'))
+		field++, len--;
+	while (len && (field[len - 1] == ' ' || field[len - 1] == '\t'))
+		len--;
 	return strlen(want) == len && strncasecmp(field, want, len) == 0;
 }
 
@@ -148,6 +154,12 @@ int reader_run(struct reader *r, const char *path)
 		return EXIT_INPUT;
 	if (r->status)
 		return r->status;
+	if (!r->header_done && unterminated > 0) {
+		diag_msg(DIAG_ERROR, r->name, unterminated, 0,
+		         "the header line has a quote that is never closed, so no column could be "
+		         "read; close the quote or remove it");
+		return EXIT_INPUT;
+	}
 	if (!r->header_done) {
 		struct strbuf want = STRBUF_INIT;
 		for (int i = 0; r->columns[i]; i++)
