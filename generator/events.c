@@ -195,10 +195,12 @@ static void case_touch(struct state *st, struct bp_case *k, sym dept, bool failu
 	if (!failure)
 		return;
 	uint32_t count = st->links[at].next;
-	if (count != NO_LINK && (st->links[count].what & LINK_FAILURES))
+	if (count != NO_LINK && (st->links[count].what & LINK_FAILURES)) {
 		st->links[count].what++;
-	else
-		st->links[at].next = link_new(st, LINK_FAILURES | 1, count);
+	} else {
+		uint32_t added = link_new(st, LINK_FAILURES | 1, count); /* may move st->links */
+		st->links[at].next = added;
+	}
 }
 
 /* Adds a row of case k, whose latest row so far came at *last_ts: this one comes at or after it. */
