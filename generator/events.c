@@ -56,7 +56,8 @@ struct event {
 	uint32_t flags;
 };
 
-/* A row whose journey, customer or region differ from its case's first row in file order (rare). */
+/* A row whose journey, customer or region differ from its case's first row in file order (rare).
+ * The key first, for lower_bound. */
 struct differ {
 	uint32_t line;
 	uint32_t case_ix;
@@ -84,7 +85,8 @@ struct dept_link {
  */
 #define OUT_OF_ORDER INT64_MAX /* later than any timestamp, so every later row is "earlier" */
 
-/* A case whose first row in time order is not its first in the file (rare). */
+/* A case whose first row in time order is not its first in the file (rare). The key first, for
+ * lower_bound. */
 struct first_row {
 	uint32_t case_ix, line;
 };
@@ -268,18 +270,28 @@ static void keep_first_row(struct state *st, uint32_t ix, uint32_t line)
 	st->firsts[st->nfirsts++] = (struct first_row){ix, line};
 }
 
-/* The line of case ix's first row in time order, when its rows came in order. */
-static uint32_t first_line(const struct state *st, uint32_t ix, const struct bp_case *k)
+/* The first of n elements of base, each size bytes and sorted by the uint32_t they start with,
+ * whose key is not below key (n when none). */
+static size_t lower_bound(const void *base, size_t n, size_t size, uint32_t key)
 {
-	size_t lo = 0, hi = st->nfirsts;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (st->firsts[mid].case_ix < ix)
+		uint32_t k;
+		memcpy(&k, (const char *)base + mid * size, sizeof k);
+		if (k < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < st->nfirsts && st->firsts[lo].case_ix == ix ? st->firsts[lo].line : k->line;
+	return lo;
+}
+
+/* The line of case ix's first row in time order, when its rows came in order. */
+static uint32_t first_line(const struct state *st, uint32_t ix, const struct bp_case *k)
+{
+	size_t i = lower_bound(st->firsts, st->nfirsts, sizeof *st->firsts, ix);
+	return i < st->nfirsts && st->firsts[i].case_ix == ix ? st->firsts[i].line : k->line;
 }
 
 /*
@@ -429,15 +441,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 
 static const struct differ *find_differ(const struct state *st, uint32_t line)
 {
-	size_t lo = 0, hi = st->ndiff;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (st->diff[mid].line < line)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return &st->diff[lo]; /* present by construction */
+	/* present by construction */
+	return &st->diff[lower_bound(st->diff, st->ndiff, sizeof *st->diff, line)];
 }
 
 /* The journey, customer and region a row gave. */
