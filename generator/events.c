@@ -157,7 +157,7 @@ static void keep(struct event **ev, size_t *n, size_t *cap, struct event e)
 	(*ev)[(*n)++] = e;
 }
 
-/* Matches an outcome word; returns OUTCOME_OPEN when it is none of them. */
+/* Matches an outcome word; returns -1 when it is none of them. */
 static int outcome_word(const char *s, size_t n)
 {
 	if (n == 8 && strncasecmp(s, "achieved", n) == 0)
