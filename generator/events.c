@@ -145,7 +145,8 @@ struct state {
 	bool second;
 	struct event *ev;
 	size_t nev, cap;
-	bool changed; /* the second reading found a case the first did not */
+	uint32_t *start; /* after it: case ix's rows will be start[ix] .. start[ix + 1] of ev */
+	bool changed;    /* the second reading found a case the first did not */
 };
 
 static void keep(struct event **ev, size_t *n, size_t *cap, struct event e)
@@ -539,16 +540,11 @@ static void finish(struct reader *r, struct state *st)
 {
 	struct model *m = r->m;
 	size_t nc = m->ncases;
-	/* The kept rows grouped by case (there are none when every case was in order); the scatter
-	 * keeps file order within a case. */
-	uint32_t *start = NULL;
+	/* The kept rows grouped by case, where read_again counted them (there are none when every
+	 * case was in order); the scatter keeps file order within a case. */
+	const uint32_t *start = st->start;
 	struct event *by_case = NULL;
 	if (st->nev) {
-		start = xcalloc(nc + 1, sizeof *start);
-		for (size_t i = 0; i < st->nev; i++)
-			start[st->ev[i].case_ix + 1]++;
-		for (size_t i = 0; i < nc; i++)
-			start[i + 1] += start[i];
 		by_case = xreallocarray(NULL, st->nev, sizeof *by_case);
 		uint32_t *fill = xreallocarray(NULL, nc, sizeof *fill);
 		memcpy(fill, start, nc * sizeof *fill);
@@ -585,7 +581,6 @@ static void finish(struct reader *r, struct state *st)
 	}
 	free(d);
 	free(by_case);
-	free(start);
 	free(st->last_ts);
 	st->last_ts = NULL;
 
@@ -658,14 +653,18 @@ static int read_again(struct reader *r, struct state *st, const struct stat *bef
 	st->kept = NULL;
 	st->nkept = st->capkept = 0;
 
-	bool changed = st->changed || !same_file(r->cfg->journeys, before);
-	/* every row the first reading counted in an out-of-order case, and no other */
-	size_t *kept = xcalloc(m->ncases ? m->ncases : 1, sizeof *kept);
+	/* Where each case's rows will be once grouped; every row the first reading counted in an
+	 * out-of-order case must be there, and no other. */
+	size_t nc = m->ncases;
+	st->start = xcalloc(nc + 1, sizeof *st->start);
 	for (size_t i = 0; i < st->nev; i++)
-		kept[st->ev[i].case_ix]++;
-	for (size_t ix = 0; ix < m->ncases && !changed; ix++)
-		changed = st->last_ts[ix] == OUT_OF_ORDER && kept[ix] != m->cases[ix].contacts;
-	free(kept);
+		st->start[st->ev[i].case_ix + 1]++;
+	bool changed = st->changed || !same_file(r->cfg->journeys, before);
+	for (size_t ix = 0; ix < nc && !changed; ix++)
+		changed =
+		    st->last_ts[ix] == OUT_OF_ORDER && st->start[ix + 1] != m->cases[ix].contacts;
+	for (size_t ix = 0; ix < nc; ix++)
+		st->start[ix + 1] += st->start[ix];
 	if (changed) {
 		diag_msg(DIAG_ERROR, r->name, 0, 0,
 		         "the file changed while it was being read (its rows are read twice when "
@@ -702,6 +701,7 @@ int events_read(const struct config *c, struct model *m)
 	free(st.firsts);
 	free(st.links);
 	free(st.ev);
+	free(st.start);
 	free(st.diff);
 	return rc;
 }
