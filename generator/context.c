@@ -645,6 +645,8 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	json_object_set_new(ctx, "has_customers", json_boolean(mt->have_growth));
 	json_object_set_new(ctx, "min_cases", json_integer(c->min_cases));
 	set_pct(&fm, ctx, "green_share_threshold_pct", c->green_share_threshold);
+	set_pct(&fm, ctx, "sco_target_default_pct", c->sco_target);
+	set_pct(&fm, ctx, "tolerance_pct", c->tolerance);
 	json_object_set_new(ctx, "churn_window_days", json_integer(c->churn_window_days));
 
 	json_t *totals = json_object_get(ctx, "totals");

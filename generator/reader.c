@@ -85,11 +85,12 @@ static dq_scope row_scope(struct reader *r, const struct csvin_record *rec)
 }
 
 /* The trimmed field of record column rc, when the row has it. */
-static const char *where_field(const struct reader *r, const struct csvin_record *rec, int rc,
-                               size_t *len)
+static const char *where_field(const struct csvin_record *rec, int rc, size_t *len)
 {
 	*len = 0;
-	if (rc < 0 || (size_t)rc >= rec->nfields || rec->nfields != r->nheader)
+	/* with a wrong field count, the field at the column's place, as read: such a row is seen
+	 * in the whole organisation's pack only */
+	if (rc < 0 || (size_t)rc >= rec->nfields)
 		return NULL;
 	if (rec->problem && (rec->bad_field == 0 || rec->bad_field == (size_t)rc + 1))
 		return NULL;
@@ -111,8 +112,8 @@ static struct dq_where row_where(const struct reader *r, const struct csvin_reco
 {
 	struct dq_where w = {.scope = r->row_scope};
 	if (r->kind == INPUT_JOURNEYS || r->kind == INPUT_CASES)
-		w.case_id = where_field(r, rec, record_col(r, r->ci_case), &w.case_len);
-	w.customer_id = where_field(r, rec, record_col(r, r->ci_customer), &w.customer_len);
+		w.case_id = where_field(rec, record_col(r, r->ci_case), &w.case_len);
+	w.customer_id = where_field(rec, record_col(r, r->ci_customer), &w.customer_len);
 	if (column > 0 && (size_t)column <= r->nheader && r->header_names)
 		w.column_name = r->header_names[column - 1];
 	if (column > 0 && (size_t)column <= rec->nfields &&
