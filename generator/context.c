@@ -912,6 +912,23 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		any_company = any_company || cw;
 	}
 	json_object_set_new(ctx, "kpis_company_wide", json_boolean(all_company));
+	/* a department whose every KPI is company-wide has a company-wide dashboard */
+	bool *own = xcalloc(mt->ndepts + 1, 1), *some = xcalloc(mt->ndepts + 1, 1);
+	for (size_t k = 0; k < mt->nkpis; k++) {
+		some[mt->kpis[k].dept_index] = true;
+		if (mt->kpis[k].kpi->region)
+			own[mt->kpis[k].dept_index] = true;
+	}
+	for (size_t d = 0; d < mt->ndepts; d++)
+		json_object_set_new(json_array_get(depts, d), "company_wide",
+		                    json_boolean(mt->region && some[d] && !own[d]));
+	for (size_t i = 0; i < mt->nwatermelons; i++) {
+		size_t d = mt->watermelons[i].dept;
+		json_object_set_new(json_array_get(wms, i), "company_wide",
+		                    json_boolean(mt->region && some[d] && !own[d]));
+	}
+	free(own);
+	free(some);
 	json_object_set_new(ctx, "kpis_some_company_wide",
 	                    json_boolean(any_company && !all_company));
 	return ctx;
