@@ -84,6 +84,19 @@ static void figures(const struct metrics *mt, json_t *o, const struct figures *f
 		json_array_append_new(trend, p);
 	}
 	set(o, "trend", trend);
+	/* second edition */
+	set(o, "prev_year_cases_concluded", json_integer(f->prev_year_concluded));
+	set(o, "prev_year_successful", json_integer(f->prev_year_successful));
+	set(o, "prev_year_sco_rate", num(f->prev_year_sco_rate));
+	set(o, "failure_demand_cost", num(f->failure_demand_cost));
+	json_t *tps = json_array();
+	for (int i = 0; i < f->ntouchpoints; i++) {
+		json_t *t = json_object();
+		set(t, "touchpoint", name(mt, f->touchpoints[i].touchpoint));
+		set(t, "contacts", json_integer(f->touchpoints[i].contacts));
+		json_array_append_new(tps, t);
+	}
+	set(o, "failure_touchpoints", tps);
 }
 
 static json_t *str_or_null(const char *v)
@@ -148,6 +161,60 @@ static json_t *data_quality(const struct metrics *mt)
 	return o;
 }
 
+/* The figures of the goal (by its text) or the journey (by its name) an action serves, or NULL. */
+static const struct figures *action_figures(const struct metrics *mt, sym goal)
+{
+	if (!goal)
+		return NULL;
+	const char *g = intern_str(mt->model->names, goal);
+	for (size_t i = 0; i < mt->ngoals; i++)
+		if (strcmp(mt->goals[i].goal, g) == 0)
+			return &mt->goals[i].f;
+	for (size_t i = 0; i < mt->njourneys; i++)
+		if (mt->journeys[i].name == goal)
+			return &mt->journeys[i].f;
+	return NULL;
+}
+
+/*
+ * actions[] (data-contract.md, actions.csv): the board's actions of this pack (a regional pack:
+ * the region's and those with no region), each with the rate of the goal it serves in P−1
+ * ("then") and P ("now"); null without an actions file.
+ */
+static json_t *actions_json(const struct metrics *mt)
+{
+	const struct model *m = mt->model;
+	if (!m->have_actions)
+		return json_null();
+	static const char *const status[] = {"open", "done", "late", "dropped"};
+	json_t *a = json_array();
+	for (size_t i = 0; i < m->nactions; i++) {
+		const struct action *ac = &m->actions[i];
+		if (mt->region && ac->region && ac->region != mt->region)
+			continue;
+		json_t *o = json_object();
+		set(o, "action", name(mt, ac->what));
+		set(o, "owner", name(mt, ac->owner));
+		set(o, "goal", name(mt, ac->goal));
+		if (ac->due != INT64_MIN) {
+			char day[11];
+			value_format_date(ac->due * BP_MS_PER_DAY, day);
+			set(o, "due", json_string(day));
+		} else {
+			set(o, "due", json_null());
+		}
+		set(o, "status", json_string(status[ac->status]));
+		set(o, "region", name(mt, ac->region));
+		const struct figures *f = action_figures(mt, ac->goal);
+		set(o, "goal_found", json_boolean(f != NULL));
+		set(o, "prev_sco_rate", f ? num(f->prev_sco_rate) : json_null());
+		set(o, "sco_rate", f ? num(f->sco_rate) : json_null());
+		set(o, "line", json_integer(ac->line));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 /* regions[] of the whole organisation's JSON; null in a regional pack (metrics.md). */
 static json_t *regions_json(const struct metrics *mt)
 {
@@ -192,6 +259,8 @@ json_t *context_metrics(const struct metrics *mt)
 	set(totals, "kpi_green_share", num(mt->kpi_green_share));
 	set(totals, "motion_share", num(mt->motion_share));
 	set(totals, "perception_gap_pts", num(mt->perception_gap_pts));
+	set(totals, "goals_short", json_integer(mt->goals_short));
+	set(totals, "watermelon_count", json_integer((json_int_t)mt->nwatermelons));
 	const struct growth *g = &mt->growth;
 	bool have = mt->have_growth;
 	set(totals, "customers_start", have ? json_integer(g->customers_start) : json_null());
@@ -299,6 +368,7 @@ json_t *context_metrics(const struct metrics *mt)
 	}
 	set(root, "watermelons", wms);
 	set(root, "regions", regions_json(mt));
+	set(root, "actions", actions_json(mt));
 	set(root, "data_quality", data_quality(mt));
 	(void)outcome_names;
 	return root;

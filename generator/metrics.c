@@ -185,6 +185,10 @@ static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k,
 		f->prev_concluded++;
 		f->prev_successful += sco;
 	}
+	if (ep == mt->year_ago) {
+		f->prev_year_concluded++;
+		f->prev_year_successful += sco;
+	}
 	if (ep != mt->period)
 		return;
 	f->cases_concluded++;
@@ -244,6 +248,11 @@ static void finish(struct metrics *mt, struct acc *a, struct figures *out)
 		f->median_days = stats_percentile_inc(a->days, a->ndays, 0.5);
 		f->p90_days = stats_percentile_inc(a->days, a->ndays, 0.9);
 	}
+	f->prev_year_sco_rate = ratio(f->prev_year_successful, f->prev_year_concluded);
+	f->failure_demand_cost =
+	    isnan(mt->config->failure_contact_cost)
+	        ? NAN
+	        : (double)f->failure_contacts * mt->config->failure_contact_cost;
 	f->contacts_per_case = ratio(f->contacts, f->cases_concluded);
 	f->failure_demand_share = ratio(f->failure_contacts, f->contacts);
 	f->handoffs_per_case = ratio(f->handoffs, f->cases_concluded);
@@ -417,6 +426,83 @@ static void growth(struct metrics *mt)
 	g->net_growth = g->customers_end - g->customers_start;
 }
 
+/* One group's failure-demand rows of one touchpoint: a journey (index), a goal (njourneys +
+ * index) or the totals (njourneys + ngoals). */
+struct touch_tally {
+	size_t group;
+	sym touchpoint;
+	long rows;
+	const char *name; /* the touchpoint's, for ranking; NULL when blank */
+};
+
+static int cmp_tally_key(const void *a, const void *b)
+{
+	const struct touch_tally *x = a, *y = b;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return (x->touchpoint > y->touchpoint) - (x->touchpoint < y->touchpoint);
+}
+
+/* Within a group: most rows first, ties by name (a blank touchpoint last among its ties). */
+static int cmp_tally_rank(const void *a, const void *b)
+{
+	const struct touch_tally *x = a, *y = b;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->rows != y->rows)
+		return x->rows > y->rows ? -1 : 1;
+	if (!x->name || !y->name)
+		return (x->name == NULL) - (y->name == NULL);
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * failure_touchpoints[] (metrics.md): failure-demand rows of cases concluded in P, by
+ * touchpoint, for every journey, goal and the totals; the first METRICS_TOUCHPOINTS of each.
+ */
+static void failure_touchpoints(struct metrics *mt, const size_t *jmap, bp_time ps, bp_time pe)
+{
+	const struct model *m = mt->model;
+	size_t n = 0;
+	struct touch_tally *t = xreallocarray(NULL, 3 * m->ncase_failures + 1, sizeof *t);
+	for (size_t i = 0; i < m->ncase_failures; i++) {
+		const struct case_failure *cf = &m->case_failures[i];
+		const struct bp_case *k = &m->cases[cf->case_ix];
+		if (!metrics_case_in(mt, k) || k->outcome == OUTCOME_OPEN || k->end < ps ||
+		    k->end >= pe)
+			continue;
+		size_t ji = jmap[k->journey];
+		const size_t groups[3] = {ji, mt->njourneys + mt->journeys[ji].goal_index,
+		                          mt->njourneys + mt->ngoals};
+		for (int g = 0; g < 3; g++)
+			t[n++] = (struct touch_tally){
+			    groups[g], cf->touchpoint, cf->rows,
+			    cf->touchpoint ? intern_str(m->names, cf->touchpoint) : NULL};
+	}
+	if (n)
+		qsort(t, n, sizeof *t, cmp_tally_key);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (w && t[w - 1].group == t[i].group && t[w - 1].touchpoint == t[i].touchpoint)
+			t[w - 1].rows += t[i].rows;
+		else
+			t[w++] = t[i];
+	}
+	if (w)
+		qsort(t, w, sizeof *t, cmp_tally_rank);
+	for (size_t i = 0; i < w; i++) {
+		size_t g = t[i].group;
+		struct figures *f = g < mt->njourneys ? &mt->journeys[g].f
+		                    : g < mt->njourneys + mt->ngoals
+		                        ? &mt->goals[g - mt->njourneys].f
+		                        : &mt->totals;
+		if (f->ntouchpoints < METRICS_TOUCHPOINTS)
+			f->touchpoints[f->ntouchpoints++] =
+			    (struct touch_count){t[i].touchpoint, t[i].rows};
+	}
+	free(t);
+}
+
 struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p,
                                 sym region)
 {
@@ -425,6 +511,9 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	mt->config = c;
 	mt->period = p;
 	mt->previous = p - 1;
+	mt->year_ago = p - (c->period_length == PERIOD_MONTH     ? 12
+	                    : c->period_length == PERIOD_QUARTER ? 4
+	                                                         : 1);
 	mt->region = region;
 	enum period_len len = c->period_length;
 	bp_time ps = period_start(p, len), pe = period_end(p, len);
@@ -527,6 +616,12 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	finish(mt, &total, &mt->totals);
 	free(jacc);
 	free(gacc);
+	failure_touchpoints(mt, jmap, ps, pe);
+	for (size_t i = 0; i < mt->ngoals; i++) {
+		const struct goal_figures *gf = &mt->goals[i];
+		mt->goals_short +=
+		    !gf->f.low_volume && gf->f.cases_concluded && gf->f.sco_rate < gf->sco_target;
+	}
 
 	/* KPIs and department scores */
 	mt->kpis = xcalloc(m->nkpis + 1, sizeof *mt->kpis);

@@ -16,6 +16,13 @@ struct trend_point {
 	long concluded, successful;
 };
 
+/* Failure-demand rows of one touchpoint (metrics.md, failure_touchpoints[]). */
+struct touch_count {
+	sym touchpoint; /* 0: none recorded */
+	long contacts;
+};
+#define METRICS_TOUCHPOINTS 5
+
 /* The journey-level figures, shared by journeys, goals and totals. */
 struct figures {
 	long cases_started, cases_concluded, achieved, failed, abandoned, open, successful;
@@ -30,6 +37,12 @@ struct figures {
 	double value_lost, value_at_risk; /* NAN without customers.csv */
 	struct trend_point trend[8];
 	int ntrend;
+	/* second edition */
+	long prev_year_concluded, prev_year_successful;
+	double prev_year_sco_rate;  /* NAN when no cases a year before P */
+	double failure_demand_cost; /* NAN without [pack] failure_contact_cost */
+	struct touch_count touchpoints[METRICS_TOUCHPOINTS]; /* most first, ties by name */
+	int ntouchpoints;
 };
 
 struct journey_figures {
@@ -94,10 +107,11 @@ struct region_figures {
 struct metrics {
 	const struct model *model;
 	const struct config *config;
-	bp_period period, previous;
-	sym region; /* 0: the whole organisation */
+	bp_period period, previous, year_ago; /* P, P−1, and P one year before */
+	sym region;                           /* 0: the whole organisation */
 	struct figures totals;
 	double kpi_green_share, motion_share, perception_gap_pts;
+	long goals_short; /* goals not low-volume whose rate is below their target */
 	bool have_growth;
 	struct growth growth;
 	struct journey_figures *journeys;

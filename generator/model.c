@@ -98,6 +98,8 @@ int model_read(const struct config *c, struct model *m)
 		rc = customers_read(c, m);
 	if (rc == 0 && c->customers)
 		note_unknown_customers(m, case_file);
+	if (rc == 0 && c->actions)
+		rc = actions_read(c, m);
 	if (rc == 0) {
 		rescope_rejections(m);
 		dq_sort(m->dq);
@@ -114,10 +116,12 @@ void model_free(struct model *m)
 	intern_free(m->ids);
 	free(m->cases);
 	free(m->case_depts);
+	free(m->case_failures);
 	free(m->kpis);
 	free(m->kpi_journeys);
 	free(m->customers);
 	free(m->customer_index);
+	free(m->actions);
 	dq_free(m->dq);
 	memset(m, 0, sizeof *m);
 }

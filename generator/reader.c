@@ -10,6 +10,13 @@
 #include "strbuf.h"
 #include "xmem.h"
 
+/* The [columns.NAME] section of each kind of input. */
+static const char *const kind_names[INPUT_KINDS] = {[INPUT_JOURNEYS] = "journeys",
+                                                    [INPUT_KPIS] = "kpis",
+                                                    [INPUT_CUSTOMERS] = "customers",
+                                                    [INPUT_CASES] = "cases",
+                                                    [INPUT_ACTIONS] = "actions"};
+
 static const char *display_name(const struct config *c, const char *path)
 {
 	size_t n = strlen(c->dir);
@@ -186,22 +193,12 @@ static void header(struct reader *r, const struct csvin_record *rec)
 			diag_msg(DIAG_ERROR, r->name, rec->line, 0,
 			         "missing required column \"%s\" (mapped from %s in [columns.%s]); "
 			         "the header has %s",
-			         want, r->columns[i],
-			         r->kind == INPUT_JOURNEYS    ? "journeys"
-			         : r->kind == INPUT_KPIS      ? "kpis"
-			         : r->kind == INPUT_CUSTOMERS ? "customers"
-			                                      : "cases",
-			         strbuf_str(&found));
+			         want, r->columns[i], kind_names[r->kind], strbuf_str(&found));
 		else
 			diag_msg(DIAG_ERROR, r->name, rec->line, 0,
 			         "missing required column \"%s\"; the header has %s (map your own "
 			         "name with [columns.%s] %s = Your Header)",
-			         want, strbuf_str(&found),
-			         r->kind == INPUT_JOURNEYS    ? "journeys"
-			         : r->kind == INPUT_KPIS      ? "kpis"
-			         : r->kind == INPUT_CUSTOMERS ? "customers"
-			                                      : "cases",
-			         want);
+			         want, strbuf_str(&found), kind_names[r->kind], want);
 		strbuf_free(&found);
 		r->status = EXIT_INPUT;
 	}
