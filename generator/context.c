@@ -849,7 +849,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 			         pct ? "\xC2\xA0%"
 			             : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
 			         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
-			snprintf(tv, sizeof tv, "%s %s%s%s",
+			snprintf(tv, sizeof tv, "%s\xC2\xA0%s%s%s",
 			         kp->direction == DIRECTION_LOWER ? "≤" : "≥", t,
 			         pct ? "\xC2\xA0%"
 			             : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
