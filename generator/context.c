@@ -675,6 +675,8 @@ static void names_fmt(const struct fmt *fm, json_t *ctx)
 		json_object_set_new(o, "has_touched", json_boolean(mt->depts[i].cases_touched > 0));
 		json_object_set_new(o, "cases_touched_one",
 		                    json_boolean(mt->depts[i].cases_touched == 1));
+		json_object_set_new(o, "successful_touched_one",
+		                    json_boolean(mt->depts[i].successful_touched == 1));
 		json_object_set_new(o, "failure_contacts_one",
 		                    json_boolean(mt->depts[i].failure_contacts == 1));
 	}

@@ -398,6 +398,7 @@ static void split_long_words(struct fontsub *const *fonts, const struct para *p,
                              float width)
 {
 	bool any = false;
+	width += 0.01f; /* as the line filling allows: a word exactly as wide as the line fits */
 	for (size_t i = 0; i < w->nwords; i++)
 		if (w->words[i].w > width)
 			any = true;
@@ -1191,8 +1192,26 @@ static void table_measure(struct layout *L, struct table *t, float width)
 		for (size_t ci = 0; ci < t->cols; ci++)
 			t->colw[ci] = min[ci] + (want > 0 ? spare * (nat[ci] - min[ci]) / want : 0);
 	} else {
-		for (size_t ci = 0; ci < t->cols; ci++)
-			t->colw[ci] = min[ci] * width / sm;
+		/* Too narrow even at the minimum: numbers and chips keep theirs (a figure never
+		 * breaks), and the text columns share what is left. */
+		float fixed = 0, text = 0;
+		for (size_t ci = 0; ci < t->cols; ci++) {
+			const struct cell *c = cell_at(t, t->rows > 1 ? 1 : 0, ci);
+			if (c->align > 0 || c->chip)
+				fixed += min[ci];
+			else
+				text += min[ci];
+		}
+		bool keep = text > 0 && fixed < width * 0.6f;
+		for (size_t ci = 0; ci < t->cols; ci++) {
+			const struct cell *c = cell_at(t, t->rows > 1 ? 1 : 0, ci);
+			if (!keep)
+				t->colw[ci] = min[ci] * width / sm;
+			else if (c->align > 0 || c->chip)
+				t->colw[ci] = min[ci];
+			else
+				t->colw[ci] = min[ci] * (width - fixed) / text;
+		}
 	}
 	free(nat);
 	free(min);
