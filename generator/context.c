@@ -12,6 +12,9 @@
 #include "diag.h"
 #include "xmem.h"
 
+/* Examples of each kind of rejection or note the PDF shows (pack.md: at most five). */
+#define DQ_EXAMPLES 5
+
 static const char *const outcome_names[] = {"open", "achieved", "failed", "abandoned"};
 static const char *const status_names[] = {"green", "amber", "red"};
 
@@ -84,38 +87,62 @@ static void figures(const struct metrics *mt, json_t *o, const struct figures *f
 	set(o, "trend", trend);
 }
 
-static json_t *data_quality(const struct dq *d)
+static json_t *str_or_null(const char *v)
 {
+	return v ? json_string(v) : json_null();
+}
+
+/* The data quality as the pack sees it: a regional pack, its region's rows, rejections and
+ * notes and the company-wide ones (pack.md, "A regional pack belongs to its region"). */
+static json_t *data_quality(const struct metrics *mt)
+{
+	const struct dq *d = mt->model->dq;
 	json_t *o = json_object();
-	set(o, "rows_read", json_integer(dq_rows_read(d)));
-	set(o, "rows_rejected", json_integer(dq_rows_rejected(d)));
 	json_t *files = json_object();
+	long total_read = 0, total_rejected = 0;
 	for (size_t i = 0; i < d->nfiles; i++) {
+		long rr, rj;
+		dq_file_counts(&d->files[i], mt->region, &rr, &rj);
+		total_read += rr;
+		total_rejected += rj;
 		json_t *f = json_object();
-		set(f, "rows_read", json_integer(d->files[i].rows_read));
-		set(f, "rows_rejected", json_integer(d->files[i].rows_rejected));
+		set(f, "rows_read", json_integer(rr));
+		set(f, "rows_rejected", json_integer(rj));
 		set(files, d->files[i].name, f);
 	}
+	set(o, "rows_read", json_integer(total_read));
+	set(o, "rows_rejected", json_integer(total_rejected));
 	set(o, "files", files);
 	json_t *issues = json_array();
 	for (size_t i = 0; i < d->nissues; i++) {
 		const struct dq_issue *is = &d->issues[i];
+		if (!dq_in_scope(is->scope, mt->region))
+			continue;
 		json_t *e = json_object();
 		set(e, "file", json_string(d->files[is->file].name));
 		set(e, "line", json_integer(is->line));
 		set(e, "column", is->column > 0 ? json_integer(is->column) : json_null());
 		set(e, "message", json_string(is->message));
+		set(e, "kind", json_string(is->kind));
+		set(e, "column_name", str_or_null(is->column_name));
+		set(e, "case_id", str_or_null(is->case_id));
+		set(e, "customer_id", str_or_null(is->customer_id));
+		set(e, "value", str_or_null(is->value));
 		json_array_append_new(issues, e);
 	}
 	set(o, "issues", issues);
 	json_t *notes = json_array();
 	for (size_t i = 0; i < d->nnotes; i++) {
 		const struct dq_note *no = &d->notes[i];
+		if (!dq_in_scope(no->scope, mt->region))
+			continue;
 		json_t *e = json_object();
 		set(e, "file",
 		    no->file >= 0 ? json_string(d->files[no->file].name) : json_string("PACK.ini"));
 		set(e, "line", no->line > 0 ? json_integer(no->line) : json_null());
 		set(e, "message", json_string(no->message));
+		set(e, "kind", json_string(no->kind));
+		set(e, "case_id", str_or_null(no->case_id));
 		json_array_append_new(notes, e);
 	}
 	set(o, "notes", notes);
@@ -140,6 +167,21 @@ static json_t *breaks_json(const struct metrics *mt)
 		set(o, "sco_rate_untouched", num(b->sco_rate_untouched));
 		set(o, "comparable", json_boolean(b->comparable));
 		set(o, "gap_pts", num(b->gap_pts));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* regions[] of the whole organisation's JSON; null in a regional pack (metrics.md). */
+static json_t *regions_json(const struct metrics *mt)
+{
+	if (mt->region)
+		return json_null();
+	json_t *a = json_array();
+	for (size_t i = 0; i < mt->nregions; i++) {
+		json_t *o = json_object();
+		set(o, "region", json_string(mt->regions[i].label));
+		figures(mt, o, &mt->regions[i].f);
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -283,7 +325,8 @@ json_t *context_metrics(const struct metrics *mt)
 	set(totals, "goals_short", json_integer(mt->goals_short));
 	set(totals, "watermelon_count", json_integer((json_int_t)mt->nwatermelons));
 	set(root, "breaks", breaks_json(mt));
-	set(root, "data_quality", data_quality(m->dq));
+	set(root, "regions", regions_json(mt));
+	set(root, "data_quality", data_quality(mt));
 	(void)outcome_names;
 	return root;
 }
@@ -703,11 +746,153 @@ static void names_fmt(const struct fmt *fm, json_t *ctx)
 	json_object_set_new(ctx, "failure_demand_by_size", bars);
 }
 
+/*
+ * A deep copy of the metrics for the template, without the full lists of rejected rows and
+ * notes: the PDF summarises them by kind (dq_kinds), so its size and build time do not grow
+ * with their number (pack.md, "Fit to email, whatever the data").
+ */
+static json_t *template_copy(const json_t *metrics)
+{
+	json_t *ctx = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)metrics, k, v)
+	{
+		if (strcmp(k, "data_quality") != 0) {
+			json_object_set_new(ctx, k, json_deep_copy(v));
+			continue;
+		}
+		json_t *dq = json_object();
+		const char *dk;
+		json_t *dv;
+		json_object_foreach(v, dk, dv)
+		{
+			if (strcmp(dk, "issues") != 0 && strcmp(dk, "notes") != 0)
+				json_object_set_new(dq, dk, json_deep_copy(dv));
+		}
+		json_object_set_new(ctx, k, dq);
+	}
+	return ctx;
+}
+
+/* One kind of rejection or note, for the summary by kind. */
+struct kind_sum {
+	const char *kind;
+	bool rejection;
+	long count;
+	size_t first; /* index of its first entry (the lists are in file and line order) */
+	size_t examples[DQ_EXAMPLES];
+	int nexamples;
+};
+
+static struct kind_sum *kind_of(struct kind_sum **v, size_t *n, const char *kind, bool rejection)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i].rejection == rejection && strcmp((*v)[i].kind, kind) == 0)
+			return &(*v)[i];
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[*n] = (struct kind_sum){.kind = kind, .rejection = rejection};
+	return &(*v)[(*n)++];
+}
+
+static int cmp_kind(const void *a, const void *b)
+{
+	const struct kind_sum *x = a, *y = b;
+	if (x->rejection != y->rejection)
+		return x->rejection ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->kind, y->kind);
+}
+
+static json_t *example_json(const struct fmt *fm, const char *file, long line, long column,
+                            const char *message)
+{
+	json_t *e = json_object();
+	set_str(e, "file", file);
+	if (line > 0)
+		set_count(fm, e, "line_fmt", line);
+	else
+		json_object_set_new(e, "line_fmt", json_false());
+	if (column > 0)
+		json_object_set_new(e, "column", json_integer(column));
+	else
+		json_object_set_new(e, "column", json_false());
+	set_str(e, "message", message);
+	return e;
+}
+
+/*
+ * The pack's rejections and notes by kind (pack.md, "About these figures"): each kind's count
+ * and its first DQ_EXAMPLES entries in file and line order. Rejections first, then notes;
+ * within each, the most frequent kind first.
+ */
+static json_t *dq_kinds(const struct fmt *fm)
+{
+	const struct metrics *mt = fm->mt;
+	const struct dq *d = mt->model->dq;
+	struct kind_sum *v = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < d->nissues; i++) {
+		if (!dq_in_scope(d->issues[i].scope, mt->region))
+			continue;
+		struct kind_sum *k = kind_of(&v, &n, d->issues[i].kind, true);
+		if (k->nexamples < DQ_EXAMPLES)
+			k->examples[k->nexamples++] = i;
+		k->count++;
+	}
+	for (size_t i = 0; i < d->nnotes; i++) {
+		if (!dq_in_scope(d->notes[i].scope, mt->region))
+			continue;
+		struct kind_sum *k = kind_of(&v, &n, d->notes[i].kind, false);
+		if (k->nexamples < DQ_EXAMPLES)
+			k->examples[k->nexamples++] = i;
+		k->count++;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_kind);
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct kind_sum *k = &v[i];
+		json_t *o = json_object();
+		set_str(o, "kind", k->kind);
+		json_object_set_new(o, "is_rejection", json_boolean(k->rejection));
+		set_count(fm, o, "count_fmt", k->count);
+		json_object_set_new(o, "count", json_integer(k->count));
+		json_object_set_new(o, "one", json_boolean(k->count == 1));
+		json_t *ex = json_array();
+		for (int e = 0; e < k->nexamples; e++) {
+			if (k->rejection) {
+				const struct dq_issue *is = &d->issues[k->examples[e]];
+				json_array_append_new(ex, example_json(fm, d->files[is->file].name,
+				                                       is->line, is->column,
+				                                       is->message));
+			} else {
+				const struct dq_note *no = &d->notes[k->examples[e]];
+				json_array_append_new(ex, example_json(fm,
+				                                       no->file >= 0
+				                                           ? d->files[no->file].name
+				                                           : "PACK.ini",
+				                                       no->line, 0, no->message));
+			}
+		}
+		json_object_set_new(o, "examples", ex);
+		long more = k->count - k->nexamples;
+		if (more > 0)
+			set_count(fm, o, "more_fmt", more);
+		else
+			json_object_set_new(o, "more_fmt", json_false());
+		json_array_append_new(a, o);
+	}
+	free(v);
+	return a;
+}
+
 json_t *context_template(const struct metrics *mt, const json_t *metrics)
 {
 	const struct config *c = mt->config;
 	struct fmt fm = {mt, format_style(c->number_locale), c->currency};
-	json_t *ctx = json_deep_copy(metrics);
+	json_t *ctx = template_copy(metrics);
 	char buf[128];
 
 	set_str(ctx, "region_label",
@@ -719,9 +904,19 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	} else {
 		set_str(ctx, "data_to_long", "—");
 	}
+	/* the data ends before the period does: the cover says the period is incomplete */
+	static const char *const period_words[] = {"month", "quarter", "year"};
+	set_str(ctx, "period_word", period_words[c->period_length]);
+	bp_time pe = period_end(mt->period, c->period_length);
+	json_object_set_new(
+	    ctx, "period_incomplete",
+	    json_boolean(mt->model->data_to != BP_TIME_NONE &&
+	                 mt->model->data_to / BP_MS_PER_DAY < (pe - 1) / BP_MS_PER_DAY));
 	json_object_set_new(ctx, "has_customers", json_boolean(mt->have_growth));
 	json_object_set_new(ctx, "min_cases", json_integer(c->min_cases));
 	set_pct(&fm, ctx, "green_share_threshold_pct", c->green_share_threshold);
+	set_pct(&fm, ctx, "sco_target_default_pct", c->sco_target);
+	set_pct(&fm, ctx, "tolerance_pct", c->tolerance);
 	json_object_set_new(ctx, "churn_window_days", json_integer(c->churn_window_days));
 
 	json_t *totals = json_object_get(ctx, "totals");
@@ -832,6 +1027,8 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 			const struct kpi *kp = mt->kpis[k].kpi;
 			json_t *ko = json_deep_copy(json_array_get(kpis, k));
 			set_str(ko, "status_word", status_words[mt->kpis[k].status]);
+			json_object_set_new(ko, "company_wide",
+			                    json_boolean(mt->region && !kp->region));
 			const char *unit = kp->unit ? intern_str(mt->model->names, kp->unit) : "";
 			int digits = fabs(kp->actual - round(kp->actual)) > 1e-9 ||
 			                     fabs(kp->target - round(kp->target)) > 1e-9
@@ -916,31 +1113,57 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		any_cell = mt->cells[i].cases > 0;
 	json_object_set_new(ctx, "has_heatmap", json_boolean(any_cell));
 
-	/* data quality as lists a template can walk */
+	/* data quality as lists a template can walk, as this pack sees it */
 	json_t *dq = json_object_get(ctx, "data_quality");
 	json_t *files = json_array();
+	long total_read = 0, total_rejected = 0;
 	for (size_t i = 0; i < mt->model->dq->nfiles; i++) {
 		const struct dq_file *f = &mt->model->dq->files[i];
+		long rr, rj;
+		dq_file_counts(f, mt->region, &rr, &rj);
+		total_read += rr;
+		total_rejected += rj;
 		json_t *o = json_object();
 		set_str(o, "name", f->name);
-		set_count(&fm, o, "rows_read_fmt", f->rows_read);
-		set_count(&fm, o, "rows_rejected_fmt", f->rows_rejected);
+		set_count(&fm, o, "rows_read_fmt", rr);
+		set_count(&fm, o, "rows_rejected_fmt", rj);
 		json_array_append_new(files, o);
 	}
 	json_object_set_new(dq, "file_list", files);
-	json_object_set_new(dq, "has_issues", json_boolean(mt->model->dq->nissues > 0));
-	json_object_set_new(dq, "has_notes", json_boolean(mt->model->dq->nnotes > 0));
-	/* the PDF lists the first rejected rows; the workbook and the JSON list them all */
-	json_t *all = json_object_get(dq, "issues"), *shown = json_array();
-	for (size_t i = 0; i < json_array_size(all) && i < 50; i++)
-		json_array_append(shown, json_array_get(all, i));
-	json_object_set_new(dq, "issues_shown", shown);
-	json_object_set_new(dq, "issues_more",
-	                    json_array_size(all) > 50
-	                        ? json_integer((json_int_t)json_array_size(all) - 50)
-	                        : json_false());
-	set_count(&fm, dq, "rows_read_fmt", dq_rows_read(mt->model->dq));
-	set_count(&fm, dq, "rows_rejected_fmt", dq_rows_rejected(mt->model->dq));
+	json_t *kinds = dq_kinds(&fm);
+	bool any_issue = false, any_note = false;
+	size_t ki;
+	json_t *kv;
+	json_array_foreach(kinds, ki, kv)
+	{
+		if (json_is_true(json_object_get(kv, "is_rejection")))
+			any_issue = true;
+		else
+			any_note = true;
+	}
+	json_object_set_new(dq, "kinds", kinds);
+	json_object_set_new(dq, "has_issues", json_boolean(any_issue));
+	json_object_set_new(dq, "has_notes", json_boolean(any_note));
+	set_count(&fm, dq, "rows_read_fmt", total_read);
+	set_count(&fm, dq, "rows_rejected_fmt", total_rejected);
+
+	/* the whole organisation's comparison of its regions, worst first */
+	json_t *regions = json_object_get(ctx, "regions");
+	for (size_t i = 0; i < mt->nregions && json_is_array(regions); i++)
+		figures_fmt(&fm, json_array_get(regions, i), &mt->regions[i].f, c->sco_target,
+		            SIZE_MAX);
+	json_object_set_new(ctx, "has_regions", json_boolean(!mt->region && mt->nregions > 0));
+
+	/* KPIs without a region are company-wide: a regional pack says so beside its outcomes */
+	bool all_company = mt->region && mt->nkpis > 0, any_company = false;
+	for (size_t k = 0; k < mt->nkpis; k++) {
+		bool cw = mt->region && !mt->kpis[k].kpi->region;
+		all_company = all_company && cw;
+		any_company = any_company || cw;
+	}
+	json_object_set_new(ctx, "kpis_company_wide", json_boolean(all_company));
+	json_object_set_new(ctx, "kpis_some_company_wide",
+	                    json_boolean(any_company && !all_company));
 	names_fmt(&fm, ctx);
 	return ctx;
 }

@@ -478,10 +478,13 @@ static void note_disagreement(struct reader *r, size_t ix, const sym first[3], u
 	}
 	struct strbuf id = STRBUF_INIT;
 	dq_quote(&id, model_case_id(m, ix), intern_len(m->ids, (sym)ix + 1));
-	dq_note(m->dq, r->file, worst_line, "rows of a case disagree",
-	        "case %s: %zu of its rows disagree with its first row (line %u); this one gives "
-	        "%s. The first row's values are used and every row still counts",
-	        strbuf_str(&id), n, first_line, strbuf_str(&b));
+	/* the note belongs to the case's region: its first row's (pack.md) */
+	dq_note_in(m->dq, r->file, worst_line, first[2] ? first[2] : DQ_WHOLE_ONLY,
+	           model_case_id(m, ix), "rows of a case disagree",
+	           "case %s: %zu of its rows %s with its first row (line %u); this row "
+	           "gives %s. The first row's values are used and every row still counts",
+	           strbuf_str(&id), n, n == 1 ? "disagrees" : "disagree", first_line,
+	           strbuf_str(&b));
 	strbuf_free(&b);
 	strbuf_free(&id);
 }

@@ -55,9 +55,51 @@ bool metrics_default_period(const struct model *m, enum period_len len, bp_perio
 	return any;
 }
 
+/* A regional pack holds the region's own cases only: a case with no region is in the whole
+ * organisation's pack alone (pack.md, "A regional pack belongs to its region"). */
+static void widen(bp_period p, bp_period *first, bp_period *last, bool *any)
+{
+	if (!*any || p < *first)
+		*first = p;
+	if (!*any || p > *last)
+		*last = p;
+	*any = true;
+}
+
+bool metrics_period_has_data(const struct model *m, enum period_len len, bp_period p,
+                             bp_period *first, bp_period *last, bool *any)
+{
+	bool has = false;
+	*any = false;
+	*first = *last = 0;
+	if (m->data_from != BP_TIME_NONE) {
+		bp_period a = period_of_time(m->data_from, len),
+		          b = period_of_time(m->data_to, len);
+		widen(a, first, last, any);
+		widen(b, first, last, any);
+		has = p >= a && p <= b;
+	}
+	for (size_t i = 0; i < m->nkpis; i++) {
+		widen(m->kpis[i].period, first, last, any);
+		has = has || m->kpis[i].period == p;
+	}
+	for (size_t i = 0; i < m->ncustomers; i++) {
+		const struct customer *cu = &m->customers[i];
+		const int64_t days[2] = {cu->joined, cu->left};
+		for (int k = 0; k < 2; k++) {
+			if (days[k] == INT64_MIN || days[k] == INT64_MAX)
+				continue;
+			bp_period q = period_of_time(days[k] * BP_MS_PER_DAY, len);
+			widen(q, first, last, any);
+			has = has || q == p;
+		}
+	}
+	return has;
+}
+
 bool metrics_case_in(const struct metrics *mt, const struct bp_case *k)
 {
-	return !mt->region || !k->region || k->region == mt->region;
+	return !mt->region || k->region == mt->region;
 }
 
 static const struct journey_figures *journey_of(const struct metrics *mt, const size_t *jmap,
@@ -636,10 +678,38 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	return mt;
 }
 
+static int cmp_region(const void *a, const void *b)
+{
+	const struct region_figures *x = a, *y = b;
+	bool xn = x->f.cases_concluded == 0, yn = y->f.cases_concluded == 0;
+	if (xn != yn)
+		return xn ? 1 : -1;
+	if (!xn && x->f.sco_rate != y->f.sco_rate)
+		return x->f.sco_rate < y->f.sco_rate ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+void metrics_regions(struct metrics *mt, const sym *regions, size_t n)
+{
+	mt->regions = xreallocarray(NULL, n ? n : 1, sizeof *mt->regions);
+	mt->nregions = n;
+	for (size_t i = 0; i < n; i++) {
+		struct metrics *r = metrics_compute(mt->model, mt->config, mt->period, regions[i]);
+		mt->regions[i] =
+		    (struct region_figures){.name = regions[i],
+		                            .label = intern_str(mt->model->names, regions[i]),
+		                            .f = r->totals};
+		metrics_free(r);
+	}
+	if (n)
+		qsort(mt->regions, n, sizeof *mt->regions, cmp_region);
+}
+
 void metrics_free(struct metrics *mt)
 {
 	if (!mt)
 		return;
+	free(mt->regions);
 	for (size_t i = 0; i < mt->ngoals; i++)
 		free(mt->goals[i].journeys);
 	free(mt->goals);

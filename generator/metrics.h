@@ -97,6 +97,13 @@ struct cell {
 	long cases, successful;
 };
 
+/* One region's figures, for the whole organisation's comparison of its regions. */
+struct region_figures {
+	sym name;
+	const char *label; /* its name, in the model's table */
+	struct figures f;  /* over the region's cases, customers counted as in its own pack */
+};
+
 struct metrics {
 	const struct model *model;
 	const struct config *config;
@@ -124,6 +131,9 @@ struct metrics {
 	long goals_judged;          /* goals not low-volume */
 	bool watermelons_judgeable; /* some department with scores had min_cases cases of a journey
 	                             */
+	struct region_figures
+	    *regions; /* worst successful-outcome rate first; see metrics_regions */
+	size_t nregions;
 };
 
 /*
@@ -132,12 +142,28 @@ struct metrics {
  */
 bool metrics_default_period(const struct model *m, enum period_len len, bp_period *out);
 
+/*
+ * Whether the data has anything in period p: case data (its first to its last instant), a KPI
+ * of p, or a customer joining or leaving in p (cli.md, --period). *first and *last receive the
+ * range of periods the data covers; false for both when the data is empty.
+ */
+bool metrics_period_has_data(const struct model *m, enum period_len len, bp_period p,
+                             bp_period *first, bp_period *last, bool *any);
+
 /* Computes every figure for period p over the cases, KPIs and customers of region (0: all). */
 struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p,
                                 sym region);
+/*
+ * Adds to the whole organisation's figures mt those of each of the n regions (metrics.md,
+ * regions[]): each as its own pack computes it, worst rate first (regions without a concluded
+ * case last), ties by name.
+ */
+void metrics_regions(struct metrics *mt, const sym *regions, size_t n);
+
 void metrics_free(struct metrics *mt);
 
-/* Whether case k belongs to the pack of region (its own region, or none). */
+/* Whether case k belongs to the pack of mt (the whole organisation: every case; a region: its own).
+ */
 bool metrics_case_in(const struct metrics *mt, const struct bp_case *k);
 /* Whether case k is a successful customer outcome (metrics.md, "Case level"). */
 bool metrics_case_sco(const struct metrics *mt, const struct bp_case *k);
