@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "format.h"
+#include "strbuf.h"
 #include "diag.h"
 #include "xmem.h"
 
@@ -215,6 +216,29 @@ static json_t *actions_json(const struct metrics *mt)
 	return a;
 }
 
+/* breaks[] (metrics.md, "Second edition"): every heat-map cell with cases, comparable ones
+ * first, largest gap first. */
+static json_t *breaks_json(const struct metrics *mt)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < mt->nbreaks; i++) {
+		const struct brk *b = &mt->breaks[i];
+		json_t *o = json_object();
+		set(o, "journey", name(mt, mt->journeys[b->journey].name));
+		set(o, "department", name(mt, mt->depts[b->dept].name));
+		set(o, "cases", json_integer(b->cases));
+		set(o, "successful", json_integer(b->successful));
+		set(o, "sco_rate", num(b->sco_rate));
+		set(o, "cases_untouched", json_integer(b->cases_untouched));
+		set(o, "successful_untouched", json_integer(b->successful_untouched));
+		set(o, "sco_rate_untouched", num(b->sco_rate_untouched));
+		set(o, "comparable", json_boolean(b->comparable));
+		set(o, "gap_pts", num(b->gap_pts));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 /* regions[] of the whole organisation's JSON; null in a regional pack (metrics.md). */
 static json_t *regions_json(const struct metrics *mt)
 {
@@ -367,6 +391,7 @@ json_t *context_metrics(const struct metrics *mt)
 		json_array_append_new(wms, o);
 	}
 	set(root, "watermelons", wms);
+	set(root, "breaks", breaks_json(mt));
 	set(root, "regions", regions_json(mt));
 	set(root, "actions", actions_json(mt));
 	set(root, "data_quality", data_quality(mt));
@@ -435,6 +460,101 @@ static void set_count(const struct fmt *fm, json_t *o, const char *k, long v)
 	set_str(o, k, buf);
 }
 
+/* "Sales'" and "Field Operations'", "Billing's": the possessive of a name (docs/templates.md). */
+static void set_possessive(json_t *o, const char *k, const char *name)
+{
+	size_t n = strlen(name);
+	struct strbuf b = STRBUF_INIT;
+	strbuf_append(&b, name, n);
+	if (n && (name[n - 1] == 's' || name[n - 1] == 'S'))
+		strbuf_append(&b, "'", 1);
+	else
+		strbuf_append(&b, "'s", 2);
+	char *v = strbuf_detach(&b);
+	set_str(o, k, v);
+	free(v);
+}
+
+static long min_volume(const struct metrics *mt)
+{
+	return mt->config->min_cases > 0 ? mt->config->min_cases : 1;
+}
+
+/*
+ * The volume-aware flags of a set of figures: singular and plural, "unchanged", and the tone of
+ * the outcome card decided by the figure against its target, never by volume too small to judge.
+ */
+static void volume_fmt(const struct fmt *fm, json_t *o, const struct figures *f, double target)
+{
+	const struct metrics *mt = fm->mt;
+	bool has = f->cases_concluded > 0, judged = has && !f->low_volume;
+	long rounded = isnan(f->sco_change_pts) ? 0 : lround(f->sco_change_pts);
+	json_object_set_new(o, "judged", json_boolean(judged));
+	json_object_set_new(o, "successful_one", json_boolean(f->successful == 1));
+	json_object_set_new(o, "change_none", json_boolean(rounded == 0));
+	json_object_set_new(o, "change_pts_one", json_boolean(labs(rounded) == 1));
+	json_object_set_new(o, "prev_few", json_boolean(f->prev_concluded < min_volume(mt)));
+	json_object_set_new(o, "movable",
+	                    json_boolean(f->cases_concluded >= min_volume(mt) &&
+	                                 f->prev_concluded >= min_volume(mt)));
+	json_object_set_new(o, "customers_lost_one", json_boolean(f->customers_lost == 1));
+	set_str(o, "sco_tone", !judged ? "neutral" : f->sco_rate < target ? "bad" : "good");
+	set_str(o, "lost_tone",
+	        !judged || f->customers_lost < 0 ? "neutral"
+	        : f->customers_lost > 0          ? "bad"
+	                                         : "good");
+	set_str(o, "failure_tone",
+	        !judged || f->contacts == 0 ? "neutral"
+	        : f->failure_contacts > 0   ? "bad"
+	                                    : "good");
+	char buf[64];
+	format_number(buf, sizeof buf, has ? (target - f->sco_rate) * 100 : NAN, 0, &fm->st);
+	set_str(o, "short_pts_fmt", buf);
+	json_object_set_new(o, "short_pts_one",
+	                    json_boolean(has && lround((target - f->sco_rate) * 100) == 1));
+}
+
+/*
+ * Where it breaks, for journey (SIZE_MAX: none): the departments whose cases of the journey did
+ * worse than the journey's cases that did not pass through them, both sides with min_cases,
+ * largest gap first, at most three (metrics.md, breaks[]).
+ */
+static void journey_breaks(const struct fmt *fm, json_t *o, size_t journey)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *list = json_array();
+	bool comparable = false;
+	for (size_t i = 0; journey != SIZE_MAX && i < mt->nbreaks; i++) {
+		const struct brk *b = &mt->breaks[i];
+		if (b->journey != journey || !b->comparable)
+			continue;
+		comparable = true;
+		if (lround(b->gap_pts) < 1 || json_array_size(list) == 3)
+			continue;
+		json_t *w = json_object();
+		const char *dn = intern_str(mt->model->names, mt->depts[b->dept].name);
+		set_str(w, "department", dn);
+		set_possessive(w, "department_possessive", dn);
+		set_pct(fm, w, "sco_rate_pct", b->sco_rate);
+		set_pct(fm, w, "sco_rate_untouched_pct", b->sco_rate_untouched);
+		set_count(fm, w, "cases_fmt", b->cases);
+		set_count(fm, w, "cases_untouched_fmt", b->cases_untouched);
+		json_object_set_new(w, "cases_one", json_boolean(b->cases == 1));
+		json_object_set_new(w, "untouched_one", json_boolean(b->cases_untouched == 1));
+		char buf[64];
+		format_number(buf, sizeof buf, b->gap_pts, 0, &fm->st);
+		set_str(w, "gap_pts_fmt", buf);
+		json_object_set_new(w, "gap_pts_one", json_boolean(lround(b->gap_pts) == 1));
+		json_array_append_new(list, w);
+	}
+	size_t n = json_array_size(list);
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(json_array_get(list, i), "last", json_boolean(i + 1 == n));
+	json_object_set_new(o, "breaks", list);
+	json_object_set_new(o, "has_breaks", json_boolean(n > 0));
+	json_object_set_new(o, "breaks_comparable", json_boolean(comparable));
+}
+
 /* Formatted forms of the journey figures, added beside the raw ones. */
 static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f, double target,
                         size_t journey)
@@ -482,46 +602,8 @@ static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f
 	set_pct(fm, o, "sco_target_pct", target);
 	json_object_set_new(o, "below_target", json_boolean(has && f->sco_rate < target));
 	json_object_set_new(o, "few_cases", json_boolean(f->low_volume));
-	/* where it breaks: the departments whose cases of this journey fare worst */
-	json_object_set_new(o, "worst_departments", json_array());
-	json_object_set_new(o, "has_worst_departments", json_false());
-	if (journey != SIZE_MAX && mt->ndepts) {
-		size_t *order = xreallocarray(NULL, mt->ndepts, sizeof *order);
-		size_t n = 0;
-		for (size_t d = 0; d < mt->ndepts; d++)
-			if (mt->cells[journey * mt->ndepts + d].cases >=
-			    (mt->config->min_cases ? mt->config->min_cases : 1))
-				order[n++] = d;
-		for (size_t i = 1; i < n; i++) {
-			size_t x = order[i], j = i;
-			const struct cell *cx = &mt->cells[journey * mt->ndepts + x];
-			double rx = (double)cx->successful / (double)cx->cases;
-			while (j > 0) {
-				const struct cell *cy =
-				    &mt->cells[journey * mt->ndepts + order[j - 1]];
-				double ry = (double)cy->successful / (double)cy->cases;
-				if (ry <= rx)
-					break;
-				order[j] = order[j - 1];
-				j--;
-			}
-			order[j] = x;
-		}
-		json_t *worst = json_array();
-		for (size_t i = 0; i < n && i < 3; i++) {
-			const struct cell *cl = &mt->cells[journey * mt->ndepts + order[i]];
-			json_t *w = json_object();
-			set_str(w, "department",
-			        intern_str(mt->model->names, mt->depts[order[i]].name));
-			set_pct(fm, w, "sco_rate_pct", (double)cl->successful / (double)cl->cases);
-			set_count(fm, w, "cases_fmt", cl->cases);
-			json_object_set_new(w, "last", json_boolean(i + 1 == n || i == 2));
-			json_array_append_new(worst, w);
-		}
-		json_object_set_new(o, "worst_departments", worst);
-		json_object_set_new(o, "has_worst_departments", json_boolean(n > 0));
-		free(order);
-	}
+	volume_fmt(fm, o, f, target);
+	journey_breaks(fm, o, journey);
 }
 
 static void trend_fmt(const struct fmt *fm, json_t *o)
@@ -544,6 +626,192 @@ static int cmp_rate_asc(const void *a, const void *b)
 	if (nx != ny)
 		return nx ? 1 : -1;
 	return (x > y) - (x < y);
+}
+
+/* The movers: up to three goals whose change is significant and whose volume, now and before, is at
+ * least min_cases; largest change first (pack.md, "Honest at every volume"). */
+static void movers_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *goals = json_object_get(ctx, "goals");
+	json_t *movers = json_array();
+	size_t ng = mt->ngoals;
+	bool *used = xcalloc(ng + 1, 1), judgeable = false;
+	for (size_t i = 0; i < ng; i++)
+		judgeable |= mt->goals[i].f.cases_concluded >= min_volume(mt) &&
+		             mt->goals[i].f.prev_concluded >= min_volume(mt);
+	for (int pick = 0; pick < 3; pick++) {
+		size_t best = SIZE_MAX;
+		for (size_t i = 0; i < ng; i++) {
+			const struct figures *f = &mt->goals[i].f;
+			if (used[i] || !f->change_significant || isnan(f->sco_change_pts) ||
+			    f->cases_concluded < min_volume(mt) ||
+			    f->prev_concluded < min_volume(mt))
+				continue;
+			if (best == SIZE_MAX ||
+			    fabs(f->sco_change_pts) > fabs(mt->goals[best].f.sco_change_pts))
+				best = i;
+		}
+		if (best == SIZE_MAX)
+			break;
+		used[best] = true;
+		json_array_append(movers, json_array_get(goals, best));
+	}
+	free(used);
+	json_object_set_new(ctx, "has_movers", json_boolean(json_array_size(movers) > 0));
+	json_object_set_new(ctx, "movers_judgeable", json_boolean(judgeable));
+	json_object_set_new(ctx, "movers", movers);
+}
+
+/* The summary's signals: goals short of target and by how much, watermelons, the motion share,
+ * churn at a volume that can be judged, and the tones of the totals' cards. */
+static void summary_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *totals = json_object_get(ctx, "totals");
+	char buf[64];
+	movers_fmt(fm, ctx);
+	/* goals short of target (not low-volume), worst first */
+	json_t *list = json_array();
+	double lo = NAN, hi = NAN;
+	json_t *worst = json_object_get(ctx, "goals_worst_first");
+	size_t i;
+	json_t *g;
+	json_array_foreach(worst, i, g)
+	{
+		for (size_t k = 0; k < mt->ngoals; k++) {
+			const struct goal_figures *gf = &mt->goals[k];
+			if (strcmp(gf->goal, json_string_value(json_object_get(g, "goal"))) != 0)
+				continue;
+			if (gf->f.cases_concluded == 0 || gf->f.low_volume ||
+			    !(gf->f.sco_rate < gf->sco_target))
+				break;
+			double pts = (gf->sco_target - gf->f.sco_rate) * 100;
+			lo = isnan(lo) ? pts : fmin(lo, pts);
+			hi = isnan(hi) ? pts : fmax(hi, pts);
+			json_array_append(list, g);
+			break;
+		}
+	}
+	json_object_set_new(totals, "goals_short_list", list);
+	json_object_set_new(totals, "has_goals_short", json_boolean(mt->goals_short > 0));
+	json_object_set_new(totals, "goals_short_one", json_boolean(mt->goals_short == 1));
+	set_count(fm, totals, "goals_short_fmt", mt->goals_short);
+	set_count(fm, totals, "goals_judged_fmt", mt->goals_judged);
+	json_object_set_new(totals, "goals_judged_one", json_boolean(mt->goals_judged == 1));
+	json_object_set_new(
+	    totals, "goals_all_short",
+	    json_boolean(mt->goals_judged > 0 && mt->goals_short == mt->goals_judged));
+	json_object_set_new(totals, "has_goals_judged", json_boolean(mt->goals_judged > 0));
+	long few = 0;
+	for (size_t k = 0; k < mt->ngoals; k++)
+		few += mt->goals[k].f.cases_concluded > 0 && mt->goals[k].f.low_volume;
+	set_count(fm, totals, "goals_few_fmt", few);
+	json_object_set_new(totals, "goals_few_one", json_boolean(few == 1));
+	json_object_set_new(totals, "has_goals_few", json_boolean(few > 0));
+	format_number(buf, sizeof buf, lo, 0, &fm->st);
+	set_str(totals, "goals_short_min_pts_fmt", buf);
+	format_number(buf, sizeof buf, hi, 0, &fm->st);
+	set_str(totals, "goals_short_max_pts_fmt", buf);
+	json_object_set_new(totals, "goals_short_range",
+	                    json_boolean(!isnan(lo) && lround(lo) != lround(hi)));
+	/* watermelons */
+	set_count(fm, totals, "watermelon_count_fmt", (long)mt->nwatermelons);
+	json_object_set_new(totals, "watermelon_one", json_boolean(mt->nwatermelons == 1));
+	json_object_set_new(ctx, "watermelons_judgeable", json_boolean(mt->watermelons_judgeable));
+	/* the dashboards: their green share against outcomes, judged only on enough journeys */
+	bool judged = mt->totals.cases_concluded > 0 && !mt->totals.low_volume;
+	bool scores = !isnan(mt->kpi_green_share);
+	set_str(totals, "perception_tone",
+	        !judged || !scores || isnan(mt->perception_gap_pts) ? "neutral"
+	        : mt->perception_gap_pts > 0                        ? "bad"
+	                                                            : "good");
+	json_object_set_new(totals, "has_gap", json_boolean(!isnan(mt->perception_gap_pts)));
+	json_object_set_new(totals, "perception_gap_one",
+	                    json_boolean(!isnan(mt->perception_gap_pts) &&
+	                                 labs(lround(mt->perception_gap_pts)) == 1));
+	json_object_set_new(totals, "goals_short_max_one",
+	                    json_boolean(!isnan(hi) && lround(hi) == 1));
+	/* churn: shares with one decimal so that their ratio reads true beside them */
+	if (mt->have_growth) {
+		const struct growth *gr = &mt->growth;
+		format_percent(buf, sizeof buf, gr->churn_after_sco, 1, &fm->st);
+		set_str(totals, "churn_after_sco_pct1", buf);
+		format_percent(buf, sizeof buf, gr->churn_after_unsuccessful, 1, &fm->st);
+		set_str(totals, "churn_after_unsuccessful_pct1", buf);
+		set_count(fm, totals, "sco_cases_known_fmt", gr->sco_cases_known);
+		set_count(fm, totals, "unsuccessful_cases_known_fmt", gr->unsuccessful_cases_known);
+		json_object_set_new(totals, "sco_cases_known_one",
+		                    json_boolean(gr->sco_cases_known == 1));
+		json_object_set_new(totals, "unsuccessful_cases_known_one",
+		                    json_boolean(gr->unsuccessful_cases_known == 1));
+		json_object_set_new(totals, "churn_judgeable",
+		                    json_boolean(gr->sco_cases_known >= min_volume(mt) &&
+		                                 gr->unsuccessful_cases_known >= min_volume(mt)));
+		json_object_set_new(
+		    totals, "churn_ratio_about_one",
+		    json_boolean(!isnan(gr->churn_ratio) && lround(gr->churn_ratio * 10) == 10));
+		json_object_set_new(totals, "net_growth_zero", json_boolean(gr->net_growth == 0));
+		json_object_set_new(totals, "customers_start_one",
+		                    json_boolean(gr->customers_start == 1));
+		json_object_set_new(totals, "churn_after_sco_zero",
+		                    json_boolean(gr->sco_cases_left == 0));
+	}
+}
+
+/* Possessives and the journeys-through-a-department flags; failure demand by size. */
+static void names_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	set_possessive(ctx, "organisation_possessive", mt->config->organisation);
+	const char *scope =
+	    mt->region ? intern_str(mt->model->names, mt->region) : mt->config->organisation;
+	set_str(ctx, "scope_label", scope);
+	set_possessive(ctx, "scope_possessive", scope);
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(ctx, "watermelons"), i, o)
+	{
+		set_possessive(o, "department_possessive",
+		               json_string_value(json_object_get(o, "department")));
+		json_object_set_new(
+		    o, "cases_one",
+		    json_boolean(json_integer_value(json_object_get(o, "cases")) == 1));
+	}
+	json_t *depts = json_object_get(ctx, "departments");
+	json_array_foreach(depts, i, o)
+	{
+		set_possessive(o, "department_possessive",
+		               json_string_value(json_object_get(o, "department")));
+		json_object_set_new(o, "has_touched", json_boolean(mt->depts[i].cases_touched > 0));
+		json_object_set_new(o, "cases_touched_one",
+		                    json_boolean(mt->depts[i].cases_touched == 1));
+		json_object_set_new(o, "successful_touched_one",
+		                    json_boolean(mt->depts[i].successful_touched == 1));
+		json_object_set_new(o, "failure_contacts_one",
+		                    json_boolean(mt->depts[i].failure_contacts == 1));
+	}
+	/* failure demand by department, most first (ties by name), departments with none left out
+	 */
+	size_t n = mt->ndepts, k = 0;
+	size_t *order = xreallocarray(NULL, n ? n : 1, sizeof *order);
+	for (size_t d = 0; d < n; d++)
+		if (mt->depts[d].failure_contacts > 0)
+			order[k++] = d;
+	for (size_t a = 1; a < k; a++) {
+		size_t x = order[a], j = a;
+		while (j > 0 &&
+		       mt->depts[order[j - 1]].failure_contacts < mt->depts[x].failure_contacts) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = x;
+	}
+	json_t *bars = json_array();
+	for (size_t a = 0; a < k; a++)
+		json_array_append(bars, json_array_get(depts, order[a]));
+	free(order);
+	json_object_set_new(ctx, "failure_demand_by_size", bars);
 }
 
 /*
@@ -755,6 +1023,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		json_object_set_new(o, "has_promise", json_boolean(!isnan(j->promise_days)));
 		set_fixed(&fm, o, "promise_days_fmt", j->promise_days,
 		          j->promise_days == floor(j->promise_days) ? 0 : 1);
+		json_object_set_new(o, "promise_days_one", json_boolean(j->promise_days == 1));
 	}
 	json_t *goals = json_object_get(ctx, "goals");
 	for (size_t i = 0; i < mt->ngoals; i++) {
@@ -782,28 +1051,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	json_object_set_new(ctx, "goals_worst_first", worst);
 	free(sorted);
 
-	/* the three biggest significant movers */
-	json_t *movers = json_array();
-	size_t nj = mt->njourneys;
-	bool *used = xcalloc(nj + 1, 1);
-	for (int pick = 0; pick < 3; pick++) {
-		size_t best = SIZE_MAX;
-		for (size_t i = 0; i < nj; i++) {
-			const struct figures *f = &mt->journeys[i].f;
-			if (used[i] || !f->change_significant || isnan(f->sco_change_pts))
-				continue;
-			if (best == SIZE_MAX ||
-			    fabs(f->sco_change_pts) > fabs(mt->journeys[best].f.sco_change_pts))
-				best = i;
-		}
-		if (best == SIZE_MAX)
-			break;
-		used[best] = true;
-		json_array_append(movers, json_array_get(journeys, best));
-	}
-	free(used);
-	json_object_set_new(ctx, "has_movers", json_boolean(json_array_size(movers) > 0));
-	json_object_set_new(ctx, "movers", movers);
+	summary_fmt(&fm, ctx);
 
 	/* watermelons */
 	json_t *wms = json_object_get(ctx, "watermelons");
@@ -868,7 +1116,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 			         pct ? "\xC2\xA0%"
 			             : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
 			         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
-			snprintf(tv, sizeof tv, "%s %s%s%s",
+			snprintf(tv, sizeof tv, "%s\xC2\xA0%s%s%s",
 			         kp->direction == DIRECTION_LOWER ? "≤" : "≥", t,
 			         pct ? "\xC2\xA0%"
 			             : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
@@ -1001,5 +1249,6 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	free(some);
 	json_object_set_new(ctx, "kpis_some_company_wide",
 	                    json_boolean(any_company && !all_company));
+	names_fmt(&fm, ctx);
 	return ctx;
 }

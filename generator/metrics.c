@@ -503,6 +503,76 @@ static void failure_touchpoints(struct metrics *mt, const size_t *jmap, bp_time 
 	free(t);
 }
 
+/* Orders breaks: comparable first, largest gap first, then more cases, then journey and
+ * department order (the heat map's). */
+static int cmp_break(const struct brk *x, const struct brk *y)
+{
+	if (x->comparable != y->comparable)
+		return x->comparable ? -1 : 1;
+	if (x->comparable && x->gap_pts != y->gap_pts)
+		return x->gap_pts > y->gap_pts ? -1 : 1;
+	if (x->comparable && x->cases != y->cases)
+		return x->cases > y->cases ? -1 : 1;
+	if (x->journey != y->journey)
+		return x->journey < y->journey ? -1 : 1;
+	return (x->dept > y->dept) - (x->dept < y->dept);
+}
+
+/* breaks[]: each journey's cases through a department against the journey's other cases. */
+static void compute_breaks(struct metrics *mt)
+{
+	long need = mt->config->min_cases > 0 ? mt->config->min_cases : 1;
+	for (size_t ji = 0; ji < mt->njourneys; ji++) {
+		const struct figures *jf = &mt->journeys[ji].f;
+		for (size_t di = 0; di < mt->ndepts; di++) {
+			const struct cell *cl = &mt->cells[ji * mt->ndepts + di];
+			if (cl->cases == 0)
+				continue;
+			struct brk b = {.journey = ji,
+			                .dept = di,
+			                .cases = cl->cases,
+			                .successful = cl->successful,
+			                .cases_untouched = jf->cases_concluded - cl->cases,
+			                .successful_untouched = jf->successful - cl->successful};
+			b.sco_rate = ratio(b.successful, b.cases);
+			b.sco_rate_untouched = ratio(b.successful_untouched, b.cases_untouched);
+			b.comparable = b.cases >= need && b.cases_untouched >= need;
+			b.gap_pts = b.comparable ? (b.sco_rate_untouched - b.sco_rate) * 100 : NAN;
+			mt->breaks = xreallocarray(mt->breaks, mt->nbreaks + 1, sizeof *mt->breaks);
+			mt->breaks[mt->nbreaks++] = b;
+		}
+	}
+	for (size_t i = 1; i < mt->nbreaks; i++) {
+		struct brk x = mt->breaks[i];
+		size_t j = i;
+		while (j > 0 && cmp_break(&mt->breaks[j - 1], &x) > 0) {
+			mt->breaks[j] = mt->breaks[j - 1];
+			j--;
+		}
+		mt->breaks[j] = x;
+	}
+}
+
+/* goals_short, and whether the watermelon check had anything to judge. */
+static void compute_judgements(struct metrics *mt)
+{
+	for (size_t i = 0; i < mt->ngoals; i++) {
+		const struct goal_figures *g = &mt->goals[i];
+		if (g->f.cases_concluded == 0 || g->f.low_volume)
+			continue;
+		mt->goals_judged++;
+		mt->goals_short += g->f.sco_rate < g->sco_target;
+	}
+	long need = mt->config->min_cases > 0 ? mt->config->min_cases : 1;
+	for (size_t di = 0; di < mt->ndepts && !mt->watermelons_judgeable; di++) {
+		if (mt->depts[di].kpis == 0)
+			continue;
+		for (size_t ji = 0; ji < mt->njourneys; ji++)
+			if (mt->cells[ji * mt->ndepts + di].cases >= need)
+				mt->watermelons_judgeable = true;
+	}
+}
+
 struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p,
                                 sym region)
 {
@@ -617,11 +687,6 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	free(jacc);
 	free(gacc);
 	failure_touchpoints(mt, jmap, ps, pe);
-	for (size_t i = 0; i < mt->ngoals; i++) {
-		const struct goal_figures *gf = &mt->goals[i];
-		mt->goals_short +=
-		    !gf->f.low_volume && gf->f.cases_concluded && gf->f.sco_rate < gf->sco_target;
-	}
 
 	/* KPIs and department scores */
 	mt->kpis = xcalloc(m->nkpis + 1, sizeof *mt->kpis);
@@ -696,6 +761,8 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 		                     ? NAN
 		                     : g->churn_after_unsuccessful / g->churn_after_sco;
 	}
+	compute_breaks(mt);
+	compute_judgements(mt);
 	free(jmap);
 	free(dmap);
 	return mt;
@@ -741,5 +808,6 @@ void metrics_free(struct metrics *mt)
 	free(mt->kpis);
 	free(mt->watermelons);
 	free(mt->cells);
+	free(mt->breaks);
 	free(mt);
 }

@@ -92,6 +92,19 @@ struct growth {
 	double churn_after_sco, churn_after_unsuccessful, churn_ratio;
 };
 
+/*
+ * Where it breaks (metrics.md, breaks[]): one heat-map cell, the journey's cases concluded in P
+ * that touched the department against those that did not. comparable: both sides have at least
+ * min_cases cases (and at least one); gap_pts = (sco_rate_untouched - sco_rate) * 100, NAN when
+ * not comparable.
+ */
+struct brk {
+	size_t journey, dept; /* indexes */
+	long cases, successful, cases_untouched, successful_untouched;
+	double sco_rate, sco_rate_untouched, gap_pts;
+	bool comparable;
+};
+
 /* Cases of one journey that touched one department, concluded in the period (heat map). */
 struct cell {
 	long cases, successful;
@@ -111,7 +124,6 @@ struct metrics {
 	sym region;                           /* 0: the whole organisation */
 	struct figures totals;
 	double kpi_green_share, motion_share, perception_gap_pts;
-	long goals_short; /* goals not low-volume whose rate is below their target */
 	bool have_growth;
 	struct growth growth;
 	struct journey_figures *journeys;
@@ -125,6 +137,13 @@ struct metrics {
 	struct watermelon *watermelons;
 	size_t nwatermelons;
 	struct cell *cells; /* njourneys × ndepts, row-major by journey */
+	/* every heat-map cell with cases: comparable ones first, largest gap first */
+	struct brk *breaks;
+	size_t nbreaks;
+	long goals_short;           /* goals not low-volume below their target */
+	long goals_judged;          /* goals not low-volume */
+	bool watermelons_judgeable; /* some department with scores had min_cases cases of a journey
+	                             */
 	struct region_figures
 	    *regions; /* worst successful-outcome rate first; see metrics_regions */
 	size_t nregions;
