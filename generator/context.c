@@ -162,6 +162,73 @@ static json_t *data_quality(const struct metrics *mt)
 	return o;
 }
 
+/* Rows of a story shown: a case with more has its first and last STORY_ROWS / 2. */
+#define STORY_ROWS 24
+
+static json_t *story_row_json(const struct metrics *mt, const struct story_row *sr)
+{
+	static const char *const outcomes[] = {NULL, "achieved", "failed", "abandoned"};
+	json_t *o = json_object();
+	char t[21];
+	value_format_time(sr->ts, t);
+	set(o, "time", json_string(t));
+	set(o, "line", json_integer(sr->line));
+	set(o, "touchpoint", name(mt, sr->touchpoint));
+	set(o, "department", name(mt, sr->dept));
+	set(o, "channel", name(mt, sr->channel));
+	set(o, "failure_demand", json_boolean(sr->failure));
+	set(o, "outcome", outcomes[sr->outcome] ? json_string(outcomes[sr->outcome]) : json_null());
+	return o;
+}
+
+/*
+ * customer_journey of a goal (pack.md, "One journey through the customer's eyes"): the case
+ * (ids only: no customer id), its figures and its rows in time order, as a timeline; null when
+ * the goal had no unsuccessful case. rows is null without an event log (cases.csv).
+ */
+static json_t *story_json(const struct metrics *mt, size_t ix)
+{
+	if (ix == SIZE_MAX)
+		return json_null();
+	const struct model *m = mt->model;
+	const struct bp_case *k = &m->cases[ix];
+	json_t *o = json_object();
+	set(o, "case_id", json_string(model_case_id(m, ix)));
+	set(o, "journey", name(mt, k->journey));
+	set(o, "outcome", json_string(outcome_names[k->outcome]));
+	set(o, "days", num(metrics_case_days(k)));
+	set(o, "contacts", json_integer(k->contacts));
+	set(o, "failure_contacts", json_integer(k->failure_contacts));
+	set(o, "handoffs", json_integer(k->handoffs));
+	if (!mt->config->journeys) {
+		set(o, "rows_total", json_integer(k->contacts));
+		set(o, "rows", json_null());
+		return o;
+	}
+	/* the story rows are by case: this case's are one run */
+	size_t lo = 0, hi = m->nstory_rows;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (m->story_rows[mid].case_ix < ix)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < m->nstory_rows && m->story_rows[end].case_ix == ix)
+		end++;
+	size_t n = end - lo;
+	set(o, "rows_total", json_integer((json_int_t)n));
+	json_t *rows = json_array();
+	for (size_t i = 0; i < n; i++) {
+		if (n > STORY_ROWS && i == STORY_ROWS / 2)
+			i = n - STORY_ROWS / 2; /* the middle is left out */
+		json_array_append_new(rows, story_row_json(mt, &m->story_rows[lo + i]));
+	}
+	set(o, "rows", rows);
+	return o;
+}
+
 /* The figures of the goal (by its text) or the journey (by its name) an action serves, or NULL. */
 static const struct figures *action_figures(const struct metrics *mt, sym goal)
 {
@@ -316,6 +383,7 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "journeys", js);
 		set(o, "sco_target", num(gf->sco_target));
 		figures(mt, o, &gf->f);
+		set(o, "customer_journey", story_json(mt, gf->story_case));
 		json_array_append_new(goals, o);
 	}
 	set(root, "goals", goals);

@@ -460,9 +460,8 @@ static void prepare_pack(struct pack_job *pj)
 	const struct pack_request *req = b->req;
 	FILE *cap = capture_begin(&pj->msgs, &pj->nmsgs);
 	double t = now_seconds();
-	pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
-	if (!pj->region)
-		metrics_regions(pj->mt, b->regions, b->nregions);
+	if (!pj->mt) /* computed by figure_all_packs */
+		pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
 	timing(req, "metrics", &t);
 	pj->metrics = context_metrics(pj->mt);
 	pj->md = (struct strbuf)STRBUF_INIT;
@@ -659,6 +658,30 @@ static int write_manifest(struct build *b, struct pack_job *packs, size_t npacks
 	return rc;
 }
 
+/*
+ * Every pack's figures, before any is written: the cases each pack tells through the customer's
+ * eyes are then read from the event log in one more pass for all of them. Returns 0 or
+ * EXIT_INPUT.
+ */
+static int figure_all_packs(struct build *b, struct pack_job *packs, size_t npacks)
+{
+	uint32_t *story = NULL;
+	size_t nstory = 0;
+	for (size_t i = 0; i < npacks; i++) {
+		struct pack_job *pj = &packs[i];
+		pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
+		if (!pj->region)
+			metrics_regions(pj->mt, b->regions, b->nregions);
+		story = xreallocarray(story, nstory + pj->mt->ngoals + 1, sizeof *story);
+		for (size_t g = 0; g < pj->mt->ngoals; g++)
+			if (pj->mt->goals[g].story_case != SIZE_MAX)
+				story[nstory++] = (uint32_t)pj->mt->goals[g].story_case;
+	}
+	int rc = events_read_stories(b->c, &b->m, story, nstory);
+	free(story);
+	return rc;
+}
+
 static int build_all(struct build *b)
 {
 	const struct pack_request *req = b->req;
@@ -703,6 +726,17 @@ static int build_all(struct build *b)
 		free(base);
 	}
 	free(names);
+
+	if (figure_all_packs(b, packs, npacks) != 0) {
+		for (size_t i = 0; i < npacks; i++) {
+			metrics_free(packs[i].mt);
+			free(packs[i].slug);
+		}
+		free(packs);
+		free(b->regions);
+		return EXIT_INPUT;
+	}
+	timing(req, "figures", &b->t);
 
 	/* the writers: as many threads as asked (default: the processors online), never more than
 	 * the outputs */
@@ -806,6 +840,7 @@ static int build_all(struct build *b)
 		          b->label, dq_rows_read(b->m.dq), dq_rows_rejected(b->m.dq), npacks,
 		          npacks == 1 ? "" : "s", b->out_dir);
 	for (size_t i = 0; i < npacks; i++) {
+		metrics_free(packs[i].mt); /* a pack never prepared, after a failure */
 		free(packs[i].slug);
 		free(packs[i].msgs);
 		free(packs[i].summary);
