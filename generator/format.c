@@ -110,3 +110,13 @@ void format_long_date(char *buf, size_t n, int64_t day)
 	value_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, n, "%u %s %d", d, months[(m - 1) % 12], y);
 }
+
+void format_short_date(char *buf, size_t n, int64_t day)
+{
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	int y;
+	unsigned m, d;
+	value_civil_from_days(day, &y, &m, &d);
+	snprintf(buf, n, "%u %s", d, months[(m - 1) % 12]);
+}
