@@ -1,7 +1,6 @@
 #include "pack.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <jansson.h>
@@ -20,6 +19,7 @@
 #include "diag.h"
 #include "dq.h"
 #include "fontsub.h"
+#include "manifest.h"
 #include "metrics.h"
 #include "model.h"
 #include "mustache.h"
@@ -581,75 +581,24 @@ static const char **region_names(const struct model *m, size_t *count)
 	return names;
 }
 
-/* Writes s as one CSV field (quoted when it holds a delimiter, quote, line break or control
- * character). */
-static void csv_field(FILE *fp, const char *s, bool last)
-{
-	bool quote = false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		quote |= *p == ',' || *p == '"' || *p < 0x20 || *p == 0x7F;
-	if (quote) {
-		fputc('"', fp);
-		for (const char *p = s; *p; p++) {
-			if (*p == '"')
-				fputc('"', fp);
-			fputc(*p, fp);
-		}
-		fputc('"', fp);
-	} else {
-		fputs(s, fp);
-	}
-	fputc(last ? '\n' : ',', fp);
-}
-
-/* manifest.json and manifest.csv: one row per file written, for the step that mails the packs. */
+/* manifest.json and manifest.csv: one row per file written. */
 static int write_manifest(struct build *b, struct pack_job *packs, size_t npacks)
 {
-	json_t *files = json_array();
-	char *jpath = xasprintf("%s/manifest.json", b->out_dir),
-	     *cpath = xasprintf("%s/manifest.csv", b->out_dir);
-	const char *ctmp = outfile_begin(cpath), *jtmp = ctmp ? outfile_begin(jpath) : NULL;
-	FILE *fp = jtmp ? fopen(ctmp, "w") : NULL;
-	int rc = fp ? EXIT_OK : EXIT_OUTPUT;
-	if (fp)
-		fputs("region,region_slug,period,kind,file,bytes,sha256\n", fp);
-	for (size_t i = 0; i < npacks && fp; i++)
+	struct manifest_row *rows = xreallocarray(NULL, npacks * OUT_KINDS, sizeof *rows);
+	size_t n = 0;
+	for (size_t i = 0; i < npacks; i++)
 		for (int k = 0; k < OUT_KINDS; k++) {
 			const struct pack_out *o = &packs[i].out[k];
-			if (!o->wanted)
-				continue;
-			const char *file = strrchr(o->path, '/') + 1;
-			char bytes[24];
-			snprintf(bytes, sizeof bytes, "%" PRIu64, o->bytes);
-			json_array_append_new(
-			    files, json_pack("{s:s?,s:s?,s:s,s:s,s:s,s:I,s:s}", "region",
-			                     packs[i].region_name, "region_slug", packs[i].slug,
-			                     "period", b->label, "kind", out_ext[k], "file", file,
-			                     "bytes", (json_int_t)o->bytes, "sha256", o->sha256));
-			csv_field(fp, packs[i].region_name ? packs[i].region_name : "", false);
-			csv_field(fp, packs[i].slug ? packs[i].slug : "", false);
-			csv_field(fp, b->label, false);
-			csv_field(fp, out_ext[k], false);
-			csv_field(fp, file, false);
-			csv_field(fp, bytes, false);
-			csv_field(fp, o->sha256, true);
+			if (o->wanted)
+				rows[n++] = (struct manifest_row){.region = packs[i].region_name,
+				                                  .region_slug = packs[i].slug,
+				                                  .kind = out_ext[k],
+				                                  .file = strrchr(o->path, '/') + 1,
+				                                  .bytes = o->bytes,
+				                                  .sha256 = o->sha256};
 		}
-	if (fp && (ferror(fp) | fclose(fp))) {
-		diag_msg(DIAG_ERROR, cpath, 0, 0, "cannot write the manifest: %s", strerror(errno));
-		rc = EXIT_OUTPUT;
-	}
-	if (rc == EXIT_OK) {
-		json_t *doc = json_pack("{s:s,s:s,s:s,s:o}", "generator",
-		                        "boardpack " BOARDPACK_VERSION, "organisation",
-		                        b->c->organisation, "period", b->label, "files", files);
-		files = NULL;
-		if (context_write_json(doc, jtmp) != 0)
-			rc = EXIT_OUTPUT;
-		json_decref(doc);
-	}
-	json_decref(files);
-	free(jpath);
-	free(cpath);
+	int rc = manifest_write(b->out_dir, b->c->organisation, b->label, rows, n);
+	free(rows);
 	return rc;
 }
 
