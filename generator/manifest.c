@@ -7,21 +7,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "context.h"
 #include "diag.h"
 #include "outfile.h"
 #include "xmem.h"
 
-/* Writes s as one CSV field (quoted when it holds a delimiter, quote, line break or control
- * character). */
+/*
+ * Writes s as one CSV field (quoted when it holds a delimiter, quote, line break or control
+ * character). A field that a spreadsheet would read as a formula (it begins with =, +, -, @, a
+ * tab or a carriage return) gets a ' in front, as OWASP advises against CSV injection: a region
+ * named =HYPERLINK(...) stays text when manifest.csv is opened in Excel or LibreOffice.
+ */
 static void csv_field(FILE *fp, const char *s, bool last)
 {
+	bool formula = s[0] && strchr("=+-@\t\r", s[0]);
 	bool quote = false;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		quote |= *p == ',' || *p == '"' || *p < 0x20 || *p == 0x7F;
 	if (quote) {
 		fputc('"', fp);
+		if (formula)
+			fputc('\'', fp);
 		for (const char *p = s; *p; p++) {
 			if (*p == '"')
 				fputc('"', fp);
@@ -29,6 +37,8 @@ static void csv_field(FILE *fp, const char *s, bool last)
 		}
 		fputc('"', fp);
 	} else {
+		if (formula)
+			fputc('\'', fp);
 		fputs(s, fp);
 	}
 	fputc(last ? '\n' : ',', fp);
@@ -40,8 +50,11 @@ int manifest_write(const char *dir, const char *organisation, const char *period
 	json_t *files = json_array();
 	char *jpath = xasprintf("%s/manifest.json", dir),
 	     *cpath = xasprintf("%s/manifest.csv", dir);
-	const char *ctmp = outfile_begin(cpath), *jtmp = ctmp ? outfile_begin(jpath) : NULL;
-	FILE *fp = jtmp ? fopen(ctmp, "w") : NULL;
+	int cfd = outfile_begin(cpath, NULL), jfd = cfd >= 0 ? outfile_begin(jpath, NULL) : -1;
+	int dfd = jfd >= 0 ? dup(cfd) : -1;
+	FILE *fp = dfd >= 0 ? fdopen(dfd, "w") : NULL;
+	if (!fp && dfd >= 0)
+		close(dfd);
 	int rc = fp ? EXIT_OK : EXIT_OUTPUT;
 	if (fp)
 		fputs("region,region_slug,period,kind,file,bytes,sha256\n", fp);
@@ -71,7 +84,7 @@ int manifest_write(const char *dir, const char *organisation, const char *period
 		    json_pack("{s:s,s:s,s:s,s:o}", "generator", "boardpack " BOARDPACK_VERSION,
 		              "organisation", organisation, "period", period, "files", files);
 		files = NULL;
-		if (context_write_json(doc, jtmp) != 0)
+		if (context_write_json_fd(doc, jfd, jpath) != 0)
 			rc = EXIT_OUTPUT;
 		json_decref(doc);
 	}
