@@ -608,7 +608,7 @@ static void print_output_msgs(const struct pack_out *o)
 			break;
 		}
 		fwrite(p, 1, (size_t)(hit - p), stderr);
-		fputs(o->path, stderr);
+		diag_escape(stderr, o->path, strlen(o->path)); /* as diag would show it */
 		p = hit + tl;
 	}
 }
