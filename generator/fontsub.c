@@ -92,10 +92,15 @@ struct fontsub *fontsub_open(const char *path)
 			diag_msg(DIAG_ERROR, path, 0, 0, "font file cannot be read: %s", why);
 		return NULL;
 	}
+	if (len == 0) {
+		free(data);
+		diag_msg(DIAG_ERROR, path, 0, 0, "not a TrueType font (the file is empty)");
+		return NULL;
+	}
+	/* on failure HarfBuzz calls free(data) itself */
 	hb_blob_t *blob =
 	    hb_blob_create_or_fail(data, (unsigned)len, HB_MEMORY_MODE_WRITABLE, data, free);
 	if (!blob) {
-		free(data);
 		diag_msg(DIAG_ERROR, path, 0, 0, "font file cannot be read (out of memory)");
 		return NULL;
 	}
