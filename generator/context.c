@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "format.h"
@@ -467,6 +468,29 @@ json_t *context_metrics(const struct metrics *mt)
 	set(root, "data_quality", data_quality(mt));
 	(void)outcome_names;
 	return root;
+}
+
+int context_write_json_fd(const json_t *tree, int fd, const char *path)
+{
+	int dup_fd = dup(fd);
+	FILE *fp = dup_fd >= 0 ? fdopen(dup_fd, "w") : NULL;
+	if (!fp) {
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the metrics JSON: %s",
+		         strerror(errno));
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return -1;
+	}
+	int rc =
+	    json_dumpf(tree, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	if (rc == 0)
+		rc = fputc('\n', fp) == EOF ? -1 : 0;
+	if (fclose(fp) != 0 || rc != 0) {
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the metrics JSON: %s",
+		         strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
 }
 
 int context_write_json(const json_t *tree, const char *path)

@@ -29,6 +29,16 @@ void format_number(char *buf, size_t n, double v, int digits, const struct numbe
 		snprintf(buf, n, DASH);
 		return;
 	}
+	if (fabs(v) >= 1e15) { /* no figure read from the inputs is this large (values.c) */
+		char m[32];
+		int e = (int)floor(log10(fabs(v)));
+		snprintf(m, sizeof m, "%.2f", fabs(v) / pow(10, e));
+		char *dot = strchr(m, '.');
+		if (dot)
+			*dot = st->decimal[0];
+		snprintf(buf, n, "%s%s" NBSP "×" NBSP "10^%d", v < 0 ? "-" : "", m, e);
+		return;
+	}
 	char raw[64];
 	snprintf(raw, sizeof raw, "%.*f", digits, fabs(v));
 	if (strspn(raw, "0.") == strlen(raw))
