@@ -35,9 +35,12 @@ struct series {
 	size_t n;
 };
 
+#define SPARK_MAX 8
 struct card {
 	char *value, *label, *detail;
-	int tone; /* 1 good, -1 bad, 0 neutral */
+	int tone;                /* 1 good, -1 bad, 0 neutral */
+	double spark[SPARK_MAX]; /* the figure's last periods, oldest first; NAN: no value */
+	int nspark;
 };
 
 struct bar {
@@ -332,13 +335,17 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 		            lineno, fl[0]);
 	}
 	case FIG_CARDS: {
-		if (nf < 2 || nf > 4)
+		if (nf < 2 || nf > 5)
 			return fail(
-			    f, "line %zu: expected \"value | label | detail | tone\", got \"%s\"",
+			    f,
+			    "line %zu: expected \"value | label | detail | tone | trend\", got "
+			    "\"%s\"",
 			    lineno, raw);
 		if (f->ncards == 4)
 			return fail(f, "line %zu: at most 4 cards fit", lineno);
-		struct card c = {xstrdup(fl[0]), xstrdup(fl[1]), xstrdup(nf > 2 ? fl[2] : ""), 0};
+		struct card c = {.value = xstrdup(fl[0]),
+		                 .label = xstrdup(fl[1]),
+		                 .detail = xstrdup(nf > 2 ? fl[2] : "")};
 		const char *tone = nf > 3 ? fl[3] : "";
 		if (strcmp(tone, "good") == 0)
 			c.tone = 1;
@@ -350,6 +357,33 @@ static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, co
 			free(c.detail);
 			return fail(f, "line %zu: tone \"%s\" is not good, bad or neutral", lineno,
 			            tone);
+		}
+		/* the trend: up to SPARK_MAX numbers separated by spaces, "-" for a period without
+		 */
+		const char *sp = nf > 4 ? fl[4] : "";
+		while (*sp) {
+			while (*sp == ' ')
+				sp++;
+			if (!*sp)
+				break;
+			char *end;
+			double v = NAN;
+			if (*sp == '-' && (sp[1] == ' ' || !sp[1]))
+				end = (char *)sp + 1;
+			else
+				v = strtod(sp, &end);
+			if (end == sp || (*end && *end != ' ') || c.nspark == SPARK_MAX ||
+			    (!isnan(v) && !isfinite(v))) {
+				free(c.value);
+				free(c.label);
+				free(c.detail);
+				return fail(f,
+				            "line %zu: the trend \"%s\" is not up to %d numbers "
+				            "separated by spaces (\"-\" for none)",
+				            lineno, fl[4], SPARK_MAX);
+			}
+			c.spark[c.nspark++] = v;
+			sp = end;
 		}
 		f->cards = xreallocarray(f->cards, f->ncards + 1, sizeof *f->cards);
 		f->cards[f->ncards++] = c;
@@ -710,6 +744,49 @@ static struct color tone_color(int tone)
 
 #define CARD_PAD 14.0f
 
+/* The width a card's trend line takes beside its large figure. */
+#define SPARK_W 64.0f
+#define SPARK_H 22.0f
+
+static bool has_spark(const struct card *cd)
+{
+	int n = 0;
+	for (int i = 0; i < cd->nspark; i++)
+		n += !isnan(cd->spark[i]);
+	return n >= 2;
+}
+
+/*
+ * A card's trend: its values as a line scaled to their own range (a flat line when they do not
+ * vary), the last value marked with a dot; a period without a value breaks the line.
+ */
+static void draw_spark(struct page *pg, const struct card *cd, float x0, float y0)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	for (int i = 0; i < cd->nspark; i++)
+		if (!isnan(cd->spark[i])) {
+			lo = fmin(lo, cd->spark[i]);
+			hi = fmax(hi, cd->spark[i]);
+		}
+	float step = cd->nspark > 1 ? SPARK_W / (float)(cd->nspark - 1) : 0;
+	float px0 = 0, py0 = 0;
+	bool prev = false;
+	for (int i = 0; i < cd->nspark; i++) {
+		if (isnan(cd->spark[i])) {
+			prev = false;
+			continue;
+		}
+		float x = x0 + step * (float)i;
+		float y = y0 + (hi > lo ? (float)((cd->spark[i] - lo) / (hi - lo)) * SPARK_H
+		                        : SPARK_H / 2);
+		if (prev)
+			page_line(pg, px0, py0, x, y, 1.3f, C_BLUE, 0);
+		px0 = x, py0 = y, prev = true;
+	}
+	if (prev)
+		page_rect(pg, px0 - 1.8f, py0 - 1.8f, 3.6f, 3.6f, C_BLUE);
+}
+
 static float card_value_size(const struct chart_ctx *c, const char *v, float inner)
 {
 	float size = 30;
@@ -721,7 +798,7 @@ static float card_value_size(const struct chart_ctx *c, const char *v, float inn
 static float card_height(const struct chart_ctx *c, const struct card *cd, float cw)
 {
 	float inner = cw - 2 * CARD_PAD - 4;
-	float vs = card_value_size(c, cd->value, inner);
+	float vs = card_value_size(c, cd->value, has_spark(cd) ? inner - SPARK_W - 8 : inner);
 	return CARD_PAD + 13 + vs * 1.2f + 4 +
 	       text_height(c, FONT_BOLD, 10.5f, 14, inner, cd->label, 0) + 4 +
 	       (*cd->detail ? text_height(c, FONT_REGULAR, 9, 12.5f, inner, cd->detail, 0) : 0) +
@@ -758,8 +835,12 @@ static float draw_cards(const struct figure *f, struct page *pg, const struct ch
 			                         : C_MUTED,
 			          cx, cy - 8, tone_label(cd->tone));
 			cy -= 13;
-			float vs = card_value_size(c, cd->value, inner);
+			bool spark = has_spark(cd);
+			float vs =
+			    card_value_size(c, cd->value, spark ? inner - SPARK_W - 8 : inner);
 			page_text(pg, FONT_BOLD, vs, C_INK, cx, cy - vs * 0.95f, cd->value);
+			if (spark)
+				draw_spark(pg, cd, x + cw - CARD_PAD - SPARK_W, cy - vs * 0.95f);
 			cy -= vs * 1.2f + 4;
 			cy -= text_block(pg, c, FONT_BOLD, 10.5f, 14, C_INK, cx, cy, inner, -1,
 			                 cd->label, 0) +

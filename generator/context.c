@@ -83,6 +83,11 @@ static void figures(const struct metrics *mt, json_t *o, const struct figures *f
 		set(p, "cases_concluded", json_integer(t->concluded));
 		set(p, "successful", json_integer(t->successful));
 		set(p, "sco_rate", num((double)t->successful / (double)t->concluded));
+		set(p, "contacts", json_integer(t->contacts));
+		set(p, "failure_contacts", json_integer(t->failure_contacts));
+		set(p, "customers_lost", count_or_null(t->customers_lost));
+		if (f == &mt->totals)
+			set(p, "kpi_green_share", num(t->kpi_green_share));
 		json_array_append_new(trend, p);
 	}
 	set(o, "trend", trend);
@@ -318,7 +323,13 @@ static json_t *regions_json(const struct metrics *mt)
 	for (size_t i = 0; i < mt->nregions; i++) {
 		json_t *o = json_object();
 		set(o, "region", json_string(mt->regions[i].label));
-		figures(mt, o, &mt->regions[i].f);
+		const struct figures *f = &mt->regions[i].f;
+		figures(mt, o, f);
+		/* as the region's own totals: the dashboards of each trend period */
+		json_t *tr = json_object_get(o, "trend");
+		for (int t = 0; t < f->ntrend; t++)
+			set(json_array_get(tr, (size_t)t), "kpi_green_share",
+			    num(f->trend[t].kpi_green_share));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -862,6 +873,8 @@ static void board_fmt(const struct fmt *fm, json_t *ctx)
 	json_object_set_new(ctx, "first_ask",
 	                    json_array_size(asks) ? json_incref(json_array_get(asks, 0))
 	                                          : json_object());
+	set_count(fm, ctx, "asks_count_fmt", (long)json_array_size(asks));
+	json_object_set_new(ctx, "asks_one", json_boolean(json_array_size(asks) == 1));
 	json_object_set_new(ctx, "asks", asks);
 	json_object_set_new(ctx, "has_asks", json_boolean(json_array_size(asks) > 0));
 
@@ -884,8 +897,13 @@ static void board_fmt(const struct fmt *fm, json_t *ctx)
 			char buf[64];
 			format_long_date(buf, sizeof buf, t / BP_MS_PER_DAY);
 			set_str(a, "due_long", buf);
+			format_short_date(buf, sizeof buf, t / BP_MS_PER_DAY);
+			size_t l = strlen(buf);
+			snprintf(buf + l, sizeof buf - l, " %.4s", due);
+			set_str(a, "due_short", buf);
 		} else {
 			set_str(a, "due_long", "—");
+			set_str(a, "due_short", "—");
 		}
 		json_t *then = json_object_get(a, "prev_sco_rate"),
 		       *now = json_object_get(a, "sco_rate");
@@ -893,6 +911,31 @@ static void board_fmt(const struct fmt *fm, json_t *ctx)
 		        json_is_number(then) ? json_number_value(then) : NAN);
 		set_pct(fm, a, "sco_rate_pct", json_is_number(now) ? json_number_value(now) : NAN);
 	}
+}
+
+/* One of the customer view's trend lines (figure cards): the totals' trend periods, oldest
+ * first, "-" for a period without the figure. */
+static void spark(json_t *o, const char *k, const struct figures *f, int which)
+{
+	struct strbuf b = STRBUF_INIT;
+	for (int i = 0; i < f->ntrend; i++) {
+		const struct trend_point *t = &f->trend[i];
+		double rate = t->concluded ? (double)t->successful / (double)t->concluded : NAN;
+		double v =
+		    which == 0   ? rate
+		    : which == 1 ? (t->customers_lost < 0 ? NAN : (double)t->customers_lost)
+		    : which == 2
+		        ? (t->contacts ? (double)t->failure_contacts / (double)t->contacts : NAN)
+		        : (t->kpi_green_share - rate) * 100;
+		if (i)
+			strbuf_putc(&b, ' ');
+		if (isnan(v) || isinf(v))
+			strbuf_putc(&b, '-');
+		else
+			strbuf_printf(&b, "%.6g", v);
+	}
+	set_str(o, k, strbuf_str(&b));
+	strbuf_free(&b);
 }
 
 /* The facts behind the titles that state each section's message (pack.md). */
@@ -1381,6 +1424,10 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	set_pct(&fm, totals, "motion_share_pct", mt->motion_share);
 	format_number(buf, sizeof buf, mt->perception_gap_pts, 0, &fm.st);
 	set_str(totals, "perception_gap_pts_fmt", buf);
+	spark(totals, "spark_rate", &mt->totals, 0);
+	spark(totals, "spark_lost", &mt->totals, 1);
+	spark(totals, "spark_failure", &mt->totals, 2);
+	spark(totals, "spark_gap", &mt->totals, 3);
 	json_object_set_new(
 	    totals, "dashboard_greener",
 	    json_boolean(!isnan(mt->perception_gap_pts) && mt->perception_gap_pts > 0));

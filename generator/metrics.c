@@ -23,6 +23,12 @@ struct acc {
 		bool lost;
 	} * unsucc; /* customers with an unsuccessful case in P */
 	size_t nunsucc, capunsucc;
+	struct period_lost {
+		bp_period period;
+		sym customer;
+		bool lost;
+	} * trend_unsucc; /* the same for every period up to P, for the trend */
+	size_t ntrend_unsucc, captrend_unsucc;
 };
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -143,7 +149,7 @@ static bool left_within_window(const struct metrics *mt, const struct customer *
 	return cu->left >= end_day && cu->left <= end_day + mt->config->churn_window_days;
 }
 
-static void add_period(struct acc *a, bp_period p, bool sco)
+static void add_period(struct acc *a, bp_period p, bool sco, const struct bp_case *k)
 {
 	size_t lo = 0, hi = a->nperiods;
 	while (lo < hi) {
@@ -160,11 +166,13 @@ static void add_period(struct acc *a, bp_period p, bool sco)
 		}
 		memmove(&a->periods[lo + 1], &a->periods[lo],
 		        (a->nperiods - lo) * sizeof *a->periods);
-		a->periods[lo] = (struct trend_point){p, 0, 0};
+		a->periods[lo] = (struct trend_point){.period = p, .kpi_green_share = NAN};
 		a->nperiods++;
 	}
 	a->periods[lo].concluded++;
 	a->periods[lo].successful += sco;
+	a->periods[lo].contacts += k->contacts;
+	a->periods[lo].failure_contacts += k->failure_contacts;
 }
 
 static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k, bool sco)
@@ -179,8 +187,23 @@ static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k,
 	if (k->outcome == OUTCOME_OPEN)
 		return;
 	bp_period ep = period_of_time(k->end, len);
-	if (ep <= mt->period)
-		add_period(a, ep, sco);
+	if (ep <= mt->period) {
+		add_period(a, ep, sco, k);
+		if (!sco && mt->model->have_customers && k->customer) {
+			const struct customer *cu = pack_customer(mt, k->customer);
+			if (cu) {
+				if (a->ntrend_unsucc == a->captrend_unsucc) {
+					a->captrend_unsucc =
+					    a->captrend_unsucc ? a->captrend_unsucc * 2 : 64;
+					a->trend_unsucc =
+					    xreallocarray(a->trend_unsucc, a->captrend_unsucc,
+					                  sizeof *a->trend_unsucc);
+				}
+				a->trend_unsucc[a->ntrend_unsucc++] = (struct period_lost){
+				    ep, k->customer, left_within_window(mt, cu, k)};
+			}
+		}
+	}
 	if (ep == mt->previous) {
 		f->prev_concluded++;
 		f->prev_successful += sco;
@@ -224,6 +247,40 @@ static int cmp_lost(const void *a, const void *b)
 {
 	const struct lost *x = a, *y = b;
 	return (x->customer > y->customer) - (x->customer < y->customer);
+}
+
+static int cmp_period_lost(const void *a, const void *b)
+{
+	const struct period_lost *x = a, *y = b;
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	return (x->customer > y->customer) - (x->customer < y->customer);
+}
+
+/* customers_lost of each trend period: distinct customers lost after one of its unsuccessful
+ * cases, as for P. */
+static void trend_lost(const struct metrics *mt, struct acc *a)
+{
+	for (size_t i = 0; i < a->nperiods; i++)
+		a->periods[i].customers_lost = mt->model->have_customers ? 0 : -1;
+	if (a->ntrend_unsucc)
+		qsort(a->trend_unsucc, a->ntrend_unsucc, sizeof *a->trend_unsucc, cmp_period_lost);
+	size_t pi = 0;
+	for (size_t i = 0; i < a->ntrend_unsucc;) {
+		size_t j = i;
+		bool lost = false;
+		for (; j < a->ntrend_unsucc &&
+		       a->trend_unsucc[j].period == a->trend_unsucc[i].period &&
+		       a->trend_unsucc[j].customer == a->trend_unsucc[i].customer;
+		     j++)
+			lost |= a->trend_unsucc[j].lost;
+		while (pi < a->nperiods && a->periods[pi].period < a->trend_unsucc[i].period)
+			pi++;
+		if (lost && pi < a->nperiods)
+			a->periods[pi].customers_lost++;
+		i = j;
+	}
+	free(a->trend_unsucc);
 }
 
 static double ratio(long num, long den)
@@ -282,6 +339,7 @@ static void finish(struct metrics *mt, struct acc *a, struct figures *out)
 			i = j;
 		}
 	}
+	trend_lost(mt, a);
 	size_t first = a->nperiods > 8 ? a->nperiods - 8 : 0;
 	f->ntrend = 0;
 	for (size_t i = first; i < a->nperiods; i++)
@@ -763,6 +821,19 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 		d->sco_rate_touched = ratio(d->successful_touched, d->cases_touched);
 	}
 	mt->kpi_green_share = ratio(ngreen, nk);
+	/* the dashboards of each trend period, for the perception gap's trend */
+	for (int t = 0; t < mt->totals.ntrend; t++) {
+		long tk = 0, tg = 0;
+		for (size_t i = 0; i < m->nkpis; i++) {
+			const struct kpi *k = &m->kpis[i];
+			if (k->period != mt->totals.trend[t].period || k->superseded ||
+			    (region && k->region && k->region != region))
+				continue;
+			tk++;
+			tg += kpi_status(k) == STATUS_GREEN;
+		}
+		mt->totals.trend[t].kpi_green_share = ratio(tg, tk);
+	}
 	mt->motion_share = ratio(noutput, nk);
 	mt->perception_gap_pts = (mt->kpi_green_share - mt->totals.sco_rate) * 100;
 

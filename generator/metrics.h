@@ -14,6 +14,9 @@ struct config;
 struct trend_point {
 	bp_period period;
 	long concluded, successful;
+	long contacts, failure_contacts; /* of the period's concluded cases */
+	long customers_lost;    /* as customers_lost, for the period; -1 without customers */
+	double kpi_green_share; /* totals only: the KPIs of the period; NAN otherwise */
 };
 
 /* Failure-demand rows of one touchpoint (metrics.md, failure_touchpoints[]). */

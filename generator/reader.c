@@ -295,9 +295,10 @@ int reader_run(struct reader *r, const char *path)
 	} else {
 		long unended = csvin_unended_line(path);
 		if (unended > 0)
-			dq_note(r->m->dq, r->file, unended, "no line break at the end",
-			        "the last line has no line break; it was read as a complete row, but "
-			        "an export cut short looks exactly like this: check the file is whole");
+			dq_note(
+			    r->m->dq, r->file, unended, "no line break at the end",
+			    "the last line has no line break; it was read as a complete row, but "
+			    "an export cut short looks exactly like this: check the file is whole");
 	}
 	return 0;
 }

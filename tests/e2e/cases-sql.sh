@@ -28,7 +28,7 @@ $(cat "$ROOT/docs/cases.sql")
 SQL
 	# the same pack, reading cases.csv instead of journeys.csv
 	sed -e "s|^journeys *=.*|cases = $WORK/$name-cases.csv|" "$sample/pack.ini" |
-		sed -e "s|^kpis *= *|kpis = $sample/|" -e "s|^customers *= *|customers = $sample/|" >"$WORK/$name-cases.ini"
+		sed -e "s|^kpis *= *|kpis = $sample/|" -e "s|^customers *= *|customers = $sample/|" -e "s|^actions *= *|actions = $sample/|" >"$WORK/$name-cases.ini"
 	"$BOARDPACK" build "$sample/pack.ini" --period 2026-Q3 --out "$WORK/$name-events" --json --no-pdf --no-xlsx --quiet
 	"$BOARDPACK" build "$WORK/$name-cases.ini" --period 2026-Q3 --out "$WORK/$name-cases" --json --no-pdf --no-xlsx --quiet
 	"$PYTHON" - "$WORK/$name-events/board-pack-2026-Q3.json" "$WORK/$name-cases/board-pack-2026-Q3.json" <<'PY'

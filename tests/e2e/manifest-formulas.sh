@@ -5,7 +5,7 @@
 set -eu
 src=$ROOT/samples/northwind
 mkdir -p "$WORK/in"
-cp "$src/kpis.csv" "$src/customers.csv" "$WORK/in/"
+cp "$src/kpis.csv" "$src/customers.csv" "$src/actions.csv" "$WORK/in/"
 sed -e 's|^template *=.*||' "$src/pack.ini" >"$WORK/in/pack.ini"
 "$PYTHON" - "$src/journeys.csv" "$WORK/in/journeys.csv" <<'PY'
 import csv, sys

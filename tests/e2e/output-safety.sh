@@ -51,6 +51,7 @@ fi
 
 # killed runs, on a larger data set (about 1 second of work)
 "$GEN" --events 300000 --out big >/dev/null
+cp "$ROOT/samples/northwind/actions.csv" big/
 grep -v '^template *=' "$ROOT/samples/northwind/pack.ini" >big/pack.ini
 "$BOARDPACK" build big/pack.ini --out big/out --json --quiet || fail "the good large run failed"
 cp -a big/out big-good

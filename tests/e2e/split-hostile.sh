@@ -7,7 +7,7 @@
 set -eu
 src=$ROOT/samples/northwind
 mkdir -p "$WORK/run/in"
-cp "$src/kpis.csv" "$src/customers.csv" "$WORK/run/in/"
+cp "$src/kpis.csv" "$src/customers.csv" "$src/actions.csv" "$WORK/run/in/"
 sed -e 's|^template *=.*||' "$src/pack.ini" >"$WORK/run/in/pack.ini"
 "$PYTHON" - "$src/journeys.csv" "$WORK/run/in/journeys.csv" <<'PY'
 import csv, sys

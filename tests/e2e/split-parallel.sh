@@ -56,7 +56,7 @@ cd "$WORK"
 mkdir -p bad
 cp "$ROOT"/templates/*.md bad/
 printf 'A line only the failed run has.\n\n{{#region}}{{no_such_name}}{{/region}}\n' >>bad/board-pack.md
-sed -e "s|^template *=.*|template = $WORK/bad/board-pack.md|" "$src/pack.ini" | sed -e "s|= *journeys.csv|= $src/journeys.csv|; s|= *kpis.csv|= $src/kpis.csv|; s|= *customers.csv|= $src/customers.csv|" >bad/pack.ini
+sed -e "s|^template *=.*|template = $WORK/bad/board-pack.md|" "$src/pack.ini" | sed -e "s|= *journeys.csv|= $src/journeys.csv|; s|= *kpis.csv|= $src/kpis.csv|; s|= *customers.csv|= $src/customers.csv|; s|= *actions.csv|= $src/actions.csv|" >bad/pack.ini
 grep -q "^template = $WORK/bad/board-pack.md" bad/pack.ini || { echo "test setup: no template line to replace"; exit 1; }
 cp -a j1 before
 if "$BOARDPACK" build bad/pack.ini --out j1 --split-by region --json 2>bad.err; then

@@ -20,7 +20,7 @@ while IFS= read -r region; do
 	"$PYTHON" - "$src" "$dir" "$region" <<'PY'
 import csv, sys
 src, dst, region = sys.argv[1:4]
-for name in ("journeys.csv", "kpis.csv", "customers.csv"):
+for name in ("journeys.csv", "kpis.csv", "customers.csv", "actions.csv"):
     rows = list(csv.reader(open(f"{src}/{name}", newline="", encoding="utf-8")))
     i = rows[0].index("region")
     with open(f"{dst}/{name}", "w", newline="", encoding="utf-8") as f:
