@@ -61,6 +61,7 @@ struct parse {
 	bool failed;
 	char last_section[LINE_MAX_BYTES];
 	char last_key[LINE_MAX_BYTES];
+	char raw[LINE_MAX_BYTES]; /* the line the reader returned last, as written */
 	/* keys seen, "section\nkey", to refuse repeats; the line of each, by symbol */
 	struct intern *seen;
 	long *seen_line;
@@ -99,6 +100,7 @@ static char *read_line(char *str, int num, void *stream)
 	}
 	p->continuation =
 	    (str[0] == ' ' || str[0] == '\t') && strspn(str, " \t\r\n") != strlen(str);
+	snprintf(p->raw, sizeof p->raw, "%s", str);
 	return str;
 }
 
@@ -399,6 +401,18 @@ static void journey_key(struct parse *p, struct journey_conf *j, const char *k, 
 	}
 }
 
+/* Whether the value of the key = value line raw is empty only because an unquoted " ;" after
+ * the "=" began a comment (libinih's inline comments), as in "delimiter = ;". */
+static bool emptied_by_comment(const char *raw)
+{
+	const char *eq = raw + strcspn(raw, "=:");
+	if (!*eq)
+		return false;
+	const char *v = eq + 1;
+	size_t sp = strspn(v, " \t");
+	return sp > 0 && v[sp] == ';';
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
@@ -477,6 +491,19 @@ static int handler(void *user, const char *section, const char *name, const char
 		                             sizeof *p->seen_line);
 	p->seen_line[s] = p->line;
 
+	if (value[0] == '\0' && emptied_by_comment(p->raw)) {
+		if (keys == input_keys && strcmp(name, "delimiter") == 0)
+			say(p,
+			    "\"delimiter\" in [inputs] has no value: the \" ;\" after \"=\" begins a "
+			    "comment, so the semicolon was ignored; write delimiter = semicolon");
+		else
+			say(p,
+			    "\"%s\" in [%s] has no value: the \" ;\" after \"=\" begins a comment, so "
+			    "the rest of the line was ignored; to start a value with \";\", put it "
+			    "right after \"=\" with no space (%s =;...)",
+			    name, section, name);
+		return 1;
+	}
 	if (value[0] == '\0' && keys != rule_keys) {
 		say(p, "\"%s\" in [%s] has no value", name, section);
 		return 1;
