@@ -29,15 +29,11 @@ static const char *const input_keys[] = {"journeys",  "cases",   "kpis",       "
 static const char *const rule_keys[] = {"achieved", "failed", "abandoned", "failure_demand", NULL};
 static const char *const journey_keys[] = {"goal", "promise_days", "sco_target",
                                            "max_failure_contacts", NULL};
-static const char *const section_names[] = {"pack",
-                                            "inputs",
-                                            "rules",
-                                            "columns.journeys",
-                                            "columns.kpis",
-                                            "columns.customers",
-                                            "columns.cases",
-                                            "journey \"NAME\"",
-                                            NULL};
+static const char *const section_names[] = {"pack",          "inputs",
+                                            "rules",         "columns.journeys",
+                                            "columns.kpis",  "columns.customers",
+                                            "columns.cases", "journey \"NAME\"",
+                                            "defaults",      NULL};
 
 /* The contract's columns of each input (data-contract.md), for [columns.*]. */
 static const char *const contract_columns[INPUT_KINDS][13] = {
@@ -419,6 +415,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	struct config *c = p->c;
 	const char *const *keys = NULL;
 	int cols = -1;
+	bool defaults = false;
 
 	if (p->continuation && strcmp(section, p->last_section) == 0 &&
 	    strcmp(name, p->last_key) == 0) {
@@ -455,8 +452,11 @@ static int handler(void *user, const char *section, const char *name, const char
 		keys = input_keys;
 	else if (strcmp(section, "rules") == 0)
 		keys = rule_keys;
-	else if (strncmp(section, "journey", 7) == 0 &&
-	         (section[7] == ' ' || section[7] == '\t' || section[7] == '"'))
+	else if (strcmp(section, "defaults") == 0) {
+		keys = contract_columns[INPUT_JOURNEYS];
+		defaults = true;
+	} else if (strncmp(section, "journey", 7) == 0 &&
+	           (section[7] == ' ' || section[7] == '\t' || section[7] == '"'))
 		keys = journey_keys;
 	else if (strncmp(section, "columns.", 8) == 0) {
 		for (int i = 0; i < INPUT_KINDS; i++)
@@ -471,10 +471,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		unknown(p, "section", section, "", section_names);
 		return 1;
 	}
-	if (!in_list(keys, name)) {
+	if (!in_list(keys, name) && !(cols >= 0 && strcmp(name, "sheet") == 0)) {
 		char where[LINE_MAX_BYTES + 20];
 		snprintf(where, sizeof where, " in [%s]", section);
-		unknown(p, cols >= 0 ? "column" : "key", name, where, keys);
+		unknown(p, cols >= 0 || defaults ? "column" : "key", name, where, keys);
 		return 1;
 	}
 	/* A key given twice in one section is a mistake, not an override. */
@@ -494,11 +494,13 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (value[0] == '\0' && emptied_by_comment(p->raw)) {
 		if (keys == input_keys && strcmp(name, "delimiter") == 0)
 			say(p,
-			    "\"delimiter\" in [inputs] has no value: the \" ;\" after \"=\" begins a "
+			    "\"delimiter\" in [inputs] has no value: the \" ;\" after \"=\" begins "
+			    "a "
 			    "comment, so the semicolon was ignored; write delimiter = semicolon");
 		else
 			say(p,
-			    "\"%s\" in [%s] has no value: the \" ;\" after \"=\" begins a comment, so "
+			    "\"%s\" in [%s] has no value: the \" ;\" after \"=\" begins a comment, "
+			    "so "
 			    "the rest of the line was ignored; to start a value with \";\", put it "
 			    "right after \"=\" with no space (%s =;...)",
 			    name, section, name);
@@ -522,6 +524,11 @@ static int handler(void *user, const char *section, const char *name, const char
 		struct journey_conf *j = journey_section(p, section);
 		if (j)
 			journey_key(p, j, name, value);
+	} else if (defaults) {
+		c->defaults = xreallocarray(c->defaults, c->ndefaults + 1, sizeof *c->defaults);
+		c->defaults[c->ndefaults++] = (struct column_map){xstrdup(name), xstrdup(value)};
+	} else if (strcmp(name, "sheet") == 0) {
+		set_str(&c->sheet[cols], value);
 	} else {
 		c->columns[cols] =
 		    xreallocarray(c->columns[cols], c->ncolumns[cols] + 1, sizeof **c->columns);
@@ -653,7 +660,13 @@ void config_free(struct config *c)
 			free(c->columns[k][i].header);
 		}
 		free(c->columns[k]);
+		free(c->sheet[k]);
 	}
+	for (size_t i = 0; i < c->ndefaults; i++) {
+		free(c->defaults[i].contract);
+		free(c->defaults[i].header);
+	}
+	free(c->defaults);
 	free_list(&c->rule_achieved);
 	free_list(&c->rule_failed);
 	free_list(&c->rule_abandoned);
@@ -686,4 +699,14 @@ const char *config_header(const struct config *c, enum input_kind kind, const ch
 		if (strcmp(c->columns[kind][i].contract, contract) == 0)
 			return c->columns[kind][i].header;
 	return contract;
+}
+
+const char *config_default(const struct config *c, enum input_kind kind, const char *contract)
+{
+	if (kind != INPUT_JOURNEYS)
+		return NULL;
+	for (size_t i = 0; i < c->ndefaults; i++)
+		if (strcmp(c->defaults[i].contract, contract) == 0)
+			return c->defaults[i].header;
+	return NULL;
 }

@@ -121,6 +121,20 @@ static json_t *data_quality(const struct dq *d)
 	return o;
 }
 
+/* data_quality.defaults_used: every [defaults] key, with the rows that took its value. */
+static json_t *defaults_used(const struct config *c, const struct model *m)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < c->ndefaults; i++) {
+		long rows = 0;
+		for (size_t j = 0; j < m->ndefaults_used; j++)
+			if (strcmp(m->defaults_used[j].column, c->defaults[i].contract) == 0)
+				rows = m->defaults_used[j].rows;
+		set(o, c->defaults[i].contract, json_integer(rows));
+	}
+	return o;
+}
+
 json_t *context_metrics(const struct metrics *mt)
 {
 	const struct config *c = mt->config;
@@ -257,6 +271,8 @@ json_t *context_metrics(const struct metrics *mt)
 	}
 	set(root, "watermelons", wms);
 	set(root, "data_quality", data_quality(m->dq));
+	json_object_set_new(json_object_get(root, "data_quality"), "defaults_used",
+	                    defaults_used(c, m));
 	(void)outcome_names;
 	return root;
 }

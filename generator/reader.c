@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "diag.h"
+#include "format.h"
 #include "strbuf.h"
 #include "xmem.h"
 
@@ -66,7 +67,7 @@ static void header(struct reader *r, const struct csvin_record *rec)
 	strbuf_free(&unknown);
 
 	for (int i = 0; r->columns[i]; i++) {
-		if (!r->required[i] || r->col[i] >= 0)
+		if (!r->required[i] || r->col[i] >= 0 || r->dflt[i])
 			continue;
 		struct strbuf found = STRBUF_INIT;
 		for (size_t f = 0; f < rec->nfields && f < 40; f++) {
@@ -135,7 +136,12 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 		          rec->nfields);
 		return 0;
 	}
+	long rejected = r->m->dq->files[r->file].rows_rejected;
+	memset(r->took, 0, sizeof r->took);
 	r->row(r, rec);
+	if (r->m->dq->files[r->file].rows_rejected == rejected)
+		for (int i = 0; r->columns[i]; i++)
+			r->used[i] += r->took[i];
 	return r->stop;
 }
 
@@ -146,6 +152,10 @@ int reader_run(struct reader *r, const char *path)
 	r->header_done = false;
 	r->status = 0;
 	r->stop = false;
+	for (int i = 0; r->columns[i]; i++) {
+		r->dflt[i] = config_default(r->cfg, r->kind, r->columns[i]);
+		r->used[i] = 0;
+	}
 	struct csvin_opts opts = {.delimiter = r->cfg->delimiter, .name = r->name};
 	char delim = 0;
 	long unterminated = 0;
@@ -181,14 +191,42 @@ int reader_run(struct reader *r, const char *path)
 	return 0;
 }
 
-const char *reader_field(const struct reader *r, const struct csvin_record *rec, int i, size_t *len)
+const char *reader_field(struct reader *r, const struct csvin_record *rec, int i, size_t *len)
 {
-	if (r->col[i] < 0) {
-		*len = 0;
-		return "";
+	if (r->col[i] >= 0 && rec->lens[r->col[i]]) {
+		*len = rec->lens[r->col[i]];
+		return rec->fields[r->col[i]];
 	}
-	*len = rec->lens[r->col[i]];
-	return rec->fields[r->col[i]];
+	if (r->dflt[i]) {
+		r->took[i] = true;
+		*len = strlen(r->dflt[i]);
+		return r->dflt[i];
+	}
+	*len = 0;
+	return r->col[i] >= 0 ? rec->fields[r->col[i]] : "";
+}
+
+void reader_note_defaults(struct reader *r)
+{
+	struct model *m = r->m;
+	struct number_style en = format_style("en");
+	for (int i = 0; r->columns[i]; i++) {
+		if (!r->dflt[i] ||
+		    m->ndefaults_used == sizeof m->defaults_used / sizeof *m->defaults_used)
+			continue;
+		m->defaults_used[m->ndefaults_used++] =
+		    (struct default_use){r->columns[i], r->used[i]};
+		if (!r->used[i])
+			continue;
+		char n[32];
+		format_number(n, sizeof n, (double)r->used[i], 0, &en);
+		struct strbuf q = STRBUF_INIT;
+		dq_escape(&q, r->dflt[i], strlen(r->dflt[i]), 60, false);
+		dq_note(m->dq, r->file, 0, "default used", "%s: %s row%s took the default %s (%s)",
+		        r->columns[i], n, r->used[i] == 1 ? "" : "s", strbuf_str(&q),
+		        r->col[i] < 0 ? "the file has no such column" : "their field was blank");
+		strbuf_free(&q);
+	}
 }
 
 void reader_reject(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
