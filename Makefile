@@ -8,7 +8,7 @@ PYTHON   ?= /usr/bin/python3
 BUILD    ?= build
 CC       ?= cc
 
-PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng zlib
+PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng zlib expat minizip
 # CFLAGS is the user's (optimisation, debugging, sanitizers); BP_CFLAGS holds what the
 # build needs whatever CFLAGS says, so `make CFLAGS=...` and `make asan` still build.
 CFLAGS   ?= -O2 -g
@@ -24,7 +24,7 @@ DEB_PKGS := build-essential pkg-config libhpdf-dev libxlsxwriter-dev libcsv-dev 
             libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libcmocka-dev \
             libharfbuzz-dev libpng-dev zlib1g-dev fonts-dejavu-core python3 python3-openpyxl \
             qpdf poppler-utils sqlite3 time valgrind gettext-base strace \
-            libreoffice-calc-nogui
+            libreoffice-calc-nogui libexpat1-dev libminizip-dev
 
 ifeq ($(V),1)
 Q :=

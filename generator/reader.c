@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "format.h"
 #include "strbuf.h"
+#include "xesin.h"
 #include "xmem.h"
 
 static const char *display_name(const struct config *c, const char *path)
@@ -145,6 +146,90 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 	return r->stop;
 }
 
+/* Whether s ends with suffix, ignoring case. */
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n > k && strcasecmp(s + n - k, suffix) == 0;
+}
+
+static const char *kind_name(enum input_kind k)
+{
+	return k == INPUT_JOURNEYS    ? "journeys"
+	       : k == INPUT_KPIS      ? "kpis"
+	       : k == INPUT_CUSTOMERS ? "customers"
+	                              : "cases";
+}
+
+/*
+ * An XES event log as the records a CSV export of it would give: a header naming the columns
+ * the contract wants (as mapped), then one record per event. A required column no event has
+ * (and with no default) is missing, as a CSV column would be.
+ */
+static int run_xes(struct reader *r, const char *path)
+{
+	if (r->kind != INPUT_JOURNEYS) {
+		diag_msg(DIAG_ERROR, r->name, 0, 0,
+		         "an XES event log can only be the event log ([inputs] journeys); give "
+		         "%s as a CSV file or a workbook",
+		         kind_name(r->kind));
+		return EXIT_INPUT;
+	}
+	const char *want[READER_MAX_COLUMNS + 1];
+	int wix[READER_MAX_COLUMNS];
+	size_t n = 0;
+	for (int i = 0; r->columns[i]; i++) {
+		const char *h = config_header(r->cfg, r->kind, r->columns[i]);
+		size_t j = 0;
+		while (j < n && strcasecmp(want[j], h) != 0)
+			j++;
+		if (j == n)
+			want[n++] = h;
+		wix[i] = (int)j;
+	}
+	want[n] = NULL;
+	struct xesin_opts o = {.name = r->name, .want = want};
+	struct xesin_result res;
+	int rc = xesin_read(path, &o, on_record, r, &res);
+	if (rc < 0 || r->status) {
+		xesin_result_free(&res);
+		return rc < 0 ? EXIT_INPUT : r->status;
+	}
+	for (int i = 0; r->columns[i]; i++)
+		if (!res.present[wix[i]])
+			r->col[i] = -1; /* an attribute no event has is a column the file lacks */
+	for (int i = 0; r->columns[i] && !r->stop; i++) {
+		if (!r->required[i] || r->dflt[i] || res.present[wix[i]] || !res.events)
+			continue;
+		const char *h = want[wix[i]];
+		diag_msg(DIAG_ERROR, r->name, 0, 0,
+		         "missing required column \"%s\": no event of the log has an attribute "
+		         "\"%s\"; its other attributes are %s (map yours with [columns.journeys] "
+		         "%s = KEY, \"case:KEY\" for an attribute of the trace, or give one in "
+		         "[defaults])",
+		         r->columns[i], h, res.nothers ? res.others : "none", r->columns[i]);
+		r->status = EXIT_INPUT;
+	}
+	if (res.nothers)
+		dq_note(r->m->dq, r->file, 0, "unknown columns",
+		        "%zu attribute%s ignored (not mapped to the data contract): %s",
+		        res.nothers, res.nothers == 1 ? "" : "s", res.others);
+	if (res.nested_line)
+		dq_note(r->m->dq, r->file, res.nested_line, "nested attributes",
+		        "nested attributes and lists are ignored (the first: %s%s%s at line %ld, "
+		        "column %ld; noted once)",
+		        res.nested_key ? "\"" : "", res.nested_key ? res.nested_key : "an element",
+		        res.nested_key ? "\"" : "", res.nested_line, res.nested_col);
+	if (res.renumbered)
+		dq_note(r->m->dq, r->file, res.renumbered_line, "events share lines",
+		        "%ld event%s start on the line of the event before (a file without line "
+		        "breaks): from line %ld on, the line given for an event is a count, and "
+		        "messages about its values name their true line and column",
+		        res.renumbered, res.renumbered == 1 ? "" : "s", res.renumbered_line);
+	xesin_result_free(&res);
+	return r->status;
+}
+
 int reader_run(struct reader *r, const char *path)
 {
 	r->name = display_name(r->cfg, path);
@@ -156,6 +241,8 @@ int reader_run(struct reader *r, const char *path)
 		r->dflt[i] = config_default(r->cfg, r->kind, r->columns[i]);
 		r->used[i] = 0;
 	}
+	if (has_suffix(path, ".xes") || has_suffix(path, ".xes.gz"))
+		return run_xes(r, path);
 	struct csvin_opts opts = {.delimiter = r->cfg->delimiter, .name = r->name};
 	char delim = 0;
 	long unterminated = 0;
@@ -237,8 +324,12 @@ void reader_reject(struct reader *r, const struct csvin_record *rec, int i, cons
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	long col = i >= 0 && r->col[i] >= 0 ? r->col[i] + 1 : 0;
-	dq_reject(r->m->dq, r->file, rec->line, col, kind, "%s", msg);
+	long line = rec->line, col = i >= 0 && r->col[i] >= 0 ? r->col[i] + 1 : 0;
+	if (rec->field_lines && col > 0) {
+		line = rec->field_lines[col - 1];
+		col = rec->field_cols[col - 1];
+	}
+	dq_reject(r->m->dq, r->file, line, col, kind, "%s", msg);
 }
 
 void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
