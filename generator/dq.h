@@ -26,6 +26,7 @@ struct dq_file {
 	char *path;
 	long rows_read; /* data rows (not the header, not blank lines) */
 	long rows_rejected;
+	char *sheet; /* a workbook's sheet the rows come from (dq_set_sheet), or NULL */
 };
 
 struct dq {
@@ -47,6 +48,14 @@ void dq_reject(struct dq *d, int file, long line, long column, const char *kind,
 /* Records a note: kept, but deserves a look. */
 void dq_note(struct dq *d, int file, long line, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Says file's rows come from sheet of a workbook: its places read "kpis.xlsx:KPIs!D7". */
+void dq_set_sheet(struct dq *d, int file, const char *sheet);
+/*
+ * Where line and col of file are, for diag_msg: returns the file argument and sets *line and
+ * *col. For a sheet the place is written into buf ("kpis.xlsx:KPIs!D7", or "kpis.xlsx:KPIs!7:7"
+ * for a whole row, quoting a sheet name as Excel does: 'My sheet'!D7) and *line = *col = 0.
+ */
+const char *dq_place(const struct dq *d, int file, long *line, long *col, char *buf, size_t n);
 long dq_rows_read(const struct dq *d);
 long dq_rows_rejected(const struct dq *d);
 

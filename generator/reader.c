@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "format.h"
+#include "sheetin.h"
 #include "strbuf.h"
 #include "xesin.h"
 #include "xmem.h"
@@ -30,6 +31,9 @@ static bool header_matches(const char *field, size_t len, const char *want)
 	return strlen(want) == len && strncasecmp(field, want, len) == 0;
 }
 
+/* The column of field f in messages: its place in a sheet, or its position in a CSV row. */
+#define FIELD_COL(rec, f) ((rec)->field_cols ? (rec)->field_cols[f] : (long)(f) + 1)
+
 static void header(struct reader *r, const struct csvin_record *rec)
 {
 	struct strbuf unknown = STRBUF_INIT;
@@ -44,7 +48,11 @@ static void header(struct reader *r, const struct csvin_record *rec)
 				continue;
 			known = true;
 			if (r->col[i] >= 0) {
-				diag_msg(DIAG_ERROR, r->name, rec->line, (long)f + 1,
+				char place[512];
+				long line = rec->line, col = FIELD_COL(rec, f);
+				const char *where =
+				    dq_place(r->m->dq, r->file, &line, &col, place, sizeof place);
+				diag_msg(DIAG_ERROR, where, line, col,
 				         "column \"%s\" appears twice (columns %d and %zu); remove "
 				         "or rename one",
 				         want, r->col[i] + 1, f + 1);
@@ -79,8 +87,11 @@ static void header(struct reader *r, const struct csvin_record *rec)
 		if (rec->nfields > 40)
 			strbuf_printf(&found, " and %zu more", rec->nfields - 40);
 		const char *want = config_header(r->cfg, r->kind, r->columns[i]);
+		char place[512];
+		long line = rec->line, col = 0;
+		const char *where = dq_place(r->m->dq, r->file, &line, &col, place, sizeof place);
 		if (strcmp(want, r->columns[i]) != 0)
-			diag_msg(DIAG_ERROR, r->name, rec->line, 0,
+			diag_msg(DIAG_ERROR, where, line, col,
 			         "missing required column \"%s\" (mapped from %s in [columns.%s]); "
 			         "the header has %s",
 			         want, r->columns[i],
@@ -90,7 +101,7 @@ static void header(struct reader *r, const struct csvin_record *rec)
 			                                      : "cases",
 			         strbuf_str(&found));
 		else
-			diag_msg(DIAG_ERROR, r->name, rec->line, 0,
+			diag_msg(DIAG_ERROR, where, line, col,
 			         "missing required column \"%s\"; the header has %s (map your own "
 			         "name with [columns.%s] %s = Your Header)",
 			         want, strbuf_str(&found),
@@ -126,8 +137,10 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 			strbuf_puts(&b, ": ");
 			strbuf_puts(&b, rec->bad_value);
 		}
-		dq_reject(r->m->dq, r->file, rec->line, (long)rec->bad_field, "unreadable field",
-		          "%s%s", rec->problem, strbuf_str(&b));
+		dq_reject(r->m->dq, r->file, rec->line,
+		          rec->bad_field && rec->field_cols ? rec->field_cols[rec->bad_field - 1]
+		                                            : (long)rec->bad_field,
+		          "unreadable field", "%s%s", rec->problem, strbuf_str(&b));
 		strbuf_free(&b);
 		return 0;
 	}
@@ -144,6 +157,23 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 		for (int i = 0; r->columns[i]; i++)
 			r->used[i] += r->took[i];
 	return r->stop;
+}
+
+/* The sheet being read: once sheetin names it (before the header), messages name it. */
+struct sheet_ctx {
+	struct reader *r;
+	const char *named;
+	struct sheetin_result res;
+};
+
+static int sheet_record(void *ctx, const struct csvin_record *rec)
+{
+	struct sheet_ctx *sc = ctx;
+	if (!sc->named && sc->res.sheet) {
+		dq_set_sheet(sc->r->m->dq, sc->r->file, sc->res.sheet);
+		sc->named = sc->res.sheet;
+	}
+	return on_record(sc->r, rec);
 }
 
 /* Whether s ends with suffix, ignoring case. */
@@ -230,6 +260,35 @@ static int run_xes(struct reader *r, const char *path)
 	return r->status;
 }
 
+/* A sheet of a workbook as the records a CSV export of it would give (sheetin.h). */
+static int run_sheet(struct reader *r, const char *path)
+{
+	struct sheetin_opts o = {
+	    .name = r->name, .sheet = r->cfg->sheet[r->kind], .decimal = r->cfg->decimal};
+	struct sheet_ctx sc = {r, NULL, {0}};
+	int rc = sheetin_read(path, &o, sheet_record, &sc, &sc.res);
+	sheetin_result_free(&sc.res);
+	if (rc < 0)
+		return EXIT_INPUT;
+	if (r->status)
+		return r->status;
+	if (!r->header_done) {
+		struct strbuf want = STRBUF_INIT;
+		for (int i = 0; r->columns[i]; i++)
+			if (r->required[i])
+				strbuf_printf(&want, "%s%s", want.len ? ", " : "",
+				              config_header(r->cfg, r->kind, r->columns[i]));
+		char place[512];
+		long line = 0, col = 0;
+		diag_msg(DIAG_ERROR, dq_place(r->m->dq, r->file, &line, &col, place, sizeof place),
+		         0, 0, "the sheet is empty; expected a header row naming the columns %s",
+		         strbuf_str(&want));
+		strbuf_free(&want);
+		return EXIT_INPUT;
+	}
+	return 0;
+}
+
 int reader_run(struct reader *r, const char *path)
 {
 	r->name = display_name(r->cfg, path);
@@ -243,6 +302,8 @@ int reader_run(struct reader *r, const char *path)
 	}
 	if (has_suffix(path, ".xes") || has_suffix(path, ".xes.gz"))
 		return run_xes(r, path);
+	if (has_suffix(path, ".xlsx") || has_suffix(path, ".ods"))
+		return run_sheet(r, path);
 	struct csvin_opts opts = {.delimiter = r->cfg->delimiter, .name = r->name};
 	char delim = 0;
 	long unterminated = 0;
