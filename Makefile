@@ -184,6 +184,7 @@ bench: all $(GEN) $(BUILD)/readbench
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack GEN=$(CURDIR)/$(GEN) READBENCH=$(CURDIR)/$(BUILD)/readbench \
 	  PYTHON=$(PYTHON) bench/run.sh
+	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) bench/inputs.sh
 
 format:
 	$(Q)clang-format -i generator/*.[ch] tests/unit/*.c samples/*.c

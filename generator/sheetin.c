@@ -56,6 +56,17 @@ static void put_number(struct strbuf *b, double v, char decimal, bool shown)
 	strbuf_puts(b, buf);
 }
 
+/* A number's text as stored ("0.92", "-5"), with the decimal mark the CSV rules expect. */
+static void put_plain(struct strbuf *b, const char *v, char decimal)
+{
+	size_t at = b->len;
+	strbuf_puts(b, v);
+	if (decimal == ',')
+		for (char *c = b->s + at; *c; c++)
+			if (*c == '.')
+				*c = ',';
+}
+
 /* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
 static void civil(int64_t z, int64_t *y, int *m, int *d)
 {
@@ -621,8 +632,10 @@ static void cell_done(struct xlsx *x)
 			put_number(&out, d * 100, x->opts->decimal, true);
 		else if (f == F_DATE)
 			put_date(&out, d, x->date1904);
-		else
+		else if (strpbrk(v, "eE"))
 			put_number(&out, d, x->opts->decimal, false);
+		else
+			put_plain(&out, v, x->opts->decimal); /* already the number's shortest text */
 	} else {
 		strbuf_puts(&out, v); /* str, inlineStr, e (as shown: #N/A), d (ISO 8601) */
 	}
@@ -915,8 +928,10 @@ static void ods_start(void *ud, const char *name, const char **a)
 					if (strcmp(o->vtype, "percentage") == 0)
 						put_number(&o->value, d * 100, o->opts->decimal,
 						           true);
-					else
+					else if (strpbrk(v, "eE"))
 						put_number(&o->value, d, o->opts->decimal, false);
+					else
+						put_plain(&o->value, v, o->opts->decimal);
 				} else {
 					strbuf_puts(&o->value, v);
 				}
