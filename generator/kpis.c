@@ -143,7 +143,8 @@ static void supersede(struct model *m, int file)
 	size_t n = m->nkpis;
 	if (n < 2)
 		return;
-	size_t *ix = xreallocarray(NULL, n, sizeof *ix), *next = xreallocarray(NULL, n, sizeof *next);
+	size_t *ix = xreallocarray(NULL, n, sizeof *ix),
+	       *next = xreallocarray(NULL, n, sizeof *next);
 	for (size_t i = 0; i < n; i++)
 		ix[i] = i, next[i] = SIZE_MAX;
 	kpis_sort_base = m->kpis;

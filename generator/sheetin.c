@@ -635,7 +635,8 @@ static void cell_done(struct xlsx *x)
 		else if (strpbrk(v, "eE"))
 			put_number(&out, d, x->opts->decimal, false);
 		else
-			put_plain(&out, v, x->opts->decimal); /* already the number's shortest text */
+			put_plain(&out, v,
+			          x->opts->decimal); /* already the number's shortest text */
 	} else {
 		strbuf_puts(&out, v); /* str, inlineStr, e (as shown: #N/A), d (ISO 8601) */
 	}
