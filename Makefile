@@ -154,7 +154,7 @@ tsan: fonts
 # libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang against sanitized library objects,
 # each run for FUZZ_TIME seconds on a corpus seeded from the tests and the samples.
 FUZZ_TIME    ?= 60
-FUZZ_TARGETS := csv values config mustache layout
+FUZZ_TARGETS := csv values config mustache layout xes xlsx
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz: fonts
 	$(Q)command -v clang >/dev/null && ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || \

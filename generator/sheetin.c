@@ -580,7 +580,9 @@ static void sheet_start(void *ud, const char *name, const char **a)
 	if (strcmp(n, "row") == 0) {
 		const char *r = attr(a, "r");
 		long row = r ? strtol(r, NULL, 10) : 0;
-		x->w.row = row > x->w.row ? row : x->w.row + 1;
+		/* rows go down the sheet, and no further than a sheet can (the readers key rows by
+		 * their number) */
+		x->w.row = row > x->w.row && row <= SHEETIN_MAX_ROWS ? row : x->w.row + 1;
 		x->col_auto = 0;
 	} else if (strcmp(n, "c") == 0) {
 		const char *r = attr(a, "r"), *t = attr(a, "t"), *s = attr(a, "s");
@@ -822,7 +824,8 @@ static int read_xlsx(struct zipin *z, const struct sheetin_opts *opts, struct ro
 			XML_Parse(p, s.keep.s, (int)s.keep.len,
 			          1); /* a damaged list: ranges so far */
 			XML_ParserFree(p);
-			qsort(x.w.merges, x.w.nmerges, sizeof *x.w.merges, by_r1);
+			if (x.w.nmerges) /* qsort's base may not be NULL, even for no element */
+				qsort(x.w.merges, x.w.nmerges, sizeof *x.w.merges, by_r1);
 		}
 		strbuf_free(&s.keep);
 		if (rc == 0)
@@ -907,7 +910,7 @@ static void ods_start(void *ud, const char *name, const char **a)
 		return;
 	if (strcmp(n, "table-row") == 0) {
 		o->w.row++;
-		o->row_repeat = num_attr(a, "number-rows-repeated", 1, 1L << 24);
+		o->row_repeat = num_attr(a, "number-rows-repeated", 1, SHEETIN_MAX_ROWS);
 		o->col = 0;
 	} else if (strcmp(n, "table-cell") == 0 || strcmp(n, "covered-table-cell") == 0) {
 		o->in_cell = true;
@@ -995,6 +998,8 @@ static void ods_row_end(struct ods *o)
 	if (o->w.ncells == 0) { /* an empty row, however often repeated */
 		rows_end(&o->w);
 		o->w.row += o->row_repeat - 1;
+		if (o->w.row > SHEETIN_MAX_ROWS) /* empty rows to the end of the sheet */
+			o->w.row = SHEETIN_MAX_ROWS;
 		return;
 	}
 	/* a repeated row with values: the same cells on each of its rows */
@@ -1004,7 +1009,7 @@ static void ods_row_end(struct ods *o)
 	strbuf_reset(&o->saved_text);
 	strbuf_append(&o->saved_text, o->w.arena.s, o->w.arena.len);
 	rows_end(&o->w);
-	for (long k = 1; k < o->row_repeat && !o->w.stopped; k++) {
+	for (long k = 1; k < o->row_repeat && !o->w.stopped && o->w.row < SHEETIN_MAX_ROWS; k++) {
 		o->w.row++;
 		for (size_t i = 0; i < o->nsaved; i++)
 			rows_cell(&o->w, o->saved[i].col, o->saved_text.s + o->saved[i].off,

@@ -9,6 +9,9 @@
 
 /* Most columns a sheet's header may span (as CSVIN_MAX_FIELDS). */
 #define SHEETIN_MAX_COLUMNS CSVIN_MAX_FIELDS
+/* Rows of a sheet (Excel's and LibreOffice's most): a row beyond it, or a row numbered before
+ * the previous one, is taken as the next row. */
+#define SHEETIN_MAX_ROWS 1048576L
 
 struct sheetin_opts {
 	const char *name;  /* the file's name as messages show it (e.g. "kpis.xlsx") */
