@@ -53,9 +53,9 @@ static void header(struct reader *r, const struct csvin_record *rec)
 				const char *where =
 				    dq_place(r->m->dq, r->file, &line, &col, place, sizeof place);
 				diag_msg(DIAG_ERROR, where, line, col,
-				         "column \"%s\" appears twice (columns %d and %zu); remove "
+				         "column \"%s\" appears twice (columns %ld and %ld); remove "
 				         "or rename one",
-				         want, r->col[i] + 1, f + 1);
+				         want, FIELD_COL(rec, r->col[i]), FIELD_COL(rec, f));
 				r->status = EXIT_INPUT;
 			} else {
 				r->col[i] = (int)f;
