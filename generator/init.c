@@ -60,7 +60,27 @@ struct sample {
 	enum role role;
 	int map[16]; /* header index of each contract column of role, -1 */
 	struct sheetin_result sres;
+	int index;     /* a workbook's sheet being tried */
+	bool no_sheet; /* there is no sheet at index */
 };
+
+static void forget(struct sample *s)
+{
+	for (size_t h = 0; h < s->ncols; h++) {
+		free(s->header[h]);
+		intern_free(s->st[h].values);
+		free(s->st[h].counts);
+	}
+	free(s->header);
+	free(s->st);
+	sheetin_result_free(&s->sres);
+	s->header = NULL;
+	s->st = NULL;
+	s->ncols = 0;
+	s->rows = 0;
+	s->truncated = false;
+	s->sheet_name = NULL;
+}
 
 /* The contract's columns of each role and the names exports give them, normalised (lower case,
  * letters and digits only): the contract's own name first. */
@@ -245,9 +265,14 @@ static void read_sample(struct sample *s)
 		xesin_result_free(&res);
 	} else if (has_suffix(s->path, ".xlsx") || has_suffix(s->path, ".ods")) {
 		s->sheet = true;
-		struct sheetin_opts o = {.name = s->name, .decimal = '.'};
+		struct sheetin_opts o = {
+		    .name = s->name, .decimal = '.', .index = s->index, .quiet = s->index > 0};
 		rc = sheetin_read(s->path, &o, on_record, s, &s->sres);
 		s->sheet_name = s->sres.sheet;
+		if (rc == -2) { /* no sheet there: the search is over */
+			s->no_sheet = true;
+			return;
+		}
 	} else {
 		struct csvin_opts o = {.delimiter = 0, .name = s->name};
 		rc = csvin_read(s->path, &o, on_record, s, &s->delim, NULL);
@@ -256,7 +281,7 @@ static void read_sample(struct sample *s)
 		s->failed = true;
 		return;
 	}
-	if (!s->header) {
+	if (!s->header && !s->sheet) { /* an empty sheet: the workbook's others are looked at */
 		diag_msg(DIAG_ERROR, s->name, 0, 0, "the file is empty: there is nothing to map");
 		s->failed = true;
 	}
@@ -585,10 +610,27 @@ int init_write(const char *const *files, size_t nfiles, const char *out)
 		s[i].path = files[i];
 		s[i].name = xstrdup(files[i]);
 		read_sample(&s[i]);
+		if (!s[i].failed)
+			classify(&s[i]);
+		/* a workbook whose first sheet is not a table it knows: its other sheets, in turn
+		 */
+		while (s[i].sheet && !s[i].failed && !s[i].role && s[i].index < 30) {
+			struct sample next = {
+			    .path = s[i].path, .name = s[i].name, .index = s[i].index + 1};
+			read_sample(&next);
+			if (next.no_sheet || next.failed || (classify(&next), !next.role)) {
+				bool over = next.no_sheet || next.failed;
+				forget(&next);
+				if (over)
+					break;
+				s[i].index = next.index; /* try the one after */
+				continue;
+			}
+			forget(&s[i]);
+			s[i] = next;
+		}
 		if (s[i].failed)
 			rc = EXIT_INPUT;
-		else
-			classify(&s[i]);
 	}
 	struct sample *pick[R_ROLES] = {0};
 	for (size_t i = 0; i < nfiles && !rc; i++)
@@ -754,15 +796,8 @@ int init_write(const char *const *files, size_t nfiles, const char *out)
 	}
 	strbuf_free(&b);
 	for (size_t i = 0; i < nfiles; i++) {
-		for (size_t h = 0; h < s[i].ncols; h++) {
-			free(s[i].header[h]);
-			intern_free(s[i].st[h].values);
-			free(s[i].st[h].counts);
-		}
-		free(s[i].header);
-		free(s[i].st);
+		forget(&s[i]);
 		free(s[i].name);
-		sheetin_result_free(&s[i].sres);
 	}
 	free(s);
 	return rc;

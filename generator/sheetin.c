@@ -778,8 +778,11 @@ static int read_xlsx(struct zipin *z, const struct sheetin_opts *opts, struct ro
 				for (pick = 0; pick < x.nsheets; pick++)
 					if (strcasecmp(x.sheet_names[pick], opts->sheet) == 0)
 						break;
-		}
-		if (pick >= x.nsheets) {
+		} else
+			pick = opts->index > 0 ? (size_t)opts->index : 0;
+		if (pick >= x.nsheets && opts->quiet) {
+			rc = -2;
+		} else if (pick >= x.nsheets) {
 			struct strbuf b = STRBUF_INIT;
 			list_names(&b, x.sheet_names, x.nsheets);
 			if (opts->sheet)
@@ -898,7 +901,9 @@ static void ods_start(void *ud, const char *name, const char **a)
 		o->names = xreallocarray(o->names, o->nnames + 1, sizeof *o->names);
 		o->names[o->nnames++] = xstrdup(tn ? tn : "");
 		bool pick =
-		    o->opts->sheet ? tn && strcasecmp(tn, o->opts->sheet) == 0 : o->nnames == 1;
+		    o->opts->sheet
+		        ? tn && strcasecmp(tn, o->opts->sheet) == 0
+		        : o->nnames == (size_t)(o->opts->index > 0 ? o->opts->index : 0) + 1;
 		if (pick) {
 			o->table_depth = 1;
 			free(o->res->sheet);
@@ -1056,7 +1061,9 @@ static int read_ods(struct zipin *z, const struct sheetin_opts *opts, struct row
 	int rc =
 	    parse_member(z, opts->name, "content.xml", &o, ods_start, ods_end, ods_text, &o.ps);
 	*w = o.w;
-	if (rc >= 0 && !o.done && !w->stopped) {
+	if (rc >= 0 && !o.done && !w->stopped && opts->quiet) {
+		rc = -2;
+	} else if (rc >= 0 && !o.done && !w->stopped) {
 		struct strbuf b = STRBUF_INIT;
 		list_names(&b, o.names, o.nnames);
 		if (opts->sheet)

@@ -18,6 +18,8 @@ struct sheetin_opts {
 	const char *sheet; /* the sheet to read; NULL: the first */
 	char decimal;      /* the decimal mark numbers are written with ('.' or ','), so that
 	                      the CSV rules read them */
+	int index;         /* with sheet NULL: the sheet at this position (0: the first) */
+	bool quiet;        /* a missing sheet returns -2 without a message (init's search) */
 };
 
 struct sheetin_result {

@@ -56,7 +56,7 @@ grep -qx ';achieved = Loan paid out' pack.ini && grep -qx ';failed = Application
 grep -qx '\[journey "Loan log"\]' pack.ini || fail "pm4py: journey section"
 cd ..
 
-# an XES log and a KPI workbook
+# an XES log and a KPI workbook whose first sheet is a note, not the table
 mkdir -p xes && cd xes
 "$PYTHON" - "$ROOT/tests/cases/xes-log/log.xes" <<'PY'
 import re, sys
@@ -66,8 +66,9 @@ assert "07-32" not in text
 open("log.xes", "w").write(text)
 import openpyxl
 wb = openpyxl.Workbook()
-ws = wb.active
-ws.title = "Scores"
+wb.active.title = "Read me"  # the scores are on the second sheet: init looks further
+wb.active["A1"] = "Scores for Q3, by team"
+ws = wb.create_sheet("Scores")
 ws.append(["Period", "Team", "Metric", "Score", "Goal"])
 ws.append(["2026-Q3", "Risk", "Decisions in 2 days", 0.92, 0.9])
 ws["D2"].number_format = ws["E2"].number_format = "0%"
