@@ -8,7 +8,7 @@ PYTHON   ?= /usr/bin/python3
 BUILD    ?= build
 CC       ?= cc
 
-PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng zlib
+PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng zlib expat minizip
 # CFLAGS is the user's (optimisation, debugging, sanitizers); BP_CFLAGS holds what the
 # build needs whatever CFLAGS says, so `make CFLAGS=...` and `make asan` still build.
 CFLAGS   ?= -O2 -g
@@ -24,7 +24,7 @@ DEB_PKGS := build-essential pkg-config libhpdf-dev libxlsxwriter-dev libcsv-dev 
             libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libcmocka-dev \
             libharfbuzz-dev libpng-dev zlib1g-dev fonts-dejavu-core python3 python3-openpyxl \
             qpdf poppler-utils sqlite3 time valgrind gettext-base strace \
-            libreoffice-calc-nogui
+            libreoffice-calc-nogui libexpat1-dev libminizip-dev
 
 ifeq ($(V),1)
 Q :=
@@ -154,7 +154,7 @@ tsan: fonts
 # libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang against sanitized library objects,
 # each run for FUZZ_TIME seconds on a corpus seeded from the tests and the samples.
 FUZZ_TIME    ?= 60
-FUZZ_TARGETS := csv values config mustache layout
+FUZZ_TARGETS := csv values config mustache layout xes xlsx
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz: fonts
 	$(Q)command -v clang >/dev/null && ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || \
@@ -184,6 +184,7 @@ bench: all $(GEN) $(BUILD)/readbench
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack GEN=$(CURDIR)/$(GEN) READBENCH=$(CURDIR)/$(BUILD)/readbench \
 	  PYTHON=$(PYTHON) bench/run.sh
+	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) bench/inputs.sh
 
 format:
 	$(Q)clang-format -i generator/*.[ch] tests/unit/*.c samples/*.c

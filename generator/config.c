@@ -52,6 +52,7 @@ static const char *const section_names[] = {"pack",
                                             "columns.cases",
                                             "columns.actions",
                                             "journey \"NAME\"",
+                                            "defaults",
                                             NULL};
 
 /* The contract's columns of each input (data-contract.md), for [columns.*]. */
@@ -78,6 +79,7 @@ struct parse {
 	bool failed;
 	char last_section[LINE_MAX_BYTES];
 	char last_key[LINE_MAX_BYTES];
+	char raw[LINE_MAX_BYTES]; /* the line the reader returned last, as written */
 	/* keys seen, "section\nkey", to refuse repeats; the line of each, by symbol */
 	struct intern *seen;
 	long *seen_line;
@@ -176,6 +178,7 @@ static char *read_line(char *str, int num, void *stream)
 	check_utf8(p, str);
 	p->continuation =
 	    (str[0] == ' ' || str[0] == '\t') && strspn(str, " \t\r\n") != strlen(str);
+	snprintf(p->raw, sizeof p->raw, "%s", str);
 	return str;
 }
 
@@ -489,12 +492,25 @@ static void journey_key(struct parse *p, struct journey_conf *j, const char *k, 
 	}
 }
 
+/* Whether the value of the key = value line raw is empty only because an unquoted " ;" after
+ * the "=" began a comment (libinih's inline comments), as in "delimiter = ;". */
+static bool emptied_by_comment(const char *raw)
+{
+	const char *eq = raw + strcspn(raw, "=:");
+	if (!*eq)
+		return false;
+	const char *v = eq + 1;
+	size_t sp = strspn(v, " \t");
+	return sp > 0 && v[sp] == ';';
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
 	struct config *c = p->c;
 	const char *const *keys = NULL;
 	int cols = -1;
+	bool defaults = false;
 
 	if (p->continuation && strcmp(section, p->last_section) == 0 &&
 	    strcmp(name, p->last_key) == 0) {
@@ -531,8 +547,11 @@ static int handler(void *user, const char *section, const char *name, const char
 		keys = input_keys;
 	else if (strcmp(section, "rules") == 0)
 		keys = rule_keys;
-	else if (strncmp(section, "journey", 7) == 0 &&
-	         (section[7] == ' ' || section[7] == '\t' || section[7] == '"'))
+	else if (strcmp(section, "defaults") == 0) {
+		keys = contract_columns[INPUT_JOURNEYS];
+		defaults = true;
+	} else if (strncmp(section, "journey", 7) == 0 &&
+	           (section[7] == ' ' || section[7] == '\t' || section[7] == '"'))
 		keys = journey_keys;
 	else if (strncmp(section, "columns.", 8) == 0) {
 		for (int i = 0; i < INPUT_KINDS; i++)
@@ -547,10 +566,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		unknown(p, "section", section, "", section_names);
 		return 1;
 	}
-	if (!in_list(keys, name)) {
+	if (!in_list(keys, name) && !(cols >= 0 && strcmp(name, "sheet") == 0)) {
 		char where[LINE_MAX_BYTES + 20];
 		snprintf(where, sizeof where, " in [%s]", section);
-		unknown(p, cols >= 0 ? "column" : "key", name, where, keys);
+		unknown(p, cols >= 0 || defaults ? "column" : "key", name, where, keys);
 		return 1;
 	}
 	/* A key given twice in one section is a mistake, not an override. */
@@ -567,6 +586,21 @@ static int handler(void *user, const char *section, const char *name, const char
 		                             sizeof *p->seen_line);
 	p->seen_line[s] = p->line;
 
+	if (value[0] == '\0' && emptied_by_comment(p->raw)) {
+		if (keys == input_keys && strcmp(name, "delimiter") == 0)
+			say(p,
+			    "\"delimiter\" in [inputs] has no value: the \" ;\" after \"=\" begins "
+			    "a "
+			    "comment, so the semicolon was ignored; write delimiter = semicolon");
+		else
+			say(p,
+			    "\"%s\" in [%s] has no value: the \" ;\" after \"=\" begins a comment, "
+			    "so "
+			    "the rest of the line was ignored; to start a value with \";\", put it "
+			    "right after \"=\" with no space (%s =;...)",
+			    name, section, name);
+		return 1;
+	}
 	if (value[0] == '\0' && keys != rule_keys) {
 		say(p, "\"%s\" in [%s] has no value", name, section);
 		return 1;
@@ -585,6 +619,11 @@ static int handler(void *user, const char *section, const char *name, const char
 		struct journey_conf *j = journey_section(p, section);
 		if (j)
 			journey_key(p, j, name, value);
+	} else if (defaults) {
+		c->defaults = xreallocarray(c->defaults, c->ndefaults + 1, sizeof *c->defaults);
+		c->defaults[c->ndefaults++] = (struct column_map){xstrdup(name), xstrdup(value)};
+	} else if (strcmp(name, "sheet") == 0) {
+		set_str(&c->sheet[cols], value);
 	} else {
 		c->columns[cols] =
 		    xreallocarray(c->columns[cols], c->ncolumns[cols] + 1, sizeof **c->columns);
@@ -718,7 +757,13 @@ void config_free(struct config *c)
 			free(c->columns[k][i].header);
 		}
 		free(c->columns[k]);
+		free(c->sheet[k]);
 	}
+	for (size_t i = 0; i < c->ndefaults; i++) {
+		free(c->defaults[i].contract);
+		free(c->defaults[i].header);
+	}
+	free(c->defaults);
 	free_list(&c->rule_achieved);
 	free_list(&c->rule_failed);
 	free_list(&c->rule_abandoned);
@@ -752,4 +797,14 @@ const char *config_header(const struct config *c, enum input_kind kind, const ch
 		if (strcmp(c->columns[kind][i].contract, contract) == 0)
 			return c->columns[kind][i].header;
 	return contract;
+}
+
+const char *config_default(const struct config *c, enum input_kind kind, const char *contract)
+{
+	if (kind != INPUT_JOURNEYS)
+		return NULL;
+	for (size_t i = 0; i < c->ndefaults; i++)
+		if (strcmp(c->defaults[i].contract, contract) == 0)
+			return c->defaults[i].header;
+	return NULL;
 }

@@ -59,6 +59,12 @@ struct config {
 	/* [columns.*] */
 	struct column_map *columns[INPUT_KINDS];
 	size_t ncolumns[INPUT_KINDS];
+	char *sheet[INPUT_KINDS]; /* `sheet = NAME` of a workbook input; NULL: its first sheet */
+
+	/* [defaults]: contract column of journeys = the value used when missing or blank, in
+	 * file order */
+	struct column_map *defaults;
+	size_t ndefaults;
 
 	/* [rules] */
 	struct name_list rule_achieved, rule_failed, rule_abandoned, rule_failure;
@@ -86,6 +92,10 @@ const struct journey_conf *config_journey(const struct config *c, const char *na
 
 /* The header a contract column has in the user's file (the mapping, or the contract name). */
 const char *config_header(const struct config *c, enum input_kind kind, const char *contract);
+
+/* The [defaults] value of a contract column of kind's file, or NULL (only journeys have
+ * defaults). */
+const char *config_default(const struct config *c, enum input_kind kind, const char *contract);
 
 /* Whether name matches one of the list's entries (case-insensitive, exact). */
 bool name_list_has(const struct name_list *l, const char *name, size_t len);

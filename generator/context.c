@@ -335,6 +335,20 @@ static json_t *regions_json(const struct metrics *mt)
 	return a;
 }
 
+/* data_quality.defaults_used: every [defaults] key, with the rows that took its value. */
+static json_t *defaults_used(const struct config *c, const struct model *m)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < c->ndefaults; i++) {
+		long rows = 0;
+		for (size_t j = 0; j < m->ndefaults_used; j++)
+			if (strcmp(m->defaults_used[j].column, c->defaults[i].contract) == 0)
+				rows = m->defaults_used[j].rows;
+		set(o, c->defaults[i].contract, json_integer(rows));
+	}
+	return o;
+}
+
 json_t *context_metrics(const struct metrics *mt)
 {
 	const struct config *c = mt->config;
@@ -477,6 +491,9 @@ json_t *context_metrics(const struct metrics *mt)
 	set(root, "regions", regions_json(mt));
 	set(root, "actions", actions_json(mt));
 	set(root, "data_quality", data_quality(mt));
+	/* counted over every region: a regional pack does not show them (docs/regions.md) */
+	json_object_set_new(json_object_get(root, "data_quality"), "defaults_used",
+	                    mt->region ? json_null() : defaults_used(c, m));
 	(void)outcome_names;
 	return root;
 }

@@ -29,6 +29,12 @@ struct csvin_record {
 	const char *problem;
 	size_t bad_field;
 	const char *bad_value;
+	/*
+	 * Where each field is, for messages, when the record comes from another source (an XES
+	 * event's attributes, a sheet's cells: xesin.h, sheetin.h): line (or sheet row) and
+	 * column of field i. NULL from CSV, whose field i is at `line`, column i + 1.
+	 */
+	const long *field_lines, *field_cols;
 };
 
 /* Return 0 to go on, non-zero to stop reading (returned by csvin_read). */

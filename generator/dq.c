@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "sheetin.h"
 #include "strbuf.h"
 #include "xmem.h"
 
@@ -22,6 +23,7 @@ void dq_free(struct dq *d)
 		free(d->files[i].name);
 		free(d->files[i].path);
 		free(d->files[i].tally);
+		free(d->files[i].sheet);
 	}
 	for (size_t i = 0; i < d->nissues; i++) {
 		struct dq_issue *is = &d->issues[i];
@@ -106,6 +108,46 @@ void dq_count_row(struct dq *d, int file, dq_scope s)
 	struct dq_file *f = &d->files[file];
 	f->rows_read++;
 	tally_of(f, s)->rows_read++;
+}
+
+void dq_set_sheet(struct dq *d, int file, const char *sheet)
+{
+	free(d->files[file].sheet);
+	d->files[file].sheet = sheet ? xstrdup(sheet) : NULL;
+}
+
+const char *dq_place(const struct dq *d, int file, long *line, long *col, char *buf, size_t n)
+{
+	const struct dq_file *f = &d->files[file];
+	if (!f->sheet)
+		return f->name;
+	bool plain = f->sheet[0] != '\0';
+	for (const char *c = f->sheet; *c; c++)
+		plain &= (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		         (*c >= '0' && *c <= '9') || *c == '_' || (unsigned char)*c >= 0x80;
+	struct strbuf s = STRBUF_INIT;
+	if (plain) {
+		strbuf_puts(&s, f->sheet);
+	} else {
+		strbuf_putc(&s, '\'');
+		for (const char *c = f->sheet; *c; c++) {
+			if (*c == '\'')
+				strbuf_putc(&s, '\'');
+			strbuf_putc(&s, *c);
+		}
+		strbuf_putc(&s, '\'');
+	}
+	char letters[8];
+	sheetin_column_letters(letters, *col > 0 ? *col : 0);
+	if (*line > 0 && *col > 0)
+		snprintf(buf, n, "%s:%s!%s%ld", f->name, strbuf_str(&s), letters, *line);
+	else if (*line > 0)
+		snprintf(buf, n, "%s:%s!%ld:%ld", f->name, strbuf_str(&s), *line, *line);
+	else
+		snprintf(buf, n, "%s:%s", f->name, strbuf_str(&s));
+	strbuf_free(&s);
+	*line = *col = 0;
+	return buf;
 }
 
 static char *vformat(const char *fmt, va_list ap)
@@ -365,16 +407,24 @@ void dq_print(const struct dq *d, int max_per_kind, enum diag_level issue_level)
 	for (size_t i = 0; i < d->nissues; i++) {
 		const struct dq_issue *is = &d->issues[i];
 		long *c = counter(&tab, &ntab, is->file, is->kind);
-		if (++*c <= max_per_kind)
-			diag_msg(issue_level, d->files[is->file].name, is->line, is->column, "%s",
-			         is->message);
+		if (++*c <= max_per_kind) {
+			char place[512];
+			long line = is->line, col = is->column;
+			const char *where = dq_place(d, is->file, &line, &col, place, sizeof place);
+			diag_msg(issue_level, where, line, col, "%s", is->message);
+		}
 	}
 	for (size_t i = 0; i < d->nnotes; i++) {
 		const struct dq_note *no = &d->notes[i];
 		long *c = counter(&tab, &ntab, no->file + 1000000, no->kind);
-		if (++*c <= max_per_kind)
-			diag_msg(DIAG_NOTE, no->file >= 0 ? d->files[no->file].name : NULL,
-			         no->line, 0, "%s", no->message);
+		if (++*c <= max_per_kind) {
+			char place[512];
+			long line = no->line, col = 0;
+			const char *where =
+			    no->file >= 0 ? dq_place(d, no->file, &line, &col, place, sizeof place)
+			                  : NULL;
+			diag_msg(DIAG_NOTE, where, line, col, "%s", no->message);
+		}
 	}
 	for (size_t i = 0; i < ntab; i++) {
 		if (tab[i].count <= max_per_kind)

@@ -54,6 +54,7 @@ struct dq_file {
 	long rows_rejected;
 	struct dq_tally *tally; /* open-addressing table by scope; ntally used of captally */
 	size_t ntally, captally;
+	char *sheet; /* a workbook's sheet the rows come from (dq_set_sheet), or NULL */
 };
 
 /* Where a rejected row was, beyond file, line and column: each string may be NULL. */
@@ -102,6 +103,14 @@ void dq_rescope_issue(struct dq *d, size_t i, dq_scope s);
 /* Puts issues and notes in file order (files in registration order, then line). */
 void dq_sort(struct dq *d);
 
+/* Says file's rows come from sheet of a workbook: its places read "kpis.xlsx:KPIs!D7". */
+void dq_set_sheet(struct dq *d, int file, const char *sheet);
+/*
+ * Where line and col of file are, for diag_msg: returns the file argument and sets *line and
+ * *col. For a sheet the place is written into buf ("kpis.xlsx:KPIs!D7", or "kpis.xlsx:KPIs!7:7"
+ * for a whole row, quoting a sheet name as Excel does: 'My sheet'!D7) and *line = *col = 0.
+ */
+const char *dq_place(const struct dq *d, int file, long *line, long *col, char *buf, size_t n);
 long dq_rows_read(const struct dq *d);
 long dq_rows_rejected(const struct dq *d);
 

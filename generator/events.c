@@ -758,6 +758,8 @@ int events_read(const struct config *c, struct model *m)
 	struct stat before;
 	bool looked = stat(c->journeys, &before) == 0;
 	int rc = reader_run(&r, c->journeys);
+	if (rc == 0)
+		reader_note_defaults(&r);
 	st.line = UINT32_MAX; /* after the last row: were it out of order, no row is to be kept */
 	flush_stretch(&st, m);
 	if (rc == 0 && st.out_of_order)

@@ -1,5 +1,6 @@
 /* kpis: kpis.csv, departmental scores, into the model (data-contract.md). */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -116,31 +117,63 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	m->kpis[m->nkpis++] = k;
 }
 
-/* The last row in file order for a department, KPI, period and region wins; earlier ones are noted.
- */
+/* Orders KPI rows by department, KPI, period and region, then file order (kpis_sort_base). */
+static const struct kpi *kpis_sort_base;
+static int by_key_then_row(const void *x, const void *y)
+{
+	const struct kpi *a = &kpis_sort_base[*(const size_t *)x];
+	const struct kpi *b = &kpis_sort_base[*(const size_t *)y];
+	if (a->period != b->period)
+		return a->period < b->period ? -1 : 1;
+	if (a->dept != b->dept)
+		return a->dept < b->dept ? -1 : 1;
+	if (a->name != b->name)
+		return a->name < b->name ? -1 : 1;
+	if (a->region != b->region)
+		return a->region < b->region ? -1 : 1;
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	return (i > j) - (i < j);
+}
+
+/* The last row in file order for a department, KPI, period and region wins; earlier ones are noted,
+ * in file order, each naming the next row of its kind. Sorted, not compared pairwise: a sheet of
+ * 100,000 KPI rows takes milliseconds. */
 static void supersede(struct model *m, int file)
 {
-	for (size_t i = 0; i < m->nkpis; i++) {
-		struct kpi *a = &m->kpis[i];
-		for (size_t j = i + 1; j < m->nkpis; j++) {
-			const struct kpi *b = &m->kpis[j];
-			if (a->period != b->period || a->dept != b->dept || a->name != b->name ||
-			    a->region != b->region)
-				continue;
-			a->superseded = true;
-			struct strbuf s = STRBUF_INIT;
-			dq_quote(&s, intern_str(m->names, a->name), intern_len(m->names, a->name));
-			strbuf_puts(&s, " of ");
-			dq_quote(&s, intern_str(m->names, a->dept), intern_len(m->names, a->dept));
-			dq_note_in(m->dq, file, a->line, a->region ? a->region : DQ_EVERY_PACK,
-			           NULL, "superseded KPI",
-			           "KPI %s for this period is superseded by line %ld; the later "
-			           "row is used",
-			           strbuf_str(&s), b->line);
-			strbuf_free(&s);
-			break;
-		}
+	size_t n = m->nkpis;
+	if (n < 2)
+		return;
+	size_t *ix = xreallocarray(NULL, n, sizeof *ix),
+	       *next = xreallocarray(NULL, n, sizeof *next);
+	for (size_t i = 0; i < n; i++)
+		ix[i] = i, next[i] = SIZE_MAX;
+	kpis_sort_base = m->kpis;
+	qsort(ix, n, sizeof *ix, by_key_then_row);
+	for (size_t k = 0; k + 1 < n; k++) {
+		const struct kpi *a = &m->kpis[ix[k]], *b = &m->kpis[ix[k + 1]];
+		if (a->period == b->period && a->dept == b->dept && a->name == b->name &&
+		    a->region == b->region)
+			next[ix[k]] = ix[k + 1];
 	}
+	for (size_t i = 0; i < n; i++) {
+		if (next[i] == SIZE_MAX)
+			continue;
+		struct kpi *a = &m->kpis[i];
+		const struct kpi *b = &m->kpis[next[i]];
+		a->superseded = true;
+		struct strbuf s = STRBUF_INIT;
+		dq_quote(&s, intern_str(m->names, a->name), intern_len(m->names, a->name));
+		strbuf_puts(&s, " of ");
+		dq_quote(&s, intern_str(m->names, a->dept), intern_len(m->names, a->dept));
+		dq_note_in(m->dq, file, a->line, a->region ? a->region : DQ_EVERY_PACK, NULL,
+		           "superseded KPI",
+		           "KPI %s for this period is superseded by line %ld; the later row "
+		           "is used",
+		           strbuf_str(&s), b->line);
+		strbuf_free(&s);
+	}
+	free(ix);
+	free(next);
 }
 
 int kpis_read(const struct config *c, struct model *m)

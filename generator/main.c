@@ -15,6 +15,7 @@
 #include "config.h"
 #include "context.h"
 #include "diag.h"
+#include "init.h"
 #include "metrics.h"
 #include "model.h"
 #include "mustache.h"
@@ -29,6 +30,8 @@ static const char usage_text[] =
     "       boardpack check PACK.ini             validate the inputs and print the data-quality "
     "report\n"
     "       boardpack render TEMPLATE CONTEXT.json  expand a template against a JSON context\n"
+    "       boardpack init EXPORT... [--out PACK.ini]  write a starting PACK.ini from the files "
+    "you have\n"
     "       boardpack --help | --version\n"
     "\n"
     "build options:\n"
@@ -98,23 +101,10 @@ static int cmd_render(int argc, char **argv)
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
-static int cmd_check(int argc, char **argv)
+/* Reads and checks the pack at path, prints the data-quality report; the exit status. */
+static int check_pack(const char *path)
 {
-	static const struct option longopts[] = {{"quiet", no_argument, NULL, 'q'},
-	                                         {NULL, 0, NULL, 0}};
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch == 'q')
-			diag_set_quiet(true);
-		else
-			return usage_hint("check takes PACK.ini and --quiet only"), EXIT_USAGE;
-	}
-	if (argc - optind != 1) {
-		usage_hint("check takes one PACK.ini: boardpack check PACK.ini");
-		return EXIT_USAGE;
-	}
-	struct config *c = config_load(argv[optind]);
+	struct config *c = config_load(path);
 	if (!c)
 		return EXIT_USAGE;
 	struct model m;
@@ -133,6 +123,55 @@ static int cmd_check(int argc, char **argv)
 	model_free(&m);
 	config_free(c);
 	return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"quiet", no_argument, NULL, 'q'},
+	                                         {NULL, 0, NULL, 0}};
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'q')
+			diag_set_quiet(true);
+		else
+			return usage_hint("check takes PACK.ini and --quiet only"), EXIT_USAGE;
+	}
+	if (argc - optind != 1) {
+		usage_hint("check takes one PACK.ini: boardpack check PACK.ini");
+		return EXIT_USAGE;
+	}
+	return check_pack(argv[optind]);
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"out", required_argument, NULL, 'o'},
+	                                         {"quiet", no_argument, NULL, 'q'},
+	                                         {NULL, 0, NULL, 0}};
+	const char *out = "pack.ini";
+	int ch;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (ch == 'o')
+			out = optarg;
+		else if (ch == 'q')
+			diag_set_quiet(true);
+		else {
+			usage_hint(
+			    "init takes the files and --out PACK.ini: boardpack init EXPORT... "
+			    "[--out PACK.ini]");
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 1) {
+		usage_hint("init needs the files to start from: boardpack init EXPORT... [--out "
+		           "PACK.ini]");
+		return EXIT_USAGE;
+	}
+	int rc = init_write((const char *const *)argv + optind, (size_t)(argc - optind), out);
+	return rc ? rc : check_pack(out);
 }
 
 static int cmd_build(int argc, char **argv)
@@ -257,7 +296,9 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(cmd, "render") == 0)
 		return cmd_render(argc - 1, argv + 1);
-	char *m = xasprintf("unknown command \"%s\" (expected build, check or render)", cmd);
+	if (strcmp(cmd, "init") == 0)
+		return cmd_init(argc - 1, argv + 1);
+	char *m = xasprintf("unknown command \"%s\" (expected build, check, render or init)", cmd);
 	usage_hint(m);
 	free(m);
 	return EXIT_USAGE;

@@ -105,6 +105,12 @@ struct model {
 	bp_time data_from,
 	    data_to; /* first and last instant in the case data; BP_TIME_NONE when none */
 	struct dq *dq;
+	/* rows of journeys that took a [defaults] value, by contract column (static names) */
+	struct default_use {
+		const char *column;
+		long rows;
+	} defaults_used[16];
+	size_t ndefaults_used;
 };
 
 struct config;

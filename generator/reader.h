@@ -36,17 +36,28 @@ struct reader {
 	/* the row being read: which packs see it (dq.h), set before the row callback */
 	dq_scope row_scope;
 	int ci_region, ci_case, ci_customer; /* contract column indices, -1 when not in it */
-	char **header_names;                 /* the header's fields, trimmed; nheader of them */
-	sym last_region;                     /* the previous row's region, most rows repeat it */
+	char **header_names; /* the header's fields, trimmed; nheader_names of them */
+	size_t nheader_names;
+	sym last_region; /* the previous row's region, most rows repeat it */
+	/* [defaults]: the value of each contract column (NULL: none), and the rows not rejected
+	 * that took it */
+	const char *dflt[READER_MAX_COLUMNS];
+	bool took[READER_MAX_COLUMNS]; /* the row being read took the default */
+	long used[READER_MAX_COLUMNS];
 };
 
 /* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or EXIT_INPUT.
  */
 int reader_run(struct reader *r, const char *path);
 
-/* Field of contract column i of rec, trimmed; "" when the column is absent. */
-const char *reader_field(const struct reader *r, const struct csvin_record *rec, int i,
-                         size_t *len);
+/* Field of contract column i of rec, trimmed; "" when the column is absent. The column's
+ * [defaults] value instead, when it has one and the field is blank or absent: a row that is
+ * not rejected counts as having taken it. */
+const char *reader_field(struct reader *r, const struct csvin_record *rec, int i, size_t *len);
+
+/* Records the defaults the rows read so far took: one data-quality note per column and
+ * model.defaults_used. Call once, after the reading whose rows count. */
+void reader_note_defaults(struct reader *r);
 
 /* Rejects the row: message names the column (1-based record column of contract column i, or 0). */
 void reader_reject(struct reader *r, const struct csvin_record *rec, int i, const char *kind,

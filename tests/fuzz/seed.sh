@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 out=${1:-build/fuzz/corpus}
-mkdir -p "$out"/{csv,values,config,mustache,layout}
+mkdir -p "$out"/{csv,values,config,mustache,layout,xes,xlsx}
 n=0
 for f in tests/cases/*/*.csv tests/fixtures/*/*.csv tests/fuzz/seeds/csv/*; do
 	[ -f "$f" ] || continue
@@ -33,4 +33,13 @@ n=0
 for f in tests/fixtures/pdf/*.md templates/*.md tests/fuzz/seeds/layout/*; do
 	[ -f "$f" ] || continue
 	head -c 65536 "$f" >"$out/layout/seed-$((n++))"
+done
+# XES logs, plain and compressed; workbook parts as fuzz_xlsx reads them (its first byte: the mode)
+n=0
+for f in tests/cases/*/*.xes tests/fuzz/seeds/xes/*; do
+	[ -f "$f" ] || continue
+	head -c 65536 "$f" >"$out/xes/seed-$((n++))"
+done
+for f in tests/fuzz/seeds/xlsx/*; do
+	[ -f "$f" ] && cp "$f" "$out/xlsx/seed-$(basename "$f")"
 done
