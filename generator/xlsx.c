@@ -1008,22 +1008,26 @@ static const struct col wbnote_cols[] = {
      "cut to "
      "Excel's cell limit, bytes that were not UTF-8."},
 };
+/* The Data quality sheet's one table of everything rejected or noted. */
 static const struct col issue_cols[] = {
-    {"File", "file", K_TEXT, NULL, "The input file of the rejected row."},
-    {"Line", "line", K_INT, NULL,
-     "The row's line in the file (counting from 1, the header included)."},
-    {"Column", "column", K_INT, NULL,
-     "The column at fault, counting from 1; empty for a whole-row problem."},
-    {"Message", "message", K_TEXT, NULL, "What is wrong with the row."},
-};
-static const struct col dqnote_cols[] = {
+    {"Row", "row", K_TEXT, NULL,
+     "rejected: the row was left out of every figure; kept: the row counts, but deserves a "
+     "look."},
+    {"Kind", "kind", K_TEXT, NULL,
+     "What kind of problem (\"bad timestamp\", \"unknown customer\"...): filter on it."},
     {"File", "file", K_TEXT, NULL, "The input file."},
-    {"Line", "line", K_INT, NULL,
-     "The line concerned; empty when the note is about the whole file."},
+    {"Line", "line", K_PLAIN, NULL,
+     "The row's line in the file (counting from 1, the header included); empty when the note is "
+     "about the whole file."},
+    {"Column", "column", K_TEXT, NULL,
+     "The column at fault, by its name in the file; empty for a whole-row problem."},
+    {"Case", "case_id", K_TEXT, NULL, "The case the row belongs to; empty when not known."},
+    {"Value", "value", K_TEXT, NULL, "The offending value, as found in the file."},
+    {"Region", "region", K_TEXT, NULL, "The row's region; empty when not known."},
     {"Message", "message", K_TEXT, NULL,
-     "What was kept but deserves a look (unknown columns, superseded KPIs, unknown customers, rows "
-     "of a case "
-     "that disagree)."},
+     "What is wrong: what was expected and what was found (for a note: what was kept but "
+     "deserves a look, such as unknown columns, superseded KPIs, unknown customers, rows of a "
+     "case that disagree)."},
 };
 static const struct col def_cols[] = {
     {"Sheet", "sheet", K_TEXT, NULL, "The sheet the column is on."},
@@ -1933,41 +1937,79 @@ static json_t *first_of(const json_t *a, long max, long *left)
 	return r;
 }
 
-static lxw_row_t section(struct xw *x, struct sheet *sh, lxw_row_t r, const char *title)
+/* A rejected row or a note as a row of tblIssues: the structured fields when the JSON has them. */
+static json_t *issue_row(const json_t *o, const char *row)
 {
-	put_title(x, sh, r, 0, title, x->title);
-	return r + 1;
+	json_t *r = json_deep_copy(o);
+	json_object_set_new(r, "row", json_string(row));
+	const json_t *name = json_object_get(o, "column_name");
+	if (json_is_string(name))
+		json_object_set(r, "column", (json_t *)name);
+	else if (json_is_integer(json_object_get(o, "column")))
+		json_object_set_new(
+		    r, "column",
+		    json_sprintf("column %" JSON_INTEGER_FORMAT,
+		                 json_integer_value(json_object_get(o, "column"))));
+	return r;
 }
 
-/* The notes clean_text() would add for s: one for invalid bytes, one for escapes, one for a cut. */
-static long text_notes(const char *s)
-{
-	if (!s)
-		return 0;
-	struct text_scan t = scan_text(s, strlen(s));
-	return (t.bad > 0) + (t.ctrl > 0) + (t.chars > CELL_CHARS);
-}
-
-/* The notes writing the texts of rows (issues or notes) as a table of cols will add. */
-static long texts_to_note(const json_t *rows, const struct col *cols, int ncols)
-{
-	long n = 0;
-	size_t i;
-	const json_t *o;
-	json_array_foreach(rows, i, o)
-	{
-		for (int c = 0; c < ncols; c++) {
-			const json_t *v = json_object_get(o, cols[c].key);
-			if (json_is_string(v))
-				n += text_notes(json_string_value(v));
-		}
-	}
-	return n;
-}
-
+/*
+ * The Data quality sheet: what the run said about the data, above the
+ * table; one table of every rejected row and note (header frozen, texts
+ * wrapped); beside it the files read (with a total row) and the notes on
+ * this workbook, their headers on the same frozen row.
+ */
 static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 {
+	const lxw_row_t head = 2; /* the tables' header row */
+	long left_issues, left_notes;
+	json_t *issues = first_of(json_object_get(dq, "issues"), DQ_ROWS_MAX, &left_issues);
+	json_t *notes = first_of(json_object_get(dq, "notes"), DQ_ROWS_MAX, &left_notes);
+	json_t *rows = json_array();
+	size_t i;
+	const json_t *o;
+	json_array_foreach(issues, i, o) json_array_append_new(rows, issue_row(o, "rejected"));
+	json_array_foreach(notes, i, o) json_array_append_new(rows, issue_row(o, "kept"));
+	if (left_issues) {
+		char *n = xasprintf("%ld more rejected rows not listed (the first %ld are)",
+		                    left_issues, DQ_ROWS_MAX);
+		add_note(x, sh->name, "tblIssues", n);
+		free(n);
+	}
+	if (left_notes) {
+		char *n = xasprintf("%ld more notes not listed (the first %ld are)", left_notes,
+		                    DQ_ROWS_MAX);
+		add_note(x, sh->name, "tblIssues", n);
+		free(n);
+	}
+
+	/* What is said above the table: never a data row. */
+	json_int_t nread = json_integer_value(json_object_get(dq, "rows_read"));
+	json_int_t nrej = json_integer_value(json_object_get(dq, "rows_rejected"));
+	size_t nnotes = json_array_size(json_object_get(dq, "notes"));
+	char a[32], b[32], c[32];
+	char *said;
+	if (!nrej && !nnotes)
+		said = xasprintf("Nothing rejected, nothing noted: all %s rows read were kept.",
+		                 thousands((long)nread, a));
+	else
+		said = xasprintf("%s of %s rows read rejected (left out of every figure); %s note%s on "
+		                 "rows kept. One row each below.",
+		                 thousands((long)nrej, a), thousands((long)nread, b),
+		                 thousands((long)nnotes, c), nnotes == 1 ? "" : "s");
+	put_title(x, sh, 0, 0, "Data quality", x->title);
+	put_title(x, sh, 1, 0, said, NULL);
+	free(said);
+
+	lxw_row_t last = put_table(x, sh, head, "tblIssues", issue_cols, N(issue_cols), rows, NULL);
+	int msg = N(issue_cols) - 1;
+	/* Messages wrapped, in a column of fixed width; the other texts as wide as they are. */
+	worksheet_set_column(sh->ws, (lxw_col_t)msg, (lxw_col_t)msg, WIDTH_MAX, x->wrap);
+	sh->width[msg] = 0;
+	(void)last;
+
 	/* Files, with a total row (SUBTOTAL formulas caching the JSON's totals). */
+	lxw_col_t fc = (lxw_col_t)N(issue_cols) + 1;
 	json_t *files = json_array();
 	const char *fname;
 	json_t *fo;
@@ -1980,107 +2022,81 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 		                     json_object_get(fo, "rows_read"), "rows_rejected",
 		                     json_object_get(fo, "rows_rejected"), "rows_kept", rr - rj));
 	}
-	lxw_row_t r = section(x, sh, 0, "Files read");
 	size_t nf = json_array_size(files);
 	{
 		lxw_table_column tc[N(file_cols)], *tcp[N(file_cols) + 1] = {NULL};
 		static const char *const total_formula[] = {
 		    NULL, "SUBTOTAL(109,tblFiles[Rows read])",
 		    "SUBTOTAL(109,tblFiles[Rows rejected])", "SUBTOTAL(109,tblFiles[Rows kept])"};
-		for (int c = 0; c < N(file_cols); c++) {
-			tc[c] = (lxw_table_column){.header = (char *)file_cols[c].header};
-			if (c == 0)
-				tc[c].total_string = "All files";
+		for (int k = 0; k < N(file_cols); k++) {
+			tc[k] = (lxw_table_column){.header = (char *)file_cols[k].header,
+			                           .header_format = x->hdr};
+			if (k == 0)
+				tc[k].total_string = "All files";
 			else
-				tc[c].total_function = LXW_TABLE_FUNCTION_SUM;
-			if (file_cols[c].formula && nf)
-				tc[c].formula = "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This "
+				tc[k].total_function = LXW_TABLE_FUNCTION_SUM;
+			if (file_cols[k].formula && nf)
+				tc[k].formula = "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This "
 				                "Row],[Rows rejected]]";
-			tcp[c] = &tc[c];
-			measure(sh, (lxw_col_t)c, (double)strlen(file_cols[c].header) + 3);
+			tcp[k] = &tc[k];
+			measure(sh, fc + (lxw_col_t)k, (double)strlen(file_cols[k].header) + 3);
 		}
 		lxw_table_options to = {.name = "tblFiles",
 		                        .columns = tcp,
 		                        .total_row = LXW_TRUE,
 		                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
 		                        .style_type_number = 2};
-		lxw_row_t last = r + (lxw_row_t)(nf ? nf : 1) + 1;
-		check(x, worksheet_add_table(sh->ws, r, 0, last, N(file_cols) - 1, &to),
+		lxw_row_t flast = head + (lxw_row_t)(nf ? nf : 1) + 1;
+		check(x,
+		      worksheet_add_table(sh->ws, head, fc, flast, fc + N(file_cols) - 1, &to),
 		      "adding a table");
-		for (size_t i = 0; i < nf; i++) {
-			json_t *o = json_array_get(files, i);
-			lxw_row_t rr = r + 1 + (lxw_row_t)i;
-			put_value(x, sh, rr, 0, K_TEXT, json_object_get(o, "file"));
-			put_value(x, sh, rr, 1, K_INT, json_object_get(o, "rows_read"));
-			put_value(x, sh, rr, 2, K_INT, json_object_get(o, "rows_rejected"));
-			put_formula(x, sh, rr, 3, K_INT, tc[3].formula,
-			            json_object_get(o, "rows_kept"));
+		for (size_t k = 0; k < nf; k++) {
+			json_t *f = json_array_get(files, k);
+			lxw_row_t rr = head + 1 + (lxw_row_t)k;
+			put_value(x, sh, rr, fc, K_TEXT, json_object_get(f, "file"));
+			put_value(x, sh, rr, fc + 1, K_INT, json_object_get(f, "rows_read"));
+			put_value(x, sh, rr, fc + 2, K_INT, json_object_get(f, "rows_rejected"));
+			put_formula(x, sh, rr, fc + 3, K_INT, tc[3].formula,
+			            json_object_get(f, "rows_kept"));
 		}
 		if (!nf)
-			put_text(x, sh, r + 1, 0, "No file was read.", x->italic);
+			put_none(x, sh, head - 1, fc, "No file was read.");
 		/* The totals: the JSON's own figures, as the cached results of the total row's
 		 * formulas. */
-		json_int_t tr = json_integer_value(json_object_get(dq, "rows_read"));
-		json_int_t tj = json_integer_value(json_object_get(dq, "rows_rejected"));
-		json_t *tot[] = {NULL, json_integer(tr), json_integer(tj), json_integer(tr - tj)};
-		put_text(x, sh, last, 0, "All files", NULL);
-		for (int c = 1; c < 4; c++) {
-			put_formula(x, sh, last, (lxw_col_t)c, K_INT, total_formula[c], tot[c]);
-			json_decref(tot[c]);
+		json_t *tot[] = {NULL, json_integer(nread), json_integer(nrej),
+		                 json_integer(nread - nrej)};
+		put_text(x, sh, flast, fc, "All files", NULL);
+		for (int k = 1; k < 4; k++) {
+			put_formula(x, sh, flast, fc + (lxw_col_t)k, K_INT, total_formula[k], tot[k]);
+			json_decref(tot[k]);
 		}
-		r = last + 2;
-	}
-
-	long left_issues, left_notes;
-	json_t *issues = first_of(json_object_get(dq, "issues"), DQ_ROWS_MAX, &left_issues);
-	json_t *notes = first_of(json_object_get(dq, "notes"), DQ_ROWS_MAX, &left_notes);
-	if (left_issues) {
-		char *n = xasprintf("%ld more rejected rows not listed (the first %ld are)",
-		                    left_issues, DQ_ROWS_MAX);
-		add_note(x, sh->name, "Rejected rows", n);
-		free(n);
-	}
-	if (left_notes) {
-		char *n = xasprintf("%ld more notes not listed (the first %ld are)", left_notes,
-		                    DQ_ROWS_MAX);
-		add_note(x, sh->name, "Notes on the data", n);
-		free(n);
 	}
 
 	/*
-	 * The workbook notes come first, where they are seen, though the rows
-	 * and notes below may add to them (a message cut to the cell limit): so
-	 * their number is counted before anything is written.
+	 * The workbook notes: written last, as the rows above may add to them
+	 * (a message cut to the cell limit).
 	 */
-	long total = (long)json_array_size(x->notes) + x->notes_dropped +
-	             texts_to_note(issues, issue_cols, N(issue_cols)) +
-	             texts_to_note(notes, dqnote_cols, N(dqnote_cols));
-	long shown = total > NOTES_MAX ? NOTES_MAX + 1 : total;
-	lxw_row_t notes_at = r;
-	r += 1 + 1 + (lxw_row_t)(shown ? shown : 1) + 2;
-	r = section(x, sh, r, "Rejected rows");
-	r = put_table(x, sh, r, "tblIssues", issue_cols, N(issue_cols), issues,
-	              "No row was rejected.") +
-	    2;
-	r = section(x, sh, r, "Notes on the data (kept, but worth a look)");
-	put_table(x, sh, r, "tblNotes", dqnote_cols, N(dqnote_cols), notes, "No notes.");
-
 	if (x->notes_dropped) {
 		char *n = xasprintf("%ld more workbook notes not listed", x->notes_dropped);
 		json_array_append_new(
 		    x->notes, json_pack("{s:s, s:s, s:s}", "sheet", "", "cell", "", "note", n));
 		free(n);
 	}
-	r = section(x, sh, notes_at,
-	            "Notes on this workbook (what the sheets could not show as it is)");
+	lxw_col_t wc = fc + N(file_cols) + 1;
+	put_title(x, sh, head - 1, wc,
+	          json_array_size(x->notes)
+	              ? "Notes on this workbook: what the sheets could not show as it is"
+	              : "Notes on this workbook: none (every text is shown in full).",
+	          x->italic);
 	json_t *wn = json_deep_copy(x->notes);
-	put_table(x, sh, r, "tblWorkbookNotes", wbnote_cols, N(wbnote_cols), wn,
-	          "None: every case is listed and every text is shown in full.");
+	put_table_at(x, sh, head, wc, "tblWorkbookNotes", wbnote_cols, N(wbnote_cols), wn, NULL);
 	json_decref(wn);
-	worksheet_freeze_panes(sh->ws, 2, 0);
+	worksheet_freeze_panes(sh->ws, head + 1, 0);
+	page_setup(x, sh, head);
 	json_decref(files);
 	json_decref(issues);
 	json_decref(notes);
+	json_decref(rows);
 }
 
 static void add_defs(json_t *defs, const char *sheet, const struct col *cols, int n)
@@ -2406,7 +2422,6 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 	add_defs(defs, "Settings", setting_cols, N(setting_cols));
 	add_defs(defs, "Data quality", file_cols, N(file_cols));
 	add_defs(defs, "Data quality", issue_cols, N(issue_cols));
-	add_defs(defs, "Data quality", dqnote_cols, N(dqnote_cols));
 	add_defs(defs, "Data quality", wbnote_cols, N(wbnote_cols));
 	add_defs(defs, "Definitions", def_cols, N(def_cols));
 	put_data_quality(&x, dq_sh, json_object_get(m, "data_quality"));
