@@ -1523,6 +1523,7 @@ struct longtab {
 	const char *none; /* said beside the empty table */
 	long total;       /* rows counted before writing */
 	long done;        /* rows written */
+	long dropped;     /* rows beyond the sheets laid out (more than counted) */
 	struct sheet *sheets;
 	int nsheets;
 	char **names; /* the sheets' names */
@@ -1538,8 +1539,10 @@ static int longtab_sheets(const struct longtab *t)
 static struct sheet *longtab_next(struct longtab *t, lxw_row_t *row)
 {
 	long s = t->done / rows_max;
-	if (s >= t->nsheets)
+	if (s >= t->nsheets) {
+		t->dropped++;
 		return NULL;
+	}
 	*row = (lxw_row_t)(t->done % rows_max) + 1;
 	t->done++;
 	return &t->sheets[s];
@@ -1601,12 +1604,12 @@ static void longtab_finish(struct xw *x, struct longtab *t)
 		check(x, e, "adding a table");
 		worksheet_freeze_panes(ws, 1, 0);
 	}
-	if (t->done > t->total) {
+	if (t->dropped) {
 		char a[32];
 		char *note =
 		    xasprintf("%s more rows than counted were not listed: the rows changed "
-		              "while the workbook was written",
-		              thousands(t->done - t->total, a));
+		              "between the count and the writing",
+		              thousands(t->dropped, a));
 		add_note(x, t->name, "", note);
 		free(note);
 	}
@@ -2281,10 +2284,9 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 	                                        : "No customers file was given."},
 	};
 	enum { LT_CASES, LT_TOUCHES, LT_CUSTOMERS };
-	if (src && src->next_case) {
+	if (src && src->next_case && src->rewind) {
 		struct xlsx_case k;
-		if (src->rewind)
-			src->rewind(src->it);
+		src->rewind(src->it);
 		while (src->next_case(src->it, &k)) {
 			lt[LT_CASES].total++;
 			lt[LT_TOUCHES].total += k.ntouches;

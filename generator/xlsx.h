@@ -57,7 +57,9 @@ struct xlsx_source {
 	bool (*next_case)(void *it, struct xlsx_case *row);
 	bool (*next_customer)(void *it, struct xlsx_customer *row);
 	bool (*next_cell)(void *it, struct xlsx_cell *row);
-	void (*rewind)(void *it); /* the cases, customers and cells start again */
+	void (*rewind)(void *it); /* the cases, customers and cells start again; without it the
+	                             rows are not counted first, so a long table gets one sheet
+	                             and the rows past it are noted, not listed */
 	bool have_customers;      /* a customers file was read */
 };
 
