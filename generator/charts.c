@@ -14,6 +14,8 @@
 #include "xmem.h"
 
 #define NBSP "\xC2\xA0"
+/* No text of a figure is smaller than this (pack.md, "Read on a phone"). */
+#define MIN_TEXT 7.5f
 
 enum fig_kind { FIG_COVER, FIG_CARDS, FIG_TREND, FIG_BARS, FIG_HEATMAP, FIG_MULTIPLES };
 
@@ -788,6 +790,71 @@ static float px(const struct plot *p, size_t i, size_t n)
 	return p->x + ((float)i + 0.5f) * p->w / (float)n;
 }
 
+/* Whether the rectangle x0,y0 – x1,y1 (padded by pad) meets the series' line or points in plot p.
+ */
+static bool hits_series(const struct series *s, const struct plot *p, float x0, float y0, float x1,
+                        float y1, float pad)
+{
+	x0 -= pad, y0 -= pad, x1 += pad, y1 += pad;
+	size_t n = s->n;
+	for (size_t i = 0; i < n; i++) {
+		if (!s->pts[i].has)
+			continue;
+		float ax = px(p, i, n), ay = py(p, s->pts[i].successful / s->pts[i].cases);
+		if (ax >= x0 && ax <= x1 && ay >= y0 && ay <= y1)
+			return true;
+		if (i + 1 >= n || !s->pts[i + 1].has)
+			continue;
+		float bx = px(p, i + 1, n),
+		      by = py(p, s->pts[i + 1].successful / s->pts[i + 1].cases);
+		float lo = fmaxf(ax, x0), hi = fminf(bx, x1);
+		if (lo > hi)
+			continue;
+		float ylo = ay + (by - ay) * (lo - ax) / (bx - ax);
+		float yhi = ay + (by - ay) * (hi - ax) / (bx - ax);
+		if (fminf(ylo, yhi) <= y1 && fmaxf(ylo, yhi) >= y0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The target's label ("Target 80 %"), on a white ground just above or below the dashed line, at
+ * the first place along it where it covers neither the data line, its points nor the last value's
+ * label (avoid: x0, y0, x1, y1). Where no place is clear it is left out: the legend names the
+ * target too.
+ */
+static void target_label(struct page *pg, const struct chart_ctx *c, const struct series *s,
+                         const struct plot *p, const float avoid[4])
+{
+	char buf[48];
+	snprintf(buf, sizeof buf, "Target %.0f" NBSP "%%", s->target * 100);
+	float size = MIN_TEXT, lw = tw(c, FONT_BOLD, size, buf);
+	float ty = py(p, s->target);
+	size_t n = s->n ? s->n : 1;
+	for (size_t slot = 0; slot <= n; slot++) {
+		/* at the left end, then between periods, then at the right end */
+		float lx = slot == 0   ? p->x + 3
+		           : slot == n ? p->x + p->w - lw - 3
+		                       : px(p, slot - 1, n) + (p->w / (float)n - lw) / 2;
+		if (lx < p->x + 1 || lx + lw > p->x + p->w)
+			continue;
+		for (int below = 0; below < 2; below++) {
+			if (below ? ty - size - 4 < p->y : ty + size + 5 > p->y + p->h + 2)
+				continue;
+			float ly = below ? ty - size - 2.5f : ty + 3.5f;
+			float x0 = lx - 2, y0 = ly - 2, x1 = lx + lw + 2, y1 = ly + size + 1;
+			if (hits_series(s, p, x0, y0, x1, y1, 2))
+				continue;
+			if (x0 < avoid[2] && x1 > avoid[0] && y0 < avoid[3] && y1 > avoid[1])
+				continue;
+			page_rect(pg, x0, y0, x1 - x0, y1 - y0, C_WHITE);
+			page_text(pg, FONT_BOLD, size, C_ORANGE, lx, ly, buf);
+			return;
+		}
+	}
+}
+
 /* Band, line, points and target of one series in plot p; small: fewer labels. */
 static void draw_series(struct page *pg, const struct chart_ctx *c, const struct series *s,
                         const struct plot *p, bool small)
@@ -833,27 +900,11 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 		band->fill = C_BLUE_LIGHT;
 		i = j;
 	}
-	/* The target, dashed, labelled at its left end (above the line unless the first point is
-	 * there). */
+	/* The target, dashed; its label is placed last, clear of the data (target_label). */
 	if (s->has_target) {
 		float ty = py(p, s->target);
 		page_line(pg, p->x, ty, p->x + p->w, ty, small ? 1.0f : 1.3f, C_ORANGE,
 		          small ? 2.5f : 4);
-		if (!small) {
-			char buf[48];
-			snprintf(buf, sizeof buf, "Target %.0f" NBSP "%%", s->target * 100);
-			float size = 7.5f, lw = tw(c, FONT_BOLD, size, buf);
-			bool below = s->target > 0.92;
-			for (size_t i = 0; i < n && !below; i++)
-				if (s->pts[i].has && px(p, i, n) - 4 < p->x + lw + 4) {
-					float vy = py(p, s->pts[i].successful / s->pts[i].cases);
-					if (vy > ty - 2 && vy < ty + size + 8)
-						below = true;
-				}
-			float ly = below ? ty - size - 2.5f : ty + 3.5f;
-			page_rect(pg, p->x + 1, ly - 2, lw + 4, size + 3, C_WHITE);
-			page_text(pg, FONT_BOLD, size, C_ORANGE, p->x + 3, ly, buf);
-		}
 	}
 	/* The rate, broken where a period has no cases. */
 	for (size_t i = 0; i < n;) {
@@ -884,8 +935,13 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 			last = i;
 		}
 	free(up);
-	if (last == n)
+	if (last == n) {
+		if (s->has_target && !small) {
+			float none[4] = {0, 0, 0, 0};
+			target_label(pg, c, s, p, none);
+		}
 		return;
+	}
 	/* The last value, labelled on a white ground, away from the target line. */
 	double v = s->pts[last].successful / s->pts[last].cases;
 	float x = px(p, last, n), y = py(p, v);
@@ -901,11 +957,15 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 	float lx = fminf(x - lw / 2, p->x + p->w - lw);
 	page_rect(pg, lx - 1.5f, ly - 2, lw + 3, size + 2, C_WHITE);
 	page_text(pg, FONT_BOLD, size, C_BLUE, lx, ly, buf);
+	if (s->has_target && !small) {
+		float box[4] = {lx - 1.5f, ly - 2, lx + lw + 1.5f, ly + size};
+		target_label(pg, c, s, p, box);
+	}
 }
 
 static void axes(struct page *pg, const struct chart_ctx *c, const struct plot *p, bool small)
 {
-	float ls = small ? 6.5f : 7.5f;
+	float ls = MIN_TEXT;
 	for (int k = 0; k <= 4; k++) {
 		if (small && k % 2)
 			continue;
@@ -922,7 +982,7 @@ static void axes(struct page *pg, const struct chart_ctx *c, const struct plot *
 static void x_labels(struct page *pg, const struct chart_ctx *c, const struct series *s,
                      const struct plot *p, bool small)
 {
-	float ls = small ? 6.5f : 7.5f;
+	float ls = MIN_TEXT;
 	size_t n = s->n;
 	float slot = p->w / (float)(n ? n : 1);
 	for (size_t i = 0; i < n; i++) {
@@ -944,8 +1004,8 @@ static void x_labels(struct page *pg, const struct chart_ctx *c, const struct se
 		page_text_aligned(pg, c->fonts, FONT_REGULAR, ls, C_MUTED, xa, p->y - ls - 4, al,
 		                  lab);
 		if (!s->pts[i].has && !small)
-			page_text_aligned(pg, c->fonts, FONT_REGULAR, 6.5f, C_FAINT, x, p->y + 5, 0,
-			                  "no cases");
+			page_text_aligned(pg, c->fonts, FONT_REGULAR, MIN_TEXT, C_FAINT, x,
+			                  p->y + 5, 0, "no cases");
 	}
 }
 
@@ -1069,6 +1129,57 @@ static bool dark(struct color col)
 	return 0.2126f * col.r + 0.7152f * col.g + 0.0722f * col.b < 0.5f;
 }
 
+/*
+ * A column head broken so that every piece fits width at size in font: a word too long for the
+ * column is split with a hyphen ("Collec- tions"), at a character boundary. Returns a new string.
+ */
+static char *fit_words(const struct chart_ctx *c, int font, float size, const char *head,
+                       float width)
+{
+	struct strbuf b = STRBUF_INIT;
+	for (const char *p = head; *p;) {
+		size_t len = strcspn(p, " ");
+		const char *w = p;
+		while (len > 0 && fontsub_width(c->fonts[font], w, len, size) > width) {
+			/* the longest prefix that fits with its hyphen, at least one character */
+			size_t cut = 0;
+			for (size_t k = 1; k < len; k++) {
+				if (((unsigned char)w[k] & 0xC0) == 0x80)
+					continue;
+				if (fontsub_width(c->fonts[font], w, k, size) +
+				        fontsub_width(c->fonts[font], "-", 1, size) >
+				    width)
+					break;
+				cut = k;
+			}
+			if (cut == 0) {
+				cut = 1;
+				while (cut < len && ((unsigned char)w[cut] & 0xC0) == 0x80)
+					cut++;
+				if (cut >= len)
+					break;
+			}
+			/* never leave fewer than three characters after the hyphen */
+			if (len - cut < 3 && len >= 6) {
+				cut = len - 3;
+				while (cut > 1 && ((unsigned char)w[cut] & 0xC0) == 0x80)
+					cut--;
+			}
+			strbuf_append(&b, w, cut);
+			strbuf_append(&b, "- ", 2);
+			w += cut;
+			len -= cut;
+		}
+		strbuf_append(&b, w, len);
+		p = w + len;
+		while (*p == ' ')
+			p++;
+		if (*p)
+			strbuf_append(&b, " ", 1);
+	}
+	return strbuf_detach(&b);
+}
+
 static float draw_heatmap(const struct figure *f, struct page *pg, const struct chart_ctx *c,
                           float w)
 {
@@ -1077,37 +1188,47 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 	float label_w = 0;
 	for (size_t r = 0; r < f->nrows; r++)
 		label_w = fmaxf(label_w, tw(c, FONT_REGULAR, 8.5f, f->rows[r].label));
-	label_w = fminf(label_w + 8, w * 0.3f);
-	float cw = nc ? (w - label_w) / (float)nc : 0, ch = 28, hs = 8, hl;
-	/* Column heads: as large as lets every word of every head fit its column. */
-	for (size_t k = 0; k < nc; k++) {
-		for (const char *p = f->cols[k]; *p;) {
-			size_t len = strcspn(p, " ");
-			while (hs > 5.5f && fontsub_width(c->fonts[FONT_BOLD], p, len, hs) > cw - 4)
-				hs -= 0.5f;
-			p += len;
-			while (*p == ' ')
-				p++;
+	/* the row labels may wrap to two lines, so that the columns keep room for their heads */
+	label_w = fminf(label_w + 8, w * (nc > 5 ? 0.24f : 0.3f));
+	float cw = nc ? (w - label_w) / (float)nc : 0, ch = 30, hs = 8.5f, hl;
+	/* Column heads: bold, as large as lets every word fit its column, never under MIN_TEXT;
+	 * then the regular (narrower) font; a word that fits neither is hyphenated. */
+	int hf = FONT_BOLD;
+	for (int pass = 0; pass < 2; pass++) {
+		hf = pass ? FONT_REGULAR : FONT_BOLD;
+		hs = 8.5f;
+		bool fits = true;
+		for (size_t k = 0; k < nc; k++) {
+			for (const char *p = f->cols[k]; *p;) {
+				size_t len = strcspn(p, " ");
+				while (hs > MIN_TEXT &&
+				       fontsub_width(c->fonts[hf], p, len, hs) > cw - 4)
+					hs -= 0.5f;
+				fits &= fontsub_width(c->fonts[hf], p, len, hs) <= cw - 4;
+				p += len;
+				while (*p == ' ')
+					p++;
+			}
 		}
+		if (fits)
+			break;
 	}
 	hl = hs + 2;
-	/* Domain: from the lowest readable rate (rounded down to 10 %, at most 50 %) to 100 %. */
-	double lo = 0.5;
-	for (size_t r = 0; r < f->nrows; r++)
-		for (size_t k = 0; k < nc; k++) {
-			const struct hcell *h = &f->rows[r].cells[k];
-			if (h->has && h->cases > 0 && h->cases >= f->min_cases)
-				lo = fmin(lo, floor(h->successful / h->cases * 10) / 10);
-		}
+	char **heads = xcalloc(nc + 1, sizeof *heads);
+	for (size_t k = 0; k < nc; k++)
+		heads[k] = fit_words(c, hf, hs, f->cols[k], cw - 4);
+	/* The scale is fixed, 0 to 100 %, so that a colour means the same rate in every pack. */
 	/* Column heads, bottom-aligned above their cells. */
 	float head = 0;
 	for (size_t k = 0; k < nc; k++)
-		head = fmaxf(head, text_height(c, FONT_BOLD, hs, hl, cw - 4, f->cols[k], 3));
+		head = fmaxf(head, text_height(c, hf, hs, hl, cw - 4, heads[k], 4));
 	for (size_t k = 0; k < nc; k++) {
-		float th = text_height(c, FONT_BOLD, hs, hl, cw - 4, f->cols[k], 3);
-		text_block(pg, c, FONT_BOLD, hs, hl, C_MUTED, label_w + (float)k * cw + 2,
-		           y - (head - th), cw - 4, 0, f->cols[k], 3);
+		float th = text_height(c, hf, hs, hl, cw - 4, heads[k], 4);
+		text_block(pg, c, hf, hs, hl, C_MUTED, label_w + (float)k * cw + 2, y - (head - th),
+		           cw - 4, 0, heads[k], 4);
+		free(heads[k]);
 	}
+	free(heads);
 	y -= head + 4;
 	char buf[48];
 	for (size_t r = 0; r < f->nrows; r++) {
@@ -1120,8 +1241,8 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 			float x = label_w + (float)k * cw, cy = y - ch;
 			if (!h->has || h->cases == 0) {
 				page_rect(pg, x + 1, cy + 1, cw - 2, ch - 2, C_WHITE);
-				page_text_aligned(pg, c->fonts, FONT_REGULAR, 8, C_RULE, x + cw / 2,
-				                  cy + ch / 2 - 3, 0, "—");
+				page_text_aligned(pg, c->fonts, FONT_REGULAR, 8, C_FAINT,
+				                  x + cw / 2, cy + ch / 2 - 3, 0, "—");
 				continue;
 			}
 			if (h->cases < f->min_cases) {
@@ -1132,42 +1253,40 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 				hatch->h = ch - 2;
 				hatch->fill = C_PANEL;
 				hatch->stroke = C_RULE;
-				snprintf(buf, sizeof buf, "n<%.0f", f->min_cases);
-				float lw = tw(c, FONT_REGULAR, 7.5f, buf);
+				const char *few = "too few";
+				float lw = tw(c, FONT_REGULAR, MIN_TEXT, few);
 				page_rect(pg, x + cw / 2 - lw / 2 - 2, cy + ch / 2 - 5, lw + 4, 11,
 				          C_PANEL);
-				page_text_aligned(pg, c->fonts, FONT_REGULAR, 7.5f, C_MUTED,
-				                  x + cw / 2, cy + ch / 2 - 2.5f, 0, buf);
+				page_text_aligned(pg, c->fonts, FONT_REGULAR, MIN_TEXT, C_MUTED,
+				                  x + cw / 2, cy + ch / 2 - 2.5f, 0, few);
 				continue;
 			}
 			double v = h->successful / h->cases;
-			struct color col = ramp((v - lo) / (1 - lo));
+			struct color col = ramp(v);
 			page_rect(pg, x + 1, cy + 1, cw - 2, ch - 2, col);
 			struct color ink = dark(col) ? C_WHITE : C_INK;
 			pct(buf, sizeof buf, v);
 			page_text_aligned(pg, c->fonts, FONT_BOLD, 9, ink, x + cw / 2,
-			                  cy + ch / 2 + 0.5f, 0, buf);
+			                  cy + ch / 2 + 1.5f, 0, buf);
 			snprintf(buf, sizeof buf, "of %.0f", h->cases);
-			page_text_aligned(pg, c->fonts, FONT_REGULAR, 6.5f, ink, x + cw / 2,
+			page_text_aligned(pg, c->fonts, FONT_REGULAR, MIN_TEXT, ink, x + cw / 2,
 			                  cy + ch / 2 - 8.5f, 0, buf);
 		}
 		y -= ch;
 	}
-	/* Legend: the ramp in steps, then the hatched "too few". */
+	/* Legend: the fixed ramp in steps, then the hatched "too few" and the dash. */
 	y -= 12;
-	float lx = label_w, sw = 22;
-	page_text_aligned(pg, c->fonts, FONT_REGULAR, 7.5f, C_MUTED, lx - 6, y - 8, 1,
-	                  "Successful:");
-	for (int k = 0; k < 6; k++) {
-		double v = lo + (1 - lo) * k / 5.0;
-		page_rect(pg, lx + (float)k * sw, y - 10, sw, 10, ramp((v - lo) / (1 - lo)));
-	}
-	pct(buf, sizeof buf, lo);
-	page_text_aligned(pg, c->fonts, FONT_REGULAR, 7, C_MUTED, lx, y - 19, -1, buf);
-	page_text_aligned(pg, c->fonts, FONT_REGULAR, 7, C_MUTED, lx + 6 * sw, y - 19, 1,
+	float lx = tw(c, FONT_REGULAR, MIN_TEXT, "Successful:") + 6, sw = 22;
+	page_text(pg, FONT_REGULAR, MIN_TEXT, C_MUTED, 0, y - 8, "Successful:");
+	for (int k = 0; k < 5; k++)
+		page_rect(pg, lx + (float)k * sw, y - 10, sw, 10, ramp((k + 0.5) / 5.0));
+	page_text_aligned(pg, c->fonts, FONT_REGULAR, MIN_TEXT, C_MUTED, lx, y - 20, -1,
+	                  "0" NBSP "%");
+	page_text_aligned(pg, c->fonts, FONT_REGULAR, MIN_TEXT, C_MUTED, lx + 5 * sw, y - 20, 1,
 	                  "100" NBSP "%");
-	page_text(pg, FONT_REGULAR, 7.5f, C_MUTED, lx + 6 * sw + 8, y - 8, "darker is worse");
-	float hx = lx + 6 * sw + 8 + tw(c, FONT_REGULAR, 7.5f, "darker is worse") + 18;
+	float hx = lx + 5 * sw + 8;
+	page_text(pg, FONT_REGULAR, MIN_TEXT, C_MUTED, hx, y - 8, "darker is worse");
+	hx += tw(c, FONT_REGULAR, MIN_TEXT, "darker is worse") + 14;
 	if (f->min_cases > 0) {
 		struct item *hatch = page_add(pg, ITEM_HATCH);
 		hatch->x = hx;
@@ -1177,9 +1296,17 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 		hatch->fill = C_PANEL;
 		hatch->stroke = C_RULE;
 		snprintf(buf, sizeof buf, "fewer than %.0f journeys", f->min_cases);
-		page_text(pg, FONT_REGULAR, 7.5f, C_MUTED, hx + 23, y - 8, buf);
+		page_text(pg, FONT_REGULAR, MIN_TEXT, C_MUTED, hx + 23, y - 8, buf);
+		hx += 23 + tw(c, FONT_REGULAR, MIN_TEXT, buf) + 14;
 	}
-	return -(y - 22);
+	const char *none = "no journeys";
+	if (hx + 18 + tw(c, FONT_REGULAR, MIN_TEXT, none) > w) { /* a second legend line */
+		hx = lx + 5 * sw + 8;
+		y -= 14;
+	}
+	page_text_aligned(pg, c->fonts, FONT_REGULAR, 8, C_FAINT, hx + 7, y - 8, 0, "—");
+	page_text(pg, FONT_REGULAR, MIN_TEXT, C_MUTED, hx + 18, y - 8, none);
+	return -(y - 24);
 }
 
 /* ---------------------------------------------------------------- small multiples */

@@ -19,13 +19,26 @@
 /* libinih's line buffer (INI_MAX_LINE in Debian's build): longer lines are refused, not split. */
 #define LINE_MAX_BYTES 200
 
-static const char *const pack_keys[] = {
-    "title",     "organisation",  "period_length",     "currency",  "paper",
-    "template",  "sco_target",    "churn_window_days", "min_cases", "green_share_threshold",
-    "tolerance", "number_locale", "font_regular",      "font_bold", "logo",
-    NULL};
-static const char *const input_keys[] = {"journeys",  "cases",   "kpis",       "customers",
-                                         "delimiter", "decimal", "date_order", NULL};
+static const char *const pack_keys[] = {"title",
+                                        "organisation",
+                                        "period_length",
+                                        "currency",
+                                        "paper",
+                                        "template",
+                                        "sco_target",
+                                        "churn_window_days",
+                                        "min_cases",
+                                        "green_share_threshold",
+                                        "tolerance",
+                                        "number_locale",
+                                        "font_regular",
+                                        "font_bold",
+                                        "logo",
+                                        "failure_contact_cost",
+                                        NULL};
+static const char *const input_keys[] = {"journeys",  "cases",      "kpis",
+                                         "customers", "actions",    "delimiter",
+                                         "decimal",   "date_order", NULL};
 static const char *const rule_keys[] = {"achieved", "failed", "abandoned", "failure_demand", NULL};
 static const char *const journey_keys[] = {"goal", "promise_days", "sco_target",
                                            "max_failure_contacts", NULL};
@@ -36,6 +49,7 @@ static const char *const section_names[] = {"pack",
                                             "columns.kpis",
                                             "columns.customers",
                                             "columns.cases",
+                                            "columns.actions",
                                             "journey \"NAME\"",
                                             NULL};
 
@@ -50,8 +64,10 @@ static const char *const contract_columns[INPUT_KINDS][13] = {
     [INPUT_CASES] = {"case_id", "journey", "start", "end", "outcome", "contacts",
                      "failure_contacts", "handoffs", "departments", "failure_by_department",
                      "customer_id", "region", NULL},
+    [INPUT_ACTIONS] = {"action", "owner", "goal", "due", "status", "region", NULL},
 };
-static const char *const input_names[INPUT_KINDS] = {"journeys", "kpis", "customers", "cases"};
+static const char *const input_names[INPUT_KINDS] = {"journeys", "kpis", "customers", "cases",
+                                                     "actions"};
 
 struct parse {
 	struct config *c;
@@ -303,6 +319,17 @@ static void pack_key(struct parse *p, const char *k, const char *v)
 	} else if (strcmp(k, "logo") == 0) {
 		free(c->logo);
 		c->logo = resolve(c, v);
+	} else if (strcmp(k, "failure_contact_cost") == 0) {
+		char *end;
+		errno = 0;
+		double d = strtod(v, &end);
+		if (errno || end == v || *end || !isfinite(d) || d < 0)
+			say(p,
+			    "failure_contact_cost must be an amount of 0 or more in the pack's "
+			    "currency (e.g. 4.50), not \"%s\"",
+			    v);
+		else
+			c->failure_contact_cost = d;
 	}
 }
 
@@ -317,6 +344,8 @@ static void input_key(struct parse *p, const char *k, const char *v)
 		c->kpis = (free(c->kpis), resolve(c, v));
 	else if (strcmp(k, "customers") == 0)
 		c->customers = (free(c->customers), resolve(c, v));
+	else if (strcmp(k, "actions") == 0)
+		c->actions = (free(c->actions), resolve(c, v));
 	else if (strcmp(k, "delimiter") == 0) {
 		if (strcmp(v, "auto") == 0)
 			c->delimiter = 0;
@@ -560,6 +589,7 @@ struct config *config_load(const char *path)
 	c->min_cases = 30;
 	c->green_share_threshold = 0.75;
 	c->tolerance = 0.05;
+	c->failure_contact_cost = NAN;
 	c->decimal = '.';
 	c->number_locale = xstrdup("en");
 
@@ -620,6 +650,7 @@ void config_free(struct config *c)
 	free(c->cases);
 	free(c->kpis);
 	free(c->customers);
+	free(c->actions);
 	for (int k = 0; k < INPUT_KINDS; k++) {
 		for (size_t i = 0; i < c->ncolumns[k]; i++) {
 			free(c->columns[k][i].contract);
@@ -642,7 +673,8 @@ void config_free(struct config *c)
 bool config_check_inputs(const struct config *c)
 {
 	return check_input(c, "journeys", c->journeys) && check_input(c, "cases", c->cases) &&
-	       check_input(c, "kpis", c->kpis) && check_input(c, "customers", c->customers);
+	       check_input(c, "kpis", c->kpis) && check_input(c, "customers", c->customers) &&
+	       check_input(c, "actions", c->actions);
 }
 
 const struct journey_conf *config_journey(const struct config *c, const char *name)

@@ -9,7 +9,14 @@
 #include "values.h"
 
 /* The inputs whose columns [columns.NAME] can map. */
-enum input_kind { INPUT_JOURNEYS, INPUT_KPIS, INPUT_CUSTOMERS, INPUT_CASES, INPUT_KINDS };
+enum input_kind {
+	INPUT_JOURNEYS,
+	INPUT_KPIS,
+	INPUT_CUSTOMERS,
+	INPUT_CASES,
+	INPUT_ACTIONS,
+	INPUT_KINDS
+};
 
 struct column_map {
 	char *contract; /* the contract's column name, e.g. "case_id" */
@@ -41,9 +48,10 @@ struct config {
 	enum paper paper;
 	double sco_target, green_share_threshold, tolerance;
 	int churn_window_days, min_cases;
+	double failure_contact_cost; /* in the pack's currency; NAN: not configured */
 
 	/* [inputs]: resolved paths, NULL when not given */
-	char *journeys, *cases, *kpis, *customers;
+	char *journeys, *cases, *kpis, *customers, *actions;
 	char delimiter; /* 0: auto */
 	char decimal;
 	enum date_order date_order;

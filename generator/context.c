@@ -8,8 +8,12 @@
 
 #include "config.h"
 #include "format.h"
+#include "strbuf.h"
 #include "diag.h"
 #include "xmem.h"
+
+/* Examples of each kind of rejection or note the PDF shows (pack.md: at most five). */
+#define DQ_EXAMPLES 5
 
 static const char *const outcome_names[] = {"open", "achieved", "failed", "abandoned"};
 static const char *const status_names[] = {"green", "amber", "red"};
@@ -81,44 +85,173 @@ static void figures(const struct metrics *mt, json_t *o, const struct figures *f
 		json_array_append_new(trend, p);
 	}
 	set(o, "trend", trend);
+	/* second edition */
+	set(o, "prev_year_cases_concluded", json_integer(f->prev_year_concluded));
+	set(o, "prev_year_successful", json_integer(f->prev_year_successful));
+	set(o, "prev_year_sco_rate", num(f->prev_year_sco_rate));
+	set(o, "failure_demand_cost", num(f->failure_demand_cost));
+	json_t *tps = json_array();
+	for (int i = 0; i < f->ntouchpoints; i++) {
+		json_t *t = json_object();
+		set(t, "touchpoint", name(mt, f->touchpoints[i].touchpoint));
+		set(t, "contacts", json_integer(f->touchpoints[i].contacts));
+		json_array_append_new(tps, t);
+	}
+	set(o, "failure_touchpoints", tps);
 }
 
-static json_t *data_quality(const struct dq *d)
+static json_t *str_or_null(const char *v)
 {
+	return v ? json_string(v) : json_null();
+}
+
+/* The data quality as the pack sees it: a regional pack, its region's rows, rejections and
+ * notes and the company-wide ones (pack.md, "A regional pack belongs to its region"). */
+static json_t *data_quality(const struct metrics *mt)
+{
+	const struct dq *d = mt->model->dq;
 	json_t *o = json_object();
-	set(o, "rows_read", json_integer(dq_rows_read(d)));
-	set(o, "rows_rejected", json_integer(dq_rows_rejected(d)));
 	json_t *files = json_object();
+	long total_read = 0, total_rejected = 0;
 	for (size_t i = 0; i < d->nfiles; i++) {
+		long rr, rj;
+		dq_file_counts(&d->files[i], mt->region, &rr, &rj);
+		total_read += rr;
+		total_rejected += rj;
 		json_t *f = json_object();
-		set(f, "rows_read", json_integer(d->files[i].rows_read));
-		set(f, "rows_rejected", json_integer(d->files[i].rows_rejected));
+		set(f, "rows_read", json_integer(rr));
+		set(f, "rows_rejected", json_integer(rj));
 		set(files, d->files[i].name, f);
 	}
+	set(o, "rows_read", json_integer(total_read));
+	set(o, "rows_rejected", json_integer(total_rejected));
 	set(o, "files", files);
 	json_t *issues = json_array();
 	for (size_t i = 0; i < d->nissues; i++) {
 		const struct dq_issue *is = &d->issues[i];
+		if (!dq_in_scope(is->scope, mt->region))
+			continue;
 		json_t *e = json_object();
 		set(e, "file", json_string(d->files[is->file].name));
 		set(e, "line", json_integer(is->line));
 		set(e, "column", is->column > 0 ? json_integer(is->column) : json_null());
 		set(e, "message", json_string(is->message));
+		set(e, "kind", json_string(is->kind));
+		set(e, "column_name", str_or_null(is->column_name));
+		set(e, "case_id", str_or_null(is->case_id));
+		set(e, "customer_id", str_or_null(is->customer_id));
+		set(e, "value", str_or_null(is->value));
 		json_array_append_new(issues, e);
 	}
 	set(o, "issues", issues);
 	json_t *notes = json_array();
 	for (size_t i = 0; i < d->nnotes; i++) {
 		const struct dq_note *no = &d->notes[i];
+		if (!dq_in_scope(no->scope, mt->region))
+			continue;
 		json_t *e = json_object();
 		set(e, "file",
 		    no->file >= 0 ? json_string(d->files[no->file].name) : json_string("PACK.ini"));
 		set(e, "line", no->line > 0 ? json_integer(no->line) : json_null());
 		set(e, "message", json_string(no->message));
+		set(e, "kind", json_string(no->kind));
+		set(e, "case_id", str_or_null(no->case_id));
 		json_array_append_new(notes, e);
 	}
 	set(o, "notes", notes);
 	return o;
+}
+
+/* The figures of the goal (by its text) or the journey (by its name) an action serves, or NULL. */
+static const struct figures *action_figures(const struct metrics *mt, sym goal)
+{
+	if (!goal)
+		return NULL;
+	const char *g = intern_str(mt->model->names, goal);
+	for (size_t i = 0; i < mt->ngoals; i++)
+		if (strcmp(mt->goals[i].goal, g) == 0)
+			return &mt->goals[i].f;
+	for (size_t i = 0; i < mt->njourneys; i++)
+		if (mt->journeys[i].name == goal)
+			return &mt->journeys[i].f;
+	return NULL;
+}
+
+/*
+ * actions[] (data-contract.md, actions.csv): the board's actions of this pack (a regional pack:
+ * the region's and those with no region), each with the rate of the goal it serves in P−1
+ * ("then") and P ("now"); null without an actions file.
+ */
+static json_t *actions_json(const struct metrics *mt)
+{
+	const struct model *m = mt->model;
+	if (!m->have_actions)
+		return json_null();
+	static const char *const status[] = {"open", "done", "late", "dropped"};
+	json_t *a = json_array();
+	for (size_t i = 0; i < m->nactions; i++) {
+		const struct action *ac = &m->actions[i];
+		if (mt->region && ac->region && ac->region != mt->region)
+			continue;
+		json_t *o = json_object();
+		set(o, "action", name(mt, ac->what));
+		set(o, "owner", name(mt, ac->owner));
+		set(o, "goal", name(mt, ac->goal));
+		if (ac->due != INT64_MIN) {
+			char day[11];
+			value_format_date(ac->due * BP_MS_PER_DAY, day);
+			set(o, "due", json_string(day));
+		} else {
+			set(o, "due", json_null());
+		}
+		set(o, "status", json_string(status[ac->status]));
+		set(o, "region", name(mt, ac->region));
+		const struct figures *f = action_figures(mt, ac->goal);
+		set(o, "goal_found", json_boolean(f != NULL));
+		set(o, "prev_sco_rate", f ? num(f->prev_sco_rate) : json_null());
+		set(o, "sco_rate", f ? num(f->sco_rate) : json_null());
+		set(o, "line", json_integer(ac->line));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* breaks[] (metrics.md, "Second edition"): every heat-map cell with cases, comparable ones
+ * first, largest gap first. */
+static json_t *breaks_json(const struct metrics *mt)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < mt->nbreaks; i++) {
+		const struct brk *b = &mt->breaks[i];
+		json_t *o = json_object();
+		set(o, "journey", name(mt, mt->journeys[b->journey].name));
+		set(o, "department", name(mt, mt->depts[b->dept].name));
+		set(o, "cases", json_integer(b->cases));
+		set(o, "successful", json_integer(b->successful));
+		set(o, "sco_rate", num(b->sco_rate));
+		set(o, "cases_untouched", json_integer(b->cases_untouched));
+		set(o, "successful_untouched", json_integer(b->successful_untouched));
+		set(o, "sco_rate_untouched", num(b->sco_rate_untouched));
+		set(o, "comparable", json_boolean(b->comparable));
+		set(o, "gap_pts", num(b->gap_pts));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* regions[] of the whole organisation's JSON; null in a regional pack (metrics.md). */
+static json_t *regions_json(const struct metrics *mt)
+{
+	if (mt->region)
+		return json_null();
+	json_t *a = json_array();
+	for (size_t i = 0; i < mt->nregions; i++) {
+		json_t *o = json_object();
+		set(o, "region", json_string(mt->regions[i].label));
+		figures(mt, o, &mt->regions[i].f);
+		json_array_append_new(a, o);
+	}
+	return a;
 }
 
 json_t *context_metrics(const struct metrics *mt)
@@ -150,6 +283,8 @@ json_t *context_metrics(const struct metrics *mt)
 	set(totals, "kpi_green_share", num(mt->kpi_green_share));
 	set(totals, "motion_share", num(mt->motion_share));
 	set(totals, "perception_gap_pts", num(mt->perception_gap_pts));
+	set(totals, "goals_short", json_integer(mt->goals_short));
+	set(totals, "watermelon_count", json_integer((json_int_t)mt->nwatermelons));
 	const struct growth *g = &mt->growth;
 	bool have = mt->have_growth;
 	set(totals, "customers_start", have ? json_integer(g->customers_start) : json_null());
@@ -256,7 +391,10 @@ json_t *context_metrics(const struct metrics *mt)
 		json_array_append_new(wms, o);
 	}
 	set(root, "watermelons", wms);
-	set(root, "data_quality", data_quality(m->dq));
+	set(root, "breaks", breaks_json(mt));
+	set(root, "regions", regions_json(mt));
+	set(root, "actions", actions_json(mt));
+	set(root, "data_quality", data_quality(mt));
 	(void)outcome_names;
 	return root;
 }
@@ -322,6 +460,101 @@ static void set_count(const struct fmt *fm, json_t *o, const char *k, long v)
 	set_str(o, k, buf);
 }
 
+/* "Sales'" and "Field Operations'", "Billing's": the possessive of a name (docs/templates.md). */
+static void set_possessive(json_t *o, const char *k, const char *name)
+{
+	size_t n = strlen(name);
+	struct strbuf b = STRBUF_INIT;
+	strbuf_append(&b, name, n);
+	if (n && (name[n - 1] == 's' || name[n - 1] == 'S'))
+		strbuf_append(&b, "'", 1);
+	else
+		strbuf_append(&b, "'s", 2);
+	char *v = strbuf_detach(&b);
+	set_str(o, k, v);
+	free(v);
+}
+
+static long min_volume(const struct metrics *mt)
+{
+	return mt->config->min_cases > 0 ? mt->config->min_cases : 1;
+}
+
+/*
+ * The volume-aware flags of a set of figures: singular and plural, "unchanged", and the tone of
+ * the outcome card decided by the figure against its target, never by volume too small to judge.
+ */
+static void volume_fmt(const struct fmt *fm, json_t *o, const struct figures *f, double target)
+{
+	const struct metrics *mt = fm->mt;
+	bool has = f->cases_concluded > 0, judged = has && !f->low_volume;
+	long rounded = isnan(f->sco_change_pts) ? 0 : lround(f->sco_change_pts);
+	json_object_set_new(o, "judged", json_boolean(judged));
+	json_object_set_new(o, "successful_one", json_boolean(f->successful == 1));
+	json_object_set_new(o, "change_none", json_boolean(rounded == 0));
+	json_object_set_new(o, "change_pts_one", json_boolean(labs(rounded) == 1));
+	json_object_set_new(o, "prev_few", json_boolean(f->prev_concluded < min_volume(mt)));
+	json_object_set_new(o, "movable",
+	                    json_boolean(f->cases_concluded >= min_volume(mt) &&
+	                                 f->prev_concluded >= min_volume(mt)));
+	json_object_set_new(o, "customers_lost_one", json_boolean(f->customers_lost == 1));
+	set_str(o, "sco_tone", !judged ? "neutral" : f->sco_rate < target ? "bad" : "good");
+	set_str(o, "lost_tone",
+	        !judged || f->customers_lost < 0 ? "neutral"
+	        : f->customers_lost > 0          ? "bad"
+	                                         : "good");
+	set_str(o, "failure_tone",
+	        !judged || f->contacts == 0 ? "neutral"
+	        : f->failure_contacts > 0   ? "bad"
+	                                    : "good");
+	char buf[64];
+	format_number(buf, sizeof buf, has ? (target - f->sco_rate) * 100 : NAN, 0, &fm->st);
+	set_str(o, "short_pts_fmt", buf);
+	json_object_set_new(o, "short_pts_one",
+	                    json_boolean(has && lround((target - f->sco_rate) * 100) == 1));
+}
+
+/*
+ * Where it breaks, for journey (SIZE_MAX: none): the departments whose cases of the journey did
+ * worse than the journey's cases that did not pass through them, both sides with min_cases,
+ * largest gap first, at most three (metrics.md, breaks[]).
+ */
+static void journey_breaks(const struct fmt *fm, json_t *o, size_t journey)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *list = json_array();
+	bool comparable = false;
+	for (size_t i = 0; journey != SIZE_MAX && i < mt->nbreaks; i++) {
+		const struct brk *b = &mt->breaks[i];
+		if (b->journey != journey || !b->comparable)
+			continue;
+		comparable = true;
+		if (lround(b->gap_pts) < 1 || json_array_size(list) == 3)
+			continue;
+		json_t *w = json_object();
+		const char *dn = intern_str(mt->model->names, mt->depts[b->dept].name);
+		set_str(w, "department", dn);
+		set_possessive(w, "department_possessive", dn);
+		set_pct(fm, w, "sco_rate_pct", b->sco_rate);
+		set_pct(fm, w, "sco_rate_untouched_pct", b->sco_rate_untouched);
+		set_count(fm, w, "cases_fmt", b->cases);
+		set_count(fm, w, "cases_untouched_fmt", b->cases_untouched);
+		json_object_set_new(w, "cases_one", json_boolean(b->cases == 1));
+		json_object_set_new(w, "untouched_one", json_boolean(b->cases_untouched == 1));
+		char buf[64];
+		format_number(buf, sizeof buf, b->gap_pts, 0, &fm->st);
+		set_str(w, "gap_pts_fmt", buf);
+		json_object_set_new(w, "gap_pts_one", json_boolean(lround(b->gap_pts) == 1));
+		json_array_append_new(list, w);
+	}
+	size_t n = json_array_size(list);
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(json_array_get(list, i), "last", json_boolean(i + 1 == n));
+	json_object_set_new(o, "breaks", list);
+	json_object_set_new(o, "has_breaks", json_boolean(n > 0));
+	json_object_set_new(o, "breaks_comparable", json_boolean(comparable));
+}
+
 /* Formatted forms of the journey figures, added beside the raw ones. */
 static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f, double target,
                         size_t journey)
@@ -369,46 +602,8 @@ static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f
 	set_pct(fm, o, "sco_target_pct", target);
 	json_object_set_new(o, "below_target", json_boolean(has && f->sco_rate < target));
 	json_object_set_new(o, "few_cases", json_boolean(f->low_volume));
-	/* where it breaks: the departments whose cases of this journey fare worst */
-	json_object_set_new(o, "worst_departments", json_array());
-	json_object_set_new(o, "has_worst_departments", json_false());
-	if (journey != SIZE_MAX && mt->ndepts) {
-		size_t *order = xreallocarray(NULL, mt->ndepts, sizeof *order);
-		size_t n = 0;
-		for (size_t d = 0; d < mt->ndepts; d++)
-			if (mt->cells[journey * mt->ndepts + d].cases >=
-			    (mt->config->min_cases ? mt->config->min_cases : 1))
-				order[n++] = d;
-		for (size_t i = 1; i < n; i++) {
-			size_t x = order[i], j = i;
-			const struct cell *cx = &mt->cells[journey * mt->ndepts + x];
-			double rx = (double)cx->successful / (double)cx->cases;
-			while (j > 0) {
-				const struct cell *cy =
-				    &mt->cells[journey * mt->ndepts + order[j - 1]];
-				double ry = (double)cy->successful / (double)cy->cases;
-				if (ry <= rx)
-					break;
-				order[j] = order[j - 1];
-				j--;
-			}
-			order[j] = x;
-		}
-		json_t *worst = json_array();
-		for (size_t i = 0; i < n && i < 3; i++) {
-			const struct cell *cl = &mt->cells[journey * mt->ndepts + order[i]];
-			json_t *w = json_object();
-			set_str(w, "department",
-			        intern_str(mt->model->names, mt->depts[order[i]].name));
-			set_pct(fm, w, "sco_rate_pct", (double)cl->successful / (double)cl->cases);
-			set_count(fm, w, "cases_fmt", cl->cases);
-			json_object_set_new(w, "last", json_boolean(i + 1 == n || i == 2));
-			json_array_append_new(worst, w);
-		}
-		json_object_set_new(o, "worst_departments", worst);
-		json_object_set_new(o, "has_worst_departments", json_boolean(n > 0));
-		free(order);
-	}
+	volume_fmt(fm, o, f, target);
+	journey_breaks(fm, o, journey);
 }
 
 static void trend_fmt(const struct fmt *fm, json_t *o)
@@ -433,11 +628,339 @@ static int cmp_rate_asc(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The movers: up to three goals whose change is significant and whose volume, now and before, is at
+ * least min_cases; largest change first (pack.md, "Honest at every volume"). */
+static void movers_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *goals = json_object_get(ctx, "goals");
+	json_t *movers = json_array();
+	size_t ng = mt->ngoals;
+	bool *used = xcalloc(ng + 1, 1), judgeable = false;
+	for (size_t i = 0; i < ng; i++)
+		judgeable |= mt->goals[i].f.cases_concluded >= min_volume(mt) &&
+		             mt->goals[i].f.prev_concluded >= min_volume(mt);
+	for (int pick = 0; pick < 3; pick++) {
+		size_t best = SIZE_MAX;
+		for (size_t i = 0; i < ng; i++) {
+			const struct figures *f = &mt->goals[i].f;
+			if (used[i] || !f->change_significant || isnan(f->sco_change_pts) ||
+			    f->cases_concluded < min_volume(mt) ||
+			    f->prev_concluded < min_volume(mt))
+				continue;
+			if (best == SIZE_MAX ||
+			    fabs(f->sco_change_pts) > fabs(mt->goals[best].f.sco_change_pts))
+				best = i;
+		}
+		if (best == SIZE_MAX)
+			break;
+		used[best] = true;
+		json_array_append(movers, json_array_get(goals, best));
+	}
+	free(used);
+	json_object_set_new(ctx, "has_movers", json_boolean(json_array_size(movers) > 0));
+	json_object_set_new(ctx, "movers_judgeable", json_boolean(judgeable));
+	json_object_set_new(ctx, "movers", movers);
+}
+
+/* The summary's signals: goals short of target and by how much, watermelons, the motion share,
+ * churn at a volume that can be judged, and the tones of the totals' cards. */
+static void summary_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *totals = json_object_get(ctx, "totals");
+	char buf[64];
+	movers_fmt(fm, ctx);
+	/* goals short of target (not low-volume), worst first */
+	json_t *list = json_array();
+	double lo = NAN, hi = NAN;
+	json_t *worst = json_object_get(ctx, "goals_worst_first");
+	size_t i;
+	json_t *g;
+	json_array_foreach(worst, i, g)
+	{
+		for (size_t k = 0; k < mt->ngoals; k++) {
+			const struct goal_figures *gf = &mt->goals[k];
+			if (strcmp(gf->goal, json_string_value(json_object_get(g, "goal"))) != 0)
+				continue;
+			if (gf->f.cases_concluded == 0 || gf->f.low_volume ||
+			    !(gf->f.sco_rate < gf->sco_target))
+				break;
+			double pts = (gf->sco_target - gf->f.sco_rate) * 100;
+			lo = isnan(lo) ? pts : fmin(lo, pts);
+			hi = isnan(hi) ? pts : fmax(hi, pts);
+			json_array_append(list, g);
+			break;
+		}
+	}
+	json_object_set_new(totals, "goals_short_list", list);
+	json_object_set_new(totals, "has_goals_short", json_boolean(mt->goals_short > 0));
+	json_object_set_new(totals, "goals_short_one", json_boolean(mt->goals_short == 1));
+	set_count(fm, totals, "goals_short_fmt", mt->goals_short);
+	set_count(fm, totals, "goals_judged_fmt", mt->goals_judged);
+	json_object_set_new(totals, "goals_judged_one", json_boolean(mt->goals_judged == 1));
+	json_object_set_new(
+	    totals, "goals_all_short",
+	    json_boolean(mt->goals_judged > 0 && mt->goals_short == mt->goals_judged));
+	json_object_set_new(totals, "has_goals_judged", json_boolean(mt->goals_judged > 0));
+	long few = 0;
+	for (size_t k = 0; k < mt->ngoals; k++)
+		few += mt->goals[k].f.cases_concluded > 0 && mt->goals[k].f.low_volume;
+	set_count(fm, totals, "goals_few_fmt", few);
+	json_object_set_new(totals, "goals_few_one", json_boolean(few == 1));
+	json_object_set_new(totals, "has_goals_few", json_boolean(few > 0));
+	format_number(buf, sizeof buf, lo, 0, &fm->st);
+	set_str(totals, "goals_short_min_pts_fmt", buf);
+	format_number(buf, sizeof buf, hi, 0, &fm->st);
+	set_str(totals, "goals_short_max_pts_fmt", buf);
+	json_object_set_new(totals, "goals_short_range",
+	                    json_boolean(!isnan(lo) && lround(lo) != lround(hi)));
+	/* watermelons */
+	set_count(fm, totals, "watermelon_count_fmt", (long)mt->nwatermelons);
+	json_object_set_new(totals, "watermelon_one", json_boolean(mt->nwatermelons == 1));
+	json_object_set_new(ctx, "watermelons_judgeable", json_boolean(mt->watermelons_judgeable));
+	/* the dashboards: their green share against outcomes, judged only on enough journeys */
+	bool judged = mt->totals.cases_concluded > 0 && !mt->totals.low_volume;
+	bool scores = !isnan(mt->kpi_green_share);
+	set_str(totals, "perception_tone",
+	        !judged || !scores || isnan(mt->perception_gap_pts) ? "neutral"
+	        : mt->perception_gap_pts > 0                        ? "bad"
+	                                                            : "good");
+	json_object_set_new(totals, "has_gap", json_boolean(!isnan(mt->perception_gap_pts)));
+	json_object_set_new(totals, "perception_gap_one",
+	                    json_boolean(!isnan(mt->perception_gap_pts) &&
+	                                 labs(lround(mt->perception_gap_pts)) == 1));
+	json_object_set_new(totals, "goals_short_max_one",
+	                    json_boolean(!isnan(hi) && lround(hi) == 1));
+	/* churn: shares with one decimal so that their ratio reads true beside them */
+	if (mt->have_growth) {
+		const struct growth *gr = &mt->growth;
+		format_percent(buf, sizeof buf, gr->churn_after_sco, 1, &fm->st);
+		set_str(totals, "churn_after_sco_pct1", buf);
+		format_percent(buf, sizeof buf, gr->churn_after_unsuccessful, 1, &fm->st);
+		set_str(totals, "churn_after_unsuccessful_pct1", buf);
+		set_count(fm, totals, "sco_cases_known_fmt", gr->sco_cases_known);
+		set_count(fm, totals, "unsuccessful_cases_known_fmt", gr->unsuccessful_cases_known);
+		json_object_set_new(totals, "sco_cases_known_one",
+		                    json_boolean(gr->sco_cases_known == 1));
+		json_object_set_new(totals, "unsuccessful_cases_known_one",
+		                    json_boolean(gr->unsuccessful_cases_known == 1));
+		json_object_set_new(totals, "churn_judgeable",
+		                    json_boolean(gr->sco_cases_known >= min_volume(mt) &&
+		                                 gr->unsuccessful_cases_known >= min_volume(mt)));
+		json_object_set_new(
+		    totals, "churn_ratio_about_one",
+		    json_boolean(!isnan(gr->churn_ratio) && lround(gr->churn_ratio * 10) == 10));
+		json_object_set_new(totals, "net_growth_zero", json_boolean(gr->net_growth == 0));
+		json_object_set_new(totals, "customers_start_one",
+		                    json_boolean(gr->customers_start == 1));
+		json_object_set_new(totals, "churn_after_sco_zero",
+		                    json_boolean(gr->sco_cases_left == 0));
+	}
+}
+
+/* Possessives and the journeys-through-a-department flags; failure demand by size. */
+static void names_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	set_possessive(ctx, "organisation_possessive", mt->config->organisation);
+	const char *scope =
+	    mt->region ? intern_str(mt->model->names, mt->region) : mt->config->organisation;
+	set_str(ctx, "scope_label", scope);
+	set_possessive(ctx, "scope_possessive", scope);
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(ctx, "watermelons"), i, o)
+	{
+		set_possessive(o, "department_possessive",
+		               json_string_value(json_object_get(o, "department")));
+		json_object_set_new(
+		    o, "cases_one",
+		    json_boolean(json_integer_value(json_object_get(o, "cases")) == 1));
+	}
+	json_t *depts = json_object_get(ctx, "departments");
+	json_array_foreach(depts, i, o)
+	{
+		set_possessive(o, "department_possessive",
+		               json_string_value(json_object_get(o, "department")));
+		json_object_set_new(o, "has_touched", json_boolean(mt->depts[i].cases_touched > 0));
+		json_object_set_new(o, "cases_touched_one",
+		                    json_boolean(mt->depts[i].cases_touched == 1));
+		json_object_set_new(o, "successful_touched_one",
+		                    json_boolean(mt->depts[i].successful_touched == 1));
+		json_object_set_new(o, "failure_contacts_one",
+		                    json_boolean(mt->depts[i].failure_contacts == 1));
+	}
+	/* failure demand by department, most first (ties by name), departments with none left out
+	 */
+	size_t n = mt->ndepts, k = 0;
+	size_t *order = xreallocarray(NULL, n ? n : 1, sizeof *order);
+	for (size_t d = 0; d < n; d++)
+		if (mt->depts[d].failure_contacts > 0)
+			order[k++] = d;
+	for (size_t a = 1; a < k; a++) {
+		size_t x = order[a], j = a;
+		while (j > 0 &&
+		       mt->depts[order[j - 1]].failure_contacts < mt->depts[x].failure_contacts) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = x;
+	}
+	json_t *bars = json_array();
+	for (size_t a = 0; a < k; a++)
+		json_array_append(bars, json_array_get(depts, order[a]));
+	free(order);
+	json_object_set_new(ctx, "failure_demand_by_size", bars);
+}
+
+/*
+ * A deep copy of the metrics for the template, without the full lists of rejected rows and
+ * notes: the PDF summarises them by kind (dq_kinds), so its size and build time do not grow
+ * with their number (pack.md, "Fit to email, whatever the data").
+ */
+static json_t *template_copy(const json_t *metrics)
+{
+	json_t *ctx = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)metrics, k, v)
+	{
+		if (strcmp(k, "data_quality") != 0) {
+			json_object_set_new(ctx, k, json_deep_copy(v));
+			continue;
+		}
+		json_t *dq = json_object();
+		const char *dk;
+		json_t *dv;
+		json_object_foreach(v, dk, dv)
+		{
+			if (strcmp(dk, "issues") != 0 && strcmp(dk, "notes") != 0)
+				json_object_set_new(dq, dk, json_deep_copy(dv));
+		}
+		json_object_set_new(ctx, k, dq);
+	}
+	return ctx;
+}
+
+/* One kind of rejection or note, for the summary by kind. */
+struct kind_sum {
+	const char *kind;
+	bool rejection;
+	long count;
+	size_t first; /* index of its first entry (the lists are in file and line order) */
+	size_t examples[DQ_EXAMPLES];
+	int nexamples;
+};
+
+static struct kind_sum *kind_of(struct kind_sum **v, size_t *n, const char *kind, bool rejection)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i].rejection == rejection && strcmp((*v)[i].kind, kind) == 0)
+			return &(*v)[i];
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[*n] = (struct kind_sum){.kind = kind, .rejection = rejection};
+	return &(*v)[(*n)++];
+}
+
+static int cmp_kind(const void *a, const void *b)
+{
+	const struct kind_sum *x = a, *y = b;
+	if (x->rejection != y->rejection)
+		return x->rejection ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->kind, y->kind);
+}
+
+static json_t *example_json(const struct fmt *fm, const char *file, long line, long column,
+                            const char *message)
+{
+	json_t *e = json_object();
+	set_str(e, "file", file);
+	if (line > 0)
+		set_count(fm, e, "line_fmt", line);
+	else
+		json_object_set_new(e, "line_fmt", json_false());
+	if (column > 0)
+		json_object_set_new(e, "column", json_integer(column));
+	else
+		json_object_set_new(e, "column", json_false());
+	set_str(e, "message", message);
+	return e;
+}
+
+/*
+ * The pack's rejections and notes by kind (pack.md, "About these figures"): each kind's count
+ * and its first DQ_EXAMPLES entries in file and line order. Rejections first, then notes;
+ * within each, the most frequent kind first.
+ */
+static json_t *dq_kinds(const struct fmt *fm)
+{
+	const struct metrics *mt = fm->mt;
+	const struct dq *d = mt->model->dq;
+	struct kind_sum *v = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < d->nissues; i++) {
+		if (!dq_in_scope(d->issues[i].scope, mt->region))
+			continue;
+		struct kind_sum *k = kind_of(&v, &n, d->issues[i].kind, true);
+		if (k->nexamples < DQ_EXAMPLES)
+			k->examples[k->nexamples++] = i;
+		k->count++;
+	}
+	for (size_t i = 0; i < d->nnotes; i++) {
+		if (!dq_in_scope(d->notes[i].scope, mt->region))
+			continue;
+		struct kind_sum *k = kind_of(&v, &n, d->notes[i].kind, false);
+		if (k->nexamples < DQ_EXAMPLES)
+			k->examples[k->nexamples++] = i;
+		k->count++;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_kind);
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct kind_sum *k = &v[i];
+		json_t *o = json_object();
+		set_str(o, "kind", k->kind);
+		json_object_set_new(o, "is_rejection", json_boolean(k->rejection));
+		set_count(fm, o, "count_fmt", k->count);
+		json_object_set_new(o, "count", json_integer(k->count));
+		json_object_set_new(o, "one", json_boolean(k->count == 1));
+		json_t *ex = json_array();
+		for (int e = 0; e < k->nexamples; e++) {
+			if (k->rejection) {
+				const struct dq_issue *is = &d->issues[k->examples[e]];
+				json_array_append_new(ex, example_json(fm, d->files[is->file].name,
+				                                       is->line, is->column,
+				                                       is->message));
+			} else {
+				const struct dq_note *no = &d->notes[k->examples[e]];
+				json_array_append_new(ex, example_json(fm,
+				                                       no->file >= 0
+				                                           ? d->files[no->file].name
+				                                           : "PACK.ini",
+				                                       no->line, 0, no->message));
+			}
+		}
+		json_object_set_new(o, "examples", ex);
+		long more = k->count - k->nexamples;
+		if (more > 0)
+			set_count(fm, o, "more_fmt", more);
+		else
+			json_object_set_new(o, "more_fmt", json_false());
+		json_array_append_new(a, o);
+	}
+	free(v);
+	return a;
+}
+
 json_t *context_template(const struct metrics *mt, const json_t *metrics)
 {
 	const struct config *c = mt->config;
 	struct fmt fm = {mt, format_style(c->number_locale), c->currency};
-	json_t *ctx = json_deep_copy(metrics);
+	json_t *ctx = template_copy(metrics);
 	char buf[128];
 
 	set_str(ctx, "region_label",
@@ -449,9 +972,19 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	} else {
 		set_str(ctx, "data_to_long", "—");
 	}
+	/* the data ends before the period does: the cover says the period is incomplete */
+	static const char *const period_words[] = {"month", "quarter", "year"};
+	set_str(ctx, "period_word", period_words[c->period_length]);
+	bp_time pe = period_end(mt->period, c->period_length);
+	json_object_set_new(
+	    ctx, "period_incomplete",
+	    json_boolean(mt->model->data_to != BP_TIME_NONE &&
+	                 mt->model->data_to / BP_MS_PER_DAY < (pe - 1) / BP_MS_PER_DAY));
 	json_object_set_new(ctx, "has_customers", json_boolean(mt->have_growth));
 	json_object_set_new(ctx, "min_cases", json_integer(c->min_cases));
 	set_pct(&fm, ctx, "green_share_threshold_pct", c->green_share_threshold);
+	set_pct(&fm, ctx, "sco_target_default_pct", c->sco_target);
+	set_pct(&fm, ctx, "tolerance_pct", c->tolerance);
 	json_object_set_new(ctx, "churn_window_days", json_integer(c->churn_window_days));
 
 	json_t *totals = json_object_get(ctx, "totals");
@@ -490,6 +1023,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		json_object_set_new(o, "has_promise", json_boolean(!isnan(j->promise_days)));
 		set_fixed(&fm, o, "promise_days_fmt", j->promise_days,
 		          j->promise_days == floor(j->promise_days) ? 0 : 1);
+		json_object_set_new(o, "promise_days_one", json_boolean(j->promise_days == 1));
 	}
 	json_t *goals = json_object_get(ctx, "goals");
 	for (size_t i = 0; i < mt->ngoals; i++) {
@@ -517,28 +1051,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	json_object_set_new(ctx, "goals_worst_first", worst);
 	free(sorted);
 
-	/* the three biggest significant movers */
-	json_t *movers = json_array();
-	size_t nj = mt->njourneys;
-	bool *used = xcalloc(nj + 1, 1);
-	for (int pick = 0; pick < 3; pick++) {
-		size_t best = SIZE_MAX;
-		for (size_t i = 0; i < nj; i++) {
-			const struct figures *f = &mt->journeys[i].f;
-			if (used[i] || !f->change_significant || isnan(f->sco_change_pts))
-				continue;
-			if (best == SIZE_MAX ||
-			    fabs(f->sco_change_pts) > fabs(mt->journeys[best].f.sco_change_pts))
-				best = i;
-		}
-		if (best == SIZE_MAX)
-			break;
-		used[best] = true;
-		json_array_append(movers, json_array_get(journeys, best));
-	}
-	free(used);
-	json_object_set_new(ctx, "has_movers", json_boolean(json_array_size(movers) > 0));
-	json_object_set_new(ctx, "movers", movers);
+	summary_fmt(&fm, ctx);
 
 	/* watermelons */
 	json_t *wms = json_object_get(ctx, "watermelons");
@@ -582,6 +1095,8 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 			const struct kpi *kp = mt->kpis[k].kpi;
 			json_t *ko = json_deep_copy(json_array_get(kpis, k));
 			set_str(ko, "status_word", status_words[mt->kpis[k].status]);
+			json_object_set_new(ko, "company_wide",
+			                    json_boolean(mt->region && !kp->region));
 			const char *unit = kp->unit ? intern_str(mt->model->names, kp->unit) : "";
 			int digits = fabs(kp->actual - round(kp->actual)) > 1e-9 ||
 			                     fabs(kp->target - round(kp->target)) > 1e-9
@@ -601,7 +1116,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 			         pct ? "\xC2\xA0%"
 			             : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
 			         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
-			snprintf(tv, sizeof tv, "%s %s%s%s",
+			snprintf(tv, sizeof tv, "%s\xC2\xA0%s%s%s",
 			         kp->direction == DIRECTION_LOWER ? "≤" : "≥", t,
 			         pct ? "\xC2\xA0%"
 			             : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
@@ -666,30 +1181,74 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		any_cell = mt->cells[i].cases > 0;
 	json_object_set_new(ctx, "has_heatmap", json_boolean(any_cell));
 
-	/* data quality as lists a template can walk */
+	/* data quality as lists a template can walk, as this pack sees it */
 	json_t *dq = json_object_get(ctx, "data_quality");
 	json_t *files = json_array();
+	long total_read = 0, total_rejected = 0;
 	for (size_t i = 0; i < mt->model->dq->nfiles; i++) {
 		const struct dq_file *f = &mt->model->dq->files[i];
+		long rr, rj;
+		dq_file_counts(f, mt->region, &rr, &rj);
+		total_read += rr;
+		total_rejected += rj;
 		json_t *o = json_object();
 		set_str(o, "name", f->name);
-		set_count(&fm, o, "rows_read_fmt", f->rows_read);
-		set_count(&fm, o, "rows_rejected_fmt", f->rows_rejected);
+		set_count(&fm, o, "rows_read_fmt", rr);
+		set_count(&fm, o, "rows_rejected_fmt", rj);
 		json_array_append_new(files, o);
 	}
 	json_object_set_new(dq, "file_list", files);
-	json_object_set_new(dq, "has_issues", json_boolean(mt->model->dq->nissues > 0));
-	json_object_set_new(dq, "has_notes", json_boolean(mt->model->dq->nnotes > 0));
-	/* the PDF lists the first rejected rows; the workbook and the JSON list them all */
-	json_t *all = json_object_get(dq, "issues"), *shown = json_array();
-	for (size_t i = 0; i < json_array_size(all) && i < 50; i++)
-		json_array_append(shown, json_array_get(all, i));
-	json_object_set_new(dq, "issues_shown", shown);
-	json_object_set_new(dq, "issues_more",
-	                    json_array_size(all) > 50
-	                        ? json_integer((json_int_t)json_array_size(all) - 50)
-	                        : json_false());
-	set_count(&fm, dq, "rows_read_fmt", dq_rows_read(mt->model->dq));
-	set_count(&fm, dq, "rows_rejected_fmt", dq_rows_rejected(mt->model->dq));
+	json_t *kinds = dq_kinds(&fm);
+	bool any_issue = false, any_note = false;
+	size_t ki;
+	json_t *kv;
+	json_array_foreach(kinds, ki, kv)
+	{
+		if (json_is_true(json_object_get(kv, "is_rejection")))
+			any_issue = true;
+		else
+			any_note = true;
+	}
+	json_object_set_new(dq, "kinds", kinds);
+	json_object_set_new(dq, "has_issues", json_boolean(any_issue));
+	json_object_set_new(dq, "has_notes", json_boolean(any_note));
+	set_count(&fm, dq, "rows_read_fmt", total_read);
+	set_count(&fm, dq, "rows_rejected_fmt", total_rejected);
+
+	/* the whole organisation's comparison of its regions, worst first */
+	json_t *regions = json_object_get(ctx, "regions");
+	for (size_t i = 0; i < mt->nregions && json_is_array(regions); i++)
+		figures_fmt(&fm, json_array_get(regions, i), &mt->regions[i].f, c->sco_target,
+		            SIZE_MAX);
+	json_object_set_new(ctx, "has_regions", json_boolean(!mt->region && mt->nregions > 0));
+
+	/* KPIs without a region are company-wide: a regional pack says so beside its outcomes */
+	bool all_company = mt->region && mt->nkpis > 0, any_company = false;
+	for (size_t k = 0; k < mt->nkpis; k++) {
+		bool cw = mt->region && !mt->kpis[k].kpi->region;
+		all_company = all_company && cw;
+		any_company = any_company || cw;
+	}
+	json_object_set_new(ctx, "kpis_company_wide", json_boolean(all_company));
+	/* a department whose every KPI is company-wide has a company-wide dashboard */
+	bool *own = xcalloc(mt->ndepts + 1, 1), *some = xcalloc(mt->ndepts + 1, 1);
+	for (size_t k = 0; k < mt->nkpis; k++) {
+		some[mt->kpis[k].dept_index] = true;
+		if (mt->kpis[k].kpi->region)
+			own[mt->kpis[k].dept_index] = true;
+	}
+	for (size_t d = 0; d < mt->ndepts; d++)
+		json_object_set_new(json_array_get(depts, d), "company_wide",
+		                    json_boolean(mt->region && some[d] && !own[d]));
+	for (size_t i = 0; i < mt->nwatermelons; i++) {
+		size_t d = mt->watermelons[i].dept;
+		json_object_set_new(json_array_get(wms, i), "company_wide",
+		                    json_boolean(mt->region && some[d] && !own[d]));
+	}
+	free(own);
+	free(some);
+	json_object_set_new(ctx, "kpis_some_company_wide",
+	                    json_boolean(any_company && !all_company));
+	names_fmt(&fm, ctx);
 	return ctx;
 }

@@ -147,6 +147,9 @@ struct state {
 	size_t nev, cap;
 	uint32_t *start; /* after it: case ix's rows will be start[ix] .. start[ix + 1] of ev */
 	bool changed;    /* the second reading found a case the first did not */
+	/* failure-demand rows of the first reading: (case, touchpoint), in file order */
+	struct case_failure *fail;
+	size_t nfail, capfail;
 };
 
 static void keep(struct event **ev, size_t *n, size_t *cap, struct event e)
@@ -424,6 +427,16 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		st->last_ts[ix] = BP_TIME_NONE;
 	}
 	struct event e = {ts, ix, line, dept, flags};
+	if (failure) { /* why failure demand happens: by touchpoint (metrics.md) */
+		if (st->nfail == st->capfail) {
+			st->capfail = st->capfail ? 2 * st->capfail : 1024;
+			st->fail = xreallocarray(st->fail, st->capfail, sizeof *st->fail);
+		}
+		st->fail[st->nfail++] = (struct case_failure){
+		    ix,
+		    n[C_TOUCHPOINT] ? intern_add(m->names, f[C_TOUCHPOINT], n[C_TOUCHPOINT]) : 0,
+		    1};
+	}
 	if (flags & EV_DIFFERS) {
 		if (st->ndiff == st->capdiff) {
 			st->capdiff = st->capdiff ? st->capdiff * 2 : 64;
@@ -478,10 +491,13 @@ static void note_disagreement(struct reader *r, size_t ix, const sym first[3], u
 	}
 	struct strbuf id = STRBUF_INIT;
 	dq_quote(&id, model_case_id(m, ix), intern_len(m->ids, (sym)ix + 1));
-	dq_note(m->dq, r->file, worst_line, "rows of a case disagree",
-	        "case %s: %zu of its rows disagree with its first row (line %u); this one gives "
-	        "%s. The first row's values are used and every row still counts",
-	        strbuf_str(&id), n, first_line, strbuf_str(&b));
+	/* the note belongs to the case's region: its first row's (pack.md) */
+	dq_note_in(m->dq, r->file, worst_line, first[2] ? first[2] : DQ_WHOLE_ONLY,
+	           model_case_id(m, ix), "rows of a case disagree",
+	           "case %s: %zu of its rows %s with its first row (line %u); this row "
+	           "gives %s. The first row's values are used and every row still counts",
+	           strbuf_str(&id), n, n == 1 ? "disagrees" : "disagree", first_line,
+	           strbuf_str(&b));
 	strbuf_free(&b);
 	strbuf_free(&id);
 }
@@ -536,8 +552,37 @@ static int by_case_then_line(const void *a, const void *b)
  * in case order, and every case's departments laid out one case after another
  * (model.case_depts).
  */
+static int by_case_then_touchpoint(const void *a, const void *b)
+{
+	const struct case_failure *x = a, *y = b;
+	if (x->case_ix != y->case_ix)
+		return x->case_ix < y->case_ix ? -1 : 1;
+	return (x->touchpoint > y->touchpoint) - (x->touchpoint < y->touchpoint);
+}
+
+/* The failure-demand rows counted by case and touchpoint, into model.case_failures. */
+static void count_failures(struct model *m, struct state *st)
+{
+	if (!st->nfail)
+		return;
+	qsort(st->fail, st->nfail, sizeof *st->fail, by_case_then_touchpoint);
+	size_t n = 0;
+	for (size_t i = 0; i < st->nfail; i++) {
+		if (n && st->fail[n - 1].case_ix == st->fail[i].case_ix &&
+		    st->fail[n - 1].touchpoint == st->fail[i].touchpoint)
+			st->fail[n - 1].rows++;
+		else
+			st->fail[n++] = st->fail[i];
+	}
+	m->case_failures = xreallocarray(st->fail, n, sizeof *m->case_failures);
+	m->ncase_failures = n;
+	st->fail = NULL;
+	st->nfail = st->capfail = 0;
+}
+
 static void finish(struct reader *r, struct state *st)
 {
+	count_failures(r->m, st);
 	struct model *m = r->m;
 	size_t nc = m->ncases;
 	/* The kept rows grouped by case, where read_again counted them (there are none when every
@@ -703,5 +748,6 @@ int events_read(const struct config *c, struct model *m)
 	free(st.ev);
 	free(st.start);
 	free(st.diff);
+	free(st.fail);
 	return rc;
 }

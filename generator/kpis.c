@@ -132,10 +132,11 @@ static void supersede(struct model *m, int file)
 			dq_quote(&s, intern_str(m->names, a->name), intern_len(m->names, a->name));
 			strbuf_puts(&s, " of ");
 			dq_quote(&s, intern_str(m->names, a->dept), intern_len(m->names, a->dept));
-			dq_note(m->dq, file, a->line, "superseded KPI",
-			        "KPI %s for this period is superseded by line %ld; the later row "
-			        "is used",
-			        strbuf_str(&s), b->line);
+			dq_note_in(m->dq, file, a->line, a->region ? a->region : DQ_EVERY_PACK,
+			           NULL, "superseded KPI",
+			           "KPI %s for this period is superseded by line %ld; the later "
+			           "row is used",
+			           strbuf_str(&s), b->line);
 			strbuf_free(&s);
 			break;
 		}

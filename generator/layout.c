@@ -398,6 +398,7 @@ static void split_long_words(struct fontsub *const *fonts, const struct para *p,
                              float width)
 {
 	bool any = false;
+	width += 0.01f; /* as the line filling allows: a word exactly as wide as the line fits */
 	for (size_t i = 0; i < w->nwords; i++)
 		if (w->words[i].w > width)
 			any = true;
@@ -600,6 +601,8 @@ struct layout {
 		struct figure *fig; /* owned; NULL when the block was bad */
 	} * figs;
 	size_t nfig;
+	struct table_group *groups;
+	size_t ngroups;
 };
 
 static void new_page(struct layout *L)
@@ -930,6 +933,14 @@ struct table {
 	struct cell *cells;
 	float *colw;
 	float *rowh;
+	char *key; /* the header row's text: tables with the same header share column widths */
+};
+
+/* The widest natural and minimum width of each column over every table with the same header. */
+struct table_group {
+	char *key;
+	size_t cols;
+	float *nat, *min;
 };
 
 static const struct {
@@ -1032,6 +1043,7 @@ static void table_free(struct table *t)
 	free(t->cells);
 	free(t->colw);
 	free(t->rowh);
+	free(t->key);
 }
 
 static void table_read(struct layout *L, cmark_node *n, struct table *t)
@@ -1043,6 +1055,7 @@ static void table_read(struct layout *L, cmark_node *n, struct table *t)
 	t->cells = xcalloc(t->rows * t->cols + 1, sizeof *t->cells);
 	uint8_t *al = cmark_gfm_extensions_get_table_alignments(n);
 	size_t ri = 0;
+	struct strbuf key = STRBUF_INIT;
 	for (cmark_node *r = cmark_node_first_child(n); r; r = cmark_node_next(r), ri++) {
 		bool header = ri == 0;
 		size_t ci = 0;
@@ -1051,6 +1064,10 @@ static void table_read(struct layout *L, cmark_node *n, struct table *t)
 			struct cell *cell = cell_at(t, ri, ci);
 			struct strbuf txt = STRBUF_INIT;
 			plain_text(&txt, c);
+			if (header) {
+				strbuf_append(&key, strbuf_str(&txt), strlen(strbuf_str(&txt)));
+				strbuf_putc(&key, '\x1f');
+			}
 			cell->chip = header ? CHIP_NONE : chip_of(strbuf_str(&txt));
 			cell->numeric = !header && numeric_looking(strbuf_str(&txt));
 			struct style st = {.font = header ? FONT_BOLD : FONT_REGULAR,
@@ -1063,6 +1080,7 @@ static void table_read(struct layout *L, cmark_node *n, struct table *t)
 			cell->align = a == 'r' ? 1 : a == 'c' ? 0 : -1;
 		}
 	}
+	t->key = strbuf_detach(&key);
 	/* Columns without an alignment: numbers go right, and so does their header. */
 	for (size_t ci = 0; ci < t->cols; ci++) {
 		if (al && al[ci])
@@ -1080,9 +1098,9 @@ static void table_read(struct layout *L, cmark_node *n, struct table *t)
 	}
 }
 
-static void table_measure(struct layout *L, struct table *t, float width)
+/* Each column's natural (unwrapped) and minimum width, the widest over t's rows. */
+static void table_natural(struct layout *L, struct table *t, float width, float *nat, float *min)
 {
-	float *nat = xcalloc(t->cols, sizeof *nat), *min = xcalloc(t->cols, sizeof *min);
 	for (size_t ri = 0; ri < t->rows; ri++)
 		for (size_t ci = 0; ci < t->cols; ci++) {
 			struct cell *c = cell_at(t, ri, ci);
@@ -1100,6 +1118,58 @@ static void table_measure(struct layout *L, struct table *t, float width)
 			nat[ci] = fmaxf(nat[ci], cn + 2 * CELL_PAD_X);
 			min[ci] = fmaxf(min[ci], cm + 2 * CELL_PAD_X);
 		}
+}
+
+static struct table_group *table_group(struct layout *L, const struct table *t)
+{
+	for (size_t i = 0; i < L->ngroups; i++)
+		if (L->groups[i].cols == t->cols && strcmp(L->groups[i].key, t->key) == 0)
+			return &L->groups[i];
+	return NULL;
+}
+
+/*
+ * Reads every table before layout, so that tables with the same header (one per department, say)
+ * get the same column widths: each column as wide as the widest of them needs (pack.md, "Read on
+ * a phone").
+ */
+static void read_tables(struct layout *L, cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || strcmp(type_name(n), "table") != 0)
+			continue;
+		struct table t = {0};
+		table_read(L, n, &t);
+		if (t.rows && t.cols) {
+			struct table_group *g = table_group(L, &t);
+			if (!g) {
+				L->groups =
+				    xreallocarray(L->groups, L->ngroups + 1, sizeof *L->groups);
+				g = &L->groups[L->ngroups++];
+				g->key = xstrdup(t.key);
+				g->cols = t.cols;
+				g->nat = xcalloc(t.cols, sizeof *g->nat);
+				g->min = xcalloc(t.cols, sizeof *g->min);
+			}
+			table_natural(L, &t, L->width, g->nat, g->min);
+		}
+		table_free(&t);
+	}
+	cmark_iter_free(it);
+}
+
+static void table_measure(struct layout *L, struct table *t, float width)
+{
+	float *nat = xcalloc(t->cols, sizeof *nat), *min = xcalloc(t->cols, sizeof *min);
+	table_natural(L, t, width, nat, min);
+	const struct table_group *g = table_group(L, t);
+	for (size_t ci = 0; g && ci < t->cols; ci++) {
+		nat[ci] = fmaxf(nat[ci], g->nat[ci]);
+		min[ci] = fmaxf(min[ci], g->min[ci]);
+	}
 	float sn = 0, sm = 0;
 	for (size_t ci = 0; ci < t->cols; ci++) {
 		sn += nat[ci];
@@ -1122,8 +1192,26 @@ static void table_measure(struct layout *L, struct table *t, float width)
 		for (size_t ci = 0; ci < t->cols; ci++)
 			t->colw[ci] = min[ci] + (want > 0 ? spare * (nat[ci] - min[ci]) / want : 0);
 	} else {
-		for (size_t ci = 0; ci < t->cols; ci++)
-			t->colw[ci] = min[ci] * width / sm;
+		/* Too narrow even at the minimum: numbers and chips keep theirs (a figure never
+		 * breaks), and the text columns share what is left. */
+		float fixed = 0, text = 0;
+		for (size_t ci = 0; ci < t->cols; ci++) {
+			const struct cell *c = cell_at(t, t->rows > 1 ? 1 : 0, ci);
+			if (c->align > 0 || c->chip)
+				fixed += min[ci];
+			else
+				text += min[ci];
+		}
+		bool keep = text > 0 && fixed < width * 0.6f;
+		for (size_t ci = 0; ci < t->cols; ci++) {
+			const struct cell *c = cell_at(t, t->rows > 1 ? 1 : 0, ci);
+			if (!keep)
+				t->colw[ci] = min[ci] * width / sm;
+			else if (c->align > 0 || c->chip)
+				t->colw[ci] = min[ci];
+			else
+				t->colw[ci] = min[ci] * (width - fixed) / text;
+		}
 	}
 	free(nat);
 	free(min);
@@ -1187,14 +1275,24 @@ static void table(struct layout *L, cmark_node *n, float x, float width)
 		return;
 	}
 	table_measure(L, &t, width);
-	need(L, t.rowh[0] + (t.rows > 1 ? t.rowh[1] : 0));
+	/* No row alone at the foot of a page: the header comes with two rows (or the only one). */
+	need(L, t.rowh[0] + (t.rows > 1 ? t.rowh[1] : 0) + (t.rows > 2 ? t.rowh[2] : 0));
 	table_row(L, &t, 0, x);
+	size_t on_page = 0;
 	for (size_t ri = 1; ri < t.rows; ri++) {
-		if (L->y - t.rowh[ri] < L->bottom - 0.01f) {
+		bool fits = L->y - t.rowh[ri] >= L->bottom - 0.01f;
+		/* nor alone at the head of the next: when only the last row would go over, take the
+		 * one before it along, unless that would leave this page's header alone */
+		if (fits && ri + 2 == t.rows && on_page >= 2 &&
+		    L->y - t.rowh[ri] - t.rowh[ri + 1] < L->bottom - 0.01f)
+			fits = false;
+		if (!fits) {
 			new_page(L);
 			table_row(L, &t, 0, x); /* the header again on each page */
+			on_page = 0;
 		}
 		table_row(L, &t, ri, x);
+		on_page++;
 	}
 	table_free(&t);
 	owe_gap(L, GAP * 2);
@@ -1421,6 +1519,8 @@ struct document *layout_document(const char *markdown, struct fontsub *const fon
 	L.top = d->height - MARGIN_TOP;
 	L.bottom = MARGIN_BOTTOM;
 	bool ok = read_figures(&L, root);
+	if (ok)
+		read_tables(&L, root);
 	if (ok) {
 		new_page(&L);
 		for (cmark_node *n = cmark_node_first_child(root); n; n = cmark_node_next(n))
@@ -1433,6 +1533,12 @@ struct document *layout_document(const char *markdown, struct fontsub *const fon
 	for (size_t i = 0; i < L.nfig; i++)
 		figure_free(L.figs[i].fig);
 	free(L.figs);
+	for (size_t i = 0; i < L.ngroups; i++) {
+		free(L.groups[i].key);
+		free(L.groups[i].nat);
+		free(L.groups[i].min);
+	}
+	free(L.groups);
 	cmark_node_free(root);
 	cmark_parser_free(parser);
 	if (!ok) {

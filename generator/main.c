@@ -218,8 +218,9 @@ static int cmd_build(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!req.pdf && !req.xlsx && !req.json && !req.dump_context && !req.dump_markdown) {
-		usage_hint("nothing to write: --no-pdf and --no-xlsx leave no output; add --json, or run "
-			   "'boardpack check' to validate the inputs");
+		usage_hint(
+		    "nothing to write: --no-pdf and --no-xlsx leave no output; add --json, or run "
+		    "'boardpack check' to validate the inputs");
 		return EXIT_USAGE;
 	}
 	req.pack_ini = argv[optind];

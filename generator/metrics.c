@@ -55,9 +55,51 @@ bool metrics_default_period(const struct model *m, enum period_len len, bp_perio
 	return any;
 }
 
+/* A regional pack holds the region's own cases only: a case with no region is in the whole
+ * organisation's pack alone (pack.md, "A regional pack belongs to its region"). */
+static void widen(bp_period p, bp_period *first, bp_period *last, bool *any)
+{
+	if (!*any || p < *first)
+		*first = p;
+	if (!*any || p > *last)
+		*last = p;
+	*any = true;
+}
+
+bool metrics_period_has_data(const struct model *m, enum period_len len, bp_period p,
+                             bp_period *first, bp_period *last, bool *any)
+{
+	bool has = false;
+	*any = false;
+	*first = *last = 0;
+	if (m->data_from != BP_TIME_NONE) {
+		bp_period a = period_of_time(m->data_from, len),
+		          b = period_of_time(m->data_to, len);
+		widen(a, first, last, any);
+		widen(b, first, last, any);
+		has = p >= a && p <= b;
+	}
+	for (size_t i = 0; i < m->nkpis; i++) {
+		widen(m->kpis[i].period, first, last, any);
+		has = has || m->kpis[i].period == p;
+	}
+	for (size_t i = 0; i < m->ncustomers; i++) {
+		const struct customer *cu = &m->customers[i];
+		const int64_t days[2] = {cu->joined, cu->left};
+		for (int k = 0; k < 2; k++) {
+			if (days[k] == INT64_MIN || days[k] == INT64_MAX)
+				continue;
+			bp_period q = period_of_time(days[k] * BP_MS_PER_DAY, len);
+			widen(q, first, last, any);
+			has = has || q == p;
+		}
+	}
+	return has;
+}
+
 bool metrics_case_in(const struct metrics *mt, const struct bp_case *k)
 {
-	return !mt->region || !k->region || k->region == mt->region;
+	return !mt->region || k->region == mt->region;
 }
 
 static const struct journey_figures *journey_of(const struct metrics *mt, const size_t *jmap,
@@ -143,6 +185,10 @@ static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k,
 		f->prev_concluded++;
 		f->prev_successful += sco;
 	}
+	if (ep == mt->year_ago) {
+		f->prev_year_concluded++;
+		f->prev_year_successful += sco;
+	}
 	if (ep != mt->period)
 		return;
 	f->cases_concluded++;
@@ -202,6 +248,11 @@ static void finish(struct metrics *mt, struct acc *a, struct figures *out)
 		f->median_days = stats_percentile_inc(a->days, a->ndays, 0.5);
 		f->p90_days = stats_percentile_inc(a->days, a->ndays, 0.9);
 	}
+	f->prev_year_sco_rate = ratio(f->prev_year_successful, f->prev_year_concluded);
+	f->failure_demand_cost =
+	    isnan(mt->config->failure_contact_cost)
+	        ? NAN
+	        : (double)f->failure_contacts * mt->config->failure_contact_cost;
 	f->contacts_per_case = ratio(f->contacts, f->cases_concluded);
 	f->failure_demand_share = ratio(f->failure_contacts, f->contacts);
 	f->handoffs_per_case = ratio(f->handoffs, f->cases_concluded);
@@ -375,6 +426,153 @@ static void growth(struct metrics *mt)
 	g->net_growth = g->customers_end - g->customers_start;
 }
 
+/* One group's failure-demand rows of one touchpoint: a journey (index), a goal (njourneys +
+ * index) or the totals (njourneys + ngoals). */
+struct touch_tally {
+	size_t group;
+	sym touchpoint;
+	long rows;
+	const char *name; /* the touchpoint's, for ranking; NULL when blank */
+};
+
+static int cmp_tally_key(const void *a, const void *b)
+{
+	const struct touch_tally *x = a, *y = b;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return (x->touchpoint > y->touchpoint) - (x->touchpoint < y->touchpoint);
+}
+
+/* Within a group: most rows first, ties by name (a blank touchpoint last among its ties). */
+static int cmp_tally_rank(const void *a, const void *b)
+{
+	const struct touch_tally *x = a, *y = b;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->rows != y->rows)
+		return x->rows > y->rows ? -1 : 1;
+	if (!x->name || !y->name)
+		return (x->name == NULL) - (y->name == NULL);
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * failure_touchpoints[] (metrics.md): failure-demand rows of cases concluded in P, by
+ * touchpoint, for every journey, goal and the totals; the first METRICS_TOUCHPOINTS of each.
+ */
+static void failure_touchpoints(struct metrics *mt, const size_t *jmap, bp_time ps, bp_time pe)
+{
+	const struct model *m = mt->model;
+	size_t n = 0;
+	struct touch_tally *t = xreallocarray(NULL, 3 * m->ncase_failures + 1, sizeof *t);
+	for (size_t i = 0; i < m->ncase_failures; i++) {
+		const struct case_failure *cf = &m->case_failures[i];
+		const struct bp_case *k = &m->cases[cf->case_ix];
+		if (!metrics_case_in(mt, k) || k->outcome == OUTCOME_OPEN || k->end < ps ||
+		    k->end >= pe)
+			continue;
+		size_t ji = jmap[k->journey];
+		const size_t groups[3] = {ji, mt->njourneys + mt->journeys[ji].goal_index,
+		                          mt->njourneys + mt->ngoals};
+		for (int g = 0; g < 3; g++)
+			t[n++] = (struct touch_tally){
+			    groups[g], cf->touchpoint, cf->rows,
+			    cf->touchpoint ? intern_str(m->names, cf->touchpoint) : NULL};
+	}
+	if (n)
+		qsort(t, n, sizeof *t, cmp_tally_key);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (w && t[w - 1].group == t[i].group && t[w - 1].touchpoint == t[i].touchpoint)
+			t[w - 1].rows += t[i].rows;
+		else
+			t[w++] = t[i];
+	}
+	if (w)
+		qsort(t, w, sizeof *t, cmp_tally_rank);
+	for (size_t i = 0; i < w; i++) {
+		size_t g = t[i].group;
+		struct figures *f = g < mt->njourneys ? &mt->journeys[g].f
+		                    : g < mt->njourneys + mt->ngoals
+		                        ? &mt->goals[g - mt->njourneys].f
+		                        : &mt->totals;
+		if (f->ntouchpoints < METRICS_TOUCHPOINTS)
+			f->touchpoints[f->ntouchpoints++] =
+			    (struct touch_count){t[i].touchpoint, t[i].rows};
+	}
+	free(t);
+}
+
+/* Orders breaks: comparable first, largest gap first, then more cases, then journey and
+ * department order (the heat map's). */
+static int cmp_break(const struct brk *x, const struct brk *y)
+{
+	if (x->comparable != y->comparable)
+		return x->comparable ? -1 : 1;
+	if (x->comparable && x->gap_pts != y->gap_pts)
+		return x->gap_pts > y->gap_pts ? -1 : 1;
+	if (x->comparable && x->cases != y->cases)
+		return x->cases > y->cases ? -1 : 1;
+	if (x->journey != y->journey)
+		return x->journey < y->journey ? -1 : 1;
+	return (x->dept > y->dept) - (x->dept < y->dept);
+}
+
+/* breaks[]: each journey's cases through a department against the journey's other cases. */
+static void compute_breaks(struct metrics *mt)
+{
+	long need = mt->config->min_cases > 0 ? mt->config->min_cases : 1;
+	for (size_t ji = 0; ji < mt->njourneys; ji++) {
+		const struct figures *jf = &mt->journeys[ji].f;
+		for (size_t di = 0; di < mt->ndepts; di++) {
+			const struct cell *cl = &mt->cells[ji * mt->ndepts + di];
+			if (cl->cases == 0)
+				continue;
+			struct brk b = {.journey = ji,
+			                .dept = di,
+			                .cases = cl->cases,
+			                .successful = cl->successful,
+			                .cases_untouched = jf->cases_concluded - cl->cases,
+			                .successful_untouched = jf->successful - cl->successful};
+			b.sco_rate = ratio(b.successful, b.cases);
+			b.sco_rate_untouched = ratio(b.successful_untouched, b.cases_untouched);
+			b.comparable = b.cases >= need && b.cases_untouched >= need;
+			b.gap_pts = b.comparable ? (b.sco_rate_untouched - b.sco_rate) * 100 : NAN;
+			mt->breaks = xreallocarray(mt->breaks, mt->nbreaks + 1, sizeof *mt->breaks);
+			mt->breaks[mt->nbreaks++] = b;
+		}
+	}
+	for (size_t i = 1; i < mt->nbreaks; i++) {
+		struct brk x = mt->breaks[i];
+		size_t j = i;
+		while (j > 0 && cmp_break(&mt->breaks[j - 1], &x) > 0) {
+			mt->breaks[j] = mt->breaks[j - 1];
+			j--;
+		}
+		mt->breaks[j] = x;
+	}
+}
+
+/* goals_short, and whether the watermelon check had anything to judge. */
+static void compute_judgements(struct metrics *mt)
+{
+	for (size_t i = 0; i < mt->ngoals; i++) {
+		const struct goal_figures *g = &mt->goals[i];
+		if (g->f.cases_concluded == 0 || g->f.low_volume)
+			continue;
+		mt->goals_judged++;
+		mt->goals_short += g->f.sco_rate < g->sco_target;
+	}
+	long need = mt->config->min_cases > 0 ? mt->config->min_cases : 1;
+	for (size_t di = 0; di < mt->ndepts && !mt->watermelons_judgeable; di++) {
+		if (mt->depts[di].kpis == 0)
+			continue;
+		for (size_t ji = 0; ji < mt->njourneys; ji++)
+			if (mt->cells[ji * mt->ndepts + di].cases >= need)
+				mt->watermelons_judgeable = true;
+	}
+}
+
 struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p,
                                 sym region)
 {
@@ -383,6 +581,9 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	mt->config = c;
 	mt->period = p;
 	mt->previous = p - 1;
+	mt->year_ago = p - (c->period_length == PERIOD_MONTH     ? 12
+	                    : c->period_length == PERIOD_QUARTER ? 4
+	                                                         : 1);
 	mt->region = region;
 	enum period_len len = c->period_length;
 	bp_time ps = period_start(p, len), pe = period_end(p, len);
@@ -485,6 +686,7 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	finish(mt, &total, &mt->totals);
 	free(jacc);
 	free(gacc);
+	failure_touchpoints(mt, jmap, ps, pe);
 
 	/* KPIs and department scores */
 	mt->kpis = xcalloc(m->nkpis + 1, sizeof *mt->kpis);
@@ -559,15 +761,45 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 		                     ? NAN
 		                     : g->churn_after_unsuccessful / g->churn_after_sco;
 	}
+	compute_breaks(mt);
+	compute_judgements(mt);
 	free(jmap);
 	free(dmap);
 	return mt;
+}
+
+static int cmp_region(const void *a, const void *b)
+{
+	const struct region_figures *x = a, *y = b;
+	bool xn = x->f.cases_concluded == 0, yn = y->f.cases_concluded == 0;
+	if (xn != yn)
+		return xn ? 1 : -1;
+	if (!xn && x->f.sco_rate != y->f.sco_rate)
+		return x->f.sco_rate < y->f.sco_rate ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+void metrics_regions(struct metrics *mt, const sym *regions, size_t n)
+{
+	mt->regions = xreallocarray(NULL, n ? n : 1, sizeof *mt->regions);
+	mt->nregions = n;
+	for (size_t i = 0; i < n; i++) {
+		struct metrics *r = metrics_compute(mt->model, mt->config, mt->period, regions[i]);
+		mt->regions[i] =
+		    (struct region_figures){.name = regions[i],
+		                            .label = intern_str(mt->model->names, regions[i]),
+		                            .f = r->totals};
+		metrics_free(r);
+	}
+	if (n)
+		qsort(mt->regions, n, sizeof *mt->regions, cmp_region);
 }
 
 void metrics_free(struct metrics *mt)
 {
 	if (!mt)
 		return;
+	free(mt->regions);
 	for (size_t i = 0; i < mt->ngoals; i++)
 		free(mt->goals[i].journeys);
 	free(mt->goals);
@@ -576,6 +808,7 @@ void metrics_free(struct metrics *mt)
 	free(mt->kpis);
 	free(mt->watermelons);
 	free(mt->cells);
+	free(mt->breaks);
 	free(mt);
 }
 

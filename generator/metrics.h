@@ -16,6 +16,13 @@ struct trend_point {
 	long concluded, successful;
 };
 
+/* Failure-demand rows of one touchpoint (metrics.md, failure_touchpoints[]). */
+struct touch_count {
+	sym touchpoint; /* 0: none recorded */
+	long contacts;
+};
+#define METRICS_TOUCHPOINTS 5
+
 /* The journey-level figures, shared by journeys, goals and totals. */
 struct figures {
 	long cases_started, cases_concluded, achieved, failed, abandoned, open, successful;
@@ -30,6 +37,12 @@ struct figures {
 	double value_lost, value_at_risk; /* NAN without customers.csv */
 	struct trend_point trend[8];
 	int ntrend;
+	/* second edition */
+	long prev_year_concluded, prev_year_successful;
+	double prev_year_sco_rate;  /* NAN when no cases a year before P */
+	double failure_demand_cost; /* NAN without [pack] failure_contact_cost */
+	struct touch_count touchpoints[METRICS_TOUCHPOINTS]; /* most first, ties by name */
+	int ntouchpoints;
 };
 
 struct journey_figures {
@@ -79,16 +92,36 @@ struct growth {
 	double churn_after_sco, churn_after_unsuccessful, churn_ratio;
 };
 
+/*
+ * Where it breaks (metrics.md, breaks[]): one heat-map cell, the journey's cases concluded in P
+ * that touched the department against those that did not. comparable: both sides have at least
+ * min_cases cases (and at least one); gap_pts = (sco_rate_untouched - sco_rate) * 100, NAN when
+ * not comparable.
+ */
+struct brk {
+	size_t journey, dept; /* indexes */
+	long cases, successful, cases_untouched, successful_untouched;
+	double sco_rate, sco_rate_untouched, gap_pts;
+	bool comparable;
+};
+
 /* Cases of one journey that touched one department, concluded in the period (heat map). */
 struct cell {
 	long cases, successful;
 };
 
+/* One region's figures, for the whole organisation's comparison of its regions. */
+struct region_figures {
+	sym name;
+	const char *label; /* its name, in the model's table */
+	struct figures f;  /* over the region's cases, customers counted as in its own pack */
+};
+
 struct metrics {
 	const struct model *model;
 	const struct config *config;
-	bp_period period, previous;
-	sym region; /* 0: the whole organisation */
+	bp_period period, previous, year_ago; /* P, P−1, and P one year before */
+	sym region;                           /* 0: the whole organisation */
 	struct figures totals;
 	double kpi_green_share, motion_share, perception_gap_pts;
 	bool have_growth;
@@ -104,6 +137,16 @@ struct metrics {
 	struct watermelon *watermelons;
 	size_t nwatermelons;
 	struct cell *cells; /* njourneys × ndepts, row-major by journey */
+	/* every heat-map cell with cases: comparable ones first, largest gap first */
+	struct brk *breaks;
+	size_t nbreaks;
+	long goals_short;           /* goals not low-volume below their target */
+	long goals_judged;          /* goals not low-volume */
+	bool watermelons_judgeable; /* some department with scores had min_cases cases of a journey
+	                             */
+	struct region_figures
+	    *regions; /* worst successful-outcome rate first; see metrics_regions */
+	size_t nregions;
 };
 
 /*
@@ -112,12 +155,28 @@ struct metrics {
  */
 bool metrics_default_period(const struct model *m, enum period_len len, bp_period *out);
 
+/*
+ * Whether the data has anything in period p: case data (its first to its last instant), a KPI
+ * of p, or a customer joining or leaving in p (cli.md, --period). *first and *last receive the
+ * range of periods the data covers; false for both when the data is empty.
+ */
+bool metrics_period_has_data(const struct model *m, enum period_len len, bp_period p,
+                             bp_period *first, bp_period *last, bool *any);
+
 /* Computes every figure for period p over the cases, KPIs and customers of region (0: all). */
 struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p,
                                 sym region);
+/*
+ * Adds to the whole organisation's figures mt those of each of the n regions (metrics.md,
+ * regions[]): each as its own pack computes it, worst rate first (regions without a concluded
+ * case last), ties by name.
+ */
+void metrics_regions(struct metrics *mt, const sym *regions, size_t n);
+
 void metrics_free(struct metrics *mt);
 
-/* Whether case k belongs to the pack of region (its own region, or none). */
+/* Whether case k belongs to the pack of mt (the whole organisation: every case; a region: its own).
+ */
 bool metrics_case_in(const struct metrics *mt, const struct bp_case *k);
 /* Whether case k is a successful customer outcome (metrics.md, "Case level"). */
 bool metrics_case_sco(const struct metrics *mt, const struct bp_case *k);

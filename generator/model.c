@@ -21,40 +21,64 @@ const char *model_case_id(const struct model *m, size_t ix)
 	return intern_str(m->ids, (sym)ix + 1);
 }
 
-/* Cases whose customer is not in customers.csv are kept and counted in one note ("customer
- * unknown"). */
+/* The packs that see case k: its region's, or the whole organisation's only. */
+static dq_scope case_scope(const struct bp_case *k)
+{
+	return k->region ? k->region : DQ_WHOLE_ONLY;
+}
+
+/*
+ * Each case whose customer is not in customers.csv is kept and noted ("customer unknown"),
+ * one note per case, so that the note belongs to the case's region.
+ */
 static void note_unknown_customers(struct model *m, int file)
 {
-	size_t ncases = 0, ncust = 0;
-	size_t len = intern_count(m->names);
-	unsigned char *seen = xcalloc(len ? len : 1, 1);
-	struct strbuf examples = STRBUF_INIT;
-	long first_line = 0;
 	for (size_t i = 0; i < m->ncases; i++) {
 		const struct bp_case *k = &m->cases[i];
 		if (!k->customer || model_customer(m, k->customer))
 			continue;
-		ncases++;
-		if (!first_line || k->line < first_line)
-			first_line = k->line;
-		if (seen[k->customer])
-			continue;
-		seen[k->customer] = 1;
-		if (++ncust <= 5) {
-			strbuf_puts(&examples, ncust > 1 ? ", " : "");
-			dq_quote(&examples, intern_str(m->names, k->customer),
-			         intern_len(m->names, k->customer));
-		}
+		struct strbuf id = STRBUF_INIT, cust = STRBUF_INIT;
+		dq_quote(&id, model_case_id(m, i), intern_len(m->ids, (sym)i + 1));
+		dq_quote(&cust, intern_str(m->names, k->customer),
+		         intern_len(m->names, k->customer));
+		dq_note_in(m->dq, file, k->line, case_scope(k), model_case_id(m, i),
+		           "customer unknown",
+		           "case %s: customer %s is not in customers.csv; the case is kept and "
+		           "counts in every figure but the customer ones",
+		           strbuf_str(&id), strbuf_str(&cust));
+		strbuf_free(&id);
+		strbuf_free(&cust);
 	}
-	if (ncust)
-		dq_note(
-		    m->dq, file, 0, "customer unknown",
-		    "customer unknown: %zu case%s of %zu customer%s not in customers.csv (%s%s); "
-		    "the cases are kept and count in every figure but the customer ones",
-		    ncases, ncases == 1 ? "" : "s", ncust, ncust == 1 ? "" : "s",
-		    strbuf_str(&examples), ncust > 5 ? ", …" : "");
-	strbuf_free(&examples);
-	free(seen);
+}
+
+/*
+ * A rejected row belongs to the region its own region field names, but a regional pack must
+ * never show another region's case or customer: a rejection naming a case or a customer that
+ * belongs to another region is seen in the whole organisation's pack only.
+ */
+static void rescope_rejections(struct model *m)
+{
+	struct dq *d = m->dq;
+	for (size_t i = 0; i < d->nissues; i++) {
+		const struct dq_issue *is = &d->issues[i];
+		if (is->scope == DQ_WHOLE_ONLY)
+			continue;
+		bool foreign = false;
+		if (is->case_id) {
+			sym id = intern_find(m->ids, is->case_id, strlen(is->case_id));
+			if (id && id <= m->ncases) {
+				dq_scope s = case_scope(&m->cases[id - 1]);
+				foreign = s != is->scope;
+			}
+		}
+		if (is->customer_id && !foreign) {
+			sym cs = intern_find(m->names, is->customer_id, strlen(is->customer_id));
+			const struct customer *cu = model_customer(m, cs);
+			foreign = cu && cu->region && cu->region != is->scope;
+		}
+		if (foreign)
+			dq_rescope_issue(d, i, DQ_WHOLE_ONLY);
+	}
 }
 
 int model_read(const struct config *c, struct model *m)
@@ -74,6 +98,12 @@ int model_read(const struct config *c, struct model *m)
 		rc = customers_read(c, m);
 	if (rc == 0 && c->customers)
 		note_unknown_customers(m, case_file);
+	if (rc == 0 && c->actions)
+		rc = actions_read(c, m);
+	if (rc == 0) {
+		rescope_rejections(m);
+		dq_sort(m->dq);
+	}
 	/* Configured journeys exist even with no cases; later stages only look names up. */
 	for (size_t i = 0; i < c->njourney_confs; i++)
 		intern_add(m->names, c->journey_confs[i].name, strlen(c->journey_confs[i].name));
@@ -86,10 +116,12 @@ void model_free(struct model *m)
 	intern_free(m->ids);
 	free(m->cases);
 	free(m->case_depts);
+	free(m->case_failures);
 	free(m->kpis);
 	free(m->kpi_journeys);
 	free(m->customers);
 	free(m->customer_index);
+	free(m->actions);
 	dq_free(m->dq);
 	memset(m, 0, sizeof *m);
 }

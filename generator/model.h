@@ -32,6 +32,13 @@ struct case_dept {
 	uint32_t failures;
 };
 
+/* A touchpoint that was failure demand in a case, and on how many of the case's rows. */
+struct case_failure {
+	uint32_t case_ix;
+	sym touchpoint; /* 0: blank or no touchpoint column */
+	uint32_t rows;
+};
+
 struct kpi {
 	bp_period period;
 	sym dept, name, unit, region; /* unit/region 0 when blank */
@@ -52,6 +59,16 @@ struct customer {
 	long line;
 };
 
+enum action_status { ACTION_OPEN, ACTION_DONE, ACTION_LATE, ACTION_DROPPED };
+
+/* A decision of the board and how it went (data-contract.md, actions.csv). */
+struct action {
+	sym what, owner, goal, region; /* goal/region 0 when blank */
+	int64_t due;                   /* day number; INT64_MIN: none */
+	uint8_t status;                /* enum action_status */
+	long line;
+};
+
 struct model {
 	struct intern *names; /* journeys, departments, customers, regions, KPI names, units */
 	struct intern *ids;   /* case ids: case i has symbol i + 1 */
@@ -59,6 +76,8 @@ struct model {
 	size_t ncases;
 	struct case_dept *case_depts;
 	size_t ncase_depts;
+	struct case_failure *case_failures; /* by case, then touchpoint symbol */
+	size_t ncase_failures;
 	struct kpi *kpis;
 	size_t nkpis;
 	sym *kpi_journeys;
@@ -69,6 +88,9 @@ struct model {
 	                             names_cap */
 	size_t customer_index_len;
 	bool have_customers;
+	struct action *actions; /* in file order */
+	size_t nactions;
+	bool have_actions;
 	bp_time data_from,
 	    data_to; /* first and last instant in the case data; BP_TIME_NONE when none */
 	struct dq *dq;
@@ -93,5 +115,6 @@ int events_read(const struct config *c, struct model *m);
 int cases_read(const struct config *c, struct model *m);
 int kpis_read(const struct config *c, struct model *m);
 int customers_read(const struct config *c, struct model *m);
+int actions_read(const struct config *c, struct model *m);
 
 #endif

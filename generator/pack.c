@@ -226,12 +226,19 @@ static void rewind_cases(void *it)
 	ci->next = ci->next_customer = ci->next_cell = 0;
 	bp_period oldest = 0;
 	bool any = false;
+	/* the period a year before (prev_year_sco_rate) and the previous one, even without trend
+	 * points there */
+	enum period_len len = mt->config->period_length;
+	oldest = mt->period - (len == PERIOD_MONTH ? 12 : len == PERIOD_QUARTER ? 4 : 1);
+	any = true;
+	if (mt->previous < oldest)
+		oldest = mt->previous;
 	oldest_trend(&mt->totals, &oldest, &any);
 	for (size_t i = 0; i < mt->njourneys; i++)
 		oldest_trend(&mt->journeys[i].f, &oldest, &any);
 	for (size_t i = 0; i < mt->ngoals; i++)
 		oldest_trend(&mt->goals[i].f, &oldest, &any);
-	ci->ws = any ? period_start(oldest, mt->config->period_length) : ci->ps;
+	ci->ws = any ? period_start(oldest, len) : ci->ps;
 	if (ci->ws > ci->ps)
 		ci->ws = ci->ps;
 }
@@ -358,6 +365,7 @@ static void xlsx_inputs(const struct config *c, struct case_iter *it, struct xls
 	                             .green_share_threshold = c->green_share_threshold,
 	                             .sco_target = c->sco_target,
 	                             .tolerance = c->tolerance,
+	                             .failure_contact_cost = c->failure_contact_cost,
 	                             .period_length = lengths[c->period_length]};
 }
 
@@ -372,6 +380,8 @@ struct build {
 	int64_t created; /* seconds since the epoch */
 	double t;
 	bool progress; /* stderr is a terminal: say what is happening (cli.md) */
+	sym *regions;  /* every region of the data, compared in the whole organisation's pack */
+	size_t nregions;
 };
 
 /*
@@ -579,6 +589,8 @@ static void prepare_pack(struct pack_job *pj)
 	FILE *cap = capture_begin(&pj->msgs, &pj->nmsgs);
 	double t = now_seconds();
 	pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
+	if (!pj->region)
+		metrics_regions(pj->mt, b->regions, b->nregions);
 	timing(req, "metrics", &t);
 	pj->metrics = context_metrics(pj->mt);
 	pj->md = (struct strbuf)STRBUF_INIT;
@@ -611,8 +623,10 @@ static void prepare_pack(struct pack_job *pj)
 		json_decref(ctx);
 	}
 	const char *period = json_string_value(json_object_get(pj->metrics, "period"));
+	/* the running header names the region of a regional pack (pack.md) */
 	pj->header =
-	    xasprintf("%s%s%s", b->c->organisation, *b->c->organisation ? " · " : "", period);
+	    xasprintf("%s%s%s%s%s", b->c->organisation, *b->c->organisation ? " · " : "", period,
+	              pj->region_name ? " · " : "", pj->region_name ? pj->region_name : "");
 	pj->subject = xasprintf("Customer outcomes, %s%s%s", period, pj->region_name ? " — " : "",
 	                        pj->region_name ? pj->region_name : "");
 	const struct figures *f = &pj->mt->totals;
@@ -779,8 +793,13 @@ static int build_all(struct build *b)
 	period_label(b->period, b->c->period_length, b->label);
 
 	/* the packs: the whole organisation, then each region with its file name */
-	size_t nregions = 0;
-	const char **names = req->split_region ? region_names(&b->m, &nregions) : NULL;
+	size_t nall = 0;
+	const char **names = region_names(&b->m, &nall);
+	b->regions = xreallocarray(NULL, nall ? nall : 1, sizeof *b->regions);
+	b->nregions = nall;
+	for (size_t i = 0; i < nall; i++)
+		b->regions[i] = intern_find(b->m.names, names[i], strlen(names[i]));
+	size_t nregions = req->split_region ? nall : 0;
 	size_t npacks = 1 + nregions;
 	struct pack_job *packs = xcalloc(npacks, sizeof *packs);
 	packs[0].b = b;
@@ -928,6 +947,7 @@ static int build_all(struct build *b)
 	free(packs);
 	free(q.items);
 	free(threads);
+	free(b->regions);
 	return rc;
 }
 
@@ -992,6 +1012,34 @@ int pack_build(const struct pack_request *req)
 			diag_msg(DIAG_ERROR, NULL, 0, 0,
 			         "%ld row%s rejected and --strict is on: nothing was written",
 			         rejected, rejected == 1 ? "" : "s");
+			rc = EXIT_INPUT;
+		}
+	}
+	if (rc == EXIT_OK && req->period) {
+		bp_period first, last;
+		bool any;
+		if (!metrics_period_has_data(&b.m, b.c->period_length, forced, &first, &last,
+		                             &any)) {
+			char a[16], z[16];
+			period_label(first, b.c->period_length, a);
+			period_label(last, b.c->period_length, z);
+			if (!any)
+				diag_msg(
+				    DIAG_ERROR, NULL, 0, 0,
+				    "--period %s: the inputs hold no case, KPI or customer at all",
+				    req->period);
+			else if (first == last)
+				diag_msg(
+				    DIAG_ERROR, NULL, 0, 0,
+				    "--period %s: the data has no case, KPI or customer change in "
+				    "that period; it covers %s only: give that period, or none",
+				    req->period, a);
+			else
+				diag_msg(
+				    DIAG_ERROR, NULL, 0, 0,
+				    "--period %s: the data has no case, KPI or customer change in "
+				    "that period; it covers %s to %s: give a period in that range",
+				    req->period, a, z);
 			rc = EXIT_INPUT;
 		}
 	}

@@ -33,6 +33,11 @@ struct reader {
 	size_t nheader;
 	bool header_done;
 	int status;
+	/* the row being read: which packs see it (dq.h), set before the row callback */
+	dq_scope row_scope;
+	int ci_region, ci_case, ci_customer; /* contract column indices, -1 when not in it */
+	char **header_names;                 /* the header's fields, trimmed; nheader of them */
+	sym last_region;                     /* the previous row's region, most rows repeat it */
 };
 
 /* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or EXIT_INPUT.

@@ -1020,10 +1020,12 @@ static const struct col issue_cols[] = {
      "The row's line in the file (counting from 1, the header included); empty when the note is "
      "about the whole file."},
     {"Column", "column", K_TEXT, NULL,
-     "The column at fault, by its name in the file; empty for a whole-row problem."},
+     "The column at fault, by its header in the file (\"column 5\" when the file has no "
+     "header for it); empty for a whole-row problem."},
     {"Case", "case_id", K_TEXT, NULL, "The case the row belongs to; empty when not known."},
+    {"Customer", "customer_id", K_TEXT, NULL,
+     "The customer the row names (customer_id); empty when none."},
     {"Value", "value", K_TEXT, NULL, "The offending value, as found in the file."},
-    {"Region", "region", K_TEXT, NULL, "The row's region; empty when not known."},
     {"Message", "message", K_TEXT, NULL,
      "What is wrong: what was expected and what was found (for a note: what was kept but "
      "deserves a look, such as unknown columns, superseded KPIs, unknown customers, rows of a "
@@ -1940,6 +1942,12 @@ static void put_settings(struct xw *x, struct sheet *sh, const json_t *m,
 	     "The amber band around a KPI's target, as a share of the target, for KPIs that set "
 	     "none (KPIs: Tolerance).",
 	     K_PCT, isnan(st->tolerance) ? json_null() : json_real(st->tolerance)},
+	    {"failure_contact_cost",
+	     "The cost of one failure contact, in the pack's currency: failure demand cost = "
+	     "failure "
+	     "contacts x this; empty when not configured.",
+	     K_MONEY,
+	     isnan(st->failure_contact_cost) ? json_null() : json_real(st->failure_contact_cost)},
 	    {"currency", "The currency of the money figures (ISO 4217).", K_TEXT,
 	     json_incref(json_object_get(m, "currency"))},
 	};

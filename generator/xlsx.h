@@ -67,7 +67,8 @@ struct xlsx_source {
 struct xlsx_settings {
 	int min_cases, churn_window_days;
 	double green_share_threshold, sco_target, tolerance;
-	const char *period_length; /* "month", "quarter" or "year" */
+	double failure_contact_cost; /* NAN: not configured */
+	const char *period_length;   /* "month", "quarter" or "year" */
 };
 
 struct xlsx_options {

@@ -117,7 +117,7 @@ for k, want in expect.items():
 def disagreements(d):  # case -> how many rows disagree (the row named depends on the order)
     out = {}
     for n in d["data_quality"]["notes"]:
-        m = re.match(r'case "([^"]+)": (\d+) of its rows disagree', n["message"])
+        m = re.match(r'case "([^"]+)": (\d+) of its rows disagrees?', n["message"])
         if m:
             assert m.group(1) not in out, f"case {m.group(1)} noted twice"
             out[m.group(1)] = int(m.group(2))

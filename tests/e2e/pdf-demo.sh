@@ -36,7 +36,8 @@ for h in order[1:]:
     pos.append(p)
 assert 0 <= pos[0] < at, "the customer view does not come first"
 rate = round(d["totals"]["sco_rate"] * 100)
-assert f"{rate} % of customers got what they set out to do" in text.replace("\u00a0", " "), rate
+n = f"{d['totals']['cases_concluded']:,}"
+assert f"In {rate} % of the {n} journeys that concluded" in text.replace("\u00a0", " "), rate
 for g in d["goals"]:  # every goal in the customer's words, before the departmental scores
     p = text.find(g["goal"])
     assert 0 <= p < pos[5], g["goal"]

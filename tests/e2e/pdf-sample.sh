@@ -44,7 +44,7 @@ for s in order:
         sys.exit(1)
     pos = i + len(s)
 for s in ["Αθήνα depot call-outs", "Москва Field Team", "Zoë Ørsted", "✓ Green", "! Amber", "✗ Red",
-          "! Concern", "• Context", "✓ Good", "53 %", "n<30"]:
+          "! Concern", "• Context", "✓ Good", "53 %", "too few"]:
     if s not in flat:
         print("FAIL: missing text", repr(s))
         sys.exit(1)

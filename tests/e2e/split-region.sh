@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # --split-by region: each regional pack's figures equal the whole-organisation pack built from a
-# copy of the inputs filtered to that region (rows of the region and rows with no region); every
+# copy of the inputs filtered to that region (event rows of the region; KPI and customer rows of
+# the region or with no region, which are company-wide); every
 # pack covers the same period; file names are slugs inside the output folder.
 set -eu
 src=$ROOT/samples/northwind
@@ -25,7 +26,8 @@ for name in ("journeys.csv", "kpis.csv", "customers.csv"):
     with open(f"{dst}/{name}", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(rows[0])
-        w.writerows(r for r in rows[1:] if r[i] in ("", region))
+        keep = (region,) if name == "journeys.csv" else ("", region)
+        w.writerows(r for r in rows[1:] if r[i] in keep)
 PY
 	sed -e 's|^template *=.*||' "$src/pack.ini" >"$dir/pack.ini"
 	"$BOARDPACK" build "$dir/pack.ini" --period 2026-Q3 --out "$dir/out" --json --no-pdf --no-xlsx --quiet
@@ -34,8 +36,10 @@ import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 assert a["region"] == sys.argv[3], a["region"]
 assert b["region"] is None
+assert a["regions"] is None, "a regional pack compares no regions"
+assert [r["region"] for r in b["regions"]] == [sys.argv[3]], b["regions"]
 for d in (a, b):
-    d.pop("data_quality"); d.pop("region")
+    d.pop("data_quality"); d.pop("region"); d.pop("regions")
 if a != b:
     for k in a:
         if a[k] != b.get(k):

@@ -5,6 +5,7 @@ Usage: xlsx_check.py contents METRICS.json BOOK.xlsx [CREATED]   (CREATED: the e
        xlsx_check.py odd METRICS.json BOOK.xlsx          (workbook from xlsxgen --odd and a long message)
        xlsx_check.py limit BOOK.xlsx CASES PER_SHEET     (continuation sheets, xlsxgen --limit)
        xlsx_check.py bigcases BOOK.xlsx CASES            (Cases past Excel's row limit, streamed from the zip)
+       xlsx_check.py dq METRICS.json BOOK.xlsx           (the Data quality sheet of a real build)
        xlsx_check.py recalc BOOK.xlsx RECALCULATED.xlsx  (LibreOffice's recalculated values = the cached ones)
 Prints every failure; exits 1 when there is one.
 """
@@ -405,7 +406,7 @@ def table_rows(ws, vs, tname):
     return hdr, out
 
 
-ISSUE_HEADERS = ["Row", "Kind", "File", "Line", "Column", "Case", "Value", "Region", "Message"]
+ISSUE_HEADERS = ["Row", "Kind", "File", "Line", "Column", "Case", "Customer", "Value", "Message"]
 
 
 def check_data_quality(wf, wv, m):
@@ -430,9 +431,9 @@ def check_data_quality(wf, wv, m):
         same(r["Message"], x["message"], f"{where} Message")
         col = x.get("column_name") or (f"column {x['column']}" if x.get("column") else None)
         same(r["Column"], col, f"{where} Column")
-        for h, key in (("Kind", "kind"), ("Case", "case_id"), ("Value", "value"), ("Region", "region")):
-            if key in x:
-                same(r[h], x[key], f"{where} {h}")
+        for h, key in (("Kind", "kind"), ("Case", "case_id"), ("Customer", "customer_id"), ("Value", "value")):
+            if key in x:  # an empty offending value is an empty cell
+                same(r[h], x[key] if x[key] != "" else None, f"{where} {h}")
     ref = ws.tables["tblIssues"].ref
     r0 = int(re.match(r"[A-Z]+(\d+)", ref).group(1))
     if ws.freeze_panes != f"A{r0 + 1}":
@@ -677,6 +678,11 @@ def main():
         check_limit(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif cmd == "bigcases":
         check_bigcases(sys.argv[2], int(sys.argv[3]))
+    elif cmd == "dq":
+        m = json.load(open(sys.argv[2], encoding="utf-8"))
+        wf = openpyxl.load_workbook(sys.argv[3])
+        check_data_quality(wf, openpyxl.load_workbook(sys.argv[3], data_only=True), m)
+        check_layout(wf)
     elif cmd == "recalc":
         check_recalc(sys.argv[2], sys.argv[3])
     else:

@@ -117,6 +117,7 @@ def period_bounds(label, length):
 # ---- statistics, from metrics.md -----------------------------------------------------------
 
 Z = 1.959964
+SETTINGS = {}
 
 
 def wilson(s, n):
@@ -192,6 +193,11 @@ def figures(cases, P, prev, length, cust, window, last_day):
     f["prev_cases_concluded"] = len(prevc)
     f["prev_successful"] = sum(1 for c in prevc if c["SCO"] is True)
     f["prev_sco_rate"] = rate(f["prev_successful"], len(prevc))
+    year_before = str(int(P[:4]) - 1) + P[4:]
+    yb = [c for c in cases if c["Period concluded"] == year_before]
+    f["prev_year_cases_concluded"] = len(yb)
+    f["prev_year_successful"] = sum(1 for c in yb if c["SCO"] is True)
+    f["prev_year_sco_rate"] = rate(f["prev_year_successful"], len(yb))
     f["sco_change_pts"] = (None if f["sco_rate"] is None or f["prev_sco_rate"] is None
                            else (f["sco_rate"] - f["prev_sco_rate"]) * 100)
     f["change_significant"] = significant(f["successful"], len(conc), f["prev_successful"], len(prevc))
@@ -203,6 +209,8 @@ def figures(cases, P, prev, length, cust, window, last_day):
     f["contacts_per_case"] = rate(f["contacts"], len(conc))
     f["failure_demand_share"] = rate(f["failure_contacts"], f["contacts"])
     f["handoffs_per_case"] = rate(f["handoffs"], len(conc))
+    cost = SETTINGS.get("failure_contact_cost")
+    f["failure_demand_cost"] = None if cost is None else f["failure_contacts"] * cost
     # Customers: from the Customers sheet and the churn window of Settings, not the case's columns.
     if cust is None:
         f["customers_lost"] = f["value_lost"] = f["value_at_risk"] = None
@@ -261,6 +269,7 @@ def main():
     m = json.load(open(sys.argv[1], encoding="utf-8"))
     b = Book(sys.argv[2])
     st = b.settings
+    SETTINGS.update(st)
     length, P, prev = st["period_length"], m["period"], m["previous_period"]
     window = st["churn_window_days"]
     first, nxt = period_bounds(P, length)
@@ -376,10 +385,30 @@ def main():
             cmp(f"heat map {key} cases", r["Cases"], n)
             cmp(f"heat map {key} successful", r["Successful"], s)
             cmp(f"heat map {key} SCO rate", r["SCO rate"], s / n)
-    for br in m.get("breaks", []):
+    conc_by_journey = collections.Counter()
+    succ_by_journey = collections.Counter()
+    for c in b.cases:
+        if c["Period concluded"] == P:
+            conc_by_journey[c["Journey"]] += 1
+            succ_by_journey[c["Journey"]] += c["SCO"] is True
+    for br in m.get("breaks") or []:
         n, s = heat.get((br["journey"], br["department"]), (0, 0))
-        cmp(f"breaks {br['journey']} / {br['department']} cases", n, br["cases"])
-        cmp(f"breaks {br['journey']} / {br['department']} sco_rate", rate(s, n), br["sco_rate"])
+        where = f"breaks {br['journey']} / {br['department']}"
+        cmp(f"{where} cases", n, br["cases"])
+        cmp(f"{where} sco_rate", rate(s, n), br["sco_rate"])
+        nu, su = conc_by_journey[br["journey"]] - n, succ_by_journey[br["journey"]] - s
+        for k, v in (("cases_untouched", nu), ("successful_untouched", su),
+                     ("sco_rate_untouched", rate(su, nu))):
+            if k in br:
+                cmp(f"{where} {k}", v, br[k])
+
+    # regions[] (the whole organisation's pack): the figures over each region's cases, the
+    # customers of the region or of none, as in that region's own pack.
+    for rg in m.get("regions") or []:
+        rc = [c for c in b.cases if c["Region"] == rg["region"]]
+        rcust = None if cust is None else {k: v for k, v in cust.items() if v["Region"] in (None, rg["region"])}
+        got = figures(rc, P, prev, length, rcust, window, last_day)
+        compare_figures(f"region {rg['region']}", got, rg)
 
     # Watermelons: green departments whose touched cases of a journey fare below its target.
     greens = {d["department"]: d["green_share"] for d in m["departments"]}

@@ -166,6 +166,13 @@ int main(int argc, char **argv)
 	    .currency = json_string_value(json_object_get(m, "currency")),
 	    .created = 1790726400, /* 2026-09-30T00:00:00Z */
 	    .tmpdir = tmpdir,
+	    .settings = {.min_cases = 30,
+	                 .churn_window_days = 90,
+	                 .green_share_threshold = 0.75,
+	                 .sco_target = 0.8,
+	                 .tolerance = 0.05,
+	                 .failure_contact_cost = NAN,
+	                 .period_length = "quarter"},
 	};
 	struct xlsx_source src = {.it = &g,
 	                          .next_case = next_case,
