@@ -3,7 +3,8 @@
 # figure of the metrics JSON recomputed from the workbook alone, pivoting Cases, Touches and
 # Customers (tests/lib/xlsx_recompute.py, written from metrics.md, not from the writer). On the
 # demo, on every pack of the demo split by region, and on the demo with a test-only limit of 2,000
-# rows per sheet, so that Cases, Touches and Customers continue on "Cases (2)"... (nothing dropped).
+# rows per sheet, so that Cases, Touches and Customers continue on "Cases (2)"... (nothing dropped);
+# and on the demo cut into months, where the period a year before lies outside the 8-month trend.
 set -u
 src=$ROOT/samples/northwind
 check() { # JSON XLSX
@@ -40,4 +41,9 @@ if any("(2)" in s for s in whole):
     sys.exit(f"continuation sheets without the test limit: {whole}")
 PY
 check "$WORK/cont/board-pack-2026-Q3.json" "$WORK/cont/board-pack-2026-Q3.xlsx" || exit 1
-echo "every figure recomputed from the workbook equals the JSON (demo, $n regional packs, continued sheets)"
+mkdir -p "$WORK/month"
+cp "$src"/*.csv "$WORK/month/"
+sed -e 's/^period_length *=.*/period_length = month/' -e 's|^template *=.*||' "$src/pack.ini" >"$WORK/month/pack.ini"
+"$BOARDPACK" build "$WORK/month/pack.ini" --out "$WORK/month/out" --json --no-pdf --quiet || { echo "monthly build failed"; exit 1; }
+check "$WORK/month/out/board-pack-2026-09.json" "$WORK/month/out/board-pack-2026-09.xlsx" || exit 1
+echo "every figure recomputed from the workbook equals the JSON (demo, $n regional packs, continued sheets, months)"
