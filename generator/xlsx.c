@@ -2,6 +2,7 @@
  * lxw_error. */
 #include "xlsx.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -66,6 +67,10 @@ struct sheet {
 	lxw_worksheet *ws;
 	const char *name;
 	double width[64]; /* widest content per column, in characters */
+	/* A long table's rows written as XML straight into the sheet's temporary file (raw_*) */
+	bool raw;
+	struct strbuf rawbuf;
+	lxw_row_t raw_row; /* the row open in rawbuf; 0 when none */
 };
 
 struct xw {
@@ -1568,8 +1573,12 @@ static void longtab_headers(struct xw *x, struct longtab *t)
  * which a constant_memory sheet never writes out (libxlsxwriter 1.1.4,
  * worksheet.c). Other versions get an autofilter instead.
  */
+static void raw_end(struct xw *x, struct sheet *sh);
+
 static void longtab_finish(struct xw *x, struct longtab *t)
 {
+	for (int s = 0; s < t->nsheets; s++)
+		raw_end(x, &t->sheets[s]);
 	for (int s = 0; s < t->nsheets; s++) {
 		lxw_worksheet *ws = t->sheets[s].ws;
 		long rows = t->done - (long)s * rows_max;
@@ -1661,6 +1670,210 @@ static void put_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, i
 	measure(sh, c, 5);
 }
 
+/*
+ * The long tables' cells. With libxlsxwriter 1.1.4 their rows are written as
+ * XML straight into the constant_memory sheet's temporary file, the XML
+ * libxlsxwriter itself writes there (`<row r="2"><c r="A2" t="inlineStr">...`),
+ * without its allocation and formatting per cell. The header row goes through
+ * the library and is flushed first (raw_start); the sheet's dimensions are
+ * kept as the library keeps them. Other versions write every cell through the
+ * library.
+ */
+#if LXW_VERSION_ID == 114
+#define RAW_FLUSH 262144
+
+static void raw_start(struct sheet *sh)
+{
+	lxw_worksheet_write_single_row(sh->ws); /* the header row, written through the library */
+	sh->raw = sh->ws->optimize && sh->ws->optimize_tmpfile;
+	sh->raw_row = 0;
+}
+
+static void raw_flush(struct xw *x, struct sheet *sh)
+{
+	if (sh->rawbuf.len &&
+	    fwrite(sh->rawbuf.s, 1, sh->rawbuf.len, sh->ws->optimize_tmpfile) != sh->rawbuf.len)
+		check(x, LXW_ERROR_CREATING_TMPFILE, "writing a sheet's temporary file");
+	strbuf_reset(&sh->rawbuf);
+}
+
+static void raw_end(struct xw *x, struct sheet *sh)
+{
+	if (!sh->raw)
+		return;
+	if (sh->raw_row)
+		strbuf_puts(&sh->rawbuf, "</row>");
+	sh->raw_row = 0;
+	raw_flush(x, sh);
+	strbuf_free(&sh->rawbuf);
+	sh->raw = false;
+}
+
+static void raw_uint(struct strbuf *b, unsigned long v)
+{
+	char d[24];
+	int n = 0;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n)
+		strbuf_putc(b, d[--n]);
+}
+
+/* Opens cell (r, c), and its row first when it is a new one (rows only grow: r > 0). */
+static void raw_cell(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, lxw_format *f,
+                     const char *type)
+{
+	struct strbuf *b = &sh->rawbuf;
+	if (r != sh->raw_row) {
+		if (sh->raw_row)
+			strbuf_puts(b, "</row>");
+		if (b->len >= RAW_FLUSH)
+			raw_flush(x, sh);
+		strbuf_puts(b, "<row r=\"");
+		raw_uint(b, (unsigned long)r + 1);
+		strbuf_puts(b, "\">");
+		sh->raw_row = r;
+		if (sh->ws->dim_rowmax == LXW_ROW_MAX || r > sh->ws->dim_rowmax)
+			sh->ws->dim_rowmax = r;
+	}
+	if (sh->ws->dim_colmax == LXW_COL_MAX || c > sh->ws->dim_colmax)
+		sh->ws->dim_colmax = c;
+	char col[8];
+	lxw_col_to_name(col, c, LXW_FALSE);
+	strbuf_puts(b, "<c r=\"");
+	strbuf_puts(b, col);
+	raw_uint(b, (unsigned long)r + 1);
+	strbuf_putc(b, '"');
+	int32_t xf = f ? lxw_format_get_xf_index(f) : 0;
+	if (xf > 0) {
+		strbuf_puts(b, " s=\"");
+		raw_uint(b, (unsigned long)xf);
+		strbuf_putc(b, '"');
+	}
+	if (type) {
+		strbuf_puts(b, " t=\"");
+		strbuf_puts(b, type);
+		strbuf_putc(b, '"');
+	}
+	strbuf_putc(b, '>');
+}
+
+/* s with &, < and > escaped (s is clean: valid UTF-8, no character XML forbids). */
+static void raw_escaped(struct strbuf *b, const char *s)
+{
+	for (const char *p = s;;) {
+		size_t n = strcspn(p, "&<>");
+		strbuf_append(b, p, n);
+		p += n;
+		if (!*p)
+			break;
+		strbuf_puts(b, *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : "&gt;");
+		p++;
+	}
+}
+#else
+static void raw_start(struct sheet *sh)
+{
+	(void)sh;
+}
+
+static void raw_end(struct xw *x, struct sheet *sh)
+{
+	(void)x;
+	(void)sh;
+}
+#endif
+
+static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
+{
+#if LXW_VERSION_ID == 114
+	if (sh->raw) { /* never through the library then: its row would come out of order */
+		if (!s)
+			return;
+		char cell[LXW_MAX_CELL_NAME_LENGTH];
+		lxw_rowcol_to_cell(cell, r, c);
+		long chars;
+		const char *t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
+		if (!*t)
+			return;
+		raw_cell(x, sh, r, c, NULL, "inlineStr");
+		size_t n = strlen(t);
+		bool pad = isspace((unsigned char)t[0]) || isspace((unsigned char)t[n - 1]);
+		strbuf_puts(&sh->rawbuf, pad ? "<is><t xml:space=\"preserve\">" : "<is><t>");
+		raw_escaped(&sh->rawbuf, t);
+		strbuf_puts(&sh->rawbuf, "</t></is></c>");
+		measure(sh, c, (double)chars);
+		return;
+	}
+#endif
+	put_text(x, sh, r, c, s, NULL);
+}
+
+static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
+{
+#if LXW_VERSION_ID == 114
+	if (sh->raw) { /* never through the library then: its row would come out of order */
+		if (!s)
+			return;
+		char cell[LXW_MAX_CELL_NAME_LENGTH];
+		lxw_rowcol_to_cell(cell, r, c);
+		long chars;
+		const char *t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
+		if (!*t)
+			return;
+		struct sst_element *e = lxw_get_sst_index(sh->ws->sst, t, LXW_FALSE);
+		if (!e) {
+			check(x, LXW_ERROR_SHARED_STRING_INDEX_NOT_FOUND, "writing a text cell");
+			return;
+		}
+		raw_cell(x, sh, r, c, NULL, "s");
+		strbuf_puts(&sh->rawbuf, "<v>");
+		raw_uint(&sh->rawbuf, e->index);
+		strbuf_puts(&sh->rawbuf, "</v></c>");
+		measure(sh, c, (double)chars);
+		return;
+	}
+#endif
+	put_shared(x, sh, r, c, s);
+}
+
+static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
+                        double v)
+{
+#if LXW_VERSION_ID == 114
+	if (sh->raw) {
+		if (isnan(v) || isinf(v))
+			return;
+		raw_cell(x, sh, r, c, x->fmt[k], NULL);
+		strbuf_puts(&sh->rawbuf, "<v>");
+		if (v >= 0 && v < 1e15 && v == floor(v))
+			raw_uint(&sh->rawbuf, (unsigned long)v);
+		else
+			strbuf_printf(&sh->rawbuf, "%.16G", v);
+		strbuf_puts(&sh->rawbuf, "</v></c>");
+		measure(sh, c, shown_width(x, k, v));
+		return;
+	}
+#endif
+	put_number(x, sh, r, c, k, v);
+}
+
+static void long_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int v)
+{
+	if (v < 0)
+		return;
+#if LXW_VERSION_ID == 114
+	if (sh->raw) {
+		raw_cell(x, sh, r, c, NULL, "b");
+		strbuf_puts(&sh->rawbuf, v ? "<v>1</v></c>" : "<v>0</v></c>");
+		measure(sh, c, 5);
+		return;
+	}
+#endif
+	put_bool(x, sh, r, c, v);
+}
+
 static void put_case(struct xw *x, struct longtab *cases, struct longtab *touches,
                      const struct xlsx_case *k)
 {
@@ -1668,48 +1881,48 @@ static void put_case(struct xw *x, struct longtab *cases, struct longtab *touche
 	struct sheet *sh = longtab_next(cases, &r);
 	if (!sh)
 		return;
-	put_text(x, sh, r, CC_CASE, k->id, NULL);
-	put_shared(x, sh, r, CC_JOURNEY, k->journey);
-	put_shared(x, sh, r, CC_GOAL, k->goal);
+	long_text(x, sh, r, CC_CASE, k->id);
+	long_shared(x, sh, r, CC_JOURNEY, k->journey);
+	long_shared(x, sh, r, CC_GOAL, k->goal);
 	if (k->period)
-		put_shared(x, sh, r, CC_PERIOD, k->period);
-	put_shared(x, sh, r, CC_OUTCOME, k->outcome);
-	put_bool(x, sh, r, CC_SCO, k->sco);
-	put_number(x, sh, r, CC_START, K_TIME, excel_time(k->start_ms));
+		long_shared(x, sh, r, CC_PERIOD, k->period);
+	long_shared(x, sh, r, CC_OUTCOME, k->outcome);
+	long_bool(x, sh, r, CC_SCO, k->sco);
+	long_number(x, sh, r, CC_START, K_TIME, excel_time(k->start_ms));
 	if (k->end_ms != INT64_MIN)
-		put_number(x, sh, r, CC_END, K_TIME, excel_time(k->end_ms));
+		long_number(x, sh, r, CC_END, K_TIME, excel_time(k->end_ms));
 	if (!isnan(k->days))
-		put_number(x, sh, r, CC_DAYS, K_DAYS, k->days);
+		long_number(x, sh, r, CC_DAYS, K_DAYS, k->days);
 	if (!isnan(k->promise_days))
-		put_number(x, sh, r, CC_PROMISE, K_NUM, k->promise_days);
-	put_bool(x, sh, r, CC_WITHIN, k->within_promise);
-	put_number(x, sh, r, CC_CONTACTS, K_INT, k->contacts);
-	put_number(x, sh, r, CC_FAILURES, K_INT, k->failure_contacts);
-	put_number(x, sh, r, CC_HANDOFFS, K_INT, k->handoffs);
+		long_number(x, sh, r, CC_PROMISE, K_NUM, k->promise_days);
+	long_bool(x, sh, r, CC_WITHIN, k->within_promise);
+	long_number(x, sh, r, CC_CONTACTS, K_INT, k->contacts);
+	long_number(x, sh, r, CC_FAILURES, K_INT, k->failure_contacts);
+	long_number(x, sh, r, CC_HANDOFFS, K_INT, k->handoffs);
 	if (k->region)
-		put_shared(x, sh, r, CC_REGION, k->region);
+		long_shared(x, sh, r, CC_REGION, k->region);
 	if (k->customer)
-		put_text(x, sh, r, CC_CUSTOMER, k->customer, NULL);
+		long_text(x, sh, r, CC_CUSTOMER, k->customer);
 	if (k->segment)
-		put_shared(x, sh, r, CC_SEGMENT, k->segment);
+		long_shared(x, sh, r, CC_SEGMENT, k->segment);
 	if (!isnan(k->annual_value))
-		put_number(x, sh, r, CC_VALUE, K_MONEY, k->annual_value);
+		long_number(x, sh, r, CC_VALUE, K_MONEY, k->annual_value);
 	if (!isnan(k->annual_value) && k->left_day != INT64_MAX)
-		put_number(x, sh, r, CC_LEFT, K_DATE, excel_day(k->left_day));
-	put_bool(x, sh, r, CC_LEFT_WITHIN, k->left_within);
+		long_number(x, sh, r, CC_LEFT, K_DATE, excel_day(k->left_day));
+	long_bool(x, sh, r, CC_LEFT_WITHIN, k->left_within);
 	if (k->departments)
-		put_shared(x, sh, r, CC_DEPTS, k->departments);
+		long_shared(x, sh, r, CC_DEPTS, k->departments);
 	for (uint32_t i = 0; i < k->ntouches; i++) {
 		struct sheet *ts = longtab_next(touches, &r);
 		if (!ts)
 			return;
-		put_text(x, ts, r, 0, k->id, NULL);
-		put_shared(x, ts, r, 1, k->journey);
+		long_text(x, ts, r, 0, k->id);
+		long_shared(x, ts, r, 1, k->journey);
 		if (k->period)
-			put_shared(x, ts, r, 2, k->period);
-		put_bool(x, ts, r, 3, k->sco);
-		put_shared(x, ts, r, 4, k->touches[i].department);
-		put_number(x, ts, r, 5, K_INT, k->touches[i].failure_contacts);
+			long_shared(x, ts, r, 2, k->period);
+		long_bool(x, ts, r, 3, k->sco);
+		long_shared(x, ts, r, 4, k->touches[i].department);
+		long_number(x, ts, r, 5, K_INT, k->touches[i].failure_contacts);
 	}
 }
 
@@ -1719,17 +1932,17 @@ static void put_customer(struct xw *x, struct longtab *t, const struct xlsx_cust
 	struct sheet *sh = longtab_next(t, &r);
 	if (!sh)
 		return;
-	put_text(x, sh, r, 0, cu->id, NULL);
+	long_text(x, sh, r, 0, cu->id);
 	if (cu->segment)
-		put_shared(x, sh, r, 1, cu->segment);
+		long_shared(x, sh, r, 1, cu->segment);
 	if (cu->region)
-		put_shared(x, sh, r, 2, cu->region);
+		long_shared(x, sh, r, 2, cu->region);
 	if (!isnan(cu->annual_value))
-		put_number(x, sh, r, 3, K_MONEY, cu->annual_value);
+		long_number(x, sh, r, 3, K_MONEY, cu->annual_value);
 	if (cu->joined_day != INT64_MIN)
-		put_number(x, sh, r, 4, K_DATE, excel_day(cu->joined_day));
+		long_number(x, sh, r, 4, K_DATE, excel_day(cu->joined_day));
 	if (cu->left_day != INT64_MAX)
-		put_number(x, sh, r, 5, K_DATE, excel_day(cu->left_day));
+		long_number(x, sh, r, 5, K_DATE, excel_day(cu->left_day));
 }
 
 /* ---- Trend, Heat map, KPIs served, Settings ------------------------------- */
@@ -2366,8 +2579,11 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 	x.wb->options.constant_memory = LXW_FALSE;
 
 	/* The long tables, row by row: a case's row, then its touches; then the customers. */
-	for (int t = 0; t < 3; t++)
+	for (int t = 0; t < 3; t++) {
 		longtab_headers(&x, &lt[t]);
+		for (int k = 0; k < lt[t].nsheets; k++)
+			raw_start(&lt[t].sheets[k]);
+	}
 	if (src && src->next_case) {
 		struct xlsx_case k;
 		while (src->next_case(src->it, &k))

@@ -547,6 +547,8 @@ def check_odd(mpath, book):
     cust = ws[f"{cc}2"].value
     if cust != "Caf\ufffd \ufffd\ufffd Ltd":
         fail(f"Cases!{cc}2: invalid UTF-8 not replaced with U+FFFD: {cust!r}")
+    if ws[f"{cc}4"].value != " A&B <Ltd> ":
+        fail(f"Cases!{cc}4: markup and edge spaces not kept: {ws[f'{cc}4'].value!r}")
     dep = ws[f"{dc}3"].value or ""
     if len(dep) != 32767 or set(dep) != {"é"}:
         fail(f"Cases!{dc}3: expected 32,767 characters 'é', found {len(dep)}")

@@ -2,7 +2,8 @@
  * xlsxgen: writes the workbook of a metrics JSON with synthetic cases, for the xlsx tests.
  * Usage: xlsxgen METRICS.json OUT.xlsx [--cases N] [--odd] [--limit N] [--tmpdir DIR]
  *   --cases N   feed N deterministic cases (default 20)
- *   --odd       case 1's customer has invalid UTF-8, case 2's departments are 40,000 characters
+ *   --odd       case 1's customer has invalid UTF-8, case 2's departments are 40,000 characters,
+ *               case 3's customer has markup characters and edge spaces
  *   --limit N   at most N rows per sheet (xlsx_test_case_limit), to test continuation sheets
  *               quickly
  *   --tmpdir D  libxlsxwriter's temporary folder (default: the output's folder)
@@ -110,6 +111,8 @@ static bool next_case(void *it, struct xlsx_case *row)
 	g->touches[1] = (struct xlsx_touch){dept_b[i % 4], 0};
 	if (g->odd && i == 0)
 		row->customer = "Caf\xe9 \xff\xfe Ltd";
+	if (g->odd && i == 2)
+		row->customer = " A&B <Ltd> "; /* markup and edge spaces, kept as they are */
 	if (g->odd && i == 1) {
 		strbuf_reset(&g->long_text);
 		for (int k = 0; k < 40000; k++)
