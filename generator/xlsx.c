@@ -2181,54 +2181,107 @@ static void put_settings(struct xw *x, struct sheet *sh, const json_t *m,
 
 /* ---- Data quality and Definitions ---------------------------------------- */
 
-/* At most max elements of a, and how many were left out. */
-static json_t *first_of(const json_t *a, long max, long *left)
+
+/* The value of column c of a rejected row or note o: the column by name when the JSON has it. */
+static const char *issue_text(const json_t *o, int c, const char *row, char buf[48])
 {
-	json_t *r = json_array();
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v)
-	{
-		if ((long)i >= max)
-			break;
-		json_array_append(r, v);
+	const char *key = issue_cols[c].key;
+	if (strcmp(key, "row") == 0)
+		return row;
+	if (strcmp(key, "column") == 0) {
+		const json_t *name = json_object_get(o, "column_name");
+		if (json_is_string(name))
+			return json_string_value(name);
+		const json_t *n = json_object_get(o, "column");
+		if (!json_is_integer(n))
+			return NULL;
+		snprintf(buf, 48, "column %" JSON_INTEGER_FORMAT, json_integer_value(n));
+		return buf;
 	}
-	*left = (long)json_array_size(a) - (long)json_array_size(r);
-	return r;
+	return json_string_value(json_object_get(o, key));
 }
 
-/* A rejected row or a note as a row of tblIssues: the structured fields when the JSON has them. */
-static json_t *issue_row(const json_t *o, const char *row)
+/* A text cell whose changes were noted beforehand (pre_note). */
+static void put_text_quiet(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s,
+                           lxw_format *f)
 {
-	json_t *r = json_deep_copy(o);
-	json_object_set_new(r, "row", json_string(row));
-	const json_t *name = json_object_get(o, "column_name");
-	if (json_is_string(name))
-		json_object_set(r, "column", (json_t *)name);
-	else if (json_is_integer(json_object_get(o, "column")))
-		json_object_set_new(r, "column",
-		                    json_sprintf("column %" JSON_INTEGER_FORMAT,
-		                                 json_integer_value(json_object_get(o, "column"))));
-	return r;
+	if (!s)
+		return;
+	long chars;
+	const char *t = clean_text(x, s, CELL_CHARS, NULL, NULL, &chars);
+	if (*t)
+		check(x, worksheet_write_string(sh->ws, r, c, t, f), "writing a text cell");
+	measure(sh, c, (double)chars);
+}
+
+static void pre_note(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
+{
+	if (!s)
+		return;
+	char cell[LXW_MAX_CELL_NAME_LENGTH];
+	lxw_rowcol_to_cell(cell, r, c);
+	note_text(x, sh->name, cell, scan_text(s, strlen(s)), CELL_CHARS);
+}
+
+/* A table over rows already written on a constant_memory sheet (see longtab_finish). */
+static void add_table_after(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_col_t c0,
+                            lxw_row_t r1, const char *name, const struct col *cols, int n,
+                            bool total, const char *const *formulas)
+{
+	lxw_table_column *tc = xcalloc((size_t)n, sizeof *tc);
+	lxw_table_column **tcp = xcalloc((size_t)n + 1, sizeof *tcp);
+	for (int c = 0; c < n; c++) {
+		tc[c] = (lxw_table_column){.header = (char *)cols[c].header};
+		if (total && c == 0)
+			tc[c].total_string = "All files";
+		else if (total)
+			tc[c].total_function = LXW_TABLE_FUNCTION_SUM;
+		if (formulas && formulas[c])
+			tc[c].formula = (char *)formulas[c];
+		tcp[c] = &tc[c];
+	}
+	lxw_table_options to = {.name = (char *)name,
+	                        .columns = tcp,
+	                        .total_row = total,
+	                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
+	                        .style_type_number = 2};
+	lxw_error e;
+#if LXW_VERSION_ID == 114
+	uint8_t optimize = sh->ws->optimize;
+	sh->ws->optimize = LXW_FALSE;
+	e = worksheet_add_table(sh->ws, r0, c0, r1, c0 + (lxw_col_t)(n - 1), &to);
+	sh->ws->optimize = optimize;
+#else
+	e = worksheet_autofilter(sh->ws, r0, c0, r1, c0 + (lxw_col_t)(n - 1));
+#endif
+	check(x, e, "adding a table");
+	free(tcp);
+	free(tc);
 }
 
 /*
  * The Data quality sheet: what the run said about the data, above the
- * table; one table of every rejected row and note (header frozen, texts
+ * table; one table of every rejected row and note (header frozen, messages
  * wrapped); beside it the files read (with a total row) and the notes on
- * this workbook, their headers on the same frozen row.
+ * this workbook, their headers on the same frozen row. The sheet is written
+ * row by row in constant_memory mode (a run can reject hundreds of
+ * thousands of rows), so what its own texts add to the workbook notes is
+ * noted before anything is written.
  */
 static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 {
 	const lxw_row_t head = 2; /* the tables' header row */
 	long left_issues, left_notes;
-	json_t *issues = first_of(json_object_get(dq, "issues"), DQ_ROWS_MAX, &left_issues);
-	json_t *notes = first_of(json_object_get(dq, "notes"), DQ_ROWS_MAX, &left_notes);
-	json_t *rows = json_array();
-	size_t i;
-	const json_t *o;
-	json_array_foreach(issues, i, o) json_array_append_new(rows, issue_row(o, "rejected"));
-	json_array_foreach(notes, i, o) json_array_append_new(rows, issue_row(o, "kept"));
+	const json_t *all_issues = json_object_get(dq, "issues"),
+	             *all_notes = json_object_get(dq, "notes");
+	size_t ni = json_array_size(all_issues), nn = json_array_size(all_notes);
+	left_issues = ni > DQ_ROWS_MAX ? (long)ni - DQ_ROWS_MAX : 0;
+	left_notes = nn > DQ_ROWS_MAX ? (long)nn - DQ_ROWS_MAX : 0;
+	ni -= (size_t)left_issues;
+	nn -= (size_t)left_notes;
+	size_t nrows = ni + nn;
+#define DQ_ROW(i) ((i) < ni ? json_array_get(all_issues, (i)) : json_array_get(all_notes, (i)-ni))
+#define DQ_WHAT(i) ((i) < ni ? "rejected" : "kept")
 	if (left_issues) {
 		char *n = xasprintf("%ld more rejected rows not listed (the first %ld are)",
 		                    left_issues, DQ_ROWS_MAX);
@@ -2241,35 +2294,10 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 		add_note(x, sh->name, "tblIssues", n);
 		free(n);
 	}
+	int nic = N(issue_cols);
+	lxw_col_t fc = (lxw_col_t)nic + 1, wc = fc + N(file_cols) + 1;
 
-	/* What is said above the table: never a data row. */
-	json_int_t nread = json_integer_value(json_object_get(dq, "rows_read"));
-	json_int_t nrej = json_integer_value(json_object_get(dq, "rows_rejected"));
-	size_t nnotes = json_array_size(json_object_get(dq, "notes"));
-	char a[32], b[32], c[32];
-	char *said;
-	if (!nrej && !nnotes)
-		said = xasprintf("Nothing rejected, nothing noted: all %s rows read were kept.",
-		                 thousands((long)nread, a));
-	else
-		said = xasprintf(
-		    "%s of %s rows read rejected (left out of every figure); %s note%s on "
-		    "rows kept. One row each below.",
-		    thousands((long)nrej, a), thousands((long)nread, b), thousands((long)nnotes, c),
-		    nnotes == 1 ? "" : "s");
-	put_title(x, sh, 0, 0, "Data quality", x->title);
-	put_title(x, sh, 1, 0, said, NULL);
-	free(said);
-
-	lxw_row_t last = put_table(x, sh, head, "tblIssues", issue_cols, N(issue_cols), rows, NULL);
-	int msg = N(issue_cols) - 1;
-	/* Messages wrapped, in a column of fixed width; the other texts as wide as they are. */
-	worksheet_set_column(sh->ws, (lxw_col_t)msg, (lxw_col_t)msg, WIDTH_MAX, x->wrap);
-	sh->width[msg] = 0;
-	(void)last;
-
-	/* Files, with a total row (SUBTOTAL formulas caching the JSON's totals). */
-	lxw_col_t fc = (lxw_col_t)N(issue_cols) + 1;
+	/* The files, in the order of the JSON. */
 	json_t *files = json_array();
 	const char *fname;
 	json_t *fo;
@@ -2283,80 +2311,131 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 		                     json_object_get(fo, "rows_rejected"), "rows_kept", rr - rj));
 	}
 	size_t nf = json_array_size(files);
-	{
-		lxw_table_column tc[N(file_cols)], *tcp[N(file_cols) + 1] = {NULL};
-		static const char *const total_formula[] = {
-		    NULL, "SUBTOTAL(109,tblFiles[Rows read])",
-		    "SUBTOTAL(109,tblFiles[Rows rejected])", "SUBTOTAL(109,tblFiles[Rows kept])"};
-		for (int k = 0; k < N(file_cols); k++) {
-			tc[k] = (lxw_table_column){.header = (char *)file_cols[k].header,
-			                           .header_format = x->hdr};
-			if (k == 0)
-				tc[k].total_string = "All files";
-			else
-				tc[k].total_function = LXW_TABLE_FUNCTION_SUM;
-			if (file_cols[k].formula && nf)
-				tc[k].formula = "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This "
-				                "Row],[Rows rejected]]";
-			tcp[k] = &tc[k];
-			measure(sh, fc + (lxw_col_t)k, (double)strlen(file_cols[k].header) + 3);
-		}
-		lxw_table_options to = {.name = "tblFiles",
-		                        .columns = tcp,
-		                        .total_row = LXW_TRUE,
-		                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
-		                        .style_type_number = 2};
-		lxw_row_t flast = head + (lxw_row_t)(nf ? nf : 1) + 1;
-		check(x, worksheet_add_table(sh->ws, head, fc, flast, fc + N(file_cols) - 1, &to),
-		      "adding a table");
-		for (size_t k = 0; k < nf; k++) {
-			json_t *f = json_array_get(files, k);
-			lxw_row_t rr = head + 1 + (lxw_row_t)k;
-			put_value(x, sh, rr, fc, K_TEXT, json_object_get(f, "file"));
-			put_value(x, sh, rr, fc + 1, K_INT, json_object_get(f, "rows_read"));
-			put_value(x, sh, rr, fc + 2, K_INT, json_object_get(f, "rows_rejected"));
-			put_formula(x, sh, rr, fc + 3, K_INT, tc[3].formula,
-			            json_object_get(f, "rows_kept"));
-		}
-		if (!nf)
-			put_none(x, sh, head - 1, fc, "No file was read.");
-		/* The totals: the JSON's own figures, as the cached results of the total row's
-		 * formulas. */
-		json_t *tot[] = {NULL, json_integer(nread), json_integer(nrej),
-		                 json_integer(nread - nrej)};
-		put_text(x, sh, flast, fc, "All files", NULL);
-		for (int k = 1; k < 4; k++) {
-			put_formula(x, sh, flast, fc + (lxw_col_t)k, K_INT, total_formula[k],
-			            tot[k]);
-			json_decref(tot[k]);
-		}
-	}
 
-	/*
-	 * The workbook notes: written last, as the rows above may add to them
-	 * (a message cut to the cell limit).
-	 */
+	/* What the texts below will need noting, first: the notes table is beside them. */
+	char buf[48];
+	for (size_t i = 0; i < nrows; i++)
+		for (int c = 0; c < nic; c++)
+			pre_note(x, sh, head + 1 + (lxw_row_t)i, (lxw_col_t)c,
+			         issue_text(DQ_ROW(i), c, DQ_WHAT(i), buf));
+	for (size_t i = 0; i < nf; i++)
+		pre_note(x, sh, head + 1 + (lxw_row_t)i, fc,
+		         json_string_value(json_object_get(json_array_get(files, i), "file")));
 	if (x->notes_dropped) {
 		char *n = xasprintf("%ld more workbook notes not listed", x->notes_dropped);
 		json_array_append_new(
 		    x->notes, json_pack("{s:s, s:s, s:s}", "sheet", "", "cell", "", "note", n));
 		free(n);
+		x->notes_dropped = 0;
 	}
-	lxw_col_t wc = fc + N(file_cols) + 1;
-	put_title(x, sh, head - 1, wc,
-	          json_array_size(x->notes)
-	              ? "Notes on this workbook: what the sheets could not show as it is"
-	              : "Notes on this workbook: none (every text is shown in full).",
+	size_t nw = json_array_size(x->notes);
+
+	/* Rows 1 and 2: what is said above the tables, never as a data row. */
+	json_int_t nread = json_integer_value(json_object_get(dq, "rows_read"));
+	json_int_t nrej = json_integer_value(json_object_get(dq, "rows_rejected"));
+	size_t nnotes = json_array_size(all_notes);
+	char a[32], b[32], c3[32];
+	char *said;
+	if (!nrej && !nnotes)
+		said = xasprintf("Nothing rejected, nothing noted: all %s rows read were kept.",
+		                 thousands((long)nread, a));
+	else
+		said = xasprintf(
+		    "%s of %s rows read rejected (left out of every figure); %s note%s on "
+		    "rows kept. One row each below.",
+		    thousands((long)nrej, a), thousands((long)nread, b),
+		    thousands((long)nnotes, c3), nnotes == 1 ? "" : "s");
+	put_title(x, sh, 0, 0, "Data quality", x->title);
+	put_title(x, sh, 1, 0, said, NULL);
+	free(said);
+	put_title(x, sh, 1, wc,
+	          nw ? "Notes on this workbook: what the sheets could not show as it is"
+	             : "Notes on this workbook: none (every text is shown in full).",
 	          x->italic);
-	json_t *wn = json_deep_copy(x->notes);
-	put_table_at(x, sh, head, wc, "tblWorkbookNotes", wbnote_cols, N(wbnote_cols), wn, NULL);
-	json_decref(wn);
+	if (!nf)
+		put_title(x, sh, 1, fc, "No file was read.", x->italic);
+
+	/* The header row of the three tables. */
+	for (int c = 0; c < nic; c++)
+		put_text(x, sh, head, (lxw_col_t)c, issue_cols[c].header, x->hdr);
+	for (int c = 0; c < N(file_cols); c++)
+		put_text(x, sh, head, fc + (lxw_col_t)c, file_cols[c].header, x->hdr);
+	for (int c = 0; c < N(wbnote_cols); c++)
+		put_text(x, sh, head, wc + (lxw_col_t)c, wbnote_cols[c].header, x->hdr);
+	for (int c = 0; c < nic; c++)
+		measure(sh, (lxw_col_t)c, (double)utf8_chars(issue_cols[c].header) + 3);
+
+	/* The rows, one sheet row at a time across the three tables. */
+	const char *kept_formula =
+	    "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This Row],[Rows rejected]]";
+	static const char *const total_formula[] = {NULL, "SUBTOTAL(109,tblFiles[Rows read])",
+	                                            "SUBTOTAL(109,tblFiles[Rows rejected])",
+	                                            "SUBTOTAL(109,tblFiles[Rows kept])"};
+	size_t flast = (nf ? nf : 1) + 1; /* data rows, then the total row */
+	size_t n = nrows;
+	if (flast > n)
+		n = flast;
+	if (nw > n)
+		n = nw;
+	lxw_col_t msg = (lxw_col_t)(nic - 1);
+	for (size_t i = 0; i < n; i++) {
+		lxw_row_t r = head + 1 + (lxw_row_t)i;
+		if (i < nrows) {
+			const json_t *o = DQ_ROW(i);
+			for (int c = 0; c < nic; c++) {
+				if (issue_cols[c].kind == K_PLAIN)
+					put_value(x, sh, r, (lxw_col_t)c, K_PLAIN,
+					          json_object_get(o, issue_cols[c].key));
+				else
+					put_text_quiet(x, sh, r, (lxw_col_t)c,
+					               issue_text(o, c, DQ_WHAT(i), buf),
+					               (lxw_col_t)c == msg ? x->wrap : NULL);
+			}
+		}
+		if (i < nf) {
+			json_t *f = json_array_get(files, i);
+			put_text_quiet(x, sh, r, fc, json_string_value(json_object_get(f, "file")),
+			               NULL);
+			put_value(x, sh, r, fc + 1, K_INT, json_object_get(f, "rows_read"));
+			put_value(x, sh, r, fc + 2, K_INT, json_object_get(f, "rows_rejected"));
+			put_formula(x, sh, r, fc + 3, K_INT, kept_formula,
+			            json_object_get(f, "rows_kept"));
+		} else if (i == flast - 1) {
+			/* The totals: the JSON's own figures, cached by the total row's formulas.
+			 */
+			json_t *tot[] = {NULL, json_integer(nread), json_integer(nrej),
+			                 json_integer(nread - nrej)};
+			put_text(x, sh, r, fc, "All files", NULL);
+			for (int k = 1; k < 4; k++) {
+				put_formula(x, sh, r, fc + (lxw_col_t)k, K_INT, total_formula[k],
+				            tot[k]);
+				json_decref(tot[k]);
+			}
+		}
+		if (i < nw) {
+			const json_t *w = json_array_get(x->notes, i);
+			for (int c = 0; c < N(wbnote_cols); c++)
+				put_text_quiet(
+				    x, sh, r, wc + (lxw_col_t)c,
+				    json_string_value(json_object_get(w, wbnote_cols[c].key)),
+				    NULL);
+		}
+	}
+	const char *const file_formulas[] = {NULL, NULL, NULL, nf ? kept_formula : NULL};
+	add_table_after(x, sh, head, 0, head + (lxw_row_t)(nrows ? nrows : 1), "tblIssues",
+	                issue_cols, nic, false, NULL);
+	add_table_after(x, sh, head, fc, head + (lxw_row_t)flast, "tblFiles", file_cols,
+	                N(file_cols), true, file_formulas);
+	add_table_after(x, sh, head, wc, head + (lxw_row_t)(nw ? nw : 1), "tblWorkbookNotes",
+	                wbnote_cols, N(wbnote_cols), false, NULL);
+	/* Messages wrapped, in a column of fixed width; the other texts as wide as they are. */
+	worksheet_set_column(sh->ws, msg, msg, WIDTH_MAX, x->wrap);
+	sh->width[msg] = 0;
 	worksheet_freeze_panes(sh->ws, head + 1, 0);
 	page_setup(x, sh, head);
 	json_decref(files);
-	json_decref(issues);
-	json_decref(notes);
-	json_decref(rows);
+#undef DQ_ROW
+#undef DQ_WHAT
 }
 
 static void add_defs(json_t *defs, const char *sheet, const struct col *cols, int n)
@@ -2560,7 +2639,9 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 	struct sheet *settings_sh = &sh[nsheets - 3], *dq_sh = &sh[nsheets - 2],
 	             *defs_sh = &sh[nsheets - 1];
 	for (int i = 0; i < nsheets; i++) {
-		x.wb->options.constant_memory = i >= S_LONG && i < S_LONG + nlong;
+		/* the long tables' sheets and Data quality (a run can reject 800,000 rows) */
+		x.wb->options.constant_memory =
+		    (i >= S_LONG && i < S_LONG + nlong) || i == nsheets - 2;
 		sh[i].name = sheet_names[i];
 		sh[i].ws = workbook_add_worksheet(x.wb, sheet_names[i]);
 		if (!sh[i].ws) {
