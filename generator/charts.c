@@ -1039,7 +1039,7 @@ static float draw_trend(const struct figure *f, struct page *pg, const struct ch
 		legend(pg, c, x, y - 9, 2, buf);
 	}
 	y -= 22;
-	struct plot p = {.x = 30, .w = w - 30, .h = 125};
+	struct plot p = {.x = 30, .w = w - 30, .h = 105};
 	p.y = y - 8 - p.h;
 	axes(pg, c, &p, false);
 	if (s->n == 0) {

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "diag.h"
+#include "safeopen.h"
 #include "intern.h"
 #include "strbuf.h"
 #include "xmem.h"
@@ -96,6 +97,65 @@ static void say(struct parse *p, const char *fmt, ...)
 	p->failed = true;
 }
 
+/* The offset of the first byte of s that is not part of valid UTF-8 (shortest forms, no
+ * surrogates), or -1. */
+static long invalid_utf8(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	for (long i = 0; s[i];) {
+		unsigned c = s[i];
+		int len = c < 0x80                 ? 1
+		          : c >= 0xC2 && c <= 0xDF ? 2
+		          : c >= 0xE0 && c <= 0xEF ? 3
+		          : c >= 0xF0 && c <= 0xF4 ? 4
+		                                   : 0;
+		if (!len)
+			return i;
+		for (int k = 1; k < len; k++)
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+		if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0) ||
+		    (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90))
+			return i;
+		i += len;
+	}
+	return -1;
+}
+
+/*
+ * A line that is not valid UTF-8 is refused whole, naming the key (or the line) and the byte: a
+ * title or file name in another encoding would otherwise reach the pack garbled or vanish from
+ * the template's context (issue 16).
+ */
+static void check_utf8(struct parse *p, char *str)
+{
+	long at = invalid_utf8(str);
+	if (at < 0)
+		return;
+	const char *s = str + strspn(str, " \t");
+	const char *eq = strchr(s, '=');
+	size_t klen = eq ? (size_t)(eq - s) : 0;
+	while (klen && (s[klen - 1] == ' ' || s[klen - 1] == '\t'))
+		klen--;
+	long col = 1;
+	for (long i = 0; i < at; i++)
+		col += ((unsigned char)str[i] & 0xC0) != 0x80;
+	if (eq && (long)(eq - str) > at)
+		klen = 0; /* the bad byte is in the key itself */
+	if (klen && *s != ';' && *s != '#' && *s != '[')
+		say(p,
+		    "the value of \"%.*s\" is not valid UTF-8 (byte \\x%02X at column %ld); save "
+		    "PACK.ini as UTF-8",
+		    (int)klen, s, (unsigned char)str[at], col);
+	else
+		say(p,
+		    "this line is not valid UTF-8 (byte \\x%02X at column %ld); save PACK.ini as "
+		    "UTF-8",
+		    (unsigned char)str[at], col);
+	str[0] = '\n';
+	str[1] = '\0';
+}
+
 /* fgets-style reader that counts lines and refuses over-long ones instead of splitting them. */
 static char *read_line(char *str, int num, void *stream)
 {
@@ -113,6 +173,7 @@ static char *read_line(char *str, int num, void *stream)
 		str[0] = '\n';
 		str[1] = '\0';
 	}
+	check_utf8(p, str);
 	p->continuation =
 	    (str[0] == ' ' || str[0] == '\t') && strspn(str, " \t\r\n") != strlen(str);
 	return str;
@@ -545,7 +606,7 @@ static bool check_input(const struct config *c, const char *key, const char *pat
 	}
 	if (!S_ISREG(st.st_mode)) {
 		diag_msg(DIAG_ERROR, c->path, 0, 0, "[inputs] %s: \"%s\" is %s, not a CSV file",
-		         key, path, S_ISDIR(st.st_mode) ? "a folder" : "not a regular file");
+		         key, path, safeopen_kind(st.st_mode));
 		return false;
 	}
 	struct stat self;
@@ -567,13 +628,13 @@ struct config *config_load(const char *path)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		diag_msg(DIAG_ERROR, path, 0, 0, "the pack configuration is %s, not a file",
-		         S_ISDIR(st.st_mode) ? "a folder" : "not a regular file");
+		         safeopen_kind(st.st_mode));
 		return NULL;
 	}
-	FILE *fp = fopen(path, "r");
+	const char *why;
+	FILE *fp = safeopen_file(path, &why); /* never blocks, whatever is put there meanwhile */
 	if (!fp) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot open the pack configuration: %s",
-		         strerror(errno));
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot open the pack configuration: %s", why);
 		return NULL;
 	}
 	struct config *c = xcalloc(1, sizeof *c);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "format.h"
@@ -162,6 +163,75 @@ static json_t *data_quality(const struct metrics *mt)
 	return o;
 }
 
+/* Rows of a story in the JSON: a case with more has its first and last STORY_ROWS / 2; the
+ * PDF's timeline shows STORY_SHOWN of them. */
+#define STORY_ROWS 24
+#define STORY_SHOWN 8
+
+static json_t *story_row_json(const struct metrics *mt, const struct story_row *sr)
+{
+	static const char *const outcomes[] = {NULL, "achieved", "failed", "abandoned"};
+	json_t *o = json_object();
+	char t[21];
+	value_format_time(sr->ts, t);
+	set(o, "time", json_string(t));
+	set(o, "line", json_integer(sr->line));
+	set(o, "touchpoint", name(mt, sr->touchpoint));
+	set(o, "department", name(mt, sr->dept));
+	set(o, "channel", name(mt, sr->channel));
+	set(o, "failure_demand", json_boolean(sr->failure));
+	set(o, "outcome", outcomes[sr->outcome] ? json_string(outcomes[sr->outcome]) : json_null());
+	return o;
+}
+
+/*
+ * customer_journey of a goal (pack.md, "One journey through the customer's eyes"): the case
+ * (ids only: no customer id), its figures and its rows in time order, as a timeline; null when
+ * the goal had no unsuccessful case. rows is null without an event log (cases.csv).
+ */
+static json_t *story_json(const struct metrics *mt, size_t ix)
+{
+	if (ix == SIZE_MAX)
+		return json_null();
+	const struct model *m = mt->model;
+	const struct bp_case *k = &m->cases[ix];
+	json_t *o = json_object();
+	set(o, "case_id", json_string(model_case_id(m, ix)));
+	set(o, "journey", name(mt, k->journey));
+	set(o, "outcome", json_string(outcome_names[k->outcome]));
+	set(o, "days", num(metrics_case_days(k)));
+	set(o, "contacts", json_integer(k->contacts));
+	set(o, "failure_contacts", json_integer(k->failure_contacts));
+	set(o, "handoffs", json_integer(k->handoffs));
+	if (!mt->config->journeys) {
+		set(o, "rows_total", json_integer(k->contacts));
+		set(o, "rows", json_null());
+		return o;
+	}
+	/* the story rows are by case: this case's are one run */
+	size_t lo = 0, hi = m->nstory_rows;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (m->story_rows[mid].case_ix < ix)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < m->nstory_rows && m->story_rows[end].case_ix == ix)
+		end++;
+	size_t n = end - lo;
+	set(o, "rows_total", json_integer((json_int_t)n));
+	json_t *rows = json_array();
+	for (size_t i = 0; i < n; i++) {
+		if (n > STORY_ROWS && i == STORY_ROWS / 2)
+			i = n - STORY_ROWS / 2; /* the middle is left out */
+		json_array_append_new(rows, story_row_json(mt, &m->story_rows[lo + i]));
+	}
+	set(o, "rows", rows);
+	return o;
+}
+
 /* The figures of the goal (by its text) or the journey (by its name) an action serves, or NULL. */
 static const struct figures *action_figures(const struct metrics *mt, sym goal)
 {
@@ -316,6 +386,7 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "journeys", js);
 		set(o, "sco_target", num(gf->sco_target));
 		figures(mt, o, &gf->f);
+		set(o, "customer_journey", story_json(mt, gf->story_case));
 		json_array_append_new(goals, o);
 	}
 	set(root, "goals", goals);
@@ -397,6 +468,29 @@ json_t *context_metrics(const struct metrics *mt)
 	set(root, "data_quality", data_quality(mt));
 	(void)outcome_names;
 	return root;
+}
+
+int context_write_json_fd(const json_t *tree, int fd, const char *path)
+{
+	int dup_fd = dup(fd);
+	FILE *fp = dup_fd >= 0 ? fdopen(dup_fd, "w") : NULL;
+	if (!fp) {
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the metrics JSON: %s",
+		         strerror(errno));
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return -1;
+	}
+	int rc =
+	    json_dumpf(tree, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	if (rc == 0)
+		rc = fputc('\n', fp) == EOF ? -1 : 0;
+	if (fclose(fp) != 0 || rc != 0) {
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the metrics JSON: %s",
+		         strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
 }
 
 int context_write_json(const json_t *tree, const char *path)
@@ -555,6 +649,297 @@ static void journey_breaks(const struct fmt *fm, json_t *o, size_t journey)
 	json_object_set_new(o, "breaks_comparable", json_boolean(comparable));
 }
 
+/*
+ * The second edition's figures for decisions, formatted: the same period a year before (stated
+ * only when both sides have min_cases journeys, as a change is), the cost of failure demand, and
+ * the touchpoints that were failure demand most often.
+ */
+static void decisions_fmt(const struct fmt *fm, json_t *o, const struct figures *f)
+{
+	const struct metrics *mt = fm->mt;
+	set_pct(fm, o, "prev_year_sco_rate_pct", f->prev_year_sco_rate);
+	json_object_set_new(o, "has_prev_year",
+	                    json_boolean(f->cases_concluded >= min_volume(mt) &&
+	                                 f->prev_year_concluded >= min_volume(mt)));
+	char label[16];
+	period_label(mt->year_ago, mt->config->period_length, label);
+	set_str(o, "year_ago_period", label);
+	set_money(fm, o, "failure_demand_cost_money", f->failure_demand_cost);
+	json_object_set_new(
+	    o, "has_failure_cost",
+	    json_boolean(!isnan(f->failure_demand_cost) && f->failure_contacts > 0));
+	json_t *tps = json_object_get(o, "failure_touchpoints");
+	size_t i;
+	json_t *t;
+	json_array_foreach(tps, i, t)
+	{
+		set_count(fm, t, "contacts_fmt", f->touchpoints[i].contacts);
+		json_object_set_new(t, "has_name", json_boolean(f->touchpoints[i].touchpoint != 0));
+		json_object_set_new(t, "last", json_boolean(i + 1 == json_array_size(tps)));
+	}
+	json_object_set_new(o, "has_failure_touchpoints", json_boolean(f->ntouchpoints > 0));
+}
+
+/* A story's rows for the timeline: the date, the time, and the day of the journey. */
+static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
+{
+	json_t *s = json_object_get(goal, "customer_journey");
+	json_object_set_new(goal, "has_customer_journey", json_boolean(json_is_object(s)));
+	if (!json_is_object(s))
+		return;
+	const struct model *m = fm->mt->model;
+	const struct bp_case *k = &m->cases[ix];
+	set_fixed(fm, s, "days_fmt", metrics_case_days(k), 1);
+	/* why it was not a successful outcome: its outcome, or achieved late or after chasing */
+	const struct journey_figures *jf = NULL;
+	for (size_t i = 0; i < fm->mt->njourneys; i++)
+		if (fm->mt->journeys[i].name == k->journey)
+			jf = &fm->mt->journeys[i];
+	bool achieved = k->outcome == OUTCOME_ACHIEVED;
+	json_object_set_new(s, "ended_achieved", json_boolean(achieved));
+	json_object_set_new(s, "ended_failed", json_boolean(k->outcome == OUTCOME_FAILED));
+	json_object_set_new(s, "ended_abandoned", json_boolean(k->outcome == OUTCOME_ABANDONED));
+	bool late =
+	    achieved && jf && !isnan(jf->promise_days) && metrics_case_days(k) > jf->promise_days;
+	json_object_set_new(s, "was_late", json_boolean(late));
+	json_object_set_new(
+	    s, "chased",
+	    json_boolean(achieved && jf && k->failure_contacts > jf->max_failure_contacts));
+	if (jf && !isnan(jf->promise_days))
+		set_fixed(fm, s, "promise_days_fmt", jf->promise_days,
+		          jf->promise_days == floor(jf->promise_days) ? 0 : 1);
+	set_count(fm, s, "contacts_fmt", k->contacts);
+	set_count(fm, s, "failure_contacts_fmt", k->failure_contacts);
+	json_object_set_new(s, "failure_contacts_one", json_boolean(k->failure_contacts == 1));
+	json_t *rows = json_object_get(s, "rows");
+	json_object_set_new(s, "has_rows", json_boolean(json_array_size(rows) > 0));
+	long total = (long)json_integer_value(json_object_get(s, "rows_total"));
+	long shown = (long)json_array_size(rows);
+	size_t i;
+	json_t *r;
+	int64_t first_day = k->start >= 0 ? k->start / BP_MS_PER_DAY : 0;
+	json_array_foreach(rows, i, r)
+	{
+		const char *t = json_string_value(json_object_get(r, "time"));
+		bp_time ts;
+		if (!t || value_parse_time(t, strlen(t), DATE_ISO, &ts))
+			continue;
+		char buf[64];
+		int64_t day = ts >= 0 ? ts / BP_MS_PER_DAY : 0;
+		format_long_date(buf, sizeof buf, day);
+		set_str(r, "date_long", buf);
+		format_short_date(buf, sizeof buf, day);
+		set_str(r, "date_short", buf);
+		format_short_date(buf, sizeof buf, day);
+		set_str(r, "date_short", buf);
+		snprintf(buf, sizeof buf, "%.5s", t + 11);
+		set_str(r, "time_hm", buf);
+		set_count(fm, r, "day_fmt", (long)(day - first_day) + 1);
+		/* labels that are never null, so that no name is looked up in an outer section */
+		json_t *tp = json_object_get(r, "touchpoint"), *ch = json_object_get(r, "channel");
+		json_t *oc = json_object_get(r, "outcome"), *dp = json_object_get(r, "department");
+		set_str(r, "touchpoint_label",
+		        json_is_string(tp) ? json_string_value(tp) : "(no touchpoint recorded)");
+		set_str(r, "channel_label", json_is_string(ch) ? json_string_value(ch) : "—");
+		set_str(r, "department_label", json_is_string(dp) ? json_string_value(dp) : "—");
+		json_object_set_new(r, "ends", json_is_string(oc) ? json_incref(oc) : json_false());
+	}
+	/* the PDF's timeline: at most STORY_SHOWN rows, the first and the last halves, and where
+	 * rows are left out, a row that says how many */
+	json_t *tl = json_array();
+	size_t nr = json_array_size(rows);
+	bool cut = total > STORY_SHOWN;
+	for (size_t k = 0; k < nr; k++) {
+		if (cut && (long)k == STORY_SHOWN / 2) {
+			json_t *gap = json_object();
+			json_object_set_new(gap, "gap", json_true());
+			set_count(fm, gap, "left_out_fmt", total - STORY_SHOWN);
+			json_array_append_new(tl, gap);
+			k = nr - STORY_SHOWN / 2;
+		}
+		json_t *row = json_deep_copy(json_array_get(rows, k));
+		json_object_set_new(row, "gap", json_false());
+		json_array_append_new(tl, row);
+	}
+	json_object_set_new(s, "timeline", tl);
+	/* the year of the story's start, said once above its dates */
+	char year[16];
+	snprintf(year, sizeof year, "%.4s",
+	         nr ? json_string_value(json_object_get(json_array_get(rows, 0), "time")) : "");
+	set_str(s, "year", year);
+	(void)shown;
+}
+
+/* The departments where goal g breaks (comparable, at least a point worse), largest gap first. */
+static json_t *goal_owners(const struct fmt *fm, size_t g)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *list = json_array();
+	for (size_t i = 0; i < mt->nbreaks && json_array_size(list) < 3; i++) {
+		const struct brk *b = &mt->breaks[i];
+		if (!b->comparable || lround(b->gap_pts) < 1 ||
+		    mt->journeys[b->journey].goal_index != g)
+			continue;
+		const char *dn = intern_str(mt->model->names, mt->depts[b->dept].name);
+		bool seen = false;
+		size_t k;
+		json_t *v;
+		json_array_foreach(list, k, v)
+		{
+			seen = seen ||
+			       strcmp(json_string_value(json_object_get(v, "department")), dn) == 0;
+		}
+		if (seen)
+			continue;
+		json_t *w = json_object();
+		set_str(w, "department", dn);
+		json_array_append_new(list, w);
+	}
+	size_t n = json_array_size(list);
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(json_array_get(list, i), "last", json_boolean(i + 1 == n));
+	return list;
+}
+
+static int cmp_shortfall(const void *a, const void *b)
+{
+	const struct goal_figures *x = *(const struct goal_figures *const *)a;
+	const struct goal_figures *y = *(const struct goal_figures *const *)b;
+	double gx = x->sco_target - x->f.sco_rate, gy = y->sco_target - y->f.sco_rate;
+	if (gx != gy)
+		return gx > gy ? -1 : 1;
+	return strcmp(x->goal, y->goal);
+}
+
+/*
+ * What we ask the board (pack.md): each goal short of its target, with enough journeys to
+ * judge, as a question with its owners (the departments where it breaks) and the money at
+ * stake; the largest shortfall first, at most three. Then the actions of actions.csv, formatted.
+ */
+static void board_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	const struct goal_figures **v = xreallocarray(NULL, mt->ngoals + 1, sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < mt->ngoals; i++) {
+		const struct goal_figures *g = &mt->goals[i];
+		if (g->f.cases_concluded && !g->f.low_volume && g->f.sco_rate < g->sco_target)
+			v[n++] = g;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_shortfall);
+	json_t *asks = json_array();
+	for (size_t i = 0; i < n && i < 3; i++) {
+		const struct goal_figures *g = v[i];
+		json_t *o = json_object();
+		set_str(o, "goal", g->goal);
+		set_pct(fm, o, "sco_rate_pct", g->f.sco_rate);
+		set_pct(fm, o, "sco_target_pct", g->sco_target);
+		char buf[64];
+		format_number(buf, sizeof buf, (g->sco_target - g->f.sco_rate) * 100, 0, &fm->st);
+		set_str(o, "short_pts_fmt", buf);
+		json_object_set_new(
+		    o, "short_pts_one",
+		    json_boolean(lround((g->sco_target - g->f.sco_rate) * 100) == 1));
+		set_count(fm, o, "cases_concluded_fmt", g->f.cases_concluded);
+		json_t *owners = goal_owners(fm, (size_t)(g - mt->goals));
+		json_object_set_new(o, "has_owners", json_boolean(json_array_size(owners) > 0));
+		json_object_set_new(o, "owners", owners);
+		json_object_set_new(o, "has_customers", json_boolean(mt->have_growth));
+		set_money(fm, o, "value_at_risk_money", g->f.value_at_risk);
+		set_money(fm, o, "value_lost_money", g->f.value_lost);
+		set_count(fm, o, "customers_lost_fmt", g->f.customers_lost);
+		json_object_set_new(o, "customers_lost_one",
+		                    json_boolean(g->f.customers_lost == 1));
+		set_money(fm, o, "failure_demand_cost_money", g->f.failure_demand_cost);
+		json_object_set_new(
+		    o, "has_failure_cost",
+		    json_boolean(!isnan(g->f.failure_demand_cost) && g->f.failure_contacts > 0));
+		set_count(fm, o, "number", (long)i + 1);
+		json_array_append_new(asks, o);
+	}
+	free(v);
+	json_object_set_new(ctx, "first_ask",
+	                    json_array_size(asks) ? json_incref(json_array_get(asks, 0))
+	                                          : json_object());
+	json_object_set_new(ctx, "asks", asks);
+	json_object_set_new(ctx, "has_asks", json_boolean(json_array_size(asks) > 0));
+
+	json_t *actions = json_object_get(ctx, "actions");
+	json_object_set_new(ctx, "has_actions_file", json_boolean(json_is_array(actions)));
+	json_object_set_new(ctx, "has_actions", json_boolean(json_array_size(actions) > 0));
+	static const char *const words[] = {"Open", "Done", "Late", "Dropped"};
+	static const char *const keys[] = {"open", "done", "late", "dropped"};
+	size_t i;
+	json_t *a;
+	json_array_foreach(actions, i, a)
+	{
+		const char *st = json_string_value(json_object_get(a, "status"));
+		for (int k = 0; k < 4; k++)
+			if (st && strcmp(st, keys[k]) == 0)
+				set_str(a, "status_word", words[k]);
+		const char *due = json_string_value(json_object_get(a, "due"));
+		bp_time t;
+		if (due && !value_parse_time(due, strlen(due), DATE_ISO, &t)) {
+			char buf[64];
+			format_long_date(buf, sizeof buf, t / BP_MS_PER_DAY);
+			set_str(a, "due_long", buf);
+		} else {
+			set_str(a, "due_long", "—");
+		}
+		json_t *then = json_object_get(a, "prev_sco_rate"),
+		       *now = json_object_get(a, "sco_rate");
+		set_pct(fm, a, "prev_sco_rate_pct",
+		        json_is_number(then) ? json_number_value(then) : NAN);
+		set_pct(fm, a, "sco_rate_pct", json_is_number(now) ? json_number_value(now) : NAN);
+	}
+}
+
+/* The facts behind the titles that state each section's message (pack.md). */
+static void titles_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	/* the worst goal with enough journeys to judge */
+	json_t *worst = json_object_get(ctx, "goals_worst_first"), *pick = NULL;
+	size_t i;
+	json_t *g;
+	json_array_foreach(worst, i, g)
+	{
+		if (!pick && json_is_true(json_object_get(g, "judged")))
+			pick = g;
+	}
+	json_object_set_new(ctx, "has_worst_goal", json_boolean(pick != NULL));
+	json_object_set_new(ctx, "worst_goal", pick ? json_incref(pick) : json_object());
+	/* the department where a journey breaks most */
+	json_t *wb = json_object();
+	bool has = false;
+	for (size_t k = 0; k < mt->nbreaks && !has; k++) {
+		const struct brk *b = &mt->breaks[k];
+		if (!b->comparable || lround(b->gap_pts) < 1)
+			continue;
+		has = true;
+		set_str(wb, "department", intern_str(mt->model->names, mt->depts[b->dept].name));
+		set_str(wb, "journey", intern_str(mt->model->names, mt->journeys[b->journey].name));
+		set_pct(fm, wb, "sco_rate_pct", b->sco_rate);
+		set_pct(fm, wb, "sco_rate_untouched_pct", b->sco_rate_untouched);
+	}
+	json_object_set_new(ctx, "has_worst_break", json_boolean(has));
+	json_object_set_new(ctx, "worst_break", wb);
+	/* the region whose customers fared worst, with enough journeys to judge */
+	json_t *wr = json_object();
+	has = false;
+	for (size_t k = 0; k < mt->nregions && !has; k++) {
+		const struct region_figures *r = &mt->regions[k];
+		if (!r->f.cases_concluded || r->f.low_volume)
+			continue;
+		has = true;
+		set_str(wr, "region", r->label);
+		set_pct(fm, wr, "sco_rate_pct", r->f.sco_rate);
+	}
+	json_object_set_new(ctx, "has_worst_region", json_boolean(has && !mt->region));
+	json_object_set_new(ctx, "worst_region", wr);
+}
+
 /* Formatted forms of the journey figures, added beside the raw ones. */
 static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f, double target,
                         size_t journey)
@@ -604,6 +989,7 @@ static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f
 	json_object_set_new(o, "few_cases", json_boolean(f->low_volume));
 	volume_fmt(fm, o, f, target);
 	journey_breaks(fm, o, journey);
+	decisions_fmt(fm, o, f);
 }
 
 static void trend_fmt(const struct fmt *fm, json_t *o)
@@ -1038,6 +1424,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 			json_array_append(detail, json_array_get(journeys, g->journeys[k]));
 		json_object_set_new(o, "journey_details", detail);
 		json_object_set_new(o, "single_journey", json_boolean(g->njourneys == 1));
+		story_fmt(&fm, o, g->story_case);
 	}
 	/* goals worst first (lowest SCO rate; goals with no cases last) */
 	size_t ng = json_array_size(goals);
@@ -1050,6 +1437,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		json_array_append(worst, sorted[i]);
 	json_object_set_new(ctx, "goals_worst_first", worst);
 	free(sorted);
+	board_fmt(&fm, ctx);
 
 	summary_fmt(&fm, ctx);
 
@@ -1250,5 +1638,6 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	json_object_set_new(ctx, "kpis_some_company_wide",
 	                    json_boolean(any_company && !all_company));
 	names_fmt(&fm, ctx);
+	titles_fmt(&fm, ctx);
 	return ctx;
 }

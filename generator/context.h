@@ -17,5 +17,7 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics);
 /* Writes a JSON tree to path (a temporary file the caller renames): 2-space indent, keys in
  * insertion order. Returns 0 or -1 after reporting. */
 int context_write_json(const json_t *tree, const char *path);
+/* The same into the open file fd (left open); path names it in messages. */
+int context_write_json_fd(const json_t *tree, int fd, const char *path);
 
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "safeopen.h"
 #include "values.h"
 #include "xmem.h"
 
@@ -754,9 +755,13 @@ int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn 
 	const char *name = opts && opts->name ? opts->name : path;
 	if (unterminated_line)
 		*unterminated_line = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const char *why;
+	int fd = safeopen(path, &why); /* a regular file, opened without blocking */
 	if (fd < 0) {
-		diag_msg(DIAG_ERROR, name, 0, 0, "cannot open: %s", strerror(errno));
+		if (strncmp(why, "is ", 3) == 0)
+			diag_msg(DIAG_ERROR, name, 0, 0, "cannot be read: it %s", why);
+		else
+			diag_msg(DIAG_ERROR, name, 0, 0, "cannot open: %s", why);
 		return -1;
 	}
 	char *buf = xmalloc(BLOCK_SIZE);
@@ -788,4 +793,30 @@ int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn 
 		return -1;
 	}
 	return end(&r, delim_used, unterminated_line);
+}
+
+long csvin_unended_line(const char *path)
+{
+	const char *why;
+	int fd = safeopen(path, &why);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	char last = '\n';
+	if (fstat(fd, &st) != 0 || st.st_size == 0 || pread(fd, &last, 1, st.st_size - 1) != 1 ||
+	    last == '\n' || last == '\r') {
+		close(fd);
+		return 0;
+	}
+	/* rare: count the lines to name the last one */
+	long lines = 1;
+	char *buf = xmalloc(BLOCK_SIZE);
+	ssize_t n;
+	while ((n = read(fd, buf, BLOCK_SIZE)) > 0)
+		for (const char *p = buf, *end = buf + n; (p = memchr(p, '\n', (size_t)(end - p)));
+		     p++)
+			lines++;
+	free(buf);
+	close(fd);
+	return lines;
 }

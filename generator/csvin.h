@@ -68,4 +68,10 @@ void csvin_test_thread_threshold(size_t bytes);
 int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, csvin_record_fn fn,
                    void *ctx, char *delim_used, long *unterminated_line);
 
+/*
+ * When the file at path does not end with a line break (a truncated export looks exactly like
+ * that), the number of its last line; else 0.
+ */
+long csvin_unended_line(const char *path);
+
 #endif

@@ -2,7 +2,12 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmem.h"
 
 static bool quiet;
 static enum diag_level worst = DIAG_NOTE;
@@ -56,6 +61,104 @@ void diag_set_stream(FILE *fp)
 	stream = fp;
 }
 
+/*
+ * The one escaping rule of every message: text the data, the configuration or a file name
+ * chose is never shown raw. Returns the length of the UTF-8 sequence at s[0..n) and its code
+ * point, or 0 when the bytes are not a valid, shortest-form sequence (overlong forms,
+ * surrogates and values past U+10FFFF are invalid).
+ */
+static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t len = s[0] >= 0xC2 && s[0] <= 0xDF   ? 2
+	             : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+	             : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+	                                            : 0;
+	if (!len || len > n)
+		return 0;
+	uint32_t c = s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Characters a terminal acts on instead of showing: C0 (tab included), DEL, C1, and the
+ * bidirectional controls that reorder what follows. */
+static bool is_control(uint32_t c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
+	       (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* The character at s[0..n) as it is shown, NUL-terminated, into out; returns the bytes of s it
+ * took. */
+static size_t escape_one(const unsigned char *s, size_t n, char out[16])
+{
+	uint32_t c;
+	size_t len = decode(s, n, &c);
+	if (!len) {
+		snprintf(out, 16, "\\x%02X", s[0]);
+		return 1;
+	}
+	if (is_control(c)) {
+		if (c < 0x80)
+			snprintf(out, 16, "\\x%02X", (unsigned)c);
+		else
+			snprintf(out, 16, "\\u%04X", (unsigned)c);
+	} else {
+		memcpy(out, s, len);
+		out[len] = '\0';
+	}
+	return len;
+}
+
+void diag_escape(FILE *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char buf[16];
+	for (size_t i = 0; i < n;) {
+		i += escape_one(p + i, n - i, buf);
+		fputs(buf, out);
+	}
+}
+
+static void put_escaped(FILE *out, const char *s)
+{
+	diag_escape(out, s, strlen(s));
+}
+
+/* The message of fmt and ap, escaped, to out. */
+static void put_message(FILE *out, const char *fmt, va_list ap)
+{
+	char small[512];
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n < 0) {
+		va_end(again);
+		return;
+	}
+	if ((size_t)n < sizeof small) {
+		diag_escape(out, small, (size_t)n);
+	} else {
+		char *big = xmalloc((size_t)n + 1);
+		vsnprintf(big, (size_t)n + 1, fmt, again);
+		diag_escape(out, big, (size_t)n);
+		free(big);
+	}
+	va_end(again);
+}
+
 void diag_msg(enum diag_level level, const char *file, long line, long col, const char *fmt, ...)
 {
 	pthread_mutex_lock(&lock);
@@ -70,7 +173,7 @@ void diag_msg(enum diag_level level, const char *file, long line, long col, cons
 	flockfile(out);
 	fputs("boardpack: ", out);
 	if (file) {
-		fputs(file, out);
+		put_escaped(out, file);
 		if (line > 0) {
 			fprintf(out, ":%ld", line);
 			if (col > 0)
@@ -81,7 +184,7 @@ void diag_msg(enum diag_level level, const char *file, long line, long col, cons
 	fprintf(out, "%s: ", level_names[level]);
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	put_message(out, fmt, ap);
 	va_end(ap);
 	fputc('\n', out);
 	funlockfile(out);
@@ -92,11 +195,13 @@ void diag_info(const char *fmt, ...)
 	if (quiet)
 		return;
 	FILE *out = out_stream();
+	flockfile(out);
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
+	put_message(out, fmt, ap);
 	va_end(ap);
 	fputc('\n', out);
+	funlockfile(out);
 }
 
 /* Excerpts longer than this many bytes are cut to a window around the column. */
@@ -130,14 +235,35 @@ void diag_excerpt(enum diag_level level, const char *line, size_t len, long col)
 			end++;
 	}
 	bool cut = start > 0;
-	fprintf(out, "  %s%.*s%s\n", cut ? "..." : "", (int)(end - start), line + start,
-	        end < len ? "..." : "");
-	fputs(cut ? "     " : "  ", out);
-	for (size_t i = start; i < at; i++) {
-		if (line[i] == '\t')
+	flockfile(out);
+	fprintf(out, "  %s", cut ? "..." : "");
+	/* escaped like every message; a tab is kept (the caret line repeats it) */
+	const unsigned char *u = (const unsigned char *)line;
+	char buf[16];
+	for (size_t i = start; i < end;) {
+		if (line[i] == '\t') {
 			fputc('\t', out);
-		else if (!is_continuation(line[i]))
+			i++;
+			continue;
+		}
+		i += escape_one(u + i, end - i, buf);
+		fputs(buf, out);
+	}
+	fprintf(out, "%s\n", end < len ? "..." : "");
+	fputs(cut ? "     " : "  ", out);
+	for (size_t i = start; i < at && i < end;) {
+		if (line[i] == '\t') {
+			fputc('\t', out);
+			i++;
+			continue;
+		}
+		size_t step = escape_one(u + i, end - i, buf);
+		/* one column for a character shown as itself, one per byte of an escape */
+		size_t cols = buf[0] == '\\' ? strlen(buf) : 1;
+		for (size_t k = 0; k < cols; k++)
 			fputc(' ', out);
+		i += step;
 	}
 	fputs("^\n", out);
+	funlockfile(out);
 }

@@ -10,6 +10,13 @@ enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR, DIAG_FATAL };
 enum exit_status { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_OUTPUT = 3 };
 
 /*
+ * Every message (diag_msg, diag_excerpt, diag_info) is escaped here, where it is printed, so that
+ * no text chosen by the data, the configuration or a file name reaches the terminal raw: C0
+ * controls (tab included, except in an excerpt), DEL and bytes that are not valid UTF-8 are
+ * shown as \xHH; C1 controls (U+0080..U+009F) and the bidirectional controls U+061C, U+200E,
+ * U+200F, U+202A..U+202E and U+2066..U+2069 as \uHHHH. Everything else, including a
+ * backslash, is shown as it is.
+ *
  * Prints "boardpack: FILE:LINE:COL: LEVEL: MESSAGE" to stderr. file may be
  * NULL (no location), line and col 0 when unknown. Notes and warnings are
  * silenced by diag_set_quiet(true); errors never are.
@@ -27,6 +34,9 @@ void diag_excerpt(enum diag_level level, const char *line, size_t len, long col)
 
 /* Prints a line as it is (progress, summaries): to stderr, unless quiet. */
 void diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes s[0..n) to out under the rule above (for tests and for text printed elsewhere). */
+void diag_escape(FILE *out, const char *s, size_t n);
 
 void diag_set_quiet(bool quiet);
 bool diag_quiet(void);

@@ -326,60 +326,84 @@ static void flush_stretch(struct state *st, struct model *m)
 		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u));
 }
 
-static void on_row(struct reader *r, const struct csvin_record *rec)
-{
-	struct state *st = r->ctx;
-	struct model *m = r->m;
-	const struct config *c = r->cfg;
-	if (st->second && rec->line >= st->keep_from) {
-		r->stop = true; /* the rest was kept by the first reading */
-		return;
-	}
-	size_t n[10];
+/* A row's fields, and what its checks found. */
+struct row {
 	const char *f[10];
-	for (int i = 0; i < 10; i++)
-		f[i] = reader_field(r, rec, i, &n[i]);
+	size_t n[10];
+	bp_time ts;
+	int outcome; /* enum outcome */
+	bool failure;
+};
 
+/*
+ * The data contract's checks of one row (required fields, timestamp, outcome, demand, and the
+ * [rules] that derive the last two from the touchpoint): false after rejecting it.
+ */
+static bool parse_row(struct reader *r, const struct csvin_record *rec, struct row *w)
+{
+	const struct config *c = r->cfg;
+	const char *const *f = w->f;
+	const size_t *n = w->n;
+	for (int i = 0; i < 10; i++)
+		w->f[i] = reader_field(r, rec, i, &w->n[i]);
 	for (int i = 0; i < 4; i++)
 		if (n[i] == 0) {
 			reader_reject_value(r, rec, i, "empty required field",
 			                    "every row needs one");
-			return;
+			return false;
 		}
-	bp_time ts;
-	const char *why = value_parse_time(f[C_TIME], n[C_TIME], c->date_order, &ts);
+	const char *why = value_parse_time(f[C_TIME], n[C_TIME], c->date_order, &w->ts);
 	if (why) {
 		reader_reject_value(r, rec, C_TIME, "bad timestamp", why);
-		return;
+		return false;
 	}
-	int outcome = OUTCOME_OPEN;
+	w->outcome = OUTCOME_OPEN;
 	if (n[C_OUTCOME]) {
-		outcome = outcome_word(f[C_OUTCOME], n[C_OUTCOME]);
-		if (outcome < 0) {
+		w->outcome = outcome_word(f[C_OUTCOME], n[C_OUTCOME]);
+		if (w->outcome < 0) {
 			reader_reject_value(r, rec, C_OUTCOME, "bad outcome",
 			                    "expected achieved, failed, abandoned or blank");
-			return;
+			return false;
 		}
 	} else if (n[C_TOUCHPOINT]) {
 		if (name_list_has(&c->rule_achieved, f[C_TOUCHPOINT], n[C_TOUCHPOINT]))
-			outcome = OUTCOME_ACHIEVED;
+			w->outcome = OUTCOME_ACHIEVED;
 		else if (name_list_has(&c->rule_failed, f[C_TOUCHPOINT], n[C_TOUCHPOINT]))
-			outcome = OUTCOME_FAILED;
+			w->outcome = OUTCOME_FAILED;
 		else if (name_list_has(&c->rule_abandoned, f[C_TOUCHPOINT], n[C_TOUCHPOINT]))
-			outcome = OUTCOME_ABANDONED;
+			w->outcome = OUTCOME_ABANDONED;
 	}
-	bool failure = false;
+	w->failure = false;
 	if (n[C_DEMAND]) {
 		if (n[C_DEMAND] == 7 && strncasecmp(f[C_DEMAND], "failure", 7) == 0)
-			failure = true;
+			w->failure = true;
 		else if (!(n[C_DEMAND] == 5 && strncasecmp(f[C_DEMAND], "value", 5) == 0)) {
 			reader_reject_value(r, rec, C_DEMAND, "bad demand",
 			                    "expected value, failure or blank");
-			return;
+			return false;
 		}
 	} else if (n[C_TOUCHPOINT]) {
-		failure = name_list_has(&c->rule_failure, f[C_TOUCHPOINT], n[C_TOUCHPOINT]);
+		w->failure = name_list_has(&c->rule_failure, f[C_TOUCHPOINT], n[C_TOUCHPOINT]);
 	}
+	return true;
+}
+
+static void on_row(struct reader *r, const struct csvin_record *rec)
+{
+	struct state *st = r->ctx;
+	struct model *m = r->m;
+	if (st->second && rec->line >= st->keep_from) {
+		r->stop = true; /* the rest was kept by the first reading */
+		return;
+	}
+	struct row w;
+	if (!parse_row(r, rec, &w))
+		return;
+	const char *const *f = w.f;
+	const size_t *n = w.n;
+	bp_time ts = w.ts;
+	int outcome = w.outcome;
+	bool failure = w.failure;
 
 	sym id = memo_intern(&st->memo[0], m->ids, f[C_CASE], n[C_CASE]);
 	sym journey = memo_intern(&st->memo[1], m->names, f[C_JOURNEY], n[C_JOURNEY]);
@@ -750,4 +774,83 @@ int events_read(const struct config *c, struct model *m)
 	free(st.diff);
 	free(st.fail);
 	return rc;
+}
+
+/* The second reading for stories: the rows of the cases wanted. */
+struct story_state {
+	const unsigned char *want; /* by case index */
+	struct story_row *rows;
+	size_t n, cap;
+};
+
+static void on_story_row(struct reader *r, const struct csvin_record *rec)
+{
+	struct story_state *ss = r->ctx;
+	struct model *m = r->m;
+	size_t n;
+	const char *id = reader_field(r, rec, C_CASE, &n);
+	sym s = n ? intern_find(m->ids, id, n) : 0;
+	if (!s || s > m->ncases || !ss->want[s - 1])
+		return;
+	struct row w;
+	if (!parse_row(r, rec, &w))
+		return;
+	if (ss->n == ss->cap) {
+		ss->cap = ss->cap ? 2 * ss->cap : 64;
+		ss->rows = xreallocarray(ss->rows, ss->cap, sizeof *ss->rows);
+	}
+	ss->rows[ss->n++] = (struct story_row){
+	    .case_ix = s - 1,
+	    .line = (uint32_t)rec->line,
+	    .ts = w.ts,
+	    .touchpoint = intern_add(m->names, w.f[C_TOUCHPOINT], w.n[C_TOUCHPOINT]),
+	    .dept = intern_add(m->names, w.f[C_DEPT], w.n[C_DEPT]),
+	    .channel = intern_add(m->names, w.f[C_CHANNEL], w.n[C_CHANNEL]),
+	    .failure = w.failure,
+	    .outcome = (uint8_t)w.outcome};
+}
+
+static int by_case_time_line(const void *a, const void *b)
+{
+	const struct story_row *x = a, *y = b;
+	if (x->case_ix != y->case_ix)
+		return x->case_ix < y->case_ix ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+int events_read_stories(const struct config *c, struct model *m, const uint32_t *cases, size_t n)
+{
+	if (!c->journeys || !n)
+		return 0;
+	unsigned char *want = xcalloc(m->ncases + 1, 1);
+	for (size_t i = 0; i < n; i++)
+		if (cases[i] < m->ncases)
+			want[cases[i]] = 1;
+	struct story_state ss = {.want = want};
+	struct reader r = {.cfg = c,
+	                   .m = m,
+	                   .kind = INPUT_JOURNEYS,
+	                   .columns = columns,
+	                   .required = required,
+	                   .row = on_story_row,
+	                   .ctx = &ss};
+	/* its rows were counted, and its rejections made, by the first reading */
+	struct dq *record = m->dq;
+	m->dq = dq_new();
+	int rc = reader_run(&r, c->journeys);
+	dq_free(m->dq);
+	m->dq = record;
+	free(want);
+	if (rc) {
+		free(ss.rows);
+		return rc;
+	}
+	if (ss.n)
+		qsort(ss.rows, ss.n, sizeof *ss.rows, by_case_time_line);
+	free(m->story_rows);
+	m->story_rows = ss.rows;
+	m->nstory_rows = ss.n;
+	return 0;
 }

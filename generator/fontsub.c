@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "safeopen.h"
 #include "xmem.h"
 
 struct fontsub {
@@ -67,24 +68,40 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+/* A font file larger than this is refused (DejaVu Sans is 0.7 MB; the largest CJK fonts 20 MB). */
+#define MAX_FONT_BYTES ((size_t)64 << 20)
+
 struct fontsub *fontsub_open(const char *path)
 {
-	struct stat st;
 	if (!path || !*path) {
 		diag_msg(DIAG_ERROR, NULL, 0, 0, "no font file given");
 		return NULL;
 	}
-	if (stat(path, &st) != 0) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "font file cannot be read: %s", strerror(errno));
+	/* read through safeopen (a regular file, never blocking), within a bound */
+	const char *why;
+	size_t len;
+	char *data = safeopen_read(path, MAX_FONT_BYTES, &len, &why);
+	if (!data) {
+		if (strcmp(why, "is larger than the limit") == 0)
+			diag_msg(DIAG_ERROR, path, 0, 0,
+			         "font file is larger than the limit of %zu MiB",
+			         MAX_FONT_BYTES >> 20);
+		else if (strncmp(why, "is ", 3) == 0)
+			diag_msg(DIAG_ERROR, path, 0, 0, "font file %s", why);
+		else
+			diag_msg(DIAG_ERROR, path, 0, 0, "font file cannot be read: %s", why);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "font file is not a regular file");
+	if (len == 0) {
+		free(data);
+		diag_msg(DIAG_ERROR, path, 0, 0, "not a TrueType font (the file is empty)");
 		return NULL;
 	}
-	hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+	/* on failure HarfBuzz calls free(data) itself */
+	hb_blob_t *blob =
+	    hb_blob_create_or_fail(data, (unsigned)len, HB_MEMORY_MODE_WRITABLE, data, free);
 	if (!blob) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "font file cannot be read");
+		diag_msg(DIAG_ERROR, path, 0, 0, "font file cannot be read (out of memory)");
 		return NULL;
 	}
 	hb_face_t *face = hb_face_create(blob, 0);

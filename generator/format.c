@@ -29,6 +29,16 @@ void format_number(char *buf, size_t n, double v, int digits, const struct numbe
 		snprintf(buf, n, DASH);
 		return;
 	}
+	if (fabs(v) >= 1e15) { /* no figure read from the inputs is this large (values.c) */
+		char m[32];
+		int e = (int)floor(log10(fabs(v)));
+		snprintf(m, sizeof m, "%.2f", fabs(v) / pow(10, e));
+		char *dot = strchr(m, '.');
+		if (dot)
+			*dot = st->decimal[0];
+		snprintf(buf, n, "%s%s" NBSP "×" NBSP "10^%d", v < 0 ? "-" : "", m, e);
+		return;
+	}
 	char raw[64];
 	snprintf(raw, sizeof raw, "%.*f", digits, fabs(v));
 	if (strspn(raw, "0.") == strlen(raw))
@@ -109,4 +119,14 @@ void format_long_date(char *buf, size_t n, int64_t day)
 	unsigned m, d;
 	value_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, n, "%u %s %d", d, months[(m - 1) % 12], y);
+}
+
+void format_short_date(char *buf, size_t n, int64_t day)
+{
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	int y;
+	unsigned m, d;
+	value_civil_from_days(day, &y, &m, &d);
+	snprintf(buf, n, "%u %s", d, months[(m - 1) % 12]);
 }

@@ -25,5 +25,7 @@ void format_money(char *buf, size_t n, double v, const char *currency,
                   const struct number_style *st);
 /* "30 September 2026" from a day number. */
 void format_long_date(char *buf, size_t n, int64_t day);
+/* "3 Jul": a day within a story whose year is said once. */
+void format_short_date(char *buf, size_t n, int64_t day);
 
 #endif

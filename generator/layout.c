@@ -586,6 +586,13 @@ size_t layout_wrap(const struct fontsub *font, float size, const char *text, flo
 
 /* ---------------------------------------------------------------- the layout state */
 
+/* The section name above a level-1 title that states a message (<!-- section: NAME -->), and
+ * the title's own size: a sentence, not a name, so smaller than a section's name would be. */
+#define KICKER_SIZE 9.0f
+#define KICKER_LEAD 13.0f
+#define MESSAGE_SIZE 17.0f
+#define MESSAGE_LEAD 21.0f
+
 struct layout {
 	struct document *doc;
 	struct fontsub *const *fonts;
@@ -603,7 +610,30 @@ struct layout {
 	size_t nfig;
 	struct table_group *groups;
 	size_t ngroups;
+	char *section; /* from <!-- section: NAME -->: the next heading's bookmark and anchor */
 };
+
+/*
+ * A template may give a heading that states a message a neutral name, for its bookmark and its
+ * anchor, with an HTML comment on the line before it: <!-- section: Where journeys break -->.
+ * Returns the name (a new string), or NULL when the block is no such comment.
+ */
+static char *section_comment(cmark_node *n)
+{
+	const char *s = cmark_node_get_literal(n);
+	static const char open[] = "<!-- section:";
+	if (!s || strncmp(s, open, sizeof open - 1) != 0)
+		return NULL;
+	s += sizeof open - 1;
+	const char *end = strstr(s, "-->");
+	if (!end)
+		return NULL;
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return end > s ? xstrndup(s, (size_t)(end - s)) : NULL;
+}
 
 static void new_page(struct layout *L)
 {
@@ -777,19 +807,32 @@ static void add_anchor(struct layout *L, int level, const char *title)
 	a->y = L->y;
 }
 
+/* The size and leading of a heading: a level-1 title that states a message is smaller. */
+static float title_size(const struct layout *L, int level)
+{
+	return level == 1 && L->section ? MESSAGE_SIZE : heading_size[level];
+}
+
+static float title_lead(const struct layout *L, int level)
+{
+	return level == 1 && L->section ? MESSAGE_LEAD : heading_lead[level];
+}
+
 static float heading_height(struct layout *L, cmark_node *n, float width)
 {
 	int level = cmark_node_get_heading_level(n);
 	if (level < 1 || level > 6)
 		level = 6;
 	struct para p = {0};
-	struct style st = {.font = FONT_BOLD, .color = C_INK, .size = heading_size[level]};
+	struct style st = {.font = FONT_BOLD, .color = C_INK, .size = title_size(L, level)};
 	inlines(&p, n, st);
 	struct wrapped w = {0};
 	wrap(L->fonts, &p, width, &w);
-	float h = (float)(w.nlines ? w.nlines : 1) * heading_lead[level] + heading_after[level];
+	float h = (float)(w.nlines ? w.nlines : 1) * title_lead(L, level) + heading_after[level];
 	if (level == 1)
 		h += 10; /* the rule above */
+	if (level == 1 && L->section)
+		h += KICKER_LEAD; /* the section's name above a title that states its message */
 	wrapped_free(&w);
 	para_free(&p);
 	return h;
@@ -800,6 +843,16 @@ static void heading(struct layout *L, cmark_node *n, float x, float width)
 	int level = cmark_node_get_heading_level(n);
 	if (level < 1 || level > 6)
 		level = 6;
+	if (L->section) {
+		/* a title that is its section's name states no message: no name above it */
+		struct strbuf text = STRBUF_INIT;
+		plain_text(&text, n);
+		if (strcmp(strbuf_str(&text), L->section) == 0) {
+			free(L->section);
+			L->section = NULL;
+		}
+		strbuf_free(&text);
+	}
 	float h = heading_height(L, n, width);
 	/* Keep with what follows: the heading moves when what comes next cannot start here. */
 	float follow = 0;
@@ -811,9 +864,25 @@ static void heading(struct layout *L, cmark_node *n, float x, float width)
 		new_page(L);
 
 	struct strbuf title = STRBUF_INIT;
-	plain_text(&title, n);
+	if (L->section)
+		strbuf_puts(&title, L->section);
+	else
+		plain_text(&title, n);
 	add_anchor(L, level, strbuf_str(&title));
 	strbuf_free(&title);
+
+	if (level == 1 && L->section) {
+		/* The neutral name, small, above the title that states the message: the reader
+		 * knows where they are, the title says what it means. */
+		struct para k = {0};
+		struct style st = {.font = FONT_BOLD, .color = C_BLUE, .size = KICKER_SIZE};
+		para_add(&k, st, L->section, strlen(L->section));
+		flow_para(L, &k, x, width, KICKER_LEAD);
+		para_free(&k);
+	}
+	float size = title_size(L, level), lead = title_lead(L, level);
+	free(L->section);
+	L->section = NULL;
 
 	if (level == 1) {
 		/* A short accent rule marks each section's start. */
@@ -827,11 +896,11 @@ static void heading(struct layout *L, cmark_node *n, float x, float width)
 		L->y -= 10;
 	}
 	struct para p = {0};
-	struct style st = {.font = FONT_BOLD, .color = C_INK, .size = heading_size[level]};
+	struct style st = {.font = FONT_BOLD, .color = C_INK, .size = size};
 	if (level >= 4)
 		st.color = C_MUTED;
 	inlines(&p, n, st);
-	flow_para(L, &p, x, width, heading_lead[level]);
+	flow_para(L, &p, x, width, lead);
 	para_free(&p);
 	L->empty = false;
 	owe_gap(L, heading_after[level]);
@@ -1462,8 +1531,16 @@ static void block(struct layout *L, cmark_node *n, float x, float width)
 			page_line(L->pg, x + 3, ytop, x + 3, L->y, 2.5f, C_RULE, 0);
 		return;
 	}
-	case CMARK_NODE_HTML_BLOCK:
-		return; /* comments and markup have no place in a PDF */
+	case CMARK_NODE_HTML_BLOCK: {
+		/* comments and markup have no place in a PDF, but a section comment names the next
+		 * heading */
+		char *name = section_comment(n);
+		if (name) {
+			free(L->section);
+			L->section = name;
+		}
+		return;
+	}
 	default:
 		break;
 	}
@@ -1539,6 +1616,7 @@ struct document *layout_document(const char *markdown, struct fontsub *const fon
 		free(L.groups[i].min);
 	}
 	free(L.groups);
+	free(L.section);
 	cmark_node_free(root);
 	cmark_parser_free(parser);
 	if (!ok) {

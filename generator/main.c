@@ -20,6 +20,7 @@
 #include "mustache.h"
 #include "outfile.h"
 #include "pack.h"
+#include "safeopen.h"
 #include "strbuf.h"
 #include "xmem.h"
 
@@ -62,7 +63,15 @@ static int cmd_render(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	json_error_t err;
-	json_t *ctx = json_load_file(argv[2], JSON_DECODE_ANY, &err);
+	const char *why;
+	int fd = safeopen(argv[2], &why); /* a regular file, opened without blocking */
+	if (fd < 0) {
+		diag_msg(DIAG_ERROR, argv[2], 0, 0, "cannot read the JSON context: %s%s",
+		         strncmp(why, "is ", 3) == 0 ? "it " : "", why);
+		return EXIT_INPUT;
+	}
+	json_t *ctx = json_loadfd(fd, JSON_DECODE_ANY, &err);
+	close(fd);
 	if (!ctx) {
 		if (err.line <= 0)
 			diag_msg(DIAG_ERROR, argv[2], 0, 0, "cannot read the JSON context: %s",

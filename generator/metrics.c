@@ -573,6 +573,43 @@ static void compute_judgements(struct metrics *mt)
 	}
 }
 
+/* An unsuccessful case of P, a candidate for its goal's story. */
+struct story_candidate {
+	size_t goal;
+	uint32_t contacts;
+	const char *id;
+	size_t ix;
+};
+
+static int cmp_candidate(const void *a, const void *b)
+{
+	const struct story_candidate *x = a, *y = b;
+	if (x->goal != y->goal)
+		return x->goal < y->goal ? -1 : 1;
+	if (x->contacts != y->contacts)
+		return x->contacts < y->contacts ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/*
+ * Each goal's story (pack.md, "One journey through the customer's eyes"): its unsuccessful cases
+ * concluded in P ordered by contacts, then case id; the median, the lower one of an even count.
+ */
+static void pick_stories(struct metrics *mt, struct story_candidate *v, size_t n)
+{
+	for (size_t g = 0; g < mt->ngoals; g++)
+		mt->goals[g].story_case = SIZE_MAX;
+	if (n)
+		qsort(v, n, sizeof *v, cmp_candidate);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && v[j].goal == v[i].goal)
+			j++;
+		mt->goals[v[i].goal].story_case = v[i + (j - i - 1) / 2].ix;
+		i = j;
+	}
+}
+
 struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p,
                                 sym region)
 {
@@ -628,6 +665,8 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	struct acc total = {0};
 	struct growth *g = &mt->growth;
 	memset(g, 0, sizeof *g);
+	struct story_candidate *cand = NULL;
+	size_t ncand = 0, capcand = 0;
 	for (size_t i = 0; i < m->ncases; i++) {
 		const struct bp_case *k = &m->cases[i];
 		if (!metrics_case_in(mt, k))
@@ -640,6 +679,14 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 		add_case(mt, &total, k, sco);
 		if (k->outcome == OUTCOME_OPEN || k->end < ps || k->end >= pe)
 			continue;
+		if (!sco) {
+			if (ncand == capcand) {
+				capcand = capcand ? 2 * capcand : 256;
+				cand = xreallocarray(cand, capcand, sizeof *cand);
+			}
+			cand[ncand++] = (struct story_candidate){j->goal_index, k->contacts,
+			                                         model_case_id(m, i), i};
+		}
 		for (uint32_t d = 0; d < k->ndepts; d++) {
 			const struct case_dept *cd = &m->case_depts[k->dept_off + d];
 			size_t di = dmap[cd->dept];
@@ -686,6 +733,8 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	finish(mt, &total, &mt->totals);
 	free(jacc);
 	free(gacc);
+	pick_stories(mt, cand, ncand);
+	free(cand);
 	failure_touchpoints(mt, jmap, ps, pe);
 
 	/* KPIs and department scores */

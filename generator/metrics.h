@@ -60,6 +60,9 @@ struct goal_figures {
 	size_t njourneys;
 	double sco_target;
 	struct figures f;
+	/* the case told through the customer's eyes: the median unsuccessful case of P by
+	 * contacts (ties by case id), or SIZE_MAX when no case was unsuccessful */
+	size_t story_case;
 };
 
 struct dept_figures {

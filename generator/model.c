@@ -122,6 +122,7 @@ void model_free(struct model *m)
 	free(m->customers);
 	free(m->customer_index);
 	free(m->actions);
+	free(m->story_rows);
 	dq_free(m->dq);
 	memset(m, 0, sizeof *m);
 }

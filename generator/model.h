@@ -39,6 +39,15 @@ struct case_failure {
 	uint32_t rows;
 };
 
+/* A row of a case told as a story (pack.md, "One journey through the customer's eyes"). */
+struct story_row {
+	uint32_t case_ix, line;
+	bp_time ts;
+	sym touchpoint, dept, channel; /* touchpoint and channel 0 when blank */
+	uint8_t failure;
+	uint8_t outcome; /* enum outcome: the row's own */
+};
+
 struct kpi {
 	bp_period period;
 	sym dept, name, unit, region; /* unit/region 0 when blank */
@@ -88,6 +97,8 @@ struct model {
 	                             names_cap */
 	size_t customer_index_len;
 	bool have_customers;
+	struct story_row *story_rows; /* of the cases told as stories: by case, then time order */
+	size_t nstory_rows;
 	struct action *actions; /* in file order */
 	size_t nactions;
 	bool have_actions;
@@ -116,5 +127,12 @@ int cases_read(const struct config *c, struct model *m);
 int kpis_read(const struct config *c, struct model *m);
 int customers_read(const struct config *c, struct model *m);
 int actions_read(const struct config *c, struct model *m);
+/*
+ * Reads the event log again for the rows of the n cases given (indexes), into m->story_rows.
+ * Rows are checked as the first reading checked them; its rejections are not made again.
+ * Returns 0, or EXIT_INPUT when the file can no longer be read. Without an event log
+ * (cases.csv), there are no rows to tell and it returns 0.
+ */
+int events_read_stories(const struct config *c, struct model *m, const uint32_t *cases, size_t n);
 
 #endif

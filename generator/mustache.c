@@ -14,12 +14,17 @@
 #include <string.h>
 
 #include "diag.h"
+#include "safeopen.h"
 #include "xmem.h"
 
 /* Partials nested deeper than this are taken for a runaway recursion. */
 enum { MAX_PARTIAL_DEPTH = 64 };
 /* Sections nested deeper than this are refused, so that rendering cannot exhaust the stack. */
 enum { MAX_SECTION_DEPTH = 100 };
+/* A template or partial file larger than this is refused (docs/robustness.md, "Limits"). */
+#define MAX_TEMPLATE_BYTES ((size_t)4 << 20)
+/* Expanding a template to more than this is refused (sections can multiply a small template). */
+#define MAX_OUTPUT_BYTES ((size_t)64 << 20)
 /* Strict mode suggests at most this many names. */
 enum { MAX_SUGGESTIONS = 3 };
 
@@ -59,6 +64,7 @@ struct render {
 	struct tmpl *partials; /* parsed partials, owned */
 	bool bol;              /* output is at the start of a line (for partial indentation) */
 	bool failed;           /* an error was reported; keep going, but fail at the end */
+	size_t start;          /* out->len when rendering began */
 };
 
 /* --- Tree ---------------------------------------------------------------------------------- */
@@ -427,26 +433,41 @@ static void tmpl_set_file(struct tmpl *t, const char *ext)
 	t->ext = ext;
 }
 
-/* Reads a whole file; NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *len)
+/*
+ * Reads a whole template or partial file (a regular file, within MAX_TEMPLATE_BYTES, without a
+ * NUL byte). NULL on failure, with *why for the message: the system's reason (*sys true, and
+ * *missing when the file does not exist), or what is wrong with the file ("is a folder, not a
+ * file").
+ */
+static char *read_file(const char *path, size_t *len, char **why, bool *sys, bool *missing)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	struct strbuf b = STRBUF_INIT;
-	char chunk[8192];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		strbuf_append(&b, chunk, got);
-	int err = ferror(fp) ? errno : 0;
-	fclose(fp);
-	if (err) {
-		strbuf_free(&b);
-		errno = err;
+	const char *w = NULL;
+	*missing = *sys = false;
+	errno = 0;
+	char *text = safeopen_read(path, MAX_TEMPLATE_BYTES, len, &w);
+	if (!text) {
+		*missing = errno == ENOENT;
+		*sys = strncmp(w, "is ", 3) != 0;
+		*why =
+		    strcmp(w, "is larger than the limit") == 0
+		        ? xasprintf("is larger than the limit of %zu MiB", MAX_TEMPLATE_BYTES >> 20)
+		        : xstrdup(w);
 		return NULL;
 	}
-	*len = b.len;
-	return strbuf_detach(&b);
+	const char *nul = memchr(text, '\0', *len);
+	if (nul) {
+		long line = 1, col = 1;
+		for (const char *p = text; p < nul; p++, col++)
+			if (*p == '\n')
+				line++, col = 0;
+		*why = xasprintf(
+		    "holds a NUL byte at line %ld, column %ld: a template is text (is this a "
+		    "binary file?)",
+		    line, col);
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 /* --- Context ------------------------------------------------------------------------------- */
@@ -775,13 +796,17 @@ static int get_partial(struct render *r, const struct tmpl *t, struct node *n, s
 	if (r->opts->load_partial) {
 		text = r->opts->load_partial(r->opts->partial_ctx, n->name, &len);
 	} else {
-		text = read_file(key, &len);
-		if (!text && errno != ENOENT) {
-			report(DIAG_ERROR, t, n->pos, "partial \"%s\": cannot read %s: %s", n->name,
-			       key, strerror(errno));
+		char *why = NULL;
+		bool sys, missing;
+		text = read_file(key, &len, &why, &sys, &missing);
+		if (!text && !missing) {
+			report(DIAG_ERROR, t, n->pos, "partial \"%s\": %s%s%s%s", n->name,
+			       sys ? "cannot read " : "", key, sys ? ": " : " ", why);
+			free(why);
 			free(key);
 			return -1;
 		}
+		free(why);
 	}
 	if (!text) {
 		free(key);
@@ -840,6 +865,15 @@ static int render_nodes(struct render *r, const struct tmpl *t, struct node *par
 {
 	for (size_t i = 0; i < parent->nkids; i++) {
 		struct node *n = parent->kids[i];
+		if (r->out->len - r->start > MAX_OUTPUT_BYTES) {
+			report(
+			    DIAG_ERROR, t, n->pos,
+			    "the template expands to more than %zu MiB of Markdown here; a section "
+			    "repeated inside another multiplies it (the limit keeps memory "
+			    "bounded)",
+			    MAX_OUTPUT_BYTES >> 20);
+			return -1;
+		}
 		if (n->kind == N_TEXT) {
 			emit_text(r, indent, n->text, n->len);
 			continue;
@@ -889,6 +923,7 @@ static int render_tmpl(struct tmpl *t, const json_t *ctx, const struct mustache_
 	static const struct mustache_opts defaults = {.escape = MUSTACHE_ESCAPE_HTML};
 	struct render r = {.opts = opts ? opts : &defaults, .out = out, .bol = true};
 	size_t start = out->len;
+	r.start = start;
 	int rc = -1;
 	if (parse(t)) {
 		if (ctx)
@@ -923,9 +958,15 @@ int mustache_render_file(const char *path, const json_t *ctx, const struct musta
                          struct strbuf *out)
 {
 	size_t len = 0;
-	char *text = read_file(path, &len);
+	char *why = NULL;
+	bool sys, missing;
+	char *text = read_file(path, &len, &why, &sys, &missing);
 	if (!text) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot read the template: %s", strerror(errno));
+		if (sys)
+			diag_msg(DIAG_ERROR, path, 0, 0, "cannot read the template: %s", why);
+		else
+			diag_msg(DIAG_ERROR, path, 0, 0, "the template %s", why);
+		free(why);
 		return -1;
 	}
 	struct tmpl *t = tmpl_new(path, text, len, text);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "safeopen.h"
 #include "xmem.h"
 
 /* Names that show a departmental score, and names that show a customer outcome. */
@@ -55,22 +56,12 @@ struct found {
 	bool warned;
 };
 
+/* The template, when it can be read within the template limit (the renderer reports the rest). */
 static char *slurp(const char *path)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	size_t cap = 4096, len = 0;
-	char *buf = xmalloc(cap);
-	size_t n;
-	while ((n = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
-		len += n;
-		if (cap - len < 2)
-			buf = xreallocarray(buf, cap *= 2, 1);
-	}
-	fclose(fp);
-	buf[len] = '\0';
-	return buf;
+	const char *why;
+	size_t len;
+	return safeopen_read(path, (size_t)4 << 20, &len, &why);
 }
 
 static void scan(const char *path, struct found *f, int depth)

@@ -1,5 +1,5 @@
-/* outfile: outputs written to a temporary file in the output folder and renamed into place only
- * when complete. */
+/* outfile: outputs written to temporary files in the output folder and put in place together,
+ * all or nothing, when the run is complete. */
 #ifndef BP_OUTFILE_H
 #define BP_OUTFILE_H
 #include <stdbool.h>
@@ -8,18 +8,40 @@
 int outfile_mkdir(const char *dir);
 
 /*
- * Safe to call from several threads at once. Returns the path of a new, empty temporary file beside
- * final (same folder, hidden name) for a writer to fill, or NULL after reporting. Every temporary
- * file is removed by outfile_commit, outfile_abort, at exit, or when the process is interrupted
+ * Locks the output folder dir for the rest of the run (flock(2) on the folder itself), so that
+ * two runs into one folder never mix their files: when another run holds it, says so and waits
+ * for it. Returns 0 (also when the file system cannot lock, after a warning).
+ */
+int outfile_lock(const char *dir);
+
+/*
+ * Safe to call from several threads at once. Creates a new, empty temporary file beside final
+ * (same folder, hidden name, permissions 0666 less the umask) and returns its descriptor, which
+ * the writer fills and must not close; *tmp (may be NULL) receives its name, for messages
+ * only: never open the file by name. Returns -1 after reporting. Every temporary file is
+ * removed by outfile_commit_all, outfile_abort_all, at exit, or when the process is interrupted
  * (SIGINT, SIGTERM, SIGHUP).
  */
-const char *outfile_begin(const char *final);
-/* Renames the temporary file of final into place. Returns 0 or -1 after reporting. */
-int outfile_commit(const char *final);
+int outfile_begin(const char *final, const char **tmp);
+
 /*
- * Renames every temporary file still open into place, in the order they were begun (a
- * build commits all its packs at once, so a run that fails part-way leaves every previous
- * pack as it was). On a failure, reports it, removes the rest, and returns -1.
+ * For a library that can only write to a file name (libxlsxwriter): after outfile_begin(final),
+ * creates a private folder (mode 0700) beside final and returns the name of a file inside it for
+ * the library to write, and the folder itself in *dir (for the library's own temporary files).
+ * outfile_take then copies that file into final's temporary file and removes the folder.
+ * Returns NULL after reporting.
+ */
+const char *outfile_private(const char *final, const char **dir);
+/* Returns 0, or -1 after reporting (shown: the name messages give the file). With copy false
+ * (the library failed), only removes the private folder. */
+int outfile_take(const char *final, const char *shown, bool copy);
+
+/*
+ * Puts every temporary file still open in place, all or nothing: each final name is first
+ * checked (a folder there cannot be replaced); each file it replaces is kept under a hidden
+ * name until the whole set is in, and on any failure the files already renamed are put back,
+ * so the folder is exactly as it was. Signals are held back meanwhile. Returns 0, or -1 after
+ * reporting (every temporary file removed).
  */
 int outfile_commit_all(void);
 /* Removes every temporary file still open. */

@@ -1,7 +1,6 @@
 #include "pack.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <jansson.h>
@@ -20,6 +19,7 @@
 #include "diag.h"
 #include "dq.h"
 #include "fontsub.h"
+#include "manifest.h"
 #include "metrics.h"
 #include "model.h"
 #include "mustache.h"
@@ -402,7 +402,8 @@ struct pack_out {
 	enum out_kind kind;
 	bool wanted;
 	char *path;      /* the final name */
-	const char *tmp; /* its temporary file (owned by outfile) */
+	int fd;          /* its temporary file (owned by outfile) */
+	const char *tmp; /* a name messages may give it (owned by outfile), shown as path */
 	int rc;
 	char *msgs; /* messages printed while writing it */
 	size_t nmsgs;
@@ -457,18 +458,41 @@ static void capture_end(FILE *fp)
 		fclose(fp);
 }
 
+/*
+ * After a file failed: when the output folder's file system has little space left, says so, as
+ * it is: "full" only with under 64 KB free (the failed file still holds what it took).
+ */
+static void say_space(const struct build *b, bool said)
+{
+	struct statvfs fs;
+	if (said || statvfs(b->out_dir, &fs) != 0)
+		return;
+	double avail = (double)fs.f_bavail * (double)fs.f_frsize;
+	if (avail < 65536.0)
+		diag_msg(DIAG_ERROR, b->out_dir, 0, 0,
+		         "the file system holding the output folder is full (%.0f KB free); free "
+		         "some space and run again",
+		         avail / 1024);
+	else if (avail < 1048576.0)
+		diag_msg(
+		    DIAG_ERROR, b->out_dir, 0, 0,
+		    "the file system holding the output folder has only %.0f KB free, which may "
+		    "be too little for the outputs; free some space and run again",
+		    avail / 1024);
+}
+
 static void write_output(struct pack_out *o)
 {
 	struct pack_job *pj = o->pack;
 	struct build *b = pj->b;
 	FILE *cap = capture_begin(&o->msgs, &o->nmsgs);
 	double t = now_seconds();
-	o->tmp = outfile_begin(o->path);
-	o->rc = o->tmp ? EXIT_OK : EXIT_OUTPUT;
+	o->fd = outfile_begin(o->path, &o->tmp);
+	o->rc = o->fd >= 0 ? EXIT_OK : EXIT_OUTPUT;
 	if (o->rc == EXIT_OK) {
 		switch (o->kind) {
 		case OUT_JSON:
-			if (context_write_json(pj->metrics, o->tmp) != 0)
+			if (context_write_json_fd(pj->metrics, o->fd, o->path) != 0)
 				o->rc = EXIT_OUTPUT;
 			break;
 		case OUT_PDF: {
@@ -484,17 +508,25 @@ static void write_output(struct pack_out *o)
 			                         .header = pj->header,
 			                         .created = b->created,
 			                         .logo = b->c->logo};
-			int r = pdf_write(o->tmp, strbuf_str(&pj->md), &po);
+			int r = pdf_write(o->path, o->fd, strbuf_str(&pj->md), &po);
 			if (r != 0)
 				o->rc = r == -2 ? EXIT_USAGE : EXIT_OUTPUT;
 			break;
 		}
 		case OUT_XLSX: {
+			/* libxlsxwriter writes to a file name: one in a private folder (0700),
+			 * copied into the temporary file once complete */
+			const char *dir = NULL;
+			o->tmp = outfile_private(o->path, &dir);
+			if (!o->tmp) {
+				o->rc = EXIT_OUTPUT;
+				break;
+			}
 			struct xlsx_options xo = {.title = b->c->title,
 			                          .author = b->c->organisation,
 			                          .currency = b->c->currency ? b->c->currency : "",
 			                          .created = b->created,
-			                          .tmpdir = b->out_dir};
+			                          .tmpdir = dir};
 			/* one workbook at a time: libxlsxwriter 1.1 calls gmtime(), whose result is
 			 * shared */
 			static pthread_mutex_t xlsx_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -504,20 +536,19 @@ static void write_output(struct pack_out *o)
 			if (xlsx_write(o->tmp, pj->metrics, &src, &xo) != 0)
 				o->rc = EXIT_OUTPUT;
 			pthread_mutex_unlock(&xlsx_lock);
+			if (o->rc != EXIT_OK)
+				say_space(b, false); /* before its private file is removed */
+			if (outfile_take(o->path, o->path, o->rc == EXIT_OK) != 0)
+				o->rc = EXIT_OUTPUT;
 			break;
 		}
 		case OUT_KINDS:
 			break;
 		}
 	}
-	struct statvfs fs;
-	if (o->rc != EXIT_OK && statvfs(b->out_dir, &fs) == 0 &&
-	    (double)fs.f_bavail * (double)fs.f_frsize < 1048576.0)
-		diag_msg(DIAG_ERROR, b->out_dir, 0, 0,
-		         "the file system holding the output folder is full (%.0f KB free); free "
-		         "some space and run again",
-		         (double)fs.f_bavail * (double)fs.f_frsize / 1024);
-	if (o->rc == EXIT_OK && sha256_file(o->tmp, o->sha256, &o->bytes) != 0) {
+	if (o->rc != EXIT_OK)
+		say_space(b, o->kind == OUT_XLSX);
+	if (o->rc == EXIT_OK && sha256_fd(o->fd, o->sha256, &o->bytes) != 0) {
 		diag_msg(DIAG_ERROR, o->path, 0, 0, "cannot read back the file just written: %s",
 		         strerror(errno));
 		o->rc = EXIT_OUTPUT;
@@ -588,17 +619,16 @@ static void prepare_pack(struct pack_job *pj)
 	const struct pack_request *req = b->req;
 	FILE *cap = capture_begin(&pj->msgs, &pj->nmsgs);
 	double t = now_seconds();
-	pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
-	if (!pj->region)
-		metrics_regions(pj->mt, b->regions, b->nregions);
+	if (!pj->mt) /* computed by figure_all_packs */
+		pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
 	timing(req, "metrics", &t);
 	pj->metrics = context_metrics(pj->mt);
 	pj->md = (struct strbuf)STRBUF_INIT;
 	if (req->pdf || (!pj->region && (req->dump_context || req->dump_markdown))) {
 		json_t *ctx = context_template(pj->mt, pj->metrics);
 		if (req->dump_context && !pj->region) {
-			const char *tmp = outfile_begin(req->dump_context);
-			if (!tmp || context_write_json(ctx, tmp) != 0)
+			int fd = outfile_begin(req->dump_context, NULL);
+			if (fd < 0 || context_write_json_fd(ctx, fd, req->dump_context) != 0)
 				pj->rc = EXIT_OUTPUT;
 		}
 		if (pj->rc == EXIT_OK && (req->pdf || (req->dump_markdown && !pj->region))) {
@@ -607,11 +637,14 @@ static void prepare_pack(struct pack_job *pj)
 			if (mustache_render_file(b->template_path, ctx, &mo, &pj->md) != 0) {
 				pj->rc = EXIT_USAGE;
 			} else if (req->dump_markdown && !pj->region) {
-				const char *tmp = outfile_begin(req->dump_markdown);
-				FILE *fp = tmp ? fopen(tmp, "w") : NULL;
+				int fd = outfile_begin(req->dump_markdown, NULL);
+				int dfd = fd >= 0 ? dup(fd) : -1;
+				FILE *fp = dfd >= 0 ? fdopen(dfd, "w") : NULL;
+				if (!fp && dfd >= 0)
+					close(dfd);
 				if (!fp || fwrite(pj->md.s, 1, pj->md.len, fp) != pj->md.len ||
 				    fclose(fp) != 0) {
-					if (tmp)
+					if (fd >= 0)
 						diag_msg(DIAG_ERROR, req->dump_markdown, 0, 0,
 						         "cannot write the Markdown: %s",
 						         strerror(errno));
@@ -658,6 +691,36 @@ static void prepare_pack(struct pack_job *pj)
 	capture_end(cap);
 }
 
+/* The lines of writers' messages printed so far (a warning every pack repeats is said once). */
+struct said {
+	char **lines;
+	size_t n;
+};
+
+/* Drops from o's messages every warning line already printed for an earlier output. */
+static void drop_repeated(struct pack_out *o, struct said *said)
+{
+	size_t w = 0;
+	for (size_t r = 0; r < o->nmsgs;) {
+		const char *nl = memchr(o->msgs + r, '\n', o->nmsgs - r);
+		size_t len = nl ? (size_t)(nl - (o->msgs + r)) + 1 : o->nmsgs - r;
+		char *line = xstrndup(o->msgs + r, len);
+		bool seen = false;
+		for (size_t i = 0; i < said->n && !seen; i++)
+			seen = strcmp(said->lines[i], line) == 0;
+		if (seen && strstr(line, ": warning: ")) {
+			free(line);
+		} else {
+			memmove(o->msgs + w, o->msgs + r, len);
+			w += len;
+			said->lines = xreallocarray(said->lines, said->n + 1, sizeof *said->lines);
+			said->lines[said->n++] = line;
+		}
+		r += len;
+	}
+	o->nmsgs = w;
+}
+
 /*
  * Prints what a writer said, naming the file as the user knows it (the final name, not the
  * temporary file the writer was given).
@@ -678,7 +741,7 @@ static void print_output_msgs(const struct pack_out *o)
 			break;
 		}
 		fwrite(p, 1, (size_t)(hit - p), stderr);
-		fputs(o->path, stderr);
+		diag_escape(stderr, o->path, strlen(o->path)); /* as diag would show it */
 		p = hit + tl;
 	}
 }
@@ -715,75 +778,48 @@ static const char **region_names(const struct model *m, size_t *count)
 	return names;
 }
 
-/* Writes s as one CSV field (quoted when it holds a delimiter, quote, line break or control
- * character). */
-static void csv_field(FILE *fp, const char *s, bool last)
-{
-	bool quote = false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		quote |= *p == ',' || *p == '"' || *p < 0x20 || *p == 0x7F;
-	if (quote) {
-		fputc('"', fp);
-		for (const char *p = s; *p; p++) {
-			if (*p == '"')
-				fputc('"', fp);
-			fputc(*p, fp);
-		}
-		fputc('"', fp);
-	} else {
-		fputs(s, fp);
-	}
-	fputc(last ? '\n' : ',', fp);
-}
-
-/* manifest.json and manifest.csv: one row per file written, for the step that mails the packs. */
+/* manifest.json and manifest.csv: one row per file written. */
 static int write_manifest(struct build *b, struct pack_job *packs, size_t npacks)
 {
-	json_t *files = json_array();
-	char *jpath = xasprintf("%s/manifest.json", b->out_dir),
-	     *cpath = xasprintf("%s/manifest.csv", b->out_dir);
-	const char *ctmp = outfile_begin(cpath), *jtmp = ctmp ? outfile_begin(jpath) : NULL;
-	FILE *fp = jtmp ? fopen(ctmp, "w") : NULL;
-	int rc = fp ? EXIT_OK : EXIT_OUTPUT;
-	if (fp)
-		fputs("region,region_slug,period,kind,file,bytes,sha256\n", fp);
-	for (size_t i = 0; i < npacks && fp; i++)
+	struct manifest_row *rows = xreallocarray(NULL, npacks * OUT_KINDS, sizeof *rows);
+	size_t n = 0;
+	for (size_t i = 0; i < npacks; i++)
 		for (int k = 0; k < OUT_KINDS; k++) {
 			const struct pack_out *o = &packs[i].out[k];
-			if (!o->wanted)
-				continue;
-			const char *file = strrchr(o->path, '/') + 1;
-			char bytes[24];
-			snprintf(bytes, sizeof bytes, "%" PRIu64, o->bytes);
-			json_array_append_new(
-			    files, json_pack("{s:s?,s:s?,s:s,s:s,s:s,s:I,s:s}", "region",
-			                     packs[i].region_name, "region_slug", packs[i].slug,
-			                     "period", b->label, "kind", out_ext[k], "file", file,
-			                     "bytes", (json_int_t)o->bytes, "sha256", o->sha256));
-			csv_field(fp, packs[i].region_name ? packs[i].region_name : "", false);
-			csv_field(fp, packs[i].slug ? packs[i].slug : "", false);
-			csv_field(fp, b->label, false);
-			csv_field(fp, out_ext[k], false);
-			csv_field(fp, file, false);
-			csv_field(fp, bytes, false);
-			csv_field(fp, o->sha256, true);
+			if (o->wanted)
+				rows[n++] = (struct manifest_row){.region = packs[i].region_name,
+				                                  .region_slug = packs[i].slug,
+				                                  .kind = out_ext[k],
+				                                  .file = strrchr(o->path, '/') + 1,
+				                                  .bytes = o->bytes,
+				                                  .sha256 = o->sha256};
 		}
-	if (fp && (ferror(fp) | fclose(fp))) {
-		diag_msg(DIAG_ERROR, cpath, 0, 0, "cannot write the manifest: %s", strerror(errno));
-		rc = EXIT_OUTPUT;
+	int rc = manifest_write(b->out_dir, b->c->organisation, b->label, rows, n);
+	free(rows);
+	return rc;
+}
+
+/*
+ * Every pack's figures, before any is written: the cases each pack tells through the customer's
+ * eyes are then read from the event log in one more pass for all of them. Returns 0 or
+ * EXIT_INPUT.
+ */
+static int figure_all_packs(struct build *b, struct pack_job *packs, size_t npacks)
+{
+	uint32_t *story = NULL;
+	size_t nstory = 0;
+	for (size_t i = 0; i < npacks; i++) {
+		struct pack_job *pj = &packs[i];
+		pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
+		if (!pj->region)
+			metrics_regions(pj->mt, b->regions, b->nregions);
+		story = xreallocarray(story, nstory + pj->mt->ngoals + 1, sizeof *story);
+		for (size_t g = 0; g < pj->mt->ngoals; g++)
+			if (pj->mt->goals[g].story_case != SIZE_MAX)
+				story[nstory++] = (uint32_t)pj->mt->goals[g].story_case;
 	}
-	if (rc == EXIT_OK) {
-		json_t *doc = json_pack("{s:s,s:s,s:s,s:o}", "generator",
-		                        "boardpack " BOARDPACK_VERSION, "organisation",
-		                        b->c->organisation, "period", b->label, "files", files);
-		files = NULL;
-		if (context_write_json(doc, jtmp) != 0)
-			rc = EXIT_OUTPUT;
-		json_decref(doc);
-	}
-	json_decref(files);
-	free(jpath);
-	free(cpath);
+	int rc = events_read_stories(b->c, &b->m, story, nstory);
+	free(story);
 	return rc;
 }
 
@@ -831,6 +867,17 @@ static int build_all(struct build *b)
 		free(base);
 	}
 	free(names);
+
+	if (figure_all_packs(b, packs, npacks) != 0) {
+		for (size_t i = 0; i < npacks; i++) {
+			metrics_free(packs[i].mt);
+			free(packs[i].slug);
+		}
+		free(packs);
+		free(b->regions);
+		return EXIT_INPUT;
+	}
+	timing(req, "figures", &b->t);
 
 	/* the writers: as many threads as asked (default: the processors online), never more than
 	 * the outputs */
@@ -904,6 +951,7 @@ static int build_all(struct build *b)
 
 	/* messages and summaries in pack order, up to the first pack that failed */
 	int rc = EXIT_OK;
+	struct said said = {0};
 	for (size_t i = 0; i < prepared && rc == EXIT_OK; i++) {
 		struct pack_job *pj = &packs[i];
 		if (pj->nmsgs)
@@ -913,27 +961,43 @@ static int build_all(struct build *b)
 			struct pack_out *o = &pj->out[k];
 			if (!o->wanted || rc != EXIT_OK)
 				continue;
+			drop_repeated(o, &said);
 			print_output_msgs(o);
 			rc = o->rc;
 		}
 	}
+	for (size_t i = 0; i < said.n; i++)
+		free(said.lines[i]);
+	free(said.lines);
 	if (req->timings)
 		diag_info("boardpack: timing: %-10s %8.3f s (%zu pack%s, %zu writer thread%s)",
 		          "outputs", wall, npacks, npacks == 1 ? "" : "s", started ? started : 1,
 		          started > 1 ? "s" : "");
-	if (rc == EXIT_OK && prepared == npacks)
+	/* only --dump-markdown or --dump-context: no pack, so the manifest (which lists the packs
+	 * in the folder) is left as it is */
+	bool any_pack = req->json || req->pdf || req->xlsx;
+	if (rc == EXIT_OK && prepared == npacks && any_pack)
 		rc = write_manifest(b, packs, npacks);
 	if (rc == EXIT_OK && outfile_commit_all() != 0)
 		rc = EXIT_OUTPUT;
 	/* the summaries only once every file is in place */
 	for (size_t i = 0; i < npacks && rc == EXIT_OK; i++)
 		diag_info("%s", packs[i].summary);
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK && any_pack)
 		diag_info("boardpack: %s: %ld rows read, %ld rejected; %zu pack%s written to %s "
 		          "(listed in manifest.json and manifest.csv)",
 		          b->label, dq_rows_read(b->m.dq), dq_rows_rejected(b->m.dq), npacks,
 		          npacks == 1 ? "" : "s", b->out_dir);
+	else if (rc == EXIT_OK)
+		diag_info(
+		    "boardpack: %s: %ld rows read, %ld rejected; no pack written (--no-pdf and "
+		    "--no-xlsx without --json), only what --dump-%s asked for",
+		    b->label, dq_rows_read(b->m.dq), dq_rows_rejected(b->m.dq),
+		    req->dump_markdown && req->dump_context ? "markdown and --dump-context"
+		    : req->dump_markdown                    ? "markdown"
+		                                            : "context");
 	for (size_t i = 0; i < npacks; i++) {
+		metrics_free(packs[i].mt); /* a pack never prepared, after a failure */
 		free(packs[i].slug);
 		free(packs[i].msgs);
 		free(packs[i].summary);
@@ -1066,7 +1130,7 @@ int pack_build(const struct pack_request *req)
 		b.out_dir = req->out                     ? xstrdup(req->out)
 		            : strcmp(b.c->dir, ".") == 0 ? xstrdup("out")
 		                                         : xasprintf("%s/out", b.c->dir);
-		if (outfile_mkdir(b.out_dir) != 0)
+		if (outfile_mkdir(b.out_dir) != 0 || outfile_lock(b.out_dir) != 0)
 			rc = EXIT_OUTPUT;
 	}
 	if (rc == EXIT_OK)

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "fontsub.h"
 #include "layout.h"
+#include "safeopen.h"
 #include "strbuf.h"
 #include "xmem.h"
 
@@ -101,66 +102,120 @@ static bool check(struct haru *h, const char *file, const char *what)
 
 /* ---------------------------------------------------------------- the logo */
 
-static bool read_magic(const char *path, unsigned char *buf, size_t n)
+/* A logo file larger than this, or an image of more pixels, is refused before it is decoded
+ * (docs/robustness.md, "Limits"): a cover logo needs a fraction of either. */
+#define MAX_LOGO_BYTES ((size_t)32 << 20)
+#define MAX_LOGO_PIXELS 16777216.0 /* 4096 x 4096 */
+
+/* The size a JPEG's frame header (SOFn) gives; false when none is found. */
+static bool jpeg_size(const unsigned char *p, size_t n, unsigned *w, unsigned *h)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
+	size_t i = 2;
+	while (i + 4 <= n) {
+		if (p[i] != 0xFF)
+			return false;
+		unsigned char m = p[i + 1];
+		if (m == 0xFF) {
+			i++;
+			continue;
+		}
+		if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+			i += 2;
+			continue;
+		}
+		size_t len = (size_t)p[i + 2] << 8 | p[i + 3];
+		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+			if (i + 9 > n)
+				return false;
+			*h = (unsigned)p[i + 5] << 8 | p[i + 6];
+			*w = (unsigned)p[i + 7] << 8 | p[i + 8];
+			return true;
+		}
+		if (m == 0xDA || len < 2)
+			return false;
+		i += 2 + len;
+	}
+	return false;
+}
+
+static bool logo_too_big(const char *path, double w, double h)
+{
+	if (w * h <= MAX_LOGO_PIXELS)
 		return false;
-	bool ok = fread(buf, 1, n, fp) == n;
-	fclose(fp);
-	return ok;
+	diag_msg(DIAG_ERROR, path, 0, 0,
+	         "logo is %.0f x %.0f pixels, more than the limit of %.0f million; a cover logo "
+	         "needs far fewer: scale it down",
+	         w, h, MAX_LOGO_PIXELS / 1048576);
+	return true;
 }
 
 /*
- * PNG is decoded here and handed to libharu as raw RGB, composited on white:
- * libharu 2.3's own PNG loader crashes on RGB images with a tRNS chunk.
+ * The logo is read once, through safeopen (a regular file, never blocking), and decoded from
+ * memory. PNG is decoded here and handed to libharu as raw RGB, composited on white: libharu
+ * 2.3's own PNG loader crashes on RGB images with a tRNS chunk.
  */
 static HPDF_Image load_logo(struct haru *h, const char *path)
 {
-	unsigned char magic[8];
-	if (access(path, R_OK) != 0) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "logo cannot be read: %s", strerror(errno));
+	const char *why;
+	size_t len;
+	unsigned char *data = (unsigned char *)safeopen_read(path, MAX_LOGO_BYTES, &len, &why);
+	if (!data) {
+		if (strcmp(why, "is larger than the limit") == 0)
+			diag_msg(
+			    DIAG_ERROR, path, 0, 0,
+			    "logo is larger than the limit of %zu MiB; a cover logo needs far less",
+			    MAX_LOGO_BYTES >> 20);
+		else if (strncmp(why, "is ", 3) == 0)
+			diag_msg(DIAG_ERROR, path, 0, 0, "logo %s", why);
+		else
+			diag_msg(DIAG_ERROR, path, 0, 0, "logo cannot be read: %s", why);
 		return NULL;
 	}
-	if (!read_magic(path, magic, sizeof magic)) {
+	HPDF_Image im = NULL;
+	if (len < 8) {
 		diag_msg(DIAG_ERROR, path, 0, 0,
-		         "logo is not a PNG or JPEG image (file too short)");
-		return NULL;
-	}
-	if (memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0) {
+		         "logo is not a PNG or JPEG image (%zu byte%s long, too short for one)",
+		         len, len == 1 ? "" : "s");
+	} else if (memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0) {
 		png_image img;
 		memset(&img, 0, sizeof img);
 		img.version = PNG_IMAGE_VERSION;
-		if (!png_image_begin_read_from_file(&img, path)) {
+		if (!png_image_begin_read_from_memory(&img, data, len)) {
 			diag_msg(DIAG_ERROR, path, 0, 0, "logo is not a readable PNG image: %s",
 			         img.message);
-			return NULL;
-		}
-		img.format = PNG_FORMAT_RGB;
-		unsigned char *px = xmalloc(PNG_IMAGE_SIZE(img));
-		png_color white = {255, 255, 255};
-		if (!png_image_finish_read(&img, &white, px, 0, NULL)) {
-			diag_msg(DIAG_ERROR, path, 0, 0, "logo is not a readable PNG image: %s",
-			         img.message);
+		} else if (logo_too_big(path, img.width, img.height)) {
 			png_image_free(&img);
+		} else {
+			img.format = PNG_FORMAT_RGB;
+			unsigned char *px = xmalloc(PNG_IMAGE_SIZE(img));
+			png_color white = {255, 255, 255};
+			if (!png_image_finish_read(&img, &white, px, 0, NULL)) {
+				diag_msg(DIAG_ERROR, path, 0, 0,
+				         "logo is not a readable PNG image: %s", img.message);
+				png_image_free(&img);
+			} else {
+				im = HPDF_LoadRawImageFromMem(h->pdf, px, img.width, img.height,
+				                              HPDF_CS_DEVICE_RGB, 8);
+				if (check(h, path, "logo"))
+					im = NULL;
+			}
 			free(px);
-			return NULL;
 		}
-		HPDF_Image im = HPDF_LoadRawImageFromMem(h->pdf, px, img.width, img.height,
-		                                         HPDF_CS_DEVICE_RGB, 8);
-		free(px);
-		if (check(h, path, "logo"))
-			return NULL;
-		return im;
+	} else if (data[0] == 0xFF && data[1] == 0xD8) {
+		unsigned w, ht;
+		if (!jpeg_size(data, len, &w, &ht))
+			diag_msg(DIAG_ERROR, path, 0, 0,
+			         "logo is not a readable JPEG image: no frame header found");
+		else if (!logo_too_big(path, w, ht)) {
+			im = HPDF_LoadJpegImageFromMem(h->pdf, data, (HPDF_UINT)len);
+			if (check(h, path, "logo"))
+				im = NULL;
+		}
+	} else {
+		diag_msg(DIAG_ERROR, path, 0, 0, "logo is not a PNG or JPEG image");
 	}
-	if (magic[0] == 0xFF && magic[1] == 0xD8) {
-		HPDF_Image im = HPDF_LoadJpegImageFromFile(h->pdf, path);
-		if (check(h, path, "logo"))
-			return NULL;
-		return im;
-	}
-	diag_msg(DIAG_ERROR, path, 0, 0, "logo is not a PNG or JPEG image");
-	return NULL;
+	free(data);
+	return im;
 }
 
 /* ---------------------------------------------------------------- fonts */
@@ -526,7 +581,32 @@ static void info(struct haru *h, const struct pdf_options *o)
 	}
 }
 
-int pdf_write(const char *path, const char *markdown, const struct pdf_options *opts)
+/* Writes the finished document to fd (libharu builds it in memory first). */
+static int save_to_fd(struct haru *h, int fd)
+{
+	if (HPDF_SaveToStream(h->pdf) != HPDF_OK)
+		return -1;
+	HPDF_ResetStream(h->pdf);
+	unsigned char buf[65536];
+	for (;;) {
+		HPDF_UINT32 n = sizeof buf;
+		HPDF_STATUS st = HPDF_ReadFromStream(h->pdf, buf, &n);
+		if (st != HPDF_OK && st != HPDF_STREAM_EOF)
+			return -1;
+		for (HPDF_UINT32 off = 0; off < n;) {
+			ssize_t w = write(fd, buf + off, n - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				return -1;
+			off += (HPDF_UINT32)w;
+		}
+		if (st == HPDF_STREAM_EOF)
+			return 0;
+	}
+}
+
+int pdf_write(const char *path, int fd, const char *markdown, const struct pdf_options *opts)
 {
 	int rc = -1;
 	struct fontsub *fonts[FONT_COUNT] = {NULL, NULL};
@@ -610,7 +690,16 @@ int pdf_write(const char *path, const char *markdown, const struct pdf_options *
 	info(&h, opts);
 	if (check(&h, path, "cannot set the document properties"))
 		goto out;
-	HPDF_SaveToFile(h.pdf, path);
+	if (fd < 0)
+		HPDF_SaveToFile(h.pdf, path);
+	else if (save_to_fd(&h, fd) != 0) {
+		int e = errno;
+		if (!HPDF_GetError(h.pdf)) {
+			diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the PDF: %s",
+			         strerror(e ? e : EIO));
+			goto out;
+		}
+	}
 	if (check(&h, path, "cannot write the PDF"))
 		goto out;
 	rc = 0;

@@ -292,6 +292,12 @@ int reader_run(struct reader *r, const char *path)
 		dq_reject(r->m->dq, r->file, unterminated, 0, "unclosed quote",
 		          "a quote opened on this line is never closed, so the rest of the file "
 		          "from here was not read; close the quote or remove it");
+	} else {
+		long unended = csvin_unended_line(path);
+		if (unended > 0)
+			dq_note(r->m->dq, r->file, unended, "no line break at the end",
+			        "the last line has no line break; it was read as a complete row, but "
+			        "an export cut short looks exactly like this: check the file is whole");
 	}
 	return 0;
 }

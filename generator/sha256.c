@@ -1,7 +1,9 @@
 #include "sha256.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 static const uint32_t K[64] = {
@@ -102,6 +104,28 @@ int sha256_file(const char *path, char hex[65], uint64_t *size)
 	fclose(fp);
 	if (bad)
 		return -1;
+	*size = s.bytes;
+	sha256_final(&s, hex);
+	return 0;
+}
+
+int sha256_fd(int fd, char hex[65], uint64_t *size)
+{
+	struct sha256 s;
+	sha256_init(&s);
+	unsigned char buf[65536];
+	off_t at = 0;
+	for (;;) {
+		ssize_t n = pread(fd, buf, sizeof buf, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		sha256_update(&s, buf, (size_t)n);
+		at += n;
+	}
 	*size = s.bytes;
 	sha256_final(&s, hex);
 	return 0;

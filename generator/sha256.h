@@ -17,5 +17,7 @@ void sha256_update(struct sha256 *s, const void *data, size_t len);
 void sha256_final(struct sha256 *s, char hex[65]);
 /* The digest of the file at path into hex, and its size; returns 0, or -1 with errno set. */
 int sha256_file(const char *path, char hex[65], uint64_t *size);
+/* The same for the open file fd, read from its start (its offset is left unchanged). */
+int sha256_fd(int fd, char hex[65], uint64_t *size);
 
 #endif

@@ -286,6 +286,12 @@ const char *value_parse_number(const char *s, size_t n, char decimal, double *ou
 		return syntax;
 	if (!isfinite(v))
 		return "too large to be a number";
+	/* Beyond 10^15 a double no longer keeps every digit of an integer (a 20-digit value would
+	 * be rounded silently), and no KPI or amount is that large: such a value is an error of the
+	 * export (an id or a code in the wrong column, 1e308 as a placeholder). */
+	if (fabs(v) >= 1e15)
+		return "too large: 10^15 or more, which no KPI or amount reaches (and beyond which "
+		       "digits would be lost)";
 	*out = v == 0 ? 0.0 : v; /* -0 reads as 0 */
 	return NULL;
 }

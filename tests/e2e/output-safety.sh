@@ -69,8 +69,25 @@ for sig in TERM KILL; do
 			cmp -s "$f" "big-good/$(basename "$f")" || fail "after SIG$sig at $delay s: $f is not a complete pack file"
 		done
 		if [ "$sig" = TERM ] && ls -A big/out | grep -q '^\.'; then fail "after SIGTERM at $delay s: temporary files left"; fi
-		ls -A big/out | grep '^\.' | grep -qv '^\.board-pack-.*\.tmp\.\|^\.manifest\..*\.tmp\.' && fail "after SIG$sig: an unexpected hidden file"
-		rm -f big/out/.*.tmp.* 2>/dev/null
+		# after SIGKILL: temporary files, the workbook's private folder (.NAME.d.XXXXXX), and, when
+		# the kill lands during the few renames of the commit, a previous file kept as .NAME.old.*
+		ls -A big/out | grep '^\.' | grep -qv '^\.board-pack-.*\.tmp\.\|^\.manifest\..*\.tmp\.\|^\.board-pack-.*\.xlsx\.d\.\|\.old\.[0-9]' && fail "after SIG$sig: an unexpected hidden file"
+		rm -rf big/out/.*.tmp.* big/out/.*.d.* big/out/.*.old.* 2>/dev/null
 	done
 done
 echo "killed runs: no partial file under a final name"
+
+# a file system with space left and a file that failed for another reason (a file size limit):
+# the space is said as it is, never "full"
+mkdir -p nearly
+if mount -t tmpfs -o size=1m tmpfs nearly 2>/dev/null; then
+	trap 'umount "$WORK/full" "$WORK/ro" "$WORK/nearly" 2>/dev/null' EXIT
+	(trap '' XFSZ && ulimit -f 60 && exec "$BOARDPACK" build big/pack.ini --out nearly/out --json --jobs 1) 2>nearly.err
+	[ $? -eq 3 ] || { cat nearly.err; fail "file size limit: exit status, expected 3"; }
+	grep -q 'File too large' nearly.err || { cat nearly.err; fail "file size limit: the reason is not given"; }
+	grep -q 'nearly/out: error: the file system holding the output folder has only [0-9]* KB free, which may be too little' nearly.err ||
+		{ cat nearly.err; fail "file size limit: the free space is not said as it is"; }
+	if grep -q 'is full' nearly.err; then cat nearly.err; fail "file size limit: the file system called full"; fi
+	if ls -A nearly/out | grep -q .; then ls -A nearly/out; fail "file size limit: files left"; fi
+	echo "a failure with space left: exit 3, the space said as it is"
+fi

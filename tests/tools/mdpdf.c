@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
 		strbuf_append(&md, buf, n);
 	fclose(fp);
-	int rc = pdf_write(argv[2], strbuf_str(&md), &o);
+	int rc = pdf_write(argv[2], -1, strbuf_str(&md), &o);
 	strbuf_free(&md);
 	free(regular);
 	free(bold);

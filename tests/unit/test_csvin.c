@@ -687,7 +687,8 @@ static void test_io_errors(void **state)
 	rc = csvin_read("/tmp", &opts, collect, &g, NULL, NULL);
 	msg = capture_end();
 	assert_int_equal(rc, -1);
-	assert_string_equal(msg, "boardpack: journeys.csv: error: cannot read: Is a directory\n");
+	assert_string_equal(msg,
+	                    "boardpack: journeys.csv: error: cannot be read: it is a folder, not a file\n");
 	free(msg);
 	assert_int_equal(g.n, 0);
 	strbuf_free(&g.out);

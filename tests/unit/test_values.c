@@ -312,7 +312,8 @@ static void test_number_forms(void **state)
 	assert_true(number_ok("1.5e3", '.') == 1500);
 	assert_true(number_ok("2E-2", '.') == 0.02);
 	assert_true(number_ok("1e+2%", '.') == 100);
-	assert_true(number_ok("1e308", '.') == 1e308);
+	assert_true(number_ok("1e14", '.') == 1e14); /* 1e308 is refused since issue 16: too large */
+	assert_true(number_ok("1e-300", '.') == 1e-300);
 	assert_true(number_ok("0.1", '.') == 0.1); /* correctly rounded */
 	assert_true(number_ok("1234,5", ',') == 1234.5);
 	assert_true(number_ok("92,5%", ',') == 92.5);
@@ -351,6 +352,14 @@ static void test_number_rejects(void **state)
 	assert_string_equal(number_bad("1e309", '.'), "too large to be a number");
 	number_bad("-1e309", '.');
 	number_bad("1e999999999999", '.');
+	/* issue 16: a 20-digit integer would be rounded silently, 1e308 shown with 309 digits */
+	assert_string_equal(number_bad("1e308", '.'),
+	                    "too large: 10^15 or more, which no KPI or amount reaches (and beyond "
+	                    "which digits would be lost)");
+	number_bad("12345678901234567890", '.');
+	number_bad("-1000000000000000", '.');
+	assert_true(number_ok("999999999999999", '.') == 999999999999999.0);
+	assert_true(number_ok("-999999999999999,5", ',') == -999999999999999.5);
 }
 
 static void test_number_negative_zero(void **state)

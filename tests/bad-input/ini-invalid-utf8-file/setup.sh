@@ -1,0 +1,1 @@
+sed -i 's/^journeys = journeys.csv/journeys = journ\xe9ys.csv/' pack.ini

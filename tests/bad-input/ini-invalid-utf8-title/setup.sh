@@ -1,0 +1,1 @@
+sed -i 's/^title = Test pack/title = Caf\xe9 pack/' pack.ini

@@ -1,0 +1,1 @@
+mkfifo j.csv && sed -i "s/^journeys *=.*/journeys = j.csv/" pack.ini

@@ -1,0 +1,1 @@
+mkfifo logo.png && sed -i "s|^\[pack\]|[pack]\nlogo = logo.png|" pack.ini

@@ -1,0 +1,1 @@
+printf "Hello {{name}}\n" >t.md && mkfifo ctx.json

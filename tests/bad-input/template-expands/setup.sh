@@ -1,0 +1,1 @@
+"$PYTHON" -c "open(\"t.md\",\"w\").write(\"# Pack\n{{#kpis}}{{#kpis}}{{#kpis}}\" + (\"y\" * 99 + \"\n\") * 1200 + \"{{/kpis}}{{/kpis}}{{/kpis}}\n\")" && sed -i "s|^template *=.*||; s|^\[pack\]|[pack]\ntemplate = t.md|" pack.ini
