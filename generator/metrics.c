@@ -931,3 +931,17 @@ void metrics_free(struct metrics *mt)
 	free(mt->breaks);
 	free(mt);
 }
+
+/* The workbook's Cases sheet (pack.c's adapter): a case's customer as this pack sees it. */
+const struct customer *metrics_pack_customer(const struct metrics *mt, sym id)
+{
+	return id && mt->model->have_customers ? pack_customer(mt, id) : NULL;
+}
+
+int metrics_case_left_within(const struct metrics *mt, const struct bp_case *k)
+{
+	const struct customer *cu = metrics_pack_customer(mt, k->customer);
+	if (!cu || k->outcome == OUTCOME_OPEN)
+		return -1;
+	return left_within_window(mt, cu, k);
+}

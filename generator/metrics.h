@@ -186,6 +186,12 @@ void metrics_free(struct metrics *mt);
 bool metrics_case_in(const struct metrics *mt, const struct bp_case *k);
 /* Whether case k is a successful customer outcome (metrics.md, "Case level"). */
 bool metrics_case_sco(const struct metrics *mt, const struct bp_case *k);
+/* The customer of symbol id as the pack sees it (in the customers file, of its region or none), or
+ * NULL. */
+const struct customer *metrics_pack_customer(const struct metrics *mt, sym id);
+/* Whether concluded case k's customer left within the churn window after it: 1, 0, or -1 when the
+ * case is open or its customer is not known to the pack. */
+int metrics_case_left_within(const struct metrics *mt, const struct bp_case *k);
 /* Days from start to end of a concluded case. */
 double metrics_case_days(const struct bp_case *k);
 

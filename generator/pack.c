@@ -195,13 +195,53 @@ char *pack_slug(const char *name)
 	return strbuf_detach(&b);
 }
 
-/* The Cases sheet: cases of the pack concluded in the period or open at its end, in file order. */
+/*
+ * The workbook's rows (xlsx_source): the cases of the pack concluded in any period of the trend
+ * window or open at the period's end, in file order, each with its departments; the customers in
+ * the pack's scope; the heat map's cells.
+ */
 struct case_iter {
 	const struct metrics *mt;
 	size_t next;
 	bp_time ps, pe;
 	struct strbuf depts;
+	bp_time ws; /* the trend window's start: the oldest trend period's start */
+	char period[16];
+	struct xlsx_touch *touches;
+	size_t captouches;
+	size_t next_customer, next_cell;
 };
+
+static void oldest_trend(const struct figures *f, bp_period *oldest, bool *any)
+{
+	if (f->ntrend && (!*any || f->trend[0].period < *oldest))
+		*oldest = f->trend[0].period;
+	*any |= f->ntrend > 0;
+}
+
+static void rewind_cases(void *it)
+{
+	struct case_iter *ci = it;
+	const struct metrics *mt = ci->mt;
+	ci->next = ci->next_customer = ci->next_cell = 0;
+	bp_period oldest = 0;
+	bool any = false;
+	/* the period a year before (prev_year_sco_rate) and the previous one, even without trend
+	 * points there */
+	enum period_len len = mt->config->period_length;
+	oldest = mt->period - (len == PERIOD_MONTH ? 12 : len == PERIOD_QUARTER ? 4 : 1);
+	any = true;
+	if (mt->previous < oldest)
+		oldest = mt->previous;
+	oldest_trend(&mt->totals, &oldest, &any);
+	for (size_t i = 0; i < mt->njourneys; i++)
+		oldest_trend(&mt->journeys[i].f, &oldest, &any);
+	for (size_t i = 0; i < mt->ngoals; i++)
+		oldest_trend(&mt->goals[i].f, &oldest, &any);
+	ci->ws = any ? period_start(oldest, len) : ci->ps;
+	if (ci->ws > ci->ps)
+		ci->ws = ci->ps;
+}
 
 static bool next_case(void *it, struct xlsx_case *row)
 {
@@ -213,35 +253,120 @@ static bool next_case(void *it, struct xlsx_case *row)
 		const struct bp_case *k = &m->cases[ix];
 		if (!metrics_case_in(mt, k))
 			continue;
-		bool concluded = k->outcome != OUTCOME_OPEN && k->end >= ci->ps && k->end < ci->pe;
+		bool concluded = k->outcome != OUTCOME_OPEN && k->end >= ci->ws && k->end < ci->pe;
 		bool open = k->start < ci->pe && (k->outcome == OUTCOME_OPEN || k->end >= ci->pe);
 		if (!concluded && !open)
 			continue;
 		static const char *const names[] = {"open", "achieved", "failed", "abandoned"};
 		strbuf_reset(&ci->depts);
+		if (k->ndepts > ci->captouches) {
+			ci->captouches = k->ndepts;
+			ci->touches =
+			    xreallocarray(ci->touches, ci->captouches, sizeof *ci->touches);
+		}
 		for (uint32_t d = 0; d < k->ndepts; d++) {
+			const struct case_dept *cd = &m->case_depts[k->dept_off + d];
 			if (d)
 				strbuf_puts(&ci->depts, "; ");
-			strbuf_puts(&ci->depts,
-			            intern_str(m->names, m->case_depts[k->dept_off + d].dept));
+			strbuf_puts(&ci->depts, intern_str(m->names, cd->dept));
+			ci->touches[d] =
+			    (struct xlsx_touch){intern_str(m->names, cd->dept), cd->failures};
 		}
+		const struct journey_figures *jf = NULL;
+		for (size_t j = 0; j < mt->njourneys && !jf; j++)
+			if (mt->journeys[j].name == k->journey)
+				jf = &mt->journeys[j];
+		double promise = jf ? jf->promise_days : NAN;
+		double days = concluded ? metrics_case_days(k) : NAN;
+		const struct customer *cu = metrics_pack_customer(mt, k->customer);
+		if (concluded)
+			period_label(period_of_time(k->end, mt->config->period_length),
+			             mt->config->period_length, ci->period);
 		*row = (struct xlsx_case){
 		    .id = model_case_id(m, ix),
 		    .journey = intern_str(m->names, k->journey),
+		    .goal = jf ? jf->goal : NULL,
 		    .customer = k->customer ? intern_str(m->names, k->customer) : NULL,
 		    .region = k->region ? intern_str(m->names, k->region) : NULL,
+		    .period = concluded ? ci->period : NULL,
 		    .start_ms = k->start,
 		    .end_ms = concluded ? k->end : INT64_MIN,
 		    .outcome = concluded ? names[k->outcome] : "open",
 		    .sco = concluded ? metrics_case_sco(mt, k) : -1,
-		    .days = concluded ? metrics_case_days(k) : NAN,
+		    .days = days,
+		    .promise_days = promise,
+		    .within_promise = concluded && !isnan(promise) ? days <= promise : -1,
 		    .contacts = k->contacts,
 		    .failure_contacts = k->failure_contacts,
 		    .handoffs = k->handoffs,
-		    .departments = strbuf_str(&ci->depts)};
+		    .departments = strbuf_str(&ci->depts),
+		    .touches = ci->touches,
+		    .ntouches = k->ndepts,
+		    .segment = cu && cu->segment ? intern_str(m->names, cu->segment) : NULL,
+		    .annual_value = cu ? cu->annual_value : NAN,
+		    .left_day = cu ? cu->left : INT64_MAX,
+		    .left_within = concluded ? metrics_case_left_within(mt, k) : -1};
 		return true;
 	}
 	return false;
+}
+
+static bool next_customer(void *it, struct xlsx_customer *row)
+{
+	struct case_iter *ci = it;
+	const struct metrics *mt = ci->mt;
+	const struct model *m = mt->model;
+	while (ci->next_customer < m->ncustomers) {
+		const struct customer *cu = &m->customers[ci->next_customer++];
+		if (mt->region && cu->region && cu->region != mt->region)
+			continue;
+		*row = (struct xlsx_customer){
+		    .id = intern_str(m->names, cu->id),
+		    .segment = cu->segment ? intern_str(m->names, cu->segment) : NULL,
+		    .region = cu->region ? intern_str(m->names, cu->region) : NULL,
+		    .annual_value = cu->annual_value,
+		    .joined_day = cu->joined,
+		    .left_day = cu->left};
+		return true;
+	}
+	return false;
+}
+
+static bool next_cell(void *it, struct xlsx_cell *row)
+{
+	struct case_iter *ci = it;
+	const struct metrics *mt = ci->mt;
+	size_t n = mt->njourneys * mt->ndepts;
+	if (ci->next_cell >= n)
+		return false;
+	size_t c = ci->next_cell++;
+	const struct intern *names = mt->model->names;
+	*row = (struct xlsx_cell){.journey = intern_str(names, mt->journeys[c / mt->ndepts].name),
+	                          .department = intern_str(names, mt->depts[c % mt->ndepts].name),
+	                          .cases = mt->cells[c].cases,
+	                          .successful = mt->cells[c].successful};
+	return true;
+}
+
+/* The workbook's options and sources for the pack of it. */
+static void xlsx_inputs(const struct config *c, struct case_iter *it, struct xlsx_source *src,
+                        struct xlsx_settings *st)
+{
+	static const char *const lengths[] = {
+	    [PERIOD_MONTH] = "month", [PERIOD_QUARTER] = "quarter", [PERIOD_YEAR] = "year"};
+	*src = (struct xlsx_source){.it = it,
+	                            .next_case = next_case,
+	                            .next_customer = next_customer,
+	                            .next_cell = next_cell,
+	                            .rewind = rewind_cases,
+	                            .have_customers = it->mt->model->have_customers};
+	*st = (struct xlsx_settings){.min_cases = c->min_cases,
+	                             .churn_window_days = c->churn_window_days,
+	                             .green_share_threshold = c->green_share_threshold,
+	                             .sco_target = c->sco_target,
+	                             .tolerance = c->tolerance,
+	                             .failure_contact_cost = c->failure_contact_cost,
+	                             .period_length = lengths[c->period_length]};
 }
 
 struct build {
@@ -311,6 +436,7 @@ static void pack_job_release(struct pack_job *pj)
 	pj->metrics = NULL;
 	strbuf_free(&pj->md);
 	strbuf_free(&pj->cases.depts);
+	free(pj->cases.touches);
 	metrics_free(pj->mt);
 	pj->mt = NULL;
 }
@@ -404,8 +530,10 @@ static void write_output(struct pack_out *o)
 			/* one workbook at a time: libxlsxwriter 1.1 calls gmtime(), whose result is
 			 * shared */
 			static pthread_mutex_t xlsx_lock = PTHREAD_MUTEX_INITIALIZER;
+			struct xlsx_source src;
+			xlsx_inputs(b->c, &pj->cases, &src, &xo.settings);
 			pthread_mutex_lock(&xlsx_lock);
-			if (xlsx_write(o->tmp, pj->metrics, next_case, &pj->cases, &xo) != 0)
+			if (xlsx_write(o->tmp, pj->metrics, &src, &xo) != 0)
 				o->rc = EXIT_OUTPUT;
 			pthread_mutex_unlock(&xlsx_lock);
 			if (o->rc != EXIT_OK)

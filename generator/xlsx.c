@@ -2,6 +2,7 @@
  * lxw_error. */
 #include "xlsx.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -28,7 +29,7 @@
  * The Cases sheet lists at most this many cases: the header row, the cases,
  * an empty row and the truncation note fill the sheet's last row exactly.
  */
-#define CASES_MAX (SHEET_ROWS - 3)
+#define ROWS_MAX (SHEET_ROWS - 1) /* data rows of a long table's sheet, under its header */
 
 /* How a column's values are typed and shown. */
 enum kind {
@@ -44,6 +45,7 @@ enum kind {
 	K_BOOL,  /* TRUE/FALSE */
 	K_DATE,  /* "YYYY-MM-DD" written as a date */
 	K_TIME,  /* an instant, written as a date and time */
+	K_PLAIN, /* a whole number without separators (a line number): 0 */
 	K_NKINDS
 };
 
@@ -65,6 +67,10 @@ struct sheet {
 	lxw_worksheet *ws;
 	const char *name;
 	double width[64]; /* widest content per column, in characters */
+	/* A long table's rows written as XML straight into the sheet's temporary file (raw_*) */
+	bool raw;
+	struct strbuf rawbuf;
+	lxw_row_t raw_row; /* the row open in rawbuf; 0 when none */
 };
 
 struct xw {
@@ -73,6 +79,8 @@ struct xw {
 	const char *err_what;
 	lxw_format *fmt[K_NKINDS];
 	lxw_format *title, *italic, *good, *neutral, *bad;
+	lxw_format *hdr;    /* header cells: styled explicitly, so that LibreOffice shows it too */
+	lxw_format *wrap;   /* long texts (messages) */
 	char money_sym[16]; /* "£", "€", "$" or "CHF " */
 	struct strbuf text; /* the last cleaned string */
 	json_t *notes;      /* workbook notes: [{sheet, cell, note}] */
@@ -157,11 +165,84 @@ static void add_note(struct xw *x, const char *sheet, const char *cell, const ch
 	    x->notes, json_pack("{s:s, s:s, s:s}", "sheet", sheet, "cell", cell, "note", note));
 }
 
+/* Whether p[0..n) is Excel's escape of a character, "_xHHHH_" (which a literal text must not look
+ * like: its '_' is then escaped itself, "_x005F_xHHHH_"). */
+static bool looks_escaped(const unsigned char *p, size_t n)
+{
+	if (n < 7 || p[0] != '_' || p[1] != 'x' || p[6] != '_')
+		return false;
+	for (int i = 2; i < 6; i++)
+		if (!strchr("0123456789ABCDEFabcdef", p[i]) || !p[i])
+			return false;
+	return true;
+}
+
+/* A character XML 1.0 forbids (C0 controls but tab, line feed and carriage return). */
+static bool xml_forbidden(unsigned char c)
+{
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+struct text_scan {
+	long chars, bad, ctrl; /* characters (as written), invalid bytes, characters escaped */
+};
+
+/* What writing s as Excel can hold it takes: see clean_text. */
+static struct text_scan scan_text(const char *s, size_t n)
+{
+	struct text_scan t = {0, 0, 0};
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	while (p < end) {
+		int len = utf8_seq(p, (size_t)(end - p));
+		if (len == 1 && (xml_forbidden(*p) || looks_escaped(p, (size_t)(end - p)))) {
+			t.ctrl++;
+			t.chars += 7;
+		} else {
+			t.chars++;
+		}
+		t.bad += !len;
+		p += len ? len : 1;
+	}
+	return t;
+}
+
+static void note_text(struct xw *x, const char *sheet, const char *where, struct text_scan t,
+                      long max)
+{
+	char a[32], b[32];
+	if (!sheet)
+		return;
+	if (t.bad) {
+		char *note = xasprintf("%s invalid UTF-8 byte%s replaced with U+FFFD",
+		                       thousands(t.bad, a), t.bad == 1 ? "" : "s");
+		add_note(x, sheet, where, note);
+		free(note);
+	}
+	if (t.ctrl) {
+		char *note =
+		    xasprintf("%s control character%s (which XML forbids) written as Excel "
+		              "writes them, _x0001_ for U+0001",
+		              thousands(t.ctrl, a), t.ctrl == 1 ? "" : "s");
+		add_note(x, sheet, where, note);
+		free(note);
+	}
+	if (t.chars > max) {
+		char *note = xasprintf(
+		    "a text of %s characters was cut to its first %s, Excel's limit for a cell",
+		    thousands(t.chars, a), thousands(max, b));
+		add_note(x, sheet, where, note);
+		free(note);
+	}
+}
+
 /*
- * s as Excel can hold it: invalid UTF-8 bytes replaced with U+FFFD, cut to
- * max characters. Returns s itself when it needs neither, else a string in
- * x->text (valid until the next call); *chars gets its length in characters.
- * Each change is noted against where (a sheet and cell) for the Data quality sheet.
+ * s as Excel can hold it: invalid UTF-8 bytes replaced with U+FFFD, the
+ * control characters XML 1.0 forbids escaped as Excel does (U+0001 as
+ * "_x0001_", and a literal "_x0041_" as "_x005F_x0041_"), cut to max
+ * characters. Returns s itself when it needs none of these, else a string
+ * in x->text (valid until the next call); *chars gets its length in
+ * characters. Each change is noted against where (a sheet and cell) for the
+ * Data quality sheet, when sheet is not NULL.
  */
 static const char *clean_text(struct xw *x, const char *s, long max, const char *sheet,
                               const char *where, long *chars)
@@ -172,6 +253,10 @@ static const char *clean_text(struct xw *x, const char *s, long max, const char 
 		bool plain = c <= max;
 		for (const char *p = s; plain && (p = strstr(p, "\xef\xbf")) != NULL; p += 2)
 			plain = (unsigned char)p[2] != 0xbe && (unsigned char)p[2] != 0xbf;
+		for (const unsigned char *p = (const unsigned char *)s; plain && *p; p++)
+			plain = !xml_forbidden(*p) &&
+			        !(*p == '_' &&
+			          looks_escaped(p, n - (size_t)(p - (const unsigned char *)s)));
 		if (plain) {
 			*chars = c;
 			return s;
@@ -179,45 +264,46 @@ static const char *clean_text(struct xw *x, const char *s, long max, const char 
 	}
 	strbuf_reset(&x->text);
 	strbuf_puts(&x->text, "");
-	long c = 0, total = 0, bad = 0;
+	long c = 0;
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	while (p < end) {
+	while (p < end && c < max) {
 		int len = utf8_seq(p, (size_t)(end - p));
-		if (c < max) {
+		if (len == 1 && xml_forbidden(*p)) {
+			if (c + 7 > max)
+				break;
+			strbuf_printf(&x->text, "_x%04X_", *p);
+			c += 7;
+		} else if (len == 1 && looks_escaped(p, (size_t)(end - p))) {
+			if (c + 7 > max)
+				break;
+			strbuf_puts(&x->text, "_x005F_");
+			c += 7;
+		} else {
 			if (len)
 				strbuf_append(&x->text, (const char *)p, (size_t)len);
 			else
 				strbuf_puts(&x->text, "\xef\xbf\xbd");
 			c++;
 		}
-		total++;
-		bad += !len;
 		p += len ? len : 1;
 	}
-	if (bad && sheet) {
-		char a[32];
-		char *note = xasprintf("%s invalid UTF-8 byte%s replaced with U+FFFD",
-		                       thousands(bad, a), bad == 1 ? "" : "s");
-		add_note(x, sheet, where, note);
-		free(note);
-	}
-	if (total > max && sheet) {
-		char a[32], b[32];
-		char *note = xasprintf(
-		    "a text of %s characters was cut to its first %s, Excel's limit for a cell",
-		    thousands(total, a), thousands(max, b));
-		add_note(x, sheet, where, note);
-		free(note);
-	}
+	note_text(x, sheet, where, scan_text(s, n), max);
 	*chars = c;
 	return strbuf_str(&x->text);
 }
 
-/* A fresh copy of s cleaned for use outside a cell (headers, names, properties). */
-static char *clean_dup(struct xw *x, const char *s, long max)
+/* A fresh copy of s cleaned for use outside a cell (headers, names, properties); a change is
+ * noted against sheet and where when sheet is not NULL. */
+static char *clean_dup_at(struct xw *x, const char *s, long max, const char *sheet,
+                          const char *where)
 {
 	long chars;
-	return xstrdup(clean_text(x, s ? s : "", max, NULL, NULL, &chars));
+	return xstrdup(clean_text(x, s ? s : "", max, sheet, where, &chars));
+}
+
+static char *clean_dup(struct xw *x, const char *s, long max)
+{
+	return clean_dup_at(x, s, max, NULL, NULL);
 }
 
 /* ---- cells --------------------------------------------------------------- */
@@ -441,34 +527,121 @@ static void put_formula(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 
 /* ---- tables -------------------------------------------------------------- */
 
+/* The code point of the UTF-8 character at *p (advancing p), lowered the way Excel compares table
+ * column names: ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic. */
+static unsigned fold_next(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	unsigned cp;
+	int len = utf8_seq(s, strlen((const char *)s));
+	if (len <= 1) {
+		*p = s + 1;
+		cp = s[0];
+	} else {
+		cp = s[0] & (0xff >> (len + 1));
+		for (int i = 1; i < len; i++)
+			cp = cp << 6 | (s[i] & 0x3f);
+		*p = s + len;
+	}
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||
+	    (cp >= 0x391 && cp <= 0x3A9) || (cp >= 0x410 && cp <= 0x42F))
+		return cp + 32;
+	if (cp >= 0x400 && cp <= 0x40F)
+		return cp + 80;
+	if (((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) && !(cp & 1))
+		return cp + 1;
+	if (((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) && (cp & 1))
+		return cp + 1;
+	return cp;
+}
+
+/* Whether two headers are the same to Excel, which compares table column names ignoring case. */
+static bool same_header(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+	while (*p && *q)
+		if (fold_next(&p) != fold_next(&q))
+			return false;
+	return !*p && !*q;
+}
+
+/*
+ * Makes h[0..n) valid table column names: non-empty and unique ignoring
+ * case (Excel refuses a table otherwise). A repeated name gets " (2)",
+ * " (3)"...: the first free number. Each change is noted on sheet.
+ */
+static void unique_headers(struct xw *x, const char *sheet, const char *table, char **h, int n)
+{
+	for (int i = 0; i < n; i++) {
+		bool clash = !*h[i];
+		for (int j = 0; j < i && !clash; j++)
+			clash = same_header(h[j], h[i]);
+		if (!clash)
+			continue;
+		char *was = h[i];
+		for (int k = 2;; k++) {
+			char *c = xasprintf("%s%s(%d)", was, *was ? " " : "", k);
+			bool used = false;
+			for (int j = 0; j < n && !used; j++)
+				used = j != i && same_header(h[j], c);
+			if (!used) {
+				h[i] = c;
+				break;
+			}
+			free(c);
+		}
+		char *note =
+		    xasprintf("column \"%s\" headed \"%s\": the name of a table's column must "
+		              "be unique ignoring case, and not empty",
+		              was, h[i]);
+		add_note(x, sheet, table, note);
+		free(note);
+		free(was);
+	}
+}
+
+/* Says, to the right of a table (outside it, never as a data row), that it has no rows. */
+static void put_none(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *none)
+{
+	if (none && *none)
+		put_title(x, sh, r, c, none, x->italic);
+}
+
 /*
  * Writes rows (an array of objects, members named by cols[].key) as the
- * Excel table `name` with its header at row0, column 0 of sh. An empty
- * array gets one row saying so (a table needs a data row). Returns the
- * table's last row.
+ * Excel table `name` with its header at row0, column col0 of sh. An empty
+ * array gets one empty data row (a table needs one; COUNTA() of a column
+ * is then 0), and the words `none` beside the table. Returns the table's
+ * last row.
  */
-static lxw_row_t put_table(struct xw *x, struct sheet *sh, lxw_row_t row0, const char *name,
-                           const struct col *cols, int n, const json_t *rows, const char *none)
+static lxw_row_t put_table_at(struct xw *x, struct sheet *sh, lxw_row_t row0, lxw_col_t col0,
+                              const char *name, const struct col *cols, int n, const json_t *rows,
+                              const char *none)
 {
 	size_t nrows = json_array_size(rows);
 	lxw_table_column *tc = xcalloc((size_t)n, sizeof *tc);
 	lxw_table_column **tcp = xcalloc((size_t)n + 1, sizeof *tcp);
 	char **formula = xcalloc((size_t)n, sizeof *formula);
+	char **hd = xcalloc((size_t)n, sizeof *hd);
+	for (int i = 0; i < n; i++)
+		hd[i] = clean_dup_at(x, cols[i].header, HEADER_CHARS, sh->name, name);
+	unique_headers(x, sh->name, name, hd, n);
 	for (int i = 0; i < n; i++) {
-		tc[i].header = clean_dup(x, cols[i].header, HEADER_CHARS);
+		tc[i].header = hd[i];
+		tc[i].header_format = x->hdr;
 		if (nrows && formula_usable(cols, n, i, rows)) {
 			formula[i] = expand_formula(name, cols[i].formula);
 			tc[i].formula = formula[i];
 		}
 		tcp[i] = &tc[i];
-		measure(sh, (lxw_col_t)i, (double)utf8_chars(tc[i].header) + 3);
+		measure(sh, col0 + (lxw_col_t)i, (double)utf8_chars(tc[i].header) + 3);
 	}
 	lxw_table_options to = {.name = (char *)name,
 	                        .columns = tcp,
 	                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
 	                        .style_type_number = 2};
 	lxw_row_t last = row0 + (lxw_row_t)(nrows ? nrows : 1);
-	check(x, worksheet_add_table(sh->ws, row0, 0, last, (lxw_col_t)(n - 1), &to),
+	check(x, worksheet_add_table(sh->ws, row0, col0, last, col0 + (lxw_col_t)(n - 1), &to),
 	      "adding a table");
 	size_t i;
 	const json_t *o;
@@ -477,22 +650,40 @@ static lxw_row_t put_table(struct xw *x, struct sheet *sh, lxw_row_t row0, const
 		lxw_row_t r = row0 + 1 + (lxw_row_t)i;
 		for (int c = 0; c < n; c++) {
 			const json_t *v = cols[c].key ? json_object_get(o, cols[c].key) : NULL;
+			lxw_col_t cc = col0 + (lxw_col_t)c;
 			if (formula[c])
-				put_formula(x, sh, r, (lxw_col_t)c, cols[c].kind, formula[c], v);
+				put_formula(x, sh, r, cc, cols[c].kind, formula[c], v);
 			else
-				put_value(x, sh, r, (lxw_col_t)c, cols[c].kind, v);
+				put_value(x, sh, r, cc, cols[c].kind, v);
 		}
 	}
 	if (!nrows)
-		put_text(x, sh, last, 0, none, x->italic);
+		put_none(x, sh, row0 + 1, col0 + (lxw_col_t)n + 1, none);
 	for (int c = 0; c < n; c++) {
-		free((char *)tc[c].header);
+		free(hd[c]);
 		free(formula[c]);
 	}
+	free(hd);
 	free(formula);
 	free(tcp);
 	free(tc);
 	return last;
+}
+
+static lxw_row_t put_table(struct xw *x, struct sheet *sh, lxw_row_t row0, const char *name,
+                           const struct col *cols, int n, const json_t *rows, const char *none)
+{
+	return put_table_at(x, sh, row0, 0, name, cols, n, rows, none);
+}
+
+/* Print setup: landscape, one page wide, the header row repeated on every page. */
+static void page_setup(struct xw *x, struct sheet *sh, lxw_row_t header)
+{
+	worksheet_set_landscape(sh->ws);
+	worksheet_fit_to_pages(sh->ws, 1, 0);
+	worksheet_set_margins(sh->ws, 0.4, 0.4, 0.5, 0.5);
+	check(x, worksheet_repeat_rows(sh->ws, header, header), "setting the print titles");
+	worksheet_set_footer(sh->ws, "&L&A&RPage &P of &N");
 }
 
 static void set_widths(struct sheet *sh)
@@ -602,7 +793,8 @@ static const struct col figure_cols[] = {
      "in ten "
      "took no longer."},
     {"Contacts", "contacts", K_INT, NULL,
-     "Customer contacts, summed over the cases concluded in the period."},
+     "Rows of the event log (every touchpoint, back-office ones included), summed over the "
+     "cases concluded in the period."},
     {"Failure contacts", "failure_contacts", K_INT, NULL,
      "Failure demand: contacts caused by a failure to do something or do it right, summed over the "
      "cases "
@@ -715,24 +907,95 @@ static const struct col kpi_cols[] = {
     {"Region", "region", K_TEXT, NULL, "The KPI's region; empty when it covers every region."},
 };
 
+/* The columns of the long tables (Cases, Touches, Customers): written from the rows of the
+ * source, in this order (put_case, put_touch, put_customer). */
 static const struct col case_cols[] = {
     {"Case", NULL, K_TEXT, NULL, "The case's identifier."},
     {"Journey", NULL, K_TEXT, NULL, "The case's journey."},
-    {"Customer", NULL, K_TEXT, NULL, "The customer's identifier; empty when unknown."},
-    {"Region", NULL, K_TEXT, NULL, "The case's region; empty when none."},
+    {"Goal", NULL, K_TEXT, NULL, "The life goal the journey serves."},
+    {"Period concluded", NULL, K_TEXT, NULL,
+     "The period the case concluded in (its end's period); empty while open at the report "
+     "period's end. The sheet lists the cases concluded in every period of the trend window and "
+     "those open at the end of the report period."},
+    {"Outcome", NULL, K_TEXT, NULL,
+     "achieved, failed, abandoned, or open at the report period's end."},
+    {"SCO", NULL, K_BOOL, NULL,
+     "TRUE for a successful customer outcome (achieved, within the promise when one is set, with "
+     "no more failure contacts than allowed), FALSE for an unsuccessful one; empty while open."},
     {"Start", NULL, K_TIME, NULL, "When the case started (UTC)."},
     {"End", NULL, K_TIME, NULL, "When the case ended (UTC); empty while it is open."},
-    {"Outcome", NULL, K_TEXT, NULL, "achieved, failed, abandoned, or open at the period's end."},
-    {"SCO", NULL, K_TEXT, NULL,
-     "yes for a successful customer outcome, no for an unsuccessful one; empty while open."},
     {"Days", NULL, K_DAYS, NULL, "Days from start to end; empty while open."},
-    {"Contacts", NULL, K_INT, NULL, "The case's customer contacts."},
-    {"Failure contacts", NULL, K_INT, NULL, "The case's failure-demand contacts."},
+    {"Promise days", NULL, K_NUM, NULL,
+     "The journey's promise: days within which the customer expects the outcome; empty when none "
+     "is set."},
+    {"Within promise", NULL, K_BOOL, NULL,
+     "TRUE when Days is at most Promise days; empty while open or when no promise is set."},
+    {"Contacts", NULL, K_INT, NULL,
+     "The case's rows in the event log: every touchpoint, back-office ones included, not only "
+     "the customer's own contacts (data-contract.md: contacts = its rows)."},
+    {"Failure contacts", NULL, K_INT, NULL,
+     "The case's failure-demand rows (a failure to do something or do it right)."},
     {"Hand-offs", NULL, K_INT, NULL, "Hand-offs between departments in the case."},
+    {"Region", NULL, K_TEXT, NULL, "The case's region; empty when none."},
+    {"Customer", NULL, K_TEXT, NULL, "The customer's identifier; empty when unknown."},
+    {"Segment", NULL, K_TEXT, NULL,
+     "The customer's segment (customers file); empty when the customer is not in it."},
+    {"Annual value", NULL, K_MONEY, NULL,
+     "The customer's annual value (customers file); empty when the customer is not in it (or, in "
+     "a regional pack, belongs to another region)."},
+    {"Left", NULL, K_DATE, NULL, "The date the customer left; empty while still a customer."},
+    {"Left within window", NULL, K_BOOL, NULL,
+     "TRUE when the customer left on or after the case end's date and at most the churn window's "
+     "days after it (Settings); empty while open or when the customer is not known. Customers "
+     "lost = distinct customers of unsuccessful cases with TRUE here."},
     {"Departments", NULL, K_TEXT, NULL,
-     "The departments the case passed through, separated by \"; \"."},
+     "The departments the case passed through, separated by \"; \" (one row each on the Touches "
+     "sheet)."},
 };
-#define NCASECOLS ((int)(sizeof case_cols / sizeof case_cols[0]))
+enum {
+	CC_CASE,
+	CC_JOURNEY,
+	CC_GOAL,
+	CC_PERIOD,
+	CC_OUTCOME,
+	CC_SCO,
+	CC_START,
+	CC_END,
+	CC_DAYS,
+	CC_PROMISE,
+	CC_WITHIN,
+	CC_CONTACTS,
+	CC_FAILURES,
+	CC_HANDOFFS,
+	CC_REGION,
+	CC_CUSTOMER,
+	CC_SEGMENT,
+	CC_VALUE,
+	CC_LEFT,
+	CC_LEFT_WITHIN,
+	CC_DEPTS
+};
+static const struct col touch_cols[] = {
+    {"Case", NULL, K_TEXT, NULL, "The case's identifier (a row of the Cases sheet)."},
+    {"Journey", NULL, K_TEXT, NULL, "The case's journey (as on the Cases sheet)."},
+    {"Period concluded", NULL, K_TEXT, NULL,
+     "The period the case concluded in; empty while open (as on the Cases sheet)."},
+    {"SCO", NULL, K_BOOL, NULL, "The case's SCO (as on the Cases sheet); empty while open."},
+    {"Department", NULL, K_TEXT, NULL,
+     "A department the case passed through: one row per case and department."},
+    {"Failure contacts", NULL, K_INT, NULL,
+     "Failure-demand rows the department handled in the case. Summed over the cases concluded "
+     "in the period: the department's failure contacts; counted: its cases touched, and the "
+     "heat map."},
+};
+static const struct col customer_cols[] = {
+    {"Customer", NULL, K_TEXT, NULL, "The customer's identifier."},
+    {"Segment", NULL, K_TEXT, NULL, "The customer's segment; empty when none."},
+    {"Region", NULL, K_TEXT, NULL, "The customer's region; empty when none."},
+    {"Annual value", NULL, K_MONEY, NULL, "The customer's annual value."},
+    {"Joined", NULL, K_DATE, NULL, "The date the customer joined; empty when unknown."},
+    {"Left", NULL, K_DATE, NULL, "The date the customer left; empty while still a customer."},
+};
 
 static const struct col file_cols[] = {
     {"File", "file", K_TEXT, NULL, "An input file."},
@@ -750,22 +1013,28 @@ static const struct col wbnote_cols[] = {
      "cut to "
      "Excel's cell limit, bytes that were not UTF-8."},
 };
+/* The Data quality sheet's one table of everything rejected or noted. */
 static const struct col issue_cols[] = {
-    {"File", "file", K_TEXT, NULL, "The input file of the rejected row."},
-    {"Line", "line", K_INT, NULL,
-     "The row's line in the file (counting from 1, the header included)."},
-    {"Column", "column", K_INT, NULL,
-     "The column at fault, counting from 1; empty for a whole-row problem."},
-    {"Message", "message", K_TEXT, NULL, "What is wrong with the row."},
-};
-static const struct col dqnote_cols[] = {
+    {"Row", "row", K_TEXT, NULL,
+     "rejected: the row was left out of every figure; kept: the row counts, but deserves a "
+     "look."},
+    {"Kind", "kind", K_TEXT, NULL,
+     "What kind of problem (\"bad timestamp\", \"unknown customer\"...): filter on it."},
     {"File", "file", K_TEXT, NULL, "The input file."},
-    {"Line", "line", K_INT, NULL,
-     "The line concerned; empty when the note is about the whole file."},
+    {"Line", "line", K_PLAIN, NULL,
+     "The row's line in the file (counting from 1, the header included); empty when the note is "
+     "about the whole file."},
+    {"Column", "column", K_TEXT, NULL,
+     "The column at fault, by its header in the file (\"column 5\" when the file has no "
+     "header for it); empty for a whole-row problem."},
+    {"Case", "case_id", K_TEXT, NULL, "The case the row belongs to; empty when not known."},
+    {"Customer", "customer_id", K_TEXT, NULL,
+     "The customer the row names (customer_id); empty when none."},
+    {"Value", "value", K_TEXT, NULL, "The offending value, as found in the file."},
     {"Message", "message", K_TEXT, NULL,
-     "What was kept but deserves a look (unknown columns, superseded KPIs, unknown customers, rows "
-     "of a case "
-     "that disagree)."},
+     "What is wrong: what was expected and what was found (for a note: what was kept but "
+     "deserves a look, such as unknown columns, superseded KPIs, unknown customers, rows of a "
+     "case that disagree)."},
 };
 static const struct col def_cols[] = {
     {"Sheet", "sheet", K_TEXT, NULL, "The sheet the column is on."},
@@ -840,7 +1109,8 @@ static const struct fig summary_figs[] = {
     {"90th percentile days to outcome", "p90_days", K_DAYS, NULL,
      "Nine in ten achieved cases took no longer than this many days."},
     {"Contacts", "contacts", K_INT, NULL,
-     "Customer contacts in the cases concluded in the period."},
+     "Rows of the event log in the cases concluded in the period: every touchpoint, back-office "
+     "ones included."},
     {"Failure contacts", "failure_contacts", K_INT, NULL,
      "Contacts caused by a failure to do something or do it right (failure demand)."},
     {"Failure demand share", "failure_demand_share", K_PCT,
@@ -882,15 +1152,15 @@ static const struct fig summary_figs[] = {
      "Annual value of the customers at the period's end."},
     {"Successful cases with a known customer", "sco_cases_known|sco_customers", K_INT, NULL,
      "Successful cases concluded in the period whose customer is in the customers file."},
-    {"... of which the customer left within the window", "sco_cases_left|sco_customers_left", K_INT,
-     NULL, "Of those, the cases whose customer left within the churn window."},
+    {"Successful cases whose customer left within the window", "sco_cases_left|sco_customers_left",
+     K_INT, NULL, "Of those, the cases whose customer left within the churn window."},
     {"Churn after a successful outcome", "churn_after_sco", K_PCT,
      FIG_RATE("sco_cases_left", "sco_cases_known"),
      "Share of successful cases whose customer left within the window (a formula)."},
     {"Unsuccessful cases with a known customer", "unsuccessful_cases_known|unsuccessful_customers",
      K_INT, NULL,
      "Unsuccessful cases concluded in the period whose customer is in the customers file."},
-    {"... of which the customer left within the window ",
+    {"Unsuccessful cases whose customer left within the window",
      "unsuccessful_cases_left|unsuccessful_customers_left", K_INT, NULL,
      "Of those, the cases whose customer left within the churn window."},
     {"Churn after an unsuccessful outcome", "churn_after_unsuccessful", K_PCT,
@@ -950,11 +1220,9 @@ static char *fig_formula(const struct fig *f, const json_t *totals, lxw_row_t fi
 }
 
 #define CASES_LISTED_DEF                                                                           \
-	"Cases concluded in the period or open at its end, one row each on the Cases sheet."
-#define CASES_UNLISTED_DEF                                                                         \
-	"Cases left off the Cases sheet because a sheet holds at most 1,048,576 rows; they are "   \
-	"counted in every "                                                                        \
-	"figure."
+	"Cases concluded in a period of the trend window or open at the report period's end: one " \
+	"row each on the Cases sheet (continued on Cases (2)... past Excel's 1,048,576 rows)."
+#define CASES_LISTED_LABEL "Cases listed on the Cases sheets"
 
 /* The context rows above the figures on the Summary sheet. */
 static const struct {
@@ -980,7 +1248,7 @@ static const struct col summary_cols[] = {
 };
 
 static void put_summary(struct xw *x, struct sheet *sh, const json_t *m, const char *title,
-                        long listed, long unlisted)
+                        long listed)
 {
 	const json_t *t = json_object_get(m, "totals");
 	const char *region = json_string_value(json_object_get(m, "region"));
@@ -1008,13 +1276,9 @@ static void put_summary(struct xw *x, struct sheet *sh, const json_t *m, const c
 		json_array_append_new(
 		    rows, json_pack("{s:s, s:O?, s:s}", "figure", summary_figs[i].label, "value",
 		                    fig_value(t, summary_figs[i].key), "how", summary_figs[i].def));
-	json_array_append_new(rows, json_pack("{s:s, s:I, s:s}", "figure",
-	                                      "Cases listed on the Cases sheet", "value",
-	                                      (json_int_t)listed, "how", CASES_LISTED_DEF));
 	json_array_append_new(rows,
-	                      json_pack("{s:s, s:I, s:s}", "figure",
-	                                "Cases not listed (beyond Excel's row limit)", "value",
-	                                (json_int_t)unlisted, "how", CASES_UNLISTED_DEF));
+	                      json_pack("{s:s, s:I, s:s}", "figure", CASES_LISTED_LABEL, "value",
+	                                (json_int_t)listed, "how", CASES_LISTED_DEF));
 	lxw_row_t last =
 	    put_table(x, sh, head, "tblSummary", summary_cols, N(summary_cols), rows, "");
 	/* Re-type the Value column per figure, and write the rates as formulas over the counts. */
@@ -1031,8 +1295,7 @@ static void put_summary(struct xw *x, struct sheet *sh, const json_t *m, const c
 			put_value(x, sh, r, 1, f->kind, fig_value(t, f->key));
 		free(formula);
 	}
-	if (unlisted)
-		cond_formula(x, sh, last, last, 1, "TRUE", x->bad);
+	put_number(x, sh, last, 1, K_INT, (double)listed);
 	worksheet_freeze_panes(sh->ws, head + 1, 0);
 	json_decref(rows);
 	strbuf_free(&b);
@@ -1091,9 +1354,11 @@ static void put_trend(struct xw *x, struct sheet *sh, lxw_row_t row0, const json
 {
 	size_t nper, nj = json_array_size(journeys);
 	const char **per = trend_periods(journeys, &nper);
-	put_title(x, sh, row0, 0,
-	          "SCO rate by period (the chart on the Summary sheet is drawn from this table)",
-	          x->title);
+	put_title(
+	    x, sh, row0, 0,
+	    "SCO rate by period (the chart on the Summary sheet is drawn from this table; the "
+	    "Trend sheet has the counts)",
+	    x->title);
 	lxw_row_t head = row0 + 1;
 	int n = (int)nj + 1;
 	struct col *cols = xcalloc((size_t)n, sizeof *cols);
@@ -1102,18 +1367,10 @@ static void put_trend(struct xw *x, struct sheet *sh, lxw_row_t row0, const json
 	for (size_t j = 0; j < nj; j++) {
 		const char *name =
 		    json_string_value(json_object_get(json_array_get(journeys, j), "journey"));
-		char *h = clean_dup(x, name ? name : "", HEADER_CHARS - 8);
-		/* Table headers must be unique and non-empty. */
-		bool dup = !*h;
-		for (size_t k = 0; k < j && !dup; k++)
-			dup = strcmp(keys[k + 1], h) == 0;
-		if (dup) {
-			char *d = xasprintf("%s (%zu)", h, j + 1);
-			free(h);
-			h = d;
-		}
-		keys[j + 1] = h;
-		cols[j + 1] = (struct col){h, h, K_PCT, NULL, NULL};
+		/* put_table makes the headers valid (cleaned, unique ignoring case); the rows are
+		 * keyed by position. */
+		keys[j + 1] = xasprintf("j%zu", j);
+		cols[j + 1] = (struct col){name ? name : "", keys[j + 1], K_PCT, NULL, NULL};
 	}
 	json_t *rows = json_array();
 	for (size_t i = 0; i < nper; i++) {
@@ -1133,7 +1390,8 @@ static void put_trend(struct xw *x, struct sheet *sh, lxw_row_t row0, const json
 		}
 		json_array_append_new(rows, r);
 	}
-	put_table(x, sh, head, "tblTrend", cols, n, rows, "No period has concluded cases.");
+	put_table(x, sh, head, "tblTrendByJourney", cols, n, rows,
+	          "No period has concluded cases.");
 	json_array_append_new(
 	    defs,
 	    json_pack("{s:s, s:s, s:s}", "sheet", sh->name, "column", "Period (trend table)",
@@ -1240,13 +1498,13 @@ static void put_departments(struct xw *x, struct sheet *sh, const json_t *depts,
 	check(x, worksheet_insert_chart_opt(summary->ws, 27, 4, ch, &co), "inserting a chart");
 }
 
-/* ---- Cases --------------------------------------------------------------- */
+/* ---- Cases, Touches, Customers: the long tables ---------------------------- */
 
-static long cases_max = CASES_MAX;
+static long rows_max = ROWS_MAX;
 
 void xlsx_test_case_limit(long n)
 {
-	cases_max = n > 0 && n < CASES_MAX ? n : CASES_MAX;
+	rows_max = n > 0 && n < ROWS_MAX ? n : ROWS_MAX;
 }
 
 static double excel_time(int64_t ms)
@@ -1254,157 +1512,792 @@ static double excel_time(int64_t ms)
 	return (double)ms / 86400000.0 + 25569.0;
 }
 
-/*
- * The Cases sheet, written row by row in constant memory: the sheet is
- * created in constant_memory mode, so a row cannot be revisited once the
- * next one is begun. Returns the cases listed; *unlisted gets those beyond
- * the sheet's capacity (counted, not listed, with a note under the table).
- */
-static long put_cases(struct xw *x, struct sheet *sh, xlsx_next_case_fn next, void *it,
-                      long *unlisted)
+static double excel_day(int64_t day)
 {
-	lxw_worksheet *ws = sh->ws;
-	for (int c = 0; c < NCASECOLS; c++) {
-		put_text(x, sh, 0, (lxw_col_t)c, case_cols[c].header, NULL);
-		measure(sh, (lxw_col_t)c, (double)strlen(case_cols[c].header) + 3);
+	return (double)day + 25569.0;
+}
+
+/*
+ * A table that may outgrow a sheet: it continues on "Cases (2)", "Cases (3)"...
+ * (tables tblCases, tblCases2...), each with the header row, so that nothing
+ * is dropped. Its sheets are created in constant_memory mode and written row
+ * by row.
+ */
+struct longtab {
+	const char *name, *table; /* "Cases", "tblCases" */
+	const struct col *cols;
+	int ncols;
+	const char *none; /* said beside the empty table */
+	long total;       /* rows counted before writing */
+	long done;        /* rows written */
+	long dropped;     /* rows beyond the sheets laid out (more than counted) */
+	struct sheet *sheets;
+	int nsheets;
+	char **names; /* the sheets' names */
+};
+
+static int longtab_sheets(const struct longtab *t)
+{
+	long n = (t->total + rows_max - 1) / rows_max;
+	return n < 1 ? 1 : (int)n;
+}
+
+/* The sheet and row of the next row of t, or NULL when its sheets are full. */
+static struct sheet *longtab_next(struct longtab *t, lxw_row_t *row)
+{
+	long s = t->done / rows_max;
+	if (s >= t->nsheets) {
+		t->dropped++;
+		return NULL;
 	}
-	long listed = 0, more = 0;
-	struct xlsx_case k;
-	while (next && next(it, &k)) {
-		if (listed >= cases_max) {
-			more++;
-			continue;
+	*row = (lxw_row_t)(t->done % rows_max) + 1;
+	t->done++;
+	return &t->sheets[s];
+}
+
+static void longtab_headers(struct xw *x, struct longtab *t)
+{
+	for (int s = 0; s < t->nsheets; s++)
+		for (int c = 0; c < t->ncols; c++) {
+			put_text(x, &t->sheets[s], 0, (lxw_col_t)c, t->cols[c].header, x->hdr);
+			measure(&t->sheets[s], (lxw_col_t)c,
+			        (double)utf8_chars(t->cols[c].header) + 3);
 		}
-		lxw_row_t r = (lxw_row_t)++listed;
-		put_text(x, sh, r, 0, k.id, NULL);
-		put_text(x, sh, r, 1, k.journey, NULL);
-		put_text(x, sh, r, 2, k.customer, NULL);
-		put_text(x, sh, r, 3, k.region, NULL);
-		put_number(x, sh, r, 4, K_TIME, excel_time(k.start_ms));
-		if (k.end_ms != INT64_MIN)
-			put_number(x, sh, r, 5, K_TIME, excel_time(k.end_ms));
-		put_text(x, sh, r, 6, k.outcome, NULL);
-		if (k.sco >= 0)
-			put_text(x, sh, r, 7, k.sco ? "yes" : "no", NULL);
-		if (!isnan(k.days))
-			put_number(x, sh, r, 8, K_DAYS, k.days);
-		put_number(x, sh, r, 9, K_INT, k.contacts);
-		put_number(x, sh, r, 10, K_INT, k.failure_contacts);
-		put_number(x, sh, r, 11, K_INT, k.handoffs);
-		put_text(x, sh, r, 12, k.departments, NULL);
+}
+
+/*
+ * The tables over the rows written. libxlsxwriter refuses tables on a
+ * constant_memory sheet, because a table writes its header cells. Ours are
+ * already written, so the table is added with the sheet's flag lowered for
+ * the call: the header cells it writes then go to the in-memory cell table,
+ * which a constant_memory sheet never writes out (libxlsxwriter 1.1.4,
+ * worksheet.c). Other versions get an autofilter instead.
+ */
+static void raw_end(struct xw *x, struct sheet *sh);
+
+static void longtab_finish(struct xw *x, struct longtab *t)
+{
+	for (int s = 0; s < t->nsheets; s++)
+		raw_end(x, &t->sheets[s]);
+	for (int s = 0; s < t->nsheets; s++) {
+		lxw_worksheet *ws = t->sheets[s].ws;
+		long rows = t->done - (long)s * rows_max;
+		rows = rows > rows_max ? rows_max : rows < 0 ? 0 : rows;
+		lxw_row_t last = (lxw_row_t)(rows ? rows : 1);
+		if (!rows)
+			put_none(x, &t->sheets[s], 1, (lxw_col_t)t->ncols + 1, t->none);
+		lxw_error e;
+#if LXW_VERSION_ID == 114
+		lxw_table_column *tc = xcalloc((size_t)t->ncols, sizeof *tc);
+		lxw_table_column **tcp = xcalloc((size_t)t->ncols + 1, sizeof *tcp);
+		for (int c = 0; c < t->ncols; c++) {
+			tc[c] = (lxw_table_column){.header = (char *)t->cols[c].header};
+			tcp[c] = &tc[c];
+		}
+		char tname[64];
+		if (s)
+			snprintf(tname, sizeof tname, "%s%d", t->table, s + 1);
+		else
+			snprintf(tname, sizeof tname, "%s", t->table);
+		lxw_table_options to = {.name = tname,
+		                        .columns = tcp,
+		                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
+		                        .style_type_number = 2};
+		uint8_t optimize = ws->optimize;
+		ws->optimize = LXW_FALSE;
+		e = worksheet_add_table(ws, 0, 0, last, (lxw_col_t)(t->ncols - 1), &to);
+		ws->optimize = optimize;
+		free(tcp);
+		free(tc);
+#else
+		e = worksheet_autofilter(ws, 0, 0, last, (lxw_col_t)(t->ncols - 1));
+#endif
+		check(x, e, "adding a table");
+		worksheet_freeze_panes(ws, 1, 0);
 	}
-	lxw_row_t last = (lxw_row_t)listed;
-	if (!listed)
-		put_text(x, sh, ++last, 0,
-		         "No case concluded in the period or was open at its end.", x->italic);
-	if (more) {
+	if (t->dropped) {
 		char a[32];
-		char *note = xasprintf(
-		    "%s more case%s not listed: a sheet holds at most 1,048,576 rows. Every case "
-		    "is counted in the figures of the other sheets.",
-		    thousands(more, a), more == 1 ? " was" : "s were");
-		put_title(x, sh, last + 2, 0, note, x->title);
-		char where[64];
-		snprintf(where, sizeof where, "rows after %ld", (long)last + 1);
-		add_note(x, sh->name, where, note);
+		char *note =
+		    xasprintf("%s more rows than counted were not listed: the rows changed "
+		              "between the count and the writing",
+		              thousands(t->dropped, a));
+		add_note(x, t->name, "", note);
 		free(note);
 	}
-	/*
-	 * libxlsxwriter refuses tables on a constant_memory sheet, because a
-	 * table writes its header cells. Ours are already written, so the table
-	 * is added with the sheet's flag lowered for the call: the header cells
-	 * it writes then go to the in-memory cell table, which a constant_memory
-	 * sheet never writes out (libxlsxwriter 1.1.4, worksheet.c). Other
-	 * versions get an autofilter instead.
-	 */
-	lxw_error e;
+}
+
+/*
+ * A text that repeats down a long table (a journey, a department, a period)
+ * as a shared string rather than inline, on a constant_memory sheet: the
+ * sheet's XML is then some 40 % smaller and quicker to write and to zip.
+ * libxlsxwriter writes inline strings on such sheets; with version 1.1.4 the
+ * cell is written as a number and turned into a shared-string cell before its
+ * row is flushed (the cell struct, the row buffer and lxw_get_sst_index are
+ * public there). Other versions write it inline.
+ */
+static void put_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
+{
 #if LXW_VERSION_ID == 114
-	lxw_table_column tc[NCASECOLS], *tcp[NCASECOLS + 1] = {NULL};
-	for (int c = 0; c < NCASECOLS; c++) {
-		tc[c] = (lxw_table_column){.header = (char *)case_cols[c].header};
-		tcp[c] = &tc[c];
+	if (!s || !sh->ws->optimize || !sh->ws->array) {
+		put_text(x, sh, r, c, s, NULL);
+		return;
 	}
-	lxw_table_options to = {.name = "tblCases",
-	                        .columns = tcp,
-	                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
-	                        .style_type_number = 2};
-	uint8_t optimize = ws->optimize;
-	ws->optimize = LXW_FALSE;
-	e = worksheet_add_table(ws, 0, 0, last, NCASECOLS - 1, &to);
-	ws->optimize = optimize;
+	char cell[LXW_MAX_CELL_NAME_LENGTH];
+	lxw_rowcol_to_cell(cell, r, c);
+	long chars;
+	const char *t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
+	if (!*t)
+		return;
+	struct sst_element *e = lxw_get_sst_index(sh->ws->sst, t, LXW_FALSE);
+	lxw_error err = e ? worksheet_write_number(sh->ws, r, c, 0, NULL)
+	                  : LXW_ERROR_SHARED_STRING_INDEX_NOT_FOUND;
+	check(x, err, "writing a text cell");
+	if (err == LXW_NO_ERROR && sh->ws->array[c]) {
+		sh->ws->array[c]->type = STRING_CELL;
+		sh->ws->array[c]->u.string_id = (int32_t)e->index;
+	}
+	measure(sh, c, (double)chars);
 #else
-	e = worksheet_autofilter(ws, 0, 0, last, NCASECOLS - 1);
+	put_text(x, sh, r, c, s, NULL);
 #endif
-	check(x, e, "adding the Cases table");
-	worksheet_freeze_panes(ws, 1, 0);
-	*unlisted = more;
-	return listed;
+}
+
+static void put_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int v)
+{
+	if (v < 0)
+		return;
+	check(x, worksheet_write_boolean(sh->ws, r, c, v, NULL), "writing a boolean");
+	measure(sh, c, 5);
+}
+
+/*
+ * The long tables' cells. With libxlsxwriter 1.1.4 their rows are written as
+ * XML straight into the constant_memory sheet's temporary file, the XML
+ * libxlsxwriter itself writes there (`<row r="2"><c r="A2" t="inlineStr">...`),
+ * without its allocation and formatting per cell. The header row goes through
+ * the library and is flushed first (raw_start); the sheet's dimensions are
+ * kept as the library keeps them. Other versions write every cell through the
+ * library.
+ */
+#if LXW_VERSION_ID == 114
+#define RAW_FLUSH 262144
+
+static void raw_start(struct sheet *sh)
+{
+	lxw_worksheet_write_single_row(sh->ws); /* the header row, written through the library */
+	sh->raw = sh->ws->optimize && sh->ws->optimize_tmpfile;
+	sh->raw_row = 0;
+}
+
+static void raw_flush(struct xw *x, struct sheet *sh)
+{
+	if (sh->rawbuf.len &&
+	    fwrite(sh->rawbuf.s, 1, sh->rawbuf.len, sh->ws->optimize_tmpfile) != sh->rawbuf.len)
+		check(x, LXW_ERROR_CREATING_TMPFILE, "writing a sheet's temporary file");
+	strbuf_reset(&sh->rawbuf);
+}
+
+static void raw_end(struct xw *x, struct sheet *sh)
+{
+	if (!sh->raw)
+		return;
+	if (sh->raw_row)
+		strbuf_puts(&sh->rawbuf, "</row>");
+	sh->raw_row = 0;
+	raw_flush(x, sh);
+	strbuf_free(&sh->rawbuf);
+	sh->raw = false;
+}
+
+static void raw_uint(struct strbuf *b, unsigned long v)
+{
+	char d[24];
+	int n = 0;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n)
+		strbuf_putc(b, d[--n]);
+}
+
+/* Opens cell (r, c), and its row first when it is a new one (rows only grow: r > 0). */
+static void raw_cell(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, lxw_format *f,
+                     const char *type)
+{
+	struct strbuf *b = &sh->rawbuf;
+	if (r != sh->raw_row) {
+		if (sh->raw_row)
+			strbuf_puts(b, "</row>");
+		if (b->len >= RAW_FLUSH)
+			raw_flush(x, sh);
+		strbuf_puts(b, "<row r=\"");
+		raw_uint(b, (unsigned long)r + 1);
+		strbuf_puts(b, "\">");
+		sh->raw_row = r;
+		if (sh->ws->dim_rowmax == LXW_ROW_MAX || r > sh->ws->dim_rowmax)
+			sh->ws->dim_rowmax = r;
+	}
+	if (sh->ws->dim_colmax == LXW_COL_MAX || c > sh->ws->dim_colmax)
+		sh->ws->dim_colmax = c;
+	char col[8];
+	lxw_col_to_name(col, c, LXW_FALSE);
+	strbuf_puts(b, "<c r=\"");
+	strbuf_puts(b, col);
+	raw_uint(b, (unsigned long)r + 1);
+	strbuf_putc(b, '"');
+	int32_t xf = f ? lxw_format_get_xf_index(f) : 0;
+	if (xf > 0) {
+		strbuf_puts(b, " s=\"");
+		raw_uint(b, (unsigned long)xf);
+		strbuf_putc(b, '"');
+	}
+	if (type) {
+		strbuf_puts(b, " t=\"");
+		strbuf_puts(b, type);
+		strbuf_putc(b, '"');
+	}
+	strbuf_putc(b, '>');
+}
+
+/* s with &, < and > escaped (s is clean: valid UTF-8, no character XML forbids). */
+static void raw_escaped(struct strbuf *b, const char *s)
+{
+	for (const char *p = s;;) {
+		size_t n = strcspn(p, "&<>");
+		strbuf_append(b, p, n);
+		p += n;
+		if (!*p)
+			break;
+		strbuf_puts(b, *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : "&gt;");
+		p++;
+	}
+}
+#else
+static void raw_start(struct sheet *sh)
+{
+	(void)sh;
+}
+
+static void raw_end(struct xw *x, struct sheet *sh)
+{
+	(void)x;
+	(void)sh;
+}
+#endif
+
+static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
+{
+#if LXW_VERSION_ID == 114
+	if (sh->raw) { /* never through the library then: its row would come out of order */
+		if (!s)
+			return;
+		char cell[LXW_MAX_CELL_NAME_LENGTH];
+		lxw_rowcol_to_cell(cell, r, c);
+		long chars;
+		const char *t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
+		if (!*t)
+			return;
+		raw_cell(x, sh, r, c, NULL, "inlineStr");
+		size_t n = strlen(t);
+		bool pad = isspace((unsigned char)t[0]) || isspace((unsigned char)t[n - 1]);
+		strbuf_puts(&sh->rawbuf, pad ? "<is><t xml:space=\"preserve\">" : "<is><t>");
+		raw_escaped(&sh->rawbuf, t);
+		strbuf_puts(&sh->rawbuf, "</t></is></c>");
+		measure(sh, c, (double)chars);
+		return;
+	}
+#endif
+	put_text(x, sh, r, c, s, NULL);
+}
+
+static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
+{
+#if LXW_VERSION_ID == 114
+	if (sh->raw) { /* never through the library then: its row would come out of order */
+		if (!s)
+			return;
+		char cell[LXW_MAX_CELL_NAME_LENGTH];
+		lxw_rowcol_to_cell(cell, r, c);
+		long chars;
+		const char *t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
+		if (!*t)
+			return;
+		struct sst_element *e = lxw_get_sst_index(sh->ws->sst, t, LXW_FALSE);
+		if (!e) {
+			check(x, LXW_ERROR_SHARED_STRING_INDEX_NOT_FOUND, "writing a text cell");
+			return;
+		}
+		raw_cell(x, sh, r, c, NULL, "s");
+		strbuf_puts(&sh->rawbuf, "<v>");
+		raw_uint(&sh->rawbuf, e->index);
+		strbuf_puts(&sh->rawbuf, "</v></c>");
+		measure(sh, c, (double)chars);
+		return;
+	}
+#endif
+	put_shared(x, sh, r, c, s);
+}
+
+static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
+                        double v)
+{
+#if LXW_VERSION_ID == 114
+	if (sh->raw) {
+		if (isnan(v) || isinf(v))
+			return;
+		raw_cell(x, sh, r, c, x->fmt[k], NULL);
+		strbuf_puts(&sh->rawbuf, "<v>");
+		if (v >= 0 && v < 1e15 && v == floor(v))
+			raw_uint(&sh->rawbuf, (unsigned long)v);
+		else
+			strbuf_printf(&sh->rawbuf, "%.16G", v);
+		strbuf_puts(&sh->rawbuf, "</v></c>");
+		measure(sh, c, shown_width(x, k, v));
+		return;
+	}
+#endif
+	put_number(x, sh, r, c, k, v);
+}
+
+static void long_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int v)
+{
+	if (v < 0)
+		return;
+#if LXW_VERSION_ID == 114
+	if (sh->raw) {
+		raw_cell(x, sh, r, c, NULL, "b");
+		strbuf_puts(&sh->rawbuf, v ? "<v>1</v></c>" : "<v>0</v></c>");
+		measure(sh, c, 5);
+		return;
+	}
+#endif
+	put_bool(x, sh, r, c, v);
+}
+
+static void put_case(struct xw *x, struct longtab *cases, struct longtab *touches,
+                     const struct xlsx_case *k)
+{
+	lxw_row_t r;
+	struct sheet *sh = longtab_next(cases, &r);
+	if (!sh)
+		return;
+	long_text(x, sh, r, CC_CASE, k->id);
+	long_shared(x, sh, r, CC_JOURNEY, k->journey);
+	long_shared(x, sh, r, CC_GOAL, k->goal);
+	if (k->period)
+		long_shared(x, sh, r, CC_PERIOD, k->period);
+	long_shared(x, sh, r, CC_OUTCOME, k->outcome);
+	long_bool(x, sh, r, CC_SCO, k->sco);
+	long_number(x, sh, r, CC_START, K_TIME, excel_time(k->start_ms));
+	if (k->end_ms != INT64_MIN)
+		long_number(x, sh, r, CC_END, K_TIME, excel_time(k->end_ms));
+	if (!isnan(k->days))
+		long_number(x, sh, r, CC_DAYS, K_DAYS, k->days);
+	if (!isnan(k->promise_days))
+		long_number(x, sh, r, CC_PROMISE, K_NUM, k->promise_days);
+	long_bool(x, sh, r, CC_WITHIN, k->within_promise);
+	long_number(x, sh, r, CC_CONTACTS, K_INT, k->contacts);
+	long_number(x, sh, r, CC_FAILURES, K_INT, k->failure_contacts);
+	long_number(x, sh, r, CC_HANDOFFS, K_INT, k->handoffs);
+	if (k->region)
+		long_shared(x, sh, r, CC_REGION, k->region);
+	if (k->customer)
+		long_text(x, sh, r, CC_CUSTOMER, k->customer);
+	if (k->segment)
+		long_shared(x, sh, r, CC_SEGMENT, k->segment);
+	if (!isnan(k->annual_value))
+		long_number(x, sh, r, CC_VALUE, K_MONEY, k->annual_value);
+	if (!isnan(k->annual_value) && k->left_day != INT64_MAX)
+		long_number(x, sh, r, CC_LEFT, K_DATE, excel_day(k->left_day));
+	long_bool(x, sh, r, CC_LEFT_WITHIN, k->left_within);
+	if (k->departments)
+		long_shared(x, sh, r, CC_DEPTS, k->departments);
+	for (uint32_t i = 0; i < k->ntouches; i++) {
+		struct sheet *ts = longtab_next(touches, &r);
+		if (!ts)
+			return;
+		long_text(x, ts, r, 0, k->id);
+		long_shared(x, ts, r, 1, k->journey);
+		if (k->period)
+			long_shared(x, ts, r, 2, k->period);
+		long_bool(x, ts, r, 3, k->sco);
+		long_shared(x, ts, r, 4, k->touches[i].department);
+		long_number(x, ts, r, 5, K_INT, k->touches[i].failure_contacts);
+	}
+}
+
+static void put_customer(struct xw *x, struct longtab *t, const struct xlsx_customer *cu)
+{
+	lxw_row_t r;
+	struct sheet *sh = longtab_next(t, &r);
+	if (!sh)
+		return;
+	long_text(x, sh, r, 0, cu->id);
+	if (cu->segment)
+		long_shared(x, sh, r, 1, cu->segment);
+	if (cu->region)
+		long_shared(x, sh, r, 2, cu->region);
+	if (!isnan(cu->annual_value))
+		long_number(x, sh, r, 3, K_MONEY, cu->annual_value);
+	if (cu->joined_day != INT64_MIN)
+		long_number(x, sh, r, 4, K_DATE, excel_day(cu->joined_day));
+	if (cu->left_day != INT64_MAX)
+		long_number(x, sh, r, 5, K_DATE, excel_day(cu->left_day));
+}
+
+/* ---- Trend, Heat map, KPIs served, Settings ------------------------------- */
+
+static const struct col trend_cols[] = {
+    {"Level", "level", K_TEXT, NULL, "journey, goal, or whole (every case of the pack)."},
+    {"Name", "name", K_TEXT, NULL,
+     "The journey, the goal, or the pack (the organisation or the region)."},
+    {"Period", "period", K_TEXT, NULL,
+     "A period with concluded cases, among the last 8 up to the report period, oldest first."},
+    {"Cases concluded", "cases_concluded", K_INT, NULL, "Cases concluded in the period."},
+    {"Successful", "successful", K_INT, NULL,
+     "Successful customer outcomes concluded in the period."},
+    {"SCO rate", "sco_rate", K_PCT, RATE_IF("Successful", "Cases concluded"),
+     "Successful / Cases concluded (a formula)."},
+};
+
+static void trend_rows(json_t *rows, const char *level, const char *name, const json_t *trend)
+{
+	size_t i;
+	const json_t *tp;
+	json_array_foreach(trend, i, tp)
+	{
+		json_t *r = json_deep_copy(tp);
+		json_object_set_new(r, "level", json_string(level));
+		json_object_set_new(r, "name", json_string(name ? name : ""));
+		json_array_append_new(rows, r);
+	}
+}
+
+/* The Trend sheet: per journey, goal and the whole pack, per period, the counts and the rate. */
+static void put_trend_sheet(struct xw *x, struct sheet *sh, const json_t *m)
+{
+	json_t *rows = json_array();
+	size_t i;
+	const json_t *o;
+	const char *region = json_string_value(json_object_get(m, "region"));
+	const char *org = json_string_value(json_object_get(m, "organisation"));
+	trend_rows(rows, "whole",
+	           region        ? region
+	           : org && *org ? org
+	                         : "Whole organisation",
+	           json_object_get(json_object_get(m, "totals"), "trend"));
+	json_array_foreach(json_object_get(m, "goals"), i, o)
+	    trend_rows(rows, "goal", json_string_value(json_object_get(o, "goal")),
+	               json_object_get(o, "trend"));
+	json_array_foreach(json_object_get(m, "journeys"), i, o)
+	    trend_rows(rows, "journey", json_string_value(json_object_get(o, "journey")),
+	               json_object_get(o, "trend"));
+	put_table(x, sh, 0, "tblTrend", trend_cols, N(trend_cols), rows,
+	          "No period has concluded cases.");
+	worksheet_freeze_panes(sh->ws, 1, 0);
+	page_setup(x, sh, 0);
+	json_decref(rows);
+}
+
+static const struct col heat_cols[] = {
+    {"Journey", "journey", K_TEXT, NULL, "The journey."},
+    {"Department", "department", K_TEXT, NULL, "A department its cases passed through."},
+    {"Cases", "cases", K_INT, NULL,
+     "Cases of the journey concluded in the period that touched the department."},
+    {"Successful", "successful", K_INT, NULL, "Successful customer outcomes among them."},
+    {"SCO rate", "sco_rate", K_PCT, RATE_IF("Successful", "Cases"),
+     "Successful / Cases (a formula): the heat map of the PDF, where journeys break."},
+};
+
+/* The heat map as a table: one row per journey and department with cases. */
+static void put_heatmap(struct xw *x, struct sheet *sh, const struct xlsx_source *src)
+{
+	json_t *rows = json_array();
+	struct xlsx_cell c;
+	while (src && src->next_cell && src->next_cell(src->it, &c)) {
+		if (!c.cases)
+			continue;
+		json_array_append_new(
+		    rows, json_pack("{s:s, s:s, s:I, s:I, s:f}", "journey", or_empty(c.journey),
+		                    "department", or_empty(c.department), "cases",
+		                    (json_int_t)c.cases, "successful", (json_int_t)c.successful,
+		                    "sco_rate", (double)c.successful / (double)c.cases));
+	}
+	lxw_row_t last = put_table(x, sh, 0, "tblHeatMap", heat_cols, N(heat_cols), rows,
+	                           "No case concluded in the period.");
+	if (json_array_size(rows)) {
+		lxw_conditional_format cf = {.type = LXW_CONDITIONAL_3_COLOR_SCALE,
+		                             .min_color = 0xF8696B,
+		                             .mid_color = 0xFFEB84,
+		                             .max_color = 0x63BE7B,
+		                             .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+		                             .min_value = 0,
+		                             .max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+		                             .max_value = 1};
+		check(x, worksheet_conditional_format_range(sh->ws, 1, 4, last, 4, &cf),
+		      "adding conditional formatting");
+	}
+	worksheet_freeze_panes(sh->ws, 1, 0);
+	page_setup(x, sh, 0);
+	json_decref(rows);
+}
+
+static const struct col served_cols[] = {
+    {"Department", "department", K_TEXT, NULL, "The department that owns the KPI."},
+    {"KPI", "kpi", K_TEXT, NULL, "The KPI's name."},
+    {"Status", "status", K_TEXT, NULL, "The KPI's status (green, amber or red)."},
+    {"Journey served", "journey", K_TEXT, NULL,
+     "A journey the KPI is meant to serve: one row per KPI and journey."},
+    {"Journey SCO rate", "sco_rate", K_PCT, NULL,
+     "The journey's SCO rate in the period (the Journeys sheet); empty when it had no concluded "
+     "cases or is not a journey of the pack."},
+    {"Journey SCO target", "sco_target", K_PCT, NULL, "The journey's SCO target."},
+};
+
+/* Beside the KPIs: each KPI with the SCO rate of each journey it serves. */
+static void put_kpis_served(struct xw *x, struct sheet *sh, lxw_col_t col0, const json_t *kpis,
+                            const json_t *journeys)
+{
+	json_t *rows = json_array();
+	size_t i, j, k;
+	const json_t *kp, *jn, *jo;
+	json_array_foreach(kpis, i, kp)
+	{
+		json_array_foreach(json_object_get(kp, "journeys"), j, jn)
+		{
+			const json_t *found = NULL;
+			json_array_foreach(journeys, k, jo)
+			{
+				if (json_equal(json_object_get(jo, "journey"), jn))
+					found = jo;
+			}
+			json_array_append_new(
+			    rows, json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "department",
+			                    json_object_get(kp, "department"), "kpi",
+			                    json_object_get(kp, "kpi"), "status",
+			                    json_object_get(kp, "status"), "journey", jn,
+			                    "sco_rate", json_object_get(found, "sco_rate"),
+			                    "sco_target", json_object_get(found, "sco_target")));
+		}
+	}
+	lxw_row_t last = put_table_at(x, sh, 0, col0, "tblKPIJourneys", served_cols, N(served_cols),
+	                              rows, "No KPI names a journey it serves.");
+	if (json_array_size(rows)) {
+		cond_status(x, sh, 1, last, col0 + 2);
+		cond_target(x, sh, 1, last, col0 + 4, col0 + 5);
+	}
+	json_decref(rows);
+}
+
+/* KPIs measured in percent hold fractions shown as percentages (87.8 % is 0.878). */
+static void kpi_percentages(struct xw *x, struct sheet *sh, const json_t *kpis)
+{
+	int actual = col_index(kpi_cols, N(kpi_cols), "Actual");
+	int target = col_index(kpi_cols, N(kpi_cols), "Target");
+	size_t i;
+	const json_t *kp;
+	json_array_foreach(kpis, i, kp)
+	{
+		const char *unit = json_string_value(json_object_get(kp, "unit"));
+		if (!unit || strcmp(unit, "%") != 0)
+			continue;
+		const json_t *a = json_object_get(kp, "actual"), *t = json_object_get(kp, "target");
+		lxw_row_t r = (lxw_row_t)i + 1;
+		if (json_is_number(a))
+			put_number(x, sh, r, (lxw_col_t)actual, K_PCT, json_number_value(a) / 100);
+		if (json_is_number(t))
+			put_number(x, sh, r, (lxw_col_t)target, K_PCT, json_number_value(t) / 100);
+	}
+}
+
+static const struct col setting_cols[] = {
+    {"Setting", "setting", K_TEXT, NULL, "The pack setting (PACK.ini, [pack])."},
+    {"Value", "value", K_NUM, NULL, "Its value for this pack."},
+    {"Meaning", "meaning", K_TEXT, NULL, "What it does to the figures."},
+};
+
+/* The Settings sheet: every setting the figures depend on. */
+static void put_settings(struct xw *x, struct sheet *sh, const json_t *m,
+                         const struct xlsx_settings *st)
+{
+	const struct {
+		const char *setting, *meaning;
+		enum kind kind;
+		json_t *value;
+	} rows[] = {
+	    {"period", "The report period.", K_TEXT, json_incref(json_object_get(m, "period"))},
+	    {"previous period", "The period the report period is compared with.", K_TEXT,
+	     json_incref(json_object_get(m, "previous_period"))},
+	    {"period_length", "How the data is cut into periods: month, quarter or year.", K_TEXT,
+	     st->period_length ? json_string(st->period_length)
+	                       : json_incref(json_object_get(m, "period_length"))},
+	    {"region", "The region of a regional pack; empty for the whole organisation.", K_TEXT,
+	     json_incref(json_object_get(m, "region"))},
+	    {"data from", "The first date in the case data.", K_DATE,
+	     json_incref(json_object_get(m, "data_from"))},
+	    {"data to", "The last date in the case data: the date the data runs to.", K_DATE,
+	     json_incref(json_object_get(m, "data_to"))},
+	    {"min_cases",
+	     "Journeys with fewer cases concluded are low volume; a watermelon needs at least this "
+	     "many cases of the journey through the department.",
+	     K_INT, st->min_cases >= 0 ? json_integer(st->min_cases) : json_null()},
+	    {"churn_window_days",
+	     "A customer who leaves within this many days of a case's end counts as lost after it "
+	     "(Cases: Left within window).",
+	     K_INT, st->churn_window_days >= 0 ? json_integer(st->churn_window_days) : json_null()},
+	    {"green_share_threshold",
+	     "A department at least this share green counts as green when looking for watermelons.",
+	     K_PCT,
+	     isnan(st->green_share_threshold) ? json_null() : json_real(st->green_share_threshold)},
+	    {"sco_target", "The SCO target of the journeys that set none (Journeys: SCO target).",
+	     K_PCT, isnan(st->sco_target) ? json_null() : json_real(st->sco_target)},
+	    {"tolerance",
+	     "The amber band around a KPI's target, as a share of the target, for KPIs that set "
+	     "none (KPIs: Tolerance).",
+	     K_PCT, isnan(st->tolerance) ? json_null() : json_real(st->tolerance)},
+	    {"failure_contact_cost",
+	     "The cost of one failure contact, in the pack's currency: failure demand cost = "
+	     "failure "
+	     "contacts x this; empty when not configured.",
+	     K_MONEY,
+	     isnan(st->failure_contact_cost) ? json_null() : json_real(st->failure_contact_cost)},
+	    {"currency", "The currency of the money figures (ISO 4217).", K_TEXT,
+	     json_incref(json_object_get(m, "currency"))},
+	};
+	json_t *a = json_array();
+	for (int i = 0; i < N(rows); i++)
+		json_array_append_new(a, json_pack("{s:s, s:s}", "setting", rows[i].setting,
+		                                   "meaning", rows[i].meaning));
+	lxw_row_t last = put_table(x, sh, 0, "tblSettings", setting_cols, N(setting_cols), a, "");
+	(void)last;
+	for (int i = 0; i < N(rows); i++) {
+		put_value(x, sh, (lxw_row_t)i + 1, 1, rows[i].kind, rows[i].value);
+		json_decref(rows[i].value);
+	}
+	worksheet_freeze_panes(sh->ws, 1, 0);
+	page_setup(x, sh, 0);
+	json_decref(a);
 }
 
 /* ---- Data quality and Definitions ---------------------------------------- */
 
-/* At most max elements of a, and how many were left out. */
-static json_t *first_of(const json_t *a, long max, long *left)
+
+/* The value of column c of a rejected row or note o: the column by name when the JSON has it. */
+static const char *issue_text(const json_t *o, int c, const char *row, char buf[48])
 {
-	json_t *r = json_array();
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v)
-	{
-		if ((long)i >= max)
-			break;
-		json_array_append(r, v);
+	const char *key = issue_cols[c].key;
+	if (strcmp(key, "row") == 0)
+		return row;
+	if (strcmp(key, "column") == 0) {
+		const json_t *name = json_object_get(o, "column_name");
+		if (json_is_string(name))
+			return json_string_value(name);
+		const json_t *n = json_object_get(o, "column");
+		if (!json_is_integer(n))
+			return NULL;
+		snprintf(buf, 48, "column %" JSON_INTEGER_FORMAT, json_integer_value(n));
+		return buf;
 	}
-	*left = (long)json_array_size(a) - (long)json_array_size(r);
-	return r;
+	return json_string_value(json_object_get(o, key));
 }
 
-static lxw_row_t section(struct xw *x, struct sheet *sh, lxw_row_t r, const char *title)
-{
-	put_title(x, sh, r, 0, title, x->title);
-	return r + 1;
-}
-
-/* The notes clean_text() would add for s: one for invalid bytes, one for a cut. */
-static long text_notes(const char *s)
+/* A text cell whose changes were noted beforehand (pre_note). */
+static void put_text_quiet(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s,
+                           lxw_format *f)
 {
 	if (!s)
-		return 0;
-	size_t n = strlen(s);
-	long bad = 0, chars = 0;
-	if (value_utf8_invalid(s, n) < 0 && utf8_chars(s) <= CELL_CHARS &&
-	    !strstr(s, "\xef\xbf\xbe") && !strstr(s, "\xef\xbf\xbf"))
-		return 0;
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	while (p < end) {
-		int len = utf8_seq(p, (size_t)(end - p));
-		bad += !len;
-		chars++;
-		p += len ? len : 1;
-	}
-	return (bad > 0) + (chars > CELL_CHARS);
+		return;
+	long chars;
+	const char *t = clean_text(x, s, CELL_CHARS, NULL, NULL, &chars);
+	if (*t)
+		check(x, worksheet_write_string(sh->ws, r, c, t, f), "writing a text cell");
+	measure(sh, c, (double)chars);
 }
 
-/* The notes writing the texts of rows (issues or notes) as a table of cols will add. */
-static long texts_to_note(const json_t *rows, const struct col *cols, int ncols)
+static void pre_note(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
 {
-	long n = 0;
-	size_t i;
-	const json_t *o;
-	json_array_foreach(rows, i, o)
-	{
-		for (int c = 0; c < ncols; c++) {
-			const json_t *v = json_object_get(o, cols[c].key);
-			if (json_is_string(v))
-				n += text_notes(json_string_value(v));
-		}
-	}
-	return n;
+	if (!s)
+		return;
+	char cell[LXW_MAX_CELL_NAME_LENGTH];
+	lxw_rowcol_to_cell(cell, r, c);
+	note_text(x, sh->name, cell, scan_text(s, strlen(s)), CELL_CHARS);
 }
 
+/* A table over rows already written on a constant_memory sheet (see longtab_finish). */
+static void add_table_after(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_col_t c0,
+                            lxw_row_t r1, const char *name, const struct col *cols, int n,
+                            bool total, const char *const *formulas)
+{
+	lxw_table_column *tc = xcalloc((size_t)n, sizeof *tc);
+	lxw_table_column **tcp = xcalloc((size_t)n + 1, sizeof *tcp);
+	for (int c = 0; c < n; c++) {
+		tc[c] = (lxw_table_column){.header = (char *)cols[c].header};
+		if (total && c == 0)
+			tc[c].total_string = "All files";
+		else if (total)
+			tc[c].total_function = LXW_TABLE_FUNCTION_SUM;
+		if (formulas && formulas[c])
+			tc[c].formula = (char *)formulas[c];
+		tcp[c] = &tc[c];
+	}
+	lxw_table_options to = {.name = (char *)name,
+	                        .columns = tcp,
+	                        .total_row = total,
+	                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
+	                        .style_type_number = 2};
+	lxw_error e;
+#if LXW_VERSION_ID == 114
+	uint8_t optimize = sh->ws->optimize;
+	sh->ws->optimize = LXW_FALSE;
+	e = worksheet_add_table(sh->ws, r0, c0, r1, c0 + (lxw_col_t)(n - 1), &to);
+	sh->ws->optimize = optimize;
+#else
+	e = worksheet_autofilter(sh->ws, r0, c0, r1, c0 + (lxw_col_t)(n - 1));
+#endif
+	check(x, e, "adding a table");
+	free(tcp);
+	free(tc);
+}
+
+/*
+ * The Data quality sheet: what the run said about the data, above the
+ * table; one table of every rejected row and note (header frozen, messages
+ * wrapped); beside it the files read (with a total row) and the notes on
+ * this workbook, their headers on the same frozen row. The sheet is written
+ * row by row in constant_memory mode (a run can reject hundreds of
+ * thousands of rows), so what its own texts add to the workbook notes is
+ * noted before anything is written.
+ */
 static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 {
-	/* Files, with a total row (SUBTOTAL formulas caching the JSON's totals). */
+	const lxw_row_t head = 2; /* the tables' header row */
+	long left_issues, left_notes;
+	const json_t *all_issues = json_object_get(dq, "issues"),
+	             *all_notes = json_object_get(dq, "notes");
+	size_t ni = json_array_size(all_issues), nn = json_array_size(all_notes);
+	left_issues = ni > DQ_ROWS_MAX ? (long)ni - DQ_ROWS_MAX : 0;
+	left_notes = nn > DQ_ROWS_MAX ? (long)nn - DQ_ROWS_MAX : 0;
+	ni -= (size_t)left_issues;
+	nn -= (size_t)left_notes;
+	size_t nrows = ni + nn;
+#define DQ_ROW(i) ((i) < ni ? json_array_get(all_issues, (i)) : json_array_get(all_notes, (i)-ni))
+#define DQ_WHAT(i) ((i) < ni ? "rejected" : "kept")
+	if (left_issues) {
+		char *n = xasprintf("%ld more rejected rows not listed (the first %ld are)",
+		                    left_issues, DQ_ROWS_MAX);
+		add_note(x, sh->name, "tblIssues", n);
+		free(n);
+	}
+	if (left_notes) {
+		char *n = xasprintf("%ld more notes not listed (the first %ld are)", left_notes,
+		                    DQ_ROWS_MAX);
+		add_note(x, sh->name, "tblIssues", n);
+		free(n);
+	}
+	int nic = N(issue_cols);
+	lxw_col_t fc = (lxw_col_t)nic + 1, wc = fc + N(file_cols) + 1;
+
+	/* The files, in the order of the JSON. */
 	json_t *files = json_array();
 	const char *fname;
 	json_t *fo;
@@ -1417,107 +2310,132 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 		                     json_object_get(fo, "rows_read"), "rows_rejected",
 		                     json_object_get(fo, "rows_rejected"), "rows_kept", rr - rj));
 	}
-	lxw_row_t r = section(x, sh, 0, "Files read");
 	size_t nf = json_array_size(files);
-	{
-		lxw_table_column tc[N(file_cols)], *tcp[N(file_cols) + 1] = {NULL};
-		static const char *const total_formula[] = {
-		    NULL, "SUBTOTAL(109,tblFiles[Rows read])",
-		    "SUBTOTAL(109,tblFiles[Rows rejected])", "SUBTOTAL(109,tblFiles[Rows kept])"};
-		for (int c = 0; c < N(file_cols); c++) {
-			tc[c] = (lxw_table_column){.header = (char *)file_cols[c].header};
-			if (c == 0)
-				tc[c].total_string = "All files";
-			else
-				tc[c].total_function = LXW_TABLE_FUNCTION_SUM;
-			if (file_cols[c].formula && nf)
-				tc[c].formula = "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This "
-				                "Row],[Rows rejected]]";
-			tcp[c] = &tc[c];
-			measure(sh, (lxw_col_t)c, (double)strlen(file_cols[c].header) + 3);
-		}
-		lxw_table_options to = {.name = "tblFiles",
-		                        .columns = tcp,
-		                        .total_row = LXW_TRUE,
-		                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
-		                        .style_type_number = 2};
-		lxw_row_t last = r + (lxw_row_t)(nf ? nf : 1) + 1;
-		check(x, worksheet_add_table(sh->ws, r, 0, last, N(file_cols) - 1, &to),
-		      "adding a table");
-		for (size_t i = 0; i < nf; i++) {
-			json_t *o = json_array_get(files, i);
-			lxw_row_t rr = r + 1 + (lxw_row_t)i;
-			put_value(x, sh, rr, 0, K_TEXT, json_object_get(o, "file"));
-			put_value(x, sh, rr, 1, K_INT, json_object_get(o, "rows_read"));
-			put_value(x, sh, rr, 2, K_INT, json_object_get(o, "rows_rejected"));
-			put_formula(x, sh, rr, 3, K_INT, tc[3].formula,
-			            json_object_get(o, "rows_kept"));
-		}
-		if (!nf)
-			put_text(x, sh, r + 1, 0, "No file was read.", x->italic);
-		/* The totals: the JSON's own figures, as the cached results of the total row's
-		 * formulas. */
-		json_int_t tr = json_integer_value(json_object_get(dq, "rows_read"));
-		json_int_t tj = json_integer_value(json_object_get(dq, "rows_rejected"));
-		json_t *tot[] = {NULL, json_integer(tr), json_integer(tj), json_integer(tr - tj)};
-		put_text(x, sh, last, 0, "All files", NULL);
-		for (int c = 1; c < 4; c++) {
-			put_formula(x, sh, last, (lxw_col_t)c, K_INT, total_formula[c], tot[c]);
-			json_decref(tot[c]);
-		}
-		r = last + 2;
-	}
 
-	long left_issues, left_notes;
-	json_t *issues = first_of(json_object_get(dq, "issues"), DQ_ROWS_MAX, &left_issues);
-	json_t *notes = first_of(json_object_get(dq, "notes"), DQ_ROWS_MAX, &left_notes);
-	if (left_issues) {
-		char *n = xasprintf("%ld more rejected rows not listed (the first %ld are)",
-		                    left_issues, DQ_ROWS_MAX);
-		add_note(x, sh->name, "Rejected rows", n);
-		free(n);
-	}
-	if (left_notes) {
-		char *n = xasprintf("%ld more notes not listed (the first %ld are)", left_notes,
-		                    DQ_ROWS_MAX);
-		add_note(x, sh->name, "Notes on the data", n);
-		free(n);
-	}
-
-	/*
-	 * The workbook notes come first, where they are seen, though the rows
-	 * and notes below may add to them (a message cut to the cell limit): so
-	 * their number is counted before anything is written.
-	 */
-	long total = (long)json_array_size(x->notes) + x->notes_dropped +
-	             texts_to_note(issues, issue_cols, N(issue_cols)) +
-	             texts_to_note(notes, dqnote_cols, N(dqnote_cols));
-	long shown = total > NOTES_MAX ? NOTES_MAX + 1 : total;
-	lxw_row_t notes_at = r;
-	r += 1 + 1 + (lxw_row_t)(shown ? shown : 1) + 2;
-	r = section(x, sh, r, "Rejected rows");
-	r = put_table(x, sh, r, "tblIssues", issue_cols, N(issue_cols), issues,
-	              "No row was rejected.") +
-	    2;
-	r = section(x, sh, r, "Notes on the data (kept, but worth a look)");
-	put_table(x, sh, r, "tblNotes", dqnote_cols, N(dqnote_cols), notes, "No notes.");
-
+	/* What the texts below will need noting, first: the notes table is beside them. */
+	char buf[48];
+	for (size_t i = 0; i < nrows; i++)
+		for (int c = 0; c < nic; c++)
+			pre_note(x, sh, head + 1 + (lxw_row_t)i, (lxw_col_t)c,
+			         issue_text(DQ_ROW(i), c, DQ_WHAT(i), buf));
+	for (size_t i = 0; i < nf; i++)
+		pre_note(x, sh, head + 1 + (lxw_row_t)i, fc,
+		         json_string_value(json_object_get(json_array_get(files, i), "file")));
 	if (x->notes_dropped) {
 		char *n = xasprintf("%ld more workbook notes not listed", x->notes_dropped);
 		json_array_append_new(
 		    x->notes, json_pack("{s:s, s:s, s:s}", "sheet", "", "cell", "", "note", n));
 		free(n);
+		x->notes_dropped = 0;
 	}
-	r = section(x, sh, notes_at,
-	            "Notes on this workbook (what the sheets could not show as it is)");
-	json_t *wn = json_deep_copy(x->notes);
-	put_table(x, sh, r, "tblWorkbookNotes", wbnote_cols, N(wbnote_cols), wn,
-	          "None: every case is listed and every text is shown in full.");
-	json_decref(wn);
-	worksheet_freeze_panes(sh->ws, 2, 0);
+	size_t nw = json_array_size(x->notes);
+
+	/* Rows 1 and 2: what is said above the tables, never as a data row. */
+	json_int_t nread = json_integer_value(json_object_get(dq, "rows_read"));
+	json_int_t nrej = json_integer_value(json_object_get(dq, "rows_rejected"));
+	size_t nnotes = json_array_size(all_notes);
+	char a[32], b[32], c3[32];
+	char *said;
+	if (!nrej && !nnotes)
+		said = xasprintf("Nothing rejected, nothing noted: all %s rows read were kept.",
+		                 thousands((long)nread, a));
+	else
+		said = xasprintf(
+		    "%s of %s rows read rejected (left out of every figure); %s note%s on "
+		    "rows kept. One row each below.",
+		    thousands((long)nrej, a), thousands((long)nread, b),
+		    thousands((long)nnotes, c3), nnotes == 1 ? "" : "s");
+	put_title(x, sh, 0, 0, "Data quality", x->title);
+	put_title(x, sh, 1, 0, said, NULL);
+	free(said);
+	put_title(x, sh, 1, wc,
+	          nw ? "Notes on this workbook: what the sheets could not show as it is"
+	             : "Notes on this workbook: none (every text is shown in full).",
+	          x->italic);
+	if (!nf)
+		put_title(x, sh, 1, fc, "No file was read.", x->italic);
+
+	/* The header row of the three tables. */
+	for (int c = 0; c < nic; c++)
+		put_text(x, sh, head, (lxw_col_t)c, issue_cols[c].header, x->hdr);
+	for (int c = 0; c < N(file_cols); c++)
+		put_text(x, sh, head, fc + (lxw_col_t)c, file_cols[c].header, x->hdr);
+	for (int c = 0; c < N(wbnote_cols); c++)
+		put_text(x, sh, head, wc + (lxw_col_t)c, wbnote_cols[c].header, x->hdr);
+	for (int c = 0; c < nic; c++)
+		measure(sh, (lxw_col_t)c, (double)utf8_chars(issue_cols[c].header) + 3);
+
+	/* The rows, one sheet row at a time across the three tables. */
+	const char *kept_formula =
+	    "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This Row],[Rows rejected]]";
+	static const char *const total_formula[] = {NULL, "SUBTOTAL(109,tblFiles[Rows read])",
+	                                            "SUBTOTAL(109,tblFiles[Rows rejected])",
+	                                            "SUBTOTAL(109,tblFiles[Rows kept])"};
+	size_t flast = (nf ? nf : 1) + 1; /* data rows, then the total row */
+	size_t n = nrows;
+	if (flast > n)
+		n = flast;
+	if (nw > n)
+		n = nw;
+	lxw_col_t msg = (lxw_col_t)(nic - 1);
+	for (size_t i = 0; i < n; i++) {
+		lxw_row_t r = head + 1 + (lxw_row_t)i;
+		if (i < nrows) {
+			const json_t *o = DQ_ROW(i);
+			for (int c = 0; c < nic; c++) {
+				if (issue_cols[c].kind == K_PLAIN)
+					put_value(x, sh, r, (lxw_col_t)c, K_PLAIN,
+					          json_object_get(o, issue_cols[c].key));
+				else
+					put_text_quiet(x, sh, r, (lxw_col_t)c,
+					               issue_text(o, c, DQ_WHAT(i), buf),
+					               (lxw_col_t)c == msg ? x->wrap : NULL);
+			}
+		}
+		if (i < nf) {
+			json_t *f = json_array_get(files, i);
+			put_text_quiet(x, sh, r, fc, json_string_value(json_object_get(f, "file")),
+			               NULL);
+			put_value(x, sh, r, fc + 1, K_INT, json_object_get(f, "rows_read"));
+			put_value(x, sh, r, fc + 2, K_INT, json_object_get(f, "rows_rejected"));
+			put_formula(x, sh, r, fc + 3, K_INT, kept_formula,
+			            json_object_get(f, "rows_kept"));
+		} else if (i == flast - 1) {
+			/* The totals: the JSON's own figures, cached by the total row's formulas.
+			 */
+			json_t *tot[] = {NULL, json_integer(nread), json_integer(nrej),
+			                 json_integer(nread - nrej)};
+			put_text(x, sh, r, fc, "All files", NULL);
+			for (int k = 1; k < 4; k++) {
+				put_formula(x, sh, r, fc + (lxw_col_t)k, K_INT, total_formula[k],
+				            tot[k]);
+				json_decref(tot[k]);
+			}
+		}
+		if (i < nw) {
+			const json_t *w = json_array_get(x->notes, i);
+			for (int c = 0; c < N(wbnote_cols); c++)
+				put_text_quiet(
+				    x, sh, r, wc + (lxw_col_t)c,
+				    json_string_value(json_object_get(w, wbnote_cols[c].key)),
+				    NULL);
+		}
+	}
+	const char *const file_formulas[] = {NULL, NULL, NULL, nf ? kept_formula : NULL};
+	add_table_after(x, sh, head, 0, head + (lxw_row_t)(nrows ? nrows : 1), "tblIssues",
+	                issue_cols, nic, false, NULL);
+	add_table_after(x, sh, head, fc, head + (lxw_row_t)flast, "tblFiles", file_cols,
+	                N(file_cols), true, file_formulas);
+	add_table_after(x, sh, head, wc, head + (lxw_row_t)(nw ? nw : 1), "tblWorkbookNotes",
+	                wbnote_cols, N(wbnote_cols), false, NULL);
+	/* Messages wrapped, in a column of fixed width; the other texts as wide as they are. */
+	worksheet_set_column(sh->ws, msg, msg, WIDTH_MAX, x->wrap);
+	sh->width[msg] = 0;
+	worksheet_freeze_panes(sh->ws, head + 1, 0);
+	page_setup(x, sh, head);
 	json_decref(files);
-	json_decref(issues);
-	json_decref(notes);
+#undef DQ_ROW
+#undef DQ_WHAT
 }
 
 static void add_defs(json_t *defs, const char *sheet, const struct col *cols, int n)
@@ -1559,7 +2477,8 @@ static void make_formats(struct xw *x, const char *currency)
 	                                             [K_PCT] = "0.0%",
 	                                             [K_PTS] = "+0.0;-0.0;0.0",
 	                                             [K_DATE] = "yyyy-mm-dd",
-	                                             [K_TIME] = "yyyy-mm-dd hh:mm"};
+	                                             [K_TIME] = "yyyy-mm-dd hh:mm",
+	                                             [K_PLAIN] = "0"};
 	for (int k = 0; k < K_NKINDS; k++) {
 		if (k == K_MONEY) {
 			char f[96];
@@ -1580,6 +2499,17 @@ static void make_formats(struct xw *x, const char *currency)
 	format_set_font_size(x->title, 13);
 	x->italic = workbook_add_format(x->wb);
 	format_set_italic(x->italic);
+	/* Table headers as the table style draws them (Medium 2), set on the cells themselves. */
+	x->hdr = workbook_add_format(x->wb);
+	format_set_bold(x->hdr);
+	format_set_font_color(x->hdr, LXW_COLOR_WHITE);
+	format_set_bg_color(x->hdr, 0x4472C4);
+	format_set_bottom(x->hdr, LXW_BORDER_THIN);
+	format_set_text_wrap(x->hdr);
+	format_set_align(x->hdr, LXW_ALIGN_VERTICAL_TOP);
+	x->wrap = workbook_add_format(x->wb);
+	format_set_text_wrap(x->wrap);
+	format_set_align(x->wrap, LXW_ALIGN_VERTICAL_TOP);
 	/* Excel's Good, Neutral and Bad styles: the word in the cell says the same. */
 	static const struct {
 		lxw_color_t bg, fg;
@@ -1609,11 +2539,14 @@ static bool writable(const char *path, const char *tmpdir)
 	return true;
 }
 
-int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, void *it,
+int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
                const struct xlsx_options *opts)
 {
 	if (!writable(path, opts->tmpdir))
 		return -1;
+	const char *test_rows = getenv("BOARDPACK_TEST_SHEET_ROWS"); /* tests only (xlsx.h) */
+	if (test_rows && *test_rows)
+		xlsx_test_case_limit(atol(test_rows));
 	lxw_workbook_options wo = {.constant_memory = LXW_FALSE,
 	                           .tmpdir =
 	                               opts->tmpdir && *opts->tmpdir ? (char *)opts->tmpdir : NULL};
@@ -1629,49 +2562,139 @@ int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, v
 	                                : json_string_value(json_object_get(m, "currency")));
 
 	/*
-	 * Sheets in pack.md's order. Only Cases, which can hold a million rows,
-	 * is created in constant_memory mode (libxlsxwriter reads the option
-	 * when a sheet is added); the others keep tables and random access.
+	 * The long tables are counted first, to lay out their sheets: a table
+	 * past Excel's row limit continues on "Cases (2)"...
 	 */
-	static const char *const names[] = {"Summary",     "Goals",        "Journeys",
-	                                    "Watermelons", "Departments",  "KPIs",
-	                                    "Cases",       "Data quality", "Definitions"};
+	struct longtab lt[3] = {
+	    {.name = "Cases",
+	     .table = "tblCases",
+	     .cols = case_cols,
+	     .ncols = N(case_cols),
+	     .none = "No case concluded in the trend window or was open at the period's end."},
+	    {.name = "Touches",
+	     .table = "tblTouches",
+	     .cols = touch_cols,
+	     .ncols = N(touch_cols),
+	     .none = "No case to list."},
+	    {.name = "Customers",
+	     .table = "tblCustomers",
+	     .cols = customer_cols,
+	     .ncols = N(customer_cols),
+	     .none = src && src->have_customers ? "No customer in the pack's scope."
+	                                        : "No customers file was given."},
+	};
+	enum { LT_CASES, LT_TOUCHES, LT_CUSTOMERS };
+	if (src && src->next_case && src->rewind) {
+		struct xlsx_case k;
+		src->rewind(src->it);
+		while (src->next_case(src->it, &k)) {
+			lt[LT_CASES].total++;
+			lt[LT_TOUCHES].total += k.ntouches;
+		}
+		struct xlsx_customer cu;
+		while (src->next_customer && src->next_customer(src->it, &cu))
+			lt[LT_CUSTOMERS].total++;
+		if (src->rewind)
+			src->rewind(src->it);
+	}
+
+	/*
+	 * Sheets in pack.md's order, with the analyst's tables (Trend, Heat map,
+	 * Touches, Customers, Settings) beside those they explain. Only the long
+	 * tables' sheets are created in constant_memory mode (libxlsxwriter reads
+	 * the option when a sheet is added); the others keep tables and random
+	 * access.
+	 */
 	enum {
 		S_SUMMARY,
 		S_GOALS,
 		S_JOURNEYS,
+		S_TREND,
 		S_WATERMELONS,
 		S_DEPARTMENTS,
+		S_HEAT,
 		S_KPIS,
-		S_CASES,
-		S_DQ,
-		S_DEFS,
-		S_N
+		S_LONG /* the long tables' sheets, then Settings, Data quality, Definitions */
 	};
-	struct sheet *sh = xcalloc(S_N, sizeof *sh);
-	for (int i = 0; i < S_N; i++) {
-		x.wb->options.constant_memory = i == S_CASES;
-		sh[i].name = names[i];
-		sh[i].ws = workbook_add_worksheet(x.wb, names[i]);
+	static const char *const before[] = {"Summary",     "Goals",       "Journeys", "Trend",
+	                                     "Watermelons", "Departments", "Heat map", "KPIs"};
+	static const char *const after[] = {"Settings", "Data quality", "Definitions"};
+	int nlong = 0;
+	for (int t = 0; t < 3; t++)
+		nlong += lt[t].nsheets = longtab_sheets(&lt[t]);
+	int nsheets = N(before) + nlong + N(after);
+	struct sheet *sh = xcalloc((size_t)nsheets, sizeof *sh);
+	char **sheet_names = xcalloc((size_t)nsheets, sizeof *sheet_names);
+	int si = 0;
+	for (int i = 0; i < N(before); i++)
+		sheet_names[si++] = xstrdup(before[i]);
+	for (int t = 0; t < 3; t++) {
+		lt[t].sheets = &sh[si];
+		for (int k = 0; k < lt[t].nsheets; k++)
+			sheet_names[si++] =
+			    k ? xasprintf("%s (%d)", lt[t].name, k + 1) : xstrdup(lt[t].name);
+	}
+	for (int i = 0; i < N(after); i++)
+		sheet_names[si++] = xstrdup(after[i]);
+	struct sheet *settings_sh = &sh[nsheets - 3], *dq_sh = &sh[nsheets - 2],
+	             *defs_sh = &sh[nsheets - 1];
+	for (int i = 0; i < nsheets; i++) {
+		/* the long tables' sheets and Data quality (a run can reject 800,000 rows) */
+		x.wb->options.constant_memory =
+		    (i >= S_LONG && i < S_LONG + nlong) || i == nsheets - 2;
+		sh[i].name = sheet_names[i];
+		sh[i].ws = workbook_add_worksheet(x.wb, sheet_names[i]);
 		if (!sh[i].ws) {
 			diag_msg(DIAG_ERROR, path, 0, 0,
 			         "cannot write the workbook: cannot create a temporary file in %s",
 			         wo.tmpdir ? wo.tmpdir : "the temporary folder");
 			lxw_workbook_free(x.wb);
 			json_decref(x.notes);
+			for (int k = 0; k < nsheets; k++)
+				free(sheet_names[k]);
+			free(sheet_names);
 			free(sh);
 			return -1;
 		}
 	}
 	x.wb->options.constant_memory = LXW_FALSE;
 
-	/* Cases first: the Summary and Data quality sheets say how many were listed. */
-	long unlisted = 0;
-	long listed = put_cases(&x, &sh[S_CASES], next_case, it, &unlisted);
+	/* The long tables, row by row: a case's row, then its touches; then the customers. */
+	for (int t = 0; t < 3; t++) {
+		longtab_headers(&x, &lt[t]);
+		for (int k = 0; k < lt[t].nsheets; k++)
+			raw_start(&lt[t].sheets[k]);
+	}
+	if (src && src->next_case) {
+		struct xlsx_case k;
+		while (src->next_case(src->it, &k))
+			put_case(&x, &lt[LT_CASES], &lt[LT_TOUCHES], &k);
+		struct xlsx_customer cu;
+		while (src->next_customer && src->next_customer(src->it, &cu))
+			put_customer(&x, &lt[LT_CUSTOMERS], &cu);
+	}
+	for (int t = 0; t < 3; t++) {
+		longtab_finish(&x, &lt[t]);
+		for (int k = 0; k < lt[t].nsheets; k++)
+			page_setup(&x, &lt[t].sheets[k], 0);
+	}
+	long listed = lt[LT_CASES].done;
+
+	/* The document properties, cleaned before the Data quality sheet lists what was changed. */
+	const char *period = json_string_value(json_object_get(m, "period"));
+	const char *region = json_string_value(json_object_get(m, "region"));
+	char *title = clean_dup_at(&x, opts->title && *opts->title ? opts->title : "Board pack",
+	                           1000, "(document properties)", "title");
+	char *author = clean_dup_at(&x, opts->author ? opts->author : "", 1000,
+	                            "(document properties)", "author");
+	char *subject = xasprintf("Customer outcomes, %s%s%s", period ? period : "",
+	                          region ? " — " : "", region ? region : "");
+	char *subject_ok = clean_dup(&x, subject, 1000);
 
 	json_t *defs = json_array();
 	put_summary(&x, &sh[S_SUMMARY], m, opts->title && *opts->title ? opts->title : "Board pack",
-	            listed, unlisted);
+	            listed);
+	page_setup(&x, &sh[S_SUMMARY], 4);
 	add_defs(defs, "Summary", summary_cols, N(summary_cols));
 	for (int i = 0; i < N(info); i++)
 		json_array_append_new(defs,
@@ -1682,16 +2705,13 @@ int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, v
 		                                      "column", summary_figs[i].label, "meaning",
 		                                      summary_figs[i].def));
 	json_array_append_new(defs, json_pack("{s:s, s:s, s:s}", "sheet", "Summary", "column",
-	                                      "Cases listed on the Cases sheet", "meaning",
-	                                      CASES_LISTED_DEF));
-	json_array_append_new(defs, json_pack("{s:s, s:s, s:s}", "sheet", "Summary", "column",
-	                                      "Cases not listed (beyond Excel's row limit)",
-	                                      "meaning", CASES_UNLISTED_DEF));
+	                                      CASES_LISTED_LABEL, "meaning", CASES_LISTED_DEF));
 
 	int n;
 	struct col *gc = figure_table(goal_head, N(goal_head), goal_tail, N(goal_tail), &n);
 	put_figure_sheet(&x, &sh[S_GOALS], "tblGoals", gc, n, json_object_get(m, "goals"),
 	                 "No goals.");
+	page_setup(&x, &sh[S_GOALS], 0);
 	add_defs(defs, "Goals", gc, n);
 	free(gc);
 
@@ -1699,11 +2719,15 @@ int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, v
 	    figure_table(journey_head, N(journey_head), journey_tail, N(journey_tail), &n);
 	const json_t *journeys = json_object_get(m, "journeys");
 	put_figure_sheet(&x, &sh[S_JOURNEYS], "tblJourneys", jc, n, journeys, "No journeys.");
+	page_setup(&x, &sh[S_JOURNEYS], 0);
 	add_defs(defs, "Journeys", jc, n);
 	free(jc);
 	size_t nj = json_array_size(journeys);
 	put_trend(&x, &sh[S_JOURNEYS], (lxw_row_t)(nj ? nj : 1) + 3, journeys, &sh[S_SUMMARY],
 	          defs);
+
+	put_trend_sheet(&x, &sh[S_TREND], m);
+	add_defs(defs, "Trend", trend_cols, N(trend_cols));
 
 	lxw_row_t last = put_table(&x, &sh[S_WATERMELONS], 0, "tblWatermelons", watermelon_cols,
 	                           N(watermelon_cols), json_object_get(m, "watermelons"),
@@ -1711,10 +2735,15 @@ int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, v
 	if (json_array_size(json_object_get(m, "watermelons")))
 		cond_target(&x, &sh[S_WATERMELONS], 1, last, 5, 6);
 	worksheet_freeze_panes(sh[S_WATERMELONS].ws, 1, 0);
+	page_setup(&x, &sh[S_WATERMELONS], 0);
 	add_defs(defs, "Watermelons", watermelon_cols, N(watermelon_cols));
 
 	put_departments(&x, &sh[S_DEPARTMENTS], json_object_get(m, "departments"), &sh[S_SUMMARY]);
+	page_setup(&x, &sh[S_DEPARTMENTS], 0);
 	add_defs(defs, "Departments", department_cols, N(department_cols));
+
+	put_heatmap(&x, &sh[S_HEAT], src);
+	add_defs(defs, "Heat map", heat_cols, N(heat_cols));
 
 	const json_t *kpis = json_object_get(m, "kpis");
 	last = put_table(&x, &sh[S_KPIS], 0, "tblKPIs", kpi_cols, N(kpi_cols), kpis,
@@ -1722,32 +2751,33 @@ int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, v
 	if (json_array_size(kpis))
 		cond_status(&x, &sh[S_KPIS], 1, last,
 		            (lxw_col_t)col_index(kpi_cols, N(kpi_cols), "Status"));
+	kpi_percentages(&x, &sh[S_KPIS], kpis);
+	put_kpis_served(&x, &sh[S_KPIS], N(kpi_cols) + 1, kpis, journeys);
 	worksheet_freeze_panes(sh[S_KPIS].ws, 1, 0);
+	page_setup(&x, &sh[S_KPIS], 0);
 	add_defs(defs, "KPIs", kpi_cols, N(kpi_cols));
+	add_defs(defs, "KPIs", served_cols, N(served_cols));
 
-	add_defs(defs, "Cases", case_cols, NCASECOLS);
+	add_defs(defs, "Cases", case_cols, N(case_cols));
+	add_defs(defs, "Touches", touch_cols, N(touch_cols));
+	add_defs(defs, "Customers", customer_cols, N(customer_cols));
+	put_settings(&x, settings_sh, m, &opts->settings);
+	add_defs(defs, "Settings", setting_cols, N(setting_cols));
 	add_defs(defs, "Data quality", file_cols, N(file_cols));
 	add_defs(defs, "Data quality", issue_cols, N(issue_cols));
-	add_defs(defs, "Data quality", dqnote_cols, N(dqnote_cols));
 	add_defs(defs, "Data quality", wbnote_cols, N(wbnote_cols));
 	add_defs(defs, "Definitions", def_cols, N(def_cols));
-	put_data_quality(&x, &sh[S_DQ], json_object_get(m, "data_quality"));
+	put_data_quality(&x, dq_sh, json_object_get(m, "data_quality"));
 
-	put_table(&x, &sh[S_DEFS], 0, "tblDefinitions", def_cols, N(def_cols), defs, "");
-	worksheet_freeze_panes(sh[S_DEFS].ws, 1, 0);
+	put_table(&x, defs_sh, 0, "tblDefinitions", def_cols, N(def_cols), defs, "");
+	worksheet_freeze_panes(defs_sh->ws, 1, 0);
+	page_setup(&x, defs_sh, 0);
 	json_decref(defs);
 
-	for (int i = 0; i < S_N; i++)
+	for (int i = 0; i < nsheets; i++)
 		set_widths(&sh[i]);
 
 	/* Document properties; created from the data, so that two builds are byte-identical. */
-	const char *period = json_string_value(json_object_get(m, "period"));
-	const char *region = json_string_value(json_object_get(m, "region"));
-	char *title = clean_dup(&x, opts->title && *opts->title ? opts->title : "Board pack", 1000);
-	char *author = clean_dup(&x, opts->author ? opts->author : "", 1000);
-	char *subject = xasprintf("Customer outcomes, %s%s%s", period ? period : "",
-	                          region ? " — " : "", region ? region : "");
-	char *subject_ok = clean_dup(&x, subject, 1000);
 	lxw_doc_properties props = {
 	    .title = title,
 	    .subject = subject_ok,
@@ -1773,6 +2803,9 @@ int xlsx_write(const char *path, const json_t *m, xlsx_next_case_fn next_case, v
 	free(author);
 	free(subject);
 	free(subject_ok);
+	for (int i = 0; i < nsheets; i++)
+		free(sheet_names[i]);
+	free(sheet_names);
 	free(sh);
 	json_decref(x.notes);
 	strbuf_free(&x.text);

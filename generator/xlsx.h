@@ -5,20 +5,71 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A department a case passed through (a row of the Touches sheet). */
+struct xlsx_touch {
+	const char *department;
+	uint32_t failure_contacts; /* failure-demand rows the department handled in the case */
+};
+
 /* One row of the Cases sheet. Strings are UTF-8 (checked), NULL when absent. */
 struct xlsx_case {
-	const char *id, *journey, *customer, *region;
+	const char *id, *journey, *goal, *customer, *region;
+	const char *period;  /* the period it concluded in ("2026-Q3"); NULL when open */
 	int64_t start_ms;    /* ms since the epoch, UTC */
 	int64_t end_ms;      /* INT64_MIN when open */
 	const char *outcome; /* "achieved", "failed", "abandoned" or "open" */
 	int sco;             /* 1 successful, 0 unsuccessful, -1 open */
 	double days;         /* NAN when open */
+	double promise_days; /* NAN: no promise */
+	int within_promise;  /* 1, 0; -1 when open or no promise is set */
 	uint32_t contacts, failure_contacts, handoffs;
 	const char *departments; /* "Billing; Contact Centre" */
+	const struct xlsx_touch *touches;
+	uint32_t ntouches;
+	/* The customer as the pack sees it (in the customers file and in scope): */
+	const char *segment;
+	double annual_value; /* NAN: not a known customer */
+	int64_t left_day;    /* days since 1970-01-01; INT64_MAX: not left (or not known) */
+	int left_within;     /* 1, 0; -1 when open or the customer is not known */
 };
 
-/* Fills *row with the next case and returns true, or returns false at the end. */
-typedef bool (*xlsx_next_case_fn)(void *it, struct xlsx_case *row);
+/* One row of the Customers sheet. */
+struct xlsx_customer {
+	const char *id, *segment, *region;
+	double annual_value;
+	int64_t joined_day; /* days since 1970-01-01; INT64_MIN: unknown */
+	int64_t left_day;   /* INT64_MAX: still a customer */
+};
+
+/* One cell of the heat map: a journey's cases concluded in the period that touched a department. */
+struct xlsx_cell {
+	const char *journey, *department;
+	long cases, successful;
+};
+
+/*
+ * Where the rows come from. next_case yields the cases in row order; rewind
+ * starts them again (the workbook counts them first, to lay out its sheets).
+ * next_customer and next_cell may be NULL (no customers file, no heat map).
+ */
+struct xlsx_source {
+	void *it;
+	bool (*next_case)(void *it, struct xlsx_case *row);
+	bool (*next_customer)(void *it, struct xlsx_customer *row);
+	bool (*next_cell)(void *it, struct xlsx_cell *row);
+	void (*rewind)(void *it); /* the cases, customers and cells start again; without it the
+	                             rows are not counted first, so a long table gets one sheet
+	                             and the rows past it are noted, not listed */
+	bool have_customers;      /* a customers file was read */
+};
+
+/* The pack's settings, for the Settings sheet (NAN / -1: not given). */
+struct xlsx_settings {
+	int min_cases, churn_window_days;
+	double green_share_threshold, sco_target, tolerance;
+	double failure_contact_cost; /* NAN: not configured */
+	const char *period_length;   /* "month", "quarter" or "year" */
+};
 
 struct xlsx_options {
 	const char *title;
@@ -26,19 +77,21 @@ struct xlsx_options {
 	const char *currency; /* ISO 4217 code, e.g. "GBP" */
 	int64_t created;    /* seconds since the epoch (from the data, for byte-identical builds) */
 	const char *tmpdir; /* libxlsxwriter's temporary files go here (inside the output folder) */
+	struct xlsx_settings settings;
 };
 
 /*
  * Writes the workbook of pack.md to path (a temporary file the caller
  * renames) from the metrics tree (the metrics JSON, docs/json.md) and the
- * cases, which next_case yields in row order. Returns 0, or -1 after
- * reporting the problem through diag (the caller exits 3).
+ * rows of src. Returns 0, or -1 after reporting the problem through diag
+ * (the caller exits 3).
  */
-int xlsx_write(const char *path, const json_t *metrics, xlsx_next_case_fn next_case, void *it,
+int xlsx_write(const char *path, const json_t *metrics, const struct xlsx_source *src,
                const struct xlsx_options *opts);
 
-/* Tests only: lists at most n cases (0 < n < the row limit), so the truncation rule is tested
- * quickly. */
+/* Tests only: at most n data rows per sheet of a long table (0 < n < the row limit), so that the
+ * continuation sheets are tested quickly. The environment variable BOARDPACK_TEST_SHEET_ROWS sets
+ * the same (for the end-to-end tests). */
 void xlsx_test_case_limit(long n);
 
 #endif

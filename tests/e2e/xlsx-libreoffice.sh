@@ -43,4 +43,40 @@ v = openpyxl.load_workbook(sys.argv[1], data_only=True)["Journeys"]["J2"].value
 if not isinstance(v, float) or abs(v - 22 / 36) > 1e-12:
     sys.exit(f"LibreOffice did not recalculate: Journeys!J2 is {v!r}, expected 22/36")
 PY
-echo "LibreOffice recalculates the cached values"
+# Header styling that LibreOffice shows: the header cells keep their own bold white-on-blue format
+# through LibreOffice (not only the table style, which LibreOffice ignores).
+"$PYTHON" - "$WORK/out/book.xlsx" <<'PY' || exit 1
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+for sheet, cell in (("Journeys", "A1"), ("Cases", "A1"), ("Touches", "A1"), ("Data quality", "A3")):
+    c = wb[sheet][cell]
+    if not c.font.b or c.fill.fill_type != "solid":
+        sys.exit(f"LibreOffice shows {sheet}!{cell} without the header format (bold {c.font.b}, fill {c.fill.fill_type})")
+PY
+# Printing: every page carries its sheet's footer, each sheet is one page wide, and the analysis
+# sheets print on a page or few (the Summary with its two charts on one).
+soffice -env:UserInstallation="file://$WORK/profile" --headless --convert-to pdf --outdir "$WORK/out" \
+	"$WORK/book.xlsx" >"$WORK/soffice-pdf.log" 2>&1
+[ -s "$WORK/out/book.pdf" ] || { echo "LibreOffice did not print book.xlsx:"; cat "$WORK/soffice-pdf.log"; exit 1; }
+pdftotext -layout "$WORK/out/book.pdf" "$WORK/out/book.txt" || exit 1
+"$PYTHON" - "$WORK/out/book.txt" <<'PY' || exit 1
+import collections, re, sys
+pages = open(sys.argv[1], encoding="utf-8").read().split("\f")
+pages = [p for p in pages if p.strip()]
+per = collections.Counter()
+for i, p in enumerate(pages):
+    m = re.search(r"^\s*(\S.*?)\s+Page (\d+) of (\d+)\s*$", p, re.M)
+    if not m or int(m.group(2)) != i + 1 or int(m.group(3)) != len(pages):
+        sys.exit(f"page {i + 1} has no footer 'SHEET ... Page {i + 1} of {len(pages)}': a sheet printed more than one page wide?")
+    per[m.group(1)] += 1
+print(f"{len(pages)} pages printed:", dict(per))
+if per["Summary"] != 1:
+    sys.exit(f"the Summary prints on {per['Summary']} pages: its charts are cut")
+for sheet in ("Goals", "Journeys", "Trend", "Watermelons", "Departments", "Heat map", "KPIs", "Settings",
+              "Data quality"):
+    if not 1 <= per[sheet] <= 2:
+        sys.exit(f"{sheet} prints on {per[sheet]} pages")
+if len(pages) > 40:
+    sys.exit(f"{len(pages)} pages for a workbook of 50 cases")
+PY
+echo "LibreOffice recalculates the cached values, shows the header formats and prints every sheet one page wide"

@@ -3,8 +3,9 @@
 
 Usage: xlsx_check.py contents METRICS.json BOOK.xlsx [CREATED]   (CREATED: the expected YYYY-MM-DD)
        xlsx_check.py odd METRICS.json BOOK.xlsx          (workbook from xlsxgen --odd and a long message)
-       xlsx_check.py limit BOOK.xlsx LISTED UNLISTED     (the truncation rule, read with openpyxl)
-       xlsx_check.py bigcases BOOK.xlsx UNLISTED         (a full Cases sheet, streamed from the zip)
+       xlsx_check.py limit BOOK.xlsx CASES PER_SHEET     (continuation sheets, xlsxgen --limit)
+       xlsx_check.py bigcases BOOK.xlsx CASES            (Cases past Excel's row limit, streamed from the zip)
+       xlsx_check.py dq METRICS.json BOOK.xlsx           (the Data quality sheet of a real build)
        xlsx_check.py recalc BOOK.xlsx RECALCULATED.xlsx  (LibreOffice's recalculated values = the cached ones)
 Prints every failure; exits 1 when there is one.
 """
@@ -29,8 +30,8 @@ def stored(v):
     return float("%.16G" % v)
 
 
-SHEETS = ["Summary", "Goals", "Journeys", "Watermelons", "Departments", "KPIs", "Cases",
-          "Data quality", "Definitions"]
+SHEETS = ["Summary", "Goals", "Journeys", "Trend", "Watermelons", "Departments", "Heat map", "KPIs",
+          "Cases", "Touches", "Customers", "Settings", "Data quality", "Definitions"]
 
 # The journey figures: header, JSON member, number format ("" = any), formula or not.
 PCT, INT, MONEY, DAYS, RATIO, PTS = "0.0%", "#,##0", "money", "0.00", "0.00", "+0.0;-0.0;0.0"
@@ -88,8 +89,12 @@ TABLES = {
         ("Status", "status", "", False), ("Journeys served", "journeys", "", False),
         ("Region", "region", "", False)], "kpis"),
 }
-CASE_HEADERS = ["Case", "Journey", "Customer", "Region", "Start", "End", "Outcome", "SCO", "Days", "Contacts",
-                "Failure contacts", "Hand-offs", "Departments"]
+CASE_HEADERS = ["Case", "Journey", "Goal", "Period concluded", "Outcome", "SCO", "Start", "End", "Days",
+                "Promise days", "Within promise", "Contacts", "Failure contacts", "Hand-offs", "Region", "Customer",
+                "Segment", "Annual value", "Left", "Left within window", "Departments"]
+TOUCH_HEADERS = ["Case", "Journey", "Period concluded", "SCO", "Department", "Failure contacts"]
+CUSTOMER_HEADERS = ["Customer", "Segment", "Region", "Annual value", "Joined", "Left"]
+TREND_HEADERS = ["Level", "Name", "Period", "Cases concluded", "Successful", "SCO rate"]
 
 # Summary: label -> (totals member, format, formula or not)
 SUMMARY = {
@@ -197,9 +202,22 @@ def check_contents(mpath, book, created=None):
         return
     money = MONEY_FORMATS.get(m.get("currency"), "#,##0")
     for sheet, (tname, cols, member) in TABLES.items():
-        check_table(wf, wv, sheet, tname, cols, m[member], money)
+        rows = m[member]
+        if sheet == "KPIs":  # a KPI in percent holds the fraction: 87.8 % is 0.878
+            rows = [dict(k, actual=k["actual"] / 100, target=k["target"] / 100) if k.get("unit") == "%" else k
+                    for k in rows]
+        check_table(wf, wv, sheet, tname, cols, rows, money)
         if wf[sheet].freeze_panes != "A2":
             fail(f"{sheet}: frozen panes at {wf[sheet].freeze_panes}, expected the header row (A2)")
+    for i, k in enumerate(m["kpis"]):
+        if k.get("unit") == "%":
+            for col in ("D", "E"):
+                if wf["KPIs"][f"{col}{i + 2}"].number_format != PCT:
+                    fail(f"KPIs!{col}{i + 2}: a KPI in percent has format {wf['KPIs'][f'{col}{i + 2}'].number_format!r}")
+    check_served(wf, wv, m)
+    check_trend_sheet(wf, wv, m)
+    check_settings(wv)
+    check_layout(wf)
 
     # Every formula cell has a cached value (a number, or an empty string when the JSON has null).
     z = zipfile.ZipFile(book)
@@ -245,7 +263,7 @@ def check_contents(mpath, book, created=None):
 
     # The trend table: a row per period, a journey per column.
     ws, vs = wf["Journeys"], wv["Journeys"]
-    ref = table_header(ws, "tblTrend")
+    ref = table_header(ws, "tblTrendByJourney")
     if ref:
         r0 = int(re.match(r"[A-Z]+(\d+)", ref).group(1))
         names = [j["journey"] for j in m["journeys"]]
@@ -269,32 +287,22 @@ def check_contents(mpath, book, created=None):
             fail(f"Cases: header {hdr}")
         if ws.freeze_panes != "A2":
             fail(f"Cases: frozen panes at {ws.freeze_panes}")
-        if ws["E2"].number_format != "yyyy-mm-dd hh:mm" or not isinstance(wv["Cases"]["E2"].value, datetime.datetime):
-            fail(f"Cases!E2: start {wv['Cases']['E2'].value!r} in format {ws['E2'].number_format!r}, expected a date")
+        if ws["G2"].number_format != "yyyy-mm-dd hh:mm" or not isinstance(wv["Cases"]["G2"].value, datetime.datetime):
+            fail(f"Cases!G2: start {wv['Cases']['G2'].value!r} in format {ws['G2'].number_format!r}, expected a date")
+        for r in range(2, ws.max_row + 1):
+            if wv["Cases"].cell(r, 6).value not in (True, False, None):
+                fail(f"Cases!F{r}: SCO is {wv['Cases'].cell(r, 6).value!r}, expected TRUE/FALSE")
+    for sheet, headers in (("Touches", TOUCH_HEADERS), ("Customers", CUSTOMER_HEADERS)):
+        ws = wf[sheet]
+        if not ws.tables:
+            fail(f"{sheet}: no table")
+        if [ws.cell(1, c + 1).value for c in range(len(headers))] != headers:
+            fail(f"{sheet}: header {[ws.cell(1, c + 1).value for c in range(len(headers))]}")
+        if ws.freeze_panes != "A2":
+            fail(f"{sheet}: frozen panes at {ws.freeze_panes}")
 
-    # Data quality: files, issues, notes.
-    ws, vs = wf["Data quality"], wv["Data quality"]
-    dq = m["data_quality"]
-    files = [dict(file=k, rows_read=v["rows_read"], rows_rejected=v["rows_rejected"],
-                  rows_kept=v["rows_read"] - v["rows_rejected"]) for k, v in dq["files"].items()]
-    for tname, cols, rows in (
-            ("tblFiles", [("File", "file", "", False), ("Rows read", "rows_read", INT, False),
-                          ("Rows rejected", "rows_rejected", INT, False), ("Rows kept", "rows_kept", INT, True)],
-             files + [dict(file="All files", rows_read=dq["rows_read"], rows_rejected=dq["rows_rejected"],
-                           rows_kept=dq["rows_read"] - dq["rows_rejected"])]),
-            ("tblIssues", [("File", "file", "", False), ("Line", "line", INT, False),
-                           ("Column", "column", INT, False), ("Message", "message", "", False)], dq["issues"]),
-            ("tblNotes", [("File", "file", "", False), ("Line", "line", INT, False),
-                          ("Message", "message", "", False)], dq["notes"])):
-        ref = table_header(ws, tname)
-        if not ref:
-            continue
-        r0 = int(re.match(r"[A-Z]+(\d+)", ref).group(1))
-        for i, obj in enumerate(rows):
-            for c, (h, key, fmt, formula) in enumerate(cols):
-                if ws.cell(r0, c + 1).value != h:
-                    fail(f"Data quality: {tname} column {c + 1} is {ws.cell(r0, c + 1).value!r}, expected {h!r}")
-                same(vs.cell(r0 + 1 + i, c + 1).value, obj.get(key), f"Data quality {tname} row {i + 1} {h}")
+    # Data quality: one table of every rejected row and note; files beside it; the header frozen.
+    check_data_quality(wf, wv, m)
 
     # Definitions: one row per column of every table.
     ws = wf["Definitions"]
@@ -305,9 +313,15 @@ def check_contents(mpath, book, created=None):
         for h, *_ in cols:
             if (sheet, h) not in defined:
                 fail(f"Definitions: no row for {sheet} / {h}")
-    for h in CASE_HEADERS:
-        if ("Cases", h) not in defined:
-            fail(f"Definitions: no row for Cases / {h}")
+    for sheet, headers in (("Cases", CASE_HEADERS), ("Touches", TOUCH_HEADERS), ("Customers", CUSTOMER_HEADERS),
+                           ("Trend", TREND_HEADERS)):
+        for h in headers:
+            if (sheet, h) not in defined:
+                fail(f"Definitions: no row for {sheet} / {h}")
+    labels_seen = [ws.cell(r, 2).value for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "Summary"]
+    folded = [str(v).strip().casefold() for v in labels_seen]
+    if len(set(folded)) != len(folded):
+        fail(f"Summary: two figures share a label (ignoring case and spaces): {sorted(v for v in folded if folded.count(v) > 1)}")
     for label in SUMMARY:
         if ("Summary", label) not in defined:
             fail(f"Definitions: no row for Summary / {label}")
@@ -376,20 +390,172 @@ def check_contents(mpath, book, created=None):
         fail(f"document properties: created {p.created}, expected the given {created}")
 
 
+def table_rows(ws, vs, tname):
+    """A table's rows as dicts keyed by header (cached values), without its empty placeholder row."""
+    ref = ws.tables[tname].ref
+    first, last = ref.split(":")
+    c0, r0 = openpyxl.utils.cell.coordinate_from_string(first)
+    c1, r1 = openpyxl.utils.cell.coordinate_from_string(last)
+    ci0, ci1 = openpyxl.utils.column_index_from_string(c0), openpyxl.utils.column_index_from_string(c1)
+    hdr = [ws.cell(r0, c).value for c in range(ci0, ci1 + 1)]
+    out = []
+    for r in range(r0 + 1, r1 + 1):
+        row = {h: vs.cell(r, c).value for h, c in zip(hdr, range(ci0, ci1 + 1))}
+        if any(v not in (None, "") for v in row.values()):
+            out.append(row)
+    return hdr, out
+
+
+ISSUE_HEADERS = ["Row", "Kind", "File", "Line", "Column", "Case", "Customer", "Value", "Message"]
+
+
+def check_data_quality(wf, wv, m):
+    ws, vs = wf["Data quality"], wv["Data quality"]
+    dq = m["data_quality"]
+    if "tblIssues" not in ws.tables:
+        fail("Data quality: no table tblIssues")
+        return
+    hdr, rows = table_rows(ws, vs, "tblIssues")
+    if hdr != ISSUE_HEADERS:
+        fail(f"Data quality: header {hdr}, expected {ISSUE_HEADERS}")
+        return
+    want = [("rejected", x) for x in dq["issues"]] + [("kept", x) for x in dq["notes"]]
+    if len(rows) != len(want):
+        fail(f"Data quality: {len(rows)} rows, expected {len(want)} rejected rows and notes")
+    for i, (r, (what, x)) in enumerate(zip(rows, want)):
+        where = f"Data quality row {i + 1}"
+        if r["Row"] != what:
+            fail(f"{where}: Row is {r['Row']!r}, expected {what!r}")
+        same(r["File"], x["file"], f"{where} File")
+        same(r["Line"], x["line"], f"{where} Line")
+        same(r["Message"], x["message"], f"{where} Message")
+        col = x.get("column_name") or (f"column {x['column']}" if x.get("column") else None)
+        same(r["Column"], col, f"{where} Column")
+        for h, key in (("Kind", "kind"), ("Case", "case_id"), ("Customer", "customer_id"), ("Value", "value")):
+            if key in x:  # an empty offending value is an empty cell
+                same(r[h], x[key] if x[key] != "" else None, f"{where} {h}")
+    ref = ws.tables["tblIssues"].ref
+    r0 = int(re.match(r"[A-Z]+(\d+)", ref).group(1))
+    if ws.freeze_panes != f"A{r0 + 1}":
+        fail(f"Data quality: frozen at {ws.freeze_panes}, expected under the header (A{r0 + 1})")
+    for r in range(r0 + 1, r0 + 1 + len(rows)):
+        if ws.cell(r, 4).value is not None and ws.cell(r, 4).number_format not in ("0", "General"):
+            fail(f"Data quality!D{r}: line in format {ws.cell(r, 4).number_format!r}, expected a plain integer")
+        if not ws.cell(r, 9).alignment.wrap_text and not ws.column_dimensions["I"].width:
+            fail(f"Data quality!I{r}: message not wrapped")
+    said = " ".join(str(ws.cell(r, 1).value) for r in range(1, r0))
+    if not dq["issues"] and not dq["notes"] and "Nothing rejected" not in said:
+        fail(f"Data quality: 'Nothing rejected' not said above the table: {said!r}")
+    files = [dict(file=k, rows_read=v["rows_read"], rows_rejected=v["rows_rejected"],
+                  rows_kept=v["rows_read"] - v["rows_rejected"]) for k, v in dq["files"].items()]
+    files.append(dict(file="All files", rows_read=dq["rows_read"], rows_rejected=dq["rows_rejected"],
+                      rows_kept=dq["rows_read"] - dq["rows_rejected"]))
+    if "tblFiles" not in ws.tables:
+        fail("Data quality: no table tblFiles")
+        return
+    hdr, frows = table_rows(ws, vs, "tblFiles")
+    if hdr != ["File", "Rows read", "Rows rejected", "Rows kept"]:
+        fail(f"Data quality: files header {hdr}")
+    for i, (r, f) in enumerate(zip(frows, files)):
+        for h, key in zip(hdr, ("file", "rows_read", "rows_rejected", "rows_kept")):
+            same(r[h], f[key], f"Data quality tblFiles row {i + 1} {h}")
+
+
+def check_served(wf, wv, m):
+    """Beside the KPIs, one row per KPI and journey served, with the journey's SCO rate."""
+    ws = wf["KPIs"]
+    if "tblKPIJourneys" not in ws.tables:
+        fail("KPIs: no table tblKPIJourneys")
+        return
+    _, rows = table_rows(ws, wv["KPIs"], "tblKPIJourneys")
+    rates = {j["journey"]: j for j in m["journeys"]}
+    want = [(k["department"], k["kpi"], j) for k in m["kpis"] for j in k["journeys"]]
+    got = [(r["Department"], r["KPI"], r["Journey served"]) for r in rows]
+    if got != want:
+        fail(f"KPIs: journeys served {got[:5]}..., expected {want[:5]}...")
+    for r in rows:
+        j = rates.get(r["Journey served"])
+        same(r["Journey SCO rate"], j["sco_rate"] if j else None, f"KPIs served {r['KPI']} / {r['Journey served']}")
+
+
+def check_trend_sheet(wf, wv, m):
+    """Trend: per journey, goal and the whole, per period: the counts and the rate (a formula)."""
+    ws = wf["Trend"]
+    if "tblTrend" not in ws.tables:
+        fail("Trend: no table tblTrend")
+        return
+    hdr, rows = table_rows(ws, wv["Trend"], "tblTrend")
+    if hdr != TREND_HEADERS:
+        fail(f"Trend: header {hdr}")
+        return
+    want = [("whole", None, p) for p in m["totals"]["trend"]]
+    want += [("goal", g["goal"], p) for g in m["goals"] for p in g["trend"]]
+    want += [("journey", j["journey"], p) for j in m["journeys"] for p in j["trend"]]
+    if len(rows) != len(want):
+        fail(f"Trend: {len(rows)} rows, expected {len(want)}")
+        return
+    for i, (r, (level, name, p)) in enumerate(zip(rows, want)):
+        if r["Level"] != level or (name is not None and r["Name"] != name) or r["Period"] != p["period"]:
+            fail(f"Trend row {i + 2}: {r['Level']} {r['Name']} {r['Period']}, expected {level} {name} {p['period']}")
+        same(r["Cases concluded"], p["cases_concluded"], f"Trend row {i + 2} cases concluded")
+        same(r["Successful"], p["successful"], f"Trend row {i + 2} successful")
+        same(r["SCO rate"], p["sco_rate"], f"Trend row {i + 2} SCO rate")
+        f = ws.cell(i + 2, 6).value
+        if not (isinstance(f, str) and f.startswith("=") and "tblTrend[[#This Row]" in f):
+            fail(f"Trend!F{i + 2}: the rate is not a formula over the counts: {f!r}")
+
+
+def check_settings(wv):
+    rows = {r[0]: r[1] for r in wv["Settings"].iter_rows(min_row=2, values_only=True)}
+    for k in ("period", "min_cases", "churn_window_days", "green_share_threshold", "sco_target", "tolerance",
+              "data from", "data to"):
+        if k not in rows:
+            fail(f"Settings: no row {k!r}")
+
+
+def check_layout(wf):
+    """Every sheet: landscape, one page wide, header row repeated; header cells styled on the cell."""
+    for ws in wf:
+        if ws.page_setup.orientation != "landscape":
+            fail(f"{ws.title}: not landscape ({ws.page_setup.orientation})")
+        if not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage \
+                or ws.page_setup.fitToWidth not in (1, "1", None) or ws.page_setup.fitToHeight not in (0, "0"):
+            fail(f"{ws.title}: not fitted to one page wide ({ws.page_setup.fitToWidth} x {ws.page_setup.fitToHeight})")
+        if not ws.print_title_rows:
+            fail(f"{ws.title}: no repeated header row")
+        for name in list(ws.tables):
+            t = ws.tables[name]
+            first = t.ref.split(":")[0]
+            c = ws[first]
+            if not c.font or not c.font.b or c.fill is None or c.fill.fill_type != "solid":
+                fail(f"{ws.title}!{first}: header of {name} has no explicit format (bold, filled)")
+            # Column names unique ignoring case (Excel refuses the table otherwise).
+            c0, r0 = openpyxl.utils.cell.coordinate_from_string(first)
+            c1, _ = openpyxl.utils.cell.coordinate_from_string(t.ref.split(":")[1])
+            hdr = [ws.cell(r0, k).value for k in range(openpyxl.utils.column_index_from_string(c0),
+                                                        openpyxl.utils.column_index_from_string(c1) + 1)]
+            names = [str(h).casefold() for h in hdr]
+            if len(set(names)) != len(names) or any(h in (None, "") for h in hdr):
+                fail(f"{ws.title}: table {name} has column names not unique ignoring case: {hdr}")
+
+
 def check_odd(mpath, book):
     wf = openpyxl.load_workbook(book)
     ws = wf["Cases"]
-    cust = ws["C2"].value
+    col = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(CASE_HEADERS)}
+    cc, dc = col["Customer"], col["Departments"]
+    cust = ws[f"{cc}2"].value
     if cust != "Caf\ufffd \ufffd\ufffd Ltd":
-        fail(f"Cases!C2: invalid UTF-8 not replaced with U+FFFD: {cust!r}")
-    dep = ws["M3"].value or ""
+        fail(f"Cases!{cc}2: invalid UTF-8 not replaced with U+FFFD: {cust!r}")
+    if ws[f"{cc}4"].value != " A&B <Ltd> ":
+        fail(f"Cases!{cc}4: markup and edge spaces not kept: {ws[f'{cc}4'].value!r}")
+    dep = ws[f"{dc}3"].value or ""
     if len(dep) != 32767 or set(dep) != {"é"}:
-        fail(f"Cases!M3: expected 32,767 characters 'é', found {len(dep)}")
+        fail(f"Cases!{dc}3: expected 32,767 characters 'é', found {len(dep)}")
     dq = wf["Data quality"]
-    notes = [" | ".join(str(c.value) for c in row) for row in dq.iter_rows(max_col=3)]
-    text = "\n".join(notes)
-    for want in ("Cases | C2 | 3 invalid UTF-8 bytes replaced with U+FFFD",
-                 "Cases | M3 | a text of 40,000 characters was cut to its first 32,767"):
+    text = "\n".join(" | ".join(str(c.value) for c in row) for row in dq.iter_rows())
+    for want in (f"Cases | {cc}2 | 3 invalid UTF-8 bytes replaced with U+FFFD",
+                 f"Cases | {dc}3 | a text of 40,000 characters was cut to its first 32,767"):
         if want not in text:
             fail(f"Data quality: no note {want!r}")
     # The long data-quality message: cut, and noted (before the rows it concerns).
@@ -400,59 +566,84 @@ def check_odd(mpath, book):
         fail(f"Data quality: no note for the cut message in {long_cells[0].coordinate}")
 
 
-def check_limit(book, listed, unlisted):
+def continuation(names, base):
+    """The sheets of a long table: base, "base (2)", "base (3)"..., consecutive."""
+    out = [base] if base in names else []
+    while f"{base} ({len(out) + 1})" in names:
+        out.append(f"{base} ({len(out) + 1})")
+    if out and names.index(out[-1]) - names.index(out[0]) != len(out) - 1:
+        fail(f"{base}: continuation sheets not consecutive: {names}")
+    return out
+
+
+def check_limit(book, ncases, per):
+    """xlsxgen --cases N --limit PER: every case listed, PER per sheet, on Cases, Cases (2)..."""
     wf = openpyxl.load_workbook(book)
-    ws = wf["Cases"]
-    ref = ws.tables["tblCases"].ref
-    if ref != f"A1:M{listed + 1}":
-        fail(f"Cases: table {ref}, expected A1:M{listed + 1}")
-    ids = [ws.cell(r, 1).value for r in range(2, listed + 2)]
-    if ids != [f"C{i:07d}" for i in range(1, listed + 1)]:
-        fail("Cases: the listed cases are not the first ones, in order")
-    note = ws.cell(listed + 3, 1).value
-    want = f"{unlisted:,} more cases were not listed"
-    if not note or want not in note:
-        fail(f"Cases!A{listed + 3}: expected a note starting {want!r}, found {note!r}")
-    dq = "\n".join(" | ".join(str(c.value) for c in row) for row in wf["Data quality"].iter_rows(max_col=3))
-    if want not in dq:
-        fail("Data quality: no truncation note")
+    names = wf.sheetnames
+    sheets = continuation(names, "Cases")
+    want_sheets = max(1, -(-ncases // per))
+    if len(sheets) != want_sheets:
+        fail(f"Cases: {len(sheets)} sheets ({sheets}), expected {want_sheets}")
+    ids = []
+    for k, sn in enumerate(sheets):
+        ws = wf[sn]
+        t = f"tblCases{k + 1}" if k else "tblCases"
+        n = min(per, ncases - k * per)
+        if t not in ws.tables or ws.tables[t].ref != f"A1:U{n + 1}":
+            fail(f"{sn}: table {t} {ws.tables[t].ref if t in ws.tables else None}, expected A1:U{n + 1}")
+        if [ws.cell(1, c + 1).value for c in range(len(CASE_HEADERS))] != CASE_HEADERS:
+            fail(f"{sn}: no header row")
+        if ws.freeze_panes != "A2" or not ws.print_title_rows:
+            fail(f"{sn}: header not frozen or not repeated when printed")
+        ids += [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+    if ids != [f"C{i:07d}" for i in range(1, ncases + 1)]:
+        fail(f"Cases: {len(ids)} cases listed over {len(sheets)} sheets, expected all {ncases} in order")
+    touches = sum(wf[sn].max_row - 1 for sn in continuation(names, "Touches"))
+    if touches != sum(2 if i % 4 in (1, 2) else 1 for i in range(ncases)):
+        fail(f"Touches: {touches} rows over {continuation(names, 'Touches')}")
     vs = openpyxl.load_workbook(book, data_only=True)["Summary"]
     rows = {vs.cell(r, 1).value: vs.cell(r, 2).value for r in range(1, vs.max_row + 1)}
-    if rows.get("Cases listed on the Cases sheet") != listed or rows.get("Cases not listed (beyond Excel's row limit)") != unlisted:
-        fail(f"Summary: listed/unlisted {rows.get('Cases listed on the Cases sheet')}/"
-             f"{rows.get('Cases not listed (beyond Excel' + chr(39) + 's row limit)')}, expected {listed}/{unlisted}")
+    if rows.get("Cases listed on the Cases sheets") != ncases:
+        fail(f"Summary: cases listed {rows.get('Cases listed on the Cases sheets')}, expected {ncases}")
 
 
-def check_bigcases(book, unlisted):
-    """A full sheet: 1,048,573 cases, an empty row, the note on row 1,048,576 (streamed: openpyxl would take minutes)."""
+def check_bigcases(book, ncases):
+    """Past Excel's row limit: 1,048,575 cases on Cases, the rest on Cases (2) (streamed from the zip)."""
     z = zipfile.ZipFile(book)
     wbx = z.read("xl/workbook.xml").decode()
     names = re.findall(r'<sheet name="([^"]+)"', wbx)
-    idx = names.index("Cases") + 1
-    table = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/tables/") and "tblCases" in z.read(n).decode()]
-    if len(table) != 1 or 'ref="A1:M1048574"' not in table[0]:
-        fail(f"Cases: table ref is not A1:M1048574: {table[0][:300] if table else None}")
-    tail = b""
-    rows = 0
-    with z.open(f"xl/worksheets/sheet{idx}.xml") as f:
-        while True:
-            b = f.read(1 << 20)
-            if not b:
-                break
-            rows += (tail[-4:] + b).count(b"<row ")  # a tag cut by the chunk boundary counts once
-            tail = (tail + b)[-4000:]
-    tail = tail.decode(errors="replace")
-    if rows != 1048575:
-        fail(f"Cases: {rows} rows written, expected 1,048,575 (header, 1,048,573 cases, the note)")
-    last_case = re.findall(r'<c r="A(\d+)"[^>]*><is><t>(C\d+)</t>', tail)
-    if not last_case or last_case[-1] != ("1048574", "C1048573"):
-        fail(f"Cases: the last case listed is {last_case[-1:]}, expected C1048573 on row 1048574")
-    want = f"{unlisted:,} more cases were not listed"
-    if not re.search(r'<row r="1048576"[^>]*><c r="A1048576"[^>]*><is><t>' + re.escape(want), tail):
-        fail(f"Cases: row 1048576 does not hold the note {want!r}: {tail[-400:]}")
-    shared = z.read("xl/sharedStrings.xml").decode()
-    if want not in shared:
-        fail("Data quality: no truncation note")
+    if "Cases (2)" not in names or names.index("Cases (2)") != names.index("Cases") + 1:
+        fail(f"no Cases (2) after Cases: {names}")
+        return
+    tables = {re.search(r'name="([^"]+)"', x).group(1): x for x in
+              (z.read(n).decode() for n in z.namelist() if n.startswith("xl/tables/"))}
+    per = 1048575
+    if 'ref="A1:U1048576"' not in tables.get("tblCases", ""):
+        fail("Cases: table ref is not A1:U1048576")
+    if f'ref="A1:U{ncases - per + 1}"' not in tables.get("tblCases2", ""):
+        fail(f"Cases (2): table ref is not A1:U{ncases - per + 1}")
+
+    def rows_of(sheet):
+        idx = names.index(sheet) + 1
+        tail, rows = b"", 0
+        with z.open(f"xl/worksheets/sheet{idx}.xml") as f:
+            while True:
+                b = f.read(1 << 20)
+                if not b:
+                    break
+                rows += (tail[-4:] + b).count(b"<row ")  # a tag cut by the chunk boundary counts once
+                tail = (tail + b)[-4000:]
+        return rows, tail.decode(errors="replace")
+    rows, tail = rows_of("Cases")
+    if rows != 1048576:
+        fail(f"Cases: {rows} rows written, expected 1,048,576 (the header, 1,048,575 cases)")
+    last = re.findall(r'<c r="A(\d+)"[^>]*><is><t>(C\d+)</t>', tail)
+    if not last or last[-1] != ("1048576", "C1048575"):
+        fail(f"Cases: the last case on the first sheet is {last[-1:]}, expected C1048575 on row 1048576")
+    rows, tail = rows_of("Cases (2)")
+    last = re.findall(r'<c r="A(\d+)"[^>]*><is><t>(C\d+)</t>', tail)
+    if rows != ncases - per + 1 or not last or last[-1] != (str(ncases - per + 1), f"C{ncases:07d}"):
+        fail(f"Cases (2): {rows} rows, last {last[-1:]}, expected the header and {ncases - per} cases")
 
 
 def check_recalc(book, recalculated):
@@ -489,6 +680,11 @@ def main():
         check_limit(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif cmd == "bigcases":
         check_bigcases(sys.argv[2], int(sys.argv[3]))
+    elif cmd == "dq":
+        m = json.load(open(sys.argv[2], encoding="utf-8"))
+        wf = openpyxl.load_workbook(sys.argv[3])
+        check_data_quality(wf, openpyxl.load_workbook(sys.argv[3], data_only=True), m)
+        check_layout(wf)
     elif cmd == "recalc":
         check_recalc(sys.argv[2], sys.argv[3])
     else:
