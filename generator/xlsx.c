@@ -400,6 +400,18 @@ static double date_serial(const char *s)
 	return (double)(value_days_from_civil(y, m, d) + 25569);
 }
 
+/* An instant "YYYY-MM-DDTHH:MM:SSZ" as an Excel serial (UTC), or NAN. */
+static double time_serial(const char *s)
+{
+	unsigned h, mi, se;
+	double d = s && strlen(s) >= 19 ? date_serial((char[11]){s[0], s[1], s[2], s[3], s[4], s[5],
+	                                                         s[6], s[7], s[8], s[9], 0})
+	                                : NAN;
+	if (isnan(d) || sscanf(s + 11, "%2u:%2u:%2u", &h, &mi, &se) != 3)
+		return NAN;
+	return d + (h * 3600.0 + mi * 60.0 + se) / 86400.0;
+}
+
 static void join_list(const json_t *a, struct strbuf *b)
 {
 	size_t i;
@@ -432,9 +444,11 @@ static void put_value(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 		      "writing a boolean");
 		measure(sh, c, 5);
 	} else if (json_is_string(v)) {
-		double d = k == K_DATE ? date_serial(json_string_value(v)) : NAN;
+		double d = k == K_DATE   ? date_serial(json_string_value(v))
+		           : k == K_TIME ? time_serial(json_string_value(v))
+		                         : NAN;
 		if (!isnan(d))
-			put_number(x, sh, r, c, K_DATE, d);
+			put_number(x, sh, r, c, k, d);
 		else
 			put_text(x, sh, r, c, json_string_value(v), NULL);
 	} else if (json_is_number(v)) {
@@ -818,6 +832,17 @@ static const struct col figure_cols[] = {
      "Annual value of customers with an unsuccessful case concluded in the period who were not "
      "lost and were "
      "still customers at the period's end."},
+    {"Year earlier cases concluded", "prev_year_cases_concluded", K_INT, NULL,
+     "Cases concluded in the same period a year before (four quarters, twelve months, a year)."},
+    {"Year earlier successful", "prev_year_successful", K_INT, NULL,
+     "Successful customer outcomes concluded in the period a year before."},
+    {"Year earlier SCO rate", "prev_year_sco_rate", K_PCT,
+     RATE_IF("Year earlier successful", "Year earlier cases concluded"),
+     "SCO rate a year before: Year earlier successful / Year earlier cases concluded (a "
+     "formula)."},
+    {"Failure demand cost", "failure_demand_cost", K_MONEY, NULL,
+     "Failure contacts x the pack's failure_contact_cost (Settings); empty when it is not "
+     "configured."},
 };
 #define NFIG ((int)(sizeof figure_cols / sizeof figure_cols[0]))
 
@@ -1448,6 +1473,111 @@ static void put_figure_sheet(struct xw *x, struct sheet *sh, const char *table,
 	if (json_array_size(rows) && rate >= 0 && target >= 0)
 		cond_target(x, sh, 1, last, (lxw_col_t)rate, (lxw_col_t)target);
 	worksheet_freeze_panes(sh->ws, 1, 0);
+}
+
+/* ---- Regions and Decisions (second edition) -------------------------------- */
+
+static const struct col region_head[] = {
+    {"Region", "region", K_TEXT, NULL,
+     "The region (regions[] of the JSON): its figures are those of its own regional pack. "
+     "Regions worst SCO rate first; cases with no region are in no row."},
+};
+
+static const struct col touchpoint_cols[] = {
+    {"Goal", "goal", K_TEXT, NULL,
+     "The goal whose cases concluded in the period had these failure-demand rows; \"(all "
+     "goals)\" for the whole pack."},
+    {"Touchpoint", "touchpoint", K_TEXT, NULL,
+     "The touchpoint of failure-demand rows (empty when none was recorded): why customers had "
+     "to contact us again. At most five per goal, most first, ties by name."},
+    {"Failure contacts", "contacts", K_INT, NULL, "Failure-demand rows with that touchpoint."},
+};
+
+static const struct col action_cols[] = {
+    {"Action", "action", K_TEXT, NULL, "What the board decided (actions.csv)."},
+    {"Owner", "owner", K_TEXT, NULL, "Who owns the action (a person, role or department)."},
+    {"Goal", "goal", K_TEXT, NULL, "The goal or journey it serves, as actions.csv names it."},
+    {"Due", "due", K_DATE, NULL, "When it is due."},
+    {"Status", "status", K_TEXT, NULL, "open, done, late or dropped."},
+    {"Region", "region", K_TEXT, NULL, "The region it is for; empty: every region."},
+    {"Goal found", "goal_found", K_BOOL, NULL,
+     "TRUE when the goal names a goal or journey of the pack."},
+    {"Previous SCO rate", "prev_sco_rate", K_PCT, NULL,
+     "The goal's SCO rate in the previous period (then)."},
+    {"SCO rate", "sco_rate", K_PCT, NULL, "The goal's SCO rate in the period (now)."},
+    {"Line", "line", K_PLAIN, NULL, "The action's line in actions.csv."},
+};
+
+static const struct col story_cols[] = {
+    {"Goal", "goal", K_TEXT, NULL,
+     "The goal told through one customer's eyes: its median unsuccessful case of the period by "
+     "contacts (ties by case id)."},
+    {"Case", "case_id", K_TEXT, NULL, "The case's id (no customer id: ids only)."},
+    {"Journey", "journey", K_TEXT, NULL, "The journey of the case told."},
+    {"Time", "time", K_TIME, NULL, "When the touchpoint happened (UTC)."},
+    {"Touchpoint", "touchpoint", K_TEXT, NULL, "What happened at that touchpoint."},
+    {"Department", "department", K_TEXT, NULL, "The department that handled the touchpoint."},
+    {"Channel", "channel", K_TEXT, NULL, "How the customer was in touch (phone, web, ...)."},
+    {"Failure demand", "failure_demand", K_BOOL, NULL, "TRUE for a failure-demand contact."},
+    {"Outcome", "outcome", K_TEXT, NULL, "The outcome the row gave, if any."},
+    {"Line", "line", K_PLAIN, NULL, "The row's line in the event log."},
+};
+
+/*
+ * Decisions: the second edition's lists behind the board's page — failure-demand touchpoints
+ * by goal, the board's actions, and each goal's case told through the customer's eyes.
+ */
+static void put_decisions(struct xw *x, struct sheet *sh, const json_t *m)
+{
+	json_t *tps = json_array(), *stories = json_array();
+	const json_t *goals = json_object_get(m, "goals");
+	size_t i;
+	const json_t *g;
+	json_array_foreach(goals, i, g)
+	{
+		const char *goal = json_string_value(json_object_get(g, "goal"));
+		size_t k;
+		const json_t *t;
+		json_array_foreach(json_object_get(g, "failure_touchpoints"), k, t)
+		{
+			json_t *o = json_deep_copy(t);
+			json_object_set_new(o, "goal", json_string(goal ? goal : ""));
+			json_array_append_new(tps, o);
+		}
+		const json_t *cj = json_object_get(g, "customer_journey");
+		json_array_foreach(json_object_get(cj, "rows"), k, t)
+		{
+			json_t *o = json_deep_copy(t);
+			json_object_set_new(o, "goal", json_string(goal ? goal : ""));
+			json_object_set(o, "case_id", json_object_get(cj, "case_id"));
+			json_object_set(o, "journey", json_object_get(cj, "journey"));
+			json_array_append_new(stories, o);
+		}
+	}
+	size_t k;
+	const json_t *t;
+	json_array_foreach(json_object_get(json_object_get(m, "totals"), "failure_touchpoints"), k,
+	                   t)
+	{
+		json_t *o = json_deep_copy(t);
+		json_object_set_new(o, "goal", json_string("(all goals)"));
+		json_array_append_new(tps, o);
+	}
+	const json_t *actions = json_object_get(m, "actions");
+	json_t *no_actions = json_array();
+	lxw_row_t r = put_table(x, sh, 0, "tblFailureTouchpoints", touchpoint_cols,
+	                        N(touchpoint_cols), tps, "No failure demand in the period.");
+	r = put_table(x, sh, r + 3, "tblActions", action_cols, N(action_cols),
+	              json_is_array(actions) ? actions : no_actions,
+	              json_is_array(actions) ? "The actions file lists no action for this pack."
+	                                     : "No actions file was given ([inputs] actions).");
+	put_table(x, sh, r + 3, "tblStories", story_cols, N(story_cols), stories,
+	          "No goal had an unsuccessful case, or the cases came from cases.csv.");
+	worksheet_freeze_panes(sh->ws, 1, 0);
+	page_setup(x, sh, 0);
+	json_decref(tps);
+	json_decref(stories);
+	json_decref(no_actions);
 }
 
 /* ---- Departments --------------------------------------------------------- */
@@ -2181,7 +2311,6 @@ static void put_settings(struct xw *x, struct sheet *sh, const json_t *m,
 
 /* ---- Data quality and Definitions ---------------------------------------- */
 
-
 /* The value of column c of a rejected row or note o: the column by name when the JSON has it. */
 static const char *issue_text(const json_t *o, int c, const char *row, char buf[48])
 {
@@ -2610,14 +2739,17 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 		S_GOALS,
 		S_JOURNEYS,
 		S_TREND,
+		S_REGIONS,
 		S_WATERMELONS,
 		S_DEPARTMENTS,
 		S_HEAT,
+		S_DECISIONS,
 		S_KPIS,
 		S_LONG /* the long tables' sheets, then Settings, Data quality, Definitions */
 	};
-	static const char *const before[] = {"Summary",     "Goals",       "Journeys", "Trend",
-	                                     "Watermelons", "Departments", "Heat map", "KPIs"};
+	static const char *const before[] = {"Summary",   "Goals",       "Journeys",    "Trend",
+	                                     "Regions",   "Watermelons", "Departments", "Heat map",
+	                                     "Decisions", "KPIs"};
 	static const char *const after[] = {"Settings", "Data quality", "Definitions"};
 	int nlong = 0;
 	for (int t = 0; t < 3; t++)
@@ -2744,6 +2876,24 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 
 	put_heatmap(&x, &sh[S_HEAT], src);
 	add_defs(defs, "Heat map", heat_cols, N(heat_cols));
+
+	struct col *rc = figure_table(region_head, N(region_head), region_head, 0, &n);
+	const json_t *regions = json_object_get(m, "regions");
+	json_t *no_regions = json_array();
+	put_figure_sheet(
+	    &x, &sh[S_REGIONS], "tblRegions", rc, n, json_is_array(regions) ? regions : no_regions,
+	    json_is_array(regions) ? "The data has no region."
+	                           : "A regional pack: the regions are compared in the whole "
+	                             "organisation's pack.");
+	json_decref(no_regions);
+	page_setup(&x, &sh[S_REGIONS], 0);
+	add_defs(defs, "Regions", rc, n);
+	free(rc);
+
+	put_decisions(&x, &sh[S_DECISIONS], m);
+	add_defs(defs, "Decisions", touchpoint_cols, N(touchpoint_cols));
+	add_defs(defs, "Decisions", action_cols, N(action_cols));
+	add_defs(defs, "Decisions", story_cols, N(story_cols));
 
 	const json_t *kpis = json_object_get(m, "kpis");
 	last = put_table(&x, &sh[S_KPIS], 0, "tblKPIs", kpi_cols, N(kpi_cols), kpis,

@@ -72,7 +72,7 @@ for i, p in enumerate(pages):
 print(f"{len(pages)} pages printed:", dict(per))
 if per["Summary"] != 1:
     sys.exit(f"the Summary prints on {per['Summary']} pages: its charts are cut")
-for sheet in ("Goals", "Journeys", "Trend", "Watermelons", "Departments", "Heat map", "KPIs", "Settings",
+for sheet in ("Goals", "Journeys", "Trend", "Regions", "Watermelons", "Departments", "Heat map", "Decisions", "KPIs", "Settings",
               "Data quality"):
     if not 1 <= per[sheet] <= 2:
         sys.exit(f"{sheet} prints on {per[sheet]} pages")

@@ -30,7 +30,7 @@ def stored(v):
     return float("%.16G" % v)
 
 
-SHEETS = ["Summary", "Goals", "Journeys", "Trend", "Watermelons", "Departments", "Heat map", "KPIs",
+SHEETS = ["Summary", "Goals", "Journeys", "Trend", "Regions", "Watermelons", "Departments", "Heat map", "Decisions", "KPIs",
           "Cases", "Touches", "Customers", "Settings", "Data quality", "Definitions"]
 
 # The journey figures: header, JSON member, number format ("" = any), formula or not.
@@ -63,8 +63,13 @@ FIGURES = [
     ("Customers lost", "customers_lost", INT, False),
     ("Value lost", "value_lost", MONEY, False),
     ("Value at risk", "value_at_risk", MONEY, False),
+    ("Year earlier cases concluded", "prev_year_cases_concluded", INT, False),
+    ("Year earlier successful", "prev_year_successful", INT, False),
+    ("Year earlier SCO rate", "prev_year_sco_rate", PCT, True),
+    ("Failure demand cost", "failure_demand_cost", MONEY, False),
 ]
 TABLES = {
+    "Regions": ("tblRegions", [("Region", "region", "", False)] + FIGURES, "regions"),
     "Goals": ("tblGoals", [("Goal", "goal", "", False), ("Journeys", "journeys", "", False)] + FIGURES
               + [("SCO target", "sco_target", PCT, False)], "goals"),
     "Journeys": ("tblJourneys", [("Journey", "journey", "", False), ("Goal", "goal", "", False)] + FIGURES
@@ -202,7 +207,7 @@ def check_contents(mpath, book, created=None):
         return
     money = MONEY_FORMATS.get(m.get("currency"), "#,##0")
     for sheet, (tname, cols, member) in TABLES.items():
-        rows = m[member]
+        rows = m.get(member) or []  # regions: null in a regional pack, absent in old fixtures
         if sheet == "KPIs":  # a KPI in percent holds the fraction: 87.8 % is 0.878
             rows = [dict(k, actual=k["actual"] / 100, target=k["target"] / 100) if k.get("unit") == "%" else k
                     for k in rows]
