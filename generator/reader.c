@@ -30,21 +30,25 @@ static const char *display_name(const struct config *c, const char *path)
 
 /* A header name matches after trimming spaces (a quoted name keeps them as a field, not as a
  * name: data-contract.md), ignoring case. */
+/* Trims spaces and tabs from both ends of s[0..*n): returns the start, *n the length left. */
+static const char *trim(const char *s, size_t *n)
+{
+	while (*n && (*s == ' ' || *s == '\t'))
+		s++, (*n)--;
+	while (*n && (s[*n - 1] == ' ' || s[*n - 1] == '\t'))
+		(*n)--;
+	return s;
+}
+
 static bool header_matches(const char *field, size_t len, const char *want)
 {
-	while (len && (*field == ' ' || *field == '\t'))
-		field++, len--;
-	while (len && (field[len - 1] == ' ' || field[len - 1] == '\t'))
-		len--;
+	field = trim(field, &len);
 	return strlen(want) == len && strncasecmp(field, want, len) == 0;
 }
 
 static char *trimmed_copy(const char *field, size_t len)
 {
-	while (len && (*field == ' ' || *field == '\t'))
-		field++, len--;
-	while (len && (field[len - 1] == ' ' || field[len - 1] == '\t'))
-		len--;
+	field = trim(field, &len);
 	return xstrndup(field, len);
 }
 
@@ -60,6 +64,24 @@ static int contract_index(const struct reader *r, const char *name)
 static int record_col(const struct reader *r, int ci)
 {
 	return ci >= 0 ? r->col[ci] : -1;
+}
+
+/* The trimmed field of record column rc, when the row has it. */
+static const char *where_field(const struct csvin_record *rec, int rc, size_t *len)
+{
+	*len = 0;
+	/* with a wrong field count, the field at the column's place, as read: such a row is seen
+	 * in the whole organisation's pack only */
+	if (rc < 0 || (size_t)rc >= rec->nfields)
+		return NULL;
+	if (rec->problem && (rec->bad_field == 0 || rec->bad_field == (size_t)rc + 1))
+		return NULL;
+	size_t n = rec->lens[rc];
+	const char *v = trim(rec->fields[rc], &n);
+	if (!n)
+		return NULL;
+	*len = n;
+	return v;
 }
 
 /*
@@ -79,41 +101,15 @@ static dq_scope row_scope(struct reader *r, const struct csvin_record *rec)
 		return DQ_WHOLE_ONLY;
 	if (rec->problem && (rec->bad_field == 0 || rec->bad_field == (size_t)rc + 1))
 		return DQ_WHOLE_ONLY;
-	const char *v = rec->fields[rc];
-	size_t n = rec->lens[rc];
-	while (n && (*v == ' ' || *v == '\t'))
-		v++, n--;
-	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	if (!n)
+	size_t n;
+	const char *v = where_field(rec, rc, &n);
+	if (!v)
 		return blank;
 	sym last = r->last_region;
 	if (last && intern_len(r->m->names, last) == n &&
 	    memcmp(intern_str(r->m->names, last), v, n) == 0)
 		return last;
 	return r->last_region = intern_add(r->m->names, v, n);
-}
-
-/* The trimmed field of record column rc, when the row has it. */
-static const char *where_field(const struct csvin_record *rec, int rc, size_t *len)
-{
-	*len = 0;
-	/* with a wrong field count, the field at the column's place, as read: such a row is seen
-	 * in the whole organisation's pack only */
-	if (rc < 0 || (size_t)rc >= rec->nfields)
-		return NULL;
-	if (rec->problem && (rec->bad_field == 0 || rec->bad_field == (size_t)rc + 1))
-		return NULL;
-	const char *v = rec->fields[rc];
-	size_t n = rec->lens[rc];
-	while (n && (*v == ' ' || *v == '\t'))
-		v++, n--;
-	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	if (!n)
-		return NULL;
-	*len = n;
-	return v;
 }
 
 /* What a rejection of rec records beside its message; column is 1-based (0: the whole row). */
