@@ -823,6 +823,9 @@ static int figure_all_packs(struct build *b, struct pack_job *packs, size_t npac
 	return rc;
 }
 
+/* The most regions the whole organisation's pack compares without --split-by. */
+#define REGIONS_COMPARED 50
+
 static int build_all(struct build *b)
 {
 	const struct pack_request *req = b->req;
@@ -833,6 +836,19 @@ static int build_all(struct build *b)
 	const char **names = region_names(&b->m, &nall);
 	b->regions = xreallocarray(NULL, nall ? nall : 1, sizeof *b->regions);
 	b->nregions = nall;
+	/*
+	 * Comparing the regions costs one pass over the cases per region: beyond REGIONS_COMPARED
+	 * (a region column mapped to a town or a postcode, say) the whole organisation's pack does
+	 * not compare them, unless --split-by asked for a pack per region anyway.
+	 */
+	if (nall > REGIONS_COMPARED && !req->split_region) {
+		dq_note(b->m.dq, 0, 0, "too many regions",
+		        "the data names %zu regions, more than the %d the whole organisation's pack "
+		        "compares: they are not compared (is region mapped to the right column?)",
+		        nall, REGIONS_COMPARED);
+		dq_sort(b->m.dq);
+		b->nregions = 0;
+	}
 	for (size_t i = 0; i < nall; i++)
 		b->regions[i] = intern_find(b->m.names, names[i], strlen(names[i]));
 	size_t nregions = req->split_region ? nall : 0;
