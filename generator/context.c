@@ -770,6 +770,12 @@ static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
 		        json_is_string(tp) ? json_string_value(tp) : "(no touchpoint recorded)");
 		set_str(r, "channel_label", json_is_string(ch) ? json_string_value(ch) : "—");
 		set_str(r, "department_label", json_is_string(dp) ? json_string_value(dp) : "—");
+		/* who handled it, and how: "Sales, app", or "Sales" when no channel was recorded */
+		char *who = xasprintf("%s%s%s", json_is_string(dp) ? json_string_value(dp) : "—",
+		                      json_is_string(ch) ? ", " : "",
+		                      json_is_string(ch) ? json_string_value(ch) : "");
+		set_str(r, "who", who);
+		free(who);
 		json_object_set_new(r, "ends", json_is_string(oc) ? json_incref(oc) : json_false());
 	}
 	/* the PDF's timeline: at most STORY_SHOWN rows, the first and the last halves, and where
