@@ -899,16 +899,19 @@ static int cmp_region(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
-void metrics_regions(struct metrics *mt, const sym *regions, size_t n)
+void metrics_regions(struct metrics *mt, const sym *regions, size_t n,
+                     const struct metrics *const *known)
 {
 	mt->regions = xreallocarray(NULL, n ? n : 1, sizeof *mt->regions);
 	mt->nregions = n;
 	for (size_t i = 0; i < n; i++) {
-		struct metrics *r = metrics_compute(mt->model, mt->config, mt->period, regions[i]);
+		const struct metrics *k = known ? known[i] : NULL;
+		struct metrics *r =
+		    k ? NULL : metrics_compute(mt->model, mt->config, mt->period, regions[i]);
 		mt->regions[i] =
 		    (struct region_figures){.name = regions[i],
 		                            .label = intern_str(mt->model->names, regions[i]),
-		                            .f = r->totals};
+		                            .f = k ? k->totals : r->totals};
 		metrics_free(r);
 	}
 	if (n)

@@ -175,9 +175,11 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 /*
  * Adds to the whole organisation's figures mt those of each of the n regions (metrics.md,
  * regions[]): each as its own pack computes it, worst rate first (regions without a concluded
- * case last), ties by name.
+ * case last), ties by name. known[i], when known is given and it is not NULL, is region i's
+ * pack's figures already computed (--split-by): they are taken, not computed again.
  */
-void metrics_regions(struct metrics *mt, const sym *regions, size_t n);
+void metrics_regions(struct metrics *mt, const sym *regions, size_t n,
+                     const struct metrics *const *known);
 
 void metrics_free(struct metrics *mt);
 

@@ -808,11 +808,18 @@ static int figure_all_packs(struct build *b, struct pack_job *packs, size_t npac
 {
 	uint32_t *story = NULL;
 	size_t nstory = 0;
+	for (size_t i = 0; i < npacks; i++)
+		packs[i].mt = metrics_compute(&b->m, b->c, b->period, packs[i].region);
+	/* the whole organisation compares its regions: with --split-by, their packs' own figures */
+	const struct metrics **known = xcalloc(b->nregions + 1, sizeof *known);
+	for (size_t r = 0; r < b->nregions; r++)
+		for (size_t i = 1; i < npacks && !known[r]; i++)
+			if (packs[i].region == b->regions[r])
+				known[r] = packs[i].mt;
+	metrics_regions(packs[0].mt, b->regions, b->nregions, known);
+	free(known);
 	for (size_t i = 0; i < npacks; i++) {
 		struct pack_job *pj = &packs[i];
-		pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
-		if (!pj->region)
-			metrics_regions(pj->mt, b->regions, b->nregions);
 		story = xreallocarray(story, nstory + pj->mt->ngoals + 1, sizeof *story);
 		for (size_t g = 0; g < pj->mt->ngoals; g++)
 			if (pj->mt->goals[g].story_case != SIZE_MAX)
@@ -842,10 +849,11 @@ static int build_all(struct build *b)
 	 * not compare them, unless --split-by asked for a pack per region anyway.
 	 */
 	if (nall > REGIONS_COMPARED && !req->split_region) {
-		dq_note(b->m.dq, 0, 0, "too many regions",
-		        "the data names %zu regions, more than the %d the whole organisation's pack "
-		        "compares: they are not compared (is region mapped to the right column?)",
-		        nall, REGIONS_COMPARED);
+		dq_note(
+		    b->m.dq, 0, 0, "too many regions",
+		    "the data names %zu regions, more than the %d the whole organisation's pack "
+		    "compares: they are not compared (is region mapped to the right column?)",
+		    nall, REGIONS_COMPARED);
 		dq_sort(b->m.dq);
 		b->nregions = 0;
 	}
