@@ -642,11 +642,11 @@ def check_bigcases(book, ncases):
     rows, tail = rows_of("Cases")
     if rows != 1048576:
         fail(f"Cases: {rows} rows written, expected 1,048,576 (the header, 1,048,575 cases)")
-    last = re.findall(r'<c r="A(\d+)"[^>]*><is><t>(C\d+)</t>', tail)
+    last = re.findall(r'<row r="(\d+)"[^>]*><c(?: r="A\d+")?[^>]*><is><t>(C\d+)</t>', tail)
     if not last or last[-1] != ("1048576", "C1048575"):
         fail(f"Cases: the last case on the first sheet is {last[-1:]}, expected C1048575 on row 1048576")
     rows, tail = rows_of("Cases (2)")
-    last = re.findall(r'<c r="A(\d+)"[^>]*><is><t>(C\d+)</t>', tail)
+    last = re.findall(r'<row r="(\d+)"[^>]*><c(?: r="A\d+")?[^>]*><is><t>(C\d+)</t>', tail)
     if rows != ncases - per + 1 or not last or last[-1] != (str(ncases - per + 1), f"C{ncases:07d}"):
         fail(f"Cases (2): {rows} rows, last {last[-1:]}, expected the header and {ncases - per} cases")
 
