@@ -974,6 +974,10 @@ static const struct col case_cols[] = {
     {"Failure contacts", NULL, K_INT, NULL,
      "The case's failure-demand rows (a failure to do something or do it right)."},
     {"Hand-offs", NULL, K_INT, NULL, "Hand-offs between departments in the case."},
+    {"First channel", NULL, K_TEXT, NULL,
+     "The channel of the case's first row (in time order); empty when that row gives none."},
+    {"Last channel", NULL, K_TEXT, NULL,
+     "The channel of the case's last row (in time order); empty when that row gives none."},
     {"Region", NULL, K_TEXT, NULL, "The case's region; empty when none."},
     {"Customer", NULL, K_TEXT, NULL, "The customer's identifier; empty when unknown."},
     {"Segment", NULL, K_TEXT, NULL,
@@ -1005,6 +1009,8 @@ enum {
 	CC_CONTACTS,
 	CC_FAILURES,
 	CC_HANDOFFS,
+	CC_FIRST_CHANNEL,
+	CC_LAST_CHANNEL,
 	CC_REGION,
 	CC_CUSTOMER,
 	CC_SEGMENT,
@@ -1021,6 +1027,9 @@ static const struct col touch_cols[] = {
     {"SCO", NULL, K_BOOL, NULL, "The case's SCO (as on the Cases sheet); empty while open."},
     {"Department", NULL, K_TEXT, NULL,
      "A department the case passed through: one row per case and department."},
+    {"Contacts", NULL, K_INT, NULL,
+     "The case's rows that the department handled (summed over a case's departments: the "
+     "case's Contacts); empty when the input gives departments only (a cases file)."},
     {"Failure contacts", NULL, K_INT, NULL,
      "Failure-demand rows the department handled in the case. Summed over the cases concluded "
      "in the period: the department's failure contacts; counted: its cases touched, and the "
@@ -2185,6 +2194,10 @@ static void put_case(struct xw *x, struct longtab *cases, struct longtab *touche
 	long_number(x, sh, r, CC_CONTACTS, K_INT, k->contacts);
 	long_number(x, sh, r, CC_FAILURES, K_INT, k->failure_contacts);
 	long_number(x, sh, r, CC_HANDOFFS, K_INT, k->handoffs);
+	if (k->first_channel)
+		long_shared(x, sh, r, CC_FIRST_CHANNEL, k->first_channel);
+	if (k->last_channel)
+		long_shared(x, sh, r, CC_LAST_CHANNEL, k->last_channel);
 	if (k->region)
 		long_shared(x, sh, r, CC_REGION, k->region);
 	if (k->customer)
@@ -2208,7 +2221,9 @@ static void put_case(struct xw *x, struct longtab *cases, struct longtab *touche
 			long_shared(x, ts, r, 2, k->period);
 		long_bool(x, ts, r, 3, k->sco);
 		long_shared(x, ts, r, 4, k->touches[i].department);
-		long_number(x, ts, r, 5, K_INT, k->touches[i].failure_contacts);
+		if (k->touches[i].contacts != UINT32_MAX)
+			long_number(x, ts, r, 5, K_INT, k->touches[i].contacts);
+		long_number(x, ts, r, 6, K_INT, k->touches[i].failure_contacts);
 	}
 }
 
