@@ -47,6 +47,9 @@ struct csvin {
 	bool in_record; /* a record has begun and not yet ended */
 	long rec_line;  /* where it began */
 	bool skip_line; /* after a malformed quote: drop bytes up to the next line feed */
+	csvin_line_filter filter; /* csvin_opts.filter, once the first record was delivered */
+	csvin_line_filter filter_later;
+	void *filter_ctx;
 	/*
 	 * Some bytes fed since the record began are not valid UTF-8 (or are NUL), so its fields
 	 * must be checked one by one. Checking each line whole first is much cheaper than checking
@@ -216,6 +219,7 @@ static void pipe_put(struct csvin *r);
 
 static void deliver(struct csvin *r)
 {
+	r->filter = r->filter_later; /* from the record after the first (the header) on */
 	if (r->pipe) {
 		pipe_put(r);
 		clear_record(r);
@@ -329,6 +333,11 @@ static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line
 			r->line += ends_line;
 			return;
 		}
+		if (r->filter && ends_line && !memchr(s, '"', len) &&
+		    !r->filter(r->filter_ctx, s, len, r->delim)) {
+			r->line++;
+			return;
+		}
 		r->in_record = true;
 		r->rec_line = r->line;
 		r->check_fields = false;
@@ -412,6 +421,8 @@ static void begin(struct csvin *r, const struct csvin_opts *opts, const char *fi
 	r->fn = fn;
 	r->ctx = ctx;
 	r->line = 1;
+	r->filter_later = opts ? opts->filter : NULL;
+	r->filter_ctx = opts ? opts->filter_ctx : NULL;
 	parser_init(r);
 }
 

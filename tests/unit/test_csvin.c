@@ -779,6 +779,45 @@ static void test_threaded_same_records(void **state)
 	unlink(path);
 }
 
+/* Skips the lines that start with 'S'. */
+static bool skip_s(void *fctx, const char *line, size_t len, unsigned char delim)
+{
+	(void)delim;
+	int *calls = fctx;
+	(*calls)++;
+	return !(len && line[0] == 'S');
+}
+
+static void test_line_filter(void **state)
+{
+	(void)state;
+	/* the header starts with S but is never filtered; a line with a quote, or one inside a
+	 * quoted field, is parsed as ever; skipped lines still count */
+	const char *data = "Sid,v\n"
+	                   "a,1\n"
+	                   "S1,2\n"
+	                   "b,\"two\n"
+	                   "S2 inside\"\n"
+	                   "S3,\"quoted\"\n"
+	                   "\n"
+	                   "S4,x\r\n"
+	                   "c,3\n"
+	                   "S5,unended";
+	struct got g = {STRBUF_INIT, 0, 0, false};
+	int calls = 0;
+	struct csvin_opts opts = {.delimiter = ',', .name = "t.csv", .filter = skip_s,
+	                          .filter_ctx = &calls};
+	assert_int_equal(csvin_read_mem(data, strlen(data), &opts, collect, &g, NULL, NULL), 0);
+	assert_string_equal(strbuf_str(&g.out), "1|Sid|v\n"
+	                                        "2|a|1\n"
+	                                        "4|b|two\\nS2 inside\n"
+	                                        "6|S3|quoted\n"
+	                                        "9|c|3\n"
+	                                        "10|S5|unended\n");
+	assert_int_equal(calls, 4); /* a, S1, S4, c: S5 does not end its line */
+	strbuf_free(&g.out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -809,6 +848,7 @@ int main(void)
 	    cmocka_unit_test(test_callback_stops),
 	    cmocka_unit_test(test_io_errors),
 	    cmocka_unit_test(test_threaded_same_records),
+	    cmocka_unit_test(test_line_filter),
 	};
 	return cmocka_run_group_tests_name("csvin", tests, NULL, NULL);
 }
