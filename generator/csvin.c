@@ -314,6 +314,42 @@ static bool is_blank(unsigned char c, unsigned char delim)
 	return (c == ' ' || c == '\t' || c == '\r' || c == '\n') && c != delim;
 }
 
+/*
+ * A whole line without a quote, a lone CR or a field that could be too long: its fields are
+ * split here, as libcsv would split them (a field is what lies between delimiters, spaces and
+ * tabs trimmed at both ends when they are not the delimiter), and handed to the same callbacks.
+ * Most lines of an export are such lines: reading them is several times faster than through
+ * libcsv's state machine, which reads the others. Returns false when the line is not one.
+ */
+static bool split_plain_line(struct csvin *r, const char *s, size_t len)
+{
+	size_t body = len - 1; /* without its '\n' */
+	if (body && s[body - 1] == '\r')
+		body--;
+	if (len > CSVIN_MAX_FIELD || memchr(s, '"', body) || memchr(s, '\r', body))
+		return false;
+	r->in_record = true;
+	r->rec_line = r->line;
+	r->check_fields = value_utf8_invalid(s, len) >= 0;
+	const char *p = s, *end = s + body;
+	unsigned char d = r->delim;
+	for (;;) {
+		const char *e = memchr(p, d, (size_t)(end - p));
+		const char *fe = e ? e : end, *fs = p;
+		while (fs < fe && (*fs == ' ' || *fs == '\t') && (unsigned char)*fs != d)
+			fs++;
+		while (fe > fs && (fe[-1] == ' ' || fe[-1] == '\t') && (unsigned char)fe[-1] != d)
+			fe--;
+		on_field((void *)fs, (size_t)(fe - fs), r);
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	on_record('\n', r);
+	r->line++;
+	return true;
+}
+
 /* Feeds s[0..len), one line or the start or rest of one; ends_line: it ends with its '\n'. */
 static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line)
 {
@@ -338,6 +374,8 @@ static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line
 			r->line++;
 			return;
 		}
+		if (ends_line && split_plain_line(r, s, len))
+			return;
 		r->in_record = true;
 		r->rec_line = r->line;
 		r->check_fields = false;
