@@ -38,20 +38,10 @@ struct fontsub *fontsub_open(const char *path)
 		return NULL;
 	}
 	/* read through safeopen (a regular file, never blocking), within a bound */
-	const char *why;
 	size_t len;
-	char *data = safeopen_read(path, MAX_FONT_BYTES, &len, &why);
-	if (!data) {
-		if (strcmp(why, "is larger than the limit") == 0)
-			diag_msg(DIAG_ERROR, path, 0, 0,
-			         "font file is larger than the limit of %zu MiB",
-			         MAX_FONT_BYTES >> 20);
-		else if (strncmp(why, "is ", 3) == 0)
-			diag_msg(DIAG_ERROR, path, 0, 0, "font file %s", why);
-		else
-			diag_msg(DIAG_ERROR, path, 0, 0, "font file cannot be read: %s", why);
+	char *data = safeopen_load(path, MAX_FONT_BYTES, "font file", "", &len);
+	if (!data)
 		return NULL;
-	}
 	if (len == 0) {
 		free(data);
 		diag_msg(DIAG_ERROR, path, 0, 0, "not a TrueType font (the file is empty)");

@@ -449,7 +449,7 @@ static char *read_file(const char *path, size_t *len, char **why, bool *sys, boo
 		*missing = errno == ENOENT;
 		*sys = strncmp(w, "is ", 3) != 0;
 		*why =
-		    strcmp(w, "is larger than the limit") == 0
+		    strcmp(w, SAFEOPEN_TOO_LARGE) == 0
 		        ? xasprintf("is larger than the limit of %zu MiB", MAX_TEMPLATE_BYTES >> 20)
 		        : xstrdup(w);
 		return NULL;
