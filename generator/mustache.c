@@ -1,6 +1,7 @@
 /*
  * The Mustache engine: a template is parsed once into a tree (text, variables, sections,
- * partials), then the tree is rendered against a stack of jansson values.
+ * partials), then the tree is rendered against a stack of jansson values, or walked without data
+ * (mustache_walk_file: what the order check reads).
  *
  * Text nodes point into the template's source, which lives as long as the template.
  * Partials are parsed on first use and kept, per render call, in a list owned by it.
