@@ -8,16 +8,32 @@ PYTHON   ?= /usr/bin/python3
 BUILD    ?= build
 CC       ?= cc
 
+# Every library that ships a pkg-config file (libcmark-gfm.pc names -lcmark-gfm-extensions too).
+# libhpdf and libcsv ship none on Debian 12 (`pkg-config --list-all`), so they are named with -l,
+# as are the C library's libpthread and libm.
 PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng zlib expat minizip
+NO_PC_LIBS := -lhpdf -lcsv -lpthread -lm
+
+# pkg-config is asked only when a recipe needs its answer, and once: the variables are deferred
+# (=) and set themselves on first use. So `make deps` and `make clean` work on a machine where the
+# packages are still missing, and there a build stops with pkg-config's own message.
+pkg_ask   = $(shell pkg-config $(1) $(2) && echo PKG_OK)
+pkg_check = $(if $(filter PKG_OK,$(lastword $(1))),$(filter-out PKG_OK,$(1)),$(error pkg-config $(2) failed (above); 'make deps' installs the packages))
+pkg       = $(call pkg_check,$(call pkg_ask,$(1),$(2)),$(1) $(2))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg,--cflags,$(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(call pkg,--libs,$(PKGS)))$(PKG_LIBS)
+TEST_LDLIBS = $(eval TEST_LDLIBS := $(call pkg,--libs,cmocka))$(TEST_LDLIBS)
+
 # CFLAGS is the user's (optimisation, debugging, sanitizers); BP_CFLAGS holds what the
 # build needs whatever CFLAGS says, so `make CFLAGS=...` and `make asan` still build.
 CFLAGS   ?= -O2 -g
-BP_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
+BP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
             -DBOARDPACK_VERSION='"$(VERSION)"' -DBOARDPACK_DATADIR='"$(PREFIX)/share/boardpack"' \
-            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+            $(PKG_CFLAGS)
 ALL_CFLAGS = $(BP_CFLAGS) $(CFLAGS)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lhpdf -lcsv -lpthread -lm
-TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+LDLIBS   += $(PKG_LIBS) $(NO_PC_LIBS)
+# Each compiler run also writes which headers it read (foo.o: foo.d), included below.
+DEPFLAGS  = -MMD -MP -MT $@ -MF $(basename $@).d
 
 # Debian packages the build, the fonts and the tests need.
 DEB_PKGS := build-essential pkg-config libhpdf-dev libxlsxwriter-dev libcsv-dev libinih-dev \
@@ -43,7 +59,7 @@ GEN      := $(BUILD)/northwind-gen
 FONTS    := fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf
 SAMPLE   := samples/northwind
 
-.PHONY: all deps fonts samples demo test suite unit e2e asan tsan bench fuzz format install clean check-samples
+.PHONY: FORCE all deps fonts samples demo test suite unit e2e asan tsan bench fuzz format install clean check-samples
 
 all: $(BUILD)/boardpack $(FONTS)
 
@@ -56,30 +72,39 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-$(BUILD)/obj/%.o: generator/%.c $(wildcard generator/*.h)
+# The compiler, its flags and the libraries, rewritten only when they change: every object and
+# program depends on it, so `make CFLAGS=...` or a new library version rebuilds what it must.
+$(BUILD)/flags: FORCE
+	@mkdir -p $(dir $@)
+	@flags='$(subst ','\'',$(CC) $(ALL_CFLAGS) | $(LDFLAGS) $(LDLIBS))'; \
+	  if [ "$$flags" != "$$(cat $@ 2>/dev/null)" ]; then printf '%s\n' "$$flags" >$@; fi
+
+FORCE:
+
+$(BUILD)/obj/%.o: generator/%.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/boardpack: $(OBJS)
+$(BUILD)/boardpack: $(OBJS) $(BUILD)/flags
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(TEST_LDLIBS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(TEST_LDLIBS) $(LDLIBS)
 
 # The reading benchmark (bench/readbench.c), linked with the library objects.
-$(BUILD)/readbench: bench/readbench.c $(LIBOBJS)
+$(BUILD)/readbench: bench/readbench.c $(LIBOBJS) $(BUILD)/flags
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
 # Small test drivers linked with the library objects (tests/tools/*.c).
-$(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS)
+$(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS) $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
 # The Mustache specification's test files, from Debian's r-cran-whisker: the .deb is
 # downloaded and unpacked into build/ (R itself is not installed).
@@ -96,10 +121,10 @@ fonts/%.ttf:
 	@test -f /usr/share/fonts/truetype/dejavu/$*.ttf || { echo "boardpack: fonts-dejavu-core is missing: run 'make deps'" >&2; exit 1; }
 	$(Q)cp /usr/share/fonts/truetype/dejavu/$*.ttf $@
 
-$(GEN): samples/northwind-gen.c
+$(GEN): samples/northwind-gen.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< -lm
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -o $@ $< -lm
 
 # Recreates the committed demo data byte for byte.
 samples: $(GEN)
@@ -172,9 +197,9 @@ fuzz: fonts
 	  grep -E '^stat::(number_of_executed_units|peak_rss_mb)' build/fuzz/fuzz_$$t.log | sed 's/^/  /'; \
 	done; exit $$status
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS) $(BUILD)/flags
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
 # The pandas peer's packages are installed here, not by `make deps`: only the benchmark needs them.
 BENCH_PKGS := python3-pandas python3-xlsxwriter python3-reportlab
@@ -199,3 +224,7 @@ install: all
 
 clean:
 	rm -rf $(BUILD) out
+
+# The headers each object, test and tool was built from (written by the compiler, see DEPFLAGS);
+# BUILD is build/asan, build/tsan or build/fuzz in the sanitizer and fuzzing sub-makes.
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d $(BUILD)/*.d)

@@ -15,6 +15,7 @@
 #include "safeopen.h"
 #include "intern.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "xmem.h"
 
 /* libinih's line buffer (INI_MAX_LINE in Debian's build): longer lines are refused, not split. */
@@ -99,28 +100,14 @@ static void say(struct parse *p, const char *fmt, ...)
 	p->failed = true;
 }
 
-/* The offset of the first byte of s that is not part of valid UTF-8 (shortest forms, no
- * surrogates), or -1. */
+/* The offset of the first byte of s that is not part of well-formed UTF-8 (utf8_next), or -1. */
 static long invalid_utf8(const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	for (long i = 0; s[i];) {
-		unsigned c = s[i];
-		int len = c < 0x80                 ? 1
-		          : c >= 0xC2 && c <= 0xDF ? 2
-		          : c >= 0xE0 && c <= 0xEF ? 3
-		          : c >= 0xF0 && c <= 0xF4 ? 4
-		                                   : 0;
-		if (!len)
-			return i;
-		for (int k = 1; k < len; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-		if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0) ||
-		    (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90))
-			return i;
-		i += len;
-	}
+	size_t n = strlen(str), k;
+	uint32_t cp;
+	for (size_t i = 0; i < n; i += k)
+		if ((k = utf8_next(str + i, n - i, &cp)) == 0)
+			return (long)i;
 	return -1;
 }
 

@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "safeopen.h"
+#include "utf8.h"
 #include "values.h"
 #include "xmem.h"
 
@@ -111,8 +112,9 @@ static void excerpt(char *out, const char *s, size_t n, size_t from, bool more_a
 	}
 	size_t end = n - i > EXCERPT_SOURCE ? i + EXCERPT_SOURCE : n;
 	while (i < end) {
-		size_t k = u[i] < 0x80 ? 1 : u[i] < 0xE0 ? 2 : u[i] < 0xF0 ? 3 : 4;
-		if (k > n - i || u[i] < 0x20 || u[i] == 0x7F || value_utf8_invalid(s + i, k) >= 0) {
+		uint32_t cp;
+		size_t k = utf8_next(s + i, n - i, &cp);
+		if (k == 0 || cp < 0x20 || cp == 0x7F) {
 			static const char hex[] = "0123456789ABCDEF";
 			out[o++] = '\\';
 			out[o++] = 'x';

@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "safeopen.h"
+#include "utf8.h"
 #include "xmem.h"
 
 struct fontsub {
@@ -27,47 +28,6 @@ struct fontsub {
 
 #define CACHE_SIZE 0x3000
 
-size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (n == 0) {
-		*cp = 0;
-		return 1;
-	}
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	size_t len;
-	uint32_t c;
-	if ((u[0] & 0xE0) == 0xC0) {
-		len = 2;
-		c = u[0] & 0x1F;
-	} else if ((u[0] & 0xF0) == 0xE0) {
-		len = 3;
-		c = u[0] & 0x0F;
-	} else if ((u[0] & 0xF8) == 0xF0) {
-		len = 4;
-		c = u[0] & 0x07;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	if (len > n) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (size_t i = 1; i < len; i++) {
-		if ((u[i] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
-		}
-		c = (c << 6) | (u[i] & 0x3F);
-	}
-	*cp = c;
-	return len;
-}
-
 /* A font file larger than this is refused (DejaVu Sans is 0.7 MB; the largest CJK fonts 20 MB). */
 #define MAX_FONT_BYTES ((size_t)64 << 20)
 
@@ -78,20 +38,10 @@ struct fontsub *fontsub_open(const char *path)
 		return NULL;
 	}
 	/* read through safeopen (a regular file, never blocking), within a bound */
-	const char *why;
 	size_t len;
-	char *data = safeopen_read(path, MAX_FONT_BYTES, &len, &why);
-	if (!data) {
-		if (strcmp(why, "is larger than the limit") == 0)
-			diag_msg(DIAG_ERROR, path, 0, 0,
-			         "font file is larger than the limit of %zu MiB",
-			         MAX_FONT_BYTES >> 20);
-		else if (strncmp(why, "is ", 3) == 0)
-			diag_msg(DIAG_ERROR, path, 0, 0, "font file %s", why);
-		else
-			diag_msg(DIAG_ERROR, path, 0, 0, "font file cannot be read: %s", why);
+	char *data = safeopen_load(path, MAX_FONT_BYTES, "font file", "", &len);
+	if (!data)
 		return NULL;
-	}
 	if (len == 0) {
 		free(data);
 		diag_msg(DIAG_ERROR, path, 0, 0, "not a TrueType font (the file is empty)");

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "utf8.h" /* utf8_decode, for pack.c until it includes utf8.h itself */
+
 struct fontsub;
 
 /*
@@ -36,11 +38,5 @@ int fontsub_descent(const struct fontsub *f);
  * unlinks and frees. Returns NULL after reporting through diag.
  */
 char *fontsub_write_subset(const struct fontsub *f, const uint32_t *cps, size_t n);
-
-/*
- * Decodes one UTF-8 character at s[0..n) into *cp and returns its length (at least 1;
- * a malformed byte decodes as U+FFFD of length 1).
- */
-size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 #endif

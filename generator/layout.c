@@ -14,6 +14,7 @@
 #include "charts.h"
 #include "diag.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "xmem.h"
 
 /* Geometry, in points. */
@@ -163,27 +164,7 @@ static locale_t utf8_locale(void)
 static void put_utf8(struct strbuf *b, uint32_t cp)
 {
 	char s[4];
-	size_t n;
-	if (cp < 0x80) {
-		s[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		s[0] = (char)(0xC0 | cp >> 6);
-		s[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		s[0] = (char)(0xE0 | cp >> 12);
-		s[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		s[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		s[0] = (char)(0xF0 | cp >> 18);
-		s[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		s[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		s[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	strbuf_append(b, s, n);
+	strbuf_append(b, s, utf8_encode(cp, s));
 }
 
 char *layout_slug(const char *text)

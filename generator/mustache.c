@@ -1,6 +1,7 @@
 /*
  * The Mustache engine: a template is parsed once into a tree (text, variables, sections,
- * partials), then the tree is rendered against a stack of jansson values.
+ * partials), then the tree is rendered against a stack of jansson values, or walked without data
+ * (mustache_walk_file: what the order check reads).
  *
  * Text nodes point into the template's source, which lives as long as the template.
  * Partials are parsed on first use and kept, per render call, in a list owned by it.
@@ -28,7 +29,8 @@ enum { MAX_SECTION_DEPTH = 100 };
 /* Strict mode suggests at most this many names. */
 enum { MAX_SUGGESTIONS = 3 };
 
-enum kind { N_ROOT, N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL };
+/* N_DELIMS marks where a set-delimiter tag stood: rendering skips it, a walk shows it. */
+enum kind { N_ROOT, N_TEXT, N_VAR, N_RAW, N_SECTION, N_INVERTED, N_PARTIAL, N_DELIMS };
 
 struct node {
 	enum kind kind;
@@ -52,6 +54,7 @@ struct tmpl {
 	char *owned;     /* src, when this module read it */
 	char *dir;       /* file templates: folder prefix ("" or ending in '/'), else NULL */
 	const char *ext; /* file templates: extension of partials, e.g. ".md" */
+	bool quiet;      /* parsed for a walk: problems are the renderer's to report */
 	struct node root;
 	struct tmpl *next;
 };
@@ -123,6 +126,8 @@ static void report(enum diag_level level, const struct tmpl *t, size_t pos, cons
     __attribute__((format(printf, 4, 5)));
 static void report(enum diag_level level, const struct tmpl *t, size_t pos, const char *fmt, ...)
 {
+	if (t->quiet)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
@@ -351,6 +356,8 @@ static bool parse(struct tmpl *t)
 			break;
 		case '=':
 			ok = set_delims(t, start, &d, content, clen);
+			if (ok)
+				node_add(cur, N_DELIMS, start);
 			break;
 		case '#':
 		case '^':
@@ -449,7 +456,7 @@ static char *read_file(const char *path, size_t *len, char **why, bool *sys, boo
 		*missing = errno == ENOENT;
 		*sys = strncmp(w, "is ", 3) != 0;
 		*why =
-		    strcmp(w, "is larger than the limit") == 0
+		    strcmp(w, SAFEOPEN_TOO_LARGE) == 0
 		        ? xasprintf("is larger than the limit of %zu MiB", MAX_TEMPLATE_BYTES >> 20)
 		        : xstrdup(w);
 		return NULL;
@@ -883,6 +890,8 @@ static int render_nodes(struct render *r, const struct tmpl *t, struct node *par
 				return -1;
 			continue;
 		}
+		if (n->kind == N_DELIMS)
+			continue;
 		size_t broken;
 		const json_t *last;
 		const json_t *v = lookup(r, n, &broken, &last);
@@ -974,4 +983,121 @@ int mustache_render_file(const char *path, const json_t *ctx, const struct musta
 	int rc = render_tmpl(t, ctx, opts, out);
 	tmpl_free(t);
 	return rc;
+}
+
+/* --- Walking ------------------------------------------------------------------------------- */
+
+/*
+ * A walk follows every partial wherever it stands, whatever the data, so a partial that
+ * includes itself is followed to this depth (and one that includes itself twice, exponentially
+ * often): far less deep than rendering allows. It is the depth the order check always read to.
+ */
+enum { WALK_PARTIAL_DEPTH = 16 };
+
+struct walk {
+	mustache_tag_fn fn;
+	void *ctx;
+	struct tmpl *partials; /* read and parsed once a walk, owned */
+};
+
+/* Where a walk is in one file: line is the line of byte pos (tags come in source order). */
+struct walk_pos {
+	size_t pos;
+	long line;
+};
+
+/* Partial n of t, found as rendering finds it without a loader, or NULL when it cannot be read. */
+static struct tmpl *walk_partial(struct walk *w, const struct tmpl *t, const struct node *n)
+{
+	char *key = xasprintf("%s%s%s", t->dir, n->name, t->ext);
+	for (struct tmpl *p = w->partials; p; p = p->next) {
+		if (strcmp(p->key, key) == 0) {
+			free(key);
+			return p;
+		}
+	}
+	size_t len = 0;
+	char *why = NULL;
+	bool sys, missing;
+	char *text = read_file(key, &len, &why, &sys, &missing);
+	free(why);
+	if (!text) {
+		free(key);
+		return NULL;
+	}
+	struct tmpl *p = tmpl_new(key, text, len, text);
+	p->key = key;
+	p->quiet = true;
+	tmpl_set_file(p, t->ext);
+	p->next = w->partials;
+	w->partials = p;
+	parse(p); /* a partial that does not parse is walked up to its first problem */
+	return p;
+}
+
+static enum mustache_walk walk_file(struct walk *w, const struct tmpl *t, int depth);
+
+static enum mustache_walk walk_nodes(struct walk *w, const struct tmpl *t,
+                                     const struct node *parent, struct walk_pos *at, int depth)
+{
+	for (size_t i = 0; i < parent->nkids; i++) {
+		const struct node *n = parent->kids[i];
+		if (n->kind == N_TEXT)
+			continue;
+		if (n->kind == N_PARTIAL) {
+			struct tmpl *p = depth < WALK_PARTIAL_DEPTH ? walk_partial(w, t, n) : NULL;
+			if (p && walk_file(w, p, depth + 1) == MUSTACHE_WALK_STOP)
+				return MUSTACHE_WALK_STOP;
+			continue;
+		}
+		for (; at->pos < n->pos && at->pos < t->len; at->pos++)
+			at->line += t->src[at->pos] == '\n';
+		struct mustache_tag tag = {
+		    .kind = n->kind == N_DELIMS     ? MUSTACHE_TAG_DELIMS
+		            : n->kind == N_SECTION  ? MUSTACHE_TAG_SECTION
+		            : n->kind == N_INVERTED ? MUSTACHE_TAG_INVERTED
+		                                    : MUSTACHE_TAG_VAR,
+		    .name = n->name ? n->name : "",
+		    .file = t->name,
+		    .line = at->line,
+		};
+		enum mustache_walk r = w->fn(w->ctx, &tag);
+		if (r == MUSTACHE_WALK_ON && (n->kind == N_SECTION || n->kind == N_INVERTED))
+			r = walk_nodes(w, t, n, at, depth);
+		if (r != MUSTACHE_WALK_ON)
+			return r;
+	}
+	return MUSTACHE_WALK_ON;
+}
+
+/* Walks t; MUSTACHE_WALK_STOP when fn stopped the walk. */
+static enum mustache_walk walk_file(struct walk *w, const struct tmpl *t, int depth)
+{
+	struct walk_pos at = {0, 1};
+	enum mustache_walk r = walk_nodes(w, t, &t->root, &at, depth);
+	return r == MUSTACHE_WALK_STOP ? r : MUSTACHE_WALK_ON;
+}
+
+bool mustache_walk_file(const char *path, mustache_tag_fn fn, void *ctx)
+{
+	size_t len = 0;
+	char *why = NULL;
+	bool sys, missing;
+	char *text = read_file(path, &len, &why, &sys, &missing);
+	free(why);
+	if (!text)
+		return false;
+	struct tmpl *t = tmpl_new(path, text, len, text);
+	t->quiet = true;
+	tmpl_set_file(t, NULL);
+	parse(t); /* a template that does not parse is walked up to its first problem */
+	struct walk w = {.fn = fn, .ctx = ctx};
+	bool stopped = walk_file(&w, t, 0) == MUSTACHE_WALK_STOP;
+	while (w.partials) {
+		struct tmpl *next = w.partials->next;
+		tmpl_free(w.partials);
+		w.partials = next;
+	}
+	tmpl_free(t);
+	return stopped;
 }

@@ -39,6 +39,35 @@ int mustache_render(const char *name, const char *text, size_t len, const json_t
 int mustache_render_file(const char *path, const json_t *ctx, const struct mustache_opts *opts,
                          struct strbuf *out);
 
+/* A tag as a walk shows it. */
+struct mustache_tag {
+	enum {
+		MUSTACHE_TAG_VAR,      /* {{name}}, {{{name}}}, {{&name}} */
+		MUSTACHE_TAG_SECTION,  /* {{#name}}: its tags follow, whatever the data */
+		MUSTACHE_TAG_INVERTED, /* {{^name}}: likewise */
+		MUSTACHE_TAG_DELIMS    /* {{=<% %>=}}: name is "" */
+	} kind;
+	const char *name; /* as written, trimmed */
+	const char *file; /* the template or partial it stands in, as messages name it */
+	long line;
+};
+
+enum mustache_walk {
+	MUSTACHE_WALK_ON,         /* go on */
+	MUSTACHE_WALK_LEAVE_FILE, /* skip the rest of this template or partial */
+	MUSTACHE_WALK_STOP        /* end the walk */
+};
+typedef enum mustache_walk (*mustache_tag_fn)(void *ctx, const struct mustache_tag *tag);
+
+/*
+ * Shows fn each tag of the template file at path in reading order, as the engine parses it:
+ * both branches of every section, and a partial's tags where it is included (found as
+ * mustache_render_file finds it, to a depth of 16). Reports nothing: a file that cannot be read is
+ * left out, one that does not parse is walked up to its first problem (rendering reports them).
+ * Returns true when fn stopped the walk.
+ */
+bool mustache_walk_file(const char *path, mustache_tag_fn fn, void *ctx);
+
 /* Appends s[0..n) escaped for Markdown: every ASCII punctuation character backslash-escaped, line
  * breaks as spaces. */
 void mustache_escape_markdown(struct strbuf *out, const char *s, size_t n);

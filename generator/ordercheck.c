@@ -1,13 +1,10 @@
 #include "ordercheck.h"
 
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
-#include "safeopen.h"
-#include "xmem.h"
+#include "mustache.h"
 
 /* Names that show a departmental score, and names that show a customer outcome. */
 static const char *const score_names[] = {"kpis",
@@ -51,83 +48,29 @@ static bool names_one_of(const char *const *list, const char *s, size_t n)
 	return false;
 }
 
-struct found {
-	bool outcome_seen;
-	bool warned;
-};
-
-/* The template, when it can be read within the template limit (the renderer reports the rest). */
-static char *slurp(const char *path)
+/* The first tag that names an outcome ends the walk quietly, the first that names a score with a
+ * warning. */
+static enum mustache_walk on_tag(void *ctx, const struct mustache_tag *tag)
 {
-	const char *why;
-	size_t len;
-	return safeopen_read(path, (size_t)4 << 20, &len, &why);
-}
-
-static void scan(const char *path, struct found *f, int depth)
-{
-	if (depth > 16 || f->outcome_seen || f->warned)
-		return;
-	char *text = slurp(path);
-	if (!text)
-		return; /* the engine reports a missing template or partial */
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-	const char *ext = dot && (!slash || dot > slash) ? dot : "";
-	long line = 1;
-	for (const char *p = text; *p && !f->outcome_seen && !f->warned; p++) {
-		if (*p == '\n') {
-			line++;
-			continue;
-		}
-		if (p[0] != '{' || p[1] != '{')
-			continue;
-		const char *end = strstr(p + 2, "}}");
-		if (!end)
-			break;
-		const char *s = p + 2;
-		while (s < end &&
-		       (*s == '{' || *s == '&' || *s == '#' || *s == '^' || *s == '/' || *s == ' '))
-			s++;
-		if (*s == '=' || *s == '!') { /* delimiter change or comment */
-			if (*s == '=')
-				break;
-		} else if (*s == '>') {
-			s++;
-			while (s < end && *s == ' ')
-				s++;
-			const char *e = end;
-			while (e > s && (e[-1] == ' ' || e[-1] == '}'))
-				e--;
-			char *partial = slash ? xasprintf("%.*s/%.*s%s", (int)(slash - path), path,
-			                                  (int)(e - s), s, ext)
-			                      : xasprintf("%.*s%s", (int)(e - s), s, ext);
-			scan(partial, f, depth + 1);
-			free(partial);
-		} else {
-			const char *e = s;
-			while (e < end && *e != ' ' && *e != '}')
-				e++;
-			if (names_one_of(outcome_names, s, (size_t)(e - s))) {
-				f->outcome_seen = true;
-			} else if (names_one_of(score_names, s, (size_t)(e - s))) {
-				diag_msg(DIAG_WARNING, path, line, 0,
-				         "departmental scores (\"%.*s\") come before any customer "
-				         "outcome; pack.md's rule of order puts customer outcomes "
-				         "first and scores after them, as supporting evidence",
-				         (int)(e - s), s);
-				f->warned = true;
-			}
-		}
-		for (const char *q = p; q < end; q++)
-			line += *q == '\n';
-		p = end + 1;
-	}
-	free(text);
+	bool *warned = ctx;
+	if (tag->kind == MUSTACHE_TAG_DELIMS)
+		return MUSTACHE_WALK_LEAVE_FILE; /* as documented: read up to the change */
+	size_t n = strlen(tag->name);
+	if (names_one_of(outcome_names, tag->name, n))
+		return MUSTACHE_WALK_STOP;
+	if (!names_one_of(score_names, tag->name, n))
+		return MUSTACHE_WALK_ON;
+	diag_msg(DIAG_WARNING, tag->file, tag->line, 0,
+	         "departmental scores (\"%s\") come before any customer outcome; pack.md's rule of "
+	         "order puts customer outcomes first and scores after them, as supporting evidence",
+	         tag->name);
+	*warned = true;
+	return MUSTACHE_WALK_STOP;
 }
 
 int ordercheck_template(const char *path)
 {
-	struct found f = {false, false};
-	scan(path, &f, 0);
-	return f.warned;
+	bool warned = false;
+	mustache_walk_file(path, on_tag, &warned);
+	return warned;
 }

@@ -3,7 +3,7 @@
 #define BP_ORDERCHECK_H
 
 /*
- * Reads the template at path and its partials in reading order, and warns,
+ * Walks the template at path and its partials in reading order (mustache_walk_file) and warns,
  * naming the file and line, when a departmental score (a KPI, a department's
  * status or green share) comes before any customer outcome (an SCO rate, a
  * goal, a journey's outcome). Returns 1 when it warned, 0 otherwise.

@@ -156,21 +156,11 @@ static bool logo_too_big(const char *path, double w, double h)
  */
 static HPDF_Image load_logo(struct haru *h, const char *path)
 {
-	const char *why;
 	size_t len;
-	unsigned char *data = (unsigned char *)safeopen_read(path, MAX_LOGO_BYTES, &len, &why);
-	if (!data) {
-		if (strcmp(why, "is larger than the limit") == 0)
-			diag_msg(
-			    DIAG_ERROR, path, 0, 0,
-			    "logo is larger than the limit of %zu MiB; a cover logo needs far less",
-			    MAX_LOGO_BYTES >> 20);
-		else if (strncmp(why, "is ", 3) == 0)
-			diag_msg(DIAG_ERROR, path, 0, 0, "logo %s", why);
-		else
-			diag_msg(DIAG_ERROR, path, 0, 0, "logo cannot be read: %s", why);
+	unsigned char *data = (unsigned char *)safeopen_load(path, MAX_LOGO_BYTES, "logo",
+	                                                     "; a cover logo needs far less", &len);
+	if (!data)
 		return NULL;
-	}
 	HPDF_Image im = NULL;
 	if (len < 8) {
 		diag_msg(DIAG_ERROR, path, 0, 0,

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "xmem.h"
 
 const char *safeopen_kind(mode_t m)
@@ -81,7 +82,7 @@ char *safeopen_read(const char *path, size_t max, size_t *len, const char **why)
 		return NULL;
 	struct stat st;
 	if (fstat(fd, &st) == 0 && (unsigned long long)st.st_size > max) {
-		*why = "is larger than the limit";
+		*why = SAFEOPEN_TOO_LARGE;
 		close(fd);
 		return NULL;
 	}
@@ -90,7 +91,7 @@ char *safeopen_read(const char *path, size_t max, size_t *len, const char **why)
 	for (;;) {
 		if (n + 1 >= cap) {
 			if (cap > max + 1) { /* it grew while being read */
-				*why = "is larger than the limit";
+				*why = SAFEOPEN_TOO_LARGE;
 				free(buf);
 				close(fd);
 				return NULL;
@@ -112,11 +113,28 @@ char *safeopen_read(const char *path, size_t max, size_t *len, const char **why)
 	}
 	close(fd);
 	if (n > max) {
-		*why = "is larger than the limit";
+		*why = SAFEOPEN_TOO_LARGE;
 		free(buf);
 		return NULL;
 	}
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+char *safeopen_load(const char *path, size_t max, const char *what, const char *beyond,
+                    size_t *len)
+{
+	const char *why;
+	char *data = safeopen_read(path, max, len, &why);
+	if (data)
+		return data;
+	if (strcmp(why, SAFEOPEN_TOO_LARGE) == 0)
+		diag_msg(DIAG_ERROR, path, 0, 0, "%s is larger than the limit of %zu MiB%s", what,
+		         max >> 20, beyond);
+	else if (strncmp(why, "is ", 3) == 0) /* not a regular file: "is a folder, not a file" */
+		diag_msg(DIAG_ERROR, path, 0, 0, "%s %s", what, why);
+	else
+		diag_msg(DIAG_ERROR, path, 0, 0, "%s cannot be read: %s", what, why);
+	return NULL;
 }

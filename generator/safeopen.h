@@ -19,10 +19,20 @@ const char *safeopen_kind(mode_t m);
 int safeopen(const char *path, const char **why);
 /* The same as a stdio stream. */
 FILE *safeopen_file(const char *path, const char **why);
+/* The *why of safeopen_read for a file over its limit (the caller names the limit). */
+#define SAFEOPEN_TOO_LARGE "is larger than the limit"
 /*
- * Reads the whole file (NUL-terminated; *len without the NUL). A file larger than max bytes is
- * refused, without being read, with *why "is larger than the limit" (the caller names the limit).
+ * Reads the whole file (NUL-terminated; *len without the NUL): the one whole-file reader. A file
+ * larger than max bytes is refused, without being read, with *why SAFEOPEN_TOO_LARGE.
  */
 char *safeopen_read(const char *path, size_t max, size_t *len, const char **why);
+/*
+ * safeopen_read for a file the run needs whole, called what in messages ("font file"): a failure
+ * is reported through diag against path as "<what> is larger than the limit of N MiB<beyond>",
+ * "<what> is a folder, not a file" (and the like) or "<what> cannot be read: <reason>", and NULL
+ * is returned. beyond follows the limit: "" or, say, "; a cover logo needs far less".
+ */
+char *safeopen_load(const char *path, size_t max, const char *what, const char *beyond,
+                    size_t *len);
 
 #endif

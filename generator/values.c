@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "utf8.h"
 #include "xmem.h"
 
 #define MS_PER_SEC 1000LL
@@ -507,8 +508,8 @@ const char *period_parse_label(const char *s, enum period_len len, bp_period *ou
 /* --- UTF-8 ----------------------------------------------------------------------------------- */
 
 /*
- * Well-formed UTF-8 as Unicode defines it: no overlong forms, no surrogates, nothing above
- * U+10FFFF. Runs of ASCII are checked eight bytes at a time, as CSV text is mostly ASCII.
+ * Well-formed UTF-8 (utf8_next) without a NUL byte. Runs of ASCII are checked eight bytes at a
+ * time, and single ASCII bytes here, as CSV text is mostly ASCII.
  */
 long value_utf8_invalid(const char *s, size_t n)
 {
@@ -525,39 +526,15 @@ long value_utf8_invalid(const char *s, size_t n)
 				continue;
 			}
 		}
-		unsigned char c = u[i];
-		if (c < 0x80) {
-			if (c == 0)
-				return (long)i;
+		if (u[i] != 0 && u[i] < 0x80) {
 			i++;
 			continue;
 		}
-		size_t k;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF)
-			k = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			k = 2;
-			if (c == 0xE0)
-				lo = 0xA0; /* overlong */
-			else if (c == 0xED)
-				hi = 0x9F; /* surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			k = 3;
-			if (c == 0xF0)
-				lo = 0x90; /* overlong */
-			else if (c == 0xF4)
-				hi = 0x8F; /* above U+10FFFF */
-		} else
+		uint32_t cp;
+		size_t k = utf8_next(s + i, n - i, &cp);
+		if (k == 0 || cp == 0)
 			return (long)i;
-		if (n - i <= k)
-			return (long)i;
-		if (u[i + 1] < lo || u[i + 1] > hi)
-			return (long)i;
-		for (size_t j = 2; j <= k; j++)
-			if (u[i + j] < 0x80 || u[i + j] > 0xBF)
-				return (long)i;
-		i += k + 1;
+		i += k;
 	}
 	return -1;
 }

@@ -14,6 +14,7 @@
 
 #include "diag.h"
 #include "strbuf.h"
+#include "utf8.h"
 #include "values.h"
 #include "xmem.h"
 #include "xlsxzip.h"
@@ -119,29 +120,9 @@ static void check(struct xw *x, lxw_error e, const char *what)
  * forbids them). */
 static int utf8_seq(const unsigned char *p, size_t n)
 {
-	unsigned c = p[0], cp, min;
-	int len;
-	if (c < 0x80)
-		return c ? 1 : 0;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, cp = c & 0x1f, min = 0x80;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, cp = c & 0x0f, min = 0x800;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if ((size_t)len > n)
-		return 0;
-	for (int i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
-	    cp == 0xffff)
-		return 0;
-	return len;
+	uint32_t cp;
+	size_t len = utf8_next((const char *)p, n, &cp); /* 0 with U+FFFD when ill-formed */
+	return cp != 0 && cp != 0xfffe && cp != 0xffff ? (int)len : 0;
 }
 
 static long utf8_chars(const char *s)

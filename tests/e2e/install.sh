@@ -3,7 +3,10 @@
 # and the installed binary builds the demo pack from there (it finds its templates and fonts
 # under share/boardpack beside its bin folder).
 set -eu
-make -s -C "$ROOT" install DESTDIR="$WORK/root" PREFIX=/opt/bp >"$WORK/make.log" 2>&1 || { cat "$WORK/make.log"; exit 1; }
+# Built in a folder of its own: the binary holds PREFIX, and the flags are a dependency, so
+# building in build/ would rebuild the binary the rest of the suite runs.
+make -s -C "$ROOT" install BUILD="$WORK/build" DESTDIR="$WORK/root" PREFIX=/opt/bp >"$WORK/make.log" 2>&1 ||
+	{ cat "$WORK/make.log"; exit 1; }
 for f in bin/boardpack share/boardpack/templates/board-pack.md share/boardpack/templates/summary.md \
 	share/boardpack/fonts/DejaVuSans.ttf share/boardpack/fonts/DejaVuSans-Bold.ttf share/man/man1/boardpack.1; do
 	[ -f "$WORK/root/opt/bp/$f" ] || { echo "not installed: $f"; find "$WORK/root"; exit 1; }
