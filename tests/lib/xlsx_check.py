@@ -95,9 +95,10 @@ TABLES = {
         ("Region", "region", "", False)], "kpis"),
 }
 CASE_HEADERS = ["Case", "Journey", "Goal", "Period concluded", "Outcome", "SCO", "Start", "End", "Days",
-                "Promise days", "Within promise", "Contacts", "Failure contacts", "Hand-offs", "Region", "Customer",
+                "Promise days", "Within promise", "Contacts", "Failure contacts", "Hand-offs", "First channel",
+                "Last channel", "Region", "Customer",
                 "Segment", "Annual value", "Left", "Left within window", "Departments"]
-TOUCH_HEADERS = ["Case", "Journey", "Period concluded", "SCO", "Department", "Failure contacts"]
+TOUCH_HEADERS = ["Case", "Journey", "Period concluded", "SCO", "Department", "Contacts", "Failure contacts"]
 CUSTOMER_HEADERS = ["Customer", "Segment", "Region", "Annual value", "Joined", "Left"]
 TREND_HEADERS = ["Level", "Name", "Period", "Cases concluded", "Successful", "SCO rate"]
 
