@@ -4,15 +4,14 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
-#include <locale.h>
 #include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 #include "charts.h"
 #include "diag.h"
+#include "slug.h"
 #include "strbuf.h"
 #include "xmem.h"
 
@@ -142,78 +141,12 @@ void layout_free(struct document *d)
 	free(d);
 }
 
-/* ---------------------------------------------------------------- slugs */
-
 /* Process-wide state, set up once (PDFs of several packs are laid out in parallel threads). */
-static locale_t utf8_loc;
 static pthread_once_t layout_once = PTHREAD_ONCE_INIT;
 
 static void layout_setup(void)
 {
-	utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	cmark_gfm_core_extensions_ensure_registered();
-}
-
-static locale_t utf8_locale(void)
-{
-	pthread_once(&layout_once, layout_setup);
-	return utf8_loc;
-}
-
-static void put_utf8(struct strbuf *b, uint32_t cp)
-{
-	char s[4];
-	size_t n;
-	if (cp < 0x80) {
-		s[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		s[0] = (char)(0xC0 | cp >> 6);
-		s[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		s[0] = (char)(0xE0 | cp >> 12);
-		s[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		s[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		s[0] = (char)(0xF0 | cp >> 18);
-		s[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		s[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		s[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	strbuf_append(b, s, n);
-}
-
-char *layout_slug(const char *text)
-{
-	struct strbuf b = STRBUF_INIT;
-	locale_t loc = utf8_locale();
-	size_t n = strlen(text);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		i += utf8_decode(text + i, n - i, &cp);
-		if (cp < 0x80) {
-			char c = (char)cp;
-			if (c >= 'A' && c <= 'Z')
-				strbuf_putc(&b, (char)(c - 'A' + 'a'));
-			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-			         c == '_')
-				strbuf_putc(&b, c);
-			else if (c == ' ')
-				strbuf_putc(&b, '-');
-			continue;
-		}
-		if (loc) {
-			if (iswalnum_l((wint_t)cp, loc))
-				put_utf8(&b, (uint32_t)towlower_l((wint_t)cp, loc));
-		} else if (cp >= 0x00C0 && cp != 0x00D7 && cp != 0x00F7 &&
-		           !(cp >= 0x2000 && cp <= 0x2BFF)) {
-			put_utf8(&b, cp); /* no Unicode tables: keep what is likely a letter */
-		}
-	}
-	return strbuf_detach(&b);
 }
 
 /* ---------------------------------------------------------------- inline text */
@@ -785,7 +718,7 @@ static const char *type_name(cmark_node *n)
 static void add_anchor(struct layout *L, int level, const char *title)
 {
 	struct document *d = L->doc;
-	char *base = layout_slug(title);
+	char *base = slug_anchor(title);
 	char *slug = xstrdup(base);
 	for (int k = 1;; k++) {
 		bool used = false;

@@ -95,10 +95,6 @@ struct document *layout_document(const char *markdown, struct fontsub *const fon
                                  const struct layout_options *opts);
 void layout_free(struct document *d);
 
-/* The GitHub-style anchor of a heading's text: lowercase, letters, digits, '-' and '_' kept, spaces
- * as '-'. */
-char *layout_slug(const char *text);
-
 /*
  * Breaks text into lines no wider than width at size (at spaces; a word wider
  * than a line is broken between characters). Returns the number of lines and sets

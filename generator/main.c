@@ -20,7 +20,7 @@
 #include "model.h"
 #include "mustache.h"
 #include "outfile.h"
-#include "pack.h"
+#include "build.h"
 #include "safeopen.h"
 #include "strbuf.h"
 #include "xmem.h"

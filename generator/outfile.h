@@ -47,4 +47,10 @@ int outfile_commit_all(void);
 /* Removes every temporary file still open. */
 void outfile_abort_all(void);
 
+/*
+ * After a file in dir failed: when dir's file system has little space left, says so, as it is:
+ * "full" only with under 64 KB free (the failed file still holds what it took).
+ */
+void outfile_report_space(const char *dir);
+
 #endif

@@ -14,10 +14,11 @@
 #include "diag.h"
 #include "fontsub.h"
 #include "layout.h"
+#include "slug.h"
 
 static void check_slug(const char *text, const char *want)
 {
-	char *s = layout_slug(text);
+	char *s = slug_anchor(text);
 	if (strcmp(s, want) != 0)
 		fail_msg("slug of \"%s\": got \"%s\", expected \"%s\"", text, s, want);
 	free(s);

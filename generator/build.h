@@ -1,6 +1,6 @@
-/* pack: one `boardpack build`: read once, compute each pack, write its outputs atomically. */
-#ifndef BP_PACK_H
-#define BP_PACK_H
+/* build: one `boardpack build`: read once, compute each pack, write its outputs atomically. */
+#ifndef BP_BUILD_H
+#define BP_BUILD_H
 #include <stdbool.h>
 
 struct pack_request {
@@ -15,9 +15,5 @@ struct pack_request {
 
 /* Runs the build; returns the exit status of cli.md. */
 int pack_build(const struct pack_request *req);
-
-/* Writes a file-name-safe slug of a region name (ASCII letters, digits, hyphens) into a new string.
- */
-char *pack_slug(const char *name);
 
 #endif
