@@ -40,22 +40,6 @@ static void pack_job_release(struct pack_job *pj)
 }
 
 /* Starts capturing this thread's messages into a memory stream; returns it. */
-FILE *capture_begin(char **buf, size_t *len)
-{
-	*buf = NULL;
-	*len = 0;
-	FILE *fp = open_memstream(buf, len); /* NULL (no memory): messages go straight to stderr */
-	diag_capture(fp);
-	return fp;
-}
-
-void capture_end(FILE *fp)
-{
-	diag_capture(NULL);
-	if (fp)
-		fclose(fp);
-}
-
 /* Marks o written; the last output of a pack releases the pack. */
 static void output_done(struct pack_out *o)
 {
@@ -80,7 +64,7 @@ static void prepare_pack(struct pack_job *pj)
 {
 	struct build *b = pj->b;
 	const struct pack_request *req = b->req;
-	FILE *cap = capture_begin(&pj->msgs, &pj->nmsgs);
+	pj->msgs = diag_buffer_begin();
 	double t = now_seconds();
 	if (!pj->mt) /* computed by figure_all_packs */
 		pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
@@ -150,62 +134,7 @@ static void prepare_pack(struct pack_job *pj)
 	free(shown);
 	strbuf_free(&files);
 	free(stem);
-	capture_end(cap);
-}
-
-/* The lines of writers' messages printed so far (a warning every pack repeats is said once). */
-struct said {
-	char **lines;
-	size_t n;
-};
-
-/* Drops from o's messages every warning line already printed for an earlier output. */
-static void drop_repeated(struct pack_out *o, struct said *said)
-{
-	size_t w = 0;
-	for (size_t r = 0; r < o->nmsgs;) {
-		const char *nl = memchr(o->msgs + r, '\n', o->nmsgs - r);
-		size_t len = nl ? (size_t)(nl - (o->msgs + r)) + 1 : o->nmsgs - r;
-		char *line = xstrndup(o->msgs + r, len);
-		bool seen = false;
-		for (size_t i = 0; i < said->n && !seen; i++)
-			seen = strcmp(said->lines[i], line) == 0;
-		if (seen && strstr(line, ": warning: ")) {
-			free(line);
-		} else {
-			memmove(o->msgs + w, o->msgs + r, len);
-			w += len;
-			said->lines = xreallocarray(said->lines, said->n + 1, sizeof *said->lines);
-			said->lines[said->n++] = line;
-		}
-		r += len;
-	}
-	o->nmsgs = w;
-}
-
-/*
- * Prints what a writer said, naming the file as the user knows it (the final name, not the
- * temporary file the writer was given).
- */
-static void print_output_msgs(const struct pack_out *o)
-{
-	if (!o->nmsgs)
-		return;
-	const char *p = o->msgs, *end = o->msgs + o->nmsgs;
-	size_t tl = o->tmp ? strlen(o->tmp) : 0;
-	while (p < end) {
-		const char *hit = NULL;
-		for (const char *q = p; tl && !hit && q + tl <= end; q++)
-			if (*q == *o->tmp && memcmp(q, o->tmp, tl) == 0)
-				hit = q;
-		if (!hit) {
-			fwrite(p, 1, (size_t)(end - p), stderr);
-			break;
-		}
-		fwrite(p, 1, (size_t)(hit - p), stderr);
-		diag_escape(stderr, o->path, strlen(o->path)); /* as diag would show it */
-		p = hit + tl;
-	}
+	diag_buffer_end(pj->msgs);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -369,13 +298,13 @@ static void free_packs(struct build *b, struct pack_job *packs, size_t npacks)
 	for (size_t i = 0; i < npacks; i++) {
 		metrics_free(packs[i].mt); /* a pack never prepared, after a failure */
 		free(packs[i].slug);
-		free(packs[i].msgs);
+		diag_buffer_free(packs[i].msgs);
 		free(packs[i].summary);
 		free(packs[i].header);
 		free(packs[i].subject);
 		for (int k = 0; k < OUT_KINDS; k++) {
 			free(packs[i].out[k].path);
-			free(packs[i].out[k].msgs);
+			diag_buffer_free(packs[i].out[k].msgs);
 		}
 	}
 	free(packs);
@@ -441,24 +370,20 @@ static size_t write_packs(struct build *b, struct pack_job *packs, size_t npacks
 static int print_messages(struct pack_job *packs, size_t prepared)
 {
 	int rc = EXIT_OK;
-	struct said said = {0};
+	struct diag_said *said = diag_said_new();
 	for (size_t i = 0; i < prepared && rc == EXIT_OK; i++) {
 		struct pack_job *pj = &packs[i];
-		if (pj->nmsgs)
-			fwrite(pj->msgs, 1, pj->nmsgs, stderr);
+		diag_buffer_print(pj->msgs, NULL);
 		rc = pj->rc;
 		for (int k = 0; k < OUT_KINDS; k++) {
 			struct pack_out *o = &pj->out[k];
 			if (!o->wanted || rc != EXIT_OK)
 				continue;
-			drop_repeated(o, &said);
-			print_output_msgs(o);
+			diag_buffer_print(o->msgs, said);
 			rc = o->rc;
 		}
 	}
-	for (size_t i = 0; i < said.n; i++)
-		free(said.lines[i]);
-	free(said.lines);
+	diag_said_free(said);
 	return rc;
 }
 

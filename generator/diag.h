@@ -49,10 +49,38 @@ long diag_errors(void);
 void diag_set_stream(FILE *fp);
 
 /*
- * Sends the calling thread's messages to fp (NULL: back to the shared stream), so that
- * messages of work done in parallel can be printed afterwards in a fixed order. Counters
- * (diag_worst, diag_errors) are shared by every thread.
+ * Buffers: the messages of work done in parallel (each output of a pack is written by a thread
+ * of its own), kept to be printed afterwards in a fixed order, so that stderr is the same
+ * whatever the number of threads. Counters (diag_worst, diag_errors) are shared by every thread
+ * and count a message when it is said, not when it is printed.
+ *
+ * diag_buffer_begin sends the calling thread's messages into a new buffer until
+ * diag_buffer_end (without memory for it, they go to the stream at once).
  */
-void diag_capture(FILE *fp);
+struct diag_buffer;
+struct diag_said;
+struct diag_buffer *diag_buffer_begin(void);
+void diag_buffer_end(struct diag_buffer *b);
+/* When b is printed, the file name tmp (a temporary file's) is shown as shown (the final name,
+ * the one the user knows), escaped as every file name is. */
+void diag_buffer_rename(struct diag_buffer *b, const char *tmp, const char *shown);
+/*
+ * Prints b to the stream. With said (from diag_said_new), a warning line already printed
+ * through said is dropped (a warning every pack repeats is said once), and the lines printed
+ * are added to it.
+ */
+void diag_buffer_print(struct diag_buffer *b, struct diag_said *said);
+void diag_buffer_free(struct diag_buffer *b);
+struct diag_said *diag_said_new(void);
+void diag_said_free(struct diag_said *said);
+
+/* Prints a line as it is, escaped, even when quiet (a hint after a usage error). */
+void diag_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "boardpack: out of memory" when a library could not allocate (the caller aborts). */
+void diag_out_of_memory(void);
+
+/* The command's own output (the help, the version, an expanded template): s[0..n) to stdout as
+ * it is. Returns 0, or -1 when it could not be written. */
+int diag_stdout(const char *s, size_t n);
 
 #endif

@@ -55,7 +55,7 @@ static const char usage_text[] =
 static void usage_hint(const char *what)
 {
 	diag_msg(DIAG_ERROR, NULL, 0, 0, "%s", what);
-	fprintf(stderr, "Try 'boardpack --help'.\n");
+	diag_hint("Try 'boardpack --help'.");
 }
 
 static int cmd_render(int argc, char **argv)
@@ -95,7 +95,7 @@ static int cmd_render(int argc, char **argv)
 	struct strbuf out = STRBUF_INIT;
 	int rc = mustache_render_file(argv[1], ctx, &opts, &out);
 	if (rc == 0)
-		fwrite(strbuf_str(&out), 1, out.len, stdout);
+		diag_stdout(strbuf_str(&out), out.len);
 	strbuf_free(&out);
 	json_decref(ctx);
 	return rc == 0 ? EXIT_OK : EXIT_USAGE;
@@ -283,11 +283,12 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-		fputs(usage_text, stdout);
+		diag_stdout(usage_text, sizeof usage_text - 1);
 		return EXIT_OK;
 	}
 	if (strcmp(cmd, "--version") == 0) {
-		printf("boardpack %s\n", BOARDPACK_VERSION);
+		static const char version[] = "boardpack " BOARDPACK_VERSION "\n";
+		diag_stdout(version, sizeof version - 1);
 		return EXIT_OK;
 	}
 	if (strcmp(cmd, "build") == 0)

@@ -16,7 +16,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <time.h>
 
 #include "build.h"
@@ -59,8 +58,7 @@ struct pack_out {
 	int fd;          /* its temporary file (owned by outfile) */
 	const char *tmp; /* a name messages may give it (owned by outfile), shown as path */
 	int rc;
-	char *msgs; /* messages printed while writing it */
-	size_t nmsgs;
+	struct diag_buffer *msgs; /* messages said while writing it */
 	char sha256[65];
 	uint64_t bytes;
 };
@@ -71,8 +69,7 @@ struct pack_job {
 	const char *region_name; /* NULL: the whole organisation */
 	char *slug;              /* NULL: the whole organisation */
 	int rc;                  /* of preparing it (figures, template) */
-	char *msgs;              /* messages printed while preparing it */
-	size_t nmsgs;
+	struct diag_buffer *msgs; /* messages said while preparing it */
 	char *summary;
 	struct metrics *mt;
 	json_t *metrics;
@@ -85,11 +82,6 @@ struct pack_job {
 
 /* Writes one output of a pack into its temporary file (any thread); sets o->rc. */
 void write_output(struct pack_out *o);
-
-/* Starts capturing this thread's messages into a memory stream; returns it (NULL, without
- * memory: messages go straight to stderr). */
-FILE *capture_begin(char **buf, size_t *len);
-void capture_end(FILE *fp);
 
 /* Seconds on a monotonic clock. */
 static inline double now_seconds(void)

@@ -19,7 +19,7 @@ void write_output(struct pack_out *o)
 {
 	struct pack_job *pj = o->pack;
 	struct build *b = pj->b;
-	FILE *cap = capture_begin(&o->msgs, &o->nmsgs);
+	o->msgs = diag_buffer_begin();
 	double t = now_seconds();
 	o->fd = outfile_begin(o->path, &o->tmp);
 	o->rc = o->fd >= 0 ? EXIT_OK : EXIT_OUTPUT;
@@ -88,5 +88,7 @@ void write_output(struct pack_out *o)
 		o->rc = EXIT_OUTPUT;
 	}
 	timing(b->req, out_ext[o->kind], &t);
-	capture_end(cap);
+	if (o->tmp) /* messages name the file as the user knows it */
+		diag_buffer_rename(o->msgs, o->tmp, o->path);
+	diag_buffer_end(o->msgs);
 }
