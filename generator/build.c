@@ -44,7 +44,7 @@ static void pack_job_release(struct pack_job *pj)
 static void output_done(struct pack_out *o)
 {
 	struct build *b = o->pack->b;
-	if (o->rc != EXIT_OK)
+	if (o->rc != BP_OK)
 		atomic_store(&b->failed, true);
 	if (atomic_fetch_sub(&o->pack->pending, 1) != 1)
 		return;
@@ -76,13 +76,13 @@ static void prepare_pack(struct pack_job *pj)
 		if (req->dump_context && !pj->region) {
 			int fd = outfile_begin(req->dump_context, NULL);
 			if (fd < 0 || context_write_json_fd(ctx, fd, req->dump_context) != 0)
-				pj->rc = EXIT_OUTPUT;
+				pj->rc = BP_ERR_OUTPUT;
 		}
-		if (pj->rc == EXIT_OK && (req->pdf || (req->dump_markdown && !pj->region))) {
+		if (pj->rc == BP_OK && (req->pdf || (req->dump_markdown && !pj->region))) {
 			struct mustache_opts mo = {.escape = MUSTACHE_ESCAPE_MARKDOWN,
 			                           .strict = true};
 			if (mustache_render_file(b->template_path, ctx, &mo, &pj->md) != 0) {
-				pj->rc = EXIT_USAGE;
+				pj->rc = BP_ERR_CONFIG;
 			} else if (req->dump_markdown && !pj->region) {
 				int fd = outfile_begin(req->dump_markdown, NULL);
 				int dfd = fd >= 0 ? dup(fd) : -1;
@@ -95,7 +95,7 @@ static void prepare_pack(struct pack_job *pj)
 						diag_msg(DIAG_ERROR, req->dump_markdown, 0, 0,
 						         "cannot write the Markdown: %s",
 						         strerror(errno));
-					pj->rc = EXIT_OUTPUT;
+					pj->rc = BP_ERR_OUTPUT;
 				}
 			}
 			timing(req, "template", &t);
@@ -170,7 +170,7 @@ static const char **region_names(const struct model *m, size_t *count)
 }
 
 /* manifest.json and manifest.csv: one row per file written. */
-static int write_manifest(struct build *b, struct pack_job *packs, size_t npacks)
+static enum bp_err write_manifest(struct build *b, struct pack_job *packs, size_t npacks)
 {
 	struct manifest_row *rows = xreallocarray(NULL, npacks * OUT_KINDS, sizeof *rows);
 	size_t n = 0;
@@ -185,7 +185,7 @@ static int write_manifest(struct build *b, struct pack_job *packs, size_t npacks
 				                                  .bytes = o->bytes,
 				                                  .sha256 = o->sha256};
 		}
-	int rc = manifest_write(b->out_dir, b->c->organisation, b->label, rows, n);
+	enum bp_err rc = manifest_write(b->out_dir, b->c->organisation, b->label, rows, n);
 	free(rows);
 	return rc;
 }
@@ -193,9 +193,9 @@ static int write_manifest(struct build *b, struct pack_job *packs, size_t npacks
 /*
  * Every pack's figures, before any is written: the cases each pack tells through the customer's
  * eyes are then read from the event log in one more pass for all of them. Returns 0 or
- * EXIT_INPUT.
+ * BP_ERR_INPUT.
  */
-static int figure_all_packs(struct build *b, struct pack_job *packs, size_t npacks)
+static enum bp_err figure_all_packs(struct build *b, struct pack_job *packs, size_t npacks)
 {
 	uint32_t *story = NULL;
 	size_t nstory = 0;
@@ -216,7 +216,7 @@ static int figure_all_packs(struct build *b, struct pack_job *packs, size_t npac
 			if (pj->mt->goals[g].story_case != SIZE_MAX)
 				story[nstory++] = (uint32_t)pj->mt->goals[g].story_case;
 	}
-	int rc = events_read_stories(b->c, &b->m, story, nstory);
+	enum bp_err rc = events_read_stories(b->c, &b->m, story, nstory);
 	free(story);
 	return rc;
 }
@@ -345,9 +345,9 @@ static size_t write_packs(struct build *b, struct pack_job *packs, size_t npacks
 			free(shown);
 		}
 		prepare_pack(pj);
-		if (pj->rc != EXIT_OK || pj->pending == 0) {
+		if (pj->rc != BP_OK || pj->pending == 0) {
 			pack_job_release(pj);
-			if (pj->rc != EXIT_OK) {
+			if (pj->rc != BP_OK) {
 				prepared++;
 				break;
 			}
@@ -367,17 +367,17 @@ static size_t write_packs(struct build *b, struct pack_job *packs, size_t npacks
 
 /* Prints the messages of the packs prepared in pack order, up to the first that failed; returns
  * the status of the packs printed. */
-static int print_messages(struct pack_job *packs, size_t prepared)
+static enum bp_err print_messages(struct pack_job *packs, size_t prepared)
 {
-	int rc = EXIT_OK;
+	enum bp_err rc = BP_OK;
 	struct diag_said *said = diag_said_new();
-	for (size_t i = 0; i < prepared && rc == EXIT_OK; i++) {
+	for (size_t i = 0; i < prepared && rc == BP_OK; i++) {
 		struct pack_job *pj = &packs[i];
 		diag_buffer_print(pj->msgs, NULL);
 		rc = pj->rc;
 		for (int k = 0; k < OUT_KINDS; k++) {
 			struct pack_out *o = &pj->out[k];
-			if (!o->wanted || rc != EXIT_OK)
+			if (!o->wanted || rc != BP_OK)
 				continue;
 			diag_buffer_print(o->msgs, said);
 			rc = o->rc;
@@ -388,26 +388,26 @@ static int print_messages(struct pack_job *packs, size_t prepared)
 }
 
 /* Once every pack is written: the manifest, every file put in place, then the summaries. */
-static int finish_run(struct build *b, struct pack_job *packs, size_t npacks, size_t prepared)
+static enum bp_err finish_run(struct build *b, struct pack_job *packs, size_t npacks, size_t prepared)
 {
 	const struct pack_request *req = b->req;
-	int rc = EXIT_OK;
+	enum bp_err rc = BP_OK;
 	/* only --dump-markdown or --dump-context: no pack, so the manifest (which lists the packs
 	 * in the folder) is left as it is */
 	bool any_pack = req->json || req->pdf || req->xlsx;
 	if (prepared == npacks && any_pack)
 		rc = write_manifest(b, packs, npacks);
-	if (rc == EXIT_OK && outfile_commit_all() != 0)
-		rc = EXIT_OUTPUT;
+	if (rc == BP_OK && outfile_commit_all() != 0)
+		rc = BP_ERR_OUTPUT;
 	/* the summaries only once every file is in place */
-	for (size_t i = 0; i < npacks && rc == EXIT_OK; i++)
+	for (size_t i = 0; i < npacks && rc == BP_OK; i++)
 		diag_info("%s", packs[i].summary);
-	if (rc == EXIT_OK && any_pack)
+	if (rc == BP_OK && any_pack)
 		diag_info("boardpack: %s: %ld rows read, %ld rejected; %zu pack%s written to %s "
 		          "(listed in manifest.json and manifest.csv)",
 		          b->label, dq_rows_read(b->m.dq), dq_rows_rejected(b->m.dq), npacks,
 		          npacks == 1 ? "" : "s", b->out_dir);
-	else if (rc == EXIT_OK)
+	else if (rc == BP_OK)
 		diag_info(
 		    "boardpack: %s: %ld rows read, %ld rejected; no pack written (--no-pdf and "
 		    "--no-xlsx without --json), only what --dump-%s asked for",
@@ -418,7 +418,7 @@ static int finish_run(struct build *b, struct pack_job *packs, size_t npacks, si
 	return rc;
 }
 
-static int build_all(struct build *b)
+static enum bp_err build_all(struct build *b)
 {
 	const struct pack_request *req = b->req;
 	period_label(b->period, b->c->period_length, b->label);
@@ -426,18 +426,18 @@ static int build_all(struct build *b)
 	struct pack_job *packs = make_packs(b, &npacks);
 	if (figure_all_packs(b, packs, npacks) != 0) {
 		free_packs(b, packs, npacks);
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
 	timing(req, "figures", &b->t);
 	size_t started;
 	double wall;
 	size_t prepared = write_packs(b, packs, npacks, &started, &wall);
-	int rc = print_messages(packs, prepared);
+	enum bp_err rc = print_messages(packs, prepared);
 	if (req->timings)
 		diag_info("boardpack: timing: %-10s %8.3f s (%zu pack%s, %zu writer thread%s)",
 		          "outputs", wall, npacks, npacks == 1 ? "" : "s", started ? started : 1,
 		          started > 1 ? "s" : "");
-	if (rc == EXIT_OK)
+	if (rc == BP_OK)
 		rc = finish_run(b, packs, npacks, prepared);
 	free_packs(b, packs, npacks);
 	return rc;
@@ -445,9 +445,9 @@ static int build_all(struct build *b)
 
 /* The template and fonts: the configuration's, else boardpack's own; with a PDF, each must be a
  * file. */
-static int find_files(struct build *b)
+static enum bp_err find_files(struct build *b)
 {
-	int rc = EXIT_OK;
+	enum bp_err rc = BP_OK;
 	b->template_path = b->c->template_path ? xstrdup(b->c->template_path)
 	                                       : data_path("templates/board-pack.md");
 	b->font_regular =
@@ -465,24 +465,24 @@ static int find_files(struct build *b)
 				    files[i],
 				    i ? " (run 'make fonts', or name a TrueType file in [pack])"
 				      : "");
-				rc = EXIT_USAGE;
+				rc = BP_ERR_CONFIG;
 			}
 	}
-	if (rc == EXIT_OK && b->req->pdf)
+	if (rc == BP_OK && b->req->pdf)
 		ordercheck_template(b->template_path);
 	return rc;
 }
 
 /* Reads the inputs into b->m and reports their data quality (with --strict, any rejected row
  * is an error). */
-static int read_inputs(struct build *b)
+static enum bp_err read_inputs(struct build *b)
 {
 	const struct pack_request *req = b->req;
 	double read_start = now_seconds();
 	if (b->progress)
 		diag_info("boardpack: reading the inputs of %s…", b->c->path);
-	int rc = model_read(b->c, &b->m);
-	if (rc != EXIT_OK)
+	enum bp_err rc = model_read(b->c, &b->m);
+	if (rc != BP_OK)
 		return rc;
 	if (b->progress) {
 		double secs = now_seconds() - read_start;
@@ -497,29 +497,29 @@ static int read_inputs(struct build *b)
 		diag_msg(DIAG_ERROR, NULL, 0, 0,
 		         "%ld row%s rejected and --strict is on: nothing was written", rejected,
 		         rejected == 1 ? "" : "s");
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
-	return EXIT_OK;
+	return BP_OK;
 }
 
 /* The period to report: --period's (forced), which must hold some data, else the latest with
  * concluded cases. */
-static int choose_period(struct build *b, bp_period forced)
+static enum bp_err choose_period(struct build *b, bp_period forced)
 {
 	const struct pack_request *req = b->req;
 	if (!req->period) {
 		if (metrics_default_period(&b->m, b->c->period_length, &b->period))
-			return EXIT_OK;
+			return BP_OK;
 		diag_msg(DIAG_ERROR, b->c->path, 0, 0,
 		         "no case has concluded, so there is no latest period to report "
 		         "on; give one with --period");
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
 	bp_period first, last;
 	bool any;
 	if (metrics_period_has_data(&b->m, b->c->period_length, forced, &first, &last, &any)) {
 		b->period = forced;
-		return EXIT_OK;
+		return BP_OK;
 	}
 	char a[16], z[16];
 	period_label(first, b->c->period_length, a);
@@ -537,7 +537,7 @@ static int choose_period(struct build *b, bp_period forced)
 		         "--period %s: the data has no case, KPI or customer change in "
 		         "that period; it covers %s to %s: give a period in that range",
 		         req->period, a, z);
-	return EXIT_INPUT;
+	return BP_ERR_INPUT;
 }
 
 /*
@@ -558,47 +558,47 @@ static int64_t created_time(const struct build *b)
 }
 
 /* The output folder: --out, else out beside PACK.ini; created and locked for the run. */
-static int open_out_dir(struct build *b)
+static enum bp_err open_out_dir(struct build *b)
 {
 	const struct pack_request *req = b->req;
 	b->out_dir = req->out                      ? xstrdup(req->out)
 	             : strcmp(b->c->dir, ".") == 0 ? xstrdup("out")
 	                                           : xasprintf("%s/out", b->c->dir);
 	if (outfile_mkdir(b->out_dir) != 0 || outfile_lock(b->out_dir) != 0)
-		return EXIT_OUTPUT;
-	return EXIT_OK;
+		return BP_ERR_OUTPUT;
+	return BP_OK;
 }
 
-int pack_build(const struct pack_request *req)
+enum bp_err pack_build(const struct pack_request *req)
 {
 	struct build b = {.req = req, .t = now_seconds()};
 	b.c = config_load(req->pack_ini);
 	if (!b.c)
-		return EXIT_USAGE;
+		return BP_ERR_CONFIG;
 	bp_period forced = 0;
 	if (req->period) {
 		const char *why = period_parse_label(req->period, b.c->period_length, &forced);
 		if (why) {
 			diag_msg(DIAG_ERROR, NULL, 0, 0, "--period \"%s\": %s", req->period, why);
 			config_free(b.c);
-			return EXIT_USAGE;
+			return BP_ERR_USAGE;
 		}
 	}
-	int rc = find_files(&b);
+	enum bp_err rc = find_files(&b);
 	b.progress = !diag_quiet() && isatty(STDERR_FILENO);
-	if (rc == EXIT_OK)
+	if (rc == BP_OK)
 		rc = read_inputs(&b);
 	else
 		memset(&b.m, 0, sizeof b.m);
-	if (rc == EXIT_OK)
+	if (rc == BP_OK)
 		rc = choose_period(&b, forced);
-	if (rc == EXIT_OK) {
+	if (rc == BP_OK) {
 		b.created = created_time(&b);
 		rc = open_out_dir(&b);
 	}
-	if (rc == EXIT_OK)
+	if (rc == BP_OK)
 		rc = build_all(&b);
-	if (rc != EXIT_OK)
+	if (rc != BP_OK)
 		outfile_abort_all();
 	free(b.out_dir);
 	free(b.template_path);

@@ -2,6 +2,7 @@
 #ifndef BP_BUILD_H
 #define BP_BUILD_H
 #include <stdbool.h>
+#include "err.h"
 
 struct pack_request {
 	const char *pack_ini;
@@ -14,6 +15,6 @@ struct pack_request {
 };
 
 /* Runs the build; returns the exit status of cli.md. */
-int pack_build(const struct pack_request *req);
+enum bp_err pack_build(const struct pack_request *req);
 
 #endif

@@ -225,7 +225,7 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	}
 }
 
-int cases_read(const struct config *c, struct model *m)
+enum bp_err cases_read(const struct config *c, struct model *m)
 {
 	struct reader r = {.cfg = c,
 	                   .m = m,

@@ -6,9 +6,6 @@
 
 enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR, DIAG_FATAL };
 
-/* Exit statuses of cli.md. */
-enum exit_status { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_OUTPUT = 3 };
-
 /*
  * Every message (diag_msg, diag_excerpt, diag_info) is escaped here, where it is printed, so that
  * no text chosen by the data, the configuration or a file name reaches the terminal raw: C0

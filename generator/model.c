@@ -81,7 +81,7 @@ static void rescope_rejections(struct model *m)
 	}
 }
 
-int model_read(const struct config *c, struct model *m)
+enum bp_err model_read(const struct config *c, struct model *m)
 {
 	memset(m, 0, sizeof *m);
 	m->names = intern_new();
@@ -89,8 +89,8 @@ int model_read(const struct config *c, struct model *m)
 	m->dq = dq_new();
 	m->data_from = m->data_to = BP_TIME_NONE;
 	if (!config_check_inputs(c))
-		return EXIT_INPUT;
-	int rc = c->journeys ? events_read(c, m) : cases_read(c, m);
+		return BP_ERR_INPUT;
+	enum bp_err rc = c->journeys ? events_read(c, m) : cases_read(c, m);
 	int case_file = (int)m->dq->nfiles - 1;
 	if (rc == 0)
 		rc = kpis_read(c, m);

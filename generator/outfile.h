@@ -4,7 +4,8 @@
 #define BP_OUTFILE_H
 #include <stdbool.h>
 
-/* Creates dir (and its parents) when missing. Returns 0 or -1 after reporting (exit 3). */
+/* Creates dir (and its parents) when missing. Returns 0 or -1 after reporting (an output
+ * error). */
 int outfile_mkdir(const char *dir);
 
 /*

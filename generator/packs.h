@@ -57,7 +57,7 @@ struct pack_out {
 	char *path;      /* the final name */
 	int fd;          /* its temporary file (owned by outfile) */
 	const char *tmp; /* a name messages may give it (owned by outfile), shown as path */
-	int rc;
+	enum bp_err rc;
 	struct diag_buffer *msgs; /* messages said while writing it */
 	char sha256[65];
 	uint64_t bytes;
@@ -68,7 +68,7 @@ struct pack_job {
 	sym region;
 	const char *region_name; /* NULL: the whole organisation */
 	char *slug;              /* NULL: the whole organisation */
-	int rc;                  /* of preparing it (figures, template) */
+	enum bp_err rc;          /* of preparing it (figures, template) */
 	struct diag_buffer *msgs; /* messages said while preparing it */
 	char *summary;
 	struct metrics *mt;

@@ -22,12 +22,12 @@ void write_output(struct pack_out *o)
 	o->msgs = diag_buffer_begin();
 	double t = now_seconds();
 	o->fd = outfile_begin(o->path, &o->tmp);
-	o->rc = o->fd >= 0 ? EXIT_OK : EXIT_OUTPUT;
-	if (o->rc == EXIT_OK) {
+	o->rc = o->fd >= 0 ? BP_OK : BP_ERR_OUTPUT;
+	if (o->rc == BP_OK) {
 		switch (o->kind) {
 		case OUT_JSON:
 			if (context_write_json_fd(pj->metrics, o->fd, o->path) != 0)
-				o->rc = EXIT_OUTPUT;
+				o->rc = BP_ERR_OUTPUT;
 			break;
 		case OUT_PDF: {
 			struct pdf_options po = {.paper = b->c->paper,
@@ -42,9 +42,7 @@ void write_output(struct pack_out *o)
 			                         .header = pj->header,
 			                         .created = b->created,
 			                         .logo = b->c->logo};
-			int r = pdf_write(o->path, o->fd, strbuf_str(&pj->md), &po);
-			if (r != 0)
-				o->rc = r == -2 ? EXIT_USAGE : EXIT_OUTPUT;
+			o->rc = pdf_write(o->path, o->fd, strbuf_str(&pj->md), &po);
 			break;
 		}
 		case OUT_XLSX: {
@@ -53,7 +51,7 @@ void write_output(struct pack_out *o)
 			const char *dir = NULL;
 			o->tmp = outfile_private(o->path, &dir);
 			if (!o->tmp) {
-				o->rc = EXIT_OUTPUT;
+				o->rc = BP_ERR_OUTPUT;
 				break;
 			}
 			struct xlsx_options xo = {.title = b->c->title,
@@ -68,24 +66,24 @@ void write_output(struct pack_out *o)
 			xlsxrows_inputs(b->c, &pj->cases, &src, &xo.settings);
 			pthread_mutex_lock(&xlsx_lock);
 			if (xlsx_write(o->tmp, pj->metrics, &src, &xo) != 0)
-				o->rc = EXIT_OUTPUT;
+				o->rc = BP_ERR_OUTPUT;
 			pthread_mutex_unlock(&xlsx_lock);
-			if (o->rc != EXIT_OK)
+			if (o->rc != BP_OK)
 				outfile_report_space(b->out_dir); /* before its private file is removed */
-			if (outfile_take(o->path, o->path, o->rc == EXIT_OK) != 0)
-				o->rc = EXIT_OUTPUT;
+			if (outfile_take(o->path, o->path, o->rc == BP_OK) != 0)
+				o->rc = BP_ERR_OUTPUT;
 			break;
 		}
 		case OUT_KINDS:
 			break;
 		}
 	}
-	if (o->rc != EXIT_OK && o->kind != OUT_XLSX)
+	if (o->rc != BP_OK && o->kind != OUT_XLSX)
 		outfile_report_space(b->out_dir);
-	if (o->rc == EXIT_OK && sha256_fd(o->fd, o->sha256, &o->bytes) != 0) {
+	if (o->rc == BP_OK && sha256_fd(o->fd, o->sha256, &o->bytes) != 0) {
 		diag_msg(DIAG_ERROR, o->path, 0, 0, "cannot read back the file just written: %s",
 		         strerror(errno));
-		o->rc = EXIT_OUTPUT;
+		o->rc = BP_ERR_OUTPUT;
 	}
 	timing(b->req, out_ext[o->kind], &t);
 	if (o->tmp) /* messages name the file as the user knows it */
