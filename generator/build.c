@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "dq.h"
 #include "jobs.h"
+#include "load.h"
 #include "manifest.h"
 #include "metrics.h"
 #include "model.h"
@@ -23,6 +24,7 @@
 #include "ordercheck.h"
 #include "outfile.h"
 #include "packs.h"
+#include "readers.h"
 #include "slug.h"
 #include "strbuf.h"
 #include "xlsxrows.h"
@@ -481,7 +483,7 @@ static enum bp_err read_inputs(struct build *b)
 	double read_start = now_seconds();
 	if (b->progress)
 		diag_info("boardpack: reading the inputs of %s…", b->c->path);
-	enum bp_err rc = model_read(b->c, &b->m);
+	enum bp_err rc = load_inputs(b->c, &b->m);
 	if (rc != BP_OK)
 		return rc;
 	if (b->progress) {

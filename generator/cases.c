@@ -6,6 +6,7 @@
 #include "config.h"
 #include "model.h"
 #include "reader.h"
+#include "readers.h"
 #include "strbuf.h"
 #include "values.h"
 #include "xmem.h"

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "model.h"
 #include "reader.h"
+#include "readers.h"
 #include "values.h"
 #include "xmem.h"
 

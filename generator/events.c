@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "model.h"
 #include "reader.h"
+#include "readers.h"
 #include "strbuf.h"
 #include "values.h"
 #include "xmem.h"

@@ -16,6 +16,7 @@
 #include "context.h"
 #include "diag.h"
 #include "init.h"
+#include "load.h"
 #include "metrics.h"
 #include "model.h"
 #include "mustache.h"
@@ -108,7 +109,7 @@ static enum bp_err check_pack(const char *path)
 	if (!c)
 		return BP_ERR_CONFIG;
 	struct model m;
-	enum bp_err rc = model_read(c, &m);
+	enum bp_err rc = load_inputs(c, &m);
 	if (rc == 0) {
 		bool quiet = diag_quiet();
 		diag_set_quiet(false); /* the report is what check is for */

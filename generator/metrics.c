@@ -376,7 +376,7 @@ static void setup_journeys(struct metrics *mt, size_t *jmap, size_t nsyms)
 	sym *order = xreallocarray(NULL, nsyms ? nsyms : 1, sizeof *order);
 	size_t n = 0;
 	for (size_t i = 0; i < c->njourney_confs; i++) {
-		/* model_read interned every configured journey name */
+		/* load_inputs interned every configured journey name */
 		sym s = intern_find(m->names, c->journey_confs[i].name,
 		                    strlen(c->journey_confs[i].name));
 		if (s && s < nsyms && jmap[s] == NONE) {
