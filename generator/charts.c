@@ -616,7 +616,7 @@ static float text_block(struct page *pg, const struct chart_ctx *c, int font, fl
                         const char *s, size_t max_lines)
 {
 	char **lines;
-	size_t n = layout_wrap(c->fonts[font], size, s, width, &lines);
+	size_t n = c->wrap(c->fonts[font], size, s, width, &lines);
 	size_t shown = max_lines && n > max_lines ? max_lines : n;
 	for (size_t i = 0; i < n; i++) {
 		if (i < shown) {
@@ -634,7 +634,7 @@ static float text_height(const struct chart_ctx *c, int font, float size, float 
                          const char *s, size_t max_lines)
 {
 	char **lines;
-	size_t n = layout_wrap(c->fonts[font], size, s, width, &lines);
+	size_t n = c->wrap(c->fonts[font], size, s, width, &lines);
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);

@@ -5,7 +5,7 @@
 
 #include "err.h"
 
-enum paper { PAPER_A4, PAPER_LETTER };
+#include "paper.h"
 
 struct pdf_options {
 	enum paper paper;

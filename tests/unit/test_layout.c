@@ -233,7 +233,7 @@ static void draw(const char *info, const char *body, struct page *pg)
 	assert_non_null(fonts[FONT_BOLD]);
 	struct figure *f = figure_parse(info, body, 1);
 	assert_non_null(f);
-	struct chart_ctx ctx = {fonts, 0, 0};
+	struct chart_ctx ctx = {fonts, 0, 0, layout_wrap};
 	memset(pg, 0, sizeof *pg);
 	figure_draw(f, pg, &ctx, 467, 600);
 	figure_free(f);
