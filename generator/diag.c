@@ -190,18 +190,23 @@ void diag_msg(enum diag_level level, const char *file, long line, long col, cons
 	funlockfile(out);
 }
 
+/* The line of fmt and ap, escaped, to out. */
+static void put_line(FILE *out, const char *fmt, va_list ap)
+{
+	flockfile(out);
+	put_message(out, fmt, ap);
+	fputc('\n', out);
+	funlockfile(out);
+}
+
 void diag_info(const char *fmt, ...)
 {
 	if (quiet)
 		return;
-	FILE *out = out_stream();
-	flockfile(out);
 	va_list ap;
 	va_start(ap, fmt);
-	put_message(out, fmt, ap);
+	put_line(out_stream(), fmt, ap);
 	va_end(ap);
-	fputc('\n', out);
-	funlockfile(out);
 }
 
 /* Excerpts longer than this many bytes are cut to a window around the column. */
@@ -270,14 +275,10 @@ void diag_excerpt(enum diag_level level, const char *line, size_t len, long col)
 
 void diag_hint(const char *fmt, ...)
 {
-	FILE *out = shared_stream();
-	flockfile(out);
 	va_list ap;
 	va_start(ap, fmt);
-	put_message(out, fmt, ap);
+	put_line(shared_stream(), fmt, ap);
 	va_end(ap);
-	fputc('\n', out);
-	funlockfile(out);
 }
 
 void diag_out_of_memory(void)
