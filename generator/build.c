@@ -318,8 +318,8 @@ static void free_packs(struct build *b, struct pack_job *packs, size_t npacks)
  * than writers in memory; stops after the first pack that failed. Returns the packs prepared;
  * sets *threads to the writer threads and *wall to the time it took.
  */
-static size_t write_packs(struct build *b, struct pack_job *packs, size_t npacks,
-                          size_t *threads, double *wall)
+static size_t write_packs(struct build *b, struct pack_job *packs, size_t npacks, size_t *threads,
+                          double *wall)
 {
 	/* the writers: as many threads as asked (default: the processors online), never more than
 	 * the outputs */
@@ -390,7 +390,8 @@ static enum bp_err print_messages(struct pack_job *packs, size_t prepared)
 }
 
 /* Once every pack is written: the manifest, every file put in place, then the summaries. */
-static enum bp_err finish_run(struct build *b, struct pack_job *packs, size_t npacks, size_t prepared)
+static enum bp_err finish_run(struct build *b, struct pack_job *packs, size_t npacks,
+                              size_t prepared)
 {
 	const struct pack_request *req = b->req;
 	enum bp_err rc = BP_OK;
@@ -528,7 +529,8 @@ static enum bp_err choose_period(struct build *b, bp_period forced)
 	period_label(last, b->c->period_length, z);
 	if (!any)
 		diag_msg(DIAG_ERROR, NULL, 0, 0,
-		         "--period %s: the inputs hold no case, KPI or customer at all", req->period);
+		         "--period %s: the inputs hold no case, KPI or customer at all",
+		         req->period);
 	else if (first == last)
 		diag_msg(DIAG_ERROR, NULL, 0, 0,
 		         "--period %s: the data has no case, KPI or customer change in "

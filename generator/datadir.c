@@ -47,4 +47,3 @@ char *data_path(const char *rel)
 	}
 	return xasprintf("%s/%s", BOARDPACK_DATADIR, rel);
 }
-

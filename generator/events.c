@@ -823,7 +823,8 @@ static int by_case_time_line(const void *a, const void *b)
 	return (x->line > y->line) - (x->line < y->line);
 }
 
-enum bp_err events_read_stories(const struct config *c, struct model *m, const uint32_t *cases, size_t n)
+enum bp_err events_read_stories(const struct config *c, struct model *m, const uint32_t *cases,
+                                size_t n)
 {
 	if (!c->journeys || !n)
 		return 0;

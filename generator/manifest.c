@@ -45,7 +45,7 @@ static void csv_field(FILE *fp, const char *s, bool last)
 }
 
 enum bp_err manifest_write(const char *dir, const char *organisation, const char *period,
-                   const struct manifest_row *rows, size_t nrows)
+                           const struct manifest_row *rows, size_t nrows)
 {
 	json_t *files = json_array();
 	char *jpath = xasprintf("%s/manifest.json", dir),

@@ -20,6 +20,6 @@ struct manifest_row {
  * with the rest of the run. Returns BP_OK or BP_ERR_OUTPUT after reporting.
  */
 enum bp_err manifest_write(const char *dir, const char *organisation, const char *period,
-                   const struct manifest_row *rows, size_t nrows);
+                           const struct manifest_row *rows, size_t nrows);
 
 #endif

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 const struct customer *model_customer(const struct model *m, sym id)
 {
 	if (!id || id >= m->customer_index_len || !m->customer_index[id])

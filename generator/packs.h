@@ -41,7 +41,7 @@ struct build {
 	bool progress; /* stderr is a terminal: say what is happening (cli.md) */
 	sym *regions;  /* every region of the data, compared in the whole organisation's pack */
 	size_t nregions;
-	struct jobs *jobs; /* the writers */
+	struct jobs *jobs;  /* the writers */
 	atomic_bool failed; /* an output could not be written: prepare no more packs */
 };
 
@@ -66,9 +66,9 @@ struct pack_out {
 struct pack_job {
 	struct build *b;
 	sym region;
-	const char *region_name; /* NULL: the whole organisation */
-	char *slug;              /* NULL: the whole organisation */
-	enum bp_err rc;          /* of preparing it (figures, template) */
+	const char *region_name;  /* NULL: the whole organisation */
+	char *slug;               /* NULL: the whole organisation */
+	enum bp_err rc;           /* of preparing it (figures, template) */
 	struct diag_buffer *msgs; /* messages said while preparing it */
 	char *summary;
 	struct metrics *mt;

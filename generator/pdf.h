@@ -29,6 +29,7 @@ struct pdf_options {
  * bad figure block, a font or logo that cannot be used); or BP_ERR_OUTPUT
  * after reporting an output failure.
  */
-enum bp_err pdf_write(const char *path, int fd, const char *markdown, const struct pdf_options *opts);
+enum bp_err pdf_write(const char *path, int fd, const char *markdown,
+                      const struct pdf_options *opts);
 
 #endif

@@ -47,7 +47,8 @@ struct reader {
 	long used[READER_MAX_COLUMNS];
 };
 
-/* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or BP_ERR_INPUT.
+/* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or
+ * BP_ERR_INPUT.
  */
 enum bp_err reader_run(struct reader *r, const char *path);
 

@@ -69,7 +69,8 @@ void write_output(struct pack_out *o)
 				o->rc = BP_ERR_OUTPUT;
 			pthread_mutex_unlock(&xlsx_lock);
 			if (o->rc != BP_OK)
-				outfile_report_space(b->out_dir); /* before its private file is removed */
+				/* before its private file is removed */
+				outfile_report_space(b->out_dir);
 			if (outfile_take(o->path, o->path, o->rc == BP_OK) != 0)
 				o->rc = BP_ERR_OUTPUT;
 			break;

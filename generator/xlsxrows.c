@@ -163,7 +163,6 @@ void xlsxrows_inputs(const struct config *c, struct case_iter *it, struct xlsx_s
 	                             .period_length = lengths[c->period_length]};
 }
 
-
 void xlsxrows_init(struct case_iter *it, const struct metrics *mt, bp_time ps, bp_time pe)
 {
 	*it = (struct case_iter){.mt = mt, .ps = ps, .pe = pe};
