@@ -41,7 +41,6 @@ static void pack_job_release(struct pack_job *pj)
 	pj->mt = NULL;
 }
 
-/* Starts capturing this thread's messages into a memory stream; returns it. */
 /* Marks o written; the last output of a pack releases the pack. */
 static void output_done(struct pack_out *o)
 {
@@ -61,62 +60,55 @@ static void write_one(void *item)
 	output_done(item);
 }
 
-/* Computes a pack's figures and expands its template (main thread); queues its outputs. */
-static void prepare_pack(struct pack_job *pj)
+/* --dump-markdown: the whole organisation's expanded template, as the PDF is made from it. */
+static enum bp_err dump_markdown(const char *path, const struct strbuf *md)
+{
+	int fd = outfile_begin(path, NULL);
+	int dfd = fd >= 0 ? dup(fd) : -1;
+	FILE *fp = dfd >= 0 ? fdopen(dfd, "w") : NULL;
+	if (!fp && dfd >= 0)
+		close(dfd);
+	if (!fp || fwrite(md->s, 1, md->len, fp) != md->len || fclose(fp) != 0) {
+		if (fd >= 0)
+			diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the Markdown: %s",
+			         strerror(errno));
+		return BP_ERR_OUTPUT;
+	}
+	return BP_OK;
+}
+
+/* The template context of a pack, for --dump-context, and the template expanded into pj->md
+ * (the PDF's Markdown), for the PDF and --dump-markdown. */
+static void expand_template(struct pack_job *pj, double *t)
 {
 	struct build *b = pj->b;
 	const struct pack_request *req = b->req;
-	pj->msgs = diag_buffer_begin();
-	double t = now_seconds();
-	if (!pj->mt) /* computed by figure_all_packs */
-		pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
-	timing(req, "metrics", &t);
-	pj->metrics = context_metrics(pj->mt);
-	pj->md = (struct strbuf)STRBUF_INIT;
-	if (req->pdf || (!pj->region && (req->dump_context || req->dump_markdown))) {
-		json_t *ctx = context_template(pj->mt, pj->metrics);
-		if (req->dump_context && !pj->region) {
-			int fd = outfile_begin(req->dump_context, NULL);
-			if (fd < 0 || context_write_json_fd(ctx, fd, req->dump_context) != 0)
-				pj->rc = BP_ERR_OUTPUT;
-		}
-		if (pj->rc == BP_OK && (req->pdf || (req->dump_markdown && !pj->region))) {
-			struct mustache_opts mo = {.escape = MUSTACHE_ESCAPE_MARKDOWN,
-			                           .strict = true};
-			if (mustache_render_file(b->template_path, ctx, &mo, &pj->md) != 0) {
-				pj->rc = BP_ERR_CONFIG;
-			} else if (req->dump_markdown && !pj->region) {
-				int fd = outfile_begin(req->dump_markdown, NULL);
-				int dfd = fd >= 0 ? dup(fd) : -1;
-				FILE *fp = dfd >= 0 ? fdopen(dfd, "w") : NULL;
-				if (!fp && dfd >= 0)
-					close(dfd);
-				if (!fp || fwrite(pj->md.s, 1, pj->md.len, fp) != pj->md.len ||
-				    fclose(fp) != 0) {
-					if (fd >= 0)
-						diag_msg(DIAG_ERROR, req->dump_markdown, 0, 0,
-						         "cannot write the Markdown: %s",
-						         strerror(errno));
-					pj->rc = BP_ERR_OUTPUT;
-				}
-			}
-			timing(req, "template", &t);
-		}
-		json_decref(ctx);
+	json_t *ctx = context_template(pj->mt, pj->metrics);
+	if (req->dump_context && !pj->region) {
+		int fd = outfile_begin(req->dump_context, NULL);
+		if (fd < 0 || context_write_json_fd(ctx, fd, req->dump_context) != 0)
+			pj->rc = BP_ERR_OUTPUT;
 	}
-	const char *period = json_string_value(json_object_get(pj->metrics, "period"));
-	/* the running header names the region of a regional pack (pack.md) */
-	pj->header =
-	    xasprintf("%s%s%s%s%s", b->c->organisation, *b->c->organisation ? " · " : "", period,
-	              pj->region_name ? " · " : "", pj->region_name ? pj->region_name : "");
-	pj->subject = xasprintf("Customer outcomes, %s%s%s", period, pj->region_name ? " — " : "",
-	                        pj->region_name ? pj->region_name : "");
+	if (pj->rc == BP_OK && (req->pdf || (req->dump_markdown && !pj->region))) {
+		struct mustache_opts mo = {.escape = MUSTACHE_ESCAPE_MARKDOWN, .strict = true};
+		if (mustache_render_file(b->template_path, ctx, &mo, &pj->md) != 0)
+			pj->rc = BP_ERR_CONFIG;
+		else if (req->dump_markdown && !pj->region)
+			pj->rc = dump_markdown(req->dump_markdown, &pj->md);
+		timing(req, "template", t);
+	}
+	json_decref(ctx);
+}
+
+/* The pack's outputs, named after its period and region, and the summary line that lists them. */
+static void name_outputs(struct pack_job *pj, const char *period)
+{
+	struct build *b = pj->b;
+	const struct pack_request *req = b->req;
 	const struct figures *f = &pj->mt->totals;
 	char rate[32] = "no concluded cases";
 	if (f->cases_concluded)
 		snprintf(rate, sizeof rate, "SCO rate %.0f %%", f->sco_rate * 100);
-	enum period_len len = b->c->period_length;
-	xlsxrows_init(&pj->cases, pj->mt, period_start(b->period, len), period_end(b->period, len));
 	char *stem = pj->slug ? xasprintf("board-pack-%s-%s", b->label, pj->slug)
 	                      : xasprintf("board-pack-%s", b->label);
 	struct strbuf files = STRBUF_INIT;
@@ -136,6 +128,32 @@ static void prepare_pack(struct pack_job *pj)
 	free(shown);
 	strbuf_free(&files);
 	free(stem);
+}
+
+/* Computes a pack's figures and expands its template (main thread); names its outputs. */
+static void prepare_pack(struct pack_job *pj)
+{
+	struct build *b = pj->b;
+	const struct pack_request *req = b->req;
+	pj->msgs = diag_buffer_begin();
+	double t = now_seconds();
+	if (!pj->mt) /* computed by figure_all_packs */
+		pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
+	timing(req, "metrics", &t);
+	pj->metrics = context_metrics(pj->mt);
+	pj->md = (struct strbuf)STRBUF_INIT;
+	if (req->pdf || (!pj->region && (req->dump_context || req->dump_markdown)))
+		expand_template(pj, &t);
+	const char *period = json_string_value(json_object_get(pj->metrics, "period"));
+	/* the running header names the region of a regional pack (pack.md) */
+	pj->header =
+	    xasprintf("%s%s%s%s%s", b->c->organisation, *b->c->organisation ? " · " : "", period,
+	              pj->region_name ? " · " : "", pj->region_name ? pj->region_name : "");
+	pj->subject = xasprintf("Customer outcomes, %s%s%s", period, pj->region_name ? " — " : "",
+	                        pj->region_name ? pj->region_name : "");
+	enum period_len len = b->c->period_length;
+	xlsxrows_init(&pj->cases, pj->mt, period_start(b->period, len), period_end(b->period, len));
+	name_outputs(pj, period);
 	diag_buffer_end(pj->msgs);
 }
 
