@@ -155,7 +155,8 @@ static bool read_departments(struct reader *r, const struct csvin_record *rec, s
 					m->case_depts =
 					    xreallocarray(m->case_depts, m->ncase_depts + 1024,
 					                  sizeof *m->case_depts);
-				m->case_depts[m->ncase_depts++] = (struct case_dept){d, 0};
+				m->case_depts[m->ncase_depts++] =
+				    (struct case_dept){d, 0, CONTACTS_UNKNOWN};
 				w->nd++;
 			}
 		}

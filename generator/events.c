@@ -46,6 +46,9 @@ static const bool required[] = {true, true, true, true, false, false, false, fal
 #define EV_OUTCOME_SHIFT 1 /* two bits: enum outcome */
 /* journey, customer or region differ from the case's first row in file order */
 #define EV_DIFFERS 0x8u
+/* bits 8 to 15: the row's channel (an index into model.channels, 0 when blank) */
+#define EV_CHANNEL_SHIFT 8
+#define EV_CHANNEL(flags) ((uint8_t)((flags) >> EV_CHANNEL_SHIFT))
 
 /* A row kept: one of the current stretch of rows of one case, or one kept for out-of-order
  * cases. */
@@ -72,15 +75,16 @@ struct differ {
  * any. Symbols stay far below LINK_FAILURES: 2^31 distinct names would need tens of GB.
  */
 struct dept_link {
-	uint32_t what; /* a department's symbol, or LINK_FAILURES | the count */
-	uint32_t next; /* NO_LINK at the end */
+	uint32_t what;     /* a department's symbol, or LINK_FAILURES | the count */
+	uint32_t contacts; /* a department's: its rows in the case */
+	uint32_t next;     /* NO_LINK at the end */
 };
 #define NO_LINK UINT32_MAX
 #define LINK_FAILURES 0x80000000u
 
 /*
  * While the file is read, a case's state is its struct bp_case (dept_off: its chain of
- * departments; ndepts: the department of its latest row so far) and the time of that row,
+ * departments; ndepts: the link of the department of its latest row so far) and the time of that row,
  * OUT_OF_ORDER once a row came before it: 64 bytes, plus 8 a department and 8 a department
  * with failure demand.
  */
@@ -122,7 +126,9 @@ static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t 
 #define STRETCH_MAX 65536
 
 struct state {
-	struct memo memo[5];   /* case id, journey, customer, region, department */
+	struct memo memo[6];   /* case id, journey, customer, region, department, channel */
+	sym memo_channel_sym;  /* the channel of memo[5], and its index in model.channels */
+	uint8_t memo_channel;
 	struct event *stretch; /* consecutive rows of case stretch_case, in file order */
 	size_t nstretch;
 	uint32_t stretch_case;
@@ -180,12 +186,13 @@ static uint32_t link_new(struct state *st, uint32_t what, uint32_t next)
 		st->caplinks = st->caplinks ? 2 * st->caplinks : 4096;
 		st->links = xreallocarray(st->links, st->caplinks, sizeof *st->links);
 	}
-	st->links[st->nlinks] = (struct dept_link){what, next};
+	st->links[st->nlinks] = (struct dept_link){what, 0, next};
 	return (uint32_t)st->nlinks++;
 }
 
-/* Adds dept to case k's departments when new (at the end), and counts a failure-demand row. */
-static void case_touch(struct state *st, struct bp_case *k, sym dept, bool failure)
+/* Adds dept to case k's departments when new (at the end), and counts a failure-demand row.
+ * Returns the department's link. */
+static uint32_t case_touch(struct state *st, struct bp_case *k, sym dept, bool failure)
 {
 	uint32_t at = k->dept_off, tail = NO_LINK;
 	while (at != NO_LINK && st->links[at].what != dept) {
@@ -200,7 +207,7 @@ static void case_touch(struct state *st, struct bp_case *k, sym dept, bool failu
 			st->links[tail].next = at;
 	}
 	if (!failure)
-		return;
+		return at;
 	uint32_t count = st->links[at].next;
 	if (count != NO_LINK && (st->links[count].what & LINK_FAILURES)) {
 		st->links[count].what++;
@@ -208,27 +215,37 @@ static void case_touch(struct state *st, struct bp_case *k, sym dept, bool failu
 		uint32_t added = link_new(st, LINK_FAILURES | 1, count); /* may move st->links */
 		st->links[at].next = added;
 	}
+	return at;
 }
 
-/* Adds a row of case k, whose latest row so far came at *last_ts: this one comes at or after it. */
+/*
+ * Adds a row of case k, whose latest row so far came at *last_ts: this one comes at or after it.
+ * While the file is read, k->ndepts is the link of the department of its latest row.
+ */
 static void case_add_row(struct state *st, struct bp_case *k, bp_time *last_ts, bp_time ts,
-                         sym dept, bool failure, int outcome)
+                         sym dept, bool failure, int outcome, uint8_t channel)
 {
 	bool first = k->contacts == 0;
-	if (first)
+	if (first) {
 		k->start = ts;
+		k->first_channel = channel;
+	}
 	k->contacts++;
-	if (!first && dept != k->ndepts)
+	uint32_t at = first ? NO_LINK : k->ndepts;
+	bool same = at != NO_LINK && st->links[at].what == dept;
+	if (!first && !same)
 		k->handoffs++;
-	if (first || dept != k->ndepts || failure)
-		case_touch(st, k, dept, failure);
+	if (!same || failure)
+		at = case_touch(st, k, dept, failure);
+	st->links[at].contacts++;
 	k->failure_contacts += failure;
 	if (outcome != OUTCOME_OPEN) {
 		k->outcome = (uint8_t)outcome;
 		k->end = ts;
 	}
 	*last_ts = ts;
-	k->ndepts = dept;
+	k->ndepts = at;
+	k->last_channel = channel;
 }
 
 static int by_time_then_line(const void *a, const void *b)
@@ -324,7 +341,7 @@ static void flush_stretch(struct state *st, struct model *m)
 		keep_first_row(st, st->stretch_case, ev[0].line);
 	for (size_t i = 0; i < n; i++)
 		case_add_row(st, k, last_ts, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
-		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u));
+		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u), EV_CHANNEL(ev[i].flags));
 }
 
 /* A row's fields, and what its checks found. */
@@ -389,6 +406,30 @@ static bool parse_row(struct reader *r, const struct csvin_record *rec, struct r
 	return true;
 }
 
+/* The index in model.channels of a row's channel (0 when blank or past the channels kept). */
+static uint8_t channel_of(struct state *st, struct model *m, const char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	sym c = memo_intern(&st->memo[5], m->names, s, n);
+	if (c == st->memo_channel_sym && st->memo_channel)
+		return st->memo_channel;
+	unsigned i = 1;
+	while (i <= m->nchannels && m->channels[i] != c)
+		i++;
+	if (i > m->nchannels) {
+		if (m->nchannels == MODEL_CHANNELS_MAX) {
+			if (!st->second)
+				m->channels_dropped++;
+			return 0;
+		}
+		m->channels[++m->nchannels] = c;
+	}
+	st->memo_channel_sym = c;
+	st->memo_channel = (uint8_t)i;
+	return (uint8_t)i;
+}
+
 static void on_row(struct reader *r, const struct csvin_record *rec)
 {
 	struct state *st = r->ctx;
@@ -413,7 +454,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	sym dept = memo_intern(&st->memo[4], m->names, f[C_DEPT], n[C_DEPT]);
 	uint32_t ix = id - 1;
 	uint32_t line = (uint32_t)rec->line;
-	uint32_t flags = (failure ? EV_FAILURE : 0) | ((uint32_t)outcome << EV_OUTCOME_SHIFT);
+	uint32_t flags = (failure ? EV_FAILURE : 0) | ((uint32_t)outcome << EV_OUTCOME_SHIFT) |
+	                 ((uint32_t)channel_of(st, m, f[C_CHANNEL], n[C_CHANNEL]) << EV_CHANNEL_SHIFT);
 	if (ix < m->ncases) {
 		const struct bp_case *k = &m->cases[ix];
 		if (k->journey != journey || k->customer != customer || k->region != region)
@@ -557,11 +599,12 @@ static void derive_out_of_order(struct reader *r, struct state *st, size_t ix, s
 	k->outcome = OUTCOME_OPEN;
 	k->contacts = k->failure_contacts = k->handoffs = 0;
 	k->dept_off = NO_LINK;
-	k->ndepts = 0;
+	k->ndepts = NO_LINK;
+	k->first_channel = k->last_channel = 0;
 	bp_time last_ts = BP_TIME_NONE;
 	for (size_t i = 0; i < n; i++)
 		case_add_row(st, k, &last_ts, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
-		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u));
+		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u), EV_CHANNEL(ev[i].flags));
 }
 
 static int by_case_then_line(const void *a, const void *b)
@@ -666,7 +709,8 @@ static void finish(struct reader *r, struct state *st)
 			if (what & LINK_FAILURES) {
 				m->case_depts[m->ncase_depts - 1].failures = what & ~LINK_FAILURES;
 			} else {
-				m->case_depts[m->ncase_depts++] = (struct case_dept){what, 0};
+				m->case_depts[m->ncase_depts++] =
+				    (struct case_dept){what, 0, st->links[link].contacts};
 				k->ndepts++;
 			}
 		}
@@ -696,8 +740,9 @@ static enum bp_err read_again(struct reader *r, struct state *st, const struct s
 	int file = r->file;
 	m->dq = dq_new();
 	st->second = true;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		st->memo[i].valid = false;
+	st->memo_channel = 0;
 	enum bp_err rc = reader_run(r, r->cfg->journeys);
 	dq_free(m->dq);
 	m->dq = record;

@@ -25,13 +25,22 @@ struct bp_case {
 	uint32_t ndepts;
 	uint32_t line;   /* the line of its first row in file order */
 	uint8_t outcome; /* enum outcome */
+	/* the channels of its first and last rows in time order: indexes into model.channels, 0
+	 * when blank, not given, or past the channels kept (MODEL_CHANNELS_MAX) */
+	uint8_t first_channel, last_channel;
 };
 
-/* A department a case touched, and the failure-demand rows it handled in that case. */
+/* A department a case touched, and the rows and failure-demand rows it handled in that case. */
 struct case_dept {
 	sym dept;
 	uint32_t failures;
+	uint32_t contacts; /* CONTACTS_UNKNOWN: not known (a cases file gives departments only) */
 };
+#define CONTACTS_UNKNOWN UINT32_MAX
+
+/* Distinct channels a case's first and last channel can name (model.channels[1..]); a log with
+ * more leaves the others' blank and counts them (model.channels_dropped). */
+#define MODEL_CHANNELS_MAX 255
 
 /* A touchpoint that was failure demand in a case, and on how many of the case's rows. */
 struct case_failure {
@@ -86,6 +95,10 @@ struct model {
 	size_t ncases;
 	struct case_dept *case_depts;
 	size_t ncase_depts;
+	sym channels[MODEL_CHANNELS_MAX + 1]; /* [1..nchannels]: the channels seen, in order of
+	                                         first sight */
+	unsigned nchannels;
+	size_t channels_dropped; /* rows whose channel was past MODEL_CHANNELS_MAX */
 	struct case_failure *case_failures; /* by case, then touchpoint symbol */
 	size_t ncase_failures;
 	struct kpi *kpis;

@@ -16,14 +16,16 @@
 #include "strbuf.h"
 #include "values.h"
 #include "xmem.h"
-#include "zlevel.h"
+#include "xlsxzip.h"
+#include "zpar.h"
 
 #define SHEET_ROWS 1048576L /* rows in an Excel sheet */
 #define CELL_CHARS 32767L   /* characters in an Excel cell */
 #define HEADER_CHARS 255L   /* characters in a table column's header */
 #define WIDTH_MAX 60.0      /* widest column, in characters */
 #define NOTES_MAX 1000      /* workbook notes listed; the rest are counted */
-#define DQ_ROWS_MAX 400000L /* issues, and notes, listed on the Data quality sheet */
+#define DQ_ROWS_MAX 400000L
+#define ROWS_ZLEVEL 3        /* zlib level of the long sheets' rows (docs/benchmarks.md) */ /* issues, and notes, listed on the Data quality sheet */
 
 /*
  * The Cases sheet lists at most this many cases: the header row, the cases,
@@ -63,20 +65,27 @@ struct col {
 	const char *def;
 };
 
+struct rowsink;
+
+/* A table's texts that repeat, cleaned once (long_shared). */
+struct cached_text;
+struct textcache {
+	struct cached_text *slot;
+	size_t cap, used;
+};
+
 struct sheet {
 	lxw_worksheet *ws;
 	const char *name;
 	double width[64]; /* widest content per column, in characters */
-	/* A long table's rows written as XML straight into the sheet's temporary file (raw_*) */
-	bool raw;
-	struct strbuf rawbuf;
-	lxw_row_t raw_row; /* the row open in rawbuf; 0 when none */
+	struct rowsink *sink; /* a long table's sheet: its rows, written by this module */
 };
 
 struct xw {
 	lxw_workbook *wb;
 	lxw_error err; /* the first failure, LXW_NO_ERROR while none */
 	const char *err_what;
+	int sys_err; /* an errno value behind err, 0 when none */
 	lxw_format *fmt[K_NKINDS];
 	lxw_format *title, *italic, *good, *neutral, *bad;
 	lxw_format *hdr;    /* header cells: styled explicitly, so that LibreOffice shows it too */
@@ -85,6 +94,10 @@ struct xw {
 	struct strbuf text; /* the last cleaned string */
 	json_t *notes;      /* workbook notes: [{sheet, cell, note}] */
 	long notes_dropped;
+	/* the long tables (struct rowsink) */
+	struct textcache texts;
+	char num_attr[K_NKINDS][24]; /* `s="3"><v>`: a number cell's style, once known */
+	long money_chars;            /* characters of money_sym */
 };
 
 static const char *or_empty(const char *s)
@@ -961,6 +974,10 @@ static const struct col case_cols[] = {
     {"Failure contacts", NULL, K_INT, NULL,
      "The case's failure-demand rows (a failure to do something or do it right)."},
     {"Hand-offs", NULL, K_INT, NULL, "Hand-offs between departments in the case."},
+    {"First channel", NULL, K_TEXT, NULL,
+     "The channel of the case's first row (in time order); empty when that row gives none."},
+    {"Last channel", NULL, K_TEXT, NULL,
+     "The channel of the case's last row (in time order); empty when that row gives none."},
     {"Region", NULL, K_TEXT, NULL, "The case's region; empty when none."},
     {"Customer", NULL, K_TEXT, NULL, "The customer's identifier; empty when unknown."},
     {"Segment", NULL, K_TEXT, NULL,
@@ -992,6 +1009,8 @@ enum {
 	CC_CONTACTS,
 	CC_FAILURES,
 	CC_HANDOFFS,
+	CC_FIRST_CHANNEL,
+	CC_LAST_CHANNEL,
 	CC_REGION,
 	CC_CUSTOMER,
 	CC_SEGMENT,
@@ -1008,6 +1027,9 @@ static const struct col touch_cols[] = {
     {"SCO", NULL, K_BOOL, NULL, "The case's SCO (as on the Cases sheet); empty while open."},
     {"Department", NULL, K_TEXT, NULL,
      "A department the case passed through: one row per case and department."},
+    {"Contacts", NULL, K_INT, NULL,
+     "The case's rows that the department handled (summed over a case's departments: the "
+     "case's Contacts); empty when the input gives departments only (a cases file)."},
     {"Failure contacts", NULL, K_INT, NULL,
      "Failure-demand rows the department handled in the case. Summed over the cases concluded "
      "in the period: the department's failure contacts; counted: its cases touched, and the "
@@ -1648,6 +1670,408 @@ static double excel_day(int64_t day)
 }
 
 /*
+ * The long tables' rows. libxlsxwriter keeps every cell of a sheet in
+ * memory unless the whole workbook is in constant_memory mode, and formats
+ * each cell on its own; a long table's millions of cells are therefore
+ * written here instead, as the sheet's XML, compressed in chunks by worker
+ * threads (zpar.h) into a temporary file, and put into libxlsxwriter's
+ * finished workbook, after its header row, by xlsxzip.c. Cells carry no
+ * reference (`r`) but after a gap: a cell without one is the next column,
+ * and unique references would make the XML a third longer and half as
+ * compressible. Texts are inline strings; a repeated one (a journey, a
+ * period, a department) is cleaned and escaped once (struct textcache).
+ */
+struct rowbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static char *rb_room(struct rowbuf *b, size_t n)
+{
+	if (b->cap - b->len < n) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap - b->len < n)
+			cap *= 2;
+		b->s = xreallocarray(b->s, cap, 1);
+		b->cap = cap;
+	}
+	return b->s + b->len;
+}
+
+static void rb_put(struct rowbuf *b, const char *s, size_t n)
+{
+	memcpy(rb_room(b, n), s, n);
+	b->len += n;
+}
+
+#define RB_LIT(b, lit) rb_put((b), (lit), sizeof(lit) - 1)
+
+static size_t put_digits(char *p, uint64_t v)
+{
+	char d[24];
+	size_t n = 0;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (size_t i = 0; i < n; i++)
+		p[i] = d[n - 1 - i];
+	return n;
+}
+
+static void rb_uint(struct rowbuf *b, uint64_t v)
+{
+	b->len += put_digits(rb_room(b, 24), v);
+}
+
+/*
+ * num / den (den > 0) as a decimal of 16 significant digits, correctly
+ * rounded, trailing zeros dropped: an instant or a duration in days from
+ * milliseconds, exact where printing the double would cost a printf.
+ */
+static void rb_ratio(struct rowbuf *b, uint64_t num, uint64_t den)
+{
+	char d[40];
+	int n = 0, point = -1, sig = 0;
+	uint64_t q = num / den, rem = num % den;
+	n = (int)put_digits(d, q);
+	sig = q ? n : 0;
+	point = n;
+	while (rem && sig < 16 && n < 36) {
+		rem *= 10; /* rem < den <= 2^63 / 10 for the callers' denominators */
+		int digit = (int)(rem / den);
+		rem %= den;
+		d[n++] = (char)('0' + digit);
+		if (sig || digit)
+			sig++;
+	}
+	if (rem && rem * 2 >= den) { /* round the last digit up, carrying */
+		int i = n - 1;
+		while (i >= 0 && d[i] == '9')
+			d[i--] = '0';
+		if (i >= 0)
+			d[i]++;
+		else {
+			memmove(d + 1, d, (size_t)n++);
+			d[0] = '1';
+			point++;
+		}
+	}
+	while (n > point && d[n - 1] == '0')
+		n--;
+	char *p = rb_room(b, (size_t)n + 1);
+	memcpy(p, d, (size_t)point);
+	size_t len = (size_t)point;
+	if (n > point) {
+		p[len++] = '.';
+		memcpy(p + len, d + point, (size_t)(n - point));
+		len += (size_t)(n - point);
+	}
+	b->len += len;
+}
+
+/* A cleaned, escaped text as a cell's inline string, kept for the texts that repeat. */
+struct cached_text {
+	char *key;     /* the text as given */
+	char *xml;     /* `<is><t>...</t></is></c>` */
+	size_t xmllen;
+	long chars;
+	uint64_t hash;
+};
+
+#define TEXTCACHE_MAX 65536 /* distinct texts kept; the others are cleaned each time */
+
+static uint64_t text_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void textcache_free(struct textcache *tc)
+{
+	for (size_t i = 0; i < tc->cap; i++) {
+		free(tc->slot[i].key);
+		free(tc->slot[i].xml);
+	}
+	free(tc->slot);
+	*tc = (struct textcache){0};
+}
+
+/* s escaped for XML as an inline string's text (s is clean: valid UTF-8, no forbidden
+ * character), with the cell's end. */
+static void rb_inline(struct rowbuf *b, const char *s, size_t n)
+{
+	bool pad = n && (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]));
+	if (pad)
+		RB_LIT(b, "<is><t xml:space=\"preserve\">");
+	else
+		RB_LIT(b, "<is><t>");
+	const char *p = s, *end = s + n;
+	while (p < end) {
+		size_t k = strcspn(p, "&<>");
+		if (k > (size_t)(end - p))
+			k = (size_t)(end - p);
+		rb_put(b, p, k);
+		p += k;
+		if (p >= end)
+			break;
+		if (*p == '&')
+			RB_LIT(b, "&amp;");
+		else if (*p == '<')
+			RB_LIT(b, "&lt;");
+		else
+			RB_LIT(b, "&gt;");
+		p++;
+	}
+	RB_LIT(b, "</t></is></c>");
+}
+
+/* A long sheet's rows: the open row in buf, handed to the stream when the next one starts. */
+struct rowsink {
+	struct zpar *z;
+	struct rowbuf buf;
+	lxw_row_t row;       /* the open row (0: none; rows here start at 1, under the header) */
+	long col;            /* the last cell's column in it; -1 before the first */
+	lxw_row_t last_row;  /* the last row with a cell */
+	lxw_col_t last_col;  /* the rightmost column with a cell */
+	int err;             /* the stream's first failure (an errno value) */
+};
+
+static void sink_end_row(struct rowsink *k)
+{
+	if (!k->row)
+		return;
+	RB_LIT(&k->buf, "</row>");
+	zpar_put(k->z, k->buf.s, k->buf.len);
+	k->buf.len = 0;
+	k->row = 0;
+}
+
+/* Opens cell (r, c) up to its type: `<c` with a reference after a gap, and the style. */
+static void sink_cell(struct rowsink *k, lxw_row_t r, lxw_col_t c, const char *attrs,
+                      size_t alen)
+{
+	struct rowbuf *b = &k->buf;
+	if (r != k->row) {
+		sink_end_row(k);
+		RB_LIT(b, "<row r=\"");
+		rb_uint(b, (uint64_t)r + 1);
+		RB_LIT(b, "\">");
+		k->row = r;
+		k->col = -1;
+		k->last_row = r;
+	}
+	if ((long)c == k->col + 1) {
+		RB_LIT(b, "<c");
+	} else {
+		char name[16];
+		lxw_col_to_name(name, c, LXW_FALSE);
+		RB_LIT(b, "<c r=\"");
+		rb_put(b, name, strlen(name));
+		rb_uint(b, (uint64_t)r + 1);
+		rb_put(b, "\"", 1);
+	}
+	rb_put(b, attrs, alen);
+	k->col = c;
+	if (c > k->last_col)
+		k->last_col = c;
+}
+
+/* Text of ASCII letters, digits and punctuation only (no '_', which may start an _xHHHH_ escape):
+ * nothing to clean, one character a byte. */
+static bool plain_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7e || c == '_')
+			return false;
+	}
+	return n <= (size_t)CELL_CHARS;
+}
+
+static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
+{
+	if (!s || !*s)
+		return;
+	size_t n = strlen(s);
+	long chars = (long)n;
+	const char *t = s;
+	if (!plain_ascii(s, n)) {
+		char cell[LXW_MAX_CELL_NAME_LENGTH];
+		lxw_rowcol_to_cell(cell, r, c);
+		t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
+		n = strlen(t);
+		if (!n)
+			return;
+	}
+	sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
+	rb_inline(&sh->sink->buf, t, n);
+	measure(sh, c, (double)chars);
+}
+
+/* A text that repeats down the table: cleaned and escaped the first time only. */
+static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
+{
+	if (!s || !*s)
+		return;
+	struct textcache *tc = &x->texts;
+	size_t n = strlen(s);
+	uint64_t h = text_hash(s, n);
+	struct cached_text *e = NULL;
+	if (tc->cap) {
+		for (size_t i = (size_t)h & (tc->cap - 1);; i = (i + 1) & (tc->cap - 1)) {
+			struct cached_text *t = &tc->slot[i];
+			if (!t->key)
+				break;
+			if (t->hash == h && strcmp(t->key, s) == 0) {
+				e = t;
+				break;
+			}
+		}
+	}
+	if (e) {
+		sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
+		rb_put(&sh->sink->buf, e->xml, e->xmllen);
+		measure(sh, c, (double)e->chars);
+		return;
+	}
+	char cell[LXW_MAX_CELL_NAME_LENGTH];
+	lxw_rowcol_to_cell(cell, r, c);
+	long chars;
+	const char *t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
+	if (t != s || tc->used >= TEXTCACHE_MAX) { /* a changed text is noted each time it is met */
+		long_text(x, sh, r, c, s);
+		return;
+	}
+	if ((tc->used + 1) * 2 > tc->cap) { /* grow, keeping the table at most half full */
+		struct textcache old = *tc;
+		tc->cap = old.cap ? old.cap * 2 : 64;
+		tc->slot = xcalloc(tc->cap, sizeof *tc->slot);
+		for (size_t i = 0; i < old.cap; i++) {
+			if (!old.slot[i].key)
+				continue;
+			size_t j = (size_t)old.slot[i].hash & (tc->cap - 1);
+			while (tc->slot[j].key)
+				j = (j + 1) & (tc->cap - 1);
+			tc->slot[j] = old.slot[i];
+		}
+		free(old.slot);
+	}
+	size_t j = (size_t)h & (tc->cap - 1);
+	while (tc->slot[j].key)
+		j = (j + 1) & (tc->cap - 1);
+	struct rowbuf xml = {0};
+	rb_inline(&xml, s, n);
+	tc->slot[j] = (struct cached_text){
+	    .key = xstrdup(s), .xml = xml.s, .xmllen = xml.len, .chars = chars, .hash = h};
+	tc->used++;
+	sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
+	rb_put(&sh->sink->buf, xml.s, xml.len);
+	measure(sh, c, (double)chars);
+}
+
+static int count_digits(uint64_t v)
+{
+	int n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* The cell's style attribute and the end of its opening tag, for a number of kind k. */
+static void number_attrs(struct xw *x, enum kind k, const char **a, size_t *n)
+{
+	if (!x->num_attr[k][0]) {
+		int32_t xf = x->fmt[k] ? lxw_format_get_xf_index(x->fmt[k]) : 0;
+		if (xf > 0)
+			snprintf(x->num_attr[k], sizeof x->num_attr[k], " s=\"%d\"><v>", (int)xf);
+		else
+			snprintf(x->num_attr[k], sizeof x->num_attr[k], "><v>");
+	}
+	*a = x->num_attr[k];
+	*n = strlen(*a);
+}
+
+static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
+                        double v)
+{
+	if (isnan(v) || isinf(v))
+		return;
+	const char *a;
+	size_t an;
+	number_attrs(x, k, &a, &an);
+	sink_cell(sh->sink, r, c, a, an);
+	struct rowbuf *b = &sh->sink->buf;
+	bool whole = v >= 0 && v < 1e15 && v == floor(v);
+	if (whole) {
+		rb_uint(b, (uint64_t)v);
+	} else {
+		char *p = rb_room(b, 32);
+		b->len += (size_t)snprintf(p, 32, "%.16G", v);
+	}
+	RB_LIT(b, "</v></c>");
+	if (whole && (k == K_INT || k == K_MONEY)) {
+		int w = count_digits((uint64_t)v);
+		w += (w - 1) / 3;
+		measure(sh, c, (double)w + (k == K_MONEY ? (double)x->money_chars : 0));
+	} else {
+		measure(sh, c, shown_width(x, k, v));
+	}
+}
+
+#define MS_PER_DAY 86400000ULL
+#define EPOCH_SERIAL 25569ULL /* Excel's serial day number of 1970-01-01 */
+
+/* An instant (ms since the epoch) as Excel's serial date and time. */
+static void long_time(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int64_t ms)
+{
+	if (ms < -(int64_t)(EPOCH_SERIAL * MS_PER_DAY)) {
+		long_number(x, sh, r, c, K_TIME, excel_time(ms));
+		return;
+	}
+	const char *a;
+	size_t an;
+	number_attrs(x, K_TIME, &a, &an);
+	sink_cell(sh->sink, r, c, a, an);
+	rb_ratio(&sh->sink->buf, (uint64_t)(ms + (int64_t)(EPOCH_SERIAL * MS_PER_DAY)), MS_PER_DAY);
+	RB_LIT(&sh->sink->buf, "</v></c>");
+	measure(sh, c, 16);
+}
+
+/* A duration of ms milliseconds (ms >= 0) in days. */
+static void long_days(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int64_t ms)
+{
+	if (ms < 0) {
+		long_number(x, sh, r, c, K_DAYS, (double)ms / (double)MS_PER_DAY);
+		return;
+	}
+	const char *a;
+	size_t an;
+	number_attrs(x, K_DAYS, &a, &an);
+	sink_cell(sh->sink, r, c, a, an);
+	rb_ratio(&sh->sink->buf, (uint64_t)ms, MS_PER_DAY);
+	RB_LIT(&sh->sink->buf, "</v></c>");
+	double v = (double)ms / (double)MS_PER_DAY;
+	measure(sh, c, (double)count_digits((uint64_t)(v + 0.005)) + 3);
+}
+
+static void long_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int v)
+{
+	(void)x;
+	if (v < 0)
+		return;
+	sink_cell(sh->sink, r, c, " t=\"b\"><v>", 10);
+	if (v)
+		RB_LIT(&sh->sink->buf, "1</v></c>");
+	else
+		RB_LIT(&sh->sink->buf, "0</v></c>");
+	measure(sh, c, 5);
+}
+
+/*
  * A table that may outgrow a sheet: it continues on "Cases (2)", "Cases (3)"...
  * (tables tblCases, tblCases2...), each with the header row, so that nothing
  * is dropped. Its sheets are created in constant_memory mode and written row
@@ -1685,44 +2109,39 @@ static struct sheet *longtab_next(struct longtab *t, lxw_row_t *row)
 	return &t->sheets[s];
 }
 
-static void longtab_headers(struct xw *x, struct longtab *t)
+static void free_sink(struct rowsink *k)
 {
-	for (int s = 0; s < t->nsheets; s++)
-		for (int c = 0; c < t->ncols; c++) {
-			put_text(x, &t->sheets[s], 0, (lxw_col_t)c, t->cols[c].header, x->hdr);
-			measure(&t->sheets[s], (lxw_col_t)c,
-			        (double)utf8_chars(t->cols[c].header) + 3);
-		}
+	if (!k)
+		return;
+	zpar_free(k->z);
+	free(k->buf.s);
+	free(k);
 }
 
-/*
- * The tables over the rows written. libxlsxwriter refuses tables on a
- * constant_memory sheet, because a table writes its header cells. Ours are
- * already written, so the table is added with the sheet's flag lowered for
- * the call: the header cells it writes then go to the in-memory cell table,
- * which a constant_memory sheet never writes out (libxlsxwriter 1.1.4,
- * worksheet.c). Other versions get an autofilter instead.
- */
-static void raw_end(struct xw *x, struct sheet *sh);
-
+/* The tables over the rows written, and each sheet's rows finished. */
 static void longtab_finish(struct xw *x, struct longtab *t)
 {
-	for (int s = 0; s < t->nsheets; s++)
-		raw_end(x, &t->sheets[s]);
 	for (int s = 0; s < t->nsheets; s++) {
-		lxw_worksheet *ws = t->sheets[s].ws;
+		struct sheet *sh = &t->sheets[s];
 		long rows = t->done - (long)s * rows_max;
 		rows = rows > rows_max ? rows_max : rows < 0 ? 0 : rows;
 		lxw_row_t last = (lxw_row_t)(rows ? rows : 1);
+		sink_end_row(sh->sink);
+		int e = zpar_finish(sh->sink->z);
+		if (e && x->err == LXW_NO_ERROR) {
+			x->err = LXW_ERROR_CREATING_TMPFILE;
+			x->err_what = "writing a sheet's rows to a temporary file";
+			x->sys_err = e;
+		}
 		if (!rows)
-			put_none(x, &t->sheets[s], 1, (lxw_col_t)t->ncols + 1, t->none);
-		lxw_error e;
-#if LXW_VERSION_ID == 114
+			put_none(x, sh, 1, (lxw_col_t)t->ncols + 1, t->none);
 		lxw_table_column *tc = xcalloc((size_t)t->ncols, sizeof *tc);
 		lxw_table_column **tcp = xcalloc((size_t)t->ncols + 1, sizeof *tcp);
 		for (int c = 0; c < t->ncols; c++) {
-			tc[c] = (lxw_table_column){.header = (char *)t->cols[c].header};
+			tc[c] = (lxw_table_column){.header = (char *)t->cols[c].header,
+			                           .header_format = x->hdr};
 			tcp[c] = &tc[c];
+			measure(sh, (lxw_col_t)c, (double)utf8_chars(t->cols[c].header) + 3);
 		}
 		char tname[64];
 		if (s)
@@ -1733,17 +2152,11 @@ static void longtab_finish(struct xw *x, struct longtab *t)
 		                        .columns = tcp,
 		                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
 		                        .style_type_number = 2};
-		uint8_t optimize = ws->optimize;
-		ws->optimize = LXW_FALSE;
-		e = worksheet_add_table(ws, 0, 0, last, (lxw_col_t)(t->ncols - 1), &to);
-		ws->optimize = optimize;
+		check(x, worksheet_add_table(sh->ws, 0, 0, last, (lxw_col_t)(t->ncols - 1), &to),
+		      "adding a table");
 		free(tcp);
 		free(tc);
-#else
-		e = worksheet_autofilter(ws, 0, 0, last, (lxw_col_t)(t->ncols - 1));
-#endif
-		check(x, e, "adding a table");
-		worksheet_freeze_panes(ws, 1, 0);
+		worksheet_freeze_panes(sh->ws, 1, 0);
 	}
 	if (t->dropped) {
 		char a[32];
@@ -1754,254 +2167,6 @@ static void longtab_finish(struct xw *x, struct longtab *t)
 		add_note(x, t->name, "", note);
 		free(note);
 	}
-}
-
-/*
- * A text that repeats down a long table (a journey, a department, a period)
- * as a shared string rather than inline, on a constant_memory sheet: the
- * sheet's XML is then some 40 % smaller and quicker to write and to zip.
- * libxlsxwriter writes inline strings on such sheets; with version 1.1.4 the
- * cell is written as a number and turned into a shared-string cell before its
- * row is flushed (the cell struct, the row buffer and lxw_get_sst_index are
- * public there). Other versions write it inline.
- */
-static void put_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
-{
-#if LXW_VERSION_ID == 114
-	if (!s || !sh->ws->optimize || !sh->ws->array) {
-		put_text(x, sh, r, c, s, NULL);
-		return;
-	}
-	char cell[LXW_MAX_CELL_NAME_LENGTH];
-	lxw_rowcol_to_cell(cell, r, c);
-	long chars;
-	const char *t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
-	if (!*t)
-		return;
-	struct sst_element *e = lxw_get_sst_index(sh->ws->sst, t, LXW_FALSE);
-	lxw_error err = e ? worksheet_write_number(sh->ws, r, c, 0, NULL)
-	                  : LXW_ERROR_SHARED_STRING_INDEX_NOT_FOUND;
-	check(x, err, "writing a text cell");
-	if (err == LXW_NO_ERROR && sh->ws->array[c]) {
-		sh->ws->array[c]->type = STRING_CELL;
-		sh->ws->array[c]->u.string_id = (int32_t)e->index;
-	}
-	measure(sh, c, (double)chars);
-#else
-	put_text(x, sh, r, c, s, NULL);
-#endif
-}
-
-static void put_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int v)
-{
-	if (v < 0)
-		return;
-	check(x, worksheet_write_boolean(sh->ws, r, c, v, NULL), "writing a boolean");
-	measure(sh, c, 5);
-}
-
-/*
- * The long tables' cells. With libxlsxwriter 1.1.4 their rows are written as
- * XML straight into the constant_memory sheet's temporary file, the XML
- * libxlsxwriter itself writes there (`<row r="2"><c r="A2" t="inlineStr">...`),
- * without its allocation and formatting per cell. The header row goes through
- * the library and is flushed first (raw_start); the sheet's dimensions are
- * kept as the library keeps them. Other versions write every cell through the
- * library.
- */
-#if LXW_VERSION_ID == 114
-#define RAW_FLUSH 262144
-
-static void raw_start(struct sheet *sh)
-{
-	lxw_worksheet_write_single_row(sh->ws); /* the header row, written through the library */
-	sh->raw = sh->ws->optimize && sh->ws->optimize_tmpfile;
-	sh->raw_row = 0;
-}
-
-static void raw_flush(struct xw *x, struct sheet *sh)
-{
-	if (sh->rawbuf.len &&
-	    fwrite(sh->rawbuf.s, 1, sh->rawbuf.len, sh->ws->optimize_tmpfile) != sh->rawbuf.len)
-		check(x, LXW_ERROR_CREATING_TMPFILE, "writing a sheet's temporary file");
-	strbuf_reset(&sh->rawbuf);
-}
-
-static void raw_end(struct xw *x, struct sheet *sh)
-{
-	if (!sh->raw)
-		return;
-	if (sh->raw_row)
-		strbuf_puts(&sh->rawbuf, "</row>");
-	sh->raw_row = 0;
-	raw_flush(x, sh);
-	strbuf_free(&sh->rawbuf);
-	sh->raw = false;
-}
-
-static void raw_uint(struct strbuf *b, unsigned long v)
-{
-	char d[24];
-	int n = 0;
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n)
-		strbuf_putc(b, d[--n]);
-}
-
-/* Opens cell (r, c), and its row first when it is a new one (rows only grow: r > 0). */
-static void raw_cell(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, lxw_format *f,
-                     const char *type)
-{
-	struct strbuf *b = &sh->rawbuf;
-	if (r != sh->raw_row) {
-		if (sh->raw_row)
-			strbuf_puts(b, "</row>");
-		if (b->len >= RAW_FLUSH)
-			raw_flush(x, sh);
-		strbuf_puts(b, "<row r=\"");
-		raw_uint(b, (unsigned long)r + 1);
-		strbuf_puts(b, "\">");
-		sh->raw_row = r;
-		if (sh->ws->dim_rowmax == LXW_ROW_MAX || r > sh->ws->dim_rowmax)
-			sh->ws->dim_rowmax = r;
-	}
-	if (sh->ws->dim_colmax == LXW_COL_MAX || c > sh->ws->dim_colmax)
-		sh->ws->dim_colmax = c;
-	char col[8];
-	lxw_col_to_name(col, c, LXW_FALSE);
-	strbuf_puts(b, "<c r=\"");
-	strbuf_puts(b, col);
-	raw_uint(b, (unsigned long)r + 1);
-	strbuf_putc(b, '"');
-	int32_t xf = f ? lxw_format_get_xf_index(f) : 0;
-	if (xf > 0) {
-		strbuf_puts(b, " s=\"");
-		raw_uint(b, (unsigned long)xf);
-		strbuf_putc(b, '"');
-	}
-	if (type) {
-		strbuf_puts(b, " t=\"");
-		strbuf_puts(b, type);
-		strbuf_putc(b, '"');
-	}
-	strbuf_putc(b, '>');
-}
-
-/* s with &, < and > escaped (s is clean: valid UTF-8, no character XML forbids). */
-static void raw_escaped(struct strbuf *b, const char *s)
-{
-	for (const char *p = s;;) {
-		size_t n = strcspn(p, "&<>");
-		strbuf_append(b, p, n);
-		p += n;
-		if (!*p)
-			break;
-		strbuf_puts(b, *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : "&gt;");
-		p++;
-	}
-}
-#else
-static void raw_start(struct sheet *sh)
-{
-	(void)sh;
-}
-
-static void raw_end(struct xw *x, struct sheet *sh)
-{
-	(void)x;
-	(void)sh;
-}
-#endif
-
-static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
-{
-#if LXW_VERSION_ID == 114
-	if (sh->raw) { /* never through the library then: its row would come out of order */
-		if (!s)
-			return;
-		char cell[LXW_MAX_CELL_NAME_LENGTH];
-		lxw_rowcol_to_cell(cell, r, c);
-		long chars;
-		const char *t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
-		if (!*t)
-			return;
-		raw_cell(x, sh, r, c, NULL, "inlineStr");
-		size_t n = strlen(t);
-		bool pad = isspace((unsigned char)t[0]) || isspace((unsigned char)t[n - 1]);
-		strbuf_puts(&sh->rawbuf, pad ? "<is><t xml:space=\"preserve\">" : "<is><t>");
-		raw_escaped(&sh->rawbuf, t);
-		strbuf_puts(&sh->rawbuf, "</t></is></c>");
-		measure(sh, c, (double)chars);
-		return;
-	}
-#endif
-	put_text(x, sh, r, c, s, NULL);
-}
-
-static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
-{
-#if LXW_VERSION_ID == 114
-	if (sh->raw) { /* never through the library then: its row would come out of order */
-		if (!s)
-			return;
-		char cell[LXW_MAX_CELL_NAME_LENGTH];
-		lxw_rowcol_to_cell(cell, r, c);
-		long chars;
-		const char *t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
-		if (!*t)
-			return;
-		struct sst_element *e = lxw_get_sst_index(sh->ws->sst, t, LXW_FALSE);
-		if (!e) {
-			check(x, LXW_ERROR_SHARED_STRING_INDEX_NOT_FOUND, "writing a text cell");
-			return;
-		}
-		raw_cell(x, sh, r, c, NULL, "s");
-		strbuf_puts(&sh->rawbuf, "<v>");
-		raw_uint(&sh->rawbuf, e->index);
-		strbuf_puts(&sh->rawbuf, "</v></c>");
-		measure(sh, c, (double)chars);
-		return;
-	}
-#endif
-	put_shared(x, sh, r, c, s);
-}
-
-static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
-                        double v)
-{
-#if LXW_VERSION_ID == 114
-	if (sh->raw) {
-		if (isnan(v) || isinf(v))
-			return;
-		raw_cell(x, sh, r, c, x->fmt[k], NULL);
-		strbuf_puts(&sh->rawbuf, "<v>");
-		if (v >= 0 && v < 1e15 && v == floor(v))
-			raw_uint(&sh->rawbuf, (unsigned long)v);
-		else
-			strbuf_printf(&sh->rawbuf, "%.16G", v);
-		strbuf_puts(&sh->rawbuf, "</v></c>");
-		measure(sh, c, shown_width(x, k, v));
-		return;
-	}
-#endif
-	put_number(x, sh, r, c, k, v);
-}
-
-static void long_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int v)
-{
-	if (v < 0)
-		return;
-#if LXW_VERSION_ID == 114
-	if (sh->raw) {
-		raw_cell(x, sh, r, c, NULL, "b");
-		strbuf_puts(&sh->rawbuf, v ? "<v>1</v></c>" : "<v>0</v></c>");
-		measure(sh, c, 5);
-		return;
-	}
-#endif
-	put_bool(x, sh, r, c, v);
 }
 
 static void put_case(struct xw *x, struct longtab *cases, struct longtab *touches,
@@ -2018,17 +2183,21 @@ static void put_case(struct xw *x, struct longtab *cases, struct longtab *touche
 		long_shared(x, sh, r, CC_PERIOD, k->period);
 	long_shared(x, sh, r, CC_OUTCOME, k->outcome);
 	long_bool(x, sh, r, CC_SCO, k->sco);
-	long_number(x, sh, r, CC_START, K_TIME, excel_time(k->start_ms));
+	long_time(x, sh, r, CC_START, k->start_ms);
 	if (k->end_ms != INT64_MIN)
-		long_number(x, sh, r, CC_END, K_TIME, excel_time(k->end_ms));
+		long_time(x, sh, r, CC_END, k->end_ms);
 	if (!isnan(k->days))
-		long_number(x, sh, r, CC_DAYS, K_DAYS, k->days);
+		long_days(x, sh, r, CC_DAYS, k->end_ms - k->start_ms);
 	if (!isnan(k->promise_days))
 		long_number(x, sh, r, CC_PROMISE, K_NUM, k->promise_days);
 	long_bool(x, sh, r, CC_WITHIN, k->within_promise);
 	long_number(x, sh, r, CC_CONTACTS, K_INT, k->contacts);
 	long_number(x, sh, r, CC_FAILURES, K_INT, k->failure_contacts);
 	long_number(x, sh, r, CC_HANDOFFS, K_INT, k->handoffs);
+	if (k->first_channel)
+		long_shared(x, sh, r, CC_FIRST_CHANNEL, k->first_channel);
+	if (k->last_channel)
+		long_shared(x, sh, r, CC_LAST_CHANNEL, k->last_channel);
 	if (k->region)
 		long_shared(x, sh, r, CC_REGION, k->region);
 	if (k->customer)
@@ -2052,7 +2221,9 @@ static void put_case(struct xw *x, struct longtab *cases, struct longtab *touche
 			long_shared(x, ts, r, 2, k->period);
 		long_bool(x, ts, r, 3, k->sco);
 		long_shared(x, ts, r, 4, k->touches[i].department);
-		long_number(x, ts, r, 5, K_INT, k->touches[i].failure_contacts);
+		if (k->touches[i].contacts != UINT32_MAX)
+			long_number(x, ts, r, 5, K_INT, k->touches[i].contacts);
+		long_number(x, ts, r, 6, K_INT, k->touches[i].failure_contacts);
 	}
 }
 
@@ -2679,16 +2850,31 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 	lxw_workbook_options wo = {.constant_memory = LXW_FALSE,
 	                           .tmpdir =
 	                               opts->tmpdir && *opts->tmpdir ? (char *)opts->tmpdir : NULL};
+	/* libxlsxwriter's workbook, without the long sheets' rows, goes beside the temporary files */
+	const char *parts_dir = wo.tmpdir ? wo.tmpdir : "/tmp";
+	char *parts = xasprintf("%s/.parts.XXXXXX", parts_dir);
+	int pfd = mkstemp(parts);
+	if (pfd < 0) {
+		diag_msg(DIAG_ERROR, path, 0, 0,
+		         "cannot write the workbook: cannot create a temporary file in %s: %s",
+		         parts_dir, strerror(errno));
+		free(parts);
+		return -1;
+	}
+	close(pfd);
 	struct xw x = {.notes = json_array()};
-	x.wb = workbook_new_opt(path, &wo);
+	x.wb = workbook_new_opt(parts, &wo);
 	if (!x.wb) {
 		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: %s",
 		         strerror(errno ? errno : ENOMEM));
 		json_decref(x.notes);
+		unlink(parts);
+		free(parts);
 		return -1;
 	}
 	make_formats(&x, opts->currency ? opts->currency
 	                                : json_string_value(json_object_get(m, "currency")));
+	x.money_chars = utf8_chars(x.money_sym);
 
 	/*
 	 * The long tables are counted first, to lay out their sheets: a table
@@ -2771,9 +2957,8 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 	struct sheet *settings_sh = &sh[nsheets - 3], *dq_sh = &sh[nsheets - 2],
 	             *defs_sh = &sh[nsheets - 1];
 	for (int i = 0; i < nsheets; i++) {
-		/* the long tables' sheets and Data quality (a run can reject 800,000 rows) */
-		x.wb->options.constant_memory =
-		    (i >= S_LONG && i < S_LONG + nlong) || i == nsheets - 2;
+		/* Data quality in constant_memory mode (a run can reject 800,000 rows) */
+		x.wb->options.constant_memory = i == nsheets - 2;
 		sh[i].name = sheet_names[i];
 		sh[i].ws = workbook_add_worksheet(x.wb, sheet_names[i]);
 		if (!sh[i].ws) {
@@ -2781,6 +2966,8 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 			         "cannot write the workbook: cannot create a temporary file in %s",
 			         wo.tmpdir ? wo.tmpdir : "the temporary folder");
 			lxw_workbook_free(x.wb);
+			unlink(parts);
+			free(parts);
 			json_decref(x.notes);
 			for (int k = 0; k < nsheets; k++)
 				free(sheet_names[k]);
@@ -2792,10 +2979,33 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 	x.wb->options.constant_memory = LXW_FALSE;
 
 	/* The long tables, row by row: a case's row, then its touches; then the customers. */
-	for (int t = 0; t < 3; t++) {
-		longtab_headers(&x, &lt[t]);
-		for (int k = 0; k < lt[t].nsheets; k++)
-			raw_start(&lt[t].sheets[k]);
+	struct zpar_pool *pool = zpar_pool_new(zpar_threads(), ROWS_ZLEVEL);
+	bool sinks_ok = true;
+	for (int t = 0; t < 3; t++)
+		for (int k = 0; k < lt[t].nsheets; k++) {
+			struct sheet *ls = &lt[t].sheets[k];
+			ls->sink = xcalloc(1, sizeof *ls->sink);
+			ls->sink->z = zpar_new(pool, parts_dir);
+			if (!ls->sink->z)
+				sinks_ok = false;
+		}
+	if (!sinks_ok) {
+		diag_msg(DIAG_ERROR, path, 0, 0,
+		         "cannot write the workbook: cannot create a temporary file in %s: %s",
+		         parts_dir, strerror(errno));
+		for (int t = 0; t < 3; t++)
+			for (int k = 0; k < lt[t].nsheets; k++)
+				free_sink(lt[t].sheets[k].sink);
+		zpar_pool_free(pool);
+		lxw_workbook_free(x.wb);
+		unlink(parts);
+		free(parts);
+		json_decref(x.notes);
+		for (int k = 0; k < nsheets; k++)
+			free(sheet_names[k]);
+		free(sheet_names);
+		free(sh);
+		return -1;
 	}
 	if (src && src->next_case) {
 		struct xlsx_case k;
@@ -2944,11 +3154,36 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 
 	lxw_error pending = x.err;
 	const char *what = x.err_what;
-	/* the zip members at zlib level 3: the workbook is written about 30 % faster than at the
-	   library's 6, for a file some 10 % larger (docs/benchmarks.md) */
-	zlevel_set(3);
+	int sys_err = x.sys_err;
 	lxw_error closed = workbook_close(x.wb);
-	zlevel_clear();
+	if (pending == LXW_NO_ERROR && closed == LXW_NO_ERROR) {
+		/* the long sheets' rows into the workbook libxlsxwriter wrote */
+		struct xlsxzip_part *zp = xcalloc((size_t)nlong, sizeof *zp);
+		int nzp = 0;
+		for (int i = S_LONG; i < S_LONG + nlong; i++) {
+			struct rowsink *k = sh[i].sink;
+			if (!zpar_in_bytes(k->z))
+				continue; /* an empty table: libxlsxwriter's sheet is complete */
+			zp[nzp++] = (struct xlsxzip_part){.entry = xasprintf("xl/worksheets/sheet%d.xml", i + 1),
+			                                  .rows = k->z,
+			                                  .last_row = k->last_row,
+			                                  .last_col = k->last_col};
+		}
+		const char *why = NULL;
+		if (xlsxzip_splice(parts, path, zp, nzp, ROWS_ZLEVEL, &why) != 0) {
+			pending = LXW_ERROR_ZIP_FILE_ADD;
+			what = why;
+		}
+		for (int i = 0; i < nzp; i++)
+			free((char *)zp[i].entry);
+		free(zp);
+	}
+	unlink(parts);
+	free(parts);
+	for (int i = S_LONG; i < S_LONG + nlong; i++)
+		free_sink(sh[i].sink);
+	zpar_pool_free(pool);
+	textcache_free(&x.texts);
 	free(title);
 	free(author);
 	free(subject);
@@ -2965,7 +3200,7 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 	}
 	if (pending != LXW_NO_ERROR) {
 		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: %s: %s", what,
-		         lxw_strerror(pending));
+		         sys_err ? strerror(sys_err) : lxw_strerror(pending));
 		return -1;
 	}
 	return 0;

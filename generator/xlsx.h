@@ -8,6 +8,7 @@
 /* A department a case passed through (a row of the Touches sheet). */
 struct xlsx_touch {
 	const char *department;
+	uint32_t contacts;         /* rows the department handled in the case; UINT32_MAX: unknown */
 	uint32_t failure_contacts; /* failure-demand rows the department handled in the case */
 };
 
@@ -23,6 +24,7 @@ struct xlsx_case {
 	double promise_days; /* NAN: no promise */
 	int within_promise;  /* 1, 0; -1 when open or no promise is set */
 	uint32_t contacts, failure_contacts, handoffs;
+	const char *first_channel, *last_channel; /* of its first and last rows; NULL: none */
 	const char *departments; /* "Billing; Contact Centre" */
 	const struct xlsx_touch *touches;
 	uint32_t ntouches;

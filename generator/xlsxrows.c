@@ -64,8 +64,8 @@ static bool next_case(void *it, struct xlsx_case *row)
 			if (d)
 				strbuf_puts(&ci->depts, "; ");
 			strbuf_puts(&ci->depts, intern_str(m->names, cd->dept));
-			ci->touches[d] =
-			    (struct xlsx_touch){intern_str(m->names, cd->dept), cd->failures};
+			ci->touches[d] = (struct xlsx_touch){intern_str(m->names, cd->dept),
+			                                     cd->contacts, cd->failures};
 		}
 		const struct journey_figures *jf = NULL;
 		for (size_t j = 0; j < mt->njourneys && !jf; j++)
@@ -94,6 +94,11 @@ static bool next_case(void *it, struct xlsx_case *row)
 		    .contacts = k->contacts,
 		    .failure_contacts = k->failure_contacts,
 		    .handoffs = k->handoffs,
+		    .first_channel = k->first_channel
+		                         ? intern_str(m->names, m->channels[k->first_channel])
+		                         : NULL,
+		    .last_channel =
+		        k->last_channel ? intern_str(m->names, m->channels[k->last_channel]) : NULL,
 		    .departments = strbuf_str(&ci->depts),
 		    .touches = ci->touches,
 		    .ntouches = k->ndepts,

@@ -594,8 +594,8 @@ def check_limit(book, ncases, per):
         ws = wf[sn]
         t = f"tblCases{k + 1}" if k else "tblCases"
         n = min(per, ncases - k * per)
-        if t not in ws.tables or ws.tables[t].ref != f"A1:U{n + 1}":
-            fail(f"{sn}: table {t} {ws.tables[t].ref if t in ws.tables else None}, expected A1:U{n + 1}")
+        if t not in ws.tables or ws.tables[t].ref != f"A1:W{n + 1}":
+            fail(f"{sn}: table {t} {ws.tables[t].ref if t in ws.tables else None}, expected A1:W{n + 1}")
         if [ws.cell(1, c + 1).value for c in range(len(CASE_HEADERS))] != CASE_HEADERS:
             fail(f"{sn}: no header row")
         if ws.freeze_panes != "A2" or not ws.print_title_rows:
@@ -623,10 +623,10 @@ def check_bigcases(book, ncases):
     tables = {re.search(r'name="([^"]+)"', x).group(1): x for x in
               (z.read(n).decode() for n in z.namelist() if n.startswith("xl/tables/"))}
     per = 1048575
-    if 'ref="A1:U1048576"' not in tables.get("tblCases", ""):
-        fail("Cases: table ref is not A1:U1048576")
-    if f'ref="A1:U{ncases - per + 1}"' not in tables.get("tblCases2", ""):
-        fail(f"Cases (2): table ref is not A1:U{ncases - per + 1}")
+    if 'ref="A1:W1048576"' not in tables.get("tblCases", ""):
+        fail("Cases: table ref is not A1:W1048576")
+    if f'ref="A1:W{ncases - per + 1}"' not in tables.get("tblCases2", ""):
+        fail(f"Cases (2): table ref is not A1:W{ncases - per + 1}")
 
     def rows_of(sheet):
         idx = names.index(sheet) + 1
@@ -642,11 +642,11 @@ def check_bigcases(book, ncases):
     rows, tail = rows_of("Cases")
     if rows != 1048576:
         fail(f"Cases: {rows} rows written, expected 1,048,576 (the header, 1,048,575 cases)")
-    last = re.findall(r'<c r="A(\d+)"[^>]*><is><t>(C\d+)</t>', tail)
+    last = re.findall(r'<row r="(\d+)"[^>]*><c(?: r="A\d+")?[^>]*><is><t>(C\d+)</t>', tail)
     if not last or last[-1] != ("1048576", "C1048575"):
         fail(f"Cases: the last case on the first sheet is {last[-1:]}, expected C1048575 on row 1048576")
     rows, tail = rows_of("Cases (2)")
-    last = re.findall(r'<c r="A(\d+)"[^>]*><is><t>(C\d+)</t>', tail)
+    last = re.findall(r'<row r="(\d+)"[^>]*><c(?: r="A\d+")?[^>]*><is><t>(C\d+)</t>', tail)
     if rows != ncases - per + 1 or not last or last[-1] != (str(ncases - per + 1), f"C{ncases:07d}"):
         fail(f"Cases (2): {rows} rows, last {last[-1:]}, expected the header and {ncases - per} cases")
 

@@ -11,9 +11,6 @@
 
 #include "slug.h"
 #include "sha256.h"
-#include "zlevel.h"
-
-#include <zlib.h>
 
 static void digest(const char *data, size_t len, size_t chunk, char hex[65])
 {
@@ -97,54 +94,12 @@ static void slugs(void **state)
 }
 
 /* Deflates data with deflateInit2 at the given level into out; returns the compressed size. */
-static size_t deflate_at(const unsigned char *data, size_t n, int level, unsigned char *out,
-                         size_t cap)
-{
-	z_stream z = {0};
-	assert_int_equal(deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	z.next_in = (unsigned char *)data;
-	z.avail_in = (uInt)n;
-	z.next_out = out;
-	z.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-	size_t got = z.total_out;
-	deflateEnd(&z);
-	return got;
-}
-
-static void zip_level_override(void **state)
-{
-	(void)state;
-	size_t n = 200000, cap = 400000;
-	unsigned char *data = malloc(n), *a = malloc(cap), *b = malloc(cap), *c = malloc(cap);
-	uint32_t x = 1;
-	for (size_t i = 0; i < n; i++) { /* text-like: compressible, but levels 1 and 9 differ */
-		x = x * 1103515245u + 12345u;
-		data[i] = (unsigned char)("abcdefgh ,;0123"[(x >> 16) % 15]);
-	}
-	size_t level9 = deflate_at(data, n, 9, a, cap);
-	size_t level1 = deflate_at(data, n, 1, b, cap);
-	assert_true(level1 != level9);
-	zlevel_set(1); /* the thread asks for 1: a stream started at 9 is made at 1 */
-	size_t forced = deflate_at(data, n, 9, c, cap);
-	zlevel_clear();
-	assert_int_equal(forced, level1);
-	assert_memory_equal(b, c, level1);
-	assert_int_equal(deflate_at(data, n, 9, c, cap),
-	                 level9); /* cleared: the caller's level again */
-	free(data);
-	free(a);
-	free(b);
-	free(c);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(sha256_fips_examples),
 	    cmocka_unit_test(sha256_million_a),
 	    cmocka_unit_test(slugs),
-	    cmocka_unit_test(zip_level_override),
 	};
 	return cmocka_run_group_tests_name("test_pack", tests, NULL, NULL);
 }

@@ -1,0 +1,33 @@
+/*
+ * xlsxzip: the workbook's long sheets put together.
+ *
+ * libxlsxwriter writes the workbook with each long sheet holding its header
+ * row only; xlsx.c writes the sheet's other rows as XML, compressed in
+ * parallel (zpar.h). This copies libxlsxwriter's zip into the final one
+ * entry by entry, the compressed bytes as they are, and gives each long
+ * sheet its rows: its head (up to the header row's end), the rows, and its
+ * tail (from </sheetData>), as one deflate stream, with its dimension made
+ * to cover the rows. The only module that knows the zip's layout; minizip
+ * (Debian's libminizip, already libxlsxwriter's) reads and writes it.
+ */
+#ifndef BP_XLSXZIP_H
+#define BP_XLSXZIP_H
+#include <stdint.h>
+
+struct zpar;
+
+struct xlsxzip_part {
+	const char *entry;  /* "xl/worksheets/sheet11.xml" */
+	struct zpar *rows;  /* finished (zpar_finish): the rows after the header row */
+	uint32_t last_row;  /* the sheet's last row with a cell, 0-based (0: the header only) */
+	uint32_t last_col;  /* its last column, 0-based */
+};
+
+/*
+ * Writes to path the zip at from with each part's rows spliced in; level is the zlib level of
+ * the parts around the rows. Returns 0, or -1 with *why set to a static description.
+ */
+int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part *parts, int n,
+                   int level, const char **why);
+
+#endif

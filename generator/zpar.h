@@ -1,0 +1,54 @@
+/*
+ * zpar: a long stream compressed as raw deflate, in chunks, by worker
+ * threads, into a temporary file.
+ *
+ * Each chunk is compressed on its own and ends with a sync flush (an empty
+ * stored block, byte-aligned, not final), so the chunks written one after
+ * another are one valid deflate stream that the caller ends with a final
+ * block (zpar_final). The output depends only on the bytes and the level,
+ * never on the number of threads: a build is byte-identical on one core or
+ * eight. Used for the workbook's long sheets (xlsx.c, xlsxzip.c).
+ */
+#ifndef BP_ZPAR_H
+#define BP_ZPAR_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZPAR_CHUNK (512u * 1024u) /* bytes of input a chunk holds before it is handed over */
+
+struct zpar_pool; /* the worker threads, shared by the streams of one workbook */
+struct zpar;      /* one stream: one sheet's rows */
+
+/* threads 0: every chunk compressed by the thread that fills it. */
+struct zpar_pool *zpar_pool_new(int threads, int level);
+void zpar_pool_free(struct zpar_pool *p);
+/* Worker threads worth starting here: the CPUs this process may run on, at most 4; 0 on one. */
+int zpar_threads(void);
+
+/* A stream whose compressed bytes go to a new unlinked temporary file in dir. NULL (errno set) if
+ * the file cannot be made. */
+struct zpar *zpar_new(struct zpar_pool *p, const char *dir);
+
+/* Appends n bytes (any length; chunks are cut anywhere, deflate does not mind). */
+void zpar_put(struct zpar *z, const void *s, size_t n);
+
+/* Flushes every chunk and waits for them. Returns 0, or an errno value (the first write that
+ * failed). */
+int zpar_finish(struct zpar *z);
+
+/* After zpar_finish: the stream's uncompressed length and CRC-32, its compressed length, and
+ * the file (positioned anywhere: read it with pread from 0). */
+uint64_t zpar_in_bytes(const struct zpar *z);
+uint32_t zpar_crc(const struct zpar *z);
+uint64_t zpar_out_bytes(const struct zpar *z);
+int zpar_fd(const struct zpar *z);
+void zpar_free(struct zpar *z);
+
+/*
+ * Compresses n bytes of s at level as raw deflate into *out (malloc'd, *outlen bytes), ending
+ * with a sync flush (final 0) or the final block (final 1). For the parts around a stream (a sheet's head and tail). Returns 0 or -1 (out of memory).
+ */
+int zpar_deflate(const void *s, size_t n, int level, int final, unsigned char **out,
+                 size_t *outlen);
+
+#endif
