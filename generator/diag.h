@@ -32,7 +32,7 @@ void diag_excerpt(enum diag_level level, const char *line, size_t len, long col)
 /* Prints a line as it is (progress, summaries): to stderr, unless quiet. */
 void diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Writes s[0..n) to out under the rule above (for tests and for text printed elsewhere). */
+/* Writes s[0..n) to out under the rule above (for the tests of the rule). */
 void diag_escape(FILE *out, const char *s, size_t n);
 
 void diag_set_quiet(bool quiet);
