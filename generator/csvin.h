@@ -8,9 +8,19 @@
 #define CSVIN_MAX_FIELD (1u << 20) /* 1 MiB */
 #define CSVIN_MAX_FIELDS 4096
 
+/*
+ * A line the caller may not need: called for each complete line that holds no quote and starts
+ * a record, after the first record (the header), possibly from the parser's thread. Returning
+ * false skips it: never parsed nor delivered, its line still counted. A filter must only skip
+ * lines that it is sure the caller does not want (a second reading looking for a few cases).
+ */
+typedef bool (*csvin_line_filter)(void *fctx, const char *line, size_t len, unsigned char delim);
+
 struct csvin_opts {
 	char delimiter;   /* ',', ';', '\t', '|', or 0 to sniff from the header line */
 	const char *name; /* the file's name as messages show it (e.g. "journeys.csv") */
+	csvin_line_filter filter; /* NULL: every line */
+	void *filter_ctx;
 };
 
 /* One record as the reader delivers it. Valid only during the callback. */

@@ -11,6 +11,7 @@
  * second time, keeping those of out-of-order cases. A file in order is read once and keeps no
  * row; a file in random order keeps nearly every row and reads a few lines twice.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -787,7 +788,7 @@ static enum bp_err read_again(struct reader *r, struct state *st, const struct s
 		         "complete");
 		return BP_ERR_INPUT;
 	}
-	return 0;
+	return BP_OK;
 }
 
 enum bp_err events_read(const struct config *c, struct model *m)
@@ -825,16 +826,79 @@ enum bp_err events_read(const struct config *c, struct model *m)
 }
 
 /* The second reading for stories: the rows of the cases wanted. */
+/*
+ * The story cases' ids, for csvin to skip, unparsed, the lines of other cases: most of the
+ * file. The filter runs in the parser's thread; it knows the case id's column once the main
+ * thread has read the header (col, -1 until then: every line is parsed).
+ */
+struct story_filter {
+	atomic_int col;
+	struct {
+		const char *s;
+		size_t n;
+	} *slot;
+	size_t nslots; /* a power of two, at most half full */
+};
+
+static uint32_t id_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void story_filter_add(struct story_filter *sf, const char *s, size_t n)
+{
+	size_t i = id_hash(s, n) & (sf->nslots - 1);
+	while (sf->slot[i].s && !(sf->slot[i].n == n && memcmp(sf->slot[i].s, s, n) == 0))
+		i = (i + 1) & (sf->nslots - 1);
+	sf->slot[i].s = s;
+	sf->slot[i].n = n;
+}
+
+static bool story_line_wanted(void *fctx, const char *s, size_t len, unsigned char delim)
+{
+	struct story_filter *sf = fctx;
+	int col = atomic_load_explicit(&sf->col, memory_order_acquire);
+	if (col < 0)
+		return true;
+	if (len && s[len - 1] == '\n')
+		len--;
+	if (len && s[len - 1] == '\r')
+		len--;
+	const char *p = s, *end = s + len;
+	for (int i = 0; i < col; i++) {
+		const char *d = memchr(p, delim, (size_t)(end - p));
+		if (!d)
+			return true; /* too few fields: the reader says what it says */
+		p = d + 1;
+	}
+	const char *d = memchr(p, delim, (size_t)(end - p));
+	size_t n = (size_t)((d ? d : end) - p);
+	/* blank (a default may apply) or with spaces the reader trims: parsed as ever */
+	if (!n || p[0] == ' ' || p[0] == '\t' || p[n - 1] == ' ' || p[n - 1] == '\t')
+		return true;
+	for (size_t i = id_hash(p, n) & (sf->nslots - 1); sf->slot[i].s;
+	     i = (i + 1) & (sf->nslots - 1))
+		if (sf->slot[i].n == n && memcmp(sf->slot[i].s, p, n) == 0)
+			return true;
+	return false;
+}
+
 struct story_state {
 	const unsigned char *want; /* by case index */
 	struct story_row *rows;
 	size_t n, cap;
+	struct story_filter *filter;
 };
 
 static void on_story_row(struct reader *r, const struct csvin_record *rec)
 {
 	struct story_state *ss = r->ctx;
 	struct model *m = r->m;
+	if (atomic_load_explicit(&ss->filter->col, memory_order_relaxed) < 0 && r->col[C_CASE] >= 0)
+		atomic_store_explicit(&ss->filter->col, r->col[C_CASE], memory_order_release);
 	size_t n;
 	const char *id = reader_field(r, rec, C_CASE, &n);
 	sym s = n ? intern_find(m->ids, id, n) : 0;
@@ -872,19 +936,29 @@ enum bp_err events_read_stories(const struct config *c, struct model *m, const u
                                 size_t n)
 {
 	if (!c->journeys || !n)
-		return 0;
+		return BP_OK;
 	unsigned char *want = xcalloc(m->ncases + 1, 1);
+	struct story_filter sf = {.nslots = 16};
+	while (sf.nslots < 2 * n)
+		sf.nslots *= 2;
+	sf.slot = xcalloc(sf.nslots, sizeof *sf.slot);
+	atomic_init(&sf.col, -1);
 	for (size_t i = 0; i < n; i++)
-		if (cases[i] < m->ncases)
+		if (cases[i] < m->ncases) {
 			want[cases[i]] = 1;
-	struct story_state ss = {.want = want};
+			story_filter_add(&sf, model_case_id(m, cases[i]),
+			                 intern_len(m->ids, (sym)cases[i] + 1));
+		}
+	struct story_state ss = {.want = want, .filter = &sf};
 	struct reader r = {.cfg = c,
 	                   .m = m,
 	                   .kind = INPUT_JOURNEYS,
 	                   .columns = columns,
 	                   .required = required,
 	                   .row = on_story_row,
-	                   .ctx = &ss};
+	                   .ctx = &ss,
+	                   .filter = story_line_wanted,
+	                   .filter_ctx = &sf};
 	/* its rows were counted, and its rejections made, by the first reading */
 	struct dq *record = m->dq;
 	m->dq = dq_new();
@@ -892,6 +966,7 @@ enum bp_err events_read_stories(const struct config *c, struct model *m, const u
 	dq_free(m->dq);
 	m->dq = record;
 	free(want);
+	free(sf.slot);
 	if (rc) {
 		free(ss.rows);
 		return rc;
@@ -901,5 +976,5 @@ enum bp_err events_read_stories(const struct config *c, struct model *m, const u
 	free(m->story_rows);
 	m->story_rows = ss.rows;
 	m->nstory_rows = ss.n;
-	return 0;
+	return BP_OK;
 }

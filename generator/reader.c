@@ -427,7 +427,10 @@ enum bp_err reader_run(struct reader *r, const char *path)
 		free_header_names(r);
 		return rc;
 	}
-	struct csvin_opts opts = {.delimiter = r->cfg->delimiter, .name = r->name};
+	struct csvin_opts opts = {.delimiter = r->cfg->delimiter,
+	                          .name = r->name,
+	                          .filter = r->filter,
+	                          .filter_ctx = r->filter_ctx};
 	char delim = 0;
 	long unterminated = 0;
 	int rc = csvin_read(path, &opts, on_record, r, &delim, &unterminated);

@@ -27,6 +27,9 @@ struct reader {
 	reader_row_fn row;
 	void *ctx;
 	bool stop; /* set by row: the rest of the file is not read */
+	/* optional, CSV files only: lines row surely does not want (csvin_opts.filter) */
+	csvin_line_filter filter;
+	void *filter_ctx;
 	/* set by reader_run */
 	int file;                    /* dq file index */
 	const char *name;            /* the file's name in messages */

@@ -779,6 +779,96 @@ static void test_threaded_same_records(void **state)
 	unlink(path);
 }
 
+/* Skips the lines that start with 'S'. */
+static bool skip_s(void *fctx, const char *line, size_t len, unsigned char delim)
+{
+	(void)delim;
+	int *calls = fctx;
+	(*calls)++;
+	return !(len && line[0] == 'S');
+}
+
+static void test_line_filter(void **state)
+{
+	(void)state;
+	/* the header starts with S but is never filtered; a line with a quote, or one inside a
+	 * quoted field, is parsed as ever; skipped lines still count */
+	const char *data = "Sid,v\n"
+	                   "a,1\n"
+	                   "S1,2\n"
+	                   "b,\"two\n"
+	                   "S2 inside\"\n"
+	                   "S3,\"quoted\"\n"
+	                   "\n"
+	                   "S4,x\r\n"
+	                   "c,3\n"
+	                   "S5,unended";
+	struct got g = {STRBUF_INIT, 0, 0, false};
+	int calls = 0;
+	struct csvin_opts opts = {.delimiter = ',', .name = "t.csv", .filter = skip_s,
+	                          .filter_ctx = &calls};
+	assert_int_equal(csvin_read_mem(data, strlen(data), &opts, collect, &g, NULL, NULL), 0);
+	assert_string_equal(strbuf_str(&g.out), "1|Sid|v\n"
+	                                        "2|a|1\n"
+	                                        "4|b|two\\nS2 inside\n"
+	                                        "6|S3|quoted\n"
+	                                        "9|c|3\n"
+	                                        "10|S5|unended\n");
+	assert_int_equal(calls, 4); /* a, S1, S4, c: S5 does not end its line */
+	strbuf_free(&g.out);
+}
+
+/*
+ * Lines without a quote are split by csvin itself, the others by libcsv: the same random lines
+ * read both ways (each with a quoted empty field appended, which sends it to libcsv) give the
+ * same records but that last field.
+ */
+static void test_plain_lines_as_libcsv(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {"a", " ", "\t", ",", ";", "x y", "\xc3\xa9", "\xff",
+	                                   "  b  ", "", "\t\tc", "d\t", "0", "|"};
+	uint32_t x = 12345;
+	for (int round = 0; round < 2; round++) {
+		char delim = round ? ';' : ',';
+		struct strbuf plain = STRBUF_INIT, quoted = STRBUF_INIT;
+		strbuf_printf(&plain, "h1%ch2\n", delim);
+		strbuf_printf(&quoted, "h1%ch2%c\"\"\n", delim, delim);
+		for (int line = 0; line < 3000; line++) {
+			struct strbuf l = STRBUF_INIT;
+			int parts = 1 + (int)((x >> 16) % 12);
+			for (int k = 0; k < parts; k++) {
+				x = x * 1103515245u + 12345u;
+				strbuf_puts(&l, bits[(x >> 16) % (sizeof bits / sizeof bits[0])]);
+			}
+			if (strspn(strbuf_str(&l), " \t") == l.len) /* a blank line: no record */
+				strbuf_puts(&l, "z");
+			x = x * 1103515245u + 12345u;
+			const char *eol = (x >> 16) % 3 == 0 ? "\r\n" : "\n";
+			strbuf_printf(&plain, "%s%s", strbuf_str(&l), eol);
+			strbuf_printf(&quoted, "%s%c\"\"%s", strbuf_str(&l), delim, eol);
+			strbuf_free(&l);
+		}
+		struct got a = {STRBUF_INIT, 0, 0, false}, b = {STRBUF_INIT, 0, 0, false};
+		struct csvin_opts opts = {.delimiter = delim, .name = "t.csv"};
+		assert_int_equal(csvin_read_mem(plain.s, plain.len, &opts, collect, &a, NULL, NULL), 0);
+		assert_int_equal(csvin_read_mem(quoted.s, quoted.len, &opts, collect, &b, NULL, NULL),
+		                 0);
+		/* b's records end with one more (empty) field: "|" before each line break */
+		struct strbuf want = STRBUF_INIT;
+		for (const char *p = strbuf_str(&b.out); *p; p++)
+			if (!(*p == '|' && p[1] == '\n'))
+				strbuf_putc(&want, *p);
+		assert_true(a.n > 2500);
+		assert_string_equal(strbuf_str(&a.out), strbuf_str(&want));
+		strbuf_free(&want);
+		strbuf_free(&a.out);
+		strbuf_free(&b.out);
+		strbuf_free(&plain);
+		strbuf_free(&quoted);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -809,6 +899,8 @@ int main(void)
 	    cmocka_unit_test(test_callback_stops),
 	    cmocka_unit_test(test_io_errors),
 	    cmocka_unit_test(test_threaded_same_records),
+	    cmocka_unit_test(test_line_filter),
+	    cmocka_unit_test(test_plain_lines_as_libcsv),
 	};
 	return cmocka_run_group_tests_name("csvin", tests, NULL, NULL);
 }
