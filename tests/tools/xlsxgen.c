@@ -107,8 +107,8 @@ static bool next_case(void *it, struct xlsx_case *row)
 	    .left_day = INT64_MAX,
 	    .left_within = -1,
 	};
-	g->touches[0] = (struct xlsx_touch){dept_a[i % 4], (uint32_t)(i % 3)};
-	g->touches[1] = (struct xlsx_touch){dept_b[i % 4], 0};
+	g->touches[0] = (struct xlsx_touch){dept_a[i % 4], UINT32_MAX, (uint32_t)(i % 3)};
+	g->touches[1] = (struct xlsx_touch){dept_b[i % 4], UINT32_MAX, 0};
 	if (g->odd && i == 0)
 		row->customer = "Caf\xe9 \xff\xfe Ltd";
 	if (g->odd && i == 2)
