@@ -7,6 +7,7 @@
 #include "config.h"
 #include "model.h"
 #include "reader.h"
+#include "readers.h"
 #include "strbuf.h"
 #include "values.h"
 #include "xmem.h"
@@ -77,7 +78,7 @@ static bool known_goal(const struct config *c, const struct model *m, const unsi
 	return journeys[name];
 }
 
-int actions_read(const struct config *c, struct model *m)
+enum bp_err actions_read(const struct config *c, struct model *m)
 {
 	struct reader r = {.cfg = c,
 	                   .m = m,
@@ -86,7 +87,7 @@ int actions_read(const struct config *c, struct model *m)
 	                   .required = required,
 	                   .row = on_row};
 	m->have_actions = true;
-	int rc = reader_run(&r, c->actions);
+	enum bp_err rc = reader_run(&r, c->actions);
 	if (rc)
 		return rc;
 	/* a goal that names no goal or journey of the pack is a note, not a rejection */

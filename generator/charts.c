@@ -316,201 +316,227 @@ static void series_add(struct series *s, struct point pt)
 	s->pts[s->n++] = pt;
 }
 
-static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, const char *raw)
+/* A cover line: "key | value". */
+static bool parse_cover(struct figure *f, size_t lineno, char **fl, size_t nf, const char *raw)
 {
-	switch (f->kind) {
-	case FIG_COVER: {
-		if (nf != 2)
-			return fail(f, "line %zu: expected \"key | value\", got \"%s\"", lineno,
-			            raw);
-		for (int k = 0; k < 5; k++)
-			if (strcmp(fl[0], cover_keys[k]) == 0) {
-				free(f->cover[k]);
-				f->cover[k] = xstrdup(fl[1]);
-				return true;
-			}
+	if (nf != 2)
+		return fail(f, "line %zu: expected \"key | value\", got \"%s\"", lineno, raw);
+	for (int k = 0; k < 5; k++)
+		if (strcmp(fl[0], cover_keys[k]) == 0) {
+			free(f->cover[k]);
+			f->cover[k] = xstrdup(fl[1]);
+			return true;
+		}
+	return fail(f,
+	            "line %zu: unknown key \"%s\" (expected title, organisation, period, "
+	            "data_to or headline)",
+	            lineno, fl[0]);
+}
+
+/* A card: "value | label | detail | tone | trend". */
+static bool parse_card(struct figure *f, size_t lineno, char **fl, size_t nf, const char *raw)
+{
+	if (nf < 2 || nf > 5)
 		return fail(f,
-		            "line %zu: unknown key \"%s\" (expected title, organisation, period, "
-		            "data_to or headline)",
-		            lineno, fl[0]);
+		            "line %zu: expected \"value | label | detail | tone | trend\", got "
+		            "\"%s\"",
+		            lineno, raw);
+	if (f->ncards == 4)
+		return fail(f, "line %zu: at most 4 cards fit", lineno);
+	struct card c = {.value = xstrdup(fl[0]),
+	                 .label = xstrdup(fl[1]),
+	                 .detail = xstrdup(nf > 2 ? fl[2] : "")};
+	const char *tone = nf > 3 ? fl[3] : "";
+	if (strcmp(tone, "good") == 0)
+		c.tone = 1;
+	else if (strcmp(tone, "bad") == 0)
+		c.tone = -1;
+	else if (*tone && strcmp(tone, "neutral") != 0) {
+		free(c.value);
+		free(c.label);
+		free(c.detail);
+		return fail(f, "line %zu: tone \"%s\" is not good, bad or neutral", lineno, tone);
 	}
-	case FIG_CARDS: {
-		if (nf < 2 || nf > 5)
-			return fail(
-			    f,
-			    "line %zu: expected \"value | label | detail | tone | trend\", got "
-			    "\"%s\"",
-			    lineno, raw);
-		if (f->ncards == 4)
-			return fail(f, "line %zu: at most 4 cards fit", lineno);
-		struct card c = {.value = xstrdup(fl[0]),
-		                 .label = xstrdup(fl[1]),
-		                 .detail = xstrdup(nf > 2 ? fl[2] : "")};
-		const char *tone = nf > 3 ? fl[3] : "";
-		if (strcmp(tone, "good") == 0)
-			c.tone = 1;
-		else if (strcmp(tone, "bad") == 0)
-			c.tone = -1;
-		else if (*tone && strcmp(tone, "neutral") != 0) {
+	/* the trend: up to SPARK_MAX numbers separated by spaces, "-" for a period without
+	 */
+	const char *sp = nf > 4 ? fl[4] : "";
+	while (*sp) {
+		while (*sp == ' ')
+			sp++;
+		if (!*sp)
+			break;
+		char *end;
+		double v = NAN;
+		if (*sp == '-' && (sp[1] == ' ' || !sp[1]))
+			end = (char *)sp + 1;
+		else
+			v = strtod(sp, &end);
+		if (end == sp || (*end && *end != ' ') || c.nspark == SPARK_MAX ||
+		    (!isnan(v) && !isfinite(v))) {
 			free(c.value);
 			free(c.label);
 			free(c.detail);
-			return fail(f, "line %zu: tone \"%s\" is not good, bad or neutral", lineno,
-			            tone);
+			return fail(f,
+			            "line %zu: the trend \"%s\" is not up to %d numbers "
+			            "separated by spaces (\"-\" for none)",
+			            lineno, fl[4], SPARK_MAX);
 		}
-		/* the trend: up to SPARK_MAX numbers separated by spaces, "-" for a period without
-		 */
-		const char *sp = nf > 4 ? fl[4] : "";
-		while (*sp) {
-			while (*sp == ' ')
-				sp++;
-			if (!*sp)
-				break;
-			char *end;
-			double v = NAN;
-			if (*sp == '-' && (sp[1] == ' ' || !sp[1]))
-				end = (char *)sp + 1;
-			else
-				v = strtod(sp, &end);
-			if (end == sp || (*end && *end != ' ') || c.nspark == SPARK_MAX ||
-			    (!isnan(v) && !isfinite(v))) {
-				free(c.value);
-				free(c.label);
-				free(c.detail);
-				return fail(f,
-				            "line %zu: the trend \"%s\" is not up to %d numbers "
-				            "separated by spaces (\"-\" for none)",
-				            lineno, fl[4], SPARK_MAX);
-			}
-			c.spark[c.nspark++] = v;
-			sp = end;
-		}
-		f->cards = xreallocarray(f->cards, f->ncards + 1, sizeof *f->cards);
-		f->cards[f->ncards++] = c;
+		c.spark[c.nspark++] = v;
+		sp = end;
+	}
+	f->cards = xreallocarray(f->cards, f->ncards + 1, sizeof *f->cards);
+	f->cards[f->ncards++] = c;
+	return true;
+}
+
+/* A trend point: "period | cases | successful". */
+static bool parse_trend(struct figure *f, size_t lineno, char **fl, size_t nf, const char *raw)
+{
+	struct point pt = {0};
+	if (nf != 3 || !point_read(&pt, fl[0], fl[1], fl[2])) {
+		free(pt.label);
+		return fail(f,
+		            "line %zu: expected \"period | cases | successful\" (whole "
+		            "numbers, successful "
+		            "at most cases), got \"%s\"",
+		            lineno, raw);
+	}
+	if (f->series[0].n == 8) {
+		free(pt.label);
+		return fail(f, "line %zu: at most 8 periods are drawn", lineno);
+	}
+	series_add(&f->series[0], pt);
+	return true;
+}
+
+/* A bar: "label | value | display". */
+static bool parse_bar(struct figure *f, size_t lineno, char **fl, size_t nf, const char *raw)
+{
+	struct bar b = {0};
+	if (nf < 2 || nf > 3 || (*fl[1] && !number(fl[1], &b.value, false)))
+		return fail(f,
+		            "line %zu: expected \"label | value | display\" (value a "
+		            "number), got \"%s\"",
+		            lineno, raw);
+	b.has = *fl[1] != '\0';
+	b.label = xstrdup(fl[0]);
+	b.display = xstrdup(nf > 2 ? fl[2] : "");
+	f->bars = xreallocarray(f->bars, f->nbars + 1, sizeof *f->bars);
+	f->bars[f->nbars++] = b;
+	return true;
+}
+
+/* The heat map's header, then a row per journey: "journey | successful/cases | …". */
+static bool parse_heatmap(struct figure *f, size_t lineno, char **fl, size_t nf, const char *raw)
+{
+	/* A trailing '|' leaves an empty last field: not a column. */
+	size_t n = nf;
+	if (n > 1 && !*fl[n - 1] && raw[strlen(raw) - 1] == '|')
+		n--;
+	if (!f->cols) {
+		if (n < 2 || *fl[0])
+			return fail(f,
+			            "line %zu: expected the header \"| department | "
+			            "department | …\", got \"%s\"",
+			            lineno, raw);
+		f->ncols = n - 1;
+		f->cols = xcalloc(f->ncols, sizeof *f->cols);
+		for (size_t i = 0; i < f->ncols; i++)
+			f->cols[i] = xstrdup(fl[i + 1]);
 		return true;
 	}
-	case FIG_TREND: {
-		struct point pt = {0};
-		if (nf != 3 || !point_read(&pt, fl[0], fl[1], fl[2])) {
-			free(pt.label);
+	if (n != f->ncols + 1)
+		return fail(f,
+		            "line %zu: expected \"journey | cell | …\" with %zu cells, got "
+		            "%zu in \"%s\"",
+		            lineno, f->ncols, n - 1, raw);
+	struct hrow r = {xstrdup(fl[0]), xcalloc(f->ncols ? f->ncols : 1, sizeof(struct hcell))};
+	for (size_t i = 0; i < f->ncols; i++) {
+		const char *c = fl[i + 1];
+		if (!*c)
+			continue;
+		const char *slash = strchr(c, '/');
+		char *a = slash ? xstrndup(c, (size_t)(slash - c)) : NULL;
+		struct hcell *hc = &r.cells[i];
+		bool ok = slash && count(a, &hc->successful) && count(slash + 1, &hc->cases) &&
+		          hc->successful <= hc->cases;
+		free(a);
+		if (!ok) {
+			free(r.label);
+			free(r.cells);
 			return fail(f,
-			            "line %zu: expected \"period | cases | successful\" (whole "
-			            "numbers, successful "
-			            "at most cases), got \"%s\"",
-			            lineno, raw);
+			            "line %zu: cell %zu \"%s\" is not \"successful/cases\" "
+			            "(whole numbers) or empty",
+			            lineno, i + 1, c);
 		}
-		if (f->series[0].n == 8) {
+		hc->has = true;
+	}
+	f->rows = xreallocarray(f->rows, f->nrows + 1, sizeof *f->rows);
+	f->rows[f->nrows++] = r;
+	return true;
+}
+
+/* A small multiple: "title | target | period:cases:successful;…". */
+static bool parse_multiples(struct figure *f, size_t lineno, char **fl, size_t nf, const char *raw)
+{
+	double t = 0;
+	if (nf != 3 || (*fl[1] && (!number(fl[1], &t, true) || t < 0 || t > 1)))
+		return fail(f,
+		            "line %zu: expected \"title | target | "
+		            "period:cases:successful;…\", got \"%s\"",
+		            lineno, raw);
+	struct series s = {.title = xstrdup(fl[0]),
+	                   .target = *fl[1] ? t : f->target,
+	                   .has_target = *fl[1] ? true : f->has_target};
+	f->series = xreallocarray(f->series, f->nseries + 1, sizeof *f->series);
+	f->series[f->nseries++] = s;
+	struct series *sp = &f->series[f->nseries - 1];
+	for (const char *p = fl[2]; *p;) {
+		size_t len = strcspn(p, ";");
+		char *item = xstrndup(p, len);
+		char *c1 = strchr(item, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		struct point pt = {0};
+		bool ok = c2 != NULL;
+		if (ok) {
+			*c1 = *c2 = '\0';
+			ok = point_read(&pt, item, c1 + 1, c2 + 1);
+		}
+		if (ok && sp->n == 8) {
+			free(item);
 			free(pt.label);
 			return fail(f, "line %zu: at most 8 periods are drawn", lineno);
 		}
-		series_add(&f->series[0], pt);
-		return true;
-	}
-	case FIG_BARS: {
-		struct bar b = {0};
-		if (nf < 2 || nf > 3 || (*fl[1] && !number(fl[1], &b.value, false)))
-			return fail(f,
-			            "line %zu: expected \"label | value | display\" (value a "
-			            "number), got \"%s\"",
-			            lineno, raw);
-		b.has = *fl[1] != '\0';
-		b.label = xstrdup(fl[0]);
-		b.display = xstrdup(nf > 2 ? fl[2] : "");
-		f->bars = xreallocarray(f->bars, f->nbars + 1, sizeof *f->bars);
-		f->bars[f->nbars++] = b;
-		return true;
-	}
-	case FIG_HEATMAP: {
-		/* A trailing '|' leaves an empty last field: not a column. */
-		size_t n = nf;
-		if (n > 1 && !*fl[n - 1] && raw[strlen(raw) - 1] == '|')
-			n--;
-		if (!f->cols) {
-			if (n < 2 || *fl[0])
-				return fail(f,
-				            "line %zu: expected the header \"| department | "
-				            "department | …\", got \"%s\"",
-				            lineno, raw);
-			f->ncols = n - 1;
-			f->cols = xcalloc(f->ncols, sizeof *f->cols);
-			for (size_t i = 0; i < f->ncols; i++)
-				f->cols[i] = xstrdup(fl[i + 1]);
-			return true;
-		}
-		if (n != f->ncols + 1)
-			return fail(f,
-			            "line %zu: expected \"journey | cell | …\" with %zu cells, got "
-			            "%zu in \"%s\"",
-			            lineno, f->ncols, n - 1, raw);
-		struct hrow r = {xstrdup(fl[0]),
-		                 xcalloc(f->ncols ? f->ncols : 1, sizeof(struct hcell))};
-		for (size_t i = 0; i < f->ncols; i++) {
-			const char *c = fl[i + 1];
-			if (!*c)
-				continue;
-			const char *slash = strchr(c, '/');
-			char *a = slash ? xstrndup(c, (size_t)(slash - c)) : NULL;
-			struct hcell *hc = &r.cells[i];
-			bool ok = slash && count(a, &hc->successful) &&
-			          count(slash + 1, &hc->cases) && hc->successful <= hc->cases;
-			free(a);
-			if (!ok) {
-				free(r.label);
-				free(r.cells);
-				return fail(f,
-				            "line %zu: cell %zu \"%s\" is not \"successful/cases\" "
-				            "(whole numbers) or empty",
-				            lineno, i + 1, c);
-			}
-			hc->has = true;
-		}
-		f->rows = xreallocarray(f->rows, f->nrows + 1, sizeof *f->rows);
-		f->rows[f->nrows++] = r;
-		return true;
-	}
-	case FIG_MULTIPLES: {
-		double t = 0;
-		if (nf != 3 || (*fl[1] && (!number(fl[1], &t, true) || t < 0 || t > 1)))
-			return fail(f,
-			            "line %zu: expected \"title | target | "
-			            "period:cases:successful;…\", got \"%s\"",
-			            lineno, raw);
-		struct series s = {.title = xstrdup(fl[0]),
-		                   .target = *fl[1] ? t : f->target,
-		                   .has_target = *fl[1] ? true : f->has_target};
-		f->series = xreallocarray(f->series, f->nseries + 1, sizeof *f->series);
-		f->series[f->nseries++] = s;
-		struct series *sp = &f->series[f->nseries - 1];
-		for (const char *p = fl[2]; *p;) {
-			size_t len = strcspn(p, ";");
-			char *item = xstrndup(p, len);
-			char *c1 = strchr(item, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-			struct point pt = {0};
-			bool ok = c2 != NULL;
-			if (ok) {
-				*c1 = *c2 = '\0';
-				ok = point_read(&pt, item, c1 + 1, c2 + 1);
-			}
-			if (ok && sp->n == 8) {
-				free(item);
-				free(pt.label);
-				return fail(f, "line %zu: at most 8 periods are drawn", lineno);
-			}
-			if (!ok) {
-				free(pt.label);
-				fail(f, "line %zu: \"%s\" is not period:cases:successful", lineno,
-				     c2 ? item : p);
-				free(item);
-				return false;
-			}
-			series_add(sp, pt);
+		if (!ok) {
+			free(pt.label);
+			fail(f, "line %zu: \"%s\" is not period:cases:successful", lineno,
+			     c2 ? item : p);
 			free(item);
-			p += len;
-			if (*p == ';')
-				p++;
+			return false;
 		}
-		return true;
+		series_add(sp, pt);
+		free(item);
+		p += len;
+		if (*p == ';')
+			p++;
 	}
+	return true;
+}
+
+static bool parse_line(struct figure *f, size_t lineno, char **fl, size_t nf, const char *raw)
+{
+	switch (f->kind) {
+	case FIG_COVER:
+		return parse_cover(f, lineno, fl, nf, raw);
+	case FIG_CARDS:
+		return parse_card(f, lineno, fl, nf, raw);
+	case FIG_TREND:
+		return parse_trend(f, lineno, fl, nf, raw);
+	case FIG_BARS:
+		return parse_bar(f, lineno, fl, nf, raw);
+	case FIG_HEATMAP:
+		return parse_heatmap(f, lineno, fl, nf, raw);
+	case FIG_MULTIPLES:
+		return parse_multiples(f, lineno, fl, nf, raw);
 	}
 	return false;
 }
@@ -616,7 +642,7 @@ static float text_block(struct page *pg, const struct chart_ctx *c, int font, fl
                         const char *s, size_t max_lines)
 {
 	char **lines;
-	size_t n = layout_wrap(c->fonts[font], size, s, width, &lines);
+	size_t n = c->wrap(c->fonts[font], size, s, width, &lines);
 	size_t shown = max_lines && n > max_lines ? max_lines : n;
 	for (size_t i = 0; i < n; i++) {
 		if (i < shown) {
@@ -634,7 +660,7 @@ static float text_height(const struct chart_ctx *c, int font, float size, float 
                          const char *s, size_t max_lines)
 {
 	char **lines;
-	size_t n = layout_wrap(c->fonts[font], size, s, width, &lines);
+	size_t n = c->wrap(c->fonts[font], size, s, width, &lines);
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);

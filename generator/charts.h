@@ -5,7 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "layout.h"
+#include "fontsub.h"
+#include "page.h"
 
 struct figure;
 
@@ -13,6 +14,13 @@ struct figure;
 struct chart_ctx {
 	struct fontsub *const *fonts; /* [FONT_COUNT] */
 	float logo_w, logo_h;         /* the logo's pixel size, 0 when there is none */
+	/*
+	 * Breaks text into lines no wider than width at size, as the typesetter does (layout_wrap:
+	 * given here, so that the figures below the typesetter never call up into it). Returns the
+	 * number of lines and sets *lines to an array of fresh strings.
+	 */
+	size_t (*wrap)(const struct fontsub *font, float size, const char *text, float width,
+	               char ***lines);
 };
 
 /*

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pdf.h"
+#include "paper.h"
 #include "values.h"
 
 /* The inputs whose columns [columns.NAME] can map. */

@@ -1408,13 +1408,12 @@ static json_t *dq_kinds(const struct fmt *fm)
 	return a;
 }
 
-json_t *context_template(const struct metrics *mt, const json_t *metrics)
+/* The cover's and the method's words: the pack's scope, the data's end, the settings. */
+static void cover_fmt(const struct fmt *fm, json_t *ctx)
 {
+	const struct metrics *mt = fm->mt;
 	const struct config *c = mt->config;
-	struct fmt fm = {mt, format_style(c->number_locale), c->currency};
-	json_t *ctx = template_copy(metrics);
 	char buf[128];
-
 	set_str(ctx, "region_label",
 	        mt->region ? intern_str(mt->model->names, mt->region) : "Whole organisation");
 	json_object_set_new(ctx, "is_regional", json_boolean(mt->region != 0));
@@ -1434,18 +1433,25 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	                 mt->model->data_to / BP_MS_PER_DAY < (pe - 1) / BP_MS_PER_DAY));
 	json_object_set_new(ctx, "has_customers", json_boolean(mt->have_growth));
 	json_object_set_new(ctx, "min_cases", json_integer(c->min_cases));
-	set_pct(&fm, ctx, "green_share_threshold_pct", c->green_share_threshold);
-	set_pct(&fm, ctx, "sco_target_default_pct", c->sco_target);
-	set_pct(&fm, ctx, "tolerance_pct", c->tolerance);
+	set_pct(fm, ctx, "green_share_threshold_pct", c->green_share_threshold);
+	set_pct(fm, ctx, "sco_target_default_pct", c->sco_target);
+	set_pct(fm, ctx, "tolerance_pct", c->tolerance);
 	json_object_set_new(ctx, "churn_window_days", json_integer(c->churn_window_days));
+}
 
+/* The whole pack's figures, their trend and sparklines, and what its customers did. */
+static void totals_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	const struct config *c = mt->config;
+	char buf[128];
 	json_t *totals = json_object_get(ctx, "totals");
-	figures_fmt(&fm, totals, &mt->totals, c->sco_target, SIZE_MAX);
-	trend_fmt(&fm, totals);
-	set_pct(&fm, totals, "kpi_green_share_pct", mt->kpi_green_share);
+	figures_fmt(fm, totals, &mt->totals, c->sco_target, SIZE_MAX);
+	trend_fmt(fm, totals);
+	set_pct(fm, totals, "kpi_green_share_pct", mt->kpi_green_share);
 	json_object_set_new(totals, "has_scores", json_boolean(!isnan(mt->kpi_green_share)));
-	set_pct(&fm, totals, "motion_share_pct", mt->motion_share);
-	format_number(buf, sizeof buf, mt->perception_gap_pts, 0, &fm.st);
+	set_pct(fm, totals, "motion_share_pct", mt->motion_share);
+	format_number(buf, sizeof buf, mt->perception_gap_pts, 0, &fm->st);
 	set_str(totals, "perception_gap_pts_fmt", buf);
 	spark(totals, "spark_rate", &mt->totals, 0);
 	spark(totals, "spark_lost", &mt->totals, 1);
@@ -1456,47 +1462,59 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	    json_boolean(!isnan(mt->perception_gap_pts) && mt->perception_gap_pts > 0));
 	if (mt->have_growth) {
 		const struct growth *g = &mt->growth;
-		set_count(&fm, totals, "customers_start_fmt", g->customers_start);
-		set_count(&fm, totals, "customers_end_fmt", g->customers_end);
-		set_count(&fm, totals, "joiners_fmt", g->joiners);
-		set_count(&fm, totals, "leavers_fmt", g->leavers);
-		format_signed(buf, sizeof buf, (double)g->net_growth, 0, &fm.st);
+		set_count(fm, totals, "customers_start_fmt", g->customers_start);
+		set_count(fm, totals, "customers_end_fmt", g->customers_end);
+		set_count(fm, totals, "joiners_fmt", g->joiners);
+		set_count(fm, totals, "leavers_fmt", g->leavers);
+		format_signed(buf, sizeof buf, (double)g->net_growth, 0, &fm->st);
 		set_str(totals, "net_growth_signed", buf);
-		set_money(&fm, totals, "value_end_money", g->value_end);
-		set_pct(&fm, totals, "churn_after_sco_pct", g->churn_after_sco);
-		set_pct(&fm, totals, "churn_after_unsuccessful_pct", g->churn_after_unsuccessful);
-		set_fixed(&fm, totals, "churn_ratio_fmt", g->churn_ratio, 1);
+		set_money(fm, totals, "value_end_money", g->value_end);
+		set_pct(fm, totals, "churn_after_sco_pct", g->churn_after_sco);
+		set_pct(fm, totals, "churn_after_unsuccessful_pct", g->churn_after_unsuccessful);
+		set_fixed(fm, totals, "churn_ratio_fmt", g->churn_ratio, 1);
 		json_object_set_new(totals, "has_churn_ratio",
 		                    json_boolean(!isnan(g->churn_ratio)));
 	}
+}
 
+/* Each journey's figures. */
+static void journeys_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
 	json_t *journeys = json_object_get(ctx, "journeys");
 	for (size_t i = 0; i < mt->njourneys; i++) {
 		json_t *o = json_array_get(journeys, i);
 		const struct journey_figures *j = &mt->journeys[i];
-		figures_fmt(&fm, o, &j->f, j->sco_target, i);
-		trend_fmt(&fm, o);
+		figures_fmt(fm, o, &j->f, j->sco_target, i);
+		trend_fmt(fm, o);
 		json_object_set_new(o, "has_promise", json_boolean(!isnan(j->promise_days)));
-		set_fixed(&fm, o, "promise_days_fmt", j->promise_days,
+		set_fixed(fm, o, "promise_days_fmt", j->promise_days,
 		          j->promise_days == floor(j->promise_days) ? 0 : 1);
 		json_object_set_new(o, "promise_days_one", json_boolean(j->promise_days == 1));
 	}
+}
+
+/* Each goal's figures, its journeys and its story; then the goals worst first (lowest SCO rate;
+ * goals with no cases last). */
+static void goals_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *journeys = json_object_get(ctx, "journeys");
 	json_t *goals = json_object_get(ctx, "goals");
 	for (size_t i = 0; i < mt->ngoals; i++) {
 		json_t *o = json_array_get(goals, i);
 		const struct goal_figures *g = &mt->goals[i];
-		figures_fmt(&fm, o, &g->f, g->sco_target,
+		figures_fmt(fm, o, &g->f, g->sco_target,
 		            g->njourneys == 1 ? g->journeys[0] : SIZE_MAX);
-		trend_fmt(&fm, o);
+		trend_fmt(fm, o);
 		/* the journeys of the goal, with their own figures, for the goal's block */
 		json_t *detail = json_array();
 		for (size_t k = 0; k < g->njourneys; k++)
 			json_array_append(detail, json_array_get(journeys, g->journeys[k]));
 		json_object_set_new(o, "journey_details", detail);
 		json_object_set_new(o, "single_journey", json_boolean(g->njourneys == 1));
-		story_fmt(&fm, o, g->story_case);
+		story_fmt(fm, o, g->story_case);
 	}
-	/* goals worst first (lowest SCO rate; goals with no cases last) */
 	size_t ng = json_array_size(goals);
 	json_t **sorted = xreallocarray(NULL, ng ? ng : 1, sizeof *sorted);
 	for (size_t i = 0; i < ng; i++)
@@ -1507,29 +1525,87 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		json_array_append(worst, sorted[i]);
 	json_object_set_new(ctx, "goals_worst_first", worst);
 	free(sorted);
-	board_fmt(&fm, ctx);
+}
 
-	summary_fmt(&fm, ctx);
-
-	/* watermelons */
+/* The watermelons: departments green outside, red inside. */
+static void watermelons_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	char buf[128];
 	json_t *wms = json_object_get(ctx, "watermelons");
 	for (size_t i = 0; i < mt->nwatermelons; i++) {
 		json_t *o = json_array_get(wms, i);
 		const struct watermelon *w = &mt->watermelons[i];
-		set_pct(&fm, o, "green_share_pct", w->green_share);
-		set_pct(&fm, o, "sco_rate_pct", w->sco_rate);
-		set_pct(&fm, o, "sco_target_pct", w->sco_target);
-		set_count(&fm, o, "cases_fmt", w->cases);
-		format_number(buf, sizeof buf, w->shortfall_pts, 0, &fm.st);
+		set_pct(fm, o, "green_share_pct", w->green_share);
+		set_pct(fm, o, "sco_rate_pct", w->sco_rate);
+		set_pct(fm, o, "sco_target_pct", w->sco_target);
+		set_count(fm, o, "cases_fmt", w->cases);
+		format_number(buf, sizeof buf, w->shortfall_pts, 0, &fm->st);
 		set_str(o, "shortfall_pts_fmt", buf);
 		set_str(o, "goal", mt->journeys[w->journey].goal);
 	}
 	json_object_set_new(ctx, "has_watermelons", json_boolean(mt->nwatermelons > 0));
+}
 
-	/* departments, each with its KPIs and the journeys they serve */
+/* One KPI of a department, from its entry in the metrics JSON (src): its status, its values with
+ * their unit, and the journeys it serves with their SCO rate beside. */
+static json_t *kpi_fmt(const struct fmt *fm, const struct kpi_figures *kf, const json_t *src)
+{
+	const struct metrics *mt = fm->mt;
+	static const char *const status_words[] = {"Green", "Amber", "Red"};
+	const struct kpi *kp = kf->kpi;
+	json_t *ko = json_deep_copy(src);
+	set_str(ko, "status_word", status_words[kf->status]);
+	json_object_set_new(ko, "company_wide", json_boolean(mt->region && !kp->region));
+	const char *unit = kp->unit ? intern_str(mt->model->names, kp->unit) : "";
+	int digits = fabs(kp->actual - round(kp->actual)) > 1e-9 ||
+	                     fabs(kp->target - round(kp->target)) > 1e-9
+	                 ? 1
+	                 : 0;
+	char a[64], t[64];
+	format_number(a, sizeof a, kp->actual, digits, &fm->st);
+	format_number(t, sizeof t, kp->target, digits, &fm->st);
+	bool pct = strcmp(unit, "%") == 0;
+	bool money = strcmp(unit, "currency") == 0;
+	if (money) {
+		format_money(a, sizeof a, kp->actual, fm->currency, &fm->st);
+		format_money(t, sizeof t, kp->target, fm->currency, &fm->st);
+	}
+	char av[96], tv[96];
+	snprintf(av, sizeof av, "%s%s%s", a,
+	         pct ? "\xC2\xA0%" : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
+	         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
+	snprintf(tv, sizeof tv, "%s\xC2\xA0%s%s%s", kp->direction == DIRECTION_LOWER ? "≤" : "≥", t,
+	         pct ? "\xC2\xA0%" : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
+	         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
+	set_str(ko, "actual_fmt", av);
+	set_str(ko, "target_fmt", tv);
+	set_str(ko, "kind_word", kp->kind == KIND_OUTCOME ? "impact (outcome)" : "motion (output)");
+	/* the journeys it serves, with their SCO rate beside */
+	json_t *serves = json_array();
+	for (uint32_t j = 0; j < kp->njourneys; j++) {
+		sym js = mt->model->kpi_journeys[kp->journey_off + j];
+		json_t *so = json_object();
+		set_str(so, "journey", intern_str(mt->model->names, js));
+		double rate = NAN;
+		for (size_t x = 0; x < mt->njourneys; x++)
+			if (mt->journeys[x].name == js)
+				rate = mt->journeys[x].f.sco_rate;
+		set_pct(fm, so, "sco_rate_pct", rate);
+		json_object_set_new(so, "last", json_boolean(j + 1 == kp->njourneys));
+		json_array_append_new(serves, so);
+	}
+	json_object_set_new(ko, "serves", serves);
+	json_object_set_new(ko, "serves_any", json_boolean(kp->njourneys > 0));
+	return ko;
+}
+
+/* Each department's figures, with its KPIs. */
+static void departments_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
 	json_t *depts = json_object_get(ctx, "departments");
 	json_t *kpis = json_object_get(ctx, "kpis");
-	static const char *const status_words[] = {"Green", "Amber", "Red"};
 	long max_failures = 0;
 	for (size_t d = 0; d < mt->ndepts; d++)
 		if (mt->depts[d].failure_contacts > max_failures)
@@ -1537,12 +1613,12 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	for (size_t d = 0; d < mt->ndepts; d++) {
 		json_t *o = json_array_get(depts, d);
 		const struct dept_figures *df = &mt->depts[d];
-		set_pct(&fm, o, "green_share_pct", df->green_share);
-		set_pct(&fm, o, "sco_rate_touched_pct", df->sco_rate_touched);
-		set_count(&fm, o, "cases_touched_fmt", df->cases_touched);
-		set_count(&fm, o, "failure_contacts_fmt", df->failure_contacts);
+		set_pct(fm, o, "green_share_pct", df->green_share);
+		set_pct(fm, o, "sco_rate_touched_pct", df->sco_rate_touched);
+		set_count(fm, o, "cases_touched_fmt", df->cases_touched);
+		set_count(fm, o, "failure_contacts_fmt", df->failure_contacts);
 		json_object_set_new(o, "has_kpis", json_boolean(df->kpis > 0));
-		set_pct(&fm, o, "failure_share_of_all_pct",
+		set_pct(fm, o, "failure_share_of_all_pct",
 		        mt->totals.failure_contacts
 		            ? (double)df->failure_contacts / (double)mt->totals.failure_contacts
 		            : NAN);
@@ -1550,63 +1626,19 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		for (size_t k = 0; k < mt->nkpis; k++) {
 			if (mt->kpis[k].dept_index != d)
 				continue;
-			const struct kpi *kp = mt->kpis[k].kpi;
-			json_t *ko = json_deep_copy(json_array_get(kpis, k));
-			set_str(ko, "status_word", status_words[mt->kpis[k].status]);
-			json_object_set_new(ko, "company_wide",
-			                    json_boolean(mt->region && !kp->region));
-			const char *unit = kp->unit ? intern_str(mt->model->names, kp->unit) : "";
-			int digits = fabs(kp->actual - round(kp->actual)) > 1e-9 ||
-			                     fabs(kp->target - round(kp->target)) > 1e-9
-			                 ? 1
-			                 : 0;
-			char a[64], t[64];
-			format_number(a, sizeof a, kp->actual, digits, &fm.st);
-			format_number(t, sizeof t, kp->target, digits, &fm.st);
-			bool pct = strcmp(unit, "%") == 0;
-			bool money = strcmp(unit, "currency") == 0;
-			if (money) {
-				format_money(a, sizeof a, kp->actual, fm.currency, &fm.st);
-				format_money(t, sizeof t, kp->target, fm.currency, &fm.st);
-			}
-			char av[96], tv[96];
-			snprintf(av, sizeof av, "%s%s%s", a,
-			         pct ? "\xC2\xA0%"
-			             : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
-			         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
-			snprintf(tv, sizeof tv, "%s\xC2\xA0%s%s%s",
-			         kp->direction == DIRECTION_LOWER ? "≤" : "≥", t,
-			         pct ? "\xC2\xA0%"
-			             : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
-			         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
-			set_str(ko, "actual_fmt", av);
-			set_str(ko, "target_fmt", tv);
-			set_str(ko, "kind_word",
-			        kp->kind == KIND_OUTCOME ? "impact (outcome)" : "motion (output)");
-			/* the journeys it serves, with their SCO rate beside */
-			json_t *serves = json_array();
-			for (uint32_t j = 0; j < kp->njourneys; j++) {
-				sym js = mt->model->kpi_journeys[kp->journey_off + j];
-				json_t *so = json_object();
-				set_str(so, "journey", intern_str(mt->model->names, js));
-				double rate = NAN;
-				for (size_t x = 0; x < mt->njourneys; x++)
-					if (mt->journeys[x].name == js)
-						rate = mt->journeys[x].f.sco_rate;
-				set_pct(&fm, so, "sco_rate_pct", rate);
-				json_object_set_new(so, "last",
-				                    json_boolean(j + 1 == kp->njourneys));
-				json_array_append_new(serves, so);
-			}
-			json_object_set_new(ko, "serves", serves);
-			json_object_set_new(ko, "serves_any", json_boolean(kp->njourneys > 0));
-			json_array_append_new(list, ko);
+			json_array_append_new(list,
+			                      kpi_fmt(fm, &mt->kpis[k], json_array_get(kpis, k)));
 		}
 		json_object_set_new(o, "kpi_list", list);
 	}
 	json_object_set_new(ctx, "has_failure_demand", json_boolean(max_failures > 0));
+}
 
-	/* the heat map: journeys × departments, cells "successful/cases" */
+/* The heat map: journeys × departments, cells "successful/cases". */
+static void heatmap_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	char buf[128];
 	json_t *heat = json_object();
 	json_t *cols = json_array();
 	for (size_t d = 0; d < mt->ndepts; d++)
@@ -1638,8 +1670,12 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	for (size_t i = 0; i < mt->njourneys * mt->ndepts && !any_cell; i++)
 		any_cell = mt->cells[i].cases > 0;
 	json_object_set_new(ctx, "has_heatmap", json_boolean(any_cell));
+}
 
-	/* data quality as lists a template can walk, as this pack sees it */
+/* Data quality as lists a template can walk, as this pack sees it. */
+static void data_quality_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
 	json_t *dq = json_object_get(ctx, "data_quality");
 	json_t *files = json_array();
 	long total_read = 0, total_rejected = 0;
@@ -1651,12 +1687,12 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 		total_rejected += rj;
 		json_t *o = json_object();
 		set_str(o, "name", f->name);
-		set_count(&fm, o, "rows_read_fmt", rr);
-		set_count(&fm, o, "rows_rejected_fmt", rj);
+		set_count(fm, o, "rows_read_fmt", rr);
+		set_count(fm, o, "rows_rejected_fmt", rj);
 		json_array_append_new(files, o);
 	}
 	json_object_set_new(dq, "file_list", files);
-	json_t *kinds = dq_kinds(&fm);
+	json_t *kinds = dq_kinds(fm);
 	bool any_issue = false, any_note = false;
 	size_t ki;
 	json_t *kv;
@@ -1670,17 +1706,28 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	json_object_set_new(dq, "kinds", kinds);
 	json_object_set_new(dq, "has_issues", json_boolean(any_issue));
 	json_object_set_new(dq, "has_notes", json_boolean(any_note));
-	set_count(&fm, dq, "rows_read_fmt", total_read);
-	set_count(&fm, dq, "rows_rejected_fmt", total_rejected);
+	set_count(fm, dq, "rows_read_fmt", total_read);
+	set_count(fm, dq, "rows_rejected_fmt", total_rejected);
+}
 
-	/* the whole organisation's comparison of its regions, worst first */
+/* The whole organisation's comparison of its regions, worst first. */
+static void regions_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	const struct config *c = mt->config;
 	json_t *regions = json_object_get(ctx, "regions");
 	for (size_t i = 0; i < mt->nregions && json_is_array(regions); i++)
-		figures_fmt(&fm, json_array_get(regions, i), &mt->regions[i].f, c->sco_target,
+		figures_fmt(fm, json_array_get(regions, i), &mt->regions[i].f, c->sco_target,
 		            SIZE_MAX);
 	json_object_set_new(ctx, "has_regions", json_boolean(!mt->region && mt->nregions > 0));
+}
 
-	/* KPIs without a region are company-wide: a regional pack says so beside its outcomes */
+/* KPIs without a region are company-wide: a regional pack says so beside its outcomes. */
+static void company_wide_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *depts = json_object_get(ctx, "departments");
+	json_t *wms = json_object_get(ctx, "watermelons");
 	bool all_company = mt->region && mt->nkpis > 0, any_company = false;
 	for (size_t k = 0; k < mt->nkpis; k++) {
 		bool cw = mt->region && !mt->kpis[k].kpi->region;
@@ -1707,6 +1754,25 @@ json_t *context_template(const struct metrics *mt, const json_t *metrics)
 	free(some);
 	json_object_set_new(ctx, "kpis_some_company_wide",
 	                    json_boolean(any_company && !all_company));
+}
+
+json_t *context_template(const struct metrics *mt, const json_t *metrics)
+{
+	const struct config *c = mt->config;
+	struct fmt fm = {mt, format_style(c->number_locale), c->currency};
+	json_t *ctx = template_copy(metrics);
+	cover_fmt(&fm, ctx);
+	totals_fmt(&fm, ctx);
+	journeys_fmt(&fm, ctx);
+	goals_fmt(&fm, ctx);
+	board_fmt(&fm, ctx);
+	summary_fmt(&fm, ctx);
+	watermelons_fmt(&fm, ctx);
+	departments_fmt(&fm, ctx);
+	heatmap_fmt(&fm, ctx);
+	data_quality_fmt(&fm, ctx);
+	regions_fmt(&fm, ctx);
+	company_wide_fmt(&fm, ctx);
 	names_fmt(&fm, ctx);
 	titles_fmt(&fm, ctx);
 	return ctx;

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "model.h"
 #include "reader.h"
+#include "readers.h"
 #include "values.h"
 #include "xmem.h"
 
@@ -90,7 +91,7 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	m->customer_index[cu.id] = (uint32_t)++m->ncustomers;
 }
 
-int customers_read(const struct config *c, struct model *m)
+enum bp_err customers_read(const struct config *c, struct model *m)
 {
 	struct reader r = {.cfg = c,
 	                   .m = m,

@@ -16,16 +16,16 @@ static FILE *stream;
 /* Counters are shared by the threads that write outputs; each thread may capture its own messages.
  */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static _Thread_local FILE *captured;
+static _Thread_local FILE *captured; /* the buffer (diag_buffer_begin) of this thread */
+
+static FILE *shared_stream(void)
+{
+	return stream ? stream : stderr;
+}
 
 static FILE *out_stream(void)
 {
-	return captured ? captured : stream ? stream : stderr;
-}
-
-void diag_capture(FILE *fp)
-{
-	captured = fp;
+	return captured ? captured : shared_stream();
 }
 
 static const char *const level_names[] = {"note", "warning", "error", "fatal"};
@@ -190,18 +190,23 @@ void diag_msg(enum diag_level level, const char *file, long line, long col, cons
 	funlockfile(out);
 }
 
+/* The line of fmt and ap, escaped, to out. */
+static void put_line(FILE *out, const char *fmt, va_list ap)
+{
+	flockfile(out);
+	put_message(out, fmt, ap);
+	fputc('\n', out);
+	funlockfile(out);
+}
+
 void diag_info(const char *fmt, ...)
 {
 	if (quiet)
 		return;
-	FILE *out = out_stream();
-	flockfile(out);
 	va_list ap;
 	va_start(ap, fmt);
-	put_message(out, fmt, ap);
+	put_line(out_stream(), fmt, ap);
 	va_end(ap);
-	fputc('\n', out);
-	funlockfile(out);
 }
 
 /* Excerpts longer than this many bytes are cut to a window around the column. */
@@ -266,4 +271,133 @@ void diag_excerpt(enum diag_level level, const char *line, size_t len, long col)
 	}
 	fputs("^\n", out);
 	funlockfile(out);
+}
+
+void diag_hint(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	put_line(shared_stream(), fmt, ap);
+	va_end(ap);
+}
+
+void diag_out_of_memory(void)
+{
+	fputs("boardpack: out of memory\n", shared_stream());
+}
+
+int diag_stdout(const char *s, size_t n)
+{
+	return fwrite(s, 1, n, stdout) == n ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- buffers */
+
+struct diag_buffer {
+	char *s; /* what was said, as it would have been printed */
+	size_t len;
+	FILE *fp;          /* while capturing */
+	char *tmp, *shown; /* a file name, and how it is shown */
+};
+
+struct diag_said {
+	char **lines;
+	size_t n;
+};
+
+struct diag_buffer *diag_buffer_begin(void)
+{
+	struct diag_buffer *b = xcalloc(1, sizeof *b);
+	b->fp = open_memstream(&b->s, &b->len); /* NULL (no memory): straight to the stream */
+	captured = b->fp;
+	return b;
+}
+
+void diag_buffer_end(struct diag_buffer *b)
+{
+	captured = NULL;
+	if (b->fp)
+		fclose(b->fp);
+	b->fp = NULL;
+}
+
+void diag_buffer_rename(struct diag_buffer *b, const char *tmp, const char *shown)
+{
+	free(b->tmp);
+	free(b->shown);
+	b->tmp = xstrdup(tmp);
+	b->shown = xstrdup(shown);
+}
+
+struct diag_said *diag_said_new(void)
+{
+	return xcalloc(1, sizeof(struct diag_said));
+}
+
+void diag_said_free(struct diag_said *said)
+{
+	if (!said)
+		return;
+	for (size_t i = 0; i < said->n; i++)
+		free(said->lines[i]);
+	free(said->lines);
+	free(said);
+}
+
+/* Drops from b every warning line already printed through said; adds the others to it. */
+static void drop_repeated(struct diag_buffer *b, struct diag_said *said)
+{
+	size_t w = 0;
+	for (size_t r = 0; r < b->len;) {
+		const char *nl = memchr(b->s + r, '\n', b->len - r);
+		size_t len = nl ? (size_t)(nl - (b->s + r)) + 1 : b->len - r;
+		char *line = xstrndup(b->s + r, len);
+		bool seen = false;
+		for (size_t i = 0; i < said->n && !seen; i++)
+			seen = strcmp(said->lines[i], line) == 0;
+		if (seen && strstr(line, ": warning: ")) {
+			free(line);
+		} else {
+			memmove(b->s + w, b->s + r, len);
+			w += len;
+			said->lines = xreallocarray(said->lines, said->n + 1, sizeof *said->lines);
+			said->lines[said->n++] = line;
+		}
+		r += len;
+	}
+	b->len = w;
+}
+
+void diag_buffer_print(struct diag_buffer *b, struct diag_said *said)
+{
+	if (!b || !b->len)
+		return;
+	if (said)
+		drop_repeated(b, said);
+	FILE *out = shared_stream();
+	const char *p = b->s, *end = b->s + b->len;
+	size_t tl = b->tmp ? strlen(b->tmp) : 0;
+	while (p < end) {
+		const char *hit = NULL;
+		for (const char *q = p; tl && !hit && q + tl <= end; q++)
+			if (*q == *b->tmp && memcmp(q, b->tmp, tl) == 0)
+				hit = q;
+		if (!hit) {
+			fwrite(p, 1, (size_t)(end - p), out);
+			break;
+		}
+		fwrite(p, 1, (size_t)(hit - p), out);
+		put_escaped(out, b->shown);
+		p = hit + tl;
+	}
+}
+
+void diag_buffer_free(struct diag_buffer *b)
+{
+	if (!b)
+		return;
+	free(b->s);
+	free(b->tmp);
+	free(b->shown);
+	free(b);
 }

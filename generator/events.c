@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "model.h"
 #include "reader.h"
+#include "readers.h"
 #include "strbuf.h"
 #include "values.h"
 #include "xmem.h"
@@ -764,9 +765,9 @@ static bool same_file(const char *path, const struct stat *before)
  * The second reading, for out-of-order cases, of the lines before keep_from: the same rows,
  * checked the same way, their rejections and notes already made by the first (they go to a
  * scratch record, discarded). Leaves every row of out-of-order cases in st->ev, in file order.
- * Returns 0, or EXIT_INPUT when the file is no longer what the first reading read.
+ * Returns 0, or BP_ERR_INPUT when the file is no longer what the first reading read.
  */
-static int read_again(struct reader *r, struct state *st, const struct stat *before)
+static enum bp_err read_again(struct reader *r, struct state *st, const struct stat *before)
 {
 	struct model *m = r->m;
 	struct dq *record = m->dq;
@@ -776,7 +777,7 @@ static int read_again(struct reader *r, struct state *st, const struct stat *bef
 	for (int i = 0; i < 6; i++)
 		st->memo[i].valid = false;
 	st->memo_channel = 0;
-	int rc = reader_run(r, r->cfg->journeys);
+	enum bp_err rc = reader_run(r, r->cfg->journeys);
 	dq_free(m->dq);
 	m->dq = record;
 	r->file = file;
@@ -818,12 +819,12 @@ static int read_again(struct reader *r, struct state *st, const struct stat *bef
 		         "the file changed while it was being read (its rows are read twice when "
 		         "some case's rows are not in time order); run boardpack again once it is "
 		         "complete");
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
-	return 0;
+	return BP_OK;
 }
 
-int events_read(const struct config *c, struct model *m)
+enum bp_err events_read(const struct config *c, struct model *m)
 {
 	struct state st = {0};
 	struct reader r = {.cfg = c,
@@ -837,7 +838,7 @@ int events_read(const struct config *c, struct model *m)
 	st.stretch = xreallocarray(NULL, STRETCH_MAX, sizeof *st.stretch);
 	struct stat before;
 	bool looked = stat(c->journeys, &before) == 0;
-	int rc = reader_run(&r, c->journeys);
+	enum bp_err rc = reader_run(&r, c->journeys);
 	if (rc == 0)
 		reader_note_defaults(&r);
 	st.line = UINT32_MAX; /* after the last row: were it out of order, no row is to be kept */
@@ -965,10 +966,11 @@ static int by_case_time_line(const void *a, const void *b)
 	return (x->line > y->line) - (x->line < y->line);
 }
 
-int events_read_stories(const struct config *c, struct model *m, const uint32_t *cases, size_t n)
+enum bp_err events_read_stories(const struct config *c, struct model *m, const uint32_t *cases,
+                                size_t n)
 {
 	if (!c->journeys || !n)
-		return 0;
+		return BP_OK;
 	unsigned char *want = xcalloc(m->ncases + 1, 1);
 	struct story_filter sf = {.nslots = 16};
 	while (sf.nslots < 2 * n)
@@ -994,7 +996,7 @@ int events_read_stories(const struct config *c, struct model *m, const uint32_t 
 	/* its rows were counted, and its rejections made, by the first reading */
 	struct dq *record = m->dq;
 	m->dq = dq_new();
-	int rc = reader_run(&r, c->journeys);
+	enum bp_err rc = reader_run(&r, c->journeys);
 	dq_free(m->dq);
 	m->dq = record;
 	free(want);
@@ -1008,5 +1010,5 @@ int events_read_stories(const struct config *c, struct model *m, const uint32_t 
 	free(m->story_rows);
 	m->story_rows = ss.rows;
 	m->nstory_rows = ss.n;
-	return 0;
+	return BP_OK;
 }

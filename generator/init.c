@@ -549,7 +549,7 @@ static void write_columns(struct strbuf *b, const struct sample *s)
 	strbuf_free(&rest);
 }
 
-static int write_file(const char *out, const struct strbuf *text)
+static enum bp_err write_file(const char *out, const struct strbuf *text)
 {
 	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0) {
@@ -561,7 +561,7 @@ static int write_file(const char *out, const struct strbuf *text)
 		else
 			diag_msg(DIAG_ERROR, out, 0, 0, "cannot create the pack configuration: %s",
 			         strerror(errno));
-		return EXIT_OUTPUT;
+		return BP_ERR_OUTPUT;
 	}
 	size_t off = 0;
 	while (off < text->len) {
@@ -573,7 +573,7 @@ static int write_file(const char *out, const struct strbuf *text)
 			         strerror(errno));
 			close(fd);
 			unlink(out);
-			return EXIT_OUTPUT;
+			return BP_ERR_OUTPUT;
 		}
 		off += (size_t)w;
 	}
@@ -581,7 +581,7 @@ static int write_file(const char *out, const struct strbuf *text)
 		diag_msg(DIAG_ERROR, out, 0, 0, "cannot write the pack configuration: %s",
 		         strerror(errno));
 		unlink(out);
-		return EXIT_OUTPUT;
+		return BP_ERR_OUTPUT;
 	}
 	return 0;
 }
@@ -602,10 +602,10 @@ static const char *stem(const char *path, char *buf, size_t n)
 	return buf;
 }
 
-int init_write(const char *const *files, size_t nfiles, const char *out)
+enum bp_err init_write(const char *const *files, size_t nfiles, const char *out)
 {
 	struct sample *s = xcalloc(nfiles, sizeof *s);
-	int rc = 0;
+	enum bp_err rc = BP_OK;
 	for (size_t i = 0; i < nfiles; i++) {
 		s[i].path = files[i];
 		s[i].name = xstrdup(files[i]);
@@ -630,7 +630,7 @@ int init_write(const char *const *files, size_t nfiles, const char *out)
 			s[i] = next;
 		}
 		if (s[i].failed)
-			rc = EXIT_INPUT;
+			rc = BP_ERR_INPUT;
 	}
 	struct sample *pick[R_ROLES] = {0};
 	for (size_t i = 0; i < nfiles && !rc; i++)

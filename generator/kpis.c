@@ -8,6 +8,7 @@
 #include "config.h"
 #include "model.h"
 #include "reader.h"
+#include "readers.h"
 #include "strbuf.h"
 #include "values.h"
 #include "xmem.h"
@@ -176,7 +177,7 @@ static void supersede(struct model *m, int file)
 	free(next);
 }
 
-int kpis_read(const struct config *c, struct model *m)
+enum bp_err kpis_read(const struct config *c, struct model *m)
 {
 	struct reader r = {.cfg = c,
 	                   .m = m,
@@ -184,7 +185,7 @@ int kpis_read(const struct config *c, struct model *m)
 	                   .columns = columns,
 	                   .required = required,
 	                   .row = on_row};
-	int rc = reader_run(&r, c->kpis);
+	enum bp_err rc = reader_run(&r, c->kpis);
 	if (rc == 0)
 		supersede(m, r.file);
 	return rc;

@@ -4,15 +4,14 @@
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
-#include <locale.h>
 #include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 #include "charts.h"
 #include "diag.h"
+#include "slug.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "xmem.h"
@@ -37,96 +36,7 @@ static const float heading_lead[] = {0, 27.0f, 20.0f, 17.0f, 16.0f, 16.0f, 16.0f
 static const float heading_before[] = {0, 20.0f, 18.0f, 12.0f, 10.0f, 10.0f, 10.0f};
 static const float heading_after[] = {0, 12.0f, 6.0f, 4.0f, 4.0f, 4.0f, 4.0f};
 
-/* ---------------------------------------------------------------- pages */
-
-struct item *page_add(struct page *pg, enum item_kind kind)
-{
-	if (pg->n == pg->cap) {
-		pg->cap = pg->cap ? pg->cap * 2 : 64;
-		pg->items = xreallocarray(pg->items, pg->cap, sizeof *pg->items);
-	}
-	struct item *it = &pg->items[pg->n++];
-	memset(it, 0, sizeof *it);
-	it->kind = kind;
-	it->line_width = 0.5f;
-	return it;
-}
-
-void page_text(struct page *pg, int font, float size, struct color c, float x, float y,
-               const char *s)
-{
-	struct item *it = page_add(pg, ITEM_TEXT);
-	it->font = font;
-	it->size = size;
-	it->fill = c;
-	it->x = x;
-	it->y = y;
-	it->text = xstrdup(s);
-}
-
-float page_text_aligned(struct page *pg, struct fontsub *const *fonts, int font, float size,
-                        struct color c, float x, float y, int align, const char *s)
-{
-	float w = fontsub_width(fonts[font], s, strlen(s), size);
-	float x0 = align < 0 ? x : align == 0 ? x - w / 2 : x - w;
-	page_text(pg, font, size, c, x0, y, s);
-	return w;
-}
-
-void page_rect(struct page *pg, float x, float y, float w, float h, struct color fill)
-{
-	struct item *it = page_add(pg, ITEM_RECT);
-	it->x = x;
-	it->y = y;
-	it->w = w;
-	it->h = h;
-	it->fill = fill;
-	it->filled = true;
-}
-
-void page_line(struct page *pg, float x0, float y0, float x1, float y1, float width, struct color c,
-               float dash)
-{
-	struct item *it = page_add(pg, ITEM_LINE);
-	it->x = x0;
-	it->y = y0;
-	it->w = x1 - x0;
-	it->h = y1 - y0;
-	it->line_width = width;
-	it->stroke = c;
-	it->stroked = true;
-	it->dash = dash;
-}
-
-void page_move(struct page *dst, struct page *src, float dx, float dy)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		struct item *it = page_add(dst, ITEM_TEXT);
-		*it = src->items[i];
-		it->x += dx;
-		it->y += dy;
-		for (size_t k = 0; k < it->npts; k++) {
-			it->pts[2 * k] += dx;
-			it->pts[2 * k + 1] += dy;
-		}
-	}
-	free(src->items);
-	memset(src, 0, sizeof *src);
-}
-
-static void item_free(struct item *it)
-{
-	free(it->text);
-	free(it->pts);
-}
-
-void page_clear(struct page *pg)
-{
-	for (size_t i = 0; i < pg->n; i++)
-		item_free(&pg->items[i]);
-	free(pg->items);
-	memset(pg, 0, sizeof *pg);
-}
+/* ---------------------------------------------------------------- the document */
 
 void layout_free(struct document *d)
 {
@@ -143,58 +53,12 @@ void layout_free(struct document *d)
 	free(d);
 }
 
-/* ---------------------------------------------------------------- slugs */
-
 /* Process-wide state, set up once (PDFs of several packs are laid out in parallel threads). */
-static locale_t utf8_loc;
 static pthread_once_t layout_once = PTHREAD_ONCE_INIT;
 
 static void layout_setup(void)
 {
-	utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	cmark_gfm_core_extensions_ensure_registered();
-}
-
-static locale_t utf8_locale(void)
-{
-	pthread_once(&layout_once, layout_setup);
-	return utf8_loc;
-}
-
-static void put_utf8(struct strbuf *b, uint32_t cp)
-{
-	char s[4];
-	strbuf_append(b, s, utf8_encode(cp, s));
-}
-
-char *layout_slug(const char *text)
-{
-	struct strbuf b = STRBUF_INIT;
-	locale_t loc = utf8_locale();
-	size_t n = strlen(text);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		i += utf8_decode(text + i, n - i, &cp);
-		if (cp < 0x80) {
-			char c = (char)cp;
-			if (c >= 'A' && c <= 'Z')
-				strbuf_putc(&b, (char)(c - 'A' + 'a'));
-			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-			         c == '_')
-				strbuf_putc(&b, c);
-			else if (c == ' ')
-				strbuf_putc(&b, '-');
-			continue;
-		}
-		if (loc) {
-			if (iswalnum_l((wint_t)cp, loc))
-				put_utf8(&b, (uint32_t)towlower_l((wint_t)cp, loc));
-		} else if (cp >= 0x00C0 && cp != 0x00D7 && cp != 0x00F7 &&
-		           !(cp >= 0x2000 && cp <= 0x2BFF)) {
-			put_utf8(&b, cp); /* no Unicode tables: keep what is likely a letter */
-		}
-	}
-	return strbuf_detach(&b);
 }
 
 /* ---------------------------------------------------------------- inline text */
@@ -766,7 +630,7 @@ static const char *type_name(cmark_node *n)
 static void add_anchor(struct layout *L, int level, const char *title)
 {
 	struct document *d = L->doc;
-	char *base = layout_slug(title);
+	char *base = slug_anchor(title);
 	char *slug = xstrdup(base);
 	for (int k = 1;; k++) {
 		bool used = false;
@@ -1388,7 +1252,7 @@ static float figure_height(struct layout *L, cmark_node *n, float width)
 	if (!f)
 		return 0;
 	struct page scratch = {0};
-	struct chart_ctx ctx = {L->fonts, L->opts->logo_w, L->opts->logo_h};
+	struct chart_ctx ctx = {L->fonts, L->opts->logo_w, L->opts->logo_h, layout_wrap};
 	float h =
 	    figure_is_cover(f) ? 0 : figure_draw(f, &scratch, &ctx, width, L->top - L->bottom);
 	page_clear(&scratch);
@@ -1400,7 +1264,7 @@ static void figure(struct layout *L, cmark_node *n, float x, float width)
 	const struct figure *f = figure_of(L, n);
 	if (!f)
 		return;
-	struct chart_ctx ctx = {L->fonts, L->opts->logo_w, L->opts->logo_h};
+	struct chart_ctx ctx = {L->fonts, L->opts->logo_w, L->opts->logo_h, layout_wrap};
 	struct page scratch = {0};
 	if (figure_is_cover(f)) {
 		if (!L->empty)

@@ -16,11 +16,12 @@
 #include "context.h"
 #include "diag.h"
 #include "init.h"
+#include "load.h"
 #include "metrics.h"
 #include "model.h"
 #include "mustache.h"
 #include "outfile.h"
-#include "pack.h"
+#include "build.h"
 #include "safeopen.h"
 #include "strbuf.h"
 #include "xmem.h"
@@ -55,15 +56,15 @@ static const char usage_text[] =
 static void usage_hint(const char *what)
 {
 	diag_msg(DIAG_ERROR, NULL, 0, 0, "%s", what);
-	fprintf(stderr, "Try 'boardpack --help'.\n");
+	diag_hint("Try 'boardpack --help'.");
 }
 
-static int cmd_render(int argc, char **argv)
+static enum bp_err cmd_render(int argc, char **argv)
 {
 	if (argc != 3) {
 		usage_hint("render takes a template and a JSON context: boardpack render TEMPLATE "
 		           "CONTEXT.json");
-		return EXIT_USAGE;
+		return BP_ERR_USAGE;
 	}
 	json_error_t err;
 	const char *why;
@@ -71,7 +72,7 @@ static int cmd_render(int argc, char **argv)
 	if (fd < 0) {
 		diag_msg(DIAG_ERROR, argv[2], 0, 0, "cannot read the JSON context: %s%s",
 		         strncmp(why, "is ", 3) == 0 ? "it " : "", why);
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
 	json_t *ctx = json_loadfd(fd, JSON_DECODE_ANY, &err);
 	close(fd);
@@ -82,33 +83,33 @@ static int cmd_render(int argc, char **argv)
 		else
 			diag_msg(DIAG_ERROR, argv[2], err.line, err.column, "not valid JSON: %s",
 			         err.text);
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
 	struct stat st;
 	if (stat(argv[1], &st) != 0 || !S_ISREG(st.st_mode)) {
 		diag_msg(DIAG_ERROR, argv[1], 0, 0, "cannot open the template: %s",
 		         errno ? strerror(errno) : "not a regular file");
 		json_decref(ctx);
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
 	struct mustache_opts opts = {.escape = MUSTACHE_ESCAPE_HTML};
 	struct strbuf out = STRBUF_INIT;
 	int rc = mustache_render_file(argv[1], ctx, &opts, &out);
 	if (rc == 0)
-		fwrite(strbuf_str(&out), 1, out.len, stdout);
+		diag_stdout(strbuf_str(&out), out.len);
 	strbuf_free(&out);
 	json_decref(ctx);
-	return rc == 0 ? EXIT_OK : EXIT_USAGE;
+	return rc == 0 ? BP_OK : BP_ERR_CONFIG;
 }
 
 /* Reads and checks the pack at path, prints the data-quality report; the exit status. */
-static int check_pack(const char *path)
+static enum bp_err check_pack(const char *path)
 {
 	struct config *c = config_load(path);
 	if (!c)
-		return EXIT_USAGE;
+		return BP_ERR_CONFIG;
 	struct model m;
-	int rc = model_read(c, &m);
+	enum bp_err rc = load_inputs(c, &m);
 	if (rc == 0) {
 		bool quiet = diag_quiet();
 		diag_set_quiet(false); /* the report is what check is for */
@@ -118,14 +119,14 @@ static int check_pack(const char *path)
 		long rejected = dq_rows_rejected(m.dq);
 		diag_info("%ld rows read, %ld rejected, %zu notes", dq_rows_read(m.dq), rejected,
 		          m.dq->nnotes);
-		rc = rejected ? EXIT_INPUT : EXIT_OK;
+		rc = rejected ? BP_ERR_INPUT : BP_OK;
 	}
 	model_free(&m);
 	config_free(c);
 	return rc;
 }
 
-static int cmd_check(int argc, char **argv)
+static enum bp_err cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"quiet", no_argument, NULL, 'q'},
 	                                         {NULL, 0, NULL, 0}};
@@ -135,16 +136,16 @@ static int cmd_check(int argc, char **argv)
 		if (ch == 'q')
 			diag_set_quiet(true);
 		else
-			return usage_hint("check takes PACK.ini and --quiet only"), EXIT_USAGE;
+			return usage_hint("check takes PACK.ini and --quiet only"), BP_ERR_USAGE;
 	}
 	if (argc - optind != 1) {
 		usage_hint("check takes one PACK.ini: boardpack check PACK.ini");
-		return EXIT_USAGE;
+		return BP_ERR_USAGE;
 	}
 	return check_pack(argv[optind]);
 }
 
-static int cmd_init(int argc, char **argv)
+static enum bp_err cmd_init(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"out", required_argument, NULL, 'o'},
 	                                         {"quiet", no_argument, NULL, 'q'},
@@ -162,19 +163,20 @@ static int cmd_init(int argc, char **argv)
 			usage_hint(
 			    "init takes the files and --out PACK.ini: boardpack init EXPORT... "
 			    "[--out PACK.ini]");
-			return EXIT_USAGE;
+			return BP_ERR_USAGE;
 		}
 	}
 	if (argc - optind < 1) {
 		usage_hint("init needs the files to start from: boardpack init EXPORT... [--out "
 		           "PACK.ini]");
-		return EXIT_USAGE;
+		return BP_ERR_USAGE;
 	}
-	int rc = init_write((const char *const *)argv + optind, (size_t)(argc - optind), out);
+	enum bp_err rc =
+	    init_write((const char *const *)argv + optind, (size_t)(argc - optind), out);
 	return rc ? rc : check_pack(out);
 }
 
-static int cmd_build(int argc, char **argv)
+static enum bp_err cmd_build(int argc, char **argv)
 {
 	static const struct option longopts[] = {{"period", required_argument, NULL, 'p'},
 	                                         {"out", required_argument, NULL, 'o'},
@@ -204,7 +206,7 @@ static int cmd_build(int argc, char **argv)
 		case 's':
 			if (strcmp(optarg, "region") != 0) {
 				usage_hint("--split-by takes region (the only split there is)");
-				return EXIT_USAGE;
+				return BP_ERR_USAGE;
 			}
 			req.split_region = true;
 			break;
@@ -240,7 +242,7 @@ static int cmd_build(int argc, char **argv)
 				    "--jobs takes a whole number from 1 to 64, not \"%s\"", optarg);
 				usage_hint(m);
 				free(m);
-				return EXIT_USAGE;
+				return BP_ERR_USAGE;
 			}
 			req.jobs = (int)n;
 			break;
@@ -249,13 +251,13 @@ static int cmd_build(int argc, char **argv)
 			char *m = xasprintf("option %s needs a value", argv[optind - 1]);
 			usage_hint(m);
 			free(m);
-			return EXIT_USAGE;
+			return BP_ERR_USAGE;
 		}
 		default: {
 			char *m = xasprintf("unknown option %s", argv[optind - 1]);
 			usage_hint(m);
 			free(m);
-			return EXIT_USAGE;
+			return BP_ERR_USAGE;
 		}
 		}
 	}
@@ -263,32 +265,53 @@ static int cmd_build(int argc, char **argv)
 		usage_hint(argc - optind == 0
 		               ? "build needs PACK.ini: boardpack build PACK.ini [options]"
 		               : "build takes one PACK.ini");
-		return EXIT_USAGE;
+		return BP_ERR_USAGE;
 	}
 	if (!req.pdf && !req.xlsx && !req.json && !req.dump_context && !req.dump_markdown) {
 		usage_hint(
 		    "nothing to write: --no-pdf and --no-xlsx leave no output; add --json, or run "
 		    "'boardpack check' to validate the inputs");
-		return EXIT_USAGE;
+		return BP_ERR_USAGE;
 	}
 	req.pack_ini = argv[optind];
 	return pack_build(&req);
 }
 
-int main(int argc, char **argv)
+/* Exit statuses of cli.md: the one place an error becomes one. */
+enum exit_status { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_OUTPUT = 3 };
+
+static int exit_status(enum bp_err e)
+{
+	switch (e) {
+	case BP_OK:
+		return EXIT_OK;
+	case BP_ERR_USAGE:
+	case BP_ERR_CONFIG:
+		return EXIT_USAGE;
+	case BP_ERR_INPUT:
+		return EXIT_INPUT;
+	case BP_ERR_OUTPUT:
+	case BP_ERR_NOMEM:
+		return EXIT_OUTPUT;
+	}
+	return EXIT_OUTPUT;
+}
+
+static enum bp_err run(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage_hint("no command given");
-		return EXIT_USAGE;
+		return BP_ERR_USAGE;
 	}
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-		fputs(usage_text, stdout);
-		return EXIT_OK;
+		diag_stdout(usage_text, sizeof usage_text - 1);
+		return BP_OK;
 	}
 	if (strcmp(cmd, "--version") == 0) {
-		printf("boardpack %s\n", BOARDPACK_VERSION);
-		return EXIT_OK;
+		static const char version[] = "boardpack " BOARDPACK_VERSION "\n";
+		diag_stdout(version, sizeof version - 1);
+		return BP_OK;
 	}
 	if (strcmp(cmd, "build") == 0)
 		return cmd_build(argc - 1, argv + 1);
@@ -301,5 +324,10 @@ int main(int argc, char **argv)
 	char *m = xasprintf("unknown command \"%s\" (expected build, check, render or init)", cmd);
 	usage_hint(m);
 	free(m);
-	return EXIT_USAGE;
+	return BP_ERR_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	return exit_status(run(argc, argv));
 }

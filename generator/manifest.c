@@ -44,8 +44,8 @@ static void csv_field(FILE *fp, const char *s, bool last)
 	fputc(last ? '\n' : ',', fp);
 }
 
-int manifest_write(const char *dir, const char *organisation, const char *period,
-                   const struct manifest_row *rows, size_t nrows)
+enum bp_err manifest_write(const char *dir, const char *organisation, const char *period,
+                           const struct manifest_row *rows, size_t nrows)
 {
 	json_t *files = json_array();
 	char *jpath = xasprintf("%s/manifest.json", dir),
@@ -55,7 +55,7 @@ int manifest_write(const char *dir, const char *organisation, const char *period
 	FILE *fp = dfd >= 0 ? fdopen(dfd, "w") : NULL;
 	if (!fp && dfd >= 0)
 		close(dfd);
-	int rc = fp ? EXIT_OK : EXIT_OUTPUT;
+	enum bp_err rc = fp ? BP_OK : BP_ERR_OUTPUT;
 	if (fp)
 		fputs("region,region_slug,period,kind,file,bytes,sha256\n", fp);
 	for (size_t i = 0; i < nrows && fp; i++) {
@@ -77,15 +77,15 @@ int manifest_write(const char *dir, const char *organisation, const char *period
 	}
 	if (fp && (ferror(fp) | fclose(fp))) {
 		diag_msg(DIAG_ERROR, cpath, 0, 0, "cannot write the manifest: %s", strerror(errno));
-		rc = EXIT_OUTPUT;
+		rc = BP_ERR_OUTPUT;
 	}
-	if (rc == EXIT_OK) {
+	if (rc == BP_OK) {
 		json_t *doc =
 		    json_pack("{s:s,s:s,s:s,s:o}", "generator", "boardpack " BOARDPACK_VERSION,
 		              "organisation", organisation, "period", period, "files", files);
 		files = NULL;
 		if (context_write_json_fd(doc, jfd, jpath) != 0)
-			rc = EXIT_OUTPUT;
+			rc = BP_ERR_OUTPUT;
 		json_decref(doc);
 	}
 	json_decref(files);

@@ -4,6 +4,7 @@
 #define BP_MANIFEST_H
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 struct manifest_row {
 	const char *region;      /* NULL: the whole organisation */
@@ -16,9 +17,9 @@ struct manifest_row {
 
 /*
  * Writes dir/manifest.csv and dir/manifest.json as temporary files (outfile), to be put in place
- * with the rest of the run. Returns EXIT_OK or EXIT_OUTPUT after reporting.
+ * with the rest of the run. Returns BP_OK or BP_ERR_OUTPUT after reporting.
  */
-int manifest_write(const char *dir, const char *organisation, const char *period,
-                   const struct manifest_row *rows, size_t nrows);
+enum bp_err manifest_write(const char *dir, const char *organisation, const char *period,
+                           const struct manifest_row *rows, size_t nrows);
 
 #endif

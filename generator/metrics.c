@@ -376,7 +376,7 @@ static void setup_journeys(struct metrics *mt, size_t *jmap, size_t nsyms)
 	sym *order = xreallocarray(NULL, nsyms ? nsyms : 1, sizeof *order);
 	size_t n = 0;
 	for (size_t i = 0; i < c->njourney_confs; i++) {
-		/* model_read interned every configured journey name */
+		/* load_inputs interned every configured journey name */
 		sym s = intern_find(m->names, c->journey_confs[i].name,
 		                    strlen(c->journey_confs[i].name));
 		if (s && s < nsyms && jmap[s] == NONE) {
@@ -668,29 +668,14 @@ static void pick_stories(struct metrics *mt, struct story_candidate *v, size_t n
 	}
 }
 
-struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p,
-                                sym region)
+/* Departments: those with KPIs of the period, then those that handled rows of cases concluded in
+ * it, in alphabetical order (for a reader and for stable output); dmap maps a name to its index.
+ * Also makes the journey × department cells. */
+static void setup_departments(struct metrics *mt, size_t *dmap, bp_time ps, bp_time pe)
 {
-	struct metrics *mt = xcalloc(1, sizeof *mt);
-	mt->model = m;
-	mt->config = c;
-	mt->period = p;
-	mt->previous = p - 1;
-	mt->year_ago = p - (c->period_length == PERIOD_MONTH     ? 12
-	                    : c->period_length == PERIOD_QUARTER ? 4
-	                                                         : 1);
-	mt->region = region;
-	enum period_len len = c->period_length;
-	bp_time ps = period_start(p, len), pe = period_end(p, len);
-
-	size_t nsyms = intern_count(m->names);
-	size_t *jmap = xreallocarray(NULL, nsyms, sizeof *jmap);
-	size_t *dmap = xreallocarray(NULL, nsyms, sizeof *dmap);
-	for (size_t i = 0; i < nsyms; i++)
-		jmap[i] = dmap[i] = NONE;
-	setup_journeys(mt, jmap, nsyms);
-
-	/* departments: KPIs of P, then departments that handled rows of cases concluded in P */
+	const struct model *m = mt->model;
+	bp_period p = mt->period;
+	sym region = mt->region;
 	for (size_t i = 0; i < m->nkpis; i++) {
 		const struct kpi *k = &m->kpis[i];
 		if (k->period == p && !k->superseded &&
@@ -705,7 +690,6 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 		for (uint32_t d = 0; d < k->ndepts; d++)
 			dept_index(mt, dmap, m->case_depts[k->dept_off + d].dept);
 	}
-	/* alphabetical order, for a reader and for stable output */
 	sym *dnames = xreallocarray(NULL, mt->ndepts ? mt->ndepts : 1, sizeof *dnames);
 	for (size_t i = 0; i < mt->ndepts; i++)
 		dnames[i] = mt->depts[i].name;
@@ -716,8 +700,32 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	}
 	free(dnames);
 	mt->cells = xcalloc(mt->njourneys * mt->ndepts + 1, sizeof *mt->cells);
+}
 
-	/* the cases */
+/* A goal's target: its journeys' shared target, else weighted by concluded cases. */
+static double goal_target(const struct metrics *mt, const struct goal_figures *gf)
+{
+	double sum = 0, wsum = 0, plain = 0;
+	bool same = true;
+	for (size_t k = 0; k < gf->njourneys; k++) {
+		const struct journey_figures *j = &mt->journeys[gf->journeys[k]];
+		same &= j->sco_target == mt->journeys[gf->journeys[0]].sco_target;
+		sum += j->sco_target * (double)j->f.cases_concluded;
+		wsum += (double)j->f.cases_concluded;
+		plain += j->sco_target;
+	}
+	return same       ? mt->journeys[gf->journeys[0]].sco_target
+	       : wsum > 0 ? sum / wsum
+	                  : plain / (double)gf->njourneys;
+}
+
+/* The cases: the figures of each journey, goal and the whole pack, the departments and cells
+ * of the cases concluded in the period, the customers who left after them, the stories and the
+ * failure touchpoints. */
+static void tally_cases(struct metrics *mt, const size_t *jmap, const size_t *dmap, bp_time ps,
+                        bp_time pe)
+{
+	const struct model *m = mt->model;
 	struct acc *jacc = xcalloc(mt->njourneys + 1, sizeof *jacc);
 	struct acc *gacc = xcalloc(mt->ngoals + 1, sizeof *gacc);
 	struct acc total = {0};
@@ -773,20 +781,7 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	for (size_t i = 0; i < mt->ngoals; i++) {
 		struct goal_figures *gf = &mt->goals[i];
 		finish(mt, &gacc[i], &gf->f);
-		/* the goal's target: its journeys' shared target, else weighted by concluded cases
-		 */
-		double sum = 0, wsum = 0, plain = 0;
-		bool same = true;
-		for (size_t k = 0; k < gf->njourneys; k++) {
-			const struct journey_figures *j = &mt->journeys[gf->journeys[k]];
-			same &= j->sco_target == mt->journeys[gf->journeys[0]].sco_target;
-			sum += j->sco_target * (double)j->f.cases_concluded;
-			wsum += (double)j->f.cases_concluded;
-			plain += j->sco_target;
-		}
-		gf->sco_target = same       ? mt->journeys[gf->journeys[0]].sco_target
-		                 : wsum > 0 ? sum / wsum
-		                            : plain / (double)gf->njourneys;
+		gf->sco_target = goal_target(mt, gf);
 	}
 	finish(mt, &total, &mt->totals);
 	free(jacc);
@@ -794,8 +789,15 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	pick_stories(mt, cand, ncand);
 	free(cand);
 	failure_touchpoints(mt, jmap, ps, pe);
+}
 
-	/* KPIs and department scores */
+/* The KPIs of the period and each department's scores; the dashboards' green share in each
+ * trend period, the share of output KPIs, the perception gap. */
+static void score_kpis(struct metrics *mt, const size_t *dmap)
+{
+	const struct model *m = mt->model;
+	bp_period p = mt->period;
+	sym region = mt->region;
 	mt->kpis = xcalloc(m->nkpis + 1, sizeof *mt->kpis);
 	long nk = 0, ngreen = 0, noutput = 0;
 	for (size_t i = 0; i < m->nkpis; i++) {
@@ -836,8 +838,13 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	}
 	mt->motion_share = ratio(noutput, nk);
 	mt->perception_gap_pts = (mt->kpi_green_share - mt->totals.sco_rate) * 100;
+}
 
-	/* watermelons: green outside, red inside */
+/* Watermelons: departments green outside (their KPIs) and red inside (their cases of a
+ * journey), worst first. */
+static void find_watermelons(struct metrics *mt)
+{
+	const struct config *c = mt->config;
 	for (size_t di = 0; di < mt->ndepts; di++) {
 		const struct dept_figures *d = &mt->depts[di];
 		if (isnan(d->green_share) || d->green_share < c->green_share_threshold)
@@ -866,8 +873,13 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 		}
 		mt->watermelons[j] = x;
 	}
+}
 
-	/* growth */
+/* Growth: what the customers did after successful and unsuccessful cases. */
+static void customer_growth(struct metrics *mt)
+{
+	const struct model *m = mt->model;
+	struct growth *g = &mt->growth;
 	mt->have_growth = m->have_customers;
 	if (m->have_customers) {
 		long sk = g->sco_cases_known, sl = g->sco_cases_left;
@@ -881,6 +893,34 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 		                     ? NAN
 		                     : g->churn_after_unsuccessful / g->churn_after_sco;
 	}
+}
+
+struct metrics *metrics_compute(const struct model *m, const struct config *c, bp_period p,
+                                sym region)
+{
+	struct metrics *mt = xcalloc(1, sizeof *mt);
+	mt->model = m;
+	mt->config = c;
+	mt->period = p;
+	mt->previous = p - 1;
+	mt->year_ago = p - (c->period_length == PERIOD_MONTH     ? 12
+	                    : c->period_length == PERIOD_QUARTER ? 4
+	                                                         : 1);
+	mt->region = region;
+	enum period_len len = c->period_length;
+	bp_time ps = period_start(p, len), pe = period_end(p, len);
+
+	size_t nsyms = intern_count(m->names);
+	size_t *jmap = xreallocarray(NULL, nsyms, sizeof *jmap);
+	size_t *dmap = xreallocarray(NULL, nsyms, sizeof *dmap);
+	for (size_t i = 0; i < nsyms; i++)
+		jmap[i] = dmap[i] = NONE;
+	setup_journeys(mt, jmap, nsyms);
+	setup_departments(mt, dmap, ps, pe);
+	tally_cases(mt, jmap, dmap, ps, pe);
+	score_kpis(mt, dmap);
+	find_watermelons(mt);
+	customer_growth(mt);
 	compute_breaks(mt);
 	compute_judgements(mt);
 	free(jmap);

@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -443,4 +444,23 @@ void outfile_abort_all(void)
 			remove_private(f);
 			atomic_store(&f->state, DONE);
 		}
+}
+
+void outfile_report_space(const char *dir)
+{
+	struct statvfs fs;
+	if (statvfs(dir, &fs) != 0)
+		return;
+	double avail = (double)fs.f_bavail * (double)fs.f_frsize;
+	if (avail < 65536.0)
+		diag_msg(DIAG_ERROR, dir, 0, 0,
+		         "the file system holding the output folder is full (%.0f KB free); free "
+		         "some space and run again",
+		         avail / 1024);
+	else if (avail < 1048576.0)
+		diag_msg(
+		    DIAG_ERROR, dir, 0, 0,
+		    "the file system holding the output folder has only %.0f KB free, which may "
+		    "be too little for the outputs; free some space and run again",
+		    avail / 1024);
 }

@@ -4,7 +4,8 @@
 #define BP_OUTFILE_H
 #include <stdbool.h>
 
-/* Creates dir (and its parents) when missing. Returns 0 or -1 after reporting (exit 3). */
+/* Creates dir (and its parents) when missing. Returns 0 or -1 after reporting (an output
+ * error). */
 int outfile_mkdir(const char *dir);
 
 /*
@@ -46,5 +47,11 @@ int outfile_take(const char *final, const char *shown, bool copy);
 int outfile_commit_all(void);
 /* Removes every temporary file still open. */
 void outfile_abort_all(void);
+
+/*
+ * After a file in dir failed: when dir's file system has little space left, says so, as it is:
+ * "full" only with under 64 KB free (the failed file still holds what it took).
+ */
+void outfile_report_space(const char *dir);
 
 #endif

@@ -596,9 +596,10 @@ static int save_to_fd(struct haru *h, int fd)
 	}
 }
 
-int pdf_write(const char *path, int fd, const char *markdown, const struct pdf_options *opts)
+enum bp_err pdf_write(const char *path, int fd, const char *markdown,
+                      const struct pdf_options *opts)
 {
-	int rc = -1;
+	enum bp_err rc = BP_ERR_OUTPUT;
 	struct fontsub *fonts[FONT_COUNT] = {NULL, NULL};
 	struct document *doc = NULL;
 	struct cpset sets[FONT_COUNT] = {{NULL}, {NULL}};
@@ -610,7 +611,7 @@ int pdf_write(const char *path, int fd, const char *markdown, const struct pdf_o
 	fonts[FONT_REGULAR] = fontsub_open(opts->font_regular);
 	fonts[FONT_BOLD] = same ? fonts[FONT_REGULAR] : fontsub_open(opts->font_bold);
 	if (!fonts[FONT_REGULAR] || !fonts[FONT_BOLD]) {
-		rc = -2; /* a font the configuration names cannot be used */
+		rc = BP_ERR_CONFIG; /* a font the configuration names cannot be used */
 		goto out;
 	}
 
@@ -631,7 +632,7 @@ int pdf_write(const char *path, int fd, const char *markdown, const struct pdf_o
 	if (opts->logo && *opts->logo) {
 		logo = load_logo(&h, opts->logo);
 		if (!logo) {
-			rc = -2; /* the configured logo cannot be read */
+			rc = BP_ERR_CONFIG; /* the configured logo cannot be read */
 			goto out;
 		}
 		lo.logo_w = (float)HPDF_Image_GetWidth(logo);
@@ -640,7 +641,7 @@ int pdf_write(const char *path, int fd, const char *markdown, const struct pdf_o
 
 	doc = layout_document(markdown, fonts, &lo);
 	if (!doc) {
-		rc = -2; /* a bad figure block in the template */
+		rc = BP_ERR_CONFIG; /* a bad figure block in the template */
 		goto out;
 	}
 
@@ -692,7 +693,7 @@ int pdf_write(const char *path, int fd, const char *markdown, const struct pdf_o
 	}
 	if (check(&h, path, "cannot write the PDF"))
 		goto out;
-	rc = 0;
+	rc = BP_OK;
 out:
 	free(pages);
 	for (int f = 0; f < FONT_COUNT; f++)

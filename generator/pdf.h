@@ -3,7 +3,9 @@
 #define BP_PDF_H
 #include <stdint.h>
 
-enum paper { PAPER_A4, PAPER_LETTER };
+#include "err.h"
+
+#include "paper.h"
 
 struct pdf_options {
 	enum paper paper;
@@ -22,11 +24,12 @@ struct pdf_options {
  * Writes the document to the descriptor fd (a temporary file the caller puts in place; path
  * names it in messages), or, when fd is -1, creates path.
  * markdown is the expanded template: CommonMark + GFM tables, thematic
- * breaks as page breaks, and figure blocks (docs/pdf.md). Returns 0; -2
- * after reporting a fault of the template or configuration (a bad figure
- * block, a font or logo that cannot be used: the caller exits 1); or -1 after
- * reporting an output failure (the caller exits 3).
+ * breaks as page breaks, and figure blocks (docs/pdf.md). Returns BP_OK;
+ * BP_ERR_CONFIG after reporting a fault of the template or configuration (a
+ * bad figure block, a font or logo that cannot be used); or BP_ERR_OUTPUT
+ * after reporting an output failure.
  */
-int pdf_write(const char *path, int fd, const char *markdown, const struct pdf_options *opts);
+enum bp_err pdf_write(const char *path, int fd, const char *markdown,
+                      const struct pdf_options *opts);
 
 #endif

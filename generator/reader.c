@@ -177,7 +177,7 @@ static void header(struct reader *r, const struct csvin_record *rec)
 				    "column \"%s\" appears twice (columns %ld and %ld); remove "
 				    "or rename one",
 				    want, FIELD_COL(rec, r->col[i]), FIELD_COL(rec, f));
-				r->status = EXIT_INPUT;
+				r->status = BP_ERR_INPUT;
 			} else {
 				r->col[i] = (int)f;
 			}
@@ -222,7 +222,7 @@ static void header(struct reader *r, const struct csvin_record *rec)
 			         "name with [columns.%s] %s = Your Header)",
 			         want, strbuf_str(&found), kind_names[r->kind], want);
 		strbuf_free(&found);
-		r->status = EXIT_INPUT;
+		r->status = BP_ERR_INPUT;
 	}
 }
 
@@ -235,7 +235,7 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 		if (rec->problem) {
 			diag_msg(DIAG_ERROR, r->name, rec->line, (long)rec->bad_field,
 			         "the header line cannot be read: %s", rec->problem);
-			r->status = EXIT_INPUT;
+			r->status = BP_ERR_INPUT;
 			return 1;
 		}
 		header(r, rec);
@@ -310,14 +310,14 @@ static const char *kind_name(enum input_kind k)
  * the contract wants (as mapped), then one record per event. A required column no event has
  * (and with no default) is missing, as a CSV column would be.
  */
-static int run_xes(struct reader *r, const char *path)
+static enum bp_err run_xes(struct reader *r, const char *path)
 {
 	if (r->kind != INPUT_JOURNEYS) {
 		diag_msg(DIAG_ERROR, r->name, 0, 0,
 		         "an XES event log can only be the event log ([inputs] journeys); give "
 		         "%s as a CSV file or a workbook",
 		         kind_name(r->kind));
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
 	const char *want[READER_MAX_COLUMNS + 1];
 	int wix[READER_MAX_COLUMNS];
@@ -337,7 +337,7 @@ static int run_xes(struct reader *r, const char *path)
 	int rc = xesin_read(path, &o, on_record, r, &res);
 	if (rc < 0 || r->status) {
 		xesin_result_free(&res);
-		return rc < 0 ? EXIT_INPUT : r->status;
+		return rc < 0 ? BP_ERR_INPUT : r->status;
 	}
 	for (int i = 0; r->columns[i]; i++)
 		if (!res.present[wix[i]])
@@ -352,7 +352,7 @@ static int run_xes(struct reader *r, const char *path)
 		         "%s = KEY, \"case:KEY\" for an attribute of the trace, or give one in "
 		         "[defaults])",
 		         r->columns[i], h, res.nothers ? res.others : "none", r->columns[i]);
-		r->status = EXIT_INPUT;
+		r->status = BP_ERR_INPUT;
 	}
 	if (res.nothers)
 		dq_note(r->m->dq, r->file, 0, "unknown columns",
@@ -375,7 +375,7 @@ static int run_xes(struct reader *r, const char *path)
 }
 
 /* A sheet of a workbook as the records a CSV export of it would give (sheetin.h). */
-static int run_sheet(struct reader *r, const char *path)
+static enum bp_err run_sheet(struct reader *r, const char *path)
 {
 	struct sheetin_opts o = {
 	    .name = r->name, .sheet = r->cfg->sheet[r->kind], .decimal = r->cfg->decimal};
@@ -383,7 +383,7 @@ static int run_sheet(struct reader *r, const char *path)
 	int rc = sheetin_read(path, &o, sheet_record, &sc, &sc.res);
 	sheetin_result_free(&sc.res);
 	if (rc < 0)
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	if (r->status)
 		return r->status;
 	if (!r->header_done) {
@@ -398,7 +398,7 @@ static int run_sheet(struct reader *r, const char *path)
 		         0, 0, "the sheet is empty; expected a header row naming the columns %s",
 		         strbuf_str(&want));
 		strbuf_free(&want);
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
 	return 0;
 }
@@ -411,7 +411,7 @@ static void on_ahead(void *ctx, const char *const *fields, const size_t *lens, s
 		r->ahead(r, fields, lens, nfields, distance);
 }
 
-int reader_run(struct reader *r, const char *path)
+enum bp_err reader_run(struct reader *r, const char *path)
 {
 	r->name = display_name(r->cfg, path);
 	r->file = dq_file(r->m->dq, r->name, path);
@@ -426,12 +426,12 @@ int reader_run(struct reader *r, const char *path)
 		r->used[i] = 0;
 	}
 	if (has_suffix(path, ".xes") || has_suffix(path, ".xes.gz")) {
-		int rc = run_xes(r, path);
+		enum bp_err rc = run_xes(r, path);
 		free_header_names(r);
 		return rc;
 	}
 	if (has_suffix(path, ".xlsx") || has_suffix(path, ".ods")) {
-		int rc = run_sheet(r, path);
+		enum bp_err rc = run_sheet(r, path);
 		free_header_names(r);
 		return rc;
 	}
@@ -445,14 +445,14 @@ int reader_run(struct reader *r, const char *path)
 	int rc = csvin_read(path, &opts, on_record, r, &delim, &unterminated);
 	free_header_names(r);
 	if (rc < 0)
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	if (r->status)
 		return r->status;
 	if (!r->header_done && unterminated > 0) {
 		diag_msg(DIAG_ERROR, r->name, unterminated, 0,
 		         "the header line has a quote that is never closed, so no column could be "
 		         "read; close the quote or remove it");
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
 	if (!r->header_done) {
 		struct strbuf want = STRBUF_INIT;
@@ -464,7 +464,7 @@ int reader_run(struct reader *r, const char *path)
 		         "the file is empty; expected a header line naming the columns %s",
 		         strbuf_str(&want));
 		strbuf_free(&want);
-		return EXIT_INPUT;
+		return BP_ERR_INPUT;
 	}
 	if (unterminated > 0) {
 		/* the rest of the file cannot be read, its region neither */

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "csvin.h"
+#include "err.h"
 #include "model.h"
 
 #define READER_MAX_COLUMNS 16
@@ -38,7 +39,7 @@ struct reader {
 	int col[READER_MAX_COLUMNS]; /* record index of each contract column, -1 when absent */
 	size_t nheader;
 	bool header_done;
-	int status;
+	enum bp_err status;
 	/* the row being read: which packs see it (dq.h), set before the row callback */
 	dq_scope row_scope;
 	int ci_region, ci_case, ci_customer; /* contract column indices, -1 when not in it */
@@ -52,9 +53,10 @@ struct reader {
 	long used[READER_MAX_COLUMNS];
 };
 
-/* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or EXIT_INPUT.
+/* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or
+ * BP_ERR_INPUT.
  */
-int reader_run(struct reader *r, const char *path);
+enum bp_err reader_run(struct reader *r, const char *path);
 
 /* Field of contract column i of rec, trimmed; "" when the column is absent. The column's
  * [defaults] value instead, when it has one and the field is blank or absent: a row that is

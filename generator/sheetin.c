@@ -344,7 +344,7 @@ static int parse_member(struct zipin *z, const char *name, const char *member, v
 {
 	ps->p = XML_ParserCreate("UTF-8");
 	if (!ps->p) {
-		fputs("boardpack: out of memory\n", stderr);
+		diag_out_of_memory();
 		abort();
 	}
 	ps->name = name;

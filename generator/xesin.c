@@ -294,7 +294,7 @@ static void setup(struct xes *x, const struct xesin_opts *opts, csvin_record_fn 
 	x->others = intern_new();
 	x->p = XML_ParserCreate("UTF-8");
 	if (!x->p) {
-		fputs("boardpack: out of memory\n", stderr);
+		diag_out_of_memory();
 		abort();
 	}
 	XML_SetUserData(x->p, x);

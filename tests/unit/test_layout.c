@@ -14,10 +14,11 @@
 #include "diag.h"
 #include "fontsub.h"
 #include "layout.h"
+#include "slug.h"
 
 static void check_slug(const char *text, const char *want)
 {
-	char *s = layout_slug(text);
+	char *s = slug_anchor(text);
 	if (strcmp(s, want) != 0)
 		fail_msg("slug of \"%s\": got \"%s\", expected \"%s\"", text, s, want);
 	free(s);
@@ -232,7 +233,7 @@ static void draw(const char *info, const char *body, struct page *pg)
 	assert_non_null(fonts[FONT_BOLD]);
 	struct figure *f = figure_parse(info, body, 1);
 	assert_non_null(f);
-	struct chart_ctx ctx = {fonts, 0, 0};
+	struct chart_ctx ctx = {fonts, 0, 0, layout_wrap};
 	memset(pg, 0, sizeof *pg);
 	figure_draw(f, pg, &ctx, 467, 600);
 	figure_free(f);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pack.h"
+#include "slug.h"
 #include "sha256.h"
 
 static void digest(const char *data, size_t len, size_t chunk, char hex[65])
@@ -58,9 +58,9 @@ static void sha256_million_a(void **state)
 
 static void slug_is(const char *name, const char *want)
 {
-	char *got = pack_slug(name);
+	char *got = slug_file(name);
 	if (strcmp(got, want) != 0)
-		fail_msg("pack_slug(\"%s\") = \"%s\", expected \"%s\"", name, got, want);
+		fail_msg("slug_file(\"%s\") = \"%s\", expected \"%s\"", name, got, want);
 	free(got);
 }
 

@@ -1,7 +1,8 @@
-/* pack: one `boardpack build`: read once, compute each pack, write its outputs atomically. */
-#ifndef BP_PACK_H
-#define BP_PACK_H
+/* build: one `boardpack build`: read once, compute each pack, write its outputs atomically. */
+#ifndef BP_BUILD_H
+#define BP_BUILD_H
 #include <stdbool.h>
+#include "err.h"
 
 struct pack_request {
 	const char *pack_ini;
@@ -14,10 +15,6 @@ struct pack_request {
 };
 
 /* Runs the build; returns the exit status of cli.md. */
-int pack_build(const struct pack_request *req);
-
-/* Writes a file-name-safe slug of a region name (ASCII letters, digits, hyphens) into a new string.
- */
-char *pack_slug(const char *name);
+enum bp_err pack_build(const struct pack_request *req);
 
 #endif
