@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "escape.h"
 #include "model.h"
 #include "reader.h"
 #include "readers.h"
@@ -99,7 +100,7 @@ enum bp_err actions_read(const struct config *c, struct model *m)
 		if (!a->goal || known_goal(c, m, journeys, a->goal))
 			continue;
 		struct strbuf q = STRBUF_INIT;
-		dq_quote(&q, intern_str(m->names, a->goal), intern_len(m->names, a->goal));
+		text_quote(&q, intern_str(m->names, a->goal), intern_len(m->names, a->goal));
 		dq_note_in(m->dq, r.file, a->line, a->region ? a->region : DQ_EVERY_PACK, NULL,
 		           "unknown goal",
 		           "goal %s names no goal or journey of the pack; the action is listed "

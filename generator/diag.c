@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xmem.h"
 
 static bool quiet;
@@ -63,34 +64,8 @@ void diag_set_stream(FILE *fp)
 
 /*
  * The one escaping rule of every message: text the data, the configuration or a file name
- * chose is never shown raw. Returns the length of the UTF-8 sequence at s[0..n) and its code
- * point, or 0 when the bytes are not a valid, shortest-form sequence (overlong forms,
- * surrogates and values past U+10FFFF are invalid).
+ * chose is never shown raw (utf8_next says which bytes are well-formed characters).
  */
-static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	size_t len = s[0] >= 0xC2 && s[0] <= 0xDF   ? 2
-	             : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
-	             : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
-	                                            : 0;
-	if (!len || len > n)
-		return 0;
-	uint32_t c = s[0] & (0x7F >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 /* Characters a terminal acts on instead of showing: C0 (tab included), DEL, C1, and the
  * bidirectional controls that reorder what follows. */
@@ -105,7 +80,7 @@ static bool is_control(uint32_t c)
 static size_t escape_one(const unsigned char *s, size_t n, char out[16])
 {
 	uint32_t c;
-	size_t len = decode(s, n, &c);
+	size_t len = utf8_next((const char *)s, n, &c);
 	if (!len) {
 		snprintf(out, 16, "\\x%02X", s[0]);
 		return 1;

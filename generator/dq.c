@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "sheetin.h"
+#include "format.h"
 #include "strbuf.h"
 #include "xmem.h"
 
@@ -138,7 +138,7 @@ const char *dq_place(const struct dq *d, int file, long *line, long *col, char *
 		strbuf_putc(&s, '\'');
 	}
 	char letters[8];
-	sheetin_column_letters(letters, *col > 0 ? *col : 0);
+	format_column_letters(letters, *col > 0 ? *col : 0);
 	if (*line > 0 && *col > 0)
 		snprintf(buf, n, "%s:%s!%s%ld", f->name, strbuf_str(&s), letters, *line);
 	else if (*line > 0)
@@ -341,39 +341,6 @@ long dq_rows_rejected(const struct dq *d)
 	for (size_t i = 0; i < d->nfiles; i++)
 		n += d->files[i].rows_rejected;
 	return n;
-}
-
-void dq_escape(struct strbuf *b, const char *s, size_t n, size_t max, bool quoted)
-{
-	if (quoted)
-		strbuf_putc(b, '"');
-	size_t start = b->len;
-	size_t limit = n > max ? max - 3 : n;
-	for (size_t i = 0; i < limit; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch < 0x20 || ch == 0x7f)
-			strbuf_printf(b, "\\x%02X", ch);
-		else if (quoted && (ch == '"' || ch == '\\'))
-			strbuf_printf(b, "\\%c", ch);
-		else
-			strbuf_putc(b, (char)ch);
-	}
-	if (limit < n) {
-		/* do not cut a UTF-8 sequence in half */
-		while (b->len > start && ((unsigned char)b->s[b->len - 1] & 0xC0) == 0x80)
-			b->len--;
-		if (b->len > start && (unsigned char)b->s[b->len - 1] >= 0xC0)
-			b->len--;
-		b->s[b->len] = '\0';
-		strbuf_puts(b, "…");
-	}
-	if (quoted)
-		strbuf_putc(b, '"');
-}
-
-void dq_quote(struct strbuf *b, const char *s, size_t n)
-{
-	dq_escape(b, s, n, 60, true);
 }
 
 /* Counts, per file and kind, how many have been printed. */

@@ -123,15 +123,7 @@ bool dq_in_scope(dq_scope s, uint32_t region);
  * them. */
 void dq_file_counts(const struct dq_file *f, uint32_t region, long *read, long *rejected);
 
-/* Appends s[0..n) to buf as a quoted, printable excerpt (at most ~60 bytes, "…" when cut). */
 struct strbuf;
-void dq_quote(struct strbuf *buf, const char *s, size_t n);
-/*
- * Appends s[0..n) printable: control characters as \xHH, cut to max - 3 bytes and "…" when
- * longer than max (never inside a UTF-8 character). quoted: between double quotes, with
- * quotes and backslashes inside escaped.
- */
-void dq_escape(struct strbuf *buf, const char *s, size_t n, size_t max, bool quoted);
 
 /* Prints "FILE: N rows read, M rejected" for every file. */
 void dq_print_counts(const struct dq *d);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "escape.h"
 #include "diag.h"
 #include "model.h"
 #include "reader.h"
@@ -586,12 +587,12 @@ static void note_disagreement(struct reader *r, size_t ix, const sym first[3], u
 		if (wv[i] == first[i])
 			continue;
 		strbuf_printf(&b, "%s%s ", b.len ? ", " : "", what[i]);
-		dq_quote(&b, intern_str(m->names, wv[i]), intern_len(m->names, wv[i]));
+		text_quote(&b, intern_str(m->names, wv[i]), intern_len(m->names, wv[i]));
 		strbuf_puts(&b, " instead of ");
-		dq_quote(&b, intern_str(m->names, first[i]), intern_len(m->names, first[i]));
+		text_quote(&b, intern_str(m->names, first[i]), intern_len(m->names, first[i]));
 	}
 	struct strbuf id = STRBUF_INIT;
-	dq_quote(&id, model_case_id(m, ix), intern_len(m->ids, (sym)ix + 1));
+	text_quote(&id, model_case_id(m, ix), intern_len(m->ids, (sym)ix + 1));
 	/* the note belongs to the case's region: its first row's (pack.md) */
 	dq_note_in(m->dq, r->file, worst_line, first[2] ? first[2] : DQ_WHOLE_ONLY,
 	           model_case_id(m, ix), "rows of a case disagree",

@@ -130,3 +130,17 @@ void format_short_date(char *buf, size_t n, int64_t day)
 	value_civil_from_days(day, &y, &m, &d);
 	snprintf(buf, n, "%u %s", d, months[(m - 1) % 12]);
 }
+
+void format_column_letters(char *buf, long col)
+{
+	char tmp[8];
+	int n = 0;
+	while (col > 0 && n < 7) {
+		col--;
+		tmp[n++] = (char)('A' + col % 26);
+		col /= 26;
+	}
+	for (int i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+}

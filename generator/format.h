@@ -28,4 +28,7 @@ void format_long_date(char *buf, size_t n, int64_t day);
 /* "3 Jul": a day within a story whose year is said once. */
 void format_short_date(char *buf, size_t n, int64_t day);
 
+/* Writes the spreadsheet column letters of col (1 = A, 27 = AA) into buf (at least 8 bytes). */
+void format_column_letters(char *buf, long col);
+
 #endif

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "escape.h"
 #include "model.h"
 #include "reader.h"
 #include "readers.h"
@@ -163,9 +164,9 @@ static void supersede(struct model *m, int file)
 		const struct kpi *b = &m->kpis[next[i]];
 		a->superseded = true;
 		struct strbuf s = STRBUF_INIT;
-		dq_quote(&s, intern_str(m->names, a->name), intern_len(m->names, a->name));
+		text_quote(&s, intern_str(m->names, a->name), intern_len(m->names, a->name));
 		strbuf_puts(&s, " of ");
-		dq_quote(&s, intern_str(m->names, a->dept), intern_len(m->names, a->dept));
+		text_quote(&s, intern_str(m->names, a->dept), intern_len(m->names, a->dept));
 		dq_note_in(m->dq, file, a->line, a->region ? a->region : DQ_EVERY_PACK, NULL,
 		           "superseded KPI",
 		           "KPI %s for this period is superseded by line %ld; the later row "

@@ -2,6 +2,7 @@
  * data-quality issues put in the packs they belong to. Above the readers and the model: the
  * readers fill the model and look things up in it; nothing below calls back up here. */
 #include "load.h"
+#include "escape.h"
 
 #include <string.h>
 
@@ -27,8 +28,8 @@ static void note_unknown_customers(struct model *m, int file)
 		if (!k->customer || model_customer(m, k->customer))
 			continue;
 		struct strbuf id = STRBUF_INIT, cust = STRBUF_INIT;
-		dq_quote(&id, model_case_id(m, i), intern_len(m->ids, (sym)i + 1));
-		dq_quote(&cust, intern_str(m->names, k->customer),
+		text_quote(&id, model_case_id(m, i), intern_len(m->ids, (sym)i + 1));
+		text_quote(&cust, intern_str(m->names, k->customer),
 		         intern_len(m->names, k->customer));
 		dq_note_in(m->dq, file, k->line, case_scope(k), model_case_id(m, i),
 		           "customer unknown",

@@ -1,4 +1,5 @@
 #include "reader.h"
+#include "escape.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -185,7 +186,7 @@ static void header(struct reader *r, const struct csvin_record *rec)
 		if (!known && nunknown++ < 10) { /* the first ten named, the rest counted */
 			if (nunknown > 1)
 				strbuf_puts(&unknown, ", ");
-			dq_quote(&unknown, rec->fields[f], rec->lens[f]);
+			text_quote(&unknown, rec->fields[f], rec->lens[f]);
 		}
 	}
 	if (nunknown > 10)
@@ -203,7 +204,7 @@ static void header(struct reader *r, const struct csvin_record *rec)
 		for (size_t f = 0; f < rec->nfields && f < 40; f++) {
 			if (f)
 				strbuf_puts(&found, ", ");
-			dq_quote(&found, rec->fields[f], rec->lens[f]);
+			text_quote(&found, rec->fields[f], rec->lens[f]);
 		}
 		if (rec->nfields > 40)
 			strbuf_printf(&found, " and %zu more", rec->nfields - 40);
@@ -513,7 +514,7 @@ void reader_note_defaults(struct reader *r)
 		char n[32];
 		format_number(n, sizeof n, (double)r->used[i], 0, &en);
 		struct strbuf q = STRBUF_INIT;
-		dq_escape(&q, r->dflt[i], strlen(r->dflt[i]), 60, false);
+		text_escape(&q, r->dflt[i], strlen(r->dflt[i]), 60, false);
 		/* a count over every region: the whole organisation's pack only (docs/regions.md)
 		 */
 		dq_note_in(m->dq, r->file, 0, DQ_WHOLE_ONLY, NULL, "default used",
@@ -549,7 +550,7 @@ void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i
 	size_t n;
 	const char *v = reader_field(r, rec, i, &n);
 	struct strbuf q = STRBUF_INIT;
-	dq_quote(&q, v, n);
+	text_quote(&q, v, n);
 	if (n == 0)
 		reader_reject(r, rec, i, kind, "%s is empty; %s",
 		              config_header(r->cfg, r->kind, r->columns[i]), what);

@@ -26,19 +26,6 @@
 
 /* --- cell text -------------------------------------------------------------------------------- */
 
-void sheetin_column_letters(char *buf, long col)
-{
-	char tmp[8];
-	int n = 0;
-	while (col > 0 && n < 7) {
-		col--;
-		tmp[n++] = (char)('A' + col % 26);
-		col /= 26;
-	}
-	for (int i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
-}
 
 /* A number as the CSV rules read it back exactly: the shortest of 15 to 17 digits that does. */
 static void put_number(struct strbuf *b, double v, char decimal, bool shown)

@@ -46,7 +46,5 @@ int sheetin_read(const char *path, const struct sheetin_opts *opts, csvin_record
 
 void sheetin_result_free(struct sheetin_result *res);
 
-/* Writes the column letters of col (1 = A) into buf (at least 8 bytes). */
-void sheetin_column_letters(char *buf, long col);
 
 #endif

@@ -1,6 +1,7 @@
 /* slug: the names made from text: a region's file-name slug (with its transliteration), a
  * heading's anchor, and a name as messages show it. */
 #include "slug.h"
+#include "escape.h"
 
 #include <locale.h>
 #include <pthread.h>
@@ -118,7 +119,7 @@ char *slug_file(const char *name)
 char *slug_printable(const char *name)
 {
 	struct strbuf b = STRBUF_INIT;
-	dq_escape(&b, name, strlen(name), 80, false);
+	text_escape(&b, name, strlen(name), 80, false);
 	return strbuf_detach(&b);
 }
 

@@ -540,17 +540,10 @@ static void put_formula(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 static unsigned fold_next(const unsigned char **p)
 {
 	const unsigned char *s = *p;
-	unsigned cp;
-	int len = utf8_seq(s, strlen((const char *)s));
-	if (len <= 1) {
-		*p = s + 1;
-		cp = s[0];
-	} else {
-		cp = s[0] & (0xff >> (len + 1));
-		for (int i = 1; i < len; i++)
-			cp = cp << 6 | (s[i] & 0x3f);
-		*p = s + len;
-	}
+	uint32_t c;
+	size_t len = utf8_next((const char *)s, strlen((const char *)s), &c);
+	unsigned cp = len > 1 ? (unsigned)c : s[0]; /* a byte that starts no character: itself */
+	*p = s + (len > 1 ? len : 1);
 	if ((cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) ||
 	    (cp >= 0x391 && cp <= 0x3A9) || (cp >= 0x410 && cp <= 0x42F))
 		return cp + 32;

@@ -10,6 +10,7 @@
 #include <zip.h>
 #include <zlib.h>
 
+#include "format.h"
 #include "strbuf.h"
 #include "xmem.h"
 #include "zpar.h"
@@ -67,20 +68,6 @@ static int copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_inf
 	return 0;
 }
 
-/* Column letters of 0-based c. */
-static void col_name(char out[8], uint32_t c)
-{
-	char t[8];
-	int n = 0;
-	c++;
-	while (c && n < 7) {
-		t[n++] = (char)('A' + (c - 1) % 26);
-		c = (c - 1) / 26;
-	}
-	for (int i = 0; i < n; i++)
-		out[i] = t[n - 1 - i];
-	out[n] = 0;
-}
 
 /*
  * The sheet's own XML (small: its rows are not in it) cut where the rows go: head is everything
@@ -104,7 +91,7 @@ static int cut_sheet(const char *xml, const struct xlsxzip_part *p, struct strbu
 		if (!q || q > cut)
 			return -1;
 		char last[8];
-		col_name(last, p->last_col);
+		format_column_letters(last, (long)p->last_col + 1);
 		strbuf_append(head, from, (size_t)(dim - from));
 		strbuf_printf(head, "A1:%s%lu", last, (unsigned long)p->last_row + 1);
 		from = q;
