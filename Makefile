@@ -27,7 +27,7 @@ TEST_LDLIBS = $(eval TEST_LDLIBS := $(call pkg,--libs,cmocka))$(TEST_LDLIBS)
 # CFLAGS is the user's (optimisation, debugging, sanitizers); BP_CFLAGS holds what the
 # build needs whatever CFLAGS says, so `make CFLAGS=...` and `make asan` still build.
 CFLAGS   ?= -O2 -g
-BP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
+BP_CFLAGS = -std=c11 -Igenerator -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror \
             -DBOARDPACK_VERSION='"$(VERSION)"' -DBOARDPACK_DATADIR='"$(PREFIX)/share/boardpack"' \
             $(PKG_CFLAGS)
 ALL_CFLAGS = $(BP_CFLAGS) $(CFLAGS)
@@ -48,7 +48,7 @@ else
 Q := @
 endif
 
-SRCS     := $(wildcard generator/*.c)
+SRCS     := $(wildcard generator/*.c generator/*/*.c)
 OBJS     := $(SRCS:generator/%.c=$(BUILD)/obj/%.o)
 LIBOBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -212,7 +212,7 @@ bench: all $(GEN) $(BUILD)/readbench
 	$(Q)BOARDPACK=$(CURDIR)/$(BUILD)/boardpack PYTHON=$(PYTHON) bench/inputs.sh
 
 format:
-	$(Q)clang-format -i generator/*.[ch] tests/unit/*.c samples/*.c
+	$(Q)clang-format -i generator/*.[ch] generator/*/*.[ch] tests/unit/*.c samples/*.c
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/boardpack/templates \

@@ -17,8 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "model.h"
+#include "in/config.h"
+#include "in/readers.h"
+#include "model/model.h"
 
 static double clock_s(clockid_t id)
 {

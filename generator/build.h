@@ -2,7 +2,7 @@
 #ifndef BP_BUILD_H
 #define BP_BUILD_H
 #include <stdbool.h>
-#include "err.h"
+#include "util/err.h"
 
 struct pack_request {
 	const char *pack_ini;

@@ -19,13 +19,13 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "csvin.h"
-#include "diag.h"
-#include "intern.h"
-#include "sheetin.h"
-#include "strbuf.h"
-#include "xesin.h"
-#include "xmem.h"
+#include "in/csvin.h"
+#include "util/diag.h"
+#include "util/intern.h"
+#include "in/sheetin.h"
+#include "util/strbuf.h"
+#include "in/xesin.h"
+#include "util/xmem.h"
 
 #define MAX_ROWS 200000   /* rows read from each file to decide */
 #define LINE_MAX_INI 180  /* PACK.ini's lines are at most 199 characters (config.c) */

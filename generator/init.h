@@ -2,7 +2,7 @@
 #ifndef BP_INIT_H
 #define BP_INIT_H
 #include <stddef.h>
-#include "err.h"
+#include "util/err.h"
 
 /*
  * Reads the first rows of each of files (CSV, XLSX, ODS, XES), decides which is the event log,

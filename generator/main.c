@@ -12,19 +12,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "context.h"
-#include "diag.h"
+#include "in/config.h"
+#include "view/context.h"
+#include "util/diag.h"
 #include "init.h"
-#include "load.h"
-#include "metrics.h"
-#include "model.h"
-#include "mustache.h"
-#include "outfile.h"
+#include "in/load.h"
+#include "calc/metrics.h"
+#include "model/model.h"
+#include "tmpl/mustache.h"
+#include "util/outfile.h"
 #include "build.h"
-#include "safeopen.h"
-#include "strbuf.h"
-#include "xmem.h"
+#include "util/safeopen.h"
+#include "util/strbuf.h"
+#include "util/xmem.h"
 
 static const char usage_text[] =
     "usage: boardpack build PACK.ini [options]   build the board pack (PDF, workbook, JSON)\n"

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "context.h"
-#include "diag.h"
-#include "outfile.h"
-#include "xmem.h"
+#include "view/context.h"
+#include "util/diag.h"
+#include "util/outfile.h"
+#include "util/xmem.h"
 
 /*
  * Writes s as one CSV field (quoted when it holds a delimiter, quote, line break or control

@@ -4,7 +4,7 @@
 #define BP_MANIFEST_H
 #include <stddef.h>
 #include <stdint.h>
-#include "err.h"
+#include "util/err.h"
 
 struct manifest_row {
 	const char *region;      /* NULL: the whole organisation */

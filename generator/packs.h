@@ -19,12 +19,12 @@
 #include <time.h>
 
 #include "build.h"
-#include "config.h"
-#include "diag.h"
-#include "metrics.h"
-#include "model.h"
-#include "strbuf.h"
-#include "xlsxrows.h"
+#include "in/config.h"
+#include "util/diag.h"
+#include "calc/metrics.h"
+#include "model/model.h"
+#include "util/strbuf.h"
+#include "view/xlsxrows.h"
 
 struct jobs;
 

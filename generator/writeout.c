@@ -4,14 +4,14 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "context.h"
-#include "diag.h"
-#include "outfile.h"
+#include "view/context.h"
+#include "util/diag.h"
+#include "util/outfile.h"
 #include "packs.h"
-#include "pdf.h"
-#include "sha256.h"
-#include "xlsx.h"
-#include "xlsxrows.h"
+#include "pdf/pdf.h"
+#include "util/sha256.h"
+#include "xlsx/xlsx.h"
+#include "view/xlsxrows.h"
 
 const char *const out_ext[OUT_KINDS] = {"json", "pdf", "xlsx"};
 

@@ -3,9 +3,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "csvin.h"
-#include "diag.h"
-#include "values.h"
+#include "in/csvin.h"
+#include "util/diag.h"
+#include "util/values.h"
 
 static int on_record(void *ctx, const struct csvin_record *rec)
 {

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "fontsub.h"
-#include "layout.h"
+#include "util/diag.h"
+#include "pdf/fontsub.h"
+#include "pdf/layout.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "mustache.h"
-#include "strbuf.h"
+#include "util/diag.h"
+#include "tmpl/mustache.h"
+#include "util/strbuf.h"
 
 static const uint8_t *cur;
 static size_t cur_len;

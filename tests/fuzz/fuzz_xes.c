@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diag.h"
-#include "xesin.h"
+#include "util/diag.h"
+#include "in/xesin.h"
 
 static const char *const want[] = {"case:concept:name",
                                    "concept:name",

@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "diag.h"
-#include "sheetin.h"
+#include "util/diag.h"
+#include "in/sheetin.h"
 
 static const char workbook[] =
     "<workbook xmlns:r=\"r\"><workbookPr date1904=\"0\"/><sheets><sheet name=\"KPIs\" "

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "pdf.h"
-#include "strbuf.h"
-#include "xmem.h"
+#include "util/diag.h"
+#include "pdf/pdf.h"
+#include "util/strbuf.h"
+#include "util/xmem.h"
 
 int main(int argc, char **argv)
 {

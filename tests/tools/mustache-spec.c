@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "mustache.h"
-#include "strbuf.h"
-#include "xmem.h"
+#include "util/diag.h"
+#include "tmpl/mustache.h"
+#include "util/strbuf.h"
+#include "util/xmem.h"
 
 /* load_partial over the test's "partials" object. */
 static char *load_partial(void *ctx, const char *name, size_t *len)

@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "strbuf.h"
-#include "xlsx.h"
-#include "xmem.h"
+#include "util/diag.h"
+#include "util/strbuf.h"
+#include "xlsx/xlsx.h"
+#include "util/xmem.h"
 
 /* Tests only, defined in xlsx.c. */
 

@@ -15,10 +15,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "csvin.h"
-#include "diag.h"
-#include "strbuf.h"
-#include "xmem.h"
+#include "in/csvin.h"
+#include "util/diag.h"
+#include "util/strbuf.h"
+#include "util/xmem.h"
 
 /* --- Helpers ------------------------------------------------------------------------------- */
 

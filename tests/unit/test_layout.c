@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "charts.h"
-#include "diag.h"
-#include "fontsub.h"
-#include "layout.h"
-#include "slug.h"
+#include "pdf/charts.h"
+#include "util/diag.h"
+#include "pdf/fontsub.h"
+#include "pdf/layout.h"
+#include "util/slug.h"
 
 static void check_slug(const char *text, const char *want)
 {

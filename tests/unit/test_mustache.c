@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "mustache.h"
-#include "strbuf.h"
-#include "xmem.h"
+#include "util/diag.h"
+#include "tmpl/mustache.h"
+#include "util/strbuf.h"
+#include "util/xmem.h"
 
 /* --- Helpers ------------------------------------------------------------------------------- */
 

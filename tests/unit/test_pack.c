@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "slug.h"
-#include "sha256.h"
+#include "util/slug.h"
+#include "util/sha256.h"
 
 static void digest(const char *data, size_t len, size_t chunk, char hex[65])
 {

@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "format.h"
-#include "intern.h"
-#include "stats.h"
+#include "util/format.h"
+#include "util/intern.h"
+#include "util/stats.h"
 
 static void wilson_one_third(void **state)
 {

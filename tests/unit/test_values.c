@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "values.h"
+#include "util/values.h"
 
 /* --- Helpers ------------------------------------------------------------------------------- */
 

@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "diag.h"
-#include "zipin.h"
+#include "util/diag.h"
+#include "in/zipin.h"
 
 static char path[64];
 

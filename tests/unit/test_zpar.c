@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "zpar.h"
+#include "xlsx/zpar.h"
 
 /* Text-like bytes: XML rows with numbers, compressible but not trivially. */
 static unsigned char *sample(size_t n)

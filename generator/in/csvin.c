@@ -1,0 +1,887 @@
+/* csvin: CSV records with physical line numbers, on libcsv; the only module that sees libcsv. */
+#define _GNU_SOURCE /* sched_getaffinity */
+#include "in/csvin.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/diag.h"
+#include "util/safeopen.h"
+#include "util/utf8.h"
+#include "util/values.h"
+#include "util/xmem.h"
+
+/* Bytes read from a file at a time. */
+#define BLOCK_SIZE (1u << 20)
+/*
+ * Most bytes handed to libcsv in one call. libcsv buffers a field whole; between calls an
+ * oversized field is cut back (see cut_field), so a field never holds more than
+ * CSVIN_MAX_FIELD + PIECE_SIZE bytes of memory however long it is.
+ */
+#define PIECE_SIZE (64u << 10)
+/* Longest excerpt in bad_value, in bytes of source text (escapes make it longer). */
+#define EXCERPT_SOURCE 40
+#define EXCERPT_MAX 200
+
+struct pipe;
+
+struct csvin {
+	struct csv_parser p;
+	struct pipe *pipe; /* parsing in a thread of its own: records go to the pipe, not to fn */
+	unsigned char delim;
+	csvin_record_fn fn;
+	void *ctx;
+	int stop; /* the callback's non-zero return: read no further */
+
+	long line;      /* physical line of the bytes being fed */
+	bool in_record; /* a record has begun and not yet ended */
+	long rec_line;  /* where it began */
+	bool skip_line; /* after a malformed quote: drop bytes up to the next line feed */
+	csvin_line_filter filter; /* csvin_opts.filter, once the first record was delivered */
+	csvin_line_filter filter_later;
+	void *filter_ctx;
+	/*
+	 * Some bytes fed since the record began are not valid UTF-8 (or are NUL), so its fields
+	 * must be checked one by one. Checking each line whole first is much cheaper than checking
+	 * every field, and a field is valid whenever all the lines it comes from are.
+	 */
+	bool check_fields;
+
+	/* The record being gathered: fields copied one after another, NUL-terminated. */
+	char *text;
+	size_t text_len, text_cap;
+	size_t *offs, *lens;
+	const char **fields;
+	size_t fields_cap;
+	size_t nfields; /* stored, at most CSVIN_MAX_FIELDS */
+	size_t nseen;   /* seen, including those beyond CSVIN_MAX_FIELDS */
+
+	/* The record's first problem. */
+	const char *problem;
+	size_t bad_field;
+	char bad_value[EXCERPT_MAX];
+	char problem_text[200];
+
+	/* The field libcsv is gathering is over CSVIN_MAX_FIELD; its first bytes are kept for the
+	 * excerpt. */
+	bool field_over;
+	char over_head[EXCERPT_SOURCE];
+	size_t over_head_len;
+};
+
+/* libcsv's buffer grows through here, so that running out of memory is fatal as everywhere. */
+static void *csv_realloc(void *p, size_t n)
+{
+	return xreallocarray(p, n, 1);
+}
+
+static void parser_init(struct csvin *r)
+{
+	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI);
+	csv_set_delim(&r->p, r->delim);
+	csv_set_realloc_func(&r->p, csv_realloc);
+	csv_set_free_func(&r->p, free);
+	csv_set_blk_size(&r->p, 4096);
+}
+
+/*
+ * Writes a printable excerpt of s[0..n) into out (EXCERPT_MAX bytes): valid UTF-8 as it is,
+ * other bytes and control characters as \xNN, "…" around it when it is cut. from is where to
+ * start (moved forward to a character boundary), "…" is put first when from > 0.
+ */
+static void excerpt(char *out, const char *s, size_t n, size_t from, bool more_after)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t o = 0, i = from;
+	for (int k = 0; k < 3 && i > 0 && i < n && (u[i] & 0xC0) == 0x80; k++)
+		i++;
+	if (i > 0) {
+		memcpy(out, "…", 3);
+		o = 3;
+	}
+	size_t end = n - i > EXCERPT_SOURCE ? i + EXCERPT_SOURCE : n;
+	while (i < end) {
+		uint32_t cp;
+		size_t k = utf8_next(s + i, n - i, &cp);
+		if (k == 0 || cp < 0x20 || cp == 0x7F) {
+			static const char hex[] = "0123456789ABCDEF";
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[u[i] >> 4];
+			out[o++] = hex[u[i] & 15];
+			i++;
+		} else {
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	if (i < n || more_after) {
+		memcpy(out + o, "…", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+static void set_problem(struct csvin *r, const char *problem, size_t field)
+{
+	r->problem = problem;
+	r->bad_field = field;
+	r->bad_value[0] = '\0';
+}
+
+static void pipe_store_field(struct csvin *r, const char *s, size_t len);
+
+static void store_field(struct csvin *r, const char *s, size_t len)
+{
+	if (r->pipe) {
+		pipe_store_field(r, s, len);
+		return;
+	}
+	if (r->nfields == r->fields_cap) {
+		r->fields_cap = r->fields_cap ? 2 * r->fields_cap : 64;
+		r->offs = xreallocarray(r->offs, r->fields_cap, sizeof *r->offs);
+		r->lens = xreallocarray(r->lens, r->fields_cap, sizeof *r->lens);
+		r->fields = xreallocarray(r->fields, r->fields_cap, sizeof *r->fields);
+	}
+	if (r->text_cap - r->text_len <= len) {
+		while (r->text_cap - r->text_len <= len)
+			r->text_cap = r->text_cap ? 2 * r->text_cap : 4096;
+		r->text = xreallocarray(r->text, r->text_cap, 1);
+	}
+	memcpy(r->text + r->text_len, s, len);
+	r->text[r->text_len + len] = '\0';
+	r->offs[r->nfields] = r->text_len;
+	r->lens[r->nfields] = len;
+	r->nfields++;
+	r->text_len += len + 1;
+}
+
+/* libcsv's end-of-field callback. */
+static void on_field(void *data, size_t len, void *ctx)
+{
+	struct csvin *r = ctx;
+	const char *s = data ? data : "";
+	if (r->stop)
+		return;
+	if (!r->in_record) {
+		/* A record after a lone CR on the same line. */
+		r->in_record = true;
+		r->rec_line = r->line;
+	}
+	size_t col = ++r->nseen;
+	if (col > CSVIN_MAX_FIELDS) {
+		if (col == CSVIN_MAX_FIELDS + 1)
+			set_problem(r, "more than 4096 fields in one record", 0);
+		r->field_over = false;
+		return;
+	}
+	if (r->field_over || len > CSVIN_MAX_FIELD) {
+		if (!r->problem) {
+			set_problem(r, "field longer than 1 MiB", col);
+			if (r->field_over)
+				excerpt(r->bad_value, r->over_head, r->over_head_len, 0, true);
+			else
+				excerpt(r->bad_value, s, len, 0, false);
+		}
+		r->field_over = false;
+		len = 0; /* not kept: the record is rejected */
+	} else if (r->check_fields && !r->problem) {
+		long bad = value_utf8_invalid(s, len);
+		if (bad >= 0) {
+			set_problem(r, s[bad] ? "not valid UTF-8" : "a NUL byte", col);
+			excerpt(r->bad_value, s, len, bad > 20 ? (size_t)bad - 20 : 0, false);
+		}
+	}
+	store_field(r, s, len);
+}
+
+static void clear_record(struct csvin *r)
+{
+	r->in_record = false;
+	r->nfields = r->nseen = r->text_len = 0;
+	r->problem = NULL;
+	r->bad_field = 0;
+	r->bad_value[0] = '\0';
+	r->field_over = false;
+}
+
+static void pipe_put(struct csvin *r);
+
+static void deliver(struct csvin *r)
+{
+	r->filter = r->filter_later; /* from the record after the first (the header) on */
+	if (r->pipe) {
+		pipe_put(r);
+		clear_record(r);
+		return;
+	}
+	for (size_t i = 0; i < r->nfields; i++)
+		r->fields[i] = r->text + r->offs[i];
+	struct csvin_record rec = {
+	    .line = r->rec_line,
+	    .nfields = r->nfields,
+	    .fields = r->fields,
+	    .lens = r->lens,
+	    .problem = r->problem,
+	    .bad_field = r->problem ? r->bad_field : 0,
+	    .bad_value = r->problem && r->bad_value[0] ? r->bad_value : NULL,
+	};
+	int rc = r->fn(r->ctx, &rec);
+	if (rc)
+		r->stop = rc;
+	clear_record(r);
+}
+
+/* libcsv's end-of-record callback. */
+static void on_record(int c, void *ctx)
+{
+	(void)c;
+	struct csvin *r = ctx;
+	if (!r->stop)
+		deliver(r);
+}
+
+/*
+ * The field libcsv is gathering has grown past CSVIN_MAX_FIELD: keep its first bytes for the
+ * message and drop the rest from libcsv's buffer. libcsv's state (quoted or not, after a
+ * closing quote or not) is left as it is, so the field ends where it would have; only the
+ * bytes libcsv may still take back when it ends the field (trailing spaces, and the quote
+ * before them) are kept at the front. This reaches into struct csv_parser, which csv.h
+ * publishes; libcsv offers no other way to bound a field.
+ */
+static void cut_field(struct csvin *r)
+{
+	struct csv_parser *p = &r->p;
+	if (!r->field_over) {
+		r->field_over = true;
+		r->over_head_len =
+		    p->entry_pos < sizeof r->over_head ? p->entry_pos : sizeof r->over_head;
+		memcpy(r->over_head, p->entry_buf, r->over_head_len);
+	}
+	if (p->spaces > 64)
+		p->spaces = 64;
+	size_t keep = p->spaces + 1 < p->entry_pos ? p->spaces + 1 : p->entry_pos;
+	memmove(p->entry_buf, p->entry_buf + p->entry_pos - keep, keep);
+	p->entry_pos = keep;
+}
+
+/*
+ * libcsv stopped at s[err], a quote in an unquoted field or text after a closing quote.
+ * The record is delivered as rejected, and reading goes on after the line holding s[err]:
+ * one stray quote (an inch mark, `24" screen`) costs one record, not the rest of the file.
+ */
+static void bad_quote(struct csvin *r, const char *s, size_t err, size_t len, bool ends_line)
+{
+	if (r->line != r->rec_line)
+		snprintf(r->problem_text, sizeof r->problem_text,
+		         "a quote on line %ld is not doubled, or text follows a closing quote "
+		         "(quote the "
+		         "whole field and double the quotes inside it)",
+		         r->line);
+	else
+		snprintf(r->problem_text, sizeof r->problem_text,
+		         "a quote is not doubled, or text follows a closing quote (quote the whole "
+		         "field "
+		         "and double the quotes inside it)");
+	set_problem(r, r->problem_text, r->nseen + 1 <= CSVIN_MAX_FIELDS ? r->nseen + 1 : 0);
+	size_t end = len;
+	while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == '\r'))
+		end--;
+	if (err > end)
+		err = end;
+	excerpt(r->bad_value, s, end, err > 20 ? err - 20 : 0, !ends_line);
+	deliver(r);
+	csv_free(&r->p);
+	parser_init(r);
+	if (ends_line)
+		r->line++;
+	else
+		r->skip_line = true;
+}
+
+static bool is_blank(unsigned char c, unsigned char delim)
+{
+	return (c == ' ' || c == '\t' || c == '\r' || c == '\n') && c != delim;
+}
+
+/*
+ * A whole line without a quote, a lone CR or a field that could be too long: its fields are
+ * split here, as libcsv would split them (a field is what lies between delimiters, spaces and
+ * tabs trimmed at both ends when they are not the delimiter), and handed to the same callbacks.
+ * Most lines of an export are such lines: reading them is several times faster than through
+ * libcsv's state machine, which reads the others. Returns false when the line is not one.
+ */
+static bool split_plain_line(struct csvin *r, const char *s, size_t len)
+{
+	size_t body = len - 1; /* without its '\n' */
+	if (body && s[body - 1] == '\r')
+		body--;
+	if (len > CSVIN_MAX_FIELD || memchr(s, '"', body) || memchr(s, '\r', body))
+		return false;
+	r->in_record = true;
+	r->rec_line = r->line;
+	r->check_fields = value_utf8_invalid(s, len) >= 0;
+	const char *p = s, *end = s + body;
+	unsigned char d = r->delim;
+	for (;;) {
+		const char *e = memchr(p, d, (size_t)(end - p));
+		const char *fe = e ? e : end, *fs = p;
+		while (fs < fe && (*fs == ' ' || *fs == '\t') && (unsigned char)*fs != d)
+			fs++;
+		while (fe > fs && (fe[-1] == ' ' || fe[-1] == '\t') && (unsigned char)fe[-1] != d)
+			fe--;
+		on_field((void *)fs, (size_t)(fe - fs), r);
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	on_record('\n', r);
+	r->line++;
+	return true;
+}
+
+/* Feeds s[0..len), one line or the start or rest of one; ends_line: it ends with its '\n'. */
+static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line)
+{
+	if (r->skip_line) {
+		if (ends_line) {
+			r->skip_line = false;
+			r->line++;
+		}
+		return;
+	}
+	if (!r->in_record) {
+		/* libcsv skips blank lines too, between records; so can we. */
+		size_t k = 0;
+		while (k < len && is_blank((unsigned char)s[k], r->delim))
+			k++;
+		if (k == len) {
+			r->line += ends_line;
+			return;
+		}
+		if (r->filter && ends_line && !memchr(s, '"', len) &&
+		    !r->filter(r->filter_ctx, s, len, r->delim)) {
+			r->line++;
+			return;
+		}
+		if (ends_line && split_plain_line(r, s, len))
+			return;
+		r->in_record = true;
+		r->rec_line = r->line;
+		r->check_fields = false;
+	}
+	/* A character cut by a block boundary looks invalid here: the fields are checked then. */
+	if (!r->check_fields && value_utf8_invalid(s, len) >= 0)
+		r->check_fields = true;
+	for (size_t off = 0; off < len && !r->stop;) {
+		size_t k = len - off < PIECE_SIZE ? len - off : PIECE_SIZE;
+		size_t got = csv_parse(&r->p, s + off, k, on_field, on_record, r);
+		if (got < k) {
+			if (!r->stop) /* else the callback has asked for nothing more */
+				bad_quote(r, s, off + got, len, ends_line);
+			return;
+		}
+		off += k;
+		if (r->p.entry_pos > CSVIN_MAX_FIELD)
+			cut_field(r);
+		/* libcsv grows its field buffer by a fixed step: make the step its size, so that
+		 * it doubles instead of being copied over and over for a long field. */
+		size_t cap = csv_get_buffer_size(&r->p);
+		if (cap > r->p.blk_size)
+			csv_set_blk_size(&r->p, cap);
+	}
+	r->line += ends_line;
+}
+
+static void feed(struct csvin *r, const char *b, size_t n)
+{
+	size_t i = 0;
+	while (i < n && !r->stop) {
+		const char *nl = memchr(b + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - b) + 1 : n;
+		feed_line(r, b + i, end - i, nl != NULL);
+		i = end;
+	}
+}
+
+/* The most frequent of , ; TAB | outside quotes on the first non-blank line; ',' on a tie. */
+static char sniff(const char *s, size_t n)
+{
+	static const char cand[] = {',', ';', '\t', '|'};
+	size_t count[4] = {0};
+	bool quoted = false, started = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '"') {
+			quoted = !quoted;
+			started = true;
+		} else if (quoted) {
+			continue;
+		} else if (c == '\n' || c == '\r') {
+			if (started)
+				break;
+		} else if (c != ' ') {
+			started = true;
+			for (int j = 0; j < 4; j++)
+				count[j] += c == cand[j];
+		}
+	}
+	int best = 0;
+	bool tie = false;
+	for (int j = 1; j < 4; j++) {
+		if (count[j] > count[best]) {
+			best = j;
+			tie = false;
+		} else if (count[j] == count[best]) {
+			tie = true;
+		}
+	}
+	return count[best] == 0 || tie ? ',' : cand[best];
+}
+
+/* Sets up r from the first bytes of the input (BOM already skipped) and the options. */
+static void begin(struct csvin *r, const struct csvin_opts *opts, const char *first, size_t n,
+                  csvin_record_fn fn, void *ctx)
+{
+	memset(r, 0, sizeof *r);
+	char d = opts ? opts->delimiter : ',';
+	r->delim = (unsigned char)(d ? d : sniff(first, n));
+	r->fn = fn;
+	r->ctx = ctx;
+	r->line = 1;
+	r->filter_later = opts ? opts->filter : NULL;
+	r->filter_ctx = opts ? opts->filter_ctx : NULL;
+	parser_init(r);
+}
+
+/* Ends the input: the last record without a line break, or the never-closed quote. */
+static int end(struct csvin *r, char *delim_used, long *unterminated_line)
+{
+	long unterminated = 0;
+	if (!r->stop && !r->skip_line && csv_fini(&r->p, on_field, on_record, r) != 0 &&
+	    csv_error(&r->p) == CSV_EPARSE)
+		unterminated = r->rec_line;
+	if (delim_used)
+		*delim_used = (char)r->delim;
+	if (unterminated_line)
+		*unterminated_line = unterminated;
+	csv_free(&r->p);
+	free(r->text);
+	free(r->offs);
+	free(r->lens);
+	free(r->fields);
+	return r->stop;
+}
+
+static size_t bom_len(const char *s, size_t n)
+{
+	return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, csvin_record_fn fn,
+                   void *ctx, char *delim_used, long *unterminated_line)
+{
+	struct csvin r;
+	size_t skip = bom_len(data, len);
+	begin(&r, opts, data + skip, len - skip, fn, ctx);
+	feed(&r, data + skip, len - skip);
+	return end(&r, delim_used, unterminated_line);
+}
+
+/* Reads up to n bytes, fewer only at the end of the file. Returns -1 with errno on error. */
+static ssize_t read_full(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = read(fd, buf + got, n - got);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * Large files are parsed in a thread of their own: libcsv and the checks of this module run on
+ * one core while the caller's callback (turning records into cases) runs on the other. Records
+ * cross in batches, in file order, so the callback sees exactly what it would see unthreaded.
+ */
+enum { PIPE_BATCHES = 4, BATCH_RECORDS = 4096, BATCH_TEXT = 1u << 20 };
+
+struct brec {
+	long line;
+	size_t first, nfields;     /* fields first.. of the batch */
+	size_t problem, bad_value; /* offsets into text, SIZE_MAX when none */
+	size_t bad_field;
+};
+
+struct batch {
+	char *text;
+	size_t text_len, text_cap;
+	struct brec *recs;
+	size_t n, cap;
+	size_t *offs, *lens; /* per field */
+	size_t nf, nf_cap;
+	struct batch *next;
+};
+
+struct pipe {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct batch *full_head, *full_tail; /* parsed, in file order */
+	struct batch *free;                  /* for the parser to fill */
+	struct batch *filling;               /* the parser's current batch */
+	atomic_int stop;                     /* the callback's non-zero return */
+	bool done;
+	/* the parser's results */
+	int rc;
+	char delim_used;
+	long unterminated;
+	/* its input */
+	int fd;
+	char *buf;
+	ssize_t first_n;
+	const char *name;
+	const struct csvin_opts *opts;
+};
+
+static size_t batch_text(struct batch *b, const char *s, size_t n)
+{
+	if (b->text_len + n + 1 > b->text_cap) {
+		b->text_cap = b->text_cap ? 2 * b->text_cap : BATCH_TEXT + 4096;
+		while (b->text_len + n + 1 > b->text_cap)
+			b->text_cap *= 2;
+		b->text = xreallocarray(b->text, b->text_cap, 1);
+	}
+	size_t at = b->text_len;
+	char *d = b->text + at;
+	/* Most fields are short: copied with fixed-size moves the compiler inlines (two that may
+	   overlap), not a library call per field. */
+	if (n >= 8 && n <= 16) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	} else {
+		memcpy(d, s, n);
+	}
+	d[n] = '\0';
+	b->text_len += n + 1;
+	return at;
+}
+
+static void pipe_publish(struct pipe *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->lock);
+	b->next = NULL;
+	if (p->full_tail)
+		p->full_tail->next = b;
+	else
+		p->full_head = b;
+	p->full_tail = b;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* A free batch for the parser, waiting while the caller is behind. */
+static struct batch *pipe_take_free(struct pipe *p)
+{
+	pthread_mutex_lock(&p->lock);
+	while (!p->free)
+		pthread_cond_wait(&p->cond, &p->lock);
+	struct batch *b = p->free;
+	p->free = b->next;
+	pthread_mutex_unlock(&p->lock);
+	b->n = b->nf = b->text_len = 0;
+	return b;
+}
+
+/*
+ * Feeds r the file's first block, buf[skip..n) (read already), then the rest of the file,
+ * block by block, until its end or until the callback asks to stop. Returns 0, or -1 after
+ * reporting a read error.
+ */
+static int feed_file(struct csvin *r, int fd, char *buf, size_t skip, ssize_t n, const char *name)
+{
+	feed(r, buf + skip, (size_t)n - skip);
+	while (!r->stop && n == BLOCK_SIZE) {
+		n = read_full(fd, buf, BLOCK_SIZE);
+		if (n < 0) {
+			diag_msg(DIAG_ERROR, name, r->line, 0, "cannot read: %s", strerror(errno));
+			return -1;
+		}
+		feed(r, buf, (size_t)n);
+	}
+	return 0;
+}
+
+/* Copies a field straight into the batch being filled (a record's fields never span batches:
+   batches are handed over only between records). */
+static void pipe_store_field(struct csvin *r, const char *s, size_t len)
+{
+	struct batch *b = r->pipe->filling;
+	if (b->nf == b->nf_cap) {
+		b->nf_cap = b->nf_cap ? 2 * b->nf_cap : 16 * BATCH_RECORDS;
+		b->offs = xreallocarray(b->offs, b->nf_cap, sizeof *b->offs);
+		b->lens = xreallocarray(b->lens, b->nf_cap, sizeof *b->lens);
+	}
+	b->offs[b->nf] = batch_text(b, s, len);
+	b->lens[b->nf++] = len;
+	r->nfields++;
+}
+
+static void pipe_put(struct csvin *r)
+{
+	struct pipe *p = r->pipe;
+	struct batch *b = p->filling;
+	int stop = atomic_load(&p->stop);
+	if (stop) {
+		r->stop = stop;
+		b->nf -= r->nfields; /* the record's fields, stored, are dropped */
+		return;
+	}
+	if (b->n == b->cap)
+		b->recs = xreallocarray(b->recs, b->cap = b->cap ? 2 * b->cap : BATCH_RECORDS,
+		                        sizeof *b->recs);
+	struct brec *rec = &b->recs[b->n++];
+	*rec = (struct brec){.line = r->rec_line,
+	                     .first = b->nf - r->nfields,
+	                     .nfields = r->nfields,
+	                     .problem = SIZE_MAX,
+	                     .bad_value = SIZE_MAX,
+	                     .bad_field = r->problem ? r->bad_field : 0};
+	if (r->problem) {
+		rec->problem = batch_text(b, r->problem, strlen(r->problem));
+		if (r->bad_value[0])
+			rec->bad_value = batch_text(b, r->bad_value, strlen(r->bad_value));
+	}
+	if (b->n >= BATCH_RECORDS || b->text_len >= BATCH_TEXT) {
+		pipe_publish(p, b);
+		p->filling = pipe_take_free(p);
+	}
+}
+
+static void *parser_thread(void *arg)
+{
+	struct pipe *p = arg;
+	prctl(PR_SET_NAME, "boardpack-csv"); /* so that profilers tell the two threads apart */
+	size_t skip = bom_len(p->buf, (size_t)p->first_n);
+	struct csvin r;
+	begin(&r, p->opts, p->buf + skip, (size_t)p->first_n - skip, NULL, NULL);
+	r.pipe = p;
+	p->filling = pipe_take_free(p);
+	int rc = feed_file(&r, p->fd, p->buf, skip, p->first_n, p->name);
+	if (rc)
+		end(&r, &p->delim_used, NULL);
+	else
+		rc = end(&r, &p->delim_used, &p->unterminated);
+	pipe_publish(p, p->filling);
+	p->filling = NULL;
+	pthread_mutex_lock(&p->lock);
+	p->rc = rc;
+	p->done = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Files at least this large are parsed in a thread of their own (when there are two cores). */
+static size_t thread_threshold = 8u << 20;
+
+/* Whether this process may run on more than one CPU (taskset or a container may allow one). */
+static bool several_cpus(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return CPU_COUNT(&set) > 1;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+void csvin_test_thread_threshold(size_t bytes)
+{
+	thread_threshold = bytes;
+}
+
+static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opts *opts,
+                      const char *name, csvin_record_fn fn, void *ctx, char *delim_used,
+                      long *unterminated_line)
+{
+	struct pipe p = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	                 .cond = PTHREAD_COND_INITIALIZER,
+	                 .fd = fd,
+	                 .buf = buf,
+	                 .first_n = first_n,
+	                 .name = name,
+	                 .opts = opts};
+	struct batch batches[PIPE_BATCHES] = {0};
+	for (int i = 0; i < PIPE_BATCHES; i++) {
+		batches[i].next = p.free;
+		p.free = &batches[i];
+	}
+	pthread_t thread;
+	if (pthread_create(&thread, NULL, parser_thread, &p) != 0)
+		return -2; /* the caller reads unthreaded */
+	const char **fields = NULL, **ahead_fields = NULL;
+	size_t fields_cap = 0, ahead_cap = 0;
+	int stop = 0;
+	for (;;) {
+		pthread_mutex_lock(&p.lock);
+		while (!p.full_head && !p.done)
+			pthread_cond_wait(&p.cond, &p.lock);
+		struct batch *b = p.full_head;
+		if (b) {
+			p.full_head = b->next;
+			if (!p.full_head)
+				p.full_tail = NULL;
+		}
+		pthread_mutex_unlock(&p.lock);
+		if (!b)
+			break;
+		for (size_t i = 0; i < b->n && !stop; i++) {
+			const struct brec *br = &b->recs[i];
+			for (int k = 1; opts && opts->ahead && k <= CSVIN_AHEAD_STEPS; k++) {
+				size_t j = i + (size_t)k * CSVIN_AHEAD;
+				if (j >= b->n)
+					break;
+				const struct brec *ar = &b->recs[j];
+				if (ar->nfields > ahead_cap)
+					ahead_fields = xreallocarray(ahead_fields,
+					                             ahead_cap = ar->nfields + 64,
+					                             sizeof *ahead_fields);
+				for (size_t f = 0; f < ar->nfields; f++)
+					ahead_fields[f] = b->text + b->offs[ar->first + f];
+				opts->ahead(ctx, ahead_fields, b->lens + ar->first, ar->nfields, k);
+			}
+			if (br->nfields > fields_cap)
+				fields = xreallocarray(fields, fields_cap = br->nfields + 64,
+				                       sizeof *fields);
+			for (size_t f = 0; f < br->nfields; f++)
+				fields[f] = b->text + b->offs[br->first + f];
+			struct csvin_record rec = {
+			    .line = br->line,
+			    .nfields = br->nfields,
+			    .fields = fields,
+			    .lens = b->lens + br->first,
+			    .problem = br->problem != SIZE_MAX ? b->text + br->problem : NULL,
+			    .bad_field = br->bad_field,
+			    .bad_value = br->bad_value != SIZE_MAX ? b->text + br->bad_value : NULL,
+			};
+			stop = fn(ctx, &rec);
+			if (stop)
+				atomic_store(&p.stop, stop);
+		}
+		pthread_mutex_lock(&p.lock);
+		b->next = p.free;
+		p.free = b;
+		pthread_cond_broadcast(&p.cond);
+		pthread_mutex_unlock(&p.lock);
+	}
+	pthread_join(thread, NULL);
+	for (int i = 0; i < PIPE_BATCHES; i++) {
+		free(batches[i].text);
+		free(batches[i].recs);
+		free(batches[i].offs);
+		free(batches[i].lens);
+	}
+	free(fields);
+	free(ahead_fields);
+	if (delim_used)
+		*delim_used = p.delim_used;
+	/* a stopped read reports no never-closed quote, as unthreaded (the parser may have got
+	 * further) */
+	if (unterminated_line)
+		*unterminated_line = stop ? 0 : p.unterminated;
+	return stop ? stop : p.rc;
+}
+
+int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn fn, void *ctx,
+               char *delim_used, long *unterminated_line)
+{
+	const char *name = opts && opts->name ? opts->name : path;
+	if (unterminated_line)
+		*unterminated_line = 0;
+	const char *why;
+	int fd = safeopen(path, &why); /* a regular file, opened without blocking */
+	if (fd < 0) {
+		if (strncmp(why, "is ", 3) == 0)
+			diag_msg(DIAG_ERROR, name, 0, 0, "cannot be read: it %s", why);
+		else
+			diag_msg(DIAG_ERROR, name, 0, 0, "cannot open: %s", why);
+		return -1;
+	}
+	char *buf = xmalloc(BLOCK_SIZE);
+	ssize_t n = read_full(fd, buf, BLOCK_SIZE);
+	if (n < 0) {
+		diag_msg(DIAG_ERROR, name, 0, 0, "cannot read: %s", strerror(errno));
+		free(buf);
+		close(fd);
+		return -1;
+	}
+	struct stat st;
+	if (n == BLOCK_SIZE && fstat(fd, &st) == 0 && (size_t)st.st_size >= thread_threshold &&
+	    several_cpus()) {
+		int rc = read_piped(fd, buf, n, opts, name, fn, ctx, delim_used, unterminated_line);
+		if (rc != -2) {
+			free(buf);
+			close(fd);
+			return rc;
+		}
+	}
+	size_t skip = bom_len(buf, (size_t)n);
+	struct csvin r;
+	begin(&r, opts, buf + skip, (size_t)n - skip, fn, ctx);
+	int rc = feed_file(&r, fd, buf, skip, n, name);
+	free(buf);
+	close(fd);
+	if (rc) {
+		end(&r, NULL, NULL);
+		return -1;
+	}
+	return end(&r, delim_used, unterminated_line);
+}
+
+long csvin_unended_line(const char *path)
+{
+	const char *why;
+	int fd = safeopen(path, &why);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	char last = '\n';
+	if (fstat(fd, &st) != 0 || st.st_size == 0 || pread(fd, &last, 1, st.st_size - 1) != 1 ||
+	    last == '\n' || last == '\r') {
+		close(fd);
+		return 0;
+	}
+	/* rare: count the lines to name the last one */
+	long lines = 1;
+	char *buf = xmalloc(BLOCK_SIZE);
+	ssize_t n;
+	while ((n = read(fd, buf, BLOCK_SIZE)) > 0)
+		for (const char *p = buf, *end = buf + n; (p = memchr(p, '\n', (size_t)(end - p)));
+		     p++)
+			lines++;
+	free(buf);
+	close(fd);
+	return lines;
+}

@@ -1,0 +1,104 @@
+/* customers: customers.csv, who the customers are, what they are worth, when they joined and left.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "in/config.h"
+#include "model/model.h"
+#include "in/reader.h"
+#include "in/readers.h"
+#include "util/values.h"
+#include "util/xmem.h"
+
+enum { C_ID, C_SEGMENT, C_REGION, C_VALUE, C_JOINED, C_LEFT };
+static const char *const columns[] = {"customer_id", "segment", "region", "annual_value",
+                                      "joined",      "left",    NULL};
+static const bool required[] = {true, false, false, false, false, false};
+
+static void on_row(struct reader *r, const struct csvin_record *rec)
+{
+	struct model *m = r->m;
+	const struct config *c = r->cfg;
+	size_t n[6];
+	const char *f[6];
+	for (int i = 0; i < 6; i++)
+		f[i] = reader_field(r, rec, i, &n[i]);
+	if (n[C_ID] == 0) {
+		reader_reject_value(r, rec, C_ID, "empty required field", "every row needs one");
+		return;
+	}
+	struct customer cu = {.joined = INT64_MIN, .left = INT64_MAX, .line = rec->line};
+	const char *why;
+	if (n[C_VALUE]) {
+		if ((why = value_parse_number(f[C_VALUE], n[C_VALUE], c->decimal,
+		                              &cu.annual_value))) {
+			reader_reject_value(r, rec, C_VALUE, "bad number", why);
+			return;
+		}
+		if (cu.annual_value < 0) {
+			reader_reject_value(r, rec, C_VALUE, "bad number",
+			                    "expected an annual value of 0 or more");
+			return;
+		}
+	}
+	for (int i = C_JOINED; i <= C_LEFT; i++) {
+		if (!n[i])
+			continue;
+		bp_time t;
+		if ((why = value_parse_time(f[i], n[i], c->date_order, &t))) {
+			reader_reject_value(r, rec, i, "bad date", why);
+			return;
+		}
+		int64_t day =
+		    t >= 0 ? t / BP_MS_PER_DAY : -((-t + BP_MS_PER_DAY - 1) / BP_MS_PER_DAY);
+		if (i == C_JOINED)
+			cu.joined = day;
+		else
+			cu.left = day;
+	}
+	if (cu.joined != INT64_MIN && cu.left != INT64_MAX && cu.left < cu.joined) {
+		reader_reject_value(r, rec, C_LEFT, "left before joined",
+		                    "is before the joined date");
+		return;
+	}
+	cu.id = intern_add(m->names, f[C_ID], n[C_ID]);
+	if (model_customer(m, cu.id)) {
+		const struct customer *first = model_customer(m, cu.id);
+		char what[96];
+		snprintf(what, sizeof what, "appears already on line %ld; the first row is kept",
+		         first->line);
+		reader_reject_value(r, rec, C_ID, "duplicate customer", what);
+		return;
+	}
+	cu.segment = intern_add(m->names, f[C_SEGMENT], n[C_SEGMENT]);
+	cu.region = intern_add(m->names, f[C_REGION], n[C_REGION]);
+	if ((m->ncustomers & 1023) == 0)
+		m->customers =
+		    xreallocarray(m->customers, m->ncustomers + 1024, sizeof *m->customers);
+	m->customers[m->ncustomers] = cu;
+	if (cu.id >= m->customer_index_len) {
+		size_t len = m->customer_index_len ? m->customer_index_len : 1024;
+		while (len <= cu.id)
+			len *= 2;
+		m->customer_index =
+		    xreallocarray(m->customer_index, len, sizeof *m->customer_index);
+		memset(m->customer_index + m->customer_index_len, 0,
+		       (len - m->customer_index_len) * sizeof *m->customer_index);
+		m->customer_index_len = len;
+	}
+	m->customer_index[cu.id] = (uint32_t)++m->ncustomers;
+}
+
+enum bp_err customers_read(const struct config *c, struct model *m)
+{
+	struct reader r = {.cfg = c,
+	                   .m = m,
+	                   .kind = INPUT_CUSTOMERS,
+	                   .columns = columns,
+	                   .required = required,
+	                   .row = on_row};
+	m->have_customers = true;
+	return reader_run(&r, c->customers);
+}

@@ -1,0 +1,1015 @@
+/*
+ * events: journeys.csv, the touchpoint event log, reduced to cases exactly as
+ * data-contract.md's "How a case is derived" says. The text of a row is never kept.
+ *
+ * Cases are derived as their rows arrive, in a few bytes of state each, so memory grows with
+ * the number of cases, not with the file. Consecutive rows of one case (a log sorted by case)
+ * are gathered first and put in time order, so they may come in any order; a log sorted by
+ * time needs nothing more. A case with a row earlier than a row of it read before, in another
+ * stretch of the file, is "out of order" and is derived from its rows once the file is read:
+ * from the first such row on, every row is kept (24 bytes), and the rows before it are read a
+ * second time, keeping those of out-of-order cases. A file in order is read once and keeps no
+ * row; a file in random order keeps nearly every row and reads a few lines twice.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "in/config.h"
+#include "util/escape.h"
+#include "util/diag.h"
+#include "model/model.h"
+#include "in/reader.h"
+#include "in/readers.h"
+#include "util/strbuf.h"
+#include "util/values.h"
+#include "util/xmem.h"
+
+enum {
+	C_CASE,
+	C_JOURNEY,
+	C_TIME,
+	C_DEPT,
+	C_CUSTOMER,
+	C_TOUCHPOINT,
+	C_CHANNEL,
+	C_DEMAND,
+	C_OUTCOME,
+	C_REGION
+};
+static const char *const columns[] = {"case_id",     "journey",    "timestamp", "department",
+                                      "customer_id", "touchpoint", "channel",   "demand",
+                                      "outcome",     "region",     NULL};
+static const bool required[] = {true, true, true, true, false, false, false, false, false, false};
+
+#define EV_FAILURE 0x1u
+#define EV_OUTCOME_SHIFT 1 /* two bits: enum outcome */
+/* journey, customer or region differ from the case's first row in file order */
+#define EV_DIFFERS 0x8u
+/* bits 8 to 15: the row's channel (an index into model.channels, 0 when blank) */
+#define EV_CHANNEL_SHIFT 8
+#define EV_CHANNEL(flags) ((uint8_t)((flags) >> EV_CHANNEL_SHIFT))
+
+/* A row kept: one of the current stretch of rows of one case, or one kept for out-of-order
+ * cases. */
+struct event {
+	bp_time ts;
+	uint32_t case_ix;
+	uint32_t line;
+	sym dept;
+	uint32_t flags;
+};
+
+/* A row whose journey, customer or region differ from its case's first row in file order (rare).
+ * The key first, for lower_bound. */
+struct differ {
+	uint32_t line;
+	uint32_t case_ix;
+	sym journey, customer, region;
+};
+
+/*
+ * While the file is read, a case's departments are a chain of links from bp_case.dept_off, in
+ * order of first sight (time order for a case whose rows come in time order). A link names a
+ * department or, right after one, says how many failure-demand rows it handled, when there were
+ * any. Symbols stay far below LINK_FAILURES: 2^31 distinct names would need tens of GB.
+ */
+struct dept_link {
+	uint32_t what;     /* a department's symbol, or LINK_FAILURES | the count */
+	uint32_t contacts; /* a department's: its rows in the case */
+	uint32_t next;     /* NO_LINK at the end */
+};
+#define NO_LINK UINT32_MAX
+#define LINK_FAILURES 0x80000000u
+
+/*
+ * While the file is read, a case's state is its struct bp_case (dept_off: its chain of
+ * departments; ndepts: the link of the department of its latest row so far) and the time of that row,
+ * OUT_OF_ORDER once a row came before it: 64 bytes, plus 8 a department and 8 a department
+ * with failure demand.
+ */
+#define OUT_OF_ORDER INT64_MAX /* later than any timestamp, so every later row is "earlier" */
+
+/* A case whose first row in time order is not its first in the file (rare). The key first, for
+ * lower_bound. */
+struct first_row {
+	uint32_t case_ix, line;
+};
+
+/*
+ * The last value seen in a column and its symbol: consecutive rows mostly
+ * repeat the case, journey, department and region, so most rows hash nothing.
+ */
+struct memo {
+	char text[64];
+	size_t len;
+	sym id;
+	bool valid;
+};
+
+static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t n)
+{
+	if (mo->valid && mo->len == n && memcmp(mo->text, s, n) == 0)
+		return mo->id;
+	sym id = intern_add(t, s, n);
+	mo->valid = n <= sizeof mo->text;
+	if (mo->valid) {
+		memcpy(mo->text, s, n);
+		mo->len = n;
+		mo->id = id;
+	}
+	return id;
+}
+
+/* Most rows of one stretch of a case gathered before they are put in order: bounds the memory
+ * one case's rows can take. A longer stretch is taken in parts (out of order if they are). */
+#define STRETCH_MAX 65536
+
+struct state {
+	struct memo memo[6];   /* case id, journey, customer, region, department, channel */
+	sym memo_channel_sym;  /* the channel of memo[5], and its index in model.channels */
+	uint8_t memo_channel;
+	struct event *stretch; /* consecutive rows of case stretch_case, in file order */
+	size_t nstretch;
+	uint32_t stretch_case;
+	bp_time *last_ts; /* per case, capacity cases_cap like model.cases */
+	size_t cases_cap;
+	struct first_row *firsts; /* by case: first flushes come in case order */
+	size_t nfirsts, capfirsts;
+	struct dept_link *links;
+	size_t nlinks, caplinks;
+	struct differ *diff; /* in file order */
+	size_t ndiff, capdiff;
+	size_t out_of_order; /* cases */
+	uint32_t line;       /* of the row being read */
+	/* once a case was out of order, every row from line keep_from on (UINT32_MAX, when that
+	 * was found at the end of the file: none) */
+	bool keeping;
+	uint32_t keep_from;
+	struct event *kept;
+	size_t nkept, capkept;
+	/* the second reading, of the lines before keep_from: keep the rows of out-of-order cases */
+	bool second;
+	struct event *ev;
+	size_t nev, cap;
+	uint32_t *start; /* after it: case ix's rows will be start[ix] .. start[ix + 1] of ev */
+	bool changed;    /* the second reading found a case the first did not */
+	/* failure-demand rows of the first reading: (case, touchpoint), in file order */
+	struct case_failure *fail;
+	size_t nfail, capfail;
+};
+
+static void keep(struct event **ev, size_t *n, size_t *cap, struct event e)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 4096;
+		*ev = xreallocarray(*ev, *cap, sizeof **ev);
+	}
+	(*ev)[(*n)++] = e;
+}
+
+/* Matches an outcome word; returns -1 when it is none of them. */
+static int outcome_word(const char *s, size_t n)
+{
+	if (n == 8 && strncasecmp(s, "achieved", n) == 0)
+		return OUTCOME_ACHIEVED;
+	if (n == 6 && strncasecmp(s, "failed", n) == 0)
+		return OUTCOME_FAILED;
+	if (n == 9 && strncasecmp(s, "abandoned", n) == 0)
+		return OUTCOME_ABANDONED;
+	return -1;
+}
+
+static uint32_t link_new(struct state *st, uint32_t what, uint32_t next)
+{
+	if (st->nlinks == st->caplinks) {
+		st->caplinks = st->caplinks ? 2 * st->caplinks : 4096;
+		st->links = xreallocarray(st->links, st->caplinks, sizeof *st->links);
+	}
+	st->links[st->nlinks] = (struct dept_link){what, 0, next};
+	return (uint32_t)st->nlinks++;
+}
+
+/* Adds dept to case k's departments when new (at the end), and counts a failure-demand row.
+ * Returns the department's link. */
+static uint32_t case_touch(struct state *st, struct bp_case *k, sym dept, bool failure)
+{
+	uint32_t at = k->dept_off, tail = NO_LINK;
+	while (at != NO_LINK && st->links[at].what != dept) {
+		tail = at;
+		at = st->links[at].next;
+	}
+	if (at == NO_LINK) {
+		at = link_new(st, dept, NO_LINK);
+		if (tail == NO_LINK)
+			k->dept_off = at;
+		else
+			st->links[tail].next = at;
+	}
+	if (!failure)
+		return at;
+	uint32_t count = st->links[at].next;
+	if (count != NO_LINK && (st->links[count].what & LINK_FAILURES)) {
+		st->links[count].what++;
+	} else {
+		uint32_t added = link_new(st, LINK_FAILURES | 1, count); /* may move st->links */
+		st->links[at].next = added;
+	}
+	return at;
+}
+
+/*
+ * Adds a row of case k, whose latest row so far came at *last_ts: this one comes at or after it.
+ * While the file is read, k->ndepts is the link of the department of its latest row.
+ */
+static void case_add_row(struct state *st, struct bp_case *k, bp_time *last_ts, bp_time ts,
+                         sym dept, bool failure, int outcome, uint8_t channel)
+{
+	bool first = k->contacts == 0;
+	if (first) {
+		k->start = ts;
+		k->first_channel = channel;
+	}
+	k->contacts++;
+	uint32_t at = first ? NO_LINK : k->ndepts;
+	bool same = at != NO_LINK && st->links[at].what == dept;
+	if (!first && !same)
+		k->handoffs++;
+	if (!same || failure)
+		at = case_touch(st, k, dept, failure);
+	st->links[at].contacts++;
+	k->failure_contacts += failure;
+	if (outcome != OUTCOME_OPEN) {
+		k->outcome = (uint8_t)outcome;
+		k->end = ts;
+	}
+	*last_ts = ts;
+	k->ndepts = at;
+	k->last_channel = channel;
+}
+
+static int by_time_then_line(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Puts rows kept in file order into time order, ties in file order (lines grow in the file). */
+static void sort_by_time(struct event *ev, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (ev[i].ts < ev[i - 1].ts) {
+			qsort(ev, n, sizeof *ev, by_time_then_line);
+			return;
+		}
+}
+
+/*
+ * A case is out of order: derived from its rows once the file is read, which must find its n
+ * rows more. The first such case starts keeping rows, from the row being read on.
+ */
+static void set_out_of_order(struct state *st, struct bp_case *k, bp_time *last_ts, size_t n)
+{
+	if (*last_ts != OUT_OF_ORDER) {
+		*last_ts = OUT_OF_ORDER;
+		st->out_of_order++;
+	}
+	if (!st->keeping) {
+		st->keeping = true;
+		st->keep_from = st->line;
+	}
+	k->contacts += (uint32_t)n;
+}
+
+static void keep_first_row(struct state *st, uint32_t ix, uint32_t line)
+{
+	if (st->nfirsts == st->capfirsts) {
+		st->capfirsts = st->capfirsts ? 2 * st->capfirsts : 64;
+		st->firsts = xreallocarray(st->firsts, st->capfirsts, sizeof *st->firsts);
+	}
+	st->firsts[st->nfirsts++] = (struct first_row){ix, line};
+}
+
+/* The first of n elements of base, each size bytes and sorted by the uint32_t they start with,
+ * whose key is not below key (n when none). */
+static size_t lower_bound(const void *base, size_t n, size_t size, uint32_t key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		uint32_t k;
+		memcpy(&k, (const char *)base + mid * size, sizeof k);
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The line of case ix's first row in time order, when its rows came in order. */
+static uint32_t first_line(const struct state *st, uint32_t ix, const struct bp_case *k)
+{
+	size_t i = lower_bound(st->firsts, st->nfirsts, sizeof *st->firsts, ix);
+	return i < st->nfirsts && st->firsts[i].case_ix == ix ? st->firsts[i].line : k->line;
+}
+
+/*
+ * Adds the stretch of rows gathered to its case, in time order: when they all come at or after
+ * the case's rows so far, and a new case's first row in time gives the values its first row in
+ * the file gave (it is the case's first row, so the disagreement notes can be made as rows
+ * arrive). Else the case is out of order.
+ */
+static void flush_stretch(struct state *st, struct model *m)
+{
+	size_t n = st->nstretch;
+	if (!n)
+		return;
+	st->nstretch = 0;
+	struct event *ev = st->stretch;
+	struct bp_case *k = &m->cases[st->stretch_case];
+	bp_time *last_ts = &st->last_ts[st->stretch_case];
+	sort_by_time(ev, n);
+	if (*last_ts == OUT_OF_ORDER || (k->contacts && ev[0].ts < *last_ts) ||
+	    (!k->contacts && (ev[0].flags & EV_DIFFERS))) {
+		set_out_of_order(st, k, last_ts, n);
+		return;
+	}
+	if (!k->contacts && ev[0].line != k->line)
+		keep_first_row(st, st->stretch_case, ev[0].line);
+	for (size_t i = 0; i < n; i++)
+		case_add_row(st, k, last_ts, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
+		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u), EV_CHANNEL(ev[i].flags));
+}
+
+/* A row's fields, and what its checks found. */
+struct row {
+	const char *f[10];
+	size_t n[10];
+	bp_time ts;
+	int outcome; /* enum outcome */
+	bool failure;
+};
+
+/*
+ * The data contract's checks of one row (required fields, timestamp, outcome, demand, and the
+ * [rules] that derive the last two from the touchpoint): false after rejecting it.
+ */
+static bool parse_row(struct reader *r, const struct csvin_record *rec, struct row *w)
+{
+	const struct config *c = r->cfg;
+	const char *const *f = w->f;
+	const size_t *n = w->n;
+	for (int i = 0; i < 10; i++)
+		w->f[i] = reader_field(r, rec, i, &w->n[i]);
+	for (int i = 0; i < 4; i++)
+		if (n[i] == 0) {
+			reader_reject_value(r, rec, i, "empty required field",
+			                    "every row needs one");
+			return false;
+		}
+	const char *why = value_parse_time(f[C_TIME], n[C_TIME], c->date_order, &w->ts);
+	if (why) {
+		reader_reject_value(r, rec, C_TIME, "bad timestamp", why);
+		return false;
+	}
+	w->outcome = OUTCOME_OPEN;
+	if (n[C_OUTCOME]) {
+		w->outcome = outcome_word(f[C_OUTCOME], n[C_OUTCOME]);
+		if (w->outcome < 0) {
+			reader_reject_value(r, rec, C_OUTCOME, "bad outcome",
+			                    "expected achieved, failed, abandoned or blank");
+			return false;
+		}
+	} else if (n[C_TOUCHPOINT]) {
+		if (name_list_has(&c->rule_achieved, f[C_TOUCHPOINT], n[C_TOUCHPOINT]))
+			w->outcome = OUTCOME_ACHIEVED;
+		else if (name_list_has(&c->rule_failed, f[C_TOUCHPOINT], n[C_TOUCHPOINT]))
+			w->outcome = OUTCOME_FAILED;
+		else if (name_list_has(&c->rule_abandoned, f[C_TOUCHPOINT], n[C_TOUCHPOINT]))
+			w->outcome = OUTCOME_ABANDONED;
+	}
+	w->failure = false;
+	if (n[C_DEMAND]) {
+		if (n[C_DEMAND] == 7 && strncasecmp(f[C_DEMAND], "failure", 7) == 0)
+			w->failure = true;
+		else if (!(n[C_DEMAND] == 5 && strncasecmp(f[C_DEMAND], "value", 5) == 0)) {
+			reader_reject_value(r, rec, C_DEMAND, "bad demand",
+			                    "expected value, failure or blank");
+			return false;
+		}
+	} else if (n[C_TOUCHPOINT]) {
+		w->failure = name_list_has(&c->rule_failure, f[C_TOUCHPOINT], n[C_TOUCHPOINT]);
+	}
+	return true;
+}
+
+/*
+ * A row a few ahead: its case id and customer are looked up in tables far larger than the cache
+ * when the log has many cases (the slot, the entry and the text, each a cache miss), then its
+ * case and the time of its latest row. Fetching them step by step, the further ahead the earlier
+ * the step, hides the waits; a row of the case just read (a log grouped by case) needs none.
+ */
+static void on_ahead(struct reader *r, const char *const *fields, const size_t *lens,
+                     size_t nfields, int distance)
+{
+	struct state *st = r->ctx;
+	if (st->second)
+		return;
+	int step = CSVIN_AHEAD_STEPS - distance; /* 0: the farthest */
+	static const int cols[2] = {C_CASE, C_CUSTOMER};
+	for (int k = 0; k < 2; k++) {
+		int c = r->col[cols[k]];
+		if (c < 0 || (size_t)c >= nfields || (k && step > 2))
+			continue;
+		const struct memo *mo = &st->memo[k == 0 ? 0 : 2];
+		if (mo->valid && mo->len == lens[c] && memcmp(mo->text, fields[c], lens[c]) == 0)
+			continue;
+		if (step <= 2) {
+			intern_prefetch(k == 0 ? r->m->ids : r->m->names, fields[c], lens[c], step);
+			continue;
+		}
+		sym id = intern_find(r->m->ids, fields[c], lens[c]);
+		if (id && id <= r->m->ncases) {
+			__builtin_prefetch(&r->m->cases[id - 1]);
+			__builtin_prefetch(&st->last_ts[id - 1]);
+		}
+	}
+}
+
+/* The index in model.channels of a row's channel (0 when blank or past the channels kept). */
+static uint8_t channel_of(struct state *st, struct model *m, const char *s, size_t n)
+{
+	if (!n)
+		return 0;
+	sym c = memo_intern(&st->memo[5], m->names, s, n);
+	if (c == st->memo_channel_sym && st->memo_channel)
+		return st->memo_channel;
+	unsigned i = 1;
+	while (i <= m->nchannels && m->channels[i] != c)
+		i++;
+	if (i > m->nchannels) {
+		if (m->nchannels == MODEL_CHANNELS_MAX) {
+			if (!st->second)
+				m->channels_dropped++;
+			return 0;
+		}
+		m->channels[++m->nchannels] = c;
+	}
+	st->memo_channel_sym = c;
+	st->memo_channel = (uint8_t)i;
+	return (uint8_t)i;
+}
+
+static void on_row(struct reader *r, const struct csvin_record *rec)
+{
+	struct state *st = r->ctx;
+	struct model *m = r->m;
+	if (st->second && rec->line >= st->keep_from) {
+		r->stop = true; /* the rest was kept by the first reading */
+		return;
+	}
+	struct row w;
+	if (!parse_row(r, rec, &w))
+		return;
+	const char *const *f = w.f;
+	const size_t *n = w.n;
+	bp_time ts = w.ts;
+	int outcome = w.outcome;
+	bool failure = w.failure;
+
+	sym id = memo_intern(&st->memo[0], m->ids, f[C_CASE], n[C_CASE]);
+	sym journey = memo_intern(&st->memo[1], m->names, f[C_JOURNEY], n[C_JOURNEY]);
+	sym customer = memo_intern(&st->memo[2], m->names, f[C_CUSTOMER], n[C_CUSTOMER]);
+	sym region = memo_intern(&st->memo[3], m->names, f[C_REGION], n[C_REGION]);
+	sym dept = memo_intern(&st->memo[4], m->names, f[C_DEPT], n[C_DEPT]);
+	uint32_t ix = id - 1;
+	uint32_t line = (uint32_t)rec->line;
+	uint32_t flags = (failure ? EV_FAILURE : 0) | ((uint32_t)outcome << EV_OUTCOME_SHIFT) |
+	                 ((uint32_t)channel_of(st, m, f[C_CHANNEL], n[C_CHANNEL]) << EV_CHANNEL_SHIFT);
+	if (ix < m->ncases) {
+		const struct bp_case *k = &m->cases[ix];
+		if (k->journey != journey || k->customer != customer || k->region != region)
+			flags |= EV_DIFFERS;
+	}
+	if (st->second) {
+		/* The rows were checked and counted by the first reading: keep those of
+		 * out-of-order cases. */
+		if (ix >= m->ncases) {
+			st->changed = true;
+			return;
+		}
+		if (st->last_ts[ix] == OUT_OF_ORDER)
+			keep(&st->ev, &st->nev, &st->cap,
+			     (struct event){ts, ix, line, dept, flags});
+		return;
+	}
+	if (m->data_from == BP_TIME_NONE || ts < m->data_from)
+		m->data_from = ts;
+	if (m->data_to == BP_TIME_NONE || ts > m->data_to)
+		m->data_to = ts;
+	if (ix == m->ncases) {
+		if (m->ncases == st->cases_cap) {
+			st->cases_cap = st->cases_cap ? 2 * st->cases_cap : 1024;
+			m->cases = xreallocarray(m->cases, st->cases_cap, sizeof *m->cases);
+			st->last_ts =
+			    xreallocarray(st->last_ts, st->cases_cap, sizeof *st->last_ts);
+		}
+		m->cases[m->ncases++] = (struct bp_case){.end = BP_TIME_NONE,
+		                                         .journey = journey,
+		                                         .customer = customer,
+		                                         .region = region,
+		                                         .dept_off = NO_LINK,
+		                                         .line = line,
+		                                         .outcome = OUTCOME_OPEN};
+		st->last_ts[ix] = BP_TIME_NONE;
+	}
+	struct event e = {ts, ix, line, dept, flags};
+	if (failure) { /* why failure demand happens: by touchpoint (metrics.md) */
+		if (st->nfail == st->capfail) {
+			st->capfail = st->capfail ? 2 * st->capfail : 1024;
+			st->fail = xreallocarray(st->fail, st->capfail, sizeof *st->fail);
+		}
+		st->fail[st->nfail++] = (struct case_failure){
+		    ix,
+		    n[C_TOUCHPOINT] ? intern_add(m->names, f[C_TOUCHPOINT], n[C_TOUCHPOINT]) : 0,
+		    1};
+	}
+	if (flags & EV_DIFFERS) {
+		if (st->ndiff == st->capdiff) {
+			st->capdiff = st->capdiff ? st->capdiff * 2 : 64;
+			st->diff = xreallocarray(st->diff, st->capdiff, sizeof *st->diff);
+		}
+		st->diff[st->ndiff++] = (struct differ){line, ix, journey, customer, region};
+	}
+	st->line = line;
+	if (ix != st->stretch_case || st->nstretch == STRETCH_MAX)
+		flush_stretch(st, m);
+	if (st->keeping)
+		keep(&st->kept, &st->nkept, &st->capkept, e);
+	st->stretch_case = ix;
+	st->stretch[st->nstretch++] = e;
+}
+
+static const struct differ *find_differ(const struct state *st, uint32_t line)
+{
+	/* present by construction */
+	return &st->diff[lower_bound(st->diff, st->ndiff, sizeof *st->diff, line)];
+}
+
+/* The journey, customer and region a row gave. */
+static void row_values(const struct state *st, const struct bp_case *k, const struct event *e,
+                       sym v[3])
+{
+	if (e->flags & EV_DIFFERS) {
+		const struct differ *d = find_differ(st, e->line);
+		v[0] = d->journey, v[1] = d->customer, v[2] = d->region;
+	} else {
+		v[0] = k->journey, v[1] = k->customer, v[2] = k->region;
+	}
+}
+
+/*
+ * The note of case ix, whose first row (line first_line) gave first[]: n of its rows disagree
+ * with it, the earliest in the file on line worst_line, giving wv[].
+ */
+static void note_disagreement(struct reader *r, size_t ix, const sym first[3], uint32_t first_line,
+                              size_t n, uint32_t worst_line, const sym wv[3])
+{
+	struct model *m = r->m;
+	static const char *const what[3] = {"journey", "customer_id", "region"};
+	struct strbuf b = STRBUF_INIT;
+	for (int i = 0; i < 3; i++) {
+		if (wv[i] == first[i])
+			continue;
+		strbuf_printf(&b, "%s%s ", b.len ? ", " : "", what[i]);
+		text_quote(&b, intern_str(m->names, wv[i]), intern_len(m->names, wv[i]));
+		strbuf_puts(&b, " instead of ");
+		text_quote(&b, intern_str(m->names, first[i]), intern_len(m->names, first[i]));
+	}
+	struct strbuf id = STRBUF_INIT;
+	text_quote(&id, model_case_id(m, ix), intern_len(m->ids, (sym)ix + 1));
+	/* the note belongs to the case's region: its first row's (pack.md) */
+	dq_note_in(m->dq, r->file, worst_line, first[2] ? first[2] : DQ_WHOLE_ONLY,
+	           model_case_id(m, ix), "rows of a case disagree",
+	           "case %s: %zu of its rows %s with its first row (line %u); this row "
+	           "gives %s. The first row's values are used and every row still counts",
+	           strbuf_str(&id), n, n == 1 ? "disagrees" : "disagree", first_line,
+	           strbuf_str(&b));
+	strbuf_free(&b);
+	strbuf_free(&id);
+}
+
+/*
+ * Derives out-of-order case k (index ix) from its n rows ev[], in file order, as they were
+ * kept by the second reading: ordered by time (ties in file order), then read as a case whose
+ * rows came in order. Notes its rows that disagree with its first row in time order.
+ */
+static void derive_out_of_order(struct reader *r, struct state *st, size_t ix, struct event *ev,
+                                size_t n)
+{
+	struct bp_case *k = &r->m->cases[ix];
+	sort_by_time(ev, n);
+	sym first[3], v[3], wv[3];
+	row_values(st, k, &ev[0], first);
+	size_t ndiffer = 0;
+	uint32_t worst = 0;
+	for (size_t i = 0; i < n; i++) {
+		row_values(st, k, &ev[i], v);
+		if (v[0] == first[0] && v[1] == first[1] && v[2] == first[2])
+			continue;
+		if (!ndiffer++ || ev[i].line < worst) {
+			worst = ev[i].line;
+			memcpy(wv, v, sizeof wv);
+		}
+	}
+	if (ndiffer)
+		note_disagreement(r, ix, first, ev[0].line, ndiffer, worst, wv);
+	k->journey = first[0], k->customer = first[1], k->region = first[2];
+	k->end = BP_TIME_NONE;
+	k->outcome = OUTCOME_OPEN;
+	k->contacts = k->failure_contacts = k->handoffs = 0;
+	k->dept_off = NO_LINK;
+	k->ndepts = NO_LINK;
+	k->first_channel = k->last_channel = 0;
+	bp_time last_ts = BP_TIME_NONE;
+	for (size_t i = 0; i < n; i++)
+		case_add_row(st, k, &last_ts, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
+		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u), EV_CHANNEL(ev[i].flags));
+}
+
+static int by_case_then_line(const void *a, const void *b)
+{
+	const struct differ *x = a, *y = b;
+	if (x->case_ix != y->case_ix)
+		return x->case_ix < y->case_ix ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/*
+ * After the readings: out-of-order cases derived from the rows kept, the disagreement notes made
+ * in case order, and every case's departments laid out one case after another
+ * (model.case_depts).
+ */
+static int by_case_then_touchpoint(const void *a, const void *b)
+{
+	const struct case_failure *x = a, *y = b;
+	if (x->case_ix != y->case_ix)
+		return x->case_ix < y->case_ix ? -1 : 1;
+	return (x->touchpoint > y->touchpoint) - (x->touchpoint < y->touchpoint);
+}
+
+/* The failure-demand rows counted by case and touchpoint, into model.case_failures. */
+static void count_failures(struct model *m, struct state *st)
+{
+	if (!st->nfail)
+		return;
+	qsort(st->fail, st->nfail, sizeof *st->fail, by_case_then_touchpoint);
+	size_t n = 0;
+	for (size_t i = 0; i < st->nfail; i++) {
+		if (n && st->fail[n - 1].case_ix == st->fail[i].case_ix &&
+		    st->fail[n - 1].touchpoint == st->fail[i].touchpoint)
+			st->fail[n - 1].rows++;
+		else
+			st->fail[n++] = st->fail[i];
+	}
+	m->case_failures = xreallocarray(st->fail, n, sizeof *m->case_failures);
+	m->ncase_failures = n;
+	st->fail = NULL;
+	st->nfail = st->capfail = 0;
+}
+
+static void finish(struct reader *r, struct state *st)
+{
+	count_failures(r->m, st);
+	struct model *m = r->m;
+	size_t nc = m->ncases;
+	/* The kept rows grouped by case, where read_again counted them (there are none when every
+	 * case was in order); the scatter keeps file order within a case. */
+	const uint32_t *start = st->start;
+	struct event *by_case = NULL;
+	if (st->nev) {
+		by_case = xreallocarray(NULL, st->nev, sizeof *by_case);
+		uint32_t *fill = xreallocarray(NULL, nc, sizeof *fill);
+		memcpy(fill, start, nc * sizeof *fill);
+		for (size_t i = 0; i < st->nev; i++)
+			by_case[fill[st->ev[i].case_ix]++] = st->ev[i];
+		free(fill);
+		free(st->ev);
+		st->ev = NULL;
+	}
+
+	/* The disagreeing rows by case, then line: the first of a case's is the earliest in the
+	 * file, the one its note names. */
+	struct differ *d = xreallocarray(NULL, st->ndiff ? st->ndiff : 1, sizeof *d);
+	if (st->ndiff) {
+		memcpy(d, st->diff, st->ndiff * sizeof *d);
+		qsort(d, st->ndiff, sizeof *d, by_case_then_line);
+	}
+
+	for (size_t ix = 0, di = 0; ix < nc; ix++) {
+		struct bp_case *k = &m->cases[ix];
+		size_t nd = 0;
+		while (di + nd < st->ndiff && d[di + nd].case_ix == ix)
+			nd++;
+		if (st->last_ts[ix] == OUT_OF_ORDER) {
+			derive_out_of_order(r, st, ix, by_case + start[ix],
+			                    start[ix + 1] - start[ix]);
+		} else if (nd) {
+			sym first[3] = {k->journey, k->customer, k->region};
+			sym wv[3] = {d[di].journey, d[di].customer, d[di].region};
+			note_disagreement(r, ix, first, first_line(st, (uint32_t)ix, k), nd,
+			                  d[di].line, wv);
+		}
+		di += nd;
+	}
+	free(d);
+	free(by_case);
+	free(st->last_ts);
+	st->last_ts = NULL;
+
+	m->case_depts = xreallocarray(NULL, st->nlinks ? st->nlinks : 1, sizeof *m->case_depts);
+	m->ncase_depts = 0;
+	for (size_t ix = 0; ix < nc; ix++) {
+		struct bp_case *k = &m->cases[ix];
+		uint32_t link = k->dept_off;
+		k->dept_off = (uint32_t)m->ncase_depts;
+		k->ndepts = 0;
+		for (; link != NO_LINK; link = st->links[link].next) {
+			uint32_t what = st->links[link].what;
+			if (what & LINK_FAILURES) {
+				m->case_depts[m->ncase_depts - 1].failures = what & ~LINK_FAILURES;
+			} else {
+				m->case_depts[m->ncase_depts++] =
+				    (struct case_dept){what, 0, st->links[link].contacts};
+				k->ndepts++;
+			}
+		}
+	}
+}
+
+/* Whether path is still the file the first reading read (same file, size and modification
+ * time); before is NULL when it could not be looked at then. */
+static bool same_file(const char *path, const struct stat *before)
+{
+	struct stat now;
+	return before && stat(path, &now) == 0 && now.st_size == before->st_size &&
+	       now.st_mtim.tv_sec == before->st_mtim.tv_sec &&
+	       now.st_mtim.tv_nsec == before->st_mtim.tv_nsec && now.st_ino == before->st_ino;
+}
+
+/*
+ * The second reading, for out-of-order cases, of the lines before keep_from: the same rows,
+ * checked the same way, their rejections and notes already made by the first (they go to a
+ * scratch record, discarded). Leaves every row of out-of-order cases in st->ev, in file order.
+ * Returns 0, or BP_ERR_INPUT when the file is no longer what the first reading read.
+ */
+static enum bp_err read_again(struct reader *r, struct state *st, const struct stat *before)
+{
+	struct model *m = r->m;
+	struct dq *record = m->dq;
+	int file = r->file;
+	m->dq = dq_new();
+	st->second = true;
+	for (int i = 0; i < 6; i++)
+		st->memo[i].valid = false;
+	st->memo_channel = 0;
+	enum bp_err rc = reader_run(r, r->cfg->journeys);
+	dq_free(m->dq);
+	m->dq = record;
+	r->file = file;
+	r->name = record->files[file].name;
+	if (rc)
+		return rc;
+	/* The rows of out-of-order cases in file order: the second reading's, then those kept from
+	 * keep_from on (filtered in place). */
+	size_t n = 0;
+	for (size_t i = 0; i < st->nkept; i++)
+		if (st->last_ts[st->kept[i].case_ix] == OUT_OF_ORDER)
+			st->kept[n++] = st->kept[i];
+	st->kept = xreallocarray(st->kept, st->nev + n ? st->nev + n : 1, sizeof *st->kept);
+	if (st->nev) {
+		memmove(st->kept + st->nev, st->kept, n * sizeof *st->kept);
+		memcpy(st->kept, st->ev, st->nev * sizeof *st->kept);
+	}
+	free(st->ev);
+	st->ev = st->kept;
+	st->nev += n;
+	st->cap = st->nev;
+	st->kept = NULL;
+	st->nkept = st->capkept = 0;
+
+	/* Where each case's rows will be once grouped; every row the first reading counted in an
+	 * out-of-order case must be there, and no other. */
+	size_t nc = m->ncases;
+	st->start = xcalloc(nc + 1, sizeof *st->start);
+	for (size_t i = 0; i < st->nev; i++)
+		st->start[st->ev[i].case_ix + 1]++;
+	bool changed = st->changed || !same_file(r->cfg->journeys, before);
+	for (size_t ix = 0; ix < nc && !changed; ix++)
+		changed =
+		    st->last_ts[ix] == OUT_OF_ORDER && st->start[ix + 1] != m->cases[ix].contacts;
+	for (size_t ix = 0; ix < nc; ix++)
+		st->start[ix + 1] += st->start[ix];
+	if (changed) {
+		diag_msg(DIAG_ERROR, r->name, 0, 0,
+		         "the file changed while it was being read (its rows are read twice when "
+		         "some case's rows are not in time order); run boardpack again once it is "
+		         "complete");
+		return BP_ERR_INPUT;
+	}
+	return BP_OK;
+}
+
+enum bp_err events_read(const struct config *c, struct model *m)
+{
+	struct state st = {0};
+	struct reader r = {.cfg = c,
+	                   .m = m,
+	                   .kind = INPUT_JOURNEYS,
+	                   .columns = columns,
+	                   .required = required,
+	                   .row = on_row,
+	                   .ahead = on_ahead,
+	                   .ctx = &st};
+	st.stretch = xreallocarray(NULL, STRETCH_MAX, sizeof *st.stretch);
+	struct stat before;
+	bool looked = stat(c->journeys, &before) == 0;
+	enum bp_err rc = reader_run(&r, c->journeys);
+	if (rc == 0)
+		reader_note_defaults(&r);
+	st.line = UINT32_MAX; /* after the last row: were it out of order, no row is to be kept */
+	flush_stretch(&st, m);
+	if (rc == 0 && st.out_of_order)
+		rc = read_again(&r, &st, looked ? &before : NULL);
+	if (rc == 0)
+		finish(&r, &st);
+	free(st.stretch);
+	free(st.kept);
+	free(st.last_ts);
+	free(st.firsts);
+	free(st.links);
+	free(st.ev);
+	free(st.start);
+	free(st.diff);
+	free(st.fail);
+	return rc;
+}
+
+/* The second reading for stories: the rows of the cases wanted. */
+/*
+ * The story cases' ids, for csvin to skip, unparsed, the lines of other cases: most of the
+ * file. The filter runs in the parser's thread; it knows the case id's column once the main
+ * thread has read the header (col, -1 until then: every line is parsed).
+ */
+struct story_filter {
+	atomic_int col;
+	struct {
+		const char *s;
+		size_t n;
+	} *slot;
+	size_t nslots; /* a power of two, at most half full */
+};
+
+static uint32_t id_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void story_filter_add(struct story_filter *sf, const char *s, size_t n)
+{
+	size_t i = id_hash(s, n) & (sf->nslots - 1);
+	while (sf->slot[i].s && !(sf->slot[i].n == n && memcmp(sf->slot[i].s, s, n) == 0))
+		i = (i + 1) & (sf->nslots - 1);
+	sf->slot[i].s = s;
+	sf->slot[i].n = n;
+}
+
+static bool story_line_wanted(void *fctx, const char *s, size_t len, unsigned char delim)
+{
+	struct story_filter *sf = fctx;
+	int col = atomic_load_explicit(&sf->col, memory_order_acquire);
+	if (col < 0)
+		return true;
+	if (len && s[len - 1] == '\n')
+		len--;
+	if (len && s[len - 1] == '\r')
+		len--;
+	const char *p = s, *end = s + len;
+	for (int i = 0; i < col; i++) {
+		const char *d = memchr(p, delim, (size_t)(end - p));
+		if (!d)
+			return true; /* too few fields: the reader says what it says */
+		p = d + 1;
+	}
+	const char *d = memchr(p, delim, (size_t)(end - p));
+	size_t n = (size_t)((d ? d : end) - p);
+	/* blank (a default may apply) or with spaces the reader trims: parsed as ever */
+	if (!n || p[0] == ' ' || p[0] == '\t' || p[n - 1] == ' ' || p[n - 1] == '\t')
+		return true;
+	for (size_t i = id_hash(p, n) & (sf->nslots - 1); sf->slot[i].s;
+	     i = (i + 1) & (sf->nslots - 1))
+		if (sf->slot[i].n == n && memcmp(sf->slot[i].s, p, n) == 0)
+			return true;
+	return false;
+}
+
+struct story_state {
+	const unsigned char *want; /* by case index */
+	struct story_row *rows;
+	size_t n, cap;
+	struct story_filter *filter;
+};
+
+static void on_story_row(struct reader *r, const struct csvin_record *rec)
+{
+	struct story_state *ss = r->ctx;
+	struct model *m = r->m;
+	if (atomic_load_explicit(&ss->filter->col, memory_order_relaxed) < 0 && r->col[C_CASE] >= 0)
+		atomic_store_explicit(&ss->filter->col, r->col[C_CASE], memory_order_release);
+	size_t n;
+	const char *id = reader_field(r, rec, C_CASE, &n);
+	sym s = n ? intern_find(m->ids, id, n) : 0;
+	if (!s || s > m->ncases || !ss->want[s - 1])
+		return;
+	struct row w;
+	if (!parse_row(r, rec, &w))
+		return;
+	if (ss->n == ss->cap) {
+		ss->cap = ss->cap ? 2 * ss->cap : 64;
+		ss->rows = xreallocarray(ss->rows, ss->cap, sizeof *ss->rows);
+	}
+	ss->rows[ss->n++] = (struct story_row){
+	    .case_ix = s - 1,
+	    .line = (uint32_t)rec->line,
+	    .ts = w.ts,
+	    .touchpoint = intern_add(m->names, w.f[C_TOUCHPOINT], w.n[C_TOUCHPOINT]),
+	    .dept = intern_add(m->names, w.f[C_DEPT], w.n[C_DEPT]),
+	    .channel = intern_add(m->names, w.f[C_CHANNEL], w.n[C_CHANNEL]),
+	    .failure = w.failure,
+	    .outcome = (uint8_t)w.outcome};
+}
+
+static int by_case_time_line(const void *a, const void *b)
+{
+	const struct story_row *x = a, *y = b;
+	if (x->case_ix != y->case_ix)
+		return x->case_ix < y->case_ix ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+enum bp_err events_read_stories(const struct config *c, struct model *m, const uint32_t *cases,
+                                size_t n)
+{
+	if (!c->journeys || !n)
+		return BP_OK;
+	unsigned char *want = xcalloc(m->ncases + 1, 1);
+	struct story_filter sf = {.nslots = 16};
+	while (sf.nslots < 2 * n)
+		sf.nslots *= 2;
+	sf.slot = xcalloc(sf.nslots, sizeof *sf.slot);
+	atomic_init(&sf.col, -1);
+	for (size_t i = 0; i < n; i++)
+		if (cases[i] < m->ncases) {
+			want[cases[i]] = 1;
+			story_filter_add(&sf, model_case_id(m, cases[i]),
+			                 intern_len(m->ids, (sym)cases[i] + 1));
+		}
+	struct story_state ss = {.want = want, .filter = &sf};
+	struct reader r = {.cfg = c,
+	                   .m = m,
+	                   .kind = INPUT_JOURNEYS,
+	                   .columns = columns,
+	                   .required = required,
+	                   .row = on_story_row,
+	                   .ctx = &ss,
+	                   .filter = story_line_wanted,
+	                   .filter_ctx = &sf};
+	/* its rows were counted, and its rejections made, by the first reading */
+	struct dq *record = m->dq;
+	m->dq = dq_new();
+	enum bp_err rc = reader_run(&r, c->journeys);
+	dq_free(m->dq);
+	m->dq = record;
+	free(want);
+	free(sf.slot);
+	if (rc) {
+		free(ss.rows);
+		return rc;
+	}
+	if (ss.n)
+		qsort(ss.rows, ss.n, sizeof *ss.rows, by_case_time_line);
+	free(m->story_rows);
+	m->story_rows = ss.rows;
+	m->nstory_rows = ss.n;
+	return BP_OK;
+}

@@ -1,0 +1,78 @@
+/* reader: the header and row rules shared by every input file (data-contract.md, "Reading rules").
+ */
+#ifndef BP_READER_H
+#define BP_READER_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "in/config.h"
+#include "in/csvin.h"
+#include "util/err.h"
+#include "model/model.h"
+
+#define READER_MAX_COLUMNS 16
+
+struct reader;
+/* Called for every data row with the right number of fields; it may set r->stop to read no
+ * further. */
+typedef void (*reader_row_fn)(struct reader *r, const struct csvin_record *rec);
+
+struct reader {
+	/* set by the caller */
+	const struct config *cfg;
+	struct model *m;
+	enum input_kind kind;
+	const char *const *columns; /* contract column names, NULL-terminated */
+	const bool *required;       /* parallel to columns */
+	reader_row_fn row;
+	void *ctx;
+	bool stop; /* set by row: the rest of the file is not read */
+	/* optional, CSV files only: lines row surely does not want (csvin_opts.filter) */
+	csvin_line_filter filter;
+	void *filter_ctx;
+	/* optional: told of the data rows a few ahead of the one read (csvin_opts.ahead) */
+	void (*ahead)(struct reader *r, const char *const *fields, const size_t *lens,
+	              size_t nfields, int distance);
+	/* set by reader_run */
+	int file;                    /* dq file index */
+	const char *name;            /* the file's name in messages */
+	int col[READER_MAX_COLUMNS]; /* record index of each contract column, -1 when absent */
+	size_t nheader;
+	bool header_done;
+	enum bp_err status;
+	/* the row being read: which packs see it (dq.h), set before the row callback */
+	dq_scope row_scope;
+	int ci_region, ci_case, ci_customer; /* contract column indices, -1 when not in it */
+	char **header_names; /* the header's fields, trimmed; nheader_names of them */
+	size_t nheader_names;
+	sym last_region; /* the previous row's region, most rows repeat it */
+	/* [defaults]: the value of each contract column (NULL: none), and the rows not rejected
+	 * that took it */
+	const char *dflt[READER_MAX_COLUMNS];
+	bool took[READER_MAX_COLUMNS]; /* the row being read took the default */
+	long used[READER_MAX_COLUMNS];
+};
+
+/* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or
+ * BP_ERR_INPUT.
+ */
+enum bp_err reader_run(struct reader *r, const char *path);
+
+/* Field of contract column i of rec, trimmed; "" when the column is absent. The column's
+ * [defaults] value instead, when it has one and the field is blank or absent: a row that is
+ * not rejected counts as having taken it. */
+const char *reader_field(struct reader *r, const struct csvin_record *rec, int i, size_t *len);
+
+/* Records the defaults the rows read so far took: one data-quality note per column and
+ * model.defaults_used. Call once, after the reading whose rows count. */
+void reader_note_defaults(struct reader *r);
+
+/* Rejects the row: message names the column (1-based record column of contract column i, or 0). */
+void reader_reject(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Rejects the row because contract column i's value is wrong: `COLUMN "value" WHAT`. */
+void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
+                         const char *what);
+
+#endif

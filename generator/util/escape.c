@@ -1,0 +1,36 @@
+#include "util/escape.h"
+
+#include "util/strbuf.h"
+
+void text_escape(struct strbuf *b, const char *s, size_t n, size_t max, bool quoted)
+{
+	if (quoted)
+		strbuf_putc(b, '"');
+	size_t start = b->len;
+	size_t limit = n > max ? max - 3 : n;
+	for (size_t i = 0; i < limit; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch == 0x7f)
+			strbuf_printf(b, "\\x%02X", ch);
+		else if (quoted && (ch == '"' || ch == '\\'))
+			strbuf_printf(b, "\\%c", ch);
+		else
+			strbuf_putc(b, (char)ch);
+	}
+	if (limit < n) {
+		/* do not cut a UTF-8 sequence in half */
+		while (b->len > start && ((unsigned char)b->s[b->len - 1] & 0xC0) == 0x80)
+			b->len--;
+		if (b->len > start && (unsigned char)b->s[b->len - 1] >= 0xC0)
+			b->len--;
+		b->s[b->len] = '\0';
+		strbuf_puts(b, "…");
+	}
+	if (quoted)
+		strbuf_putc(b, '"');
+}
+
+void text_quote(struct strbuf *b, const char *s, size_t n)
+{
+	text_escape(b, s, n, 60, true);
+}

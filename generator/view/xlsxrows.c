@@ -1,0 +1,181 @@
+/* xlsxrows: the workbook's rows and settings, from the model and a pack's figures. */
+#include "view/xlsxrows.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "util/xmem.h"
+
+static void oldest_trend(const struct figures *f, bp_period *oldest, bool *any)
+{
+	if (f->ntrend && (!*any || f->trend[0].period < *oldest))
+		*oldest = f->trend[0].period;
+	*any |= f->ntrend > 0;
+}
+
+static void rewind_cases(void *it)
+{
+	struct case_iter *ci = it;
+	const struct metrics *mt = ci->mt;
+	ci->next = ci->next_customer = ci->next_cell = 0;
+	bp_period oldest = 0;
+	bool any = false;
+	/* the period a year before (prev_year_sco_rate) and the previous one, even without trend
+	 * points there */
+	enum period_len len = mt->config->period_length;
+	oldest = mt->period - (len == PERIOD_MONTH ? 12 : len == PERIOD_QUARTER ? 4 : 1);
+	any = true;
+	if (mt->previous < oldest)
+		oldest = mt->previous;
+	oldest_trend(&mt->totals, &oldest, &any);
+	for (size_t i = 0; i < mt->njourneys; i++)
+		oldest_trend(&mt->journeys[i].f, &oldest, &any);
+	for (size_t i = 0; i < mt->ngoals; i++)
+		oldest_trend(&mt->goals[i].f, &oldest, &any);
+	ci->ws = any ? period_start(oldest, len) : ci->ps;
+	if (ci->ws > ci->ps)
+		ci->ws = ci->ps;
+}
+
+static bool next_case(void *it, struct xlsx_case *row)
+{
+	struct case_iter *ci = it;
+	const struct metrics *mt = ci->mt;
+	const struct model *m = mt->model;
+	while (ci->next < m->ncases) {
+		size_t ix = ci->next++;
+		const struct bp_case *k = &m->cases[ix];
+		if (!metrics_case_in(mt, k))
+			continue;
+		bool concluded = k->outcome != OUTCOME_OPEN && k->end >= ci->ws && k->end < ci->pe;
+		bool open = k->start < ci->pe && (k->outcome == OUTCOME_OPEN || k->end >= ci->pe);
+		if (!concluded && !open)
+			continue;
+		static const char *const names[] = {"open", "achieved", "failed", "abandoned"};
+		strbuf_reset(&ci->depts);
+		if (k->ndepts > ci->captouches) {
+			ci->captouches = k->ndepts;
+			ci->touches =
+			    xreallocarray(ci->touches, ci->captouches, sizeof *ci->touches);
+		}
+		for (uint32_t d = 0; d < k->ndepts; d++) {
+			const struct case_dept *cd = &m->case_depts[k->dept_off + d];
+			if (d)
+				strbuf_puts(&ci->depts, "; ");
+			strbuf_puts(&ci->depts, intern_str(m->names, cd->dept));
+			ci->touches[d] = (struct xlsx_touch){intern_str(m->names, cd->dept),
+			                                     cd->contacts, cd->failures};
+		}
+		const struct journey_figures *jf = NULL;
+		for (size_t j = 0; j < mt->njourneys && !jf; j++)
+			if (mt->journeys[j].name == k->journey)
+				jf = &mt->journeys[j];
+		double promise = jf ? jf->promise_days : NAN;
+		double days = concluded ? metrics_case_days(k) : NAN;
+		const struct customer *cu = metrics_pack_customer(mt, k->customer);
+		if (concluded)
+			period_label(period_of_time(k->end, mt->config->period_length),
+			             mt->config->period_length, ci->period);
+		*row = (struct xlsx_case){
+		    .id = model_case_id(m, ix),
+		    .journey = intern_str(m->names, k->journey),
+		    .goal = jf ? jf->goal : NULL,
+		    .customer = k->customer ? intern_str(m->names, k->customer) : NULL,
+		    .region = k->region ? intern_str(m->names, k->region) : NULL,
+		    .period = concluded ? ci->period : NULL,
+		    .start_ms = k->start,
+		    .end_ms = concluded ? k->end : INT64_MIN,
+		    .outcome = concluded ? names[k->outcome] : "open",
+		    .sco = concluded ? metrics_case_sco(mt, k) : -1,
+		    .days = days,
+		    .promise_days = promise,
+		    .within_promise = concluded && !isnan(promise) ? days <= promise : -1,
+		    .contacts = k->contacts,
+		    .failure_contacts = k->failure_contacts,
+		    .handoffs = k->handoffs,
+		    .first_channel = k->first_channel
+		                         ? intern_str(m->names, m->channels[k->first_channel])
+		                         : NULL,
+		    .last_channel =
+		        k->last_channel ? intern_str(m->names, m->channels[k->last_channel]) : NULL,
+		    .departments = strbuf_str(&ci->depts),
+		    .touches = ci->touches,
+		    .ntouches = k->ndepts,
+		    .segment = cu && cu->segment ? intern_str(m->names, cu->segment) : NULL,
+		    .annual_value = cu ? cu->annual_value : NAN,
+		    .left_day = cu ? cu->left : INT64_MAX,
+		    .left_within = concluded ? metrics_case_left_within(mt, k) : -1};
+		return true;
+	}
+	return false;
+}
+
+static bool next_customer(void *it, struct xlsx_customer *row)
+{
+	struct case_iter *ci = it;
+	const struct metrics *mt = ci->mt;
+	const struct model *m = mt->model;
+	while (ci->next_customer < m->ncustomers) {
+		const struct customer *cu = &m->customers[ci->next_customer++];
+		if (mt->region && cu->region && cu->region != mt->region)
+			continue;
+		*row = (struct xlsx_customer){
+		    .id = intern_str(m->names, cu->id),
+		    .segment = cu->segment ? intern_str(m->names, cu->segment) : NULL,
+		    .region = cu->region ? intern_str(m->names, cu->region) : NULL,
+		    .annual_value = cu->annual_value,
+		    .joined_day = cu->joined,
+		    .left_day = cu->left};
+		return true;
+	}
+	return false;
+}
+
+static bool next_cell(void *it, struct xlsx_cell *row)
+{
+	struct case_iter *ci = it;
+	const struct metrics *mt = ci->mt;
+	size_t n = mt->njourneys * mt->ndepts;
+	if (ci->next_cell >= n)
+		return false;
+	size_t c = ci->next_cell++;
+	const struct intern *names = mt->model->names;
+	*row = (struct xlsx_cell){.journey = intern_str(names, mt->journeys[c / mt->ndepts].name),
+	                          .department = intern_str(names, mt->depts[c % mt->ndepts].name),
+	                          .cases = mt->cells[c].cases,
+	                          .successful = mt->cells[c].successful};
+	return true;
+}
+
+void xlsxrows_inputs(const struct config *c, struct case_iter *it, struct xlsx_source *src,
+                     struct xlsx_settings *st)
+{
+	static const char *const lengths[] = {
+	    [PERIOD_MONTH] = "month", [PERIOD_QUARTER] = "quarter", [PERIOD_YEAR] = "year"};
+	*src = (struct xlsx_source){.it = it,
+	                            .next_case = next_case,
+	                            .next_customer = next_customer,
+	                            .next_cell = next_cell,
+	                            .rewind = rewind_cases,
+	                            .have_customers = it->mt->model->have_customers};
+	*st = (struct xlsx_settings){.min_cases = c->min_cases,
+	                             .churn_window_days = c->churn_window_days,
+	                             .green_share_threshold = c->green_share_threshold,
+	                             .sco_target = c->sco_target,
+	                             .tolerance = c->tolerance,
+	                             .failure_contact_cost = c->failure_contact_cost,
+	                             .period_length = lengths[c->period_length]};
+}
+
+void xlsxrows_init(struct case_iter *it, const struct metrics *mt, bp_time ps, bp_time pe)
+{
+	*it = (struct case_iter){.mt = mt, .ps = ps, .pe = pe};
+}
+
+void xlsxrows_free(struct case_iter *it)
+{
+	strbuf_free(&it->depts);
+	free(it->touches);
+	it->touches = NULL;
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# generator/README.md's rule: a file includes only headers of its own folder or of the folders
+# its row allows; every source lives in one of the folders the README names (or at the top).
+set -u
+"$PYTHON" - "$ROOT/generator" <<'PY'
+import os, re, sys
+root = sys.argv[1]
+allowed = {
+    "util": {"util"},
+    "model": {"util", "model"},
+    "in": {"util", "model", "in"},
+    "calc": {"util", "model", "in", "calc"},
+    "tmpl": {"util", "tmpl"},
+    "pdf": {"util", "pdf"},
+    "xlsx": {"util", "xlsx"},
+    "view": {"util", "model", "in", "calc", "xlsx", "view"},
+    "": None,  # the top level: anything
+}
+bad, seen = [], 0
+for dirpath, _, files in os.walk(root):
+    folder = os.path.relpath(dirpath, root)
+    folder = "" if folder == "." else folder
+    if folder not in allowed:
+        bad.append(f"{folder}/: a folder generator/README.md does not name")
+        continue
+    for f in files:
+        if not f.endswith((".c", ".h")):
+            continue
+        for n, line in enumerate(open(os.path.join(dirpath, f), encoding="utf-8"), 1):
+            m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+            if not m:
+                continue
+            seen += 1
+            inc = m.group(1)
+            target = inc.split("/")[0] if "/" in inc else None
+            if target is None or not os.path.exists(os.path.join(root, inc)):
+                if not os.path.exists(os.path.join(root, inc)):
+                    bad.append(f"{folder}/{f}:{n}: includes \"{inc}\", which is not under generator/ by its folder")
+                continue
+            if allowed[folder] is not None and target not in allowed[folder]:
+                bad.append(f"{folder}/{f}:{n}: includes \"{inc}\": {folder}/ may include only {sorted(allowed[folder])}")
+        # a module is in one folder only
+for b in bad:
+    print("layers:", b)
+if bad or seen < 200:
+    sys.exit(f"{len(bad)} include(s) against the rule ({seen} checked)")
+print(f"{seen} includes follow generator/README.md's rule")
+PY
