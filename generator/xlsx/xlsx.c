@@ -2533,29 +2533,37 @@ static void add_table_after(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_co
 	free(tc);
 }
 
-/*
- * The Data quality sheet: what the run said about the data, above the
- * table; one table of every rejected row and note (header frozen, messages
- * wrapped); beside it the files read (with a total row) and the notes on
- * this workbook, their headers on the same frozen row. The sheet is written
- * row by row in constant_memory mode (a run can reject hundreds of
- * thousands of rows), so what its own texts add to the workbook notes is
- * noted before anything is written.
- */
-static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
+/* The Data quality sheet's contents: what it lists, in its order. */
+struct dq_sheet {
+	const json_t *issues, *notes; /* all of them; the first ni and nn are listed */
+	size_t ni, nn, nrows;         /* nrows = ni + nn */
+	json_t *files;                /* [{file, rows_read, rows_rejected, rows_kept}] */
+	size_t nf, nw;                /* files, workbook notes */
+	lxw_col_t fc, wc;             /* the first columns of the files' and the notes' tables */
+};
+
+static const json_t *dq_row(const struct dq_sheet *d, size_t i)
 {
-	const lxw_row_t head = 2; /* the tables' header row */
-	long left_issues, left_notes;
-	const json_t *all_issues = json_object_get(dq, "issues"),
-	             *all_notes = json_object_get(dq, "notes");
-	size_t ni = json_array_size(all_issues), nn = json_array_size(all_notes);
-	left_issues = ni > DQ_ROWS_MAX ? (long)ni - DQ_ROWS_MAX : 0;
-	left_notes = nn > DQ_ROWS_MAX ? (long)nn - DQ_ROWS_MAX : 0;
-	ni -= (size_t)left_issues;
-	nn -= (size_t)left_notes;
-	size_t nrows = ni + nn;
-#define DQ_ROW(i) ((i) < ni ? json_array_get(all_issues, (i)) : json_array_get(all_notes, (i)-ni))
-#define DQ_WHAT(i) ((i) < ni ? "rejected" : "kept")
+	return i < d->ni ? json_array_get(d->issues, i) : json_array_get(d->notes, i - d->ni);
+}
+
+static const char *dq_what(const struct dq_sheet *d, size_t i)
+{
+	return i < d->ni ? "rejected" : "kept";
+}
+
+/* The rows listed (at most DQ_ROWS_MAX issues and as many notes: the others are counted in a
+ * workbook note) and the files, in the order of the JSON. */
+static void dq_gather(struct xw *x, struct sheet *sh, const json_t *dq, struct dq_sheet *d)
+{
+	d->issues = json_object_get(dq, "issues");
+	d->notes = json_object_get(dq, "notes");
+	size_t ni = json_array_size(d->issues), nn = json_array_size(d->notes);
+	long left_issues = ni > DQ_ROWS_MAX ? (long)ni - DQ_ROWS_MAX : 0;
+	long left_notes = nn > DQ_ROWS_MAX ? (long)nn - DQ_ROWS_MAX : 0;
+	d->ni = ni - (size_t)left_issues;
+	d->nn = nn - (size_t)left_notes;
+	d->nrows = d->ni + d->nn;
 	if (left_issues) {
 		char *n = xasprintf("%ld more rejected rows not listed (the first %ld are)",
 		                    left_issues, DQ_ROWS_MAX);
@@ -2568,11 +2576,9 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 		add_note(x, sh->name, "tblIssues", n);
 		free(n);
 	}
-	int nic = N(issue_cols);
-	lxw_col_t fc = (lxw_col_t)nic + 1, wc = fc + N(file_cols) + 1;
-
-	/* The files, in the order of the JSON. */
-	json_t *files = json_array();
+	d->fc = (lxw_col_t)N(issue_cols) + 1;
+	d->wc = d->fc + N(file_cols) + 1;
+	d->files = json_array();
 	const char *fname;
 	json_t *fo;
 	json_object_foreach((json_t *)json_object_get(dq, "files"), fname, fo)
@@ -2580,21 +2586,25 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 		json_int_t rr = json_integer_value(json_object_get(fo, "rows_read"));
 		json_int_t rj = json_integer_value(json_object_get(fo, "rows_rejected"));
 		json_array_append_new(
-		    files, json_pack("{s:s, s:O?, s:O?, s:I}", "file", fname, "rows_read",
-		                     json_object_get(fo, "rows_read"), "rows_rejected",
-		                     json_object_get(fo, "rows_rejected"), "rows_kept", rr - rj));
+		    d->files, json_pack("{s:s, s:O?, s:O?, s:I}", "file", fname, "rows_read",
+		                        json_object_get(fo, "rows_read"), "rows_rejected",
+		                        json_object_get(fo, "rows_rejected"), "rows_kept", rr - rj));
 	}
-	size_t nf = json_array_size(files);
+	d->nf = json_array_size(d->files);
+}
 
-	/* What the texts below will need noting, first: the notes table is beside them. */
+/* What the texts below will need noting, first: the notes table is beside them (the sheet is
+ * written row by row). Then the workbook notes are complete. */
+static void dq_pre_notes(struct xw *x, struct sheet *sh, lxw_row_t head, struct dq_sheet *d)
+{
 	char buf[48];
-	for (size_t i = 0; i < nrows; i++)
-		for (int c = 0; c < nic; c++)
+	for (size_t i = 0; i < d->nrows; i++)
+		for (int c = 0; c < N(issue_cols); c++)
 			pre_note(x, sh, head + 1 + (lxw_row_t)i, (lxw_col_t)c,
-			         issue_text(DQ_ROW(i), c, DQ_WHAT(i), buf));
-	for (size_t i = 0; i < nf; i++)
-		pre_note(x, sh, head + 1 + (lxw_row_t)i, fc,
-		         json_string_value(json_object_get(json_array_get(files, i), "file")));
+			         issue_text(dq_row(d, i), c, dq_what(d, i), buf));
+	for (size_t i = 0; i < d->nf; i++)
+		pre_note(x, sh, head + 1 + (lxw_row_t)i, d->fc,
+		         json_string_value(json_object_get(json_array_get(d->files, i), "file")));
 	if (x->notes_dropped) {
 		char *n = xasprintf("%ld more workbook notes not listed", x->notes_dropped);
 		json_array_append_new(
@@ -2602,12 +2612,17 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 		free(n);
 		x->notes_dropped = 0;
 	}
-	size_t nw = json_array_size(x->notes);
+	d->nw = json_array_size(x->notes);
+}
 
-	/* Rows 1 and 2: what is said above the tables, never as a data row. */
+/* Rows 1 and 2: what is said above the tables, never as a data row; then the tables' header
+ * row. */
+static void dq_heading(struct xw *x, struct sheet *sh, const json_t *dq, lxw_row_t head,
+                       const struct dq_sheet *d)
+{
 	json_int_t nread = json_integer_value(json_object_get(dq, "rows_read"));
 	json_int_t nrej = json_integer_value(json_object_get(dq, "rows_rejected"));
-	size_t nnotes = json_array_size(all_notes);
+	size_t nnotes = json_array_size(d->notes);
 	char a[32], b[32], c3[32];
 	char *said;
 	if (!nrej && !nnotes)
@@ -2622,94 +2637,117 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
 	put_title(x, sh, 0, 0, "Data quality", x->title);
 	put_title(x, sh, 1, 0, said, NULL);
 	free(said);
-	put_title(x, sh, 1, wc,
-	          nw ? "Notes on this workbook: what the sheets could not show as it is"
-	             : "Notes on this workbook: none (every text is shown in full).",
+	put_title(x, sh, 1, d->wc,
+	          d->nw ? "Notes on this workbook: what the sheets could not show as it is"
+	                : "Notes on this workbook: none (every text is shown in full).",
 	          x->italic);
-	if (!nf)
-		put_title(x, sh, 1, fc, "No file was read.", x->italic);
-
-	/* The header row of the three tables. */
-	for (int c = 0; c < nic; c++)
+	if (!d->nf)
+		put_title(x, sh, 1, d->fc, "No file was read.", x->italic);
+	for (int c = 0; c < N(issue_cols); c++)
 		put_text(x, sh, head, (lxw_col_t)c, issue_cols[c].header, x->hdr);
 	for (int c = 0; c < N(file_cols); c++)
-		put_text(x, sh, head, fc + (lxw_col_t)c, file_cols[c].header, x->hdr);
+		put_text(x, sh, head, d->fc + (lxw_col_t)c, file_cols[c].header, x->hdr);
 	for (int c = 0; c < N(wbnote_cols); c++)
-		put_text(x, sh, head, wc + (lxw_col_t)c, wbnote_cols[c].header, x->hdr);
-	for (int c = 0; c < nic; c++)
+		put_text(x, sh, head, d->wc + (lxw_col_t)c, wbnote_cols[c].header, x->hdr);
+	for (int c = 0; c < N(issue_cols); c++)
 		measure(sh, (lxw_col_t)c, (double)utf8_chars(issue_cols[c].header) + 3);
+}
+
+static const char dq_kept_formula[] =
+    "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This Row],[Rows rejected]]";
+
+/* Row r of the files' table: file i, or after the last the totals (the JSON's own figures,
+ * cached by the total row's formulas). */
+static void dq_file_row(struct xw *x, struct sheet *sh, const json_t *dq, lxw_row_t r, size_t i,
+                        const struct dq_sheet *d)
+{
+	size_t flast = (d->nf ? d->nf : 1) + 1; /* data rows, then the total row */
+	lxw_col_t fc = d->fc;
+	if (i < d->nf) {
+		json_t *f = json_array_get(d->files, i);
+		put_text_quiet(x, sh, r, fc, json_string_value(json_object_get(f, "file")), NULL);
+		put_value(x, sh, r, fc + 1, K_INT, json_object_get(f, "rows_read"));
+		put_value(x, sh, r, fc + 2, K_INT, json_object_get(f, "rows_rejected"));
+		put_formula(x, sh, r, fc + 3, K_INT, dq_kept_formula, json_object_get(f, "rows_kept"));
+	} else if (i == flast - 1) {
+		static const char *const total_formula[] = {NULL, "SUBTOTAL(109,tblFiles[Rows read])",
+		                                            "SUBTOTAL(109,tblFiles[Rows rejected])",
+		                                            "SUBTOTAL(109,tblFiles[Rows kept])"};
+		json_int_t nread = json_integer_value(json_object_get(dq, "rows_read"));
+		json_int_t nrej = json_integer_value(json_object_get(dq, "rows_rejected"));
+		json_t *tot[] = {NULL, json_integer(nread), json_integer(nrej),
+		                 json_integer(nread - nrej)};
+		put_text(x, sh, r, fc, "All files", NULL);
+		for (int k = 1; k < 4; k++) {
+			put_formula(x, sh, r, fc + (lxw_col_t)k, K_INT, total_formula[k], tot[k]);
+			json_decref(tot[k]);
+		}
+	}
+}
+
+/*
+ * The Data quality sheet: what the run said about the data, above the
+ * table; one table of every rejected row and note (header frozen, messages
+ * wrapped); beside it the files read (with a total row) and the notes on
+ * this workbook, their headers on the same frozen row. The sheet is written
+ * row by row in constant_memory mode (a run can reject hundreds of
+ * thousands of rows), so what its own texts add to the workbook notes is
+ * noted before anything is written.
+ */
+static void put_data_quality(struct xw *x, struct sheet *sh, const json_t *dq)
+{
+	const lxw_row_t head = 2; /* the tables' header row */
+	struct dq_sheet d = {0};
+	dq_gather(x, sh, dq, &d);
+	dq_pre_notes(x, sh, head, &d);
+	dq_heading(x, sh, dq, head, &d);
 
 	/* The rows, one sheet row at a time across the three tables. */
-	const char *kept_formula =
-	    "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This Row],[Rows rejected]]";
-	static const char *const total_formula[] = {NULL, "SUBTOTAL(109,tblFiles[Rows read])",
-	                                            "SUBTOTAL(109,tblFiles[Rows rejected])",
-	                                            "SUBTOTAL(109,tblFiles[Rows kept])"};
-	size_t flast = (nf ? nf : 1) + 1; /* data rows, then the total row */
-	size_t n = nrows;
+	int nic = N(issue_cols);
+	size_t flast = (d.nf ? d.nf : 1) + 1;
+	size_t n = d.nrows;
 	if (flast > n)
 		n = flast;
-	if (nw > n)
-		n = nw;
+	if (d.nw > n)
+		n = d.nw;
 	lxw_col_t msg = (lxw_col_t)(nic - 1);
+	char buf[48];
 	for (size_t i = 0; i < n; i++) {
 		lxw_row_t r = head + 1 + (lxw_row_t)i;
-		if (i < nrows) {
-			const json_t *o = DQ_ROW(i);
+		if (i < d.nrows) {
+			const json_t *o = dq_row(&d, i);
 			for (int c = 0; c < nic; c++) {
 				if (issue_cols[c].kind == K_PLAIN)
 					put_value(x, sh, r, (lxw_col_t)c, K_PLAIN,
 					          json_object_get(o, issue_cols[c].key));
 				else
 					put_text_quiet(x, sh, r, (lxw_col_t)c,
-					               issue_text(o, c, DQ_WHAT(i), buf),
+					               issue_text(o, c, dq_what(&d, i), buf),
 					               (lxw_col_t)c == msg ? x->wrap : NULL);
 			}
 		}
-		if (i < nf) {
-			json_t *f = json_array_get(files, i);
-			put_text_quiet(x, sh, r, fc, json_string_value(json_object_get(f, "file")),
-			               NULL);
-			put_value(x, sh, r, fc + 1, K_INT, json_object_get(f, "rows_read"));
-			put_value(x, sh, r, fc + 2, K_INT, json_object_get(f, "rows_rejected"));
-			put_formula(x, sh, r, fc + 3, K_INT, kept_formula,
-			            json_object_get(f, "rows_kept"));
-		} else if (i == flast - 1) {
-			/* The totals: the JSON's own figures, cached by the total row's formulas.
-			 */
-			json_t *tot[] = {NULL, json_integer(nread), json_integer(nrej),
-			                 json_integer(nread - nrej)};
-			put_text(x, sh, r, fc, "All files", NULL);
-			for (int k = 1; k < 4; k++) {
-				put_formula(x, sh, r, fc + (lxw_col_t)k, K_INT, total_formula[k],
-				            tot[k]);
-				json_decref(tot[k]);
-			}
-		}
-		if (i < nw) {
+		dq_file_row(x, sh, dq, r, i, &d);
+		if (i < d.nw) {
 			const json_t *w = json_array_get(x->notes, i);
 			for (int c = 0; c < N(wbnote_cols); c++)
 				put_text_quiet(
-				    x, sh, r, wc + (lxw_col_t)c,
-				    json_string_value(json_object_get(w, wbnote_cols[c].key)),
-				    NULL);
+				    x, sh, r, d.wc + (lxw_col_t)c,
+				    json_string_value(json_object_get(w, wbnote_cols[c].key)), NULL);
 		}
 	}
-	const char *const file_formulas[] = {NULL, NULL, NULL, nf ? kept_formula : NULL};
-	add_table_after(x, sh, head, 0, head + (lxw_row_t)(nrows ? nrows : 1), "tblIssues",
+	const char *const file_formulas[] = {NULL, NULL, NULL, d.nf ? dq_kept_formula : NULL};
+	add_table_after(x, sh, head, 0, head + (lxw_row_t)(d.nrows ? d.nrows : 1), "tblIssues",
 	                issue_cols, nic, false, NULL);
-	add_table_after(x, sh, head, fc, head + (lxw_row_t)flast, "tblFiles", file_cols,
+	add_table_after(x, sh, head, d.fc, head + (lxw_row_t)flast, "tblFiles", file_cols,
 	                N(file_cols), true, file_formulas);
-	add_table_after(x, sh, head, wc, head + (lxw_row_t)(nw ? nw : 1), "tblWorkbookNotes",
+	add_table_after(x, sh, head, d.wc, head + (lxw_row_t)(d.nw ? d.nw : 1), "tblWorkbookNotes",
 	                wbnote_cols, N(wbnote_cols), false, NULL);
 	/* Messages wrapped, in a column of fixed width; the other texts as wide as they are. */
 	worksheet_set_column(sh->ws, msg, msg, WIDTH_MAX, x->wrap);
 	sh->width[msg] = 0;
 	worksheet_freeze_panes(sh->ws, head + 1, 0);
 	page_setup(x, sh, head);
-	json_decref(files);
-#undef DQ_ROW
-#undef DQ_WHAT
+	json_decref(d.files);
 }
 
 static void add_defs(json_t *defs, const char *sheet, const struct col *cols, int n)
@@ -2813,48 +2851,70 @@ static bool writable(const char *path, const char *tmpdir)
 	return true;
 }
 
-int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
-               const struct xlsx_options *opts)
-{
-	if (!writable(path, opts->tmpdir))
-		return -1;
-	const char *test_rows = getenv("BOARDPACK_TEST_SHEET_ROWS"); /* tests only (xlsx.h) */
-	if (test_rows && *test_rows)
-		xlsx_test_case_limit(atol(test_rows));
-	lxw_workbook_options wo = {.constant_memory = LXW_FALSE,
-	                           .tmpdir =
-	                               opts->tmpdir && *opts->tmpdir ? (char *)opts->tmpdir : NULL};
-	/* libxlsxwriter's workbook, without the long sheets' rows, goes beside the temporary files */
-	const char *parts_dir = wo.tmpdir ? wo.tmpdir : "/tmp";
-	char *parts = xasprintf("%s/.parts.XXXXXX", parts_dir);
-	int pfd = mkstemp(parts);
-	if (pfd < 0) {
-		diag_msg(DIAG_ERROR, path, 0, 0,
-		         "cannot write the workbook: cannot create a temporary file in %s: %s",
-		         parts_dir, strerror(errno));
-		free(parts);
-		return -1;
-	}
-	close(pfd);
-	struct xw x = {.notes = json_array()};
-	x.wb = workbook_new_opt(parts, &wo);
-	if (!x.wb) {
-		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: %s",
-		         strerror(errno ? errno : ENOMEM));
-		json_decref(x.notes);
-		unlink(parts);
-		free(parts);
-		return -1;
-	}
-	make_formats(&x, opts->currency ? opts->currency
-	                                : json_string_value(json_object_get(m, "currency")));
-	x.money_chars = utf8_chars(x.money_sym);
+/*
+ * Sheets in pack.md's order, with the analyst's tables (Trend, Heat map, Touches, Customers,
+ * Settings) beside those they explain.
+ */
+enum {
+	S_SUMMARY,
+	S_GOALS,
+	S_JOURNEYS,
+	S_TREND,
+	S_REGIONS,
+	S_WATERMELONS,
+	S_DEPARTMENTS,
+	S_HEAT,
+	S_DECISIONS,
+	S_KPIS,
+	S_LONG /* the long tables' sheets, then Settings, Data quality, Definitions */
+};
+static const char *const sheets_before[] = {
+    "Summary", "Goals", "Journeys", "Trend", "Regions", "Watermelons", "Departments", "Heat map",
+    "Decisions", "KPIs"};
+static const char *const sheets_after[] = {"Settings", "Data quality", "Definitions"};
+enum { LT_CASES, LT_TOUCHES, LT_CUSTOMERS };
 
-	/*
-	 * The long tables are counted first, to lay out their sheets: a table
-	 * past Excel's row limit continues on "Cases (2)"...
-	 */
-	struct longtab lt[3] = {
+/* A workbook being written: libxlsxwriter's, its sheets, and the long tables' rows. */
+struct book {
+	struct xw x;
+	char *parts;           /* the file libxlsxwriter writes, beside the temporary files */
+	const char *parts_dir; /* the temporary folder */
+	struct longtab lt[3];
+	int nlong, nsheets;
+	struct sheet *sh;
+	char **names;
+	struct zpar_pool *pool;
+	/* the document properties, cleaned before the Data quality sheet lists what was changed */
+	char *title, *author, *subject;
+};
+
+static void book_free(struct book *b)
+{
+	if (b->x.wb)
+		lxw_workbook_free(b->x.wb);
+	if (b->parts)
+		unlink(b->parts);
+	free(b->parts);
+	for (int i = 0; b->sh && i < b->nsheets; i++) {
+		free_sink(b->sh[i].sink);
+		free(b->names[i]);
+	}
+	free(b->names);
+	free(b->sh);
+	zpar_pool_free(b->pool);
+	textcache_free(&b->x.texts);
+	json_decref(b->x.notes);
+	strbuf_free(&b->x.text);
+	free(b->title);
+	free(b->author);
+	free(b->subject);
+}
+
+/* The long tables are counted first, to lay out their sheets: a table past Excel's row limit
+ * continues on "Cases (2)"... */
+static void count_long_rows(struct book *b, const struct xlsx_source *src)
+{
+	static const struct longtab proto[3] = {
 	    {.name = "Cases",
 	     .table = "tblCases",
 	     .cols = case_cols,
@@ -2865,152 +2925,159 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 	     .cols = touch_cols,
 	     .ncols = N(touch_cols),
 	     .none = "No case to list."},
-	    {.name = "Customers",
-	     .table = "tblCustomers",
-	     .cols = customer_cols,
-	     .ncols = N(customer_cols),
-	     .none = src && src->have_customers ? "No customer in the pack's scope."
-	                                        : "No customers file was given."},
+	    {.name = "Customers", .table = "tblCustomers", .cols = customer_cols, .ncols = N(customer_cols)},
 	};
-	enum { LT_CASES, LT_TOUCHES, LT_CUSTOMERS };
+	memcpy(b->lt, proto, sizeof proto);
+	b->lt[LT_CUSTOMERS].none = src && src->have_customers ? "No customer in the pack's scope."
+	                                                      : "No customers file was given.";
 	if (src && src->next_case && src->rewind) {
 		struct xlsx_case k;
 		src->rewind(src->it);
 		while (src->next_case(src->it, &k)) {
-			lt[LT_CASES].total++;
-			lt[LT_TOUCHES].total += k.ntouches;
+			b->lt[LT_CASES].total++;
+			b->lt[LT_TOUCHES].total += k.ntouches;
 		}
 		struct xlsx_customer cu;
 		while (src->next_customer && src->next_customer(src->it, &cu))
-			lt[LT_CUSTOMERS].total++;
-		if (src->rewind)
-			src->rewind(src->it);
+			b->lt[LT_CUSTOMERS].total++;
+		src->rewind(src->it);
 	}
-
-	/*
-	 * Sheets in pack.md's order, with the analyst's tables (Trend, Heat map,
-	 * Touches, Customers, Settings) beside those they explain. Only the long
-	 * tables' sheets are created in constant_memory mode (libxlsxwriter reads
-	 * the option when a sheet is added); the others keep tables and random
-	 * access.
-	 */
-	enum {
-		S_SUMMARY,
-		S_GOALS,
-		S_JOURNEYS,
-		S_TREND,
-		S_REGIONS,
-		S_WATERMELONS,
-		S_DEPARTMENTS,
-		S_HEAT,
-		S_DECISIONS,
-		S_KPIS,
-		S_LONG /* the long tables' sheets, then Settings, Data quality, Definitions */
-	};
-	static const char *const before[] = {"Summary",   "Goals",       "Journeys",    "Trend",
-	                                     "Regions",   "Watermelons", "Departments", "Heat map",
-	                                     "Decisions", "KPIs"};
-	static const char *const after[] = {"Settings", "Data quality", "Definitions"};
-	int nlong = 0;
 	for (int t = 0; t < 3; t++)
-		nlong += lt[t].nsheets = longtab_sheets(&lt[t]);
-	int nsheets = N(before) + nlong + N(after);
-	struct sheet *sh = xcalloc((size_t)nsheets, sizeof *sh);
-	char **sheet_names = xcalloc((size_t)nsheets, sizeof *sheet_names);
+		b->nlong += b->lt[t].nsheets = longtab_sheets(&b->lt[t]);
+}
+
+/* Every sheet, named and added in order; the long tables' with the stream of their rows. */
+static bool add_sheets(struct book *b, const char *path)
+{
+	b->nsheets = N(sheets_before) + b->nlong + N(sheets_after);
+	b->sh = xcalloc((size_t)b->nsheets, sizeof *b->sh);
+	b->names = xcalloc((size_t)b->nsheets, sizeof *b->names);
 	int si = 0;
-	for (int i = 0; i < N(before); i++)
-		sheet_names[si++] = xstrdup(before[i]);
+	for (int i = 0; i < N(sheets_before); i++)
+		b->names[si++] = xstrdup(sheets_before[i]);
 	for (int t = 0; t < 3; t++) {
-		lt[t].sheets = &sh[si];
-		for (int k = 0; k < lt[t].nsheets; k++)
-			sheet_names[si++] =
-			    k ? xasprintf("%s (%d)", lt[t].name, k + 1) : xstrdup(lt[t].name);
+		b->lt[t].sheets = &b->sh[si];
+		for (int k = 0; k < b->lt[t].nsheets; k++)
+			b->names[si++] = k ? xasprintf("%s (%d)", b->lt[t].name, k + 1)
+			                   : xstrdup(b->lt[t].name);
 	}
-	for (int i = 0; i < N(after); i++)
-		sheet_names[si++] = xstrdup(after[i]);
-	struct sheet *settings_sh = &sh[nsheets - 3], *dq_sh = &sh[nsheets - 2],
-	             *defs_sh = &sh[nsheets - 1];
-	for (int i = 0; i < nsheets; i++) {
+	for (int i = 0; i < N(sheets_after); i++)
+		b->names[si++] = xstrdup(sheets_after[i]);
+	for (int i = 0; i < b->nsheets; i++) {
 		/* Data quality in constant_memory mode (a run can reject 800,000 rows) */
-		x.wb->options.constant_memory = i == nsheets - 2;
-		sh[i].name = sheet_names[i];
-		sh[i].ws = workbook_add_worksheet(x.wb, sheet_names[i]);
-		if (!sh[i].ws) {
+		b->x.wb->options.constant_memory = i == b->nsheets - 2;
+		b->sh[i].name = b->names[i];
+		b->sh[i].ws = workbook_add_worksheet(b->x.wb, b->names[i]);
+		if (!b->sh[i].ws) {
 			diag_msg(DIAG_ERROR, path, 0, 0,
 			         "cannot write the workbook: cannot create a temporary file in %s",
-			         wo.tmpdir ? wo.tmpdir : "the temporary folder");
-			lxw_workbook_free(x.wb);
-			unlink(parts);
-			free(parts);
-			json_decref(x.notes);
-			for (int k = 0; k < nsheets; k++)
-				free(sheet_names[k]);
-			free(sheet_names);
-			free(sh);
-			return -1;
+			         b->parts_dir);
+			return false;
 		}
 	}
-	x.wb->options.constant_memory = LXW_FALSE;
-
-	/* The long tables, row by row: a case's row, then its touches; then the customers. */
-	struct zpar_pool *pool = zpar_pool_new(zpar_threads(), ROWS_ZLEVEL);
-	bool sinks_ok = true;
-	for (int t = 0; t < 3; t++)
-		for (int k = 0; k < lt[t].nsheets; k++) {
-			struct sheet *ls = &lt[t].sheets[k];
-			ls->sink = xcalloc(1, sizeof *ls->sink);
-			ls->sink->z = zpar_new(pool, parts_dir);
-			if (!ls->sink->z)
-				sinks_ok = false;
+	b->x.wb->options.constant_memory = LXW_FALSE;
+	b->pool = zpar_pool_new(zpar_threads(), ROWS_ZLEVEL);
+	for (int i = S_LONG; i < S_LONG + b->nlong; i++) {
+		struct sheet *ls = &b->sh[i];
+		ls->sink = xcalloc(1, sizeof *ls->sink);
+		ls->sink->z = zpar_new(b->pool, b->parts_dir);
+		if (!ls->sink->z) {
+			diag_msg(DIAG_ERROR, path, 0, 0,
+			         "cannot write the workbook: cannot create a temporary file in %s: %s",
+			         b->parts_dir, strerror(errno));
+			return false;
 		}
-	if (!sinks_ok) {
+	}
+	return true;
+}
+
+/* The temporary file libxlsxwriter writes to, the workbook, its formats. */
+static bool book_open(struct book *b, const char *path, const json_t *m,
+                      const struct xlsx_options *opts)
+{
+	lxw_workbook_options wo = {.constant_memory = LXW_FALSE,
+	                           .tmpdir =
+	                               opts->tmpdir && *opts->tmpdir ? (char *)opts->tmpdir : NULL};
+	b->parts_dir = wo.tmpdir ? wo.tmpdir : "/tmp";
+	b->parts = xasprintf("%s/.parts.XXXXXX", b->parts_dir);
+	int pfd = mkstemp(b->parts);
+	if (pfd < 0) {
 		diag_msg(DIAG_ERROR, path, 0, 0,
 		         "cannot write the workbook: cannot create a temporary file in %s: %s",
-		         parts_dir, strerror(errno));
-		for (int t = 0; t < 3; t++)
-			for (int k = 0; k < lt[t].nsheets; k++)
-				free_sink(lt[t].sheets[k].sink);
-		zpar_pool_free(pool);
-		lxw_workbook_free(x.wb);
-		unlink(parts);
-		free(parts);
-		json_decref(x.notes);
-		for (int k = 0; k < nsheets; k++)
-			free(sheet_names[k]);
-		free(sheet_names);
-		free(sh);
-		return -1;
+		         b->parts_dir, strerror(errno));
+		free(b->parts);
+		b->parts = NULL;
+		return false;
 	}
+	close(pfd);
+	b->x.notes = json_array();
+	b->x.wb = workbook_new_opt(b->parts, &wo);
+	if (!b->x.wb) {
+		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: %s",
+		         strerror(errno ? errno : ENOMEM));
+		return false;
+	}
+	make_formats(&b->x, opts->currency ? opts->currency
+	                                   : json_string_value(json_object_get(m, "currency")));
+	b->x.money_chars = utf8_chars(b->x.money_sym);
+	return true;
+}
+
+/* The long tables, row by row: a case's row, then its touches; then the customers. Returns the
+ * cases listed. */
+static long put_long_tables(struct book *b, const struct xlsx_source *src)
+{
+	struct longtab *lt = b->lt;
 	if (src && src->next_case) {
 		struct xlsx_case k;
 		while (src->next_case(src->it, &k))
-			put_case(&x, &lt[LT_CASES], &lt[LT_TOUCHES], &k);
+			put_case(&b->x, &lt[LT_CASES], &lt[LT_TOUCHES], &k);
 		struct xlsx_customer cu;
 		while (src->next_customer && src->next_customer(src->it, &cu))
-			put_customer(&x, &lt[LT_CUSTOMERS], &cu);
+			put_customer(&b->x, &lt[LT_CUSTOMERS], &cu);
 	}
 	for (int t = 0; t < 3; t++) {
-		longtab_finish(&x, &lt[t]);
+		longtab_finish(&b->x, &lt[t]);
 		for (int k = 0; k < lt[t].nsheets; k++)
-			page_setup(&x, &lt[t].sheets[k], 0);
+			page_setup(&b->x, &lt[t].sheets[k], 0);
 	}
-	long listed = lt[LT_CASES].done;
+	return lt[LT_CASES].done;
+}
 
-	/* The document properties, cleaned before the Data quality sheet lists what was changed. */
+static void clean_properties(struct book *b, const json_t *m, const struct xlsx_options *opts)
+{
 	const char *period = json_string_value(json_object_get(m, "period"));
 	const char *region = json_string_value(json_object_get(m, "region"));
-	char *title = clean_dup_at(&x, opts->title && *opts->title ? opts->title : "Board pack",
-	                           1000, "(document properties)", "title");
-	char *author = clean_dup_at(&x, opts->author ? opts->author : "", 1000,
-	                            "(document properties)", "author");
+	b->title = clean_dup_at(&b->x, opts->title && *opts->title ? opts->title : "Board pack", 1000,
+	                        "(document properties)", "title");
+	b->author = clean_dup_at(&b->x, opts->author ? opts->author : "", 1000,
+	                         "(document properties)", "author");
 	char *subject = xasprintf("Customer outcomes, %s%s%s", period ? period : "",
 	                          region ? " — " : "", region ? region : "");
-	char *subject_ok = clean_dup(&x, subject, 1000);
+	b->subject = clean_dup(&b->x, subject, 1000);
+	free(subject);
+}
 
-	json_t *defs = json_array();
-	put_summary(&x, &sh[S_SUMMARY], m, opts->title && *opts->title ? opts->title : "Board pack",
-	            listed);
-	page_setup(&x, &sh[S_SUMMARY], 4);
+/* Document properties; created from the data, so that two builds are byte-identical. */
+static void set_properties(struct book *b, const struct xlsx_options *opts)
+{
+	lxw_doc_properties props = {
+	    .title = b->title,
+	    .subject = b->subject,
+	    .author = b->author,
+	    .company = b->author,
+	    .keywords =
+	        "board pack; customer outcomes; successful customer outcome; failure demand",
+	    .comments = "Written by boardpack. Every figure equals the metrics JSON; rates are "
+	                "formulas over the "
+	                "counts beside them, with their values stored.",
+	    .created = opts->created > 0 ? (time_t)opts->created : 1,
+	};
+	check(&b->x, workbook_set_properties(b->x.wb, &props), "setting the document properties");
+}
+
+static void summary_defs(json_t *defs)
+{
 	add_defs(defs, "Summary", summary_cols, N(summary_cols));
 	for (int i = 0; i < N(info); i++)
 		json_array_append_new(defs,
@@ -3022,156 +3089,176 @@ int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
 		                                      summary_figs[i].def));
 	json_array_append_new(defs, json_pack("{s:s, s:s, s:s}", "sheet", "Summary", "column",
 	                                      CASES_LISTED_LABEL, "meaning", CASES_LISTED_DEF));
+}
 
+/* A figure table (figure_table's columns: head, then the figures, then tail) on its sheet. */
+static void put_figures(struct xw *x, struct sheet *sh, json_t *defs, const char *name,
+                        const char *table, const struct col *head, int nh, const struct col *tail,
+                        int nt, const json_t *rows, const char *none)
+{
 	int n;
-	struct col *gc = figure_table(goal_head, N(goal_head), goal_tail, N(goal_tail), &n);
-	put_figure_sheet(&x, &sh[S_GOALS], "tblGoals", gc, n, json_object_get(m, "goals"),
-	                 "No goals.");
-	page_setup(&x, &sh[S_GOALS], 0);
-	add_defs(defs, "Goals", gc, n);
-	free(gc);
+	struct col *c = figure_table(head, nh, tail, nt, &n);
+	put_figure_sheet(x, sh, table, c, n, rows, none);
+	page_setup(x, sh, 0);
+	add_defs(defs, name, c, n);
+	free(c);
+}
 
-	struct col *jc =
-	    figure_table(journey_head, N(journey_head), journey_tail, N(journey_tail), &n);
+/* Summary to KPIs: the figures of the pack, each sheet with its columns defined in defs. */
+static void put_figure_sheets(struct book *b, const json_t *m, const struct xlsx_source *src,
+                              const struct xlsx_options *opts, long listed, json_t *defs)
+{
+	struct xw *x = &b->x;
+	struct sheet *sh = b->sh;
+	put_summary(x, &sh[S_SUMMARY], m, opts->title && *opts->title ? opts->title : "Board pack",
+	            listed);
+	page_setup(x, &sh[S_SUMMARY], 4);
+	summary_defs(defs);
+
+	put_figures(x, &sh[S_GOALS], defs, "Goals", "tblGoals", goal_head, N(goal_head), goal_tail,
+	            N(goal_tail), json_object_get(m, "goals"), "No goals.");
 	const json_t *journeys = json_object_get(m, "journeys");
-	put_figure_sheet(&x, &sh[S_JOURNEYS], "tblJourneys", jc, n, journeys, "No journeys.");
-	page_setup(&x, &sh[S_JOURNEYS], 0);
-	add_defs(defs, "Journeys", jc, n);
-	free(jc);
+	put_figures(x, &sh[S_JOURNEYS], defs, "Journeys", "tblJourneys", journey_head,
+	            N(journey_head), journey_tail, N(journey_tail), journeys, "No journeys.");
 	size_t nj = json_array_size(journeys);
-	put_trend(&x, &sh[S_JOURNEYS], (lxw_row_t)(nj ? nj : 1) + 3, journeys, &sh[S_SUMMARY],
-	          defs);
+	put_trend(x, &sh[S_JOURNEYS], (lxw_row_t)(nj ? nj : 1) + 3, journeys, &sh[S_SUMMARY], defs);
 
-	put_trend_sheet(&x, &sh[S_TREND], m);
+	put_trend_sheet(x, &sh[S_TREND], m);
 	add_defs(defs, "Trend", trend_cols, N(trend_cols));
 
-	lxw_row_t last = put_table(&x, &sh[S_WATERMELONS], 0, "tblWatermelons", watermelon_cols,
+	lxw_row_t last = put_table(x, &sh[S_WATERMELONS], 0, "tblWatermelons", watermelon_cols,
 	                           N(watermelon_cols), json_object_get(m, "watermelons"),
 	                           "No watermelons: no green dashboard hides red outcomes.");
 	if (json_array_size(json_object_get(m, "watermelons")))
-		cond_target(&x, &sh[S_WATERMELONS], 1, last, 5, 6);
+		cond_target(x, &sh[S_WATERMELONS], 1, last, 5, 6);
 	worksheet_freeze_panes(sh[S_WATERMELONS].ws, 1, 0);
-	page_setup(&x, &sh[S_WATERMELONS], 0);
+	page_setup(x, &sh[S_WATERMELONS], 0);
 	add_defs(defs, "Watermelons", watermelon_cols, N(watermelon_cols));
 
-	put_departments(&x, &sh[S_DEPARTMENTS], json_object_get(m, "departments"), &sh[S_SUMMARY]);
-	page_setup(&x, &sh[S_DEPARTMENTS], 0);
+	put_departments(x, &sh[S_DEPARTMENTS], json_object_get(m, "departments"), &sh[S_SUMMARY]);
+	page_setup(x, &sh[S_DEPARTMENTS], 0);
 	add_defs(defs, "Departments", department_cols, N(department_cols));
 
-	put_heatmap(&x, &sh[S_HEAT], src);
+	put_heatmap(x, &sh[S_HEAT], src);
 	add_defs(defs, "Heat map", heat_cols, N(heat_cols));
 
-	struct col *rc = figure_table(region_head, N(region_head), region_head, 0, &n);
 	const json_t *regions = json_object_get(m, "regions");
 	json_t *no_regions = json_array();
-	put_figure_sheet(
-	    &x, &sh[S_REGIONS], "tblRegions", rc, n, json_is_array(regions) ? regions : no_regions,
-	    json_is_array(regions) ? "The data has no region."
-	                           : "A regional pack: the regions are compared in the whole "
-	                             "organisation's pack.");
+	put_figures(x, &sh[S_REGIONS], defs, "Regions", "tblRegions", region_head, N(region_head),
+	            region_head, 0, json_is_array(regions) ? regions : no_regions,
+	            json_is_array(regions) ? "The data has no region."
+	                                   : "A regional pack: the regions are compared in the whole "
+	                                     "organisation's pack.");
 	json_decref(no_regions);
-	page_setup(&x, &sh[S_REGIONS], 0);
-	add_defs(defs, "Regions", rc, n);
-	free(rc);
 
-	put_decisions(&x, &sh[S_DECISIONS], m);
+	put_decisions(x, &sh[S_DECISIONS], m);
 	add_defs(defs, "Decisions", touchpoint_cols, N(touchpoint_cols));
 	add_defs(defs, "Decisions", action_cols, N(action_cols));
 	add_defs(defs, "Decisions", story_cols, N(story_cols));
 
 	const json_t *kpis = json_object_get(m, "kpis");
-	last = put_table(&x, &sh[S_KPIS], 0, "tblKPIs", kpi_cols, N(kpi_cols), kpis,
+	last = put_table(x, &sh[S_KPIS], 0, "tblKPIs", kpi_cols, N(kpi_cols), kpis,
 	                 "No KPIs in this period.");
 	if (json_array_size(kpis))
-		cond_status(&x, &sh[S_KPIS], 1, last,
+		cond_status(x, &sh[S_KPIS], 1, last,
 		            (lxw_col_t)col_index(kpi_cols, N(kpi_cols), "Status"));
-	kpi_percentages(&x, &sh[S_KPIS], kpis);
-	put_kpis_served(&x, &sh[S_KPIS], N(kpi_cols) + 1, kpis, journeys);
+	kpi_percentages(x, &sh[S_KPIS], kpis);
+	put_kpis_served(x, &sh[S_KPIS], N(kpi_cols) + 1, kpis, journeys);
 	worksheet_freeze_panes(sh[S_KPIS].ws, 1, 0);
-	page_setup(&x, &sh[S_KPIS], 0);
+	page_setup(x, &sh[S_KPIS], 0);
 	add_defs(defs, "KPIs", kpi_cols, N(kpi_cols));
 	add_defs(defs, "KPIs", served_cols, N(served_cols));
+}
 
+/* Settings, Data quality and Definitions, the last sheets. */
+static void put_reference_sheets(struct book *b, const json_t *m,
+                                 const struct xlsx_options *opts, json_t *defs)
+{
+	struct xw *x = &b->x;
+	struct sheet *settings_sh = &b->sh[b->nsheets - 3], *dq_sh = &b->sh[b->nsheets - 2],
+	             *defs_sh = &b->sh[b->nsheets - 1];
 	add_defs(defs, "Cases", case_cols, N(case_cols));
 	add_defs(defs, "Touches", touch_cols, N(touch_cols));
 	add_defs(defs, "Customers", customer_cols, N(customer_cols));
-	put_settings(&x, settings_sh, m, &opts->settings);
+	put_settings(x, settings_sh, m, &opts->settings);
 	add_defs(defs, "Settings", setting_cols, N(setting_cols));
 	add_defs(defs, "Data quality", file_cols, N(file_cols));
 	add_defs(defs, "Data quality", issue_cols, N(issue_cols));
 	add_defs(defs, "Data quality", wbnote_cols, N(wbnote_cols));
 	add_defs(defs, "Definitions", def_cols, N(def_cols));
-	put_data_quality(&x, dq_sh, json_object_get(m, "data_quality"));
+	put_data_quality(x, dq_sh, json_object_get(m, "data_quality"));
 
-	put_table(&x, defs_sh, 0, "tblDefinitions", def_cols, N(def_cols), defs, "");
+	put_table(x, defs_sh, 0, "tblDefinitions", def_cols, N(def_cols), defs, "");
 	worksheet_freeze_panes(defs_sh->ws, 1, 0);
-	page_setup(&x, defs_sh, 0);
+	page_setup(x, defs_sh, 0);
+}
+
+/* libxlsxwriter's workbook closed, and the long sheets' rows put into it at path. */
+static lxw_error close_book(struct book *b, const char *path, const char **what)
+{
+	lxw_error closed = workbook_close(b->x.wb);
+	b->x.wb = NULL;
+	if (closed != LXW_NO_ERROR) {
+		*what = "saving";
+		return closed;
+	}
+	struct xlsxzip_part *zp = xcalloc((size_t)b->nlong, sizeof *zp);
+	int nzp = 0;
+	for (int i = S_LONG; i < S_LONG + b->nlong; i++) {
+		struct rowsink *k = b->sh[i].sink;
+		if (!zpar_in_bytes(k->z))
+			continue; /* an empty table: libxlsxwriter's sheet is complete */
+		zp[nzp++] = (struct xlsxzip_part){.entry = xasprintf("xl/worksheets/sheet%d.xml", i + 1),
+		                                  .rows = k->z,
+		                                  .last_row = k->last_row,
+		                                  .last_col = k->last_col};
+	}
+	const char *why = NULL;
+	lxw_error e = LXW_NO_ERROR;
+	if (xlsxzip_splice(b->parts, path, zp, nzp, ROWS_ZLEVEL, &why) != 0) {
+		e = LXW_ERROR_ZIP_FILE_ADD;
+		*what = why;
+	}
+	for (int i = 0; i < nzp; i++)
+		free((char *)zp[i].entry);
+	free(zp);
+	return e;
+}
+
+int xlsx_write(const char *path, const json_t *m, const struct xlsx_source *src,
+               const struct xlsx_options *opts)
+{
+	if (!writable(path, opts->tmpdir))
+		return -1;
+	const char *test_rows = getenv("BOARDPACK_TEST_SHEET_ROWS"); /* tests only (xlsx.h) */
+	if (test_rows && *test_rows)
+		xlsx_test_case_limit(atol(test_rows));
+	struct book b = {0};
+	if (!book_open(&b, path, m, opts)) {
+		book_free(&b);
+		return -1;
+	}
+	count_long_rows(&b, src);
+	if (!add_sheets(&b, path)) {
+		book_free(&b);
+		return -1;
+	}
+	long listed = put_long_tables(&b, src);
+	clean_properties(&b, m, opts);
+	json_t *defs = json_array();
+	put_figure_sheets(&b, m, src, opts, listed, defs);
+	put_reference_sheets(&b, m, opts, defs);
 	json_decref(defs);
+	for (int i = 0; i < b.nsheets; i++)
+		set_widths(&b.sh[i]);
+	set_properties(&b, opts);
 
-	for (int i = 0; i < nsheets; i++)
-		set_widths(&sh[i]);
-
-	/* Document properties; created from the data, so that two builds are byte-identical. */
-	lxw_doc_properties props = {
-	    .title = title,
-	    .subject = subject_ok,
-	    .author = author,
-	    .company = author,
-	    .keywords =
-	        "board pack; customer outcomes; successful customer outcome; failure demand",
-	    .comments = "Written by boardpack. Every figure equals the metrics JSON; rates are "
-	                "formulas over the "
-	                "counts beside them, with their values stored.",
-	    .created = opts->created > 0 ? (time_t)opts->created : 1,
-	};
-	check(&x, workbook_set_properties(x.wb, &props), "setting the document properties");
-
-	lxw_error pending = x.err;
-	const char *what = x.err_what;
-	int sys_err = x.sys_err;
-	lxw_error closed = workbook_close(x.wb);
-	if (pending == LXW_NO_ERROR && closed == LXW_NO_ERROR) {
-		/* the long sheets' rows into the workbook libxlsxwriter wrote */
-		struct xlsxzip_part *zp = xcalloc((size_t)nlong, sizeof *zp);
-		int nzp = 0;
-		for (int i = S_LONG; i < S_LONG + nlong; i++) {
-			struct rowsink *k = sh[i].sink;
-			if (!zpar_in_bytes(k->z))
-				continue; /* an empty table: libxlsxwriter's sheet is complete */
-			zp[nzp++] = (struct xlsxzip_part){.entry = xasprintf("xl/worksheets/sheet%d.xml", i + 1),
-			                                  .rows = k->z,
-			                                  .last_row = k->last_row,
-			                                  .last_col = k->last_col};
-		}
-		const char *why = NULL;
-		if (xlsxzip_splice(parts, path, zp, nzp, ROWS_ZLEVEL, &why) != 0) {
-			pending = LXW_ERROR_ZIP_FILE_ADD;
-			what = why;
-		}
-		for (int i = 0; i < nzp; i++)
-			free((char *)zp[i].entry);
-		free(zp);
-	}
-	unlink(parts);
-	free(parts);
-	for (int i = S_LONG; i < S_LONG + nlong; i++)
-		free_sink(sh[i].sink);
-	zpar_pool_free(pool);
-	textcache_free(&x.texts);
-	free(title);
-	free(author);
-	free(subject);
-	free(subject_ok);
-	for (int i = 0; i < nsheets; i++)
-		free(sheet_names[i]);
-	free(sheet_names);
-	free(sh);
-	json_decref(x.notes);
-	strbuf_free(&x.text);
-	if (pending == LXW_NO_ERROR && closed != LXW_NO_ERROR) {
-		pending = closed;
-		what = "saving";
-	}
+	lxw_error pending = b.x.err;
+	const char *what = b.x.err_what;
+	int sys_err = b.x.sys_err;
+	if (pending == LXW_NO_ERROR)
+		pending = close_book(&b, path, &what);
+	book_free(&b);
 	if (pending != LXW_NO_ERROR) {
 		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: %s: %s", what,
 		         sys_err ? strerror(sys_err) : lxw_strerror(pending));
