@@ -375,6 +375,15 @@ static enum bp_err run_xes(struct reader *r, const char *path)
 	return r->status;
 }
 
+/* The required columns' names, as the header must give them, separated by ", ". */
+static void required_names(const struct reader *r, struct strbuf *want)
+{
+	for (int i = 0; r->columns[i]; i++)
+		if (r->required[i])
+			strbuf_printf(want, "%s%s", want->len ? ", " : "",
+			              config_header(r->cfg, r->kind, r->columns[i]));
+}
+
 /* A sheet of a workbook as the records a CSV export of it would give (sheetin.h). */
 static enum bp_err run_sheet(struct reader *r, const char *path)
 {
@@ -389,10 +398,7 @@ static enum bp_err run_sheet(struct reader *r, const char *path)
 		return r->status;
 	if (!r->header_done) {
 		struct strbuf want = STRBUF_INIT;
-		for (int i = 0; r->columns[i]; i++)
-			if (r->required[i])
-				strbuf_printf(&want, "%s%s", want.len ? ", " : "",
-				              config_header(r->cfg, r->kind, r->columns[i]));
+		required_names(r, &want);
 		char place[512];
 		long line = 0, col = 0;
 		diag_msg(DIAG_ERROR, dq_place(r->m->dq, r->file, &line, &col, place, sizeof place),
@@ -457,10 +463,7 @@ enum bp_err reader_run(struct reader *r, const char *path)
 	}
 	if (!r->header_done) {
 		struct strbuf want = STRBUF_INIT;
-		for (int i = 0; r->columns[i]; i++)
-			if (r->required[i])
-				strbuf_printf(&want, "%s%s", want.len ? ", " : "",
-				              config_header(r->cfg, r->kind, r->columns[i]));
+		required_names(r, &want);
 		diag_msg(DIAG_ERROR, r->name, 0, 0,
 		         "the file is empty; expected a header line naming the columns %s",
 		         strbuf_str(&want));
