@@ -162,9 +162,11 @@ in_list() { # word list...
 echo "machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) — other work on the machine skews the figures"
 echo "command: BENCH_SIZES=\"$sizes\" BENCH_SHAPES=\"$(echo $shapes1m)\" BENCH_SHAPES_10M=\"$(echo $shapes10m)\" BENCH_PEER_FULL=\"$(echo $peer_full)\" bench/run.sh"
-table=$(mktemp)
-peers=$(mktemp)
-trap 'rm -f "$table" "$peers"' EXIT
+# the table's rows, kept until the next run (build/bench/table.md, peers.md)
+mkdir -p build/bench
+table=build/bench/table.md peers=build/bench/peers.md
+: >"$table"
+: >"$peers"
 declare -A wall1m
 for size in $sizes; do
 	case $size in
@@ -197,12 +199,16 @@ for size in $sizes; do
 		v="$v; read ≥ 50 %: $(verdict "$pct" '>=' 50); 2 cores > libcsv: $(verdict "$rate2" '>=' "$libcsv")"
 		if [ "$size" = 1m ]; then
 			wall1m[$shape]=$w
-		elif [ -n "${wall1m[$shape]:-}" ]; then
+		elif [ -z "${wall1m[$shape]:-}" ] && [ -s "build/bench/$shape-1m/best.log" ]; then
+			# not run at 1 M this time: the cached 1 M run's wall time (BENCH_SIZES=10m)
+			wall1m[$shape]=$(seconds "build/bench/$shape-1m/best.log")
+		fi
+		if [ "$size" = 10m ] && [ -n "${wall1m[$shape]:-}" ]; then
 			lin=$(calc "$w / ${wall1m[$shape]}")
 			v="$v; 10 M / 1 M $(printf %.1f "$lin") ≤ 11: $(verdict "$lin" '<=' 11)"
 		fi
-		printf '| %s | %s | %s | %.0f | %.2f | %d | %s | %s | %s | %s | %s | %s | %s |\n' "$shape" "$size" "$cases" "$mb" "$w" "$r" \
-			"$read_s" "$xlsx_s" "$rate1" "$pct" "$rate2" "$load" "$v" >>"$table"
+		printf '| %s | %s | %s | %.0f | %.2f | %d | %s | %s | %s | %s | %s (%s) | %s | %s |\n' "$shape" "$size" "$cases" "$mb" "$w" "$r" \
+			"$read_s" "$xlsx_s" "$rate1" "$pct" "$rate2" "$libcsv" "$load" "$v" >>"$table"
 		if [ "$size" != 10m ] && [ $have_peer = 1 ]; then
 			best=$(run_peer "$dir" light)
 			read -r lw lr <<<"$best"
@@ -214,8 +220,9 @@ for size in $sizes; do
 				best=$(run_peer "$dir" full)
 				read -r fw fr <<<"$best"
 				fs=$(printf %.1f "$(calc "$fw / $w")"); fm=$(printf %.1f "$(calc "$fr / $r")")
+				same="$same, $(same_rates "$dir/best" "$dir/peer-full")"
 				printf '  peer, full workbook (Cases, Touches, Customers): %.2f s, %d MB: boardpack %sx faster, %sx less memory; rates %s\n' \
-					"$fw" "$fr" "$fs" "$fm" "$(same_rates "$dir/best" "$dir/peer-full")"
+					"$fw" "$fr" "$fs" "$fm" "${same#*, }"
 				fs="${fs}×" fm="${fm}×"
 			fi
 			printf '| %s | %.2f s, %d MB | %.2f s, %d MB | %.1f× | %.1f× | %s | %s | %s | %s |\n' "$shape" "$w" "$r" "$lw" "$lr" \
@@ -227,7 +234,7 @@ done
 echo
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| shape | size | cases | MB | wall s | RSS MB | read s | xlsx s | 1 core MB/s | % of libcsv | 2 cores MB/s | load | verdicts (issue 22) |"
+echo "| shape | size | cases | MB | wall s | RSS MB | read s | xlsx s | 1 core MB/s | % of libcsv | 2 cores MB/s (libcsv, 1 core) | load | verdicts (issue 22) |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 cat "$table"
 if [ -s "$peers" ]; then
@@ -236,7 +243,7 @@ if [ -s "$peers" ]; then
 	echo "full: boardpack's tables too, Cases, Touches and Customers, XlsxWriter constant_memory)."
 	echo "Targets: ≥ 10× faster, ≥ 3× less memory."
 	echo
-	echo "| shape | boardpack | peer, light | faster | less memory | peer, full | faster | less memory | rates |"
+	echo "| shape | boardpack | peer, light | faster | less memory | peer, full | faster | less memory | rates (light, full) |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
 	cat "$peers"
 fi
