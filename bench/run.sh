@@ -20,7 +20,7 @@
 # build/shapegen is newer).
 #
 # Environment (set by the Makefile): BOARDPACK, GEN, SHAPEGEN, READBENCH, PYTHON; and
-#   BENCH_SIZES        "1m 10m" (default), or one of them
+#   BENCH_SIZES        "1m 10m" (default), or one of them; "100k" tries the script quickly
 #   BENCH_SHAPES       the 1 M shapes (default: the whole matrix below)
 #   BENCH_SHAPES_10M   the 10 M shapes (default: the worst ones, 10 M unique cases included)
 #   BENCH_PEER_FULL    the 1 M shapes on which the peer also writes boardpack's tables (Cases,
