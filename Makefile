@@ -100,6 +100,11 @@ $(BUILD)/readbench: bench/readbench.c $(LIBOBJS) $(BUILD)/flags
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(LDFLAGS) $(LDLIBS)
 
+# The benchmark's generator of event logs of chosen shapes (bench/shapegen.c, issue 22).
+$(BUILD)/shapegen: bench/shapegen.c
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $<
+
 # Small test drivers linked with the library objects (tests/tools/*.c).
 $(BUILD)/tools/%: tests/tools/%.c $(LIBOBJS) $(BUILD)/flags
 	@mkdir -p $(dir $@)
@@ -203,7 +208,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS) $(BUILD)/flags
 
 # The pandas peer's packages are installed here, not by `make deps`: only the benchmark needs them.
 BENCH_PKGS := python3-pandas python3-xlsxwriter python3-reportlab
-bench: all $(GEN) $(BUILD)/readbench
+bench: all $(GEN) $(BUILD)/readbench $(BUILD)/shapegen
 	$(Q)missing=""; for p in $(BENCH_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	  if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
