@@ -98,6 +98,7 @@ struct xw {
 	/* the long tables (struct rowsink) */
 	struct textcache texts;
 	char num_attr[K_NKINDS][24]; /* `s="3"><v>`: a number cell's style, once known */
+	char bool_attr[32];          /* `s="7" t="b"><v>`: a boolean cell's */
 	long money_chars;            /* characters of money_sym */
 };
 
@@ -434,7 +435,7 @@ static void put_value(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 		put_text(x, sh, r, c, strbuf_str(&b), NULL);
 		strbuf_free(&b);
 	} else if (json_is_boolean(v)) {
-		check(x, worksheet_write_boolean(sh->ws, r, c, json_is_true(v), NULL),
+		check(x, worksheet_write_boolean(sh->ws, r, c, json_is_true(v), x->fmt[K_BOOL]),
 		      "writing a boolean");
 		measure(sh, c, 5);
 	} else if (json_is_string(v)) {
@@ -2034,10 +2035,12 @@ static void long_days(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 
 static void long_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int v)
 {
-	(void)x;
 	if (v < 0)
 		return;
-	sink_cell(sh->sink, r, c, " t=\"b\"><v>", 10);
+	if (!x->bool_attr[0])
+		snprintf(x->bool_attr, sizeof x->bool_attr, " s=\"%d\" t=\"b\"><v>",
+		         (int)lxw_format_get_xf_index(x->fmt[K_BOOL]));
+	sink_cell(sh->sink, r, c, x->bool_attr, strlen(x->bool_attr));
 	if (v)
 		RB_LIT(&sh->sink->buf, "1</v></c>");
 	else
@@ -2790,7 +2793,10 @@ static void make_formats(struct xw *x, const char *currency)
 	                                             [K_PTS] = "+0.0;-0.0;0.0",
 	                                             [K_DATE] = "yyyy-mm-dd",
 	                                             [K_TIME] = "yyyy-mm-dd hh:mm",
-	                                             [K_PLAIN] = "0"};
+	                                             [K_PLAIN] = "0",
+	                                             /* what Excel shows for a boolean whatever its
+	                                                format; LibreOffice shows 1 and 0 without it */
+	                                             [K_BOOL] = "\"TRUE\";\"TRUE\";\"FALSE\""};
 	for (int k = 0; k < K_NKINDS; k++) {
 		if (k == K_MONEY) {
 			char f[96];

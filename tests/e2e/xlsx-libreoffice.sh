@@ -78,5 +78,11 @@ for sheet in ("Goals", "Journeys", "Trend", "Regions", "Watermelons", "Departmen
         sys.exit(f"{sheet} prints on {per[sheet]} pages")
 if len(pages) > 40:
     sys.exit(f"{len(pages)} pages for a workbook of 50 cases")
+# Booleans print as TRUE and FALSE, as Excel shows them, not as 1 and 0 (SCO, Within promise and
+# Left within window on Cases; SCO on Touches)
+cases = "\n".join(p for p in pages if re.search(r"^\s*Cases\s+Page", p, re.M))
+words = re.findall(r"\b(TRUE|FALSE)\b", cases)
+if len(words) < 50 or "TRUE" not in words or "FALSE" not in words:
+    sys.exit(f"Cases prints {len(words)} TRUE/FALSE values for 50 cases: LibreOffice shows the booleans as numbers?")
 PY
 echo "LibreOffice recalculates the cached values, shows the header formats and prints every sheet one page wide"
