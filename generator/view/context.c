@@ -349,30 +349,9 @@ static json_t *defaults_used(const struct config *c, const struct model *m)
 	return o;
 }
 
-json_t *context_metrics(const struct metrics *mt)
+/* totals: the pack's figures, and growth and churn where customers.csv was given. */
+static json_t *totals_json(const struct metrics *mt)
 {
-	const struct config *c = mt->config;
-	const struct model *m = mt->model;
-	json_t *root = json_object();
-	set(root, "period", period_json(mt, mt->period));
-	set(root, "previous_period", period_json(mt, mt->previous));
-	static const char *const lens[] = {"month", "quarter", "year"};
-	set(root, "period_length", json_string(lens[c->period_length]));
-	set(root, "organisation", json_string(c->organisation));
-	set(root, "title", json_string(c->title));
-	set(root, "currency", c->currency ? json_string(c->currency) : json_null());
-	set(root, "region", name(mt, mt->region));
-	char day[11];
-	if (m->data_from != BP_TIME_NONE) {
-		value_format_date(m->data_from, day);
-		set(root, "data_from", json_string(day));
-		value_format_date(m->data_to, day);
-		set(root, "data_to", json_string(day));
-	} else {
-		set(root, "data_from", json_null());
-		set(root, "data_to", json_null());
-	}
-
 	json_t *totals = json_object();
 	figures(mt, totals, &mt->totals);
 	set(totals, "kpi_green_share", num(mt->kpi_green_share));
@@ -398,8 +377,11 @@ json_t *context_metrics(const struct metrics *mt)
 	set(totals, "churn_after_unsuccessful",
 	    have ? num(g->churn_after_unsuccessful) : json_null());
 	set(totals, "churn_ratio", have ? num(g->churn_ratio) : json_null());
-	set(root, "totals", totals);
+	return totals;
+}
 
+static json_t *goals_json(const struct metrics *mt)
+{
 	json_t *goals = json_array();
 	for (size_t i = 0; i < mt->ngoals; i++) {
 		const struct goal_figures *gf = &mt->goals[i];
@@ -414,8 +396,11 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "customer_journey", story_json(mt, gf->story_case));
 		json_array_append_new(goals, o);
 	}
-	set(root, "goals", goals);
+	return goals;
+}
 
+static json_t *journeys_json(const struct metrics *mt)
+{
 	json_t *journeys = json_array();
 	for (size_t i = 0; i < mt->njourneys; i++) {
 		const struct journey_figures *j = &mt->journeys[i];
@@ -428,8 +413,11 @@ json_t *context_metrics(const struct metrics *mt)
 		figures(mt, o, &j->f);
 		json_array_append_new(journeys, o);
 	}
-	set(root, "journeys", journeys);
+	return journeys;
+}
 
+static json_t *departments_json(const struct metrics *mt)
+{
 	json_t *depts = json_array();
 	for (size_t i = 0; i < mt->ndepts; i++) {
 		const struct dept_figures *d = &mt->depts[i];
@@ -446,8 +434,12 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "failure_contacts", json_integer(d->failure_contacts));
 		json_array_append_new(depts, o);
 	}
-	set(root, "departments", depts);
+	return depts;
+}
 
+static json_t *kpis_json(const struct metrics *mt)
+{
+	const struct model *m = mt->model;
 	json_t *kpis = json_array();
 	for (size_t i = 0; i < mt->nkpis; i++) {
 		const struct kpi *k = mt->kpis[i].kpi;
@@ -470,8 +462,11 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "status", json_string(status_names[mt->kpis[i].status]));
 		json_array_append_new(kpis, o);
 	}
-	set(root, "kpis", kpis);
+	return kpis;
+}
 
+static json_t *watermelons_json(const struct metrics *mt)
+{
 	json_t *wms = json_array();
 	for (size_t i = 0; i < mt->nwatermelons; i++) {
 		const struct watermelon *w = &mt->watermelons[i];
@@ -486,7 +481,38 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "shortfall_pts", num(w->shortfall_pts));
 		json_array_append_new(wms, o);
 	}
-	set(root, "watermelons", wms);
+	return wms;
+}
+
+json_t *context_metrics(const struct metrics *mt)
+{
+	const struct config *c = mt->config;
+	const struct model *m = mt->model;
+	json_t *root = json_object();
+	set(root, "period", period_json(mt, mt->period));
+	set(root, "previous_period", period_json(mt, mt->previous));
+	static const char *const lens[] = {"month", "quarter", "year"};
+	set(root, "period_length", json_string(lens[c->period_length]));
+	set(root, "organisation", json_string(c->organisation));
+	set(root, "title", json_string(c->title));
+	set(root, "currency", c->currency ? json_string(c->currency) : json_null());
+	set(root, "region", name(mt, mt->region));
+	char day[11];
+	if (m->data_from != BP_TIME_NONE) {
+		value_format_date(m->data_from, day);
+		set(root, "data_from", json_string(day));
+		value_format_date(m->data_to, day);
+		set(root, "data_to", json_string(day));
+	} else {
+		set(root, "data_from", json_null());
+		set(root, "data_to", json_null());
+	}
+	set(root, "totals", totals_json(mt));
+	set(root, "goals", goals_json(mt));
+	set(root, "journeys", journeys_json(mt));
+	set(root, "departments", departments_json(mt));
+	set(root, "kpis", kpis_json(mt));
+	set(root, "watermelons", watermelons_json(mt));
 	set(root, "breaks", breaks_json(mt));
 	set(root, "regions", regions_json(mt));
 	set(root, "actions", actions_json(mt));
@@ -497,7 +523,6 @@ json_t *context_metrics(const struct metrics *mt)
 	(void)outcome_names;
 	return root;
 }
-
 int context_write_json_fd(const json_t *tree, int fd, const char *path)
 {
 	int dup_fd = dup(fd);
