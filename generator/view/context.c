@@ -733,17 +733,12 @@ static void decisions_fmt(const struct fmt *fm, json_t *o, const struct figures 
 	json_object_set_new(o, "has_failure_touchpoints", json_boolean(f->ntouchpoints > 0));
 }
 
-/* A story's rows for the timeline: the date, the time, and the day of the journey. */
-static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
+/*
+ * Why a story was not a successful outcome: its outcome, or achieved late (after the journey's
+ * promise_days) or after chasing (more failure contacts than the journey allows).
+ */
+static void story_ending_fmt(const struct fmt *fm, json_t *s, const struct bp_case *k)
 {
-	json_t *s = json_object_get(goal, "customer_journey");
-	json_object_set_new(goal, "has_customer_journey", json_boolean(json_is_object(s)));
-	if (!json_is_object(s))
-		return;
-	const struct model *m = fm->mt->model;
-	const struct bp_case *k = &m->cases[ix];
-	set_fixed(fm, s, "days_fmt", metrics_case_days(k), 1);
-	/* why it was not a successful outcome: its outcome, or achieved late or after chasing */
 	const struct journey_figures *jf = NULL;
 	for (size_t i = 0; i < fm->mt->njourneys; i++)
 		if (fm->mt->journeys[i].name == k->journey)
@@ -761,50 +756,46 @@ static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
 	if (jf && !isnan(jf->promise_days))
 		set_fixed(fm, s, "promise_days_fmt", jf->promise_days,
 		          jf->promise_days == floor(jf->promise_days) ? 0 : 1);
-	set_count(fm, s, "contacts_fmt", k->contacts);
-	set_count(fm, s, "failure_contacts_fmt", k->failure_contacts);
-	json_object_set_new(s, "failure_contacts_one", json_boolean(k->failure_contacts == 1));
-	json_t *rows = json_object_get(s, "rows");
-	json_object_set_new(s, "has_rows", json_boolean(json_array_size(rows) > 0));
-	long total = (long)json_integer_value(json_object_get(s, "rows_total"));
-	long shown = (long)json_array_size(rows);
-	size_t i;
-	json_t *r;
-	int64_t first_day = k->start >= 0 ? k->start / BP_MS_PER_DAY : 0;
-	json_array_foreach(rows, i, r)
-	{
-		const char *t = json_string_value(json_object_get(r, "time"));
-		bp_time ts;
-		if (!t || value_parse_time(t, strlen(t), DATE_ISO, &ts))
-			continue;
-		char buf[64];
-		int64_t day = ts >= 0 ? ts / BP_MS_PER_DAY : 0;
-		format_long_date(buf, sizeof buf, day);
-		set_str(r, "date_long", buf);
-		format_short_date(buf, sizeof buf, day);
-		set_str(r, "date_short", buf);
-		format_short_date(buf, sizeof buf, day);
-		set_str(r, "date_short", buf);
-		snprintf(buf, sizeof buf, "%.5s", t + 11);
-		set_str(r, "time_hm", buf);
-		set_count(fm, r, "day_fmt", (long)(day - first_day) + 1);
-		/* labels that are never null, so that no name is looked up in an outer section */
-		json_t *tp = json_object_get(r, "touchpoint"), *ch = json_object_get(r, "channel");
-		json_t *oc = json_object_get(r, "outcome"), *dp = json_object_get(r, "department");
-		set_str(r, "touchpoint_label",
-		        json_is_string(tp) ? json_string_value(tp) : "(no touchpoint recorded)");
-		set_str(r, "channel_label", json_is_string(ch) ? json_string_value(ch) : "—");
-		set_str(r, "department_label", json_is_string(dp) ? json_string_value(dp) : "—");
-		/* who handled it, and how: "Sales, app", or "Sales" when no channel was recorded */
-		char *who = xasprintf("%s%s%s", json_is_string(dp) ? json_string_value(dp) : "—",
-		                      json_is_string(ch) ? ", " : "",
-		                      json_is_string(ch) ? json_string_value(ch) : "");
-		set_str(r, "who", who);
-		free(who);
-		json_object_set_new(r, "ends", json_is_string(oc) ? json_incref(oc) : json_false());
-	}
-	/* the PDF's timeline: at most STORY_SHOWN rows, the first and the last halves, and where
-	 * rows are left out, a row that says how many */
+}
+
+/* One row of a story: its date, time and day of the journey, and labels that are never null. */
+static void story_row_fmt(const struct fmt *fm, json_t *r, int64_t first_day)
+{
+	const char *t = json_string_value(json_object_get(r, "time"));
+	bp_time ts;
+	if (!t || value_parse_time(t, strlen(t), DATE_ISO, &ts))
+		return;
+	char buf[64];
+	int64_t day = ts >= 0 ? ts / BP_MS_PER_DAY : 0;
+	format_long_date(buf, sizeof buf, day);
+	set_str(r, "date_long", buf);
+	format_short_date(buf, sizeof buf, day);
+	set_str(r, "date_short", buf);
+	snprintf(buf, sizeof buf, "%.5s", t + 11);
+	set_str(r, "time_hm", buf);
+	set_count(fm, r, "day_fmt", (long)(day - first_day) + 1);
+	/* labels that are never null, so that no name is looked up in an outer section */
+	json_t *tp = json_object_get(r, "touchpoint"), *ch = json_object_get(r, "channel");
+	json_t *oc = json_object_get(r, "outcome"), *dp = json_object_get(r, "department");
+	set_str(r, "touchpoint_label",
+	        json_is_string(tp) ? json_string_value(tp) : "(no touchpoint recorded)");
+	set_str(r, "channel_label", json_is_string(ch) ? json_string_value(ch) : "—");
+	set_str(r, "department_label", json_is_string(dp) ? json_string_value(dp) : "—");
+	/* who handled it, and how: "Sales, app", or "Sales" when no channel was recorded */
+	char *who = xasprintf("%s%s%s", json_is_string(dp) ? json_string_value(dp) : "—",
+	                      json_is_string(ch) ? ", " : "",
+	                      json_is_string(ch) ? json_string_value(ch) : "");
+	set_str(r, "who", who);
+	free(who);
+	json_object_set_new(r, "ends", json_is_string(oc) ? json_incref(oc) : json_false());
+}
+
+/*
+ * The PDF's timeline: at most STORY_SHOWN rows, the first and the last halves, and where rows are
+ * left out (the story has total of them), a row that says how many.
+ */
+static json_t *story_timeline(const struct fmt *fm, const json_t *rows, long total)
+{
 	json_t *tl = json_array();
 	size_t nr = json_array_size(rows);
 	bool cut = total > STORY_SHOWN;
@@ -820,13 +811,38 @@ static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
 		json_object_set_new(row, "gap", json_false());
 		json_array_append_new(tl, row);
 	}
-	json_object_set_new(s, "timeline", tl);
+	return tl;
+}
+
+/* A story's rows for the timeline: the date, the time, and the day of the journey. */
+static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
+{
+	json_t *s = json_object_get(goal, "customer_journey");
+	json_object_set_new(goal, "has_customer_journey", json_boolean(json_is_object(s)));
+	if (!json_is_object(s))
+		return;
+	const struct model *m = fm->mt->model;
+	const struct bp_case *k = &m->cases[ix];
+	set_fixed(fm, s, "days_fmt", metrics_case_days(k), 1);
+	story_ending_fmt(fm, s, k);
+	set_count(fm, s, "contacts_fmt", k->contacts);
+	set_count(fm, s, "failure_contacts_fmt", k->failure_contacts);
+	json_object_set_new(s, "failure_contacts_one", json_boolean(k->failure_contacts == 1));
+	json_t *rows = json_object_get(s, "rows");
+	json_object_set_new(s, "has_rows", json_boolean(json_array_size(rows) > 0));
+	long total = (long)json_integer_value(json_object_get(s, "rows_total"));
+	size_t i;
+	json_t *r;
+	int64_t first_day = k->start >= 0 ? k->start / BP_MS_PER_DAY : 0;
+	json_array_foreach(rows, i, r)
+		story_row_fmt(fm, r, first_day);
+	json_object_set_new(s, "timeline", story_timeline(fm, rows, total));
 	/* the year of the story's start, said once above its dates */
+	size_t nr = json_array_size(rows);
 	char year[16];
 	snprintf(year, sizeof year, "%.4s",
 	         nr ? json_string_value(json_object_get(json_array_get(rows, 0), "time")) : "");
 	set_str(s, "year", year);
-	(void)shown;
 }
 
 /* The departments where goal g breaks (comparable, at least a point worse), largest gap first. */
