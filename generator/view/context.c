@@ -835,7 +835,9 @@ static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
 	json_t *r;
 	int64_t first_day = k->start >= 0 ? k->start / BP_MS_PER_DAY : 0;
 	json_array_foreach(rows, i, r)
+	{
 		story_row_fmt(fm, r, first_day);
+	}
 	json_object_set_new(s, "timeline", story_timeline(fm, rows, total));
 	/* the year of the story's start, said once above its dates */
 	size_t nr = json_array_size(rows);
@@ -886,12 +888,39 @@ static int cmp_shortfall(const void *a, const void *b)
 	return strcmp(x->goal, y->goal);
 }
 
-/*
- * What we ask the board (pack.md): each goal short of its target, with enough journeys to
- * judge, as a question with its owners (the departments where it breaks) and the money at
- * stake; the largest shortfall first, at most three. Then the actions of actions.csv, formatted.
- */
-static void board_fmt(const struct fmt *fm, json_t *ctx)
+/* One ask of the board, the number-th: goal g's shortfall, its owners and the money at stake. */
+static json_t *ask_fmt(const struct fmt *fm, const struct goal_figures *g, long number)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *o = json_object();
+	set_str(o, "goal", g->goal);
+	set_pct(fm, o, "sco_rate_pct", g->f.sco_rate);
+	set_pct(fm, o, "sco_target_pct", g->sco_target);
+	char buf[64];
+	format_number(buf, sizeof buf, (g->sco_target - g->f.sco_rate) * 100, 0, &fm->st);
+	set_str(o, "short_pts_fmt", buf);
+	json_object_set_new(o, "short_pts_one",
+	                    json_boolean(lround((g->sco_target - g->f.sco_rate) * 100) == 1));
+	set_count(fm, o, "cases_concluded_fmt", g->f.cases_concluded);
+	json_t *owners = goal_owners(fm, (size_t)(g - mt->goals));
+	json_object_set_new(o, "has_owners", json_boolean(json_array_size(owners) > 0));
+	json_object_set_new(o, "owners", owners);
+	json_object_set_new(o, "has_customers", json_boolean(mt->have_growth));
+	set_money(fm, o, "value_at_risk_money", g->f.value_at_risk);
+	set_money(fm, o, "value_lost_money", g->f.value_lost);
+	set_count(fm, o, "customers_lost_fmt", g->f.customers_lost);
+	json_object_set_new(o, "customers_lost_one", json_boolean(g->f.customers_lost == 1));
+	set_money(fm, o, "failure_demand_cost_money", g->f.failure_demand_cost);
+	json_object_set_new(
+	    o, "has_failure_cost",
+	    json_boolean(!isnan(g->f.failure_demand_cost) && g->f.failure_contacts > 0));
+	set_count(fm, o, "number", number);
+	return o;
+}
+
+/* The asks: the goals short of their target with enough journeys to judge, largest shortfall
+ * first, at most three. */
+static json_t *asks_fmt(const struct fmt *fm)
 {
 	const struct metrics *mt = fm->mt;
 	const struct goal_figures **v = xreallocarray(NULL, mt->ngoals + 1, sizeof *v);
@@ -904,44 +933,16 @@ static void board_fmt(const struct fmt *fm, json_t *ctx)
 	if (n)
 		qsort(v, n, sizeof *v, cmp_shortfall);
 	json_t *asks = json_array();
-	for (size_t i = 0; i < n && i < 3; i++) {
-		const struct goal_figures *g = v[i];
-		json_t *o = json_object();
-		set_str(o, "goal", g->goal);
-		set_pct(fm, o, "sco_rate_pct", g->f.sco_rate);
-		set_pct(fm, o, "sco_target_pct", g->sco_target);
-		char buf[64];
-		format_number(buf, sizeof buf, (g->sco_target - g->f.sco_rate) * 100, 0, &fm->st);
-		set_str(o, "short_pts_fmt", buf);
-		json_object_set_new(
-		    o, "short_pts_one",
-		    json_boolean(lround((g->sco_target - g->f.sco_rate) * 100) == 1));
-		set_count(fm, o, "cases_concluded_fmt", g->f.cases_concluded);
-		json_t *owners = goal_owners(fm, (size_t)(g - mt->goals));
-		json_object_set_new(o, "has_owners", json_boolean(json_array_size(owners) > 0));
-		json_object_set_new(o, "owners", owners);
-		json_object_set_new(o, "has_customers", json_boolean(mt->have_growth));
-		set_money(fm, o, "value_at_risk_money", g->f.value_at_risk);
-		set_money(fm, o, "value_lost_money", g->f.value_lost);
-		set_count(fm, o, "customers_lost_fmt", g->f.customers_lost);
-		json_object_set_new(o, "customers_lost_one",
-		                    json_boolean(g->f.customers_lost == 1));
-		set_money(fm, o, "failure_demand_cost_money", g->f.failure_demand_cost);
-		json_object_set_new(
-		    o, "has_failure_cost",
-		    json_boolean(!isnan(g->f.failure_demand_cost) && g->f.failure_contacts > 0));
-		set_count(fm, o, "number", (long)i + 1);
-		json_array_append_new(asks, o);
-	}
+	for (size_t i = 0; i < n && i < 3; i++)
+		json_array_append_new(asks, ask_fmt(fm, v[i], (long)i + 1));
 	free(v);
-	json_object_set_new(ctx, "first_ask",
-	                    json_array_size(asks) ? json_incref(json_array_get(asks, 0))
-	                                          : json_object());
-	set_count(fm, ctx, "asks_count_fmt", (long)json_array_size(asks));
-	json_object_set_new(ctx, "asks_one", json_boolean(json_array_size(asks) == 1));
-	json_object_set_new(ctx, "asks", asks);
-	json_object_set_new(ctx, "has_asks", json_boolean(json_array_size(asks) > 0));
+	return asks;
+}
 
+/* The actions of actions.csv: the status in words, the due date as people read it, and the
+ * rates then and now as percentages. */
+static void board_actions_fmt(const struct fmt *fm, json_t *ctx)
+{
 	json_t *actions = json_object_get(ctx, "actions");
 	json_object_set_new(ctx, "has_actions_file", json_boolean(json_is_array(actions)));
 	json_object_set_new(ctx, "has_actions", json_boolean(json_array_size(actions) > 0));
@@ -975,6 +976,24 @@ static void board_fmt(const struct fmt *fm, json_t *ctx)
 		        json_is_number(then) ? json_number_value(then) : NAN);
 		set_pct(fm, a, "sco_rate_pct", json_is_number(now) ? json_number_value(now) : NAN);
 	}
+}
+
+/*
+ * What we ask the board (pack.md): each goal short of its target, with enough journeys to
+ * judge, as a question with its owners (the departments where it breaks) and the money at
+ * stake; the largest shortfall first, at most three. Then the actions of actions.csv, formatted.
+ */
+static void board_fmt(const struct fmt *fm, json_t *ctx)
+{
+	json_t *asks = asks_fmt(fm);
+	json_object_set_new(ctx, "first_ask",
+	                    json_array_size(asks) ? json_incref(json_array_get(asks, 0))
+	                                          : json_object());
+	set_count(fm, ctx, "asks_count_fmt", (long)json_array_size(asks));
+	json_object_set_new(ctx, "asks_one", json_boolean(json_array_size(asks) == 1));
+	json_object_set_new(ctx, "asks", asks);
+	json_object_set_new(ctx, "has_asks", json_boolean(json_array_size(asks) > 0));
+	board_actions_fmt(fm, ctx);
 }
 
 /* One of the customer view's trend lines (figure cards): the totals' trend periods, oldest
