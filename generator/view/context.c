@@ -1175,15 +1175,15 @@ static void movers_fmt(const struct fmt *fm, json_t *ctx)
 	json_object_set_new(ctx, "movers", movers);
 }
 
-/* The summary's signals: goals short of target and by how much, watermelons, the motion share,
- * churn at a volume that can be judged, and the tones of the totals' cards. */
-static void summary_fmt(const struct fmt *fm, json_t *ctx)
+/*
+ * The goals short of target (not low-volume), worst first, with how many were judged, how many
+ * had too few journeys and the range of the shortfalls. Returns the largest shortfall in points,
+ * NAN when no goal is short.
+ */
+static double short_goals_fmt(const struct fmt *fm, json_t *ctx, json_t *totals)
 {
 	const struct metrics *mt = fm->mt;
-	json_t *totals = json_object_get(ctx, "totals");
 	char buf[64];
-	movers_fmt(fm, ctx);
-	/* goals short of target (not low-volume), worst first */
 	json_t *list = json_array();
 	double lo = NAN, hi = NAN;
 	json_t *worst = json_object_get(ctx, "goals_worst_first");
@@ -1227,11 +1227,13 @@ static void summary_fmt(const struct fmt *fm, json_t *ctx)
 	set_str(totals, "goals_short_max_pts_fmt", buf);
 	json_object_set_new(totals, "goals_short_range",
 	                    json_boolean(!isnan(lo) && lround(lo) != lround(hi)));
-	/* watermelons */
-	set_count(fm, totals, "watermelon_count_fmt", (long)mt->nwatermelons);
-	json_object_set_new(totals, "watermelon_one", json_boolean(mt->nwatermelons == 1));
-	json_object_set_new(ctx, "watermelons_judgeable", json_boolean(mt->watermelons_judgeable));
-	/* the dashboards: their green share against outcomes, judged only on enough journeys */
+	return hi;
+}
+
+/* The dashboards: their green share against outcomes, judged only on enough journeys. */
+static void perception_fmt(const struct fmt *fm, json_t *totals)
+{
+	const struct metrics *mt = fm->mt;
 	bool judged = mt->totals.cases_concluded > 0 && !mt->totals.low_volume;
 	bool scores = !isnan(mt->kpi_green_share);
 	set_str(totals, "perception_tone",
@@ -1242,33 +1244,51 @@ static void summary_fmt(const struct fmt *fm, json_t *ctx)
 	json_object_set_new(totals, "perception_gap_one",
 	                    json_boolean(!isnan(mt->perception_gap_pts) &&
 	                                 labs(lround(mt->perception_gap_pts)) == 1));
+}
+
+/* Churn after successful and unsuccessful cases: shares with one decimal so that their ratio
+ * reads true beside them, judged only when both sides have enough cases. */
+static void churn_fmt(const struct fmt *fm, json_t *totals, const struct growth *gr)
+{
+	const struct metrics *mt = fm->mt;
+	char buf[64];
+	format_percent(buf, sizeof buf, gr->churn_after_sco, 1, &fm->st);
+	set_str(totals, "churn_after_sco_pct1", buf);
+	format_percent(buf, sizeof buf, gr->churn_after_unsuccessful, 1, &fm->st);
+	set_str(totals, "churn_after_unsuccessful_pct1", buf);
+	set_count(fm, totals, "sco_cases_known_fmt", gr->sco_cases_known);
+	set_count(fm, totals, "unsuccessful_cases_known_fmt", gr->unsuccessful_cases_known);
+	json_object_set_new(totals, "sco_cases_known_one", json_boolean(gr->sco_cases_known == 1));
+	json_object_set_new(totals, "unsuccessful_cases_known_one",
+	                    json_boolean(gr->unsuccessful_cases_known == 1));
+	json_object_set_new(totals, "churn_judgeable",
+	                    json_boolean(gr->sco_cases_known >= min_volume(mt) &&
+	                                 gr->unsuccessful_cases_known >= min_volume(mt)));
+	json_object_set_new(
+	    totals, "churn_ratio_about_one",
+	    json_boolean(!isnan(gr->churn_ratio) && lround(gr->churn_ratio * 10) == 10));
+	json_object_set_new(totals, "net_growth_zero", json_boolean(gr->net_growth == 0));
+	json_object_set_new(totals, "customers_start_one", json_boolean(gr->customers_start == 1));
+	json_object_set_new(totals, "churn_after_sco_zero", json_boolean(gr->sco_cases_left == 0));
+}
+
+/* The summary's signals: goals short of target and by how much, watermelons, the motion share,
+ * churn at a volume that can be judged, and the tones of the totals' cards. */
+static void summary_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *totals = json_object_get(ctx, "totals");
+	movers_fmt(fm, ctx);
+	double hi = short_goals_fmt(fm, ctx, totals);
+	/* watermelons */
+	set_count(fm, totals, "watermelon_count_fmt", (long)mt->nwatermelons);
+	json_object_set_new(totals, "watermelon_one", json_boolean(mt->nwatermelons == 1));
+	json_object_set_new(ctx, "watermelons_judgeable", json_boolean(mt->watermelons_judgeable));
+	perception_fmt(fm, totals);
 	json_object_set_new(totals, "goals_short_max_one",
 	                    json_boolean(!isnan(hi) && lround(hi) == 1));
-	/* churn: shares with one decimal so that their ratio reads true beside them */
-	if (mt->have_growth) {
-		const struct growth *gr = &mt->growth;
-		format_percent(buf, sizeof buf, gr->churn_after_sco, 1, &fm->st);
-		set_str(totals, "churn_after_sco_pct1", buf);
-		format_percent(buf, sizeof buf, gr->churn_after_unsuccessful, 1, &fm->st);
-		set_str(totals, "churn_after_unsuccessful_pct1", buf);
-		set_count(fm, totals, "sco_cases_known_fmt", gr->sco_cases_known);
-		set_count(fm, totals, "unsuccessful_cases_known_fmt", gr->unsuccessful_cases_known);
-		json_object_set_new(totals, "sco_cases_known_one",
-		                    json_boolean(gr->sco_cases_known == 1));
-		json_object_set_new(totals, "unsuccessful_cases_known_one",
-		                    json_boolean(gr->unsuccessful_cases_known == 1));
-		json_object_set_new(totals, "churn_judgeable",
-		                    json_boolean(gr->sco_cases_known >= min_volume(mt) &&
-		                                 gr->unsuccessful_cases_known >= min_volume(mt)));
-		json_object_set_new(
-		    totals, "churn_ratio_about_one",
-		    json_boolean(!isnan(gr->churn_ratio) && lround(gr->churn_ratio * 10) == 10));
-		json_object_set_new(totals, "net_growth_zero", json_boolean(gr->net_growth == 0));
-		json_object_set_new(totals, "customers_start_one",
-		                    json_boolean(gr->customers_start == 1));
-		json_object_set_new(totals, "churn_after_sco_zero",
-		                    json_boolean(gr->sco_cases_left == 0));
-	}
+	if (mt->have_growth)
+		churn_fmt(fm, totals, &mt->growth);
 }
 
 /* Possessives and the journeys-through-a-department flags; failure demand by size. */
