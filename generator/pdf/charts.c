@@ -962,13 +962,12 @@ static void target_label(struct page *pg, const struct chart_ctx *c, const struc
 	}
 }
 
-/* Band, line, points and target of one series in plot p; small: fewer labels. */
-static void draw_series(struct page *pg, const struct chart_ctx *c, const struct series *s,
-                        const struct plot *p, bool small)
+/* The 95 % band of series s in plot p, one polygon per run of periods with cases; a lone period
+ * gets a short bar (half as wide when small). */
+static void series_band(struct page *pg, const struct series *s, const struct plot *p, bool small)
 {
 	size_t n = s->n;
 	float *up = xmalloc((4 * n + 4) * sizeof *up);
-	/* The 95 % band, one polygon per run of periods with cases. */
 	for (size_t i = 0; i < n;) {
 		if (!s->pts[i].has) {
 			i++;
@@ -1007,13 +1006,14 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 		band->fill = C_BLUE_LIGHT;
 		i = j;
 	}
-	/* The target, dashed; its label is placed last, clear of the data (target_label). */
-	if (s->has_target) {
-		float ty = py(p, s->target);
-		page_line(pg, p->x, ty, p->x + p->w, ty, small ? 1.0f : 1.3f, C_ORANGE,
-		          small ? 2.5f : 4);
-	}
-	/* The rate, broken where a period has no cases. */
+	free(up);
+}
+
+/* The rate of series s in plot p, broken where a period has no cases. */
+static void series_line(struct page *pg, const struct series *s, const struct plot *p, bool small)
+{
+	size_t n = s->n;
+	float *up = xmalloc((2 * n + 2) * sizeof *up);
 	for (size_t i = 0; i < n;) {
 		if (!s->pts[i].has) {
 			i++;
@@ -1034,24 +1034,18 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 		}
 		i = j;
 	}
-	size_t last = n;
-	for (size_t i = 0; i < n; i++)
-		if (s->pts[i].has) {
-			circle(pg, px(p, i, n), py(p, s->pts[i].successful / s->pts[i].cases),
-			       small ? 1.8f : 2.6f, C_WHITE, true);
-			last = i;
-		}
 	free(up);
-	if (last == n) {
-		if (s->has_target && !small) {
-			float none[4] = {0, 0, 0, 0};
-			target_label(pg, c, s, p, none);
-		}
-		return;
-	}
-	/* The last value, labelled on a white ground, away from the target line. */
+}
+
+/*
+ * The value of period last, labelled on a white ground, away from the target line; box gets the
+ * label's corners (x0, y0, x1, y1), for target_label to avoid.
+ */
+static void last_value_label(struct page *pg, const struct chart_ctx *c, const struct series *s,
+                             const struct plot *p, size_t last, bool small, float box[4])
+{
 	double v = s->pts[last].successful / s->pts[last].cases;
-	float x = px(p, last, n), y = py(p, v);
+	float x = px(p, last, s->n), y = py(p, v);
 	circle(pg, x, y, small ? 2.4f : 3.4f, C_BLUE, false);
 	char buf[32];
 	pct(buf, sizeof buf, v);
@@ -1064,10 +1058,34 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 	float lx = fminf(x - lw / 2, p->x + p->w - lw);
 	page_rect(pg, lx - 1.5f, ly - 2, lw + 3, size + 2, C_WHITE);
 	page_text(pg, FONT_BOLD, size, C_BLUE, lx, ly, buf);
-	if (s->has_target && !small) {
-		float box[4] = {lx - 1.5f, ly - 2, lx + lw + 1.5f, ly + size};
-		target_label(pg, c, s, p, box);
+	box[0] = lx - 1.5f, box[1] = ly - 2, box[2] = lx + lw + 1.5f, box[3] = ly + size;
+}
+
+/* Band, line, points and target of one series in plot p; small: fewer labels. */
+static void draw_series(struct page *pg, const struct chart_ctx *c, const struct series *s,
+                        const struct plot *p, bool small)
+{
+	size_t n = s->n;
+	series_band(pg, s, p, small);
+	/* The target, dashed; its label is placed last, clear of the data (target_label). */
+	if (s->has_target) {
+		float ty = py(p, s->target);
+		page_line(pg, p->x, ty, p->x + p->w, ty, small ? 1.0f : 1.3f, C_ORANGE,
+		          small ? 2.5f : 4);
 	}
+	series_line(pg, s, p, small);
+	size_t last = n;
+	for (size_t i = 0; i < n; i++)
+		if (s->pts[i].has) {
+			circle(pg, px(p, i, n), py(p, s->pts[i].successful / s->pts[i].cases),
+			       small ? 1.8f : 2.6f, C_WHITE, true);
+			last = i;
+		}
+	float box[4] = {0, 0, 0, 0};
+	if (last < n)
+		last_value_label(pg, c, s, p, last, small, box);
+	if (s->has_target && !small)
+		target_label(pg, c, s, p, box);
 }
 
 static void axes(struct page *pg, const struct chart_ctx *c, const struct plot *p, bool small)
