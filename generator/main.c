@@ -176,7 +176,24 @@ static enum bp_err cmd_init(int argc, char **argv)
 	return rc ? rc : check_pack(out);
 }
 
-static enum bp_err cmd_build(int argc, char **argv)
+/* --jobs N: a whole number from 1 to 64 into *jobs. */
+static enum bp_err jobs_option(const char *arg, int *jobs)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+	if (end == arg || *end || n < 1 || n > 64) {
+		char *m = xasprintf("--jobs takes a whole number from 1 to 64, not \"%s\"", arg);
+		usage_hint(m);
+		free(m);
+		return BP_ERR_USAGE;
+	}
+	*jobs = (int)n;
+	return BP_OK;
+}
+
+/* The options of boardpack build into req (--quiet takes effect at once); on return optind is
+ * the first argument that is not an option. */
+static enum bp_err build_options(int argc, char **argv, struct pack_request *req)
 {
 	static const struct option longopts[] = {{"period", required_argument, NULL, 'p'},
 	                                         {"out", required_argument, NULL, 'o'},
@@ -191,62 +208,52 @@ static enum bp_err cmd_build(int argc, char **argv)
 	                                         {"jobs", required_argument, NULL, 'J'},
 	                                         {"dump-markdown", required_argument, NULL, 'M'},
 	                                         {NULL, 0, NULL, 0}};
-	struct pack_request req = {.pdf = true, .xlsx = true};
 	int ch;
 	optind = 1;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
-			req.period = optarg;
+			req->period = optarg;
 			break;
 		case 'o':
-			req.out = optarg;
+			req->out = optarg;
 			break;
 		case 's':
 			if (strcmp(optarg, "region") != 0) {
 				usage_hint("--split-by takes region (the only split there is)");
 				return BP_ERR_USAGE;
 			}
-			req.split_region = true;
+			req->split_region = true;
 			break;
 		case 'j':
-			req.json = true;
+			req->json = true;
 			break;
 		case 'P':
-			req.pdf = false;
+			req->pdf = false;
 			break;
 		case 'X':
-			req.xlsx = false;
+			req->xlsx = false;
 			break;
 		case 'S':
-			req.strict = true;
+			req->strict = true;
 			break;
 		case 'q':
 			diag_set_quiet(true);
 			break;
 		case 'd':
-			req.dump_context = optarg;
+			req->dump_context = optarg;
 			break;
 		case 'M':
-			req.dump_markdown = optarg;
+			req->dump_markdown = optarg;
 			break;
 		case 't':
-			req.timings = true;
+			req->timings = true;
 			break;
-		case 'J': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (end == optarg || *end || n < 1 || n > 64) {
-				char *m = xasprintf(
-				    "--jobs takes a whole number from 1 to 64, not \"%s\"", optarg);
-				usage_hint(m);
-				free(m);
+		case 'J':
+			if (jobs_option(optarg, &req->jobs))
 				return BP_ERR_USAGE;
-			}
-			req.jobs = (int)n;
 			break;
-		}
 		case ':': {
 			char *m = xasprintf("option %s needs a value", argv[optind - 1]);
 			usage_hint(m);
@@ -261,6 +268,15 @@ static enum bp_err cmd_build(int argc, char **argv)
 		}
 		}
 	}
+	return BP_OK;
+}
+
+static enum bp_err cmd_build(int argc, char **argv)
+{
+	struct pack_request req = {.pdf = true, .xlsx = true};
+	enum bp_err rc = build_options(argc, argv, &req);
+	if (rc)
+		return rc;
 	if (argc - optind != 1) {
 		usage_hint(argc - optind == 0
 		               ? "build needs PACK.ini: boardpack build PACK.ini [options]"

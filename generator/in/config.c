@@ -491,88 +491,82 @@ static bool emptied_by_comment(const char *raw)
 	return sp > 0 && v[sp] == ';';
 }
 
-static int handler(void *user, const char *section, const char *name, const char *value)
+/* A value continued on an indented line: only free text (the title, a goal) may do that. */
+static void continue_value(struct parse *p, const char *section, const char *name,
+                           const char *value)
 {
-	struct parse *p = user;
 	struct config *c = p->c;
-	const char *const *keys = NULL;
-	int cols = -1;
-	bool defaults = false;
-
-	if (p->continuation && strcmp(section, p->last_section) == 0 &&
-	    strcmp(name, p->last_key) == 0) {
-		/* A value continued on an indented line: only free text may do that. */
-		if (strcmp(section, "pack") == 0 && strcmp(name, "title") == 0) {
-			char *s = xasprintf("%s %s", c->title, value);
-			free(c->title);
-			c->title = s;
-		} else if (strncmp(section, "journey", 7) == 0 && strcmp(name, "goal") == 0) {
-			struct journey_conf *j = journey_section(p, section);
-			if (j && j->goal) {
-				char *s = xasprintf("%s %s", j->goal, value);
-				free(j->goal);
-				j->goal = s;
-			}
-		} else {
-			say(p, "indented line continues \"%s\", which takes a single value", name);
+	if (strcmp(section, "pack") == 0 && strcmp(name, "title") == 0) {
+		char *s = xasprintf("%s %s", c->title, value);
+		free(c->title);
+		c->title = s;
+	} else if (strncmp(section, "journey", 7) == 0 && strcmp(name, "goal") == 0) {
+		struct journey_conf *j = journey_section(p, section);
+		if (j && j->goal) {
+			char *s = xasprintf("%s %s", j->goal, value);
+			free(j->goal);
+			j->goal = s;
 		}
-		return 1;
+	} else {
+		say(p, "indented line continues \"%s\", which takes a single value", name);
 	}
-	snprintf(p->last_section, sizeof p->last_section, "%s", section);
-	snprintf(p->last_key, sizeof p->last_key, "%s", name);
+}
 
-	if (section[0] == '\0') {
-		say(p,
-		    "\"%s\" comes before any [section]; put it under [pack], [inputs] or another "
-		    "section",
-		    name);
-		return 1;
-	}
+/*
+ * The keys section may hold, or NULL (said) for a section there is not. *cols is the input of a
+ * [columns.INPUT] section, -1 for any other; *defaults is whether it is [defaults].
+ */
+static const char *const *section_keys(struct parse *p, const char *section, int *cols,
+                                       bool *defaults)
+{
 	if (strcmp(section, "pack") == 0)
-		keys = pack_keys;
-	else if (strcmp(section, "inputs") == 0)
-		keys = input_keys;
-	else if (strcmp(section, "rules") == 0)
-		keys = rule_keys;
-	else if (strcmp(section, "defaults") == 0) {
-		keys = contract_columns[INPUT_JOURNEYS];
-		defaults = true;
-	} else if (strncmp(section, "journey", 7) == 0 &&
-	           (section[7] == ' ' || section[7] == '\t' || section[7] == '"'))
-		keys = journey_keys;
-	else if (strncmp(section, "columns.", 8) == 0) {
+		return pack_keys;
+	if (strcmp(section, "inputs") == 0)
+		return input_keys;
+	if (strcmp(section, "rules") == 0)
+		return rule_keys;
+	if (strcmp(section, "defaults") == 0) {
+		*defaults = true;
+		return contract_columns[INPUT_JOURNEYS];
+	}
+	if (strncmp(section, "journey", 7) == 0 &&
+	    (section[7] == ' ' || section[7] == '\t' || section[7] == '"'))
+		return journey_keys;
+	if (strncmp(section, "columns.", 8) == 0) {
 		for (int i = 0; i < INPUT_KINDS; i++)
 			if (strcmp(section + 8, input_names[i]) == 0)
-				cols = i;
-		if (cols < 0) {
-			unknown(p, "section", section, "", section_names);
-			return 1;
-		}
-		keys = contract_columns[cols];
-	} else {
-		unknown(p, "section", section, "", section_names);
-		return 1;
+				*cols = i;
+		if (*cols >= 0)
+			return contract_columns[*cols];
 	}
-	if (!in_list(keys, name) && !(cols >= 0 && strcmp(name, "sheet") == 0)) {
-		char where[LINE_MAX_BYTES + 20];
-		snprintf(where, sizeof where, " in [%s]", section);
-		unknown(p, cols >= 0 || defaults ? "column" : "key", name, where, keys);
-		return 1;
-	}
-	/* A key given twice in one section is a mistake, not an override. */
+	unknown(p, "section", section, "", section_names);
+	return NULL;
+}
+
+/* Whether this is the first name in section; a key given twice in one section is a mistake, not
+ * an override, and is said with the line of the first. */
+static bool first_setting(struct parse *p, const char *section, const char *name)
+{
 	char *id = xasprintf("%s\n%s", section, name);
 	size_t known = intern_count(p->seen);
 	sym s = intern_add(p->seen, id, strlen(id));
 	free(id);
 	if ((size_t)s < known) {
 		say(p, "\"%s\" in [%s] is already set on line %ld", name, section, p->seen_line[s]);
-		return 1;
+		return false;
 	}
 	if ((size_t)s >= p->seen_cap)
 		p->seen_line = xreallocarray(p->seen_line, p->seen_cap = 2 * (size_t)s + 16,
 		                             sizeof *p->seen_line);
 	p->seen_line[s] = p->line;
+	return true;
+}
 
+/* Whether an empty value is an error (said): everywhere but [rules], and with a hint where a
+ * " ;" began a comment. */
+static bool no_value(struct parse *p, const char *const *keys, const char *section,
+                     const char *name, const char *value)
+{
 	if (value[0] == '\0' && emptied_by_comment(p->raw)) {
 		if (keys == input_keys && strcmp(name, "delimiter") == 0)
 			say(p,
@@ -586,12 +580,20 @@ static int handler(void *user, const char *section, const char *name, const char
 			    "the rest of the line was ignored; to start a value with \";\", put it "
 			    "right after \"=\" with no space (%s =;...)",
 			    name, section, name);
-		return 1;
+		return true;
 	}
 	if (value[0] == '\0' && keys != rule_keys) {
 		say(p, "\"%s\" in [%s] has no value", name, section);
-		return 1;
+		return true;
 	}
+	return false;
+}
+
+/* One checked key = value of a section whose keys are keys, into the configuration. */
+static void store_value(struct parse *p, const char *const *keys, int cols, bool defaults,
+                        const char *section, const char *name, const char *value)
+{
+	struct config *c = p->c;
 	if (keys == pack_keys)
 		pack_key(p, name, value);
 	else if (keys == input_keys)
@@ -617,6 +619,43 @@ static int handler(void *user, const char *section, const char *name, const char
 		c->columns[cols][c->ncolumns[cols]++] =
 		    (struct column_map){xstrdup(name), xstrdup(value)};
 	}
+}
+
+/* inih's handler: one key = value line of section. A problem is said (say marks the parse
+ * failed) and the line skipped; returns 1 so that inih's own error is only for bad syntax. */
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	int cols = -1;
+	bool defaults = false;
+
+	if (p->continuation && strcmp(section, p->last_section) == 0 &&
+	    strcmp(name, p->last_key) == 0) {
+		continue_value(p, section, name, value);
+		return 1;
+	}
+	snprintf(p->last_section, sizeof p->last_section, "%s", section);
+	snprintf(p->last_key, sizeof p->last_key, "%s", name);
+
+	if (section[0] == '\0') {
+		say(p,
+		    "\"%s\" comes before any [section]; put it under [pack], [inputs] or another "
+		    "section",
+		    name);
+		return 1;
+	}
+	const char *const *keys = section_keys(p, section, &cols, &defaults);
+	if (!keys)
+		return 1;
+	if (!in_list(keys, name) && !(cols >= 0 && strcmp(name, "sheet") == 0)) {
+		char where[LINE_MAX_BYTES + 20];
+		snprintf(where, sizeof where, " in [%s]", section);
+		unknown(p, cols >= 0 || defaults ? "column" : "key", name, where, keys);
+		return 1;
+	}
+	if (!first_setting(p, section, name) || no_value(p, keys, section, name, value))
+		return 1;
+	store_value(p, keys, cols, defaults, section, name, value);
 	return 1;
 }
 

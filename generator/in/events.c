@@ -465,6 +465,50 @@ static uint8_t channel_of(struct state *st, struct model *m, const char *s, size
 	return (uint8_t)i;
 }
 
+/* A case first seen on line, of journey, customer and region: the next of m->cases. */
+static void case_new(struct state *st, struct model *m, sym journey, sym customer, sym region,
+                     uint32_t line)
+{
+	if (m->ncases == st->cases_cap) {
+		st->cases_cap = st->cases_cap ? 2 * st->cases_cap : 1024;
+		m->cases = xreallocarray(m->cases, st->cases_cap, sizeof *m->cases);
+		st->last_ts = xreallocarray(st->last_ts, st->cases_cap, sizeof *st->last_ts);
+	}
+	m->cases[m->ncases++] = (struct bp_case){.end = BP_TIME_NONE,
+	                                         .journey = journey,
+	                                         .customer = customer,
+	                                         .region = region,
+	                                         .dept_off = NO_LINK,
+	                                         .line = line,
+	                                         .outcome = OUTCOME_OPEN};
+	st->last_ts[m->ncases - 1] = BP_TIME_NONE;
+}
+
+/* A failure-demand row of case ix: why failure demand happens is counted by touchpoint
+ * (metrics.md). */
+static void note_failure(struct state *st, struct model *m, uint32_t ix, const char *touchpoint,
+                         size_t len)
+{
+	if (st->nfail == st->capfail) {
+		st->capfail = st->capfail ? 2 * st->capfail : 1024;
+		st->fail = xreallocarray(st->fail, st->capfail, sizeof *st->fail);
+	}
+	st->fail[st->nfail++] =
+	    (struct case_failure){ix, len ? intern_add(m->names, touchpoint, len) : 0, 1};
+}
+
+/* A row of case ix whose journey, customer or region differ from the case's first row: kept to
+ * be said by note_disagreement. */
+static void note_differ(struct state *st, uint32_t line, uint32_t ix, sym journey, sym customer,
+                        sym region)
+{
+	if (st->ndiff == st->capdiff) {
+		st->capdiff = st->capdiff ? st->capdiff * 2 : 64;
+		st->diff = xreallocarray(st->diff, st->capdiff, sizeof *st->diff);
+	}
+	st->diff[st->ndiff++] = (struct differ){line, ix, journey, customer, region};
+}
+
 static void on_row(struct reader *r, const struct csvin_record *rec)
 {
 	struct state *st = r->ctx;
@@ -512,40 +556,13 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		m->data_from = ts;
 	if (m->data_to == BP_TIME_NONE || ts > m->data_to)
 		m->data_to = ts;
-	if (ix == m->ncases) {
-		if (m->ncases == st->cases_cap) {
-			st->cases_cap = st->cases_cap ? 2 * st->cases_cap : 1024;
-			m->cases = xreallocarray(m->cases, st->cases_cap, sizeof *m->cases);
-			st->last_ts =
-			    xreallocarray(st->last_ts, st->cases_cap, sizeof *st->last_ts);
-		}
-		m->cases[m->ncases++] = (struct bp_case){.end = BP_TIME_NONE,
-		                                         .journey = journey,
-		                                         .customer = customer,
-		                                         .region = region,
-		                                         .dept_off = NO_LINK,
-		                                         .line = line,
-		                                         .outcome = OUTCOME_OPEN};
-		st->last_ts[ix] = BP_TIME_NONE;
-	}
+	if (ix == m->ncases)
+		case_new(st, m, journey, customer, region, line);
 	struct event e = {ts, ix, line, dept, flags};
-	if (failure) { /* why failure demand happens: by touchpoint (metrics.md) */
-		if (st->nfail == st->capfail) {
-			st->capfail = st->capfail ? 2 * st->capfail : 1024;
-			st->fail = xreallocarray(st->fail, st->capfail, sizeof *st->fail);
-		}
-		st->fail[st->nfail++] = (struct case_failure){
-		    ix,
-		    n[C_TOUCHPOINT] ? intern_add(m->names, f[C_TOUCHPOINT], n[C_TOUCHPOINT]) : 0,
-		    1};
-	}
-	if (flags & EV_DIFFERS) {
-		if (st->ndiff == st->capdiff) {
-			st->capdiff = st->capdiff ? st->capdiff * 2 : 64;
-			st->diff = xreallocarray(st->diff, st->capdiff, sizeof *st->diff);
-		}
-		st->diff[st->ndiff++] = (struct differ){line, ix, journey, customer, region};
-	}
+	if (failure)
+		note_failure(st, m, ix, f[C_TOUCHPOINT], n[C_TOUCHPOINT]);
+	if (flags & EV_DIFFERS)
+		note_differ(st, line, ix, journey, customer, region);
 	st->line = line;
 	if (ix != st->stretch_case || st->nstretch == STRETCH_MAX)
 		flush_stretch(st, m);

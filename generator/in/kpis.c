@@ -33,6 +33,92 @@ static const char *const columns[] = {"period", "department", "kpi",    "actual"
 static const bool required[] = {true,  true,  true,  true,  true, false,
                                 false, false, false, false, false};
 
+/* The row's period, actual, target and tolerance into *k; false (the row rejected) if one is not
+ * what it should be. */
+static bool kpi_numbers(struct reader *r, const struct csvin_record *rec, const char *const *f,
+                        const size_t *n, struct kpi *k)
+{
+	const struct config *c = r->cfg;
+	const char *why =
+	    period_parse(f[C_PERIOD], n[C_PERIOD], c->period_length, c->date_order, &k->period);
+	if (why) {
+		reader_reject_value(r, rec, C_PERIOD, "bad period", why);
+		return false;
+	}
+	if ((why = value_parse_number(f[C_ACTUAL], n[C_ACTUAL], c->decimal, &k->actual))) {
+		reader_reject_value(r, rec, C_ACTUAL, "bad number", why);
+		return false;
+	}
+	if ((why = value_parse_number(f[C_TARGET], n[C_TARGET], c->decimal, &k->target))) {
+		reader_reject_value(r, rec, C_TARGET, "bad number", why);
+		return false;
+	}
+	if (n[C_TOLERANCE]) {
+		if ((why = value_parse_number(f[C_TOLERANCE], n[C_TOLERANCE], c->decimal,
+		                              &k->tolerance))) {
+			reader_reject_value(r, rec, C_TOLERANCE, "bad number", why);
+			return false;
+		}
+		if (k->tolerance < 0) {
+			reader_reject_value(
+			    r, rec, C_TOLERANCE, "bad number",
+			    "expected a fraction of the target of 0 or more (e.g. 0.05)");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The row's direction and kind into *k, blank being higher and output; false (the row rejected)
+ * for any other word. */
+static bool kpi_words(struct reader *r, const struct csvin_record *rec, const char *const *f,
+                      const size_t *n, struct kpi *k)
+{
+	if (!n[C_DIRECTION] ||
+	    (n[C_DIRECTION] == 6 && strncasecmp(f[C_DIRECTION], "higher", 6) == 0))
+		k->direction = DIRECTION_HIGHER;
+	else if (n[C_DIRECTION] == 5 && strncasecmp(f[C_DIRECTION], "lower", 5) == 0)
+		k->direction = DIRECTION_LOWER;
+	else {
+		reader_reject_value(r, rec, C_DIRECTION, "bad direction",
+		                    "expected higher, lower or blank (higher)");
+		return false;
+	}
+	if (!n[C_KIND] || (n[C_KIND] == 6 && strncasecmp(f[C_KIND], "output", 6) == 0))
+		k->kind = KIND_OUTPUT;
+	else if (n[C_KIND] == 7 && strncasecmp(f[C_KIND], "outcome", 7) == 0)
+		k->kind = KIND_OUTCOME;
+	else {
+		reader_reject_value(r, rec, C_KIND, "bad kind",
+		                    "expected output, outcome or blank (output)");
+		return false;
+	}
+	return true;
+}
+
+/* The journeys of the row, s[0..len) separated by ";", each trimmed of blanks, appended to
+ * m->kpi_journeys for *k. */
+static void kpi_add_journeys(struct model *m, const char *s, size_t len, struct kpi *k)
+{
+	k->journey_off = (uint32_t)m->nkpi_journeys;
+	for (const char *e = s + len; s < e;) {
+		const char *semi = memchr(s, ';', (size_t)(e - s));
+		const char *stop = semi ? semi : e, *a = s, *b = stop;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b > a) {
+			m->kpi_journeys = xreallocarray(m->kpi_journeys, m->nkpi_journeys + 1,
+			                                sizeof *m->kpi_journeys);
+			m->kpi_journeys[m->nkpi_journeys++] =
+			    intern_add(m->names, a, (size_t)(b - a));
+			k->njourneys++;
+		}
+		s = stop + 1;
+	}
+}
+
 static void on_row(struct reader *r, const struct csvin_record *rec)
 {
 	struct model *m = r->m;
@@ -48,73 +134,13 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 			return;
 		}
 	struct kpi k = {.tolerance = c->tolerance, .line = rec->line};
-	const char *why =
-	    period_parse(f[C_PERIOD], n[C_PERIOD], c->period_length, c->date_order, &k.period);
-	if (why) {
-		reader_reject_value(r, rec, C_PERIOD, "bad period", why);
+	if (!kpi_numbers(r, rec, f, n, &k) || !kpi_words(r, rec, f, n, &k))
 		return;
-	}
-	if ((why = value_parse_number(f[C_ACTUAL], n[C_ACTUAL], c->decimal, &k.actual))) {
-		reader_reject_value(r, rec, C_ACTUAL, "bad number", why);
-		return;
-	}
-	if ((why = value_parse_number(f[C_TARGET], n[C_TARGET], c->decimal, &k.target))) {
-		reader_reject_value(r, rec, C_TARGET, "bad number", why);
-		return;
-	}
-	if (n[C_TOLERANCE]) {
-		if ((why = value_parse_number(f[C_TOLERANCE], n[C_TOLERANCE], c->decimal,
-		                              &k.tolerance))) {
-			reader_reject_value(r, rec, C_TOLERANCE, "bad number", why);
-			return;
-		}
-		if (k.tolerance < 0) {
-			reader_reject_value(
-			    r, rec, C_TOLERANCE, "bad number",
-			    "expected a fraction of the target of 0 or more (e.g. 0.05)");
-			return;
-		}
-	}
-	if (!n[C_DIRECTION] ||
-	    (n[C_DIRECTION] == 6 && strncasecmp(f[C_DIRECTION], "higher", 6) == 0))
-		k.direction = DIRECTION_HIGHER;
-	else if (n[C_DIRECTION] == 5 && strncasecmp(f[C_DIRECTION], "lower", 5) == 0)
-		k.direction = DIRECTION_LOWER;
-	else {
-		reader_reject_value(r, rec, C_DIRECTION, "bad direction",
-		                    "expected higher, lower or blank (higher)");
-		return;
-	}
-	if (!n[C_KIND] || (n[C_KIND] == 6 && strncasecmp(f[C_KIND], "output", 6) == 0))
-		k.kind = KIND_OUTPUT;
-	else if (n[C_KIND] == 7 && strncasecmp(f[C_KIND], "outcome", 7) == 0)
-		k.kind = KIND_OUTCOME;
-	else {
-		reader_reject_value(r, rec, C_KIND, "bad kind",
-		                    "expected output, outcome or blank (output)");
-		return;
-	}
 	k.dept = intern_add(m->names, f[C_DEPT], n[C_DEPT]);
 	k.name = intern_add(m->names, f[C_KPI], n[C_KPI]);
 	k.unit = intern_add(m->names, f[C_UNIT], n[C_UNIT]);
 	k.region = intern_add(m->names, f[C_REGION], n[C_REGION]);
-	k.journey_off = (uint32_t)m->nkpi_journeys;
-	for (const char *s = f[C_JOURNEY], *e = s + n[C_JOURNEY]; s < e;) {
-		const char *semi = memchr(s, ';', (size_t)(e - s));
-		const char *stop = semi ? semi : e, *a = s, *b = stop;
-		while (a < b && (*a == ' ' || *a == '\t'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-			b--;
-		if (b > a) {
-			m->kpi_journeys = xreallocarray(m->kpi_journeys, m->nkpi_journeys + 1,
-			                                sizeof *m->kpi_journeys);
-			m->kpi_journeys[m->nkpi_journeys++] =
-			    intern_add(m->names, a, (size_t)(b - a));
-			k.njourneys++;
-		}
-		s = stop + 1;
-	}
+	kpi_add_journeys(m, f[C_JOURNEY], n[C_JOURNEY], &k);
 	m->kpis = xreallocarray(m->kpis, m->nkpis + 1, sizeof *m->kpis);
 	m->kpis[m->nkpis++] = k;
 }

@@ -962,13 +962,12 @@ static void target_label(struct page *pg, const struct chart_ctx *c, const struc
 	}
 }
 
-/* Band, line, points and target of one series in plot p; small: fewer labels. */
-static void draw_series(struct page *pg, const struct chart_ctx *c, const struct series *s,
-                        const struct plot *p, bool small)
+/* The 95 % band of series s in plot p, one polygon per run of periods with cases; a lone period
+ * gets a short bar (half as wide when small). */
+static void series_band(struct page *pg, const struct series *s, const struct plot *p, bool small)
 {
 	size_t n = s->n;
 	float *up = xmalloc((4 * n + 4) * sizeof *up);
-	/* The 95 % band, one polygon per run of periods with cases. */
 	for (size_t i = 0; i < n;) {
 		if (!s->pts[i].has) {
 			i++;
@@ -1007,13 +1006,14 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 		band->fill = C_BLUE_LIGHT;
 		i = j;
 	}
-	/* The target, dashed; its label is placed last, clear of the data (target_label). */
-	if (s->has_target) {
-		float ty = py(p, s->target);
-		page_line(pg, p->x, ty, p->x + p->w, ty, small ? 1.0f : 1.3f, C_ORANGE,
-		          small ? 2.5f : 4);
-	}
-	/* The rate, broken where a period has no cases. */
+	free(up);
+}
+
+/* The rate of series s in plot p, broken where a period has no cases. */
+static void series_line(struct page *pg, const struct series *s, const struct plot *p, bool small)
+{
+	size_t n = s->n;
+	float *up = xmalloc((2 * n + 2) * sizeof *up);
 	for (size_t i = 0; i < n;) {
 		if (!s->pts[i].has) {
 			i++;
@@ -1034,24 +1034,18 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 		}
 		i = j;
 	}
-	size_t last = n;
-	for (size_t i = 0; i < n; i++)
-		if (s->pts[i].has) {
-			circle(pg, px(p, i, n), py(p, s->pts[i].successful / s->pts[i].cases),
-			       small ? 1.8f : 2.6f, C_WHITE, true);
-			last = i;
-		}
 	free(up);
-	if (last == n) {
-		if (s->has_target && !small) {
-			float none[4] = {0, 0, 0, 0};
-			target_label(pg, c, s, p, none);
-		}
-		return;
-	}
-	/* The last value, labelled on a white ground, away from the target line. */
+}
+
+/*
+ * The value of period last, labelled on a white ground, away from the target line; box gets the
+ * label's corners (x0, y0, x1, y1), for target_label to avoid.
+ */
+static void last_value_label(struct page *pg, const struct chart_ctx *c, const struct series *s,
+                             const struct plot *p, size_t last, bool small, float box[4])
+{
 	double v = s->pts[last].successful / s->pts[last].cases;
-	float x = px(p, last, n), y = py(p, v);
+	float x = px(p, last, s->n), y = py(p, v);
 	circle(pg, x, y, small ? 2.4f : 3.4f, C_BLUE, false);
 	char buf[32];
 	pct(buf, sizeof buf, v);
@@ -1064,10 +1058,34 @@ static void draw_series(struct page *pg, const struct chart_ctx *c, const struct
 	float lx = fminf(x - lw / 2, p->x + p->w - lw);
 	page_rect(pg, lx - 1.5f, ly - 2, lw + 3, size + 2, C_WHITE);
 	page_text(pg, FONT_BOLD, size, C_BLUE, lx, ly, buf);
-	if (s->has_target && !small) {
-		float box[4] = {lx - 1.5f, ly - 2, lx + lw + 1.5f, ly + size};
-		target_label(pg, c, s, p, box);
+	box[0] = lx - 1.5f, box[1] = ly - 2, box[2] = lx + lw + 1.5f, box[3] = ly + size;
+}
+
+/* Band, line, points and target of one series in plot p; small: fewer labels. */
+static void draw_series(struct page *pg, const struct chart_ctx *c, const struct series *s,
+                        const struct plot *p, bool small)
+{
+	size_t n = s->n;
+	series_band(pg, s, p, small);
+	/* The target, dashed; its label is placed last, clear of the data (target_label). */
+	if (s->has_target) {
+		float ty = py(p, s->target);
+		page_line(pg, p->x, ty, p->x + p->w, ty, small ? 1.0f : 1.3f, C_ORANGE,
+		          small ? 2.5f : 4);
 	}
+	series_line(pg, s, p, small);
+	size_t last = n;
+	for (size_t i = 0; i < n; i++)
+		if (s->pts[i].has) {
+			circle(pg, px(p, i, n), py(p, s->pts[i].successful / s->pts[i].cases),
+			       small ? 1.8f : 2.6f, C_WHITE, true);
+			last = i;
+		}
+	float box[4] = {0, 0, 0, 0};
+	if (last < n)
+		last_value_label(pg, c, s, p, last, small, box);
+	if (s->has_target && !small)
+		target_label(pg, c, s, p, box);
 }
 
 static void axes(struct page *pg, const struct chart_ctx *c, const struct plot *p, bool small)
@@ -1287,25 +1305,33 @@ static char *fit_words(const struct chart_ctx *c, int font, float size, const ch
 	return strbuf_detach(&b);
 }
 
-static float draw_heatmap(const struct figure *f, struct page *pg, const struct chart_ctx *c,
-                          float w)
+/* A hatched box: a heatmap cell with too few journeys, and its key in the legend. */
+static void hatch(struct page *pg, float x, float y, float w, float h)
 {
-	float y = -title(pg, c, f, w);
-	size_t nc = f->ncols;
-	float label_w = 0;
-	for (size_t r = 0; r < f->nrows; r++)
-		label_w = fmaxf(label_w, tw(c, FONT_REGULAR, 8.5f, f->rows[r].label));
-	/* the row labels may wrap to two lines, so that the columns keep room for their heads */
-	label_w = fminf(label_w + 8, w * (nc > 5 ? 0.24f : 0.3f));
-	float cw = nc ? (w - label_w) / (float)nc : 0, ch = 30, hs = 8.5f, hl;
-	/* Column heads: bold, as large as lets every word fit its column, never under MIN_TEXT;
-	 * then the regular (narrower) font; a word that fits neither is hyphenated. */
+	struct item *it = page_add(pg, ITEM_HATCH);
+	it->x = x;
+	it->y = y;
+	it->w = w;
+	it->h = h;
+	it->fill = C_PANEL;
+	it->stroke = C_RULE;
+}
+
+/*
+ * The font and size of the column heads, columns cw wide: bold, as large as lets every word fit
+ * its column, never under MIN_TEXT; then the regular (narrower) font; a word that fits neither is
+ * hyphenated by fit_words.
+ */
+static void heat_head_font(const struct figure *f, const struct chart_ctx *c, float cw, int *font,
+                           float *size)
+{
 	int hf = FONT_BOLD;
+	float hs = 8.5f;
 	for (int pass = 0; pass < 2; pass++) {
 		hf = pass ? FONT_REGULAR : FONT_BOLD;
 		hs = 8.5f;
 		bool fits = true;
-		for (size_t k = 0; k < nc; k++) {
+		for (size_t k = 0; k < f->ncols; k++) {
 			for (const char *p = f->cols[k]; *p;) {
 				size_t len = strcspn(p, " ");
 				while (hs > MIN_TEXT &&
@@ -1320,12 +1346,22 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 		if (fits)
 			break;
 	}
-	hl = hs + 2;
+	*font = hf;
+	*size = hs;
+}
+
+/* The column heads, bottom-aligned above their cells, from y down; returns their height. */
+static float heat_heads(const struct figure *f, struct page *pg, const struct chart_ctx *c,
+                        float label_w, float cw, float y)
+{
+	size_t nc = f->ncols;
+	int hf;
+	float hs;
+	heat_head_font(f, c, cw, &hf, &hs);
+	float hl = hs + 2;
 	char **heads = xcalloc(nc + 1, sizeof *heads);
 	for (size_t k = 0; k < nc; k++)
 		heads[k] = fit_words(c, hf, hs, f->cols[k], cw - 4);
-	/* The scale is fixed, 0 to 100 %, so that a colour means the same rate in every pack. */
-	/* Column heads, bottom-aligned above their cells. */
 	float head = 0;
 	for (size_t k = 0; k < nc; k++)
 		head = fmaxf(head, text_height(c, hf, hs, hl, cw - 4, heads[k], 4));
@@ -1336,53 +1372,49 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 		free(heads[k]);
 	}
 	free(heads);
-	y -= head + 4;
-	char buf[48];
-	for (size_t r = 0; r < f->nrows; r++) {
-		const struct hrow *row = &f->rows[r];
-		float th = text_height(c, FONT_REGULAR, 8.5f, 10.5f, label_w - 8, row->label, 2);
-		text_block(pg, c, FONT_REGULAR, 8.5f, 10.5f, C_INK, 0, y - (ch - th) / 2,
-		           label_w - 8, -1, row->label, 2);
-		for (size_t k = 0; k < nc; k++) {
-			const struct hcell *h = &row->cells[k];
-			float x = label_w + (float)k * cw, cy = y - ch;
-			if (!h->has || h->cases == 0) {
-				page_rect(pg, x + 1, cy + 1, cw - 2, ch - 2, C_WHITE);
-				page_text_aligned(pg, c->fonts, FONT_REGULAR, 8, C_FAINT,
-				                  x + cw / 2, cy + ch / 2 - 3, 0, "—");
-				continue;
-			}
-			if (h->cases < f->min_cases) {
-				struct item *hatch = page_add(pg, ITEM_HATCH);
-				hatch->x = x + 1;
-				hatch->y = cy + 1;
-				hatch->w = cw - 2;
-				hatch->h = ch - 2;
-				hatch->fill = C_PANEL;
-				hatch->stroke = C_RULE;
-				const char *few = "too few";
-				float lw = tw(c, FONT_REGULAR, MIN_TEXT, few);
-				page_rect(pg, x + cw / 2 - lw / 2 - 2, cy + ch / 2 - 5, lw + 4, 11,
-				          C_PANEL);
-				page_text_aligned(pg, c->fonts, FONT_REGULAR, MIN_TEXT, C_MUTED,
-				                  x + cw / 2, cy + ch / 2 - 2.5f, 0, few);
-				continue;
-			}
-			double v = h->successful / h->cases;
-			struct color col = ramp(v);
-			page_rect(pg, x + 1, cy + 1, cw - 2, ch - 2, col);
-			struct color ink = dark(col) ? C_WHITE : C_INK;
-			pct(buf, sizeof buf, v);
-			page_text_aligned(pg, c->fonts, FONT_BOLD, 9, ink, x + cw / 2,
-			                  cy + ch / 2 + 1.5f, 0, buf);
-			snprintf(buf, sizeof buf, "of %.0f", h->cases);
-			page_text_aligned(pg, c->fonts, FONT_REGULAR, MIN_TEXT, ink, x + cw / 2,
-			                  cy + ch / 2 - 8.5f, 0, buf);
-		}
-		y -= ch;
+	return head;
+}
+
+/*
+ * One cell, cw by ch at (x, cy): a dash for no journeys, hatched for too few, else coloured by
+ * its rate. The scale is fixed, 0 to 100 %, so that a colour means the same rate in every pack.
+ */
+static void heat_cell(const struct figure *f, struct page *pg, const struct chart_ctx *c,
+                      const struct hcell *h, float x, float cy, float cw, float ch)
+{
+	if (!h->has || h->cases == 0) {
+		page_rect(pg, x + 1, cy + 1, cw - 2, ch - 2, C_WHITE);
+		page_text_aligned(pg, c->fonts, FONT_REGULAR, 8, C_FAINT, x + cw / 2,
+		                  cy + ch / 2 - 3, 0, "—");
+		return;
 	}
-	/* Legend: the fixed ramp in steps, then the hatched "too few" and the dash. */
-	y -= 12;
+	if (h->cases < f->min_cases) {
+		hatch(pg, x + 1, cy + 1, cw - 2, ch - 2);
+		const char *few = "too few";
+		float lw = tw(c, FONT_REGULAR, MIN_TEXT, few);
+		page_rect(pg, x + cw / 2 - lw / 2 - 2, cy + ch / 2 - 5, lw + 4, 11, C_PANEL);
+		page_text_aligned(pg, c->fonts, FONT_REGULAR, MIN_TEXT, C_MUTED, x + cw / 2,
+		                  cy + ch / 2 - 2.5f, 0, few);
+		return;
+	}
+	char buf[48];
+	double v = h->successful / h->cases;
+	struct color col = ramp(v);
+	page_rect(pg, x + 1, cy + 1, cw - 2, ch - 2, col);
+	struct color ink = dark(col) ? C_WHITE : C_INK;
+	pct(buf, sizeof buf, v);
+	page_text_aligned(pg, c->fonts, FONT_BOLD, 9, ink, x + cw / 2, cy + ch / 2 + 1.5f, 0, buf);
+	snprintf(buf, sizeof buf, "of %.0f", h->cases);
+	page_text_aligned(pg, c->fonts, FONT_REGULAR, MIN_TEXT, ink, x + cw / 2, cy + ch / 2 - 8.5f,
+	                  0, buf);
+}
+
+/* The legend below the cells, from y down, w wide: the fixed ramp in steps, then the hatched
+ * "too few" and the dash. Returns the y of its last line. */
+static float heat_legend(const struct figure *f, struct page *pg, const struct chart_ctx *c,
+                         float y, float w)
+{
+	char buf[48];
 	float lx = tw(c, FONT_REGULAR, MIN_TEXT, "Successful:") + 6, sw = 22;
 	page_text(pg, FONT_REGULAR, MIN_TEXT, C_MUTED, 0, y - 8, "Successful:");
 	for (int k = 0; k < 5; k++)
@@ -1395,13 +1427,7 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 	page_text(pg, FONT_REGULAR, MIN_TEXT, C_MUTED, hx, y - 8, "darker is worse");
 	hx += tw(c, FONT_REGULAR, MIN_TEXT, "darker is worse") + 14;
 	if (f->min_cases > 0) {
-		struct item *hatch = page_add(pg, ITEM_HATCH);
-		hatch->x = hx;
-		hatch->y = y - 10;
-		hatch->w = 18;
-		hatch->h = 10;
-		hatch->fill = C_PANEL;
-		hatch->stroke = C_RULE;
+		hatch(pg, hx, y - 10, 18, 10);
 		snprintf(buf, sizeof buf, "fewer than %.0f journeys", f->min_cases);
 		page_text(pg, FONT_REGULAR, MIN_TEXT, C_MUTED, hx + 23, y - 8, buf);
 		hx += 23 + tw(c, FONT_REGULAR, MIN_TEXT, buf) + 14;
@@ -1413,10 +1439,34 @@ static float draw_heatmap(const struct figure *f, struct page *pg, const struct 
 	}
 	page_text_aligned(pg, c->fonts, FONT_REGULAR, 8, C_FAINT, hx + 7, y - 8, 0, "—");
 	page_text(pg, FONT_REGULAR, MIN_TEXT, C_MUTED, hx + 18, y - 8, none);
-	return -(y - 24);
+	return y;
 }
 
-/* ---------------------------------------------------------------- small multiples */
+static float draw_heatmap(const struct figure *f, struct page *pg, const struct chart_ctx *c,
+                          float w)
+{
+	float y = -title(pg, c, f, w);
+	size_t nc = f->ncols;
+	float label_w = 0;
+	for (size_t r = 0; r < f->nrows; r++)
+		label_w = fmaxf(label_w, tw(c, FONT_REGULAR, 8.5f, f->rows[r].label));
+	/* the row labels may wrap to two lines, so that the columns keep room for their heads */
+	label_w = fminf(label_w + 8, w * (nc > 5 ? 0.24f : 0.3f));
+	float cw = nc ? (w - label_w) / (float)nc : 0, ch = 30;
+	y -= heat_heads(f, pg, c, label_w, cw, y) + 4;
+	for (size_t r = 0; r < f->nrows; r++) {
+		const struct hrow *row = &f->rows[r];
+		float th = text_height(c, FONT_REGULAR, 8.5f, 10.5f, label_w - 8, row->label, 2);
+		text_block(pg, c, FONT_REGULAR, 8.5f, 10.5f, C_INK, 0, y - (ch - th) / 2,
+		           label_w - 8, -1, row->label, 2);
+		for (size_t k = 0; k < nc; k++)
+			heat_cell(f, pg, c, &row->cells[k], label_w + (float)k * cw, y - ch, cw,
+			          ch);
+		y -= ch;
+	}
+	y = heat_legend(f, pg, c, y - 12, w);
+	return -(y - 24);
+}
 
 static float draw_multiples(const struct figure *f, struct page *pg, const struct chart_ctx *c,
                             float w)

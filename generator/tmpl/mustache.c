@@ -302,112 +302,166 @@ static void add_text(struct node *parent, const struct tmpl *t, size_t from, siz
 	n->len = to - from;
 }
 
+/* A tag found in the source: src[start..end), its sigil (0 for a plain name) and its trimmed
+ * content. */
+struct tag {
+	size_t start, end;
+	char sigil;
+	const char *content;
+	size_t clen;
+};
+
+/* The open sections while parsing: cur is where nodes go, open[] the parents to go back to. */
+struct nesting {
+	struct node *open[MAX_SECTION_DEPTH + 1];
+	size_t nopen;
+	struct node *cur;
+};
+
+/*
+ * The next tag at or after pos with delimiters d into *tg: 1, or 0 when there is none, or -1
+ * (said) when it is not closed on its own line.
+ */
+static int next_tag(const struct tmpl *t, const struct delims *d, size_t pos, struct tag *tg)
+{
+	const char *s = t->src;
+	size_t n = t->len;
+	const char *hit = find(s + pos, n - pos, d->open, d->olen);
+	if (!hit)
+		return 0;
+	size_t start = (size_t)(hit - s), p = start + d->olen;
+	while (p < n && is_blank(s[p]))
+		p++;
+	char sigil = p < n && strchr("#^/>!=&{", s[p]) ? s[p] : 0;
+	const char *closer = sigil == '{' ? d->brace_close : sigil == '=' ? d->eq_close : d->close;
+	size_t body = sigil ? p + 1 : p;
+	const char *end = find(s + body, n - body, closer, strlen(closer));
+	if (end && sigil != '!') {
+		/* "{{name" followed, lines later, by "}}": report the tag that is open. */
+		size_t blen = (size_t)(end - (s + body));
+		if (memchr(s + body, '\n', blen) || find(s + body, blen, d->open, d->olen))
+			end = NULL;
+	}
+	if (!end) {
+		report(DIAG_ERROR, t, start, "tag is not closed (expected \"%s\")", closer);
+		return -1;
+	}
+	tg->start = start;
+	tg->sigil = sigil;
+	tg->content = s + body;
+	tg->clen = (size_t)(end - tg->content);
+	tg->end = (size_t)(end - s) + strlen(closer);
+	trim(&tg->content, &tg->clen);
+	return 1;
+}
+
+/* {{/name}}: closes the innermost open section, which must be name; false (said) if not. */
+static bool close_section(const struct tmpl *t, struct nesting *ns, const struct tag *tg)
+{
+	size_t start = tg->start, clen = tg->clen;
+	const char *content = tg->content;
+	struct node *cur = ns->cur;
+	if (clen == 0) {
+		report(DIAG_ERROR, t, start, "empty tag (a name is missing)");
+		return false;
+	}
+	if (ns->nopen == 0) {
+		report(DIAG_ERROR, t, start, "{{/%.*s}} closes no open section", (int)clen,
+		       content);
+		return false;
+	}
+	if (strlen(cur->name) != clen || memcmp(cur->name, content, clen) != 0) {
+		report(DIAG_ERROR, t, start,
+		       "{{/%.*s}} does not close the open section \"%s\" (opened "
+		       "on line %ld)",
+		       (int)clen, content, cur->name, line_of(t, cur->pos));
+		return false;
+	}
+	ns->cur = ns->open[--ns->nopen];
+	return true;
+}
+
+/*
+ * Tag tg into the tree (a comment adds nothing, a delimiter change changes d); alone: it stands
+ * alone on its line, which starts at ls. Returns false after reporting a problem.
+ */
+static bool add_tag(const struct tmpl *t, struct nesting *ns, struct delims *d,
+                    const struct tag *tg, bool alone, size_t ls)
+{
+	size_t start = tg->start;
+	struct node *node;
+	bool ok = true;
+	switch (tg->sigil) {
+	case '!':
+		break;
+	case '=':
+		ok = set_delims(t, start, d, tg->content, tg->clen);
+		if (ok)
+			node_add(ns->cur, N_DELIMS, start);
+		break;
+	case '#':
+	case '^':
+		if (ns->nopen == MAX_SECTION_DEPTH) {
+			report(DIAG_ERROR, t, start, "sections nested more than %d deep",
+			       MAX_SECTION_DEPTH);
+			return false;
+		}
+		node = node_add(ns->cur, tg->sigil == '#' ? N_SECTION : N_INVERTED, start);
+		ok = set_name(t, node, tg->content, tg->clen);
+		ns->open[ns->nopen++] = ns->cur;
+		ns->cur = node;
+		break;
+	case '/':
+		ok = close_section(t, ns, tg);
+		break;
+	case '>':
+		node = node_add(ns->cur, N_PARTIAL, start);
+		ok = set_name(t, node, tg->content, tg->clen);
+		if (alone)
+			node->indent = xstrndup(t->src + ls, start - ls);
+		break;
+	default:
+		node =
+		    node_add(ns->cur, tg->sigil == '&' || tg->sigil == '{' ? N_RAW : N_VAR, start);
+		ok = set_name(t, node, tg->content, tg->clen);
+		break;
+	}
+	return ok;
+}
+
 /* Parses t->src into t->root; returns false after reporting the first problem. */
 static bool parse(struct tmpl *t)
 {
-	const char *s = t->src;
-	size_t n = t->len, pos = 0;
+	size_t pos = 0;
 	struct delims d = {0};
 	delims_set(&d, "{{", 2, "}}", 2);
-	struct node *open[MAX_SECTION_DEPTH + 1];
-	size_t nopen = 0;
-	struct node *cur = &t->root;
+	struct nesting ns = {.cur = &t->root};
 	bool ok = true;
 
 	for (;;) {
-		const char *hit = find(s + pos, n - pos, d.open, d.olen);
-		if (!hit) {
-			add_text(cur, t, pos, n);
+		struct tag tg;
+		int found = next_tag(t, &d, pos, &tg);
+		if (found == 0) {
+			add_text(ns.cur, t, pos, t->len);
 			break;
 		}
-		size_t start = (size_t)(hit - s), p = start + d.olen;
-		while (p < n && is_blank(s[p]))
-			p++;
-		char sigil = p < n && strchr("#^/>!=&{", s[p]) ? s[p] : 0;
-		const char *closer = sigil == '{'   ? d.brace_close
-		                     : sigil == '=' ? d.eq_close
-		                                    : d.close;
-		size_t body = sigil ? p + 1 : p;
-		const char *end = find(s + body, n - body, closer, strlen(closer));
-		if (end && sigil != '!') {
-			/* "{{name" followed, lines later, by "}}": report the tag that is open. */
-			size_t blen = (size_t)(end - (s + body));
-			if (memchr(s + body, '\n', blen) || find(s + body, blen, d.open, d.olen))
-				end = NULL;
-		}
-		if (!end) {
-			report(DIAG_ERROR, t, start, "tag is not closed (expected \"%s\")", closer);
+		if (found < 0) {
 			ok = false;
 			break;
 		}
-		const char *content = s + body;
-		size_t clen = (size_t)(end - content), tag_end = (size_t)(end - s) + strlen(closer);
-		trim(&content, &clen);
-
-		size_t ls = start, next = tag_end;
-		bool alone =
-		    sigil && strchr("#^/>!=", sigil) && standalone(t, start, tag_end, &ls, &next);
-		add_text(cur, t, pos, ls);
+		size_t ls = tg.start, next = tg.end;
+		bool alone = tg.sigil && strchr("#^/>!=", tg.sigil) &&
+		             standalone(t, tg.start, tg.end, &ls, &next);
+		add_text(ns.cur, t, pos, ls);
 		pos = next;
-
-		struct node *node;
-		switch (sigil) {
-		case '!':
-			break;
-		case '=':
-			ok = set_delims(t, start, &d, content, clen);
-			if (ok)
-				node_add(cur, N_DELIMS, start);
-			break;
-		case '#':
-		case '^':
-			if (nopen == MAX_SECTION_DEPTH) {
-				report(DIAG_ERROR, t, start, "sections nested more than %d deep",
-				       MAX_SECTION_DEPTH);
-				ok = false;
-				break;
-			}
-			node = node_add(cur, sigil == '#' ? N_SECTION : N_INVERTED, start);
-			ok = set_name(t, node, content, clen);
-			open[nopen++] = cur;
-			cur = node;
-			break;
-		case '/':
-			if (clen == 0) {
-				report(DIAG_ERROR, t, start, "empty tag (a name is missing)");
-				ok = false;
-			} else if (nopen == 0) {
-				report(DIAG_ERROR, t, start, "{{/%.*s}} closes no open section",
-				       (int)clen, content);
-				ok = false;
-			} else if (strlen(cur->name) != clen ||
-			           memcmp(cur->name, content, clen) != 0) {
-				report(DIAG_ERROR, t, start,
-				       "{{/%.*s}} does not close the open section \"%s\" (opened "
-				       "on line %ld)",
-				       (int)clen, content, cur->name, line_of(t, cur->pos));
-				ok = false;
-			} else {
-				cur = open[--nopen];
-			}
-			break;
-		case '>':
-			node = node_add(cur, N_PARTIAL, start);
-			ok = set_name(t, node, content, clen);
-			if (alone)
-				node->indent = xstrndup(s + ls, start - ls);
-			break;
-		default:
-			node = node_add(cur, sigil == '&' || sigil == '{' ? N_RAW : N_VAR, start);
-			ok = set_name(t, node, content, clen);
-			break;
-		}
+		ok = add_tag(t, &ns, &d, &tg, alone, ls);
 		if (!ok)
 			break;
 	}
-	if (ok && nopen > 0) {
-		report(DIAG_ERROR, t, cur->pos, "section \"%s\" is never closed (expected {{/%s}})",
-		       cur->name, cur->name);
+	if (ok && ns.nopen > 0) {
+		report(DIAG_ERROR, t, ns.cur->pos,
+		       "section \"%s\" is never closed (expected {{/%s}})", ns.cur->name,
+		       ns.cur->name);
 		ok = false;
 	}
 	delims_free(&d);

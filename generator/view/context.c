@@ -349,30 +349,9 @@ static json_t *defaults_used(const struct config *c, const struct model *m)
 	return o;
 }
 
-json_t *context_metrics(const struct metrics *mt)
+/* totals: the pack's figures, and growth and churn where customers.csv was given. */
+static json_t *totals_json(const struct metrics *mt)
 {
-	const struct config *c = mt->config;
-	const struct model *m = mt->model;
-	json_t *root = json_object();
-	set(root, "period", period_json(mt, mt->period));
-	set(root, "previous_period", period_json(mt, mt->previous));
-	static const char *const lens[] = {"month", "quarter", "year"};
-	set(root, "period_length", json_string(lens[c->period_length]));
-	set(root, "organisation", json_string(c->organisation));
-	set(root, "title", json_string(c->title));
-	set(root, "currency", c->currency ? json_string(c->currency) : json_null());
-	set(root, "region", name(mt, mt->region));
-	char day[11];
-	if (m->data_from != BP_TIME_NONE) {
-		value_format_date(m->data_from, day);
-		set(root, "data_from", json_string(day));
-		value_format_date(m->data_to, day);
-		set(root, "data_to", json_string(day));
-	} else {
-		set(root, "data_from", json_null());
-		set(root, "data_to", json_null());
-	}
-
 	json_t *totals = json_object();
 	figures(mt, totals, &mt->totals);
 	set(totals, "kpi_green_share", num(mt->kpi_green_share));
@@ -398,8 +377,11 @@ json_t *context_metrics(const struct metrics *mt)
 	set(totals, "churn_after_unsuccessful",
 	    have ? num(g->churn_after_unsuccessful) : json_null());
 	set(totals, "churn_ratio", have ? num(g->churn_ratio) : json_null());
-	set(root, "totals", totals);
+	return totals;
+}
 
+static json_t *goals_json(const struct metrics *mt)
+{
 	json_t *goals = json_array();
 	for (size_t i = 0; i < mt->ngoals; i++) {
 		const struct goal_figures *gf = &mt->goals[i];
@@ -414,8 +396,11 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "customer_journey", story_json(mt, gf->story_case));
 		json_array_append_new(goals, o);
 	}
-	set(root, "goals", goals);
+	return goals;
+}
 
+static json_t *journeys_json(const struct metrics *mt)
+{
 	json_t *journeys = json_array();
 	for (size_t i = 0; i < mt->njourneys; i++) {
 		const struct journey_figures *j = &mt->journeys[i];
@@ -428,8 +413,11 @@ json_t *context_metrics(const struct metrics *mt)
 		figures(mt, o, &j->f);
 		json_array_append_new(journeys, o);
 	}
-	set(root, "journeys", journeys);
+	return journeys;
+}
 
+static json_t *departments_json(const struct metrics *mt)
+{
 	json_t *depts = json_array();
 	for (size_t i = 0; i < mt->ndepts; i++) {
 		const struct dept_figures *d = &mt->depts[i];
@@ -446,8 +434,12 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "failure_contacts", json_integer(d->failure_contacts));
 		json_array_append_new(depts, o);
 	}
-	set(root, "departments", depts);
+	return depts;
+}
 
+static json_t *kpis_json(const struct metrics *mt)
+{
+	const struct model *m = mt->model;
 	json_t *kpis = json_array();
 	for (size_t i = 0; i < mt->nkpis; i++) {
 		const struct kpi *k = mt->kpis[i].kpi;
@@ -470,8 +462,11 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "status", json_string(status_names[mt->kpis[i].status]));
 		json_array_append_new(kpis, o);
 	}
-	set(root, "kpis", kpis);
+	return kpis;
+}
 
+static json_t *watermelons_json(const struct metrics *mt)
+{
 	json_t *wms = json_array();
 	for (size_t i = 0; i < mt->nwatermelons; i++) {
 		const struct watermelon *w = &mt->watermelons[i];
@@ -486,7 +481,38 @@ json_t *context_metrics(const struct metrics *mt)
 		set(o, "shortfall_pts", num(w->shortfall_pts));
 		json_array_append_new(wms, o);
 	}
-	set(root, "watermelons", wms);
+	return wms;
+}
+
+json_t *context_metrics(const struct metrics *mt)
+{
+	const struct config *c = mt->config;
+	const struct model *m = mt->model;
+	json_t *root = json_object();
+	set(root, "period", period_json(mt, mt->period));
+	set(root, "previous_period", period_json(mt, mt->previous));
+	static const char *const lens[] = {"month", "quarter", "year"};
+	set(root, "period_length", json_string(lens[c->period_length]));
+	set(root, "organisation", json_string(c->organisation));
+	set(root, "title", json_string(c->title));
+	set(root, "currency", c->currency ? json_string(c->currency) : json_null());
+	set(root, "region", name(mt, mt->region));
+	char day[11];
+	if (m->data_from != BP_TIME_NONE) {
+		value_format_date(m->data_from, day);
+		set(root, "data_from", json_string(day));
+		value_format_date(m->data_to, day);
+		set(root, "data_to", json_string(day));
+	} else {
+		set(root, "data_from", json_null());
+		set(root, "data_to", json_null());
+	}
+	set(root, "totals", totals_json(mt));
+	set(root, "goals", goals_json(mt));
+	set(root, "journeys", journeys_json(mt));
+	set(root, "departments", departments_json(mt));
+	set(root, "kpis", kpis_json(mt));
+	set(root, "watermelons", watermelons_json(mt));
 	set(root, "breaks", breaks_json(mt));
 	set(root, "regions", regions_json(mt));
 	set(root, "actions", actions_json(mt));
@@ -497,7 +523,6 @@ json_t *context_metrics(const struct metrics *mt)
 	(void)outcome_names;
 	return root;
 }
-
 int context_write_json_fd(const json_t *tree, int fd, const char *path)
 {
 	int dup_fd = dup(fd);
@@ -708,17 +733,12 @@ static void decisions_fmt(const struct fmt *fm, json_t *o, const struct figures 
 	json_object_set_new(o, "has_failure_touchpoints", json_boolean(f->ntouchpoints > 0));
 }
 
-/* A story's rows for the timeline: the date, the time, and the day of the journey. */
-static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
+/*
+ * Why a story was not a successful outcome: its outcome, or achieved late (after the journey's
+ * promise_days) or after chasing (more failure contacts than the journey allows).
+ */
+static void story_ending_fmt(const struct fmt *fm, json_t *s, const struct bp_case *k)
 {
-	json_t *s = json_object_get(goal, "customer_journey");
-	json_object_set_new(goal, "has_customer_journey", json_boolean(json_is_object(s)));
-	if (!json_is_object(s))
-		return;
-	const struct model *m = fm->mt->model;
-	const struct bp_case *k = &m->cases[ix];
-	set_fixed(fm, s, "days_fmt", metrics_case_days(k), 1);
-	/* why it was not a successful outcome: its outcome, or achieved late or after chasing */
 	const struct journey_figures *jf = NULL;
 	for (size_t i = 0; i < fm->mt->njourneys; i++)
 		if (fm->mt->journeys[i].name == k->journey)
@@ -736,50 +756,46 @@ static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
 	if (jf && !isnan(jf->promise_days))
 		set_fixed(fm, s, "promise_days_fmt", jf->promise_days,
 		          jf->promise_days == floor(jf->promise_days) ? 0 : 1);
-	set_count(fm, s, "contacts_fmt", k->contacts);
-	set_count(fm, s, "failure_contacts_fmt", k->failure_contacts);
-	json_object_set_new(s, "failure_contacts_one", json_boolean(k->failure_contacts == 1));
-	json_t *rows = json_object_get(s, "rows");
-	json_object_set_new(s, "has_rows", json_boolean(json_array_size(rows) > 0));
-	long total = (long)json_integer_value(json_object_get(s, "rows_total"));
-	long shown = (long)json_array_size(rows);
-	size_t i;
-	json_t *r;
-	int64_t first_day = k->start >= 0 ? k->start / BP_MS_PER_DAY : 0;
-	json_array_foreach(rows, i, r)
-	{
-		const char *t = json_string_value(json_object_get(r, "time"));
-		bp_time ts;
-		if (!t || value_parse_time(t, strlen(t), DATE_ISO, &ts))
-			continue;
-		char buf[64];
-		int64_t day = ts >= 0 ? ts / BP_MS_PER_DAY : 0;
-		format_long_date(buf, sizeof buf, day);
-		set_str(r, "date_long", buf);
-		format_short_date(buf, sizeof buf, day);
-		set_str(r, "date_short", buf);
-		format_short_date(buf, sizeof buf, day);
-		set_str(r, "date_short", buf);
-		snprintf(buf, sizeof buf, "%.5s", t + 11);
-		set_str(r, "time_hm", buf);
-		set_count(fm, r, "day_fmt", (long)(day - first_day) + 1);
-		/* labels that are never null, so that no name is looked up in an outer section */
-		json_t *tp = json_object_get(r, "touchpoint"), *ch = json_object_get(r, "channel");
-		json_t *oc = json_object_get(r, "outcome"), *dp = json_object_get(r, "department");
-		set_str(r, "touchpoint_label",
-		        json_is_string(tp) ? json_string_value(tp) : "(no touchpoint recorded)");
-		set_str(r, "channel_label", json_is_string(ch) ? json_string_value(ch) : "—");
-		set_str(r, "department_label", json_is_string(dp) ? json_string_value(dp) : "—");
-		/* who handled it, and how: "Sales, app", or "Sales" when no channel was recorded */
-		char *who = xasprintf("%s%s%s", json_is_string(dp) ? json_string_value(dp) : "—",
-		                      json_is_string(ch) ? ", " : "",
-		                      json_is_string(ch) ? json_string_value(ch) : "");
-		set_str(r, "who", who);
-		free(who);
-		json_object_set_new(r, "ends", json_is_string(oc) ? json_incref(oc) : json_false());
-	}
-	/* the PDF's timeline: at most STORY_SHOWN rows, the first and the last halves, and where
-	 * rows are left out, a row that says how many */
+}
+
+/* One row of a story: its date, time and day of the journey, and labels that are never null. */
+static void story_row_fmt(const struct fmt *fm, json_t *r, int64_t first_day)
+{
+	const char *t = json_string_value(json_object_get(r, "time"));
+	bp_time ts;
+	if (!t || value_parse_time(t, strlen(t), DATE_ISO, &ts))
+		return;
+	char buf[64];
+	int64_t day = ts >= 0 ? ts / BP_MS_PER_DAY : 0;
+	format_long_date(buf, sizeof buf, day);
+	set_str(r, "date_long", buf);
+	format_short_date(buf, sizeof buf, day);
+	set_str(r, "date_short", buf);
+	snprintf(buf, sizeof buf, "%.5s", t + 11);
+	set_str(r, "time_hm", buf);
+	set_count(fm, r, "day_fmt", (long)(day - first_day) + 1);
+	/* labels that are never null, so that no name is looked up in an outer section */
+	json_t *tp = json_object_get(r, "touchpoint"), *ch = json_object_get(r, "channel");
+	json_t *oc = json_object_get(r, "outcome"), *dp = json_object_get(r, "department");
+	set_str(r, "touchpoint_label",
+	        json_is_string(tp) ? json_string_value(tp) : "(no touchpoint recorded)");
+	set_str(r, "channel_label", json_is_string(ch) ? json_string_value(ch) : "—");
+	set_str(r, "department_label", json_is_string(dp) ? json_string_value(dp) : "—");
+	/* who handled it, and how: "Sales, app", or "Sales" when no channel was recorded */
+	char *who = xasprintf("%s%s%s", json_is_string(dp) ? json_string_value(dp) : "—",
+	                      json_is_string(ch) ? ", " : "",
+	                      json_is_string(ch) ? json_string_value(ch) : "");
+	set_str(r, "who", who);
+	free(who);
+	json_object_set_new(r, "ends", json_is_string(oc) ? json_incref(oc) : json_false());
+}
+
+/*
+ * The PDF's timeline: at most STORY_SHOWN rows, the first and the last halves, and where rows are
+ * left out (the story has total of them), a row that says how many.
+ */
+static json_t *story_timeline(const struct fmt *fm, const json_t *rows, long total)
+{
 	json_t *tl = json_array();
 	size_t nr = json_array_size(rows);
 	bool cut = total > STORY_SHOWN;
@@ -795,13 +811,40 @@ static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
 		json_object_set_new(row, "gap", json_false());
 		json_array_append_new(tl, row);
 	}
-	json_object_set_new(s, "timeline", tl);
+	return tl;
+}
+
+/* A story's rows for the timeline: the date, the time, and the day of the journey. */
+static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
+{
+	json_t *s = json_object_get(goal, "customer_journey");
+	json_object_set_new(goal, "has_customer_journey", json_boolean(json_is_object(s)));
+	if (!json_is_object(s))
+		return;
+	const struct model *m = fm->mt->model;
+	const struct bp_case *k = &m->cases[ix];
+	set_fixed(fm, s, "days_fmt", metrics_case_days(k), 1);
+	story_ending_fmt(fm, s, k);
+	set_count(fm, s, "contacts_fmt", k->contacts);
+	set_count(fm, s, "failure_contacts_fmt", k->failure_contacts);
+	json_object_set_new(s, "failure_contacts_one", json_boolean(k->failure_contacts == 1));
+	json_t *rows = json_object_get(s, "rows");
+	json_object_set_new(s, "has_rows", json_boolean(json_array_size(rows) > 0));
+	long total = (long)json_integer_value(json_object_get(s, "rows_total"));
+	size_t i;
+	json_t *r;
+	int64_t first_day = k->start >= 0 ? k->start / BP_MS_PER_DAY : 0;
+	json_array_foreach(rows, i, r)
+	{
+		story_row_fmt(fm, r, first_day);
+	}
+	json_object_set_new(s, "timeline", story_timeline(fm, rows, total));
 	/* the year of the story's start, said once above its dates */
+	size_t nr = json_array_size(rows);
 	char year[16];
 	snprintf(year, sizeof year, "%.4s",
 	         nr ? json_string_value(json_object_get(json_array_get(rows, 0), "time")) : "");
 	set_str(s, "year", year);
-	(void)shown;
 }
 
 /* The departments where goal g breaks (comparable, at least a point worse), largest gap first. */
@@ -845,12 +888,39 @@ static int cmp_shortfall(const void *a, const void *b)
 	return strcmp(x->goal, y->goal);
 }
 
-/*
- * What we ask the board (pack.md): each goal short of its target, with enough journeys to
- * judge, as a question with its owners (the departments where it breaks) and the money at
- * stake; the largest shortfall first, at most three. Then the actions of actions.csv, formatted.
- */
-static void board_fmt(const struct fmt *fm, json_t *ctx)
+/* One ask of the board, the number-th: goal g's shortfall, its owners and the money at stake. */
+static json_t *ask_fmt(const struct fmt *fm, const struct goal_figures *g, long number)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *o = json_object();
+	set_str(o, "goal", g->goal);
+	set_pct(fm, o, "sco_rate_pct", g->f.sco_rate);
+	set_pct(fm, o, "sco_target_pct", g->sco_target);
+	char buf[64];
+	format_number(buf, sizeof buf, (g->sco_target - g->f.sco_rate) * 100, 0, &fm->st);
+	set_str(o, "short_pts_fmt", buf);
+	json_object_set_new(o, "short_pts_one",
+	                    json_boolean(lround((g->sco_target - g->f.sco_rate) * 100) == 1));
+	set_count(fm, o, "cases_concluded_fmt", g->f.cases_concluded);
+	json_t *owners = goal_owners(fm, (size_t)(g - mt->goals));
+	json_object_set_new(o, "has_owners", json_boolean(json_array_size(owners) > 0));
+	json_object_set_new(o, "owners", owners);
+	json_object_set_new(o, "has_customers", json_boolean(mt->have_growth));
+	set_money(fm, o, "value_at_risk_money", g->f.value_at_risk);
+	set_money(fm, o, "value_lost_money", g->f.value_lost);
+	set_count(fm, o, "customers_lost_fmt", g->f.customers_lost);
+	json_object_set_new(o, "customers_lost_one", json_boolean(g->f.customers_lost == 1));
+	set_money(fm, o, "failure_demand_cost_money", g->f.failure_demand_cost);
+	json_object_set_new(
+	    o, "has_failure_cost",
+	    json_boolean(!isnan(g->f.failure_demand_cost) && g->f.failure_contacts > 0));
+	set_count(fm, o, "number", number);
+	return o;
+}
+
+/* The asks: the goals short of their target with enough journeys to judge, largest shortfall
+ * first, at most three. */
+static json_t *asks_fmt(const struct fmt *fm)
 {
 	const struct metrics *mt = fm->mt;
 	const struct goal_figures **v = xreallocarray(NULL, mt->ngoals + 1, sizeof *v);
@@ -863,44 +933,16 @@ static void board_fmt(const struct fmt *fm, json_t *ctx)
 	if (n)
 		qsort(v, n, sizeof *v, cmp_shortfall);
 	json_t *asks = json_array();
-	for (size_t i = 0; i < n && i < 3; i++) {
-		const struct goal_figures *g = v[i];
-		json_t *o = json_object();
-		set_str(o, "goal", g->goal);
-		set_pct(fm, o, "sco_rate_pct", g->f.sco_rate);
-		set_pct(fm, o, "sco_target_pct", g->sco_target);
-		char buf[64];
-		format_number(buf, sizeof buf, (g->sco_target - g->f.sco_rate) * 100, 0, &fm->st);
-		set_str(o, "short_pts_fmt", buf);
-		json_object_set_new(
-		    o, "short_pts_one",
-		    json_boolean(lround((g->sco_target - g->f.sco_rate) * 100) == 1));
-		set_count(fm, o, "cases_concluded_fmt", g->f.cases_concluded);
-		json_t *owners = goal_owners(fm, (size_t)(g - mt->goals));
-		json_object_set_new(o, "has_owners", json_boolean(json_array_size(owners) > 0));
-		json_object_set_new(o, "owners", owners);
-		json_object_set_new(o, "has_customers", json_boolean(mt->have_growth));
-		set_money(fm, o, "value_at_risk_money", g->f.value_at_risk);
-		set_money(fm, o, "value_lost_money", g->f.value_lost);
-		set_count(fm, o, "customers_lost_fmt", g->f.customers_lost);
-		json_object_set_new(o, "customers_lost_one",
-		                    json_boolean(g->f.customers_lost == 1));
-		set_money(fm, o, "failure_demand_cost_money", g->f.failure_demand_cost);
-		json_object_set_new(
-		    o, "has_failure_cost",
-		    json_boolean(!isnan(g->f.failure_demand_cost) && g->f.failure_contacts > 0));
-		set_count(fm, o, "number", (long)i + 1);
-		json_array_append_new(asks, o);
-	}
+	for (size_t i = 0; i < n && i < 3; i++)
+		json_array_append_new(asks, ask_fmt(fm, v[i], (long)i + 1));
 	free(v);
-	json_object_set_new(ctx, "first_ask",
-	                    json_array_size(asks) ? json_incref(json_array_get(asks, 0))
-	                                          : json_object());
-	set_count(fm, ctx, "asks_count_fmt", (long)json_array_size(asks));
-	json_object_set_new(ctx, "asks_one", json_boolean(json_array_size(asks) == 1));
-	json_object_set_new(ctx, "asks", asks);
-	json_object_set_new(ctx, "has_asks", json_boolean(json_array_size(asks) > 0));
+	return asks;
+}
 
+/* The actions of actions.csv: the status in words, the due date as people read it, and the
+ * rates then and now as percentages. */
+static void board_actions_fmt(const struct fmt *fm, json_t *ctx)
+{
 	json_t *actions = json_object_get(ctx, "actions");
 	json_object_set_new(ctx, "has_actions_file", json_boolean(json_is_array(actions)));
 	json_object_set_new(ctx, "has_actions", json_boolean(json_array_size(actions) > 0));
@@ -934,6 +976,24 @@ static void board_fmt(const struct fmt *fm, json_t *ctx)
 		        json_is_number(then) ? json_number_value(then) : NAN);
 		set_pct(fm, a, "sco_rate_pct", json_is_number(now) ? json_number_value(now) : NAN);
 	}
+}
+
+/*
+ * What we ask the board (pack.md): each goal short of its target, with enough journeys to
+ * judge, as a question with its owners (the departments where it breaks) and the money at
+ * stake; the largest shortfall first, at most three. Then the actions of actions.csv, formatted.
+ */
+static void board_fmt(const struct fmt *fm, json_t *ctx)
+{
+	json_t *asks = asks_fmt(fm);
+	json_object_set_new(ctx, "first_ask",
+	                    json_array_size(asks) ? json_incref(json_array_get(asks, 0))
+	                                          : json_object());
+	set_count(fm, ctx, "asks_count_fmt", (long)json_array_size(asks));
+	json_object_set_new(ctx, "asks_one", json_boolean(json_array_size(asks) == 1));
+	json_object_set_new(ctx, "asks", asks);
+	json_object_set_new(ctx, "has_asks", json_boolean(json_array_size(asks) > 0));
+	board_actions_fmt(fm, ctx);
 }
 
 /* One of the customer view's trend lines (figure cards): the totals' trend periods, oldest
@@ -1115,15 +1175,15 @@ static void movers_fmt(const struct fmt *fm, json_t *ctx)
 	json_object_set_new(ctx, "movers", movers);
 }
 
-/* The summary's signals: goals short of target and by how much, watermelons, the motion share,
- * churn at a volume that can be judged, and the tones of the totals' cards. */
-static void summary_fmt(const struct fmt *fm, json_t *ctx)
+/*
+ * The goals short of target (not low-volume), worst first, with how many were judged, how many
+ * had too few journeys and the range of the shortfalls. Returns the largest shortfall in points,
+ * NAN when no goal is short.
+ */
+static double short_goals_fmt(const struct fmt *fm, json_t *ctx, json_t *totals)
 {
 	const struct metrics *mt = fm->mt;
-	json_t *totals = json_object_get(ctx, "totals");
 	char buf[64];
-	movers_fmt(fm, ctx);
-	/* goals short of target (not low-volume), worst first */
 	json_t *list = json_array();
 	double lo = NAN, hi = NAN;
 	json_t *worst = json_object_get(ctx, "goals_worst_first");
@@ -1167,11 +1227,13 @@ static void summary_fmt(const struct fmt *fm, json_t *ctx)
 	set_str(totals, "goals_short_max_pts_fmt", buf);
 	json_object_set_new(totals, "goals_short_range",
 	                    json_boolean(!isnan(lo) && lround(lo) != lround(hi)));
-	/* watermelons */
-	set_count(fm, totals, "watermelon_count_fmt", (long)mt->nwatermelons);
-	json_object_set_new(totals, "watermelon_one", json_boolean(mt->nwatermelons == 1));
-	json_object_set_new(ctx, "watermelons_judgeable", json_boolean(mt->watermelons_judgeable));
-	/* the dashboards: their green share against outcomes, judged only on enough journeys */
+	return hi;
+}
+
+/* The dashboards: their green share against outcomes, judged only on enough journeys. */
+static void perception_fmt(const struct fmt *fm, json_t *totals)
+{
+	const struct metrics *mt = fm->mt;
 	bool judged = mt->totals.cases_concluded > 0 && !mt->totals.low_volume;
 	bool scores = !isnan(mt->kpi_green_share);
 	set_str(totals, "perception_tone",
@@ -1182,33 +1244,51 @@ static void summary_fmt(const struct fmt *fm, json_t *ctx)
 	json_object_set_new(totals, "perception_gap_one",
 	                    json_boolean(!isnan(mt->perception_gap_pts) &&
 	                                 labs(lround(mt->perception_gap_pts)) == 1));
+}
+
+/* Churn after successful and unsuccessful cases: shares with one decimal so that their ratio
+ * reads true beside them, judged only when both sides have enough cases. */
+static void churn_fmt(const struct fmt *fm, json_t *totals, const struct growth *gr)
+{
+	const struct metrics *mt = fm->mt;
+	char buf[64];
+	format_percent(buf, sizeof buf, gr->churn_after_sco, 1, &fm->st);
+	set_str(totals, "churn_after_sco_pct1", buf);
+	format_percent(buf, sizeof buf, gr->churn_after_unsuccessful, 1, &fm->st);
+	set_str(totals, "churn_after_unsuccessful_pct1", buf);
+	set_count(fm, totals, "sco_cases_known_fmt", gr->sco_cases_known);
+	set_count(fm, totals, "unsuccessful_cases_known_fmt", gr->unsuccessful_cases_known);
+	json_object_set_new(totals, "sco_cases_known_one", json_boolean(gr->sco_cases_known == 1));
+	json_object_set_new(totals, "unsuccessful_cases_known_one",
+	                    json_boolean(gr->unsuccessful_cases_known == 1));
+	json_object_set_new(totals, "churn_judgeable",
+	                    json_boolean(gr->sco_cases_known >= min_volume(mt) &&
+	                                 gr->unsuccessful_cases_known >= min_volume(mt)));
+	json_object_set_new(
+	    totals, "churn_ratio_about_one",
+	    json_boolean(!isnan(gr->churn_ratio) && lround(gr->churn_ratio * 10) == 10));
+	json_object_set_new(totals, "net_growth_zero", json_boolean(gr->net_growth == 0));
+	json_object_set_new(totals, "customers_start_one", json_boolean(gr->customers_start == 1));
+	json_object_set_new(totals, "churn_after_sco_zero", json_boolean(gr->sco_cases_left == 0));
+}
+
+/* The summary's signals: goals short of target and by how much, watermelons, the motion share,
+ * churn at a volume that can be judged, and the tones of the totals' cards. */
+static void summary_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct metrics *mt = fm->mt;
+	json_t *totals = json_object_get(ctx, "totals");
+	movers_fmt(fm, ctx);
+	double hi = short_goals_fmt(fm, ctx, totals);
+	/* watermelons */
+	set_count(fm, totals, "watermelon_count_fmt", (long)mt->nwatermelons);
+	json_object_set_new(totals, "watermelon_one", json_boolean(mt->nwatermelons == 1));
+	json_object_set_new(ctx, "watermelons_judgeable", json_boolean(mt->watermelons_judgeable));
+	perception_fmt(fm, totals);
 	json_object_set_new(totals, "goals_short_max_one",
 	                    json_boolean(!isnan(hi) && lround(hi) == 1));
-	/* churn: shares with one decimal so that their ratio reads true beside them */
-	if (mt->have_growth) {
-		const struct growth *gr = &mt->growth;
-		format_percent(buf, sizeof buf, gr->churn_after_sco, 1, &fm->st);
-		set_str(totals, "churn_after_sco_pct1", buf);
-		format_percent(buf, sizeof buf, gr->churn_after_unsuccessful, 1, &fm->st);
-		set_str(totals, "churn_after_unsuccessful_pct1", buf);
-		set_count(fm, totals, "sco_cases_known_fmt", gr->sco_cases_known);
-		set_count(fm, totals, "unsuccessful_cases_known_fmt", gr->unsuccessful_cases_known);
-		json_object_set_new(totals, "sco_cases_known_one",
-		                    json_boolean(gr->sco_cases_known == 1));
-		json_object_set_new(totals, "unsuccessful_cases_known_one",
-		                    json_boolean(gr->unsuccessful_cases_known == 1));
-		json_object_set_new(totals, "churn_judgeable",
-		                    json_boolean(gr->sco_cases_known >= min_volume(mt) &&
-		                                 gr->unsuccessful_cases_known >= min_volume(mt)));
-		json_object_set_new(
-		    totals, "churn_ratio_about_one",
-		    json_boolean(!isnan(gr->churn_ratio) && lround(gr->churn_ratio * 10) == 10));
-		json_object_set_new(totals, "net_growth_zero", json_boolean(gr->net_growth == 0));
-		json_object_set_new(totals, "customers_start_one",
-		                    json_boolean(gr->customers_start == 1));
-		json_object_set_new(totals, "churn_after_sco_zero",
-		                    json_boolean(gr->sco_cases_left == 0));
-	}
+	if (mt->have_growth)
+		churn_fmt(fm, totals, &mt->growth);
 }
 
 /* Possessives and the journeys-through-a-department flags; failure demand by size. */
