@@ -741,8 +741,8 @@ static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opt
 	pthread_t thread;
 	if (pthread_create(&thread, NULL, parser_thread, &p) != 0)
 		return -2; /* the caller reads unthreaded */
-	const char **fields = NULL, **ahead_fields = NULL;
-	size_t fields_cap = 0, ahead_cap = 0;
+	const char **fields = NULL;
+	size_t fields_cap = 0;
 	int stop = 0;
 	for (;;) {
 		pthread_mutex_lock(&p.lock);
@@ -759,19 +759,6 @@ static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opt
 			break;
 		for (size_t i = 0; i < b->n && !stop; i++) {
 			const struct brec *br = &b->recs[i];
-			for (int k = 1; opts && opts->ahead && k <= CSVIN_AHEAD_STEPS; k++) {
-				size_t j = i + (size_t)k * CSVIN_AHEAD;
-				if (j >= b->n)
-					break;
-				const struct brec *ar = &b->recs[j];
-				if (ar->nfields > ahead_cap)
-					ahead_fields = xreallocarray(ahead_fields,
-					                             ahead_cap = ar->nfields + 64,
-					                             sizeof *ahead_fields);
-				for (size_t f = 0; f < ar->nfields; f++)
-					ahead_fields[f] = b->text + b->offs[ar->first + f];
-				opts->ahead(ctx, ahead_fields, b->lens + ar->first, ar->nfields, k);
-			}
 			if (br->nfields > fields_cap)
 				fields = xreallocarray(fields, fields_cap = br->nfields + 64,
 				                       sizeof *fields);
@@ -804,7 +791,6 @@ static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opt
 		free(batches[i].lens);
 	}
 	free(fields);
-	free(ahead_fields);
 	if (delim_used)
 		*delim_used = p.delim_used;
 	/* a stopped read reports no never-closed quote, as unthreaded (the parser may have got

@@ -21,14 +21,7 @@ struct csvin_opts {
 	const char *name; /* the file's name as messages show it (e.g. "journeys.csv") */
 	csvin_line_filter filter; /* NULL: every line */
 	void *filter_ctx;
-	/* Told of the records a few ahead of the one delivered, when they are at hand (a file read
-	 * in a thread of its own): the caller may fetch what it will look up into the cache.
-	 * distance: how many times CSVIN_AHEAD records ahead (1 to CSVIN_AHEAD_STEPS). */
-	void (*ahead)(void *ctx, const char *const *fields, const size_t *lens, size_t nfields,
-	              int distance);
 };
-#define CSVIN_AHEAD 8
-#define CSVIN_AHEAD_STEPS 4
 
 /* One record as the reader delivers it. Valid only during the callback. */
 struct csvin_record {

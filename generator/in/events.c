@@ -408,39 +408,6 @@ static bool parse_row(struct reader *r, const struct csvin_record *rec, struct r
 	return true;
 }
 
-/*
- * A row a few ahead: its case id and customer are looked up in tables far larger than the cache
- * when the log has many cases (the slot, the entry and the text, each a cache miss), then its
- * case and the time of its latest row. Fetching them step by step, the further ahead the earlier
- * the step, hides the waits; a row of the case just read (a log grouped by case) needs none.
- */
-static void on_ahead(struct reader *r, const char *const *fields, const size_t *lens,
-                     size_t nfields, int distance)
-{
-	struct state *st = r->ctx;
-	if (st->second)
-		return;
-	int step = CSVIN_AHEAD_STEPS - distance; /* 0: the farthest */
-	static const int cols[2] = {C_CASE, C_CUSTOMER};
-	for (int k = 0; k < 2; k++) {
-		int c = r->col[cols[k]];
-		if (c < 0 || (size_t)c >= nfields || (k && step > 2))
-			continue;
-		const struct memo *mo = &st->memo[k == 0 ? 0 : 2];
-		if (mo->valid && mo->len == lens[c] && memcmp(mo->text, fields[c], lens[c]) == 0)
-			continue;
-		if (step <= 2) {
-			intern_prefetch(k == 0 ? r->m->ids : r->m->names, fields[c], lens[c], step);
-			continue;
-		}
-		sym id = intern_find(r->m->ids, fields[c], lens[c]);
-		if (id && id <= r->m->ncases) {
-			__builtin_prefetch(&r->m->cases[id - 1]);
-			__builtin_prefetch(&st->last_ts[id - 1]);
-		}
-	}
-}
-
 /* The index in model.channels of a row's channel (0 when blank or past the channels kept). */
 static uint8_t channel_of(struct state *st, struct model *m, const char *s, size_t n)
 {
@@ -851,7 +818,6 @@ enum bp_err events_read(const struct config *c, struct model *m)
 	                   .columns = columns,
 	                   .required = required,
 	                   .row = on_row,
-	                   .ahead = on_ahead,
 	                   .ctx = &st};
 	st.stretch = xreallocarray(NULL, STRETCH_MAX, sizeof *st.stretch);
 	struct stat before;

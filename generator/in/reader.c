@@ -410,14 +410,6 @@ static enum bp_err run_sheet(struct reader *r, const char *path)
 	return 0;
 }
 
-static void on_ahead(void *ctx, const char *const *fields, const size_t *lens, size_t nfields,
-                     int distance)
-{
-	struct reader *r = ctx;
-	if (r->header_done && !r->stop)
-		r->ahead(r, fields, lens, nfields, distance);
-}
-
 enum bp_err reader_run(struct reader *r, const char *path)
 {
 	r->name = display_name(r->cfg, path);
@@ -445,8 +437,7 @@ enum bp_err reader_run(struct reader *r, const char *path)
 	struct csvin_opts opts = {.delimiter = r->cfg->delimiter,
 	                          .name = r->name,
 	                          .filter = r->filter,
-	                          .filter_ctx = r->filter_ctx,
-	                          .ahead = r->ahead ? on_ahead : NULL};
+	                          .filter_ctx = r->filter_ctx};
 	char delim = 0;
 	long unterminated = 0;
 	int rc = csvin_read(path, &opts, on_record, r, &delim, &unterminated);

@@ -30,9 +30,6 @@ struct reader {
 	/* optional, CSV files only: lines row surely does not want (csvin_opts.filter) */
 	csvin_line_filter filter;
 	void *filter_ctx;
-	/* optional: told of the data rows a few ahead of the one read (csvin_opts.ahead) */
-	void (*ahead)(struct reader *r, const char *const *fields, const size_t *lens,
-	              size_t nfields, int distance);
 	/* set by reader_run */
 	int file;                    /* dq file index */
 	const char *name;            /* the file's name in messages */

@@ -122,28 +122,6 @@ static sym slot_sym(uint64_t v)
 	return (sym)((uint32_t)v - 1);
 }
 
-void intern_prefetch(const struct intern *t, const char *s, size_t n, int stage)
-{
-	if (n == 0)
-		return;
-	uint32_t h = hash(s, n);
-	size_t i = h & (t->nslots - 1);
-	if (stage == 0) {
-		__builtin_prefetch(&t->slots[i]);
-		return;
-	}
-	for (uint64_t v; (v = t->slots[i]) != 0; i = (i + 1) & (t->nslots - 1)) {
-		if ((uint32_t)(v >> 32) != h)
-			continue;
-		const struct entry *e = &t->entries[(uint32_t)v - 1];
-		if (stage == 1)
-			__builtin_prefetch(e);
-		else
-			__builtin_prefetch(e->s);
-		return;
-	}
-}
-
 sym intern_find(const struct intern *t, const char *s, size_t n)
 {
 	if (n == 0)
