@@ -232,4 +232,4 @@ clean:
 
 # The headers each object, test and tool was built from (written by the compiler, see DEPFLAGS);
 # BUILD is build/asan, build/tsan or build/fuzz in the sanitizer and fuzzing sub-makes.
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tools/*.d $(BUILD)/*.d)
