@@ -14,7 +14,7 @@ Two workbooks (--mode):
   light  the workbook of before issue 19: Journeys, and the cases of the quarter (pandas to_excel)
   full   the tables of boardpack's workbook since issue 19, for a like-for-like comparison:
          Journeys; Cases (every case concluded in the last 8 quarters or open at the end, with
-         boardpack's 21 columns); Touches (a row per case and department, with the failure
+         boardpack's 23 columns); Touches (a row per case and department, with the failure
          contacts the department handled); Customers (the customers file); written row by row
          with XlsxWriter in constant_memory mode, as one would for tables of millions of cells
 
@@ -52,7 +52,7 @@ def main():
     max_failures = {s.split('"')[1]: int(ini[s].get("max_failure_contacts", "0")) for s in ini.sections() if s.startswith("journey ")}
 
     df = pd.read_csv(os.path.join(src, "journeys.csv"), dtype=str, keep_default_na=False,
-                     usecols=["case_id", "journey", "timestamp", "department", "customer_id", "demand", "outcome", "region"])
+                     usecols=["case_id", "journey", "timestamp", "department", "customer_id", "channel", "demand", "outcome", "region"])
     # the rows boardpack rejects for their values; values match case-insensitively
     df["t"] = pd.to_datetime(df["timestamp"], utc=True, errors="coerce")
     df["demand"] = df["demand"].str.lower()
@@ -149,7 +149,12 @@ def write_full(path, src, ini, df, cases, quarter, latest, journeys, promise, ma
     c = c.join(info, on="customer")
     c["left_soon"] = (c["left_t"].dt.tz_localize("UTC") - c["end"]).dt.total_seconds().between(0, churn * 86400)
     touched = df[df["case_id"].isin(c.index)]
-    touches = touched.assign(failure=(touched["demand"] == "failure")).groupby(["case_id", "department"], sort=True)["failure"].sum().reset_index()
+    touches = (touched.assign(failure=(touched["demand"] == "failure"))
+               .groupby(["case_id", "department"], sort=True)
+               .agg(contacts=("failure", "size"), failure=("failure", "sum")).reset_index())
+    by_case = touched.groupby("case_id", sort=False)["channel"]
+    c["first_channel"] = by_case.first()
+    c["last_channel"] = by_case.last()
     c["departments"] = touches.groupby("case_id", sort=False)["department"].agg("; ".join)
     c = c.reset_index()
 
@@ -164,13 +169,15 @@ def write_full(path, src, ini, df, cases, quarter, latest, journeys, promise, ma
 
     ws = wb.add_worksheet("Cases")
     ws.write_row(0, 0, ["Case", "Journey", "Goal", "Period concluded", "Outcome", "SCO", "Start", "End", "Days",
-                        "Promise days", "Within promise", "Contacts", "Failure contacts", "Hand-offs", "Region",
-                        "Customer", "Segment", "Annual value", "Left", "Left within window", "Departments"])
+                        "Promise days", "Within promise", "Contacts", "Failure contacts", "Hand-offs", "First channel",
+                        "Last channel", "Region", "Customer", "Segment", "Annual value", "Left", "Left within window",
+                        "Departments"])
     rows = cells(pd.DataFrame({
         "case": c["case_id"], "journey": c["journey"], "goal": c["goal"], "period": c["period"], "outcome": c["outcome"],
         "sco": c["sco"], "start": excel_days(c["start"]), "end": excel_days(c["end"]), "days": c["days"],
         "promise": c["promise"], "within": c["within"], "contacts": c["contacts"], "failures": c["failure_contacts"],
-        "handoffs": c["handoffs"], "region": c["region"], "customer": c["customer"], "segment": c["segment"],
+        "handoffs": c["handoffs"], "first_channel": c["first_channel"], "last_channel": c["last_channel"],
+        "region": c["region"], "customer": c["customer"], "segment": c["segment"],
         "value": c["annual_value"], "left": (c["left_t"] - pd.Timestamp("1899-12-30")).dt.days,
         "left_soon": c["left_soon"], "departments": c["departments"]}))
     for r, row in enumerate(rows, 1):
@@ -179,14 +186,14 @@ def write_full(path, src, ini, df, cases, quarter, latest, journeys, promise, ma
             ws.write_number(r, 6, row[6], date)
         if row[7] is not None:
             ws.write_number(r, 7, row[7], date)
-        if row[18] is not None:
-            ws.write_number(r, 18, row[18], day)
+        if row[20] is not None:
+            ws.write_number(r, 20, row[20], day)
 
     ws = wb.add_worksheet("Touches")
-    ws.write_row(0, 0, ["Case", "Journey", "Period concluded", "SCO", "Department", "Failure contacts"])
+    ws.write_row(0, 0, ["Case", "Journey", "Period concluded", "SCO", "Department", "Contacts", "Failure contacts"])
     per_case = c.set_index("case_id")[["journey", "period", "sco"]]
     t = touches.join(per_case, on="case_id")
-    for r, row in enumerate(cells(t[["case_id", "journey", "period", "sco", "department", "failure"]]), 1):
+    for r, row in enumerate(cells(t[["case_id", "journey", "period", "sco", "department", "contacts", "failure"]]), 1):
         ws.write_row(r, 0, row)
 
     ws = wb.add_worksheet("Customers")
