@@ -831,6 +831,12 @@ enum bp_err events_read(const struct config *c, struct model *m)
 		rc = read_again(&r, &st, looked ? &before : NULL);
 	if (rc == 0)
 		finish(&r, &st);
+	if (rc == 0 && m->channels_dropped)
+		dq_note_in(m->dq, r.file, 0, DQ_EVERY_PACK, NULL, "too many channels",
+		           "%zu rows name a channel past the first %d distinct ones: a case whose first "
+		           "or last row is one of them has that channel left empty on the workbook's "
+		           "Cases sheet; every figure still counts the rows",
+		           m->channels_dropped, MODEL_CHANNELS_MAX);
 	free(st.stretch);
 	free(st.kept);
 	free(st.last_ts);

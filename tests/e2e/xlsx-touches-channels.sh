@@ -61,6 +61,50 @@ if bad or len(cases) < 1000 or len({c["First channel"] for c in cases}) < 2:
 print(f"{len(cases)} cases: first and last channel and contacts per department as the log gives")
 PY
 done
+# past 255 distinct channels, the others are left empty and said, never wrong
+mkdir -p "$WORK/channels"
+cp "$demo"/kpis.csv "$demo"/customers.csv "$demo"/actions.csv "$WORK/shuffled/pack.ini" "$WORK/channels/"
+"$PYTHON" - "$demo/journeys.csv" "$WORK/channels/journeys.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], encoding="utf-8", newline="") as f, open(sys.argv[2], "w", encoding="utf-8", newline="") as g:
+    r = csv.DictReader(f)
+    w = csv.DictWriter(g, r.fieldnames, lineterminator="\n")
+    w.writeheader()
+    for i, row in enumerate(r):
+        row["channel"] = f"ch{i % 400}"
+        w.writerow(row)
+PY
+"$BOARDPACK" build "$WORK/channels/pack.ini" --period 2026-Q3 --out "$WORK/out-channels" --no-pdf 2>"$WORK/channels.err" ||
+	{ cat "$WORK/channels.err"; exit 1; }
+grep -q "name a channel past the first 255 distinct ones" "$WORK/channels.err" ||
+	{ echo "no note for the channels past 255:"; cat "$WORK/channels.err"; exit 1; }
+"$PYTHON" - "$WORK/channels/journeys.csv" "$WORK/out-channels/board-pack-2026-Q3.xlsx" <<'PY'
+import csv, datetime, sys, collections, openpyxl
+rows = collections.defaultdict(list)
+with open(sys.argv[1], encoding="utf-8", newline="") as f:
+    for i, r in enumerate(csv.DictReader(f)):
+        ts = datetime.datetime.fromisoformat(r["timestamp"].replace("Z", "+00:00"))
+        rows[r["case_id"]].append((ts, i, r["channel"]))
+ws = openpyxl.load_workbook(sys.argv[2], read_only=True)["Cases"]
+it = ws.iter_rows(values_only=True)
+head = next(it)
+shown = empty = 0
+for row in it:
+    c = dict(zip(head, row))
+    if c["Case"] is None:
+        continue
+    rs = sorted(rows[c["Case"]])
+    for col, want in (("First channel", rs[0][2]), ("Last channel", rs[-1][2])):
+        if c[col] is None:
+            empty += 1
+        elif c[col] != want:
+            sys.exit(f"{c['Case']}: {col} {c[col]}, the log gives {want}")
+        else:
+            shown += 1
+if not shown or not empty:
+    sys.exit(f"past 255 channels: {shown} shown, {empty} left empty")
+print(f"past 255 channels: {shown} channels shown as the log gives them, {empty} left empty and noted")
+PY
 # a cases file gives departments only: Touches lists them without contacts
 "$BOARDPACK" build "$ROOT/tests/cases/cases-good/pack.ini" --out "$WORK/cases-out" --no-pdf --quiet 2>/dev/null ||
 	"$BOARDPACK" build "$ROOT/tests/cases/cases-good/pack.ini" --out "$WORK/cases-out" --no-pdf --quiet --period 2026-Q3
