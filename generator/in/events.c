@@ -864,17 +864,9 @@ struct story_filter {
 	size_t nslots; /* a power of two, at most half full */
 };
 
-static uint32_t id_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 static void story_filter_add(struct story_filter *sf, const char *s, size_t n)
 {
-	size_t i = id_hash(s, n) & (sf->nslots - 1);
+	size_t i = intern_hash(s, n) & (sf->nslots - 1);
 	while (sf->slot[i].s && !(sf->slot[i].n == n && memcmp(sf->slot[i].s, s, n) == 0))
 		i = (i + 1) & (sf->nslots - 1);
 	sf->slot[i].s = s;
@@ -903,7 +895,7 @@ static bool story_line_wanted(void *fctx, const char *s, size_t len, unsigned ch
 	/* blank (a default may apply) or with spaces the reader trims: parsed as ever */
 	if (!n || p[0] == ' ' || p[0] == '\t' || p[n - 1] == ' ' || p[n - 1] == '\t')
 		return true;
-	for (size_t i = id_hash(p, n) & (sf->nslots - 1); sf->slot[i].s;
+	for (size_t i = intern_hash(p, n) & (sf->nslots - 1); sf->slot[i].s;
 	     i = (i + 1) & (sf->nslots - 1))
 		if (sf->slot[i].n == n && memcmp(sf->slot[i].s, p, n) == 0)
 			return true;

@@ -21,6 +21,7 @@
 
 #include "util/diag.h"
 #include "util/strbuf.h"
+#include "util/values.h"
 #include "util/xmem.h"
 #include "in/zipin.h"
 
@@ -54,20 +55,6 @@ static void put_plain(struct strbuf *b, const char *v, char decimal)
 				*c = ',';
 }
 
-/* Days since 1970-01-01 to a civil date (H. Hinnant's algorithm). */
-static void civil(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 /* A spreadsheet date serial as ISO 8601: the date alone at midnight, else to the millisecond. */
 static void put_date(struct strbuf *b, double serial, bool date1904)
 {
@@ -84,10 +71,10 @@ static void put_date(struct strbuf *b, double serial, bool date1904)
 	}
 	/* 1900 system: serial 1 is 1900-01-01, and 60 the 29 February 1900 that never was */
 	int64_t epoch = date1904 ? -24107 : day >= 61 ? -25569 : -25568;
-	int64_t y;
-	int m, d;
-	civil(epoch + day, &y, &m, &d);
-	strbuf_printf(b, "%04lld-%02d-%02d", (long long)y, m, d);
+	int y;
+	unsigned m, d;
+	value_civil_from_days(epoch + day, &y, &m, &d);
+	strbuf_printf(b, "%04d-%02u-%02u", y, m, d);
 	if (ms) {
 		strbuf_printf(b, "T%02d:%02d:%02d", (int)(ms / 3600000), (int)(ms / 60000 % 60),
 		              (int)(ms / 1000 % 60));

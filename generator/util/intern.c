@@ -33,7 +33,7 @@ struct intern {
 	size_t nslots;
 };
 
-static uint32_t hash(const char *s, size_t n)
+uint32_t intern_hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
 	for (size_t i = 0; i < n; i++) {
@@ -126,7 +126,7 @@ sym intern_find(const struct intern *t, const char *s, size_t n)
 {
 	if (n == 0)
 		return 0;
-	size_t i = probe(t, s, n, hash(s, n));
+	size_t i = probe(t, s, n, intern_hash(s, n));
 	return t->slots[i] ? slot_sym(t->slots[i]) : 0;
 }
 
@@ -134,7 +134,7 @@ sym intern_add(struct intern *t, const char *s, size_t n)
 {
 	if (n == 0)
 		return 0;
-	uint32_t h = hash(s, n);
+	uint32_t h = intern_hash(s, n);
 	size_t i = probe(t, s, n, h);
 	if (t->slots[i])
 		return slot_sym(t->slots[i]);

@@ -16,6 +16,8 @@ void intern_free(struct intern *t);
 sym intern_add(struct intern *t, const char *s, size_t n);
 /* The symbol of s[0..n), or 0 when absent. */
 sym intern_find(const struct intern *t, const char *s, size_t n);
+/* The hash the tables use (FNV-1a), for small sets of strings kept beside them. */
+uint32_t intern_hash(const char *s, size_t n);
 const char *intern_str(const struct intern *t, sym id);
 size_t intern_len(const struct intern *t, sym id);
 /* Number of symbols including 0. */
