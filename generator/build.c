@@ -12,6 +12,7 @@
 
 #include "in/config.h"
 #include "view/context.h"
+#include "view/json.h"
 #include "util/datadir.h"
 #include "util/diag.h"
 #include "model/dq.h"
@@ -27,7 +28,7 @@
 #include "in/readers.h"
 #include "util/slug.h"
 #include "util/strbuf.h"
-#include "view/xlsxrows.h"
+#include "xlsxrows.h"
 #include "util/xmem.h"
 
 /* Frees what only the writers need, once the pack's last output is written. */
@@ -35,6 +36,8 @@ static void pack_job_release(struct pack_job *pj)
 {
 	json_decref(pj->metrics);
 	pj->metrics = NULL;
+	view_free(pj->view);
+	pj->view = NULL;
 	strbuf_free(&pj->md);
 	xlsxrows_free(&pj->cases);
 	metrics_free(pj->mt);
@@ -86,7 +89,7 @@ static void expand_template(struct pack_job *pj, double *t)
 	json_t *ctx = context_template(pj->mt, pj->metrics);
 	if (req->dump_context && !pj->region) {
 		int fd = outfile_begin(req->dump_context, NULL);
-		if (fd < 0 || context_write_json_fd(ctx, fd, req->dump_context) != 0)
+		if (fd < 0 || json_write_fd(ctx, fd, req->dump_context) != 0)
 			pj->rc = BP_ERR_OUTPUT;
 	}
 	if (pj->rc == BP_OK && (req->pdf || (req->dump_markdown && !pj->region))) {
@@ -140,11 +143,12 @@ static void prepare_pack(struct pack_job *pj)
 	if (!pj->mt) /* computed by figure_all_packs */
 		pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
 	timing(req, "metrics", &t);
-	pj->metrics = context_metrics(pj->mt);
+	pj->view = view_build(pj->mt);
+	pj->metrics = view_json(pj->view);
 	pj->md = (struct strbuf)STRBUF_INIT;
 	if (req->pdf || (!pj->region && (req->dump_context || req->dump_markdown)))
 		expand_template(pj, &t);
-	const char *period = json_string_value(json_object_get(pj->metrics, "period"));
+	const char *period = pj->view->period.label;
 	/* the running header names the region of a regional pack (pack.md) */
 	pj->header =
 	    xasprintf("%s%s%s%s%s", b->c->organisation, *b->c->organisation ? " · " : "", period,

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "view/context.h"
+#include "view/json.h"
 #include "util/diag.h"
 #include "util/outfile.h"
 #include "util/xmem.h"
@@ -84,7 +84,7 @@ enum bp_err manifest_write(const char *dir, const char *organisation, const char
 		    json_pack("{s:s,s:s,s:s,s:o}", "generator", "boardpack " BOARDPACK_VERSION,
 		              "organisation", organisation, "period", period, "files", files);
 		files = NULL;
-		if (context_write_json_fd(doc, jfd, jpath) != 0)
+		if (json_write_fd(doc, jfd, jpath) != 0)
 			rc = BP_ERR_OUTPUT;
 		json_decref(doc);
 	}

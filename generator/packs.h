@@ -24,7 +24,8 @@
 #include "calc/metrics.h"
 #include "model/model.h"
 #include "util/strbuf.h"
-#include "view/xlsxrows.h"
+#include "view/view.h"
+#include "xlsxrows.h"
 
 struct jobs;
 
@@ -72,7 +73,8 @@ struct pack_job {
 	struct diag_buffer *msgs; /* messages said while preparing it */
 	char *summary;
 	struct metrics *mt;
-	json_t *metrics;
+	struct view *view; /* what the writers render */
+	json_t *metrics;   /* the metrics JSON, rendered from the view */
 	struct strbuf md;
 	char *header, *subject;
 	struct case_iter cases;

@@ -4,14 +4,14 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "view/context.h"
+#include "view/json.h"
 #include "util/diag.h"
 #include "util/outfile.h"
 #include "packs.h"
 #include "pdf/pdf.h"
 #include "util/sha256.h"
 #include "xlsx/xlsx.h"
-#include "view/xlsxrows.h"
+#include "xlsxrows.h"
 
 const char *const out_ext[OUT_KINDS] = {"json", "pdf", "xlsx"};
 
@@ -26,7 +26,7 @@ void write_output(struct pack_out *o)
 	if (o->rc == BP_OK) {
 		switch (o->kind) {
 		case OUT_JSON:
-			if (context_write_json_fd(pj->metrics, o->fd, o->path) != 0)
+			if (json_write_fd(pj->metrics, o->fd, o->path) != 0)
 				o->rc = BP_ERR_OUTPUT;
 			break;
 		case OUT_PDF: {

@@ -1,5 +1,5 @@
 /* xlsxrows: the workbook's rows and settings, from the model and a pack's figures. */
-#include "view/xlsxrows.h"
+#include "xlsxrows.h"
 
 #include <math.h>
 #include <stdint.h>

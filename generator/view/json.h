@@ -1,0 +1,16 @@
+/* json: the metrics JSON of docs/json.md, rendered from the view; the only writer that sees
+ * jansson (the template context, view/context.c, is a jansson tree too, for Mustache). */
+#ifndef BP_JSON_H
+#define BP_JSON_H
+#include <jansson.h>
+
+#include "view/view.h"
+
+/* The metrics JSON of v (a new reference the caller decrefs). */
+json_t *view_json(const struct view *v);
+
+/* Writes a JSON tree into the open file fd (left open): 2-space indent, keys in insertion order;
+ * path names it in messages. Returns 0, or -1 after reporting. */
+int json_write_fd(const json_t *tree, int fd, const char *path);
+
+#endif
