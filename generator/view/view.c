@@ -439,6 +439,13 @@ struct view *view_build(const struct metrics *mt)
 	v->region = name(mt, mt->region);
 	v->data_from_ms = m->data_from;
 	v->data_to_ms = m->data_from != BP_TIME_NONE ? m->data_to : VIEW_NO_DAY;
+	v->settings = (struct view_settings){.min_cases = c->min_cases,
+	                                     .churn_window_days = c->churn_window_days,
+	                                     .green_share_threshold = c->green_share_threshold,
+	                                     .sco_target = c->sco_target,
+	                                     .tolerance = c->tolerance,
+	                                     .failure_contact_cost = c->failure_contact_cost,
+	                                     .number_locale = c->number_locale};
 	totals_of(mt, &v->totals);
 	goals_of(mt, v);
 	journeys_of(mt, v);

@@ -203,6 +203,14 @@ struct view_dq {
 	size_t ndefaults;
 };
 
+/* The pack's settings the figures depend on ([pack] of PACK.ini; NAN / -1: not given). */
+struct view_settings {
+	int min_cases, churn_window_days;
+	double green_share_threshold, sco_target, tolerance;
+	double failure_contact_cost; /* NAN: not configured */
+	const char *number_locale;   /* "en", "de", "fr", "ch" ... as configured */
+};
+
 struct view {
 	struct view_period period, previous, year_ago;
 	const char *period_length; /* "month", "quarter" or "year" */
@@ -210,6 +218,7 @@ struct view {
 	const char *currency; /* NULL: none */
 	const char *region;   /* NULL: the whole organisation */
 	int64_t data_from_ms, data_to_ms; /* VIEW_NO_DAY: no case data */
+	struct view_settings settings;
 	struct view_totals totals;
 	struct view_goal *goals;
 	size_t ngoals;
