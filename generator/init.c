@@ -602,6 +602,192 @@ static const char *stem(const char *path, char *buf, size_t n)
 	return buf;
 }
 
+/* Reads and classifies sample i; a workbook whose first sheet is not a table it knows: its other
+ * sheets, in turn. */
+static void sample_one(struct sample *s)
+{
+	read_sample(s);
+	if (!s->failed)
+		classify(s);
+	while (s->sheet && !s->failed && !s->role && s->index < 30) {
+		struct sample next = {.path = s->path, .name = s->name, .index = s->index + 1};
+		read_sample(&next);
+		if (next.no_sheet || next.failed || (classify(&next), !next.role)) {
+			bool over = next.no_sheet || next.failed;
+			forget(&next);
+			if (over)
+				break;
+			s->index = next.index; /* try the one after */
+			continue;
+		}
+		forget(s);
+		*s = next;
+	}
+}
+
+/* The [inputs] section: the file picked for each role, and what the others were. */
+static void put_inputs(struct strbuf *b, struct sample *const pick[R_ROLES],
+                       const struct sample *s, size_t nfiles, const char *out)
+{
+	strbuf_puts(b, "\n[inputs]\n");
+	for (int r = R_JOURNEYS; r < R_ROLES; r++) {
+		static const char *const what[R_ROLES] = {
+		    NULL, "the event log: one row per touchpoint",
+		    "departmental scores: one row per KPI and period",
+		    "customers: their value, when they joined and left"};
+		if (pick[r]) {
+			char *rel = relative_to(pick[r]->path, out);
+			strbuf_printf(b, "%s = %s\n; (%s; ", role_key[r], rel, what[r]);
+			put_count(b, pick[r]->rows);
+			strbuf_printf(b, "%s row%s read to decide)\n",
+			              pick[r]->truncated ? " (the first)" : "",
+			              pick[r]->rows == 1 ? "" : "s");
+			free(rel);
+		} else if (r == R_KPIS) {
+			strbuf_puts(b, "; kpis = FILE   ; required: none of the files has kpi, "
+			               "actual and target columns\n");
+		} else if (r == R_JOURNEYS) {
+			strbuf_puts(b, "; journeys = FILE   ; required: none of the files has a "
+			               "case id and a timestamp\n");
+		}
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		if (!s[i].role || pick[s[i].role] != &s[i])
+			strbuf_printf(b, "; %.120s: %s\n", s[i].name,
+			              s[i].role ? "another file of the same kind (not used)"
+			                        : "not recognised as an event log, KPIs or customers");
+}
+
+/* One delimiter, decimal mark and date order for every CSV file. */
+static void put_formats(struct strbuf *b, struct sample *const pick[R_ROLES])
+{
+	char delim = 0;
+	bool mixed = false;
+	long dot = 0, comma = 0, slash = 0, first_big = 0, second_big = 0;
+	for (int r = R_JOURNEYS; r < R_ROLES; r++) {
+		const struct sample *p = pick[r];
+		if (!p)
+			continue;
+		if (!p->sheet && !p->xes) {
+			if (delim && p->delim != delim)
+				mixed = true;
+			delim = p->delim;
+		}
+		for (size_t h = 0; h < p->ncols; h++) {
+			dot += p->st[h].num_dot;
+			comma += p->st[h].num_comma;
+			slash += p->st[h].slash;
+			first_big += p->st[h].first_big;
+			second_big += p->st[h].second_big;
+		}
+	}
+	if (delim)
+		strbuf_printf(b, "delimiter = %s\n",
+		              mixed           ? "auto                ; the files differ: each is sniffed"
+		              : delim == ';'  ? "semicolon           ; sniffed from the header line"
+		              : delim == '\t' ? "tab                 ; sniffed from the header line"
+		              : delim == '|'  ? "pipe                ; sniffed from the header line"
+		                              : "comma               ; sniffed from the header line");
+	strbuf_printf(b, "decimal = %s\n",
+	              comma > dot ? ",                     ; numbers are written 1234,5"
+	                          : ".                     ; numbers are written 1234.5");
+	if (slash && first_big)
+		strbuf_puts(b, "date_order = dmy      ; dates are written 31/07/2026\n");
+	else if (slash && second_big)
+		strbuf_puts(b, "date_order = mdy      ; dates are written 07/31/2026\n");
+	else if (slash)
+		strbuf_puts(b, "date_order = dmy      ; dates such as 01/02/2026 could be either "
+		               "day or month first: check\n");
+	else
+		strbuf_puts(b, "date_order = iso      ; dates are written 2026-07-31\n");
+}
+
+/* [defaults] for what the event log lacks: a journey column, departments. */
+static void put_defaults(struct strbuf *b, const struct sample *log)
+{
+	char name[256];
+	int jc = log->map[col_of(R_JOURNEYS, "journey")];
+	int dc = log->map[col_of(R_JOURNEYS, "department")];
+	bool dflt_journey = jc < 0, dflt_dept = dc < 0 || log->st[dc].blank > 0;
+	if (!dflt_journey && !dflt_dept)
+		return;
+	strbuf_puts(b, "\n[defaults]\n");
+	if (dflt_journey)
+		strbuf_printf(b,
+		              "journey = %s      ; the log has no journey column: "
+		              "one process\n",
+		              stem(log->path, name, sizeof name));
+	if (!dflt_dept)
+		return;
+	strbuf_puts(b, "department = Unassigned      ; ");
+	if (dc < 0) {
+		strbuf_puts(b, "the log has no department column\n");
+		return;
+	}
+	put_count(b, log->st[dc].blank);
+	strbuf_puts(b, log->st[dc].blank == 1 ? " row has no department\n"
+	                                       : " rows have no department\n");
+}
+
+/* One [journey] section per journey the log names (the 50 most frequent). */
+static void put_journeys(struct strbuf *b, const struct sample *log)
+{
+	char name[256];
+	int jc = log->map[col_of(R_JOURNEYS, "journey")];
+	strbuf_puts(b, "\n; One section per journey. goal: what the customer wants, in "
+	               "their own words\n; (journeys with the same goal form one goal); "
+	               "promise_days: how fast they expect it.\n");
+	if (jc < 0 || !log->st[jc].values) {
+		strbuf_printf(b, "\n[journey \"%s\"]\ngoal = %s\n; promise_days = 5\n",
+		              stem(log->path, name, sizeof name), stem(log->path, name, sizeof name));
+		return;
+	}
+	size_t n;
+	struct ranked *r = ranked_values(&log->st[jc], &n);
+	qsort(r, n, sizeof *r, by_count);
+	for (size_t i = 0; i < n && i < 50; i++) {
+		if (!ini_safe(r[i].name) || strchr(r[i].name, '"') || strchr(r[i].name, ']')) {
+			strbuf_printf(b,
+			              "; a journey whose name cannot be a section "
+			              "name here: \"%s\"\n",
+			              r[i].name);
+			continue;
+		}
+		strbuf_printf(b, "\n[journey \"%s\"]\ngoal = %s\n; promise_days = 5\n", r[i].name,
+		              r[i].name);
+	}
+	if (n > 50 || log->st[jc].many)
+		strbuf_puts(b, "; … more journeys than are listed here\n");
+	free(r);
+}
+
+/* The whole starting PACK.ini. */
+static void put_pack_ini(struct strbuf *b, struct sample *const pick[R_ROLES],
+                         const struct sample *s, size_t nfiles, const char *out)
+{
+	strbuf_puts(b, "; A starting pack configuration written by boardpack init.\n"
+	               "; Every guess is a setting or a comment: read them, change what is "
+	               "wrong, and see\n; docs/configuration.md. Then: boardpack build ");
+	strbuf_printf(b,
+	              "%.150s\n\n[pack]\ntitle = Customer outcomes\n"
+	              "; organisation = Your organisation\n"
+	              "; period_length = quarter        ; month | quarter | year\n"
+	              "; currency = GBP                 ; ISO 4217: money is shown with "
+	              "its symbol\n",
+	              out);
+	put_inputs(b, pick, s, nfiles, out);
+	put_formats(b, pick);
+	for (int r = R_JOURNEYS; r < R_ROLES; r++)
+		if (pick[r])
+			write_columns(b, pick[r]);
+	const struct sample *log = pick[R_JOURNEYS];
+	if (log) {
+		put_defaults(b, log);
+		write_rules(b, log);
+		put_journeys(b, log);
+	}
+}
+
 enum bp_err init_write(const char *const *files, size_t nfiles, const char *out)
 {
 	struct sample *s = xcalloc(nfiles, sizeof *s);
@@ -609,26 +795,7 @@ enum bp_err init_write(const char *const *files, size_t nfiles, const char *out)
 	for (size_t i = 0; i < nfiles; i++) {
 		s[i].path = files[i];
 		s[i].name = xstrdup(files[i]);
-		read_sample(&s[i]);
-		if (!s[i].failed)
-			classify(&s[i]);
-		/* a workbook whose first sheet is not a table it knows: its other sheets, in turn
-		 */
-		while (s[i].sheet && !s[i].failed && !s[i].role && s[i].index < 30) {
-			struct sample next = {
-			    .path = s[i].path, .name = s[i].name, .index = s[i].index + 1};
-			read_sample(&next);
-			if (next.no_sheet || next.failed || (classify(&next), !next.role)) {
-				bool over = next.no_sheet || next.failed;
-				forget(&next);
-				if (over)
-					break;
-				s[i].index = next.index; /* try the one after */
-				continue;
-			}
-			forget(&s[i]);
-			s[i] = next;
-		}
+		sample_one(&s[i]);
 		if (s[i].failed)
 			rc = BP_ERR_INPUT;
 	}
@@ -636,165 +803,14 @@ enum bp_err init_write(const char *const *files, size_t nfiles, const char *out)
 	for (size_t i = 0; i < nfiles && !rc; i++)
 		if (s[i].role && !pick[s[i].role])
 			pick[s[i].role] = &s[i];
-
-	struct strbuf b = STRBUF_INIT;
 	if (!rc) {
-		strbuf_puts(&b,
-		            "; A starting pack configuration written by boardpack init.\n"
-		            "; Every guess is a setting or a comment: read them, change what is "
-		            "wrong, and see\n; docs/configuration.md. Then: boardpack build ");
-		strbuf_printf(&b,
-		              "%.150s\n\n[pack]\ntitle = Customer outcomes\n"
-		              "; organisation = Your organisation\n"
-		              "; period_length = quarter        ; month | quarter | year\n"
-		              "; currency = GBP                 ; ISO 4217: money is shown with "
-		              "its symbol\n",
-		              out);
-
-		strbuf_puts(&b, "\n[inputs]\n");
-		for (int r = R_JOURNEYS; r < R_ROLES; r++) {
-			static const char *const what[R_ROLES] = {
-			    NULL, "the event log: one row per touchpoint",
-			    "departmental scores: one row per KPI and period",
-			    "customers: their value, when they joined and left"};
-			if (pick[r]) {
-				char *rel = relative_to(pick[r]->path, out);
-				strbuf_printf(&b, "%s = %s\n; (%s; ", role_key[r], rel, what[r]);
-				put_count(&b, pick[r]->rows);
-				strbuf_printf(&b, "%s row%s read to decide)\n",
-				              pick[r]->truncated ? " (the first)" : "",
-				              pick[r]->rows == 1 ? "" : "s");
-				free(rel);
-			} else if (r == R_KPIS) {
-				strbuf_puts(
-				    &b, "; kpis = FILE   ; required: none of the files has kpi, "
-				        "actual and target columns\n");
-			} else if (r == R_JOURNEYS) {
-				strbuf_puts(
-				    &b, "; journeys = FILE   ; required: none of the files has a "
-				        "case id and a timestamp\n");
-			}
-		}
-		for (size_t i = 0; i < nfiles; i++)
-			if (!s[i].role || pick[s[i].role] != &s[i])
-				strbuf_printf(
-				    &b, "; %.120s: %s\n", s[i].name,
-				    s[i].role
-				        ? "another file of the same kind (not used)"
-				        : "not recognised as an event log, KPIs or customers");
-		/* one delimiter, decimal mark and date order for every CSV file */
-		char delim = 0;
-		bool mixed = false;
-		long dot = 0, comma = 0, slash = 0, first_big = 0, second_big = 0;
-		for (int r = R_JOURNEYS; r < R_ROLES; r++) {
-			struct sample *p = pick[r];
-			if (!p)
-				continue;
-			if (!p->sheet && !p->xes) {
-				if (delim && p->delim != delim)
-					mixed = true;
-				delim = p->delim;
-			}
-			for (size_t h = 0; h < p->ncols; h++) {
-				dot += p->st[h].num_dot;
-				comma += p->st[h].num_comma;
-				slash += p->st[h].slash;
-				first_big += p->st[h].first_big;
-				second_big += p->st[h].second_big;
-			}
-		}
-		if (delim)
-			strbuf_printf(
-			    &b, "delimiter = %s\n",
-			    mixed ? "auto                ; the files differ: each is sniffed"
-			    : delim == ';'  ? "semicolon           ; sniffed from the header line"
-			    : delim == '\t' ? "tab                 ; sniffed from the header line"
-			    : delim == '|'  ? "pipe                ; sniffed from the header line"
-			                    : "comma               ; sniffed from the header line");
-		strbuf_printf(&b, "decimal = %s\n",
-		              comma > dot ? ",                     ; numbers are written 1234,5"
-		                          : ".                     ; numbers are written 1234.5");
-		if (slash && first_big)
-			strbuf_puts(&b, "date_order = dmy      ; dates are written 31/07/2026\n");
-		else if (slash && second_big)
-			strbuf_puts(&b, "date_order = mdy      ; dates are written 07/31/2026\n");
-		else if (slash)
-			strbuf_puts(
-			    &b, "date_order = dmy      ; dates such as 01/02/2026 could be either "
-			        "day or month first: check\n");
-		else
-			strbuf_puts(&b, "date_order = iso      ; dates are written 2026-07-31\n");
-
-		for (int r = R_JOURNEYS; r < R_ROLES; r++)
-			if (pick[r])
-				write_columns(&b, pick[r]);
-
-		struct sample *log = pick[R_JOURNEYS];
-		char name[256];
-		if (log) {
-			int jc = log->map[col_of(R_JOURNEYS, "journey")];
-			int dc = log->map[col_of(R_JOURNEYS, "department")];
-			bool dflt_journey = jc < 0, dflt_dept = dc < 0 || log->st[dc].blank > 0;
-			if (dflt_journey || dflt_dept) {
-				strbuf_puts(&b, "\n[defaults]\n");
-				if (dflt_journey)
-					strbuf_printf(
-					    &b,
-					    "journey = %s      ; the log has no journey column: "
-					    "one process\n",
-					    stem(log->path, name, sizeof name));
-				if (dflt_dept) {
-					strbuf_puts(&b, "department = Unassigned      ; ");
-					if (dc < 0)
-						strbuf_puts(&b,
-						            "the log has no department column\n");
-					else {
-						put_count(&b, log->st[dc].blank);
-						strbuf_puts(&b, log->st[dc].blank == 1
-						                    ? " row has no department\n"
-						                    : " rows have no department\n");
-					}
-				}
-			}
-			write_rules(&b, log);
-			strbuf_puts(
-			    &b, "\n; One section per journey. goal: what the customer wants, in "
-			        "their own words\n; (journeys with the same goal form one goal); "
-			        "promise_days: how fast they expect it.\n");
-			if (jc < 0 || !log->st[jc].values) {
-				strbuf_printf(&b,
-				              "\n[journey \"%s\"]\ngoal = %s\n; promise_days = 5\n",
-				              stem(log->path, name, sizeof name),
-				              stem(log->path, name, sizeof name));
-			} else {
-				size_t n;
-				struct ranked *r = ranked_values(&log->st[jc], &n);
-				qsort(r, n, sizeof *r, by_count);
-				for (size_t i = 0; i < n && i < 50; i++) {
-					if (!ini_safe(r[i].name) || strchr(r[i].name, '"') ||
-					    strchr(r[i].name, ']')) {
-						strbuf_printf(
-						    &b,
-						    "; a journey whose name cannot be a section "
-						    "name here: \"%s\"\n",
-						    r[i].name);
-						continue;
-					}
-					strbuf_printf(
-					    &b,
-					    "\n[journey \"%s\"]\ngoal = %s\n; promise_days = 5\n",
-					    r[i].name, r[i].name);
-				}
-				if (n > 50 || log->st[jc].many)
-					strbuf_puts(&b, "; … more journeys than are listed here\n");
-				free(r);
-			}
-		}
+		struct strbuf b = STRBUF_INIT;
+		put_pack_ini(&b, pick, s, nfiles, out);
 		rc = write_file(out, &b);
 		if (!rc)
 			diag_info("boardpack: wrote %s; checking it", out);
+		strbuf_free(&b);
 	}
-	strbuf_free(&b);
 	for (size_t i = 0; i < nfiles; i++) {
 		forget(&s[i]);
 		free(s[i].name);
