@@ -596,6 +596,84 @@ static int save_to_fd(struct haru *h, int fd)
 	}
 }
 
+/* A libharu document with UTF-8 text, or false after reporting. */
+static bool haru_start(struct haru *h, const char *path)
+{
+	h->pdf = HPDF_New(on_error, h);
+	if (!h->pdf) {
+		diag_msg(DIAG_ERROR, path, 0, 0,
+		         "libharu could not start a document (out of memory)");
+		return false;
+	}
+	HPDF_SetCompressionMode(h->pdf, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(h->pdf);
+	HPDF_SetCurrentEncoder(h->pdf, "UTF-8");
+	return !check(h, path, "cannot set up UTF-8 text");
+}
+
+/* Embeds the subsets of the fonts the document uses into hf (one font when regular and bold are
+ * the same file); false when one cannot be loaded. sets[] are the caller's, freed by it. */
+static bool embed_fonts(struct haru *h, const struct document *doc,
+                        struct fontsub *const fonts[FONT_COUNT], bool same,
+                        struct cpset sets[FONT_COUNT], HPDF_Font hf[FONT_COUNT])
+{
+	for (int f = 0; f < FONT_COUNT; f++)
+		sets[f].bits = xcalloc(CP_MAX / 8, 1);
+	collect(doc, fonts, sets);
+	if (same) {
+		for (size_t k = 0; k < CP_MAX / 8; k++)
+			sets[FONT_REGULAR].bits[k] |= sets[FONT_BOLD].bits[k];
+		hf[FONT_REGULAR] = hf[FONT_BOLD] =
+		    load_font(h, fonts[FONT_REGULAR], &sets[FONT_REGULAR]);
+	} else {
+		hf[FONT_REGULAR] = load_font(h, fonts[FONT_REGULAR], &sets[FONT_REGULAR]);
+		hf[FONT_BOLD] =
+		    hf[FONT_REGULAR] ? load_font(h, fonts[FONT_BOLD], &sets[FONT_BOLD]) : NULL;
+	}
+	return hf[FONT_REGULAR] && hf[FONT_BOLD];
+}
+
+/* Draws every page, its links, bookmarks and properties; false after reporting. pages (one a
+ * page of doc) are the caller's. */
+static bool draw_document(struct haru *h, const char *path, const struct document *doc,
+                          HPDF_Page *pages, HPDF_Font hf[FONT_COUNT], HPDF_Image logo,
+                          const struct pdf_options *opts)
+{
+	for (size_t p = 0; p < doc->npages; p++) {
+		pages[p] = HPDF_AddPage(h->pdf);
+		HPDF_Page_SetWidth(pages[p], doc->width);
+		HPDF_Page_SetHeight(pages[p], doc->height);
+		draw_items(pages[p], &doc->pages[p], hf, logo);
+		if (check(h, path, "cannot draw a page"))
+			return false;
+	}
+	links(doc, pages);
+	if (check(h, path, "cannot add links"))
+		return false;
+	outlines(h, doc, pages);
+	HPDF_SetPageMode(h->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	if (check(h, path, "cannot add bookmarks"))
+		return false;
+	info(h, opts);
+	return !check(h, path, "cannot set the document properties");
+}
+
+/* Saves the document to fd (or to path when fd < 0); false after reporting. */
+static bool save_document(struct haru *h, const char *path, int fd)
+{
+	if (fd < 0)
+		HPDF_SaveToFile(h->pdf, path);
+	else if (save_to_fd(h, fd) != 0) {
+		int e = errno;
+		if (!HPDF_GetError(h->pdf)) {
+			diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the PDF: %s",
+			         strerror(e ? e : EIO));
+			return false;
+		}
+	}
+	return !check(h, path, "cannot write the PDF");
+}
+
 enum bp_err pdf_write(const char *path, int fd, const char *markdown,
                       const struct pdf_options *opts)
 {
@@ -614,17 +692,7 @@ enum bp_err pdf_write(const char *path, int fd, const char *markdown,
 		rc = BP_ERR_CONFIG; /* a font the configuration names cannot be used */
 		goto out;
 	}
-
-	h.pdf = HPDF_New(on_error, &h);
-	if (!h.pdf) {
-		diag_msg(DIAG_ERROR, path, 0, 0,
-		         "libharu could not start a document (out of memory)");
-		goto out;
-	}
-	HPDF_SetCompressionMode(h.pdf, HPDF_COMP_ALL);
-	HPDF_UseUTFEncodings(h.pdf);
-	HPDF_SetCurrentEncoder(h.pdf, "UTF-8");
-	if (check(&h, path, "cannot set up UTF-8 text"))
+	if (!haru_start(&h, path))
 		goto out;
 
 	HPDF_Image logo = NULL;
@@ -644,56 +712,12 @@ enum bp_err pdf_write(const char *path, int fd, const char *markdown,
 		rc = BP_ERR_CONFIG; /* a bad figure block in the template */
 		goto out;
 	}
-
-	for (int f = 0; f < FONT_COUNT; f++)
-		sets[f].bits = xcalloc(CP_MAX / 8, 1);
-	collect(doc, fonts, sets);
 	HPDF_Font hf[FONT_COUNT];
-	if (same) {
-		for (size_t k = 0; k < CP_MAX / 8; k++)
-			sets[FONT_REGULAR].bits[k] |= sets[FONT_BOLD].bits[k];
-		hf[FONT_REGULAR] = hf[FONT_BOLD] =
-		    load_font(&h, fonts[FONT_REGULAR], &sets[FONT_REGULAR]);
-	} else {
-		hf[FONT_REGULAR] = load_font(&h, fonts[FONT_REGULAR], &sets[FONT_REGULAR]);
-		hf[FONT_BOLD] =
-		    hf[FONT_REGULAR] ? load_font(&h, fonts[FONT_BOLD], &sets[FONT_BOLD]) : NULL;
-	}
-	if (!hf[FONT_REGULAR] || !hf[FONT_BOLD])
+	if (!embed_fonts(&h, doc, fonts, same, sets, hf))
 		goto out;
-
 	pages = xcalloc(doc->npages, sizeof *pages);
-	for (size_t p = 0; p < doc->npages; p++) {
-		pages[p] = HPDF_AddPage(h.pdf);
-		HPDF_Page_SetWidth(pages[p], doc->width);
-		HPDF_Page_SetHeight(pages[p], doc->height);
-		draw_items(pages[p], &doc->pages[p], hf, logo);
-		if (check(&h, path, "cannot draw a page"))
-			goto out;
-	}
-	links(doc, pages);
-	if (check(&h, path, "cannot add links"))
-		goto out;
-	outlines(&h, doc, pages);
-	HPDF_SetPageMode(h.pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-	if (check(&h, path, "cannot add bookmarks"))
-		goto out;
-	info(&h, opts);
-	if (check(&h, path, "cannot set the document properties"))
-		goto out;
-	if (fd < 0)
-		HPDF_SaveToFile(h.pdf, path);
-	else if (save_to_fd(&h, fd) != 0) {
-		int e = errno;
-		if (!HPDF_GetError(h.pdf)) {
-			diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the PDF: %s",
-			         strerror(e ? e : EIO));
-			goto out;
-		}
-	}
-	if (check(&h, path, "cannot write the PDF"))
-		goto out;
-	rc = BP_OK;
+	if (draw_document(&h, path, doc, pages, hf, logo, opts) && save_document(&h, path, fd))
+		rc = BP_OK;
 out:
 	free(pages);
 	for (int f = 0; f < FONT_COUNT; f++)
