@@ -738,39 +738,90 @@ static void list_names(struct strbuf *b, char **names, size_t n)
 		strbuf_puts(b, "no sheet");
 }
 
+/* The sheet asked for (by name, then ignoring case, or by its place) among the workbook's:
+ * 0 and *pick; -2 (quiet) or -1 after reporting when there is none. */
+static int xlsx_pick_sheet(const struct xlsx *x, const struct sheetin_opts *opts, size_t *pick)
+{
+	size_t p = 0;
+	if (opts->sheet) {
+		while (p < x->nsheets && strcmp(x->sheet_names[p], opts->sheet) != 0)
+			p++;
+		if (p == x->nsheets) /* then ignoring case */
+			for (p = 0; p < x->nsheets; p++)
+				if (strcasecmp(x->sheet_names[p], opts->sheet) == 0)
+					break;
+	} else
+		p = opts->index > 0 ? (size_t)opts->index : 0;
+	*pick = p;
+	if (p < x->nsheets)
+		return 0;
+	if (opts->quiet)
+		return -2;
+	struct strbuf b = STRBUF_INIT;
+	list_names(&b, x->sheet_names, x->nsheets);
+	if (opts->sheet)
+		diag_msg(DIAG_ERROR, opts->name, 0, 0,
+		         "the workbook has no sheet named \"%s\"; its sheets are "
+		         "%s (set "
+		         "sheet = NAME in the input's [columns.*] section)",
+		         opts->sheet, strbuf_str(&b));
+	else
+		diag_msg(DIAG_ERROR, opts->name, 0, 0, "the workbook has no sheet");
+	strbuf_free(&b);
+	return -1;
+}
+
+/* The sheet: its merged ranges first (they come after the cells in the XML: a first scan finds
+ * them), then its cells. */
+static int xlsx_read_sheet(struct zipin *z, const struct sheetin_opts *opts, struct xlsx *x,
+                           struct rows *w)
+{
+	struct scan s = {0};
+	int rc = zipin_read(z, x->target, scan_chunk, &s);
+	x->w = *w;
+	if (rc == 0 && s.keep.len) {
+		XML_Parser p = XML_ParserCreate("UTF-8");
+		XML_SetUserData(p, x);
+		XML_SetElementHandler(p, merge_start, no_end);
+		XML_Parse(p, s.keep.s, (int)s.keep.len, 1); /* a damaged list: ranges so far */
+		XML_ParserFree(p);
+		if (x->w.nmerges) /* qsort's base may not be NULL, even for no element */
+			qsort(x->w.merges, x->w.nmerges, sizeof *x->w.merges, by_r1);
+	}
+	strbuf_free(&s.keep);
+	if (rc == 0)
+		rc = parse_member(z, opts->name, x->target, x, sheet_start, sheet_end, sheet_text,
+		                  &x->ps);
+	*w = x->w;
+	if (rc == 1)
+		rc = w->stopped;
+	return rc;
+}
+
+static void xlsx_free(struct xlsx *x)
+{
+	for (size_t i = 0; i < x->nsheets; i++) {
+		free(x->sheet_names[i]);
+		free(x->sheet_rids[i]);
+	}
+	free(x->sheet_names);
+	free(x->sheet_rids);
+	free(x->target);
+	free(x->numfmts);
+	free(x->xf);
+	free(x->sst_off);
+	strbuf_free(&x->sst);
+	strbuf_free(&x->v);
+}
+
 static int read_xlsx(struct zipin *z, const struct sheetin_opts *opts, struct rows *w,
                      struct sheetin_result *res)
 {
 	struct xlsx x = {.opts = opts};
 	int rc = parse_member(z, opts->name, "xl/workbook.xml", &x, wb_start, no_end, NULL, &x.ps);
 	size_t pick = 0;
-	if (rc == 0) {
-		if (opts->sheet) {
-			while (pick < x.nsheets && strcmp(x.sheet_names[pick], opts->sheet) != 0)
-				pick++;
-			if (pick == x.nsheets) /* then ignoring case */
-				for (pick = 0; pick < x.nsheets; pick++)
-					if (strcasecmp(x.sheet_names[pick], opts->sheet) == 0)
-						break;
-		} else
-			pick = opts->index > 0 ? (size_t)opts->index : 0;
-		if (pick >= x.nsheets && opts->quiet) {
-			rc = -2;
-		} else if (pick >= x.nsheets) {
-			struct strbuf b = STRBUF_INIT;
-			list_names(&b, x.sheet_names, x.nsheets);
-			if (opts->sheet)
-				diag_msg(DIAG_ERROR, opts->name, 0, 0,
-				         "the workbook has no sheet named \"%s\"; its sheets are "
-				         "%s (set "
-				         "sheet = NAME in the input's [columns.*] section)",
-				         opts->sheet, strbuf_str(&b));
-			else
-				diag_msg(DIAG_ERROR, opts->name, 0, 0, "the workbook has no sheet");
-			strbuf_free(&b);
-			rc = -1;
-		}
-	}
+	if (rc == 0)
+		rc = xlsx_pick_sheet(&x, opts, &pick);
 	if (rc == 0) {
 		x.want_rid = x.sheet_rids[pick];
 		rc = parse_member(z, opts->name, "xl/_rels/workbook.xml.rels", &x, rels_start,
@@ -791,39 +842,9 @@ static int read_xlsx(struct zipin *z, const struct sheetin_opts *opts, struct ro
 		                  sst_text, &x.ps);
 	if (rc == 0) {
 		res->sheet = xstrdup(x.sheet_names[pick]);
-		struct scan s = {0};
-		rc = zipin_read(z, x.target, scan_chunk, &s);
-		x.w = *w;
-		if (rc == 0 && s.keep.len) {
-			XML_Parser p = XML_ParserCreate("UTF-8");
-			XML_SetUserData(p, &x);
-			XML_SetElementHandler(p, merge_start, no_end);
-			XML_Parse(p, s.keep.s, (int)s.keep.len,
-			          1); /* a damaged list: ranges so far */
-			XML_ParserFree(p);
-			if (x.w.nmerges) /* qsort's base may not be NULL, even for no element */
-				qsort(x.w.merges, x.w.nmerges, sizeof *x.w.merges, by_r1);
-		}
-		strbuf_free(&s.keep);
-		if (rc == 0)
-			rc = parse_member(z, opts->name, x.target, &x, sheet_start, sheet_end,
-			                  sheet_text, &x.ps);
-		*w = x.w;
-		if (rc == 1)
-			rc = w->stopped;
+		rc = xlsx_read_sheet(z, opts, &x, w);
 	}
-	for (size_t i = 0; i < x.nsheets; i++) {
-		free(x.sheet_names[i]);
-		free(x.sheet_rids[i]);
-	}
-	free(x.sheet_names);
-	free(x.sheet_rids);
-	free(x.target);
-	free(x.numfmts);
-	free(x.xf);
-	free(x.sst_off);
-	strbuf_free(&x.sst);
-	strbuf_free(&x.v);
+	xlsx_free(&x);
 	return rc;
 }
 
@@ -860,6 +881,92 @@ static long num_attr(const char **a, const char *name, long dflt, long max)
 	return n < 1 ? 1 : n > max ? max : n;
 }
 
+/* <table>: a sheet; the one asked for (by name, or by its place) is read. */
+static void ods_table(struct ods *o, const char **a)
+{
+	if (o->table_depth) {
+		o->table_depth++;
+		return;
+	}
+	const char *tn = attr(a, "name");
+	o->names = xreallocarray(o->names, o->nnames + 1, sizeof *o->names);
+	o->names[o->nnames++] = xstrdup(tn ? tn : "");
+	bool pick = o->opts->sheet
+	                ? tn && strcasecmp(tn, o->opts->sheet) == 0
+	                : o->nnames == (size_t)(o->opts->index > 0 ? o->opts->index : 0) + 1;
+	if (pick) {
+		o->table_depth = 1;
+		free(o->res->sheet);
+		o->res->sheet = xstrdup(tn ? tn : "");
+	}
+}
+
+/* A cell's typed value (office:value-type and its attribute), as the CSV reader would see it. */
+static void ods_cell_value(struct ods *o, const char **a)
+{
+	const char *v = NULL;
+	if (strcmp(o->vtype, "float") == 0 || strcmp(o->vtype, "currency") == 0 ||
+	    strcmp(o->vtype, "percentage") == 0) {
+		v = attr(a, "value");
+		if (!v)
+			return;
+		char *end;
+		double d = strtod(v, &end);
+		if (!*end && end != v) {
+			if (strcmp(o->vtype, "percentage") == 0)
+				put_number(&o->value, d * 100, o->opts->decimal, true);
+			else if (strpbrk(v, "eE"))
+				put_number(&o->value, d, o->opts->decimal, false);
+			else
+				put_plain(&o->value, v, o->opts->decimal);
+		} else {
+			strbuf_puts(&o->value, v);
+		}
+	} else if (strcmp(o->vtype, "date") == 0) {
+		v = attr(a, "date-value");
+		if (v)
+			strbuf_puts(&o->value, v);
+	} else if (strcmp(o->vtype, "boolean") == 0) {
+		v = attr(a, "boolean-value");
+		if (v)
+			strbuf_puts(&o->value, strcmp(v, "true") == 0 ? "TRUE" : "FALSE");
+	}
+}
+
+/* <table-cell> or <covered-table-cell>: its repeats, spans and value. */
+static void ods_cell(struct ods *o, const char **a)
+{
+	o->in_cell = true;
+	o->col_repeat = num_attr(a, "number-columns-repeated", 1, 1L << 20);
+	o->col_span = num_attr(a, "number-columns-spanned", 1, SHEETIN_MAX_COLUMNS);
+	o->row_span = num_attr(a, "number-rows-spanned", 1, 1L << 24);
+	const char *t = attr(a, "value-type");
+	snprintf(o->vtype, sizeof o->vtype, "%s", t ? t : "");
+	strbuf_reset(&o->value);
+	strbuf_reset(&o->text);
+	ods_cell_value(o, a);
+	o->first_p = true;
+}
+
+/* The text of a cell: paragraphs on lines of their own, <s c=n/> spaces, tabs, line breaks. */
+static void ods_cell_text(struct ods *o, const char *n, const char **a)
+{
+	if (strcmp(n, "p") == 0 || strcmp(n, "h") == 0) {
+		if (!o->first_p)
+			strbuf_putc(&o->text, '\n');
+		o->first_p = false;
+		o->p_depth++;
+	} else if (o->p_depth && strcmp(n, "s") == 0) {
+		long c = num_attr(a, "c", 1, 1000);
+		for (long i = 0; i < c; i++)
+			strbuf_putc(&o->text, ' ');
+	} else if (o->p_depth && strcmp(n, "tab") == 0) {
+		strbuf_putc(&o->text, '\t');
+	} else if (o->p_depth && strcmp(n, "line-break") == 0) {
+		strbuf_putc(&o->text, '\n');
+	}
+}
+
 static void ods_start(void *ud, const char *name, const char **a)
 {
 	struct ods *o = ud;
@@ -867,22 +974,7 @@ static void ods_start(void *ud, const char *name, const char **a)
 	if (o->done || o->w.stopped)
 		return;
 	if (strcmp(n, "table") == 0) {
-		if (o->table_depth) {
-			o->table_depth++;
-			return;
-		}
-		const char *tn = attr(a, "name");
-		o->names = xreallocarray(o->names, o->nnames + 1, sizeof *o->names);
-		o->names[o->nnames++] = xstrdup(tn ? tn : "");
-		bool pick =
-		    o->opts->sheet
-		        ? tn && strcasecmp(tn, o->opts->sheet) == 0
-		        : o->nnames == (size_t)(o->opts->index > 0 ? o->opts->index : 0) + 1;
-		if (pick) {
-			o->table_depth = 1;
-			free(o->res->sheet);
-			o->res->sheet = xstrdup(tn ? tn : "");
-		}
+		ods_table(o, a);
 		return;
 	}
 	if (o->table_depth != 1)
@@ -892,60 +984,11 @@ static void ods_start(void *ud, const char *name, const char **a)
 		o->row_repeat = num_attr(a, "number-rows-repeated", 1, SHEETIN_MAX_ROWS);
 		o->col = 0;
 	} else if (strcmp(n, "table-cell") == 0 || strcmp(n, "covered-table-cell") == 0) {
-		o->in_cell = true;
-		o->col_repeat = num_attr(a, "number-columns-repeated", 1, 1L << 20);
-		o->col_span = num_attr(a, "number-columns-spanned", 1, SHEETIN_MAX_COLUMNS);
-		o->row_span = num_attr(a, "number-rows-spanned", 1, 1L << 24);
-		const char *t = attr(a, "value-type");
-		snprintf(o->vtype, sizeof o->vtype, "%s", t ? t : "");
-		strbuf_reset(&o->value);
-		strbuf_reset(&o->text);
-		const char *v = NULL;
-		if (strcmp(o->vtype, "float") == 0 || strcmp(o->vtype, "currency") == 0 ||
-		    strcmp(o->vtype, "percentage") == 0) {
-			v = attr(a, "value");
-			if (v) {
-				char *end;
-				double d = strtod(v, &end);
-				if (!*end && end != v) {
-					if (strcmp(o->vtype, "percentage") == 0)
-						put_number(&o->value, d * 100, o->opts->decimal,
-						           true);
-					else if (strpbrk(v, "eE"))
-						put_number(&o->value, d, o->opts->decimal, false);
-					else
-						put_plain(&o->value, v, o->opts->decimal);
-				} else {
-					strbuf_puts(&o->value, v);
-				}
-			}
-		} else if (strcmp(o->vtype, "date") == 0) {
-			v = attr(a, "date-value");
-			if (v)
-				strbuf_puts(&o->value, v);
-		} else if (strcmp(o->vtype, "boolean") == 0) {
-			v = attr(a, "boolean-value");
-			if (v)
-				strbuf_puts(&o->value, strcmp(v, "true") == 0 ? "TRUE" : "FALSE");
-		}
-		o->first_p = true;
+		ods_cell(o, a);
 	} else if (o->in_cell && strcmp(n, "annotation") == 0) {
 		o->note_depth++;
 	} else if (o->in_cell && !o->note_depth) {
-		if (strcmp(n, "p") == 0 || strcmp(n, "h") == 0) {
-			if (!o->first_p)
-				strbuf_putc(&o->text, '\n');
-			o->first_p = false;
-			o->p_depth++;
-		} else if (o->p_depth && strcmp(n, "s") == 0) {
-			long c = num_attr(a, "c", 1, 1000);
-			for (long i = 0; i < c; i++)
-				strbuf_putc(&o->text, ' ');
-		} else if (o->p_depth && strcmp(n, "tab") == 0) {
-			strbuf_putc(&o->text, '\t');
-		} else if (o->p_depth && strcmp(n, "line-break") == 0) {
-			strbuf_putc(&o->text, '\n');
-		}
+		ods_cell_text(o, n, a);
 	}
 }
 
