@@ -705,9 +705,6 @@ static void *parser_thread(void *arg)
 	return NULL;
 }
 
-/* Files at least this large are parsed in a thread of their own (when there are two cores). */
-static size_t thread_threshold = 8u << 20;
-
 /* Whether this process may run on more than one CPU (taskset or a container may allow one). */
 static bool several_cpus(void)
 {
@@ -715,11 +712,6 @@ static bool several_cpus(void)
 	if (sched_getaffinity(0, sizeof set, &set) == 0)
 		return CPU_COUNT(&set) > 1;
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
-
-void csvin_test_thread_threshold(size_t bytes)
-{
-	thread_threshold = bytes;
 }
 
 static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opts *opts,
@@ -824,7 +816,9 @@ int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn 
 		return -1;
 	}
 	struct stat st;
-	if (n == BLOCK_SIZE && fstat(fd, &st) == 0 && (size_t)st.st_size >= thread_threshold &&
+	/* records reach fn in file order, exactly as unthreaded */
+	size_t thread_from = opts->thread_from ? opts->thread_from : CSVIN_THREAD_FROM;
+	if (n == BLOCK_SIZE && fstat(fd, &st) == 0 && (size_t)st.st_size >= thread_from &&
 	    several_cpus()) {
 		int rc = read_piped(fd, buf, n, opts, name, fn, ctx, delim_used, unterminated_line);
 		if (rc != -2) {

@@ -21,7 +21,12 @@ struct csvin_opts {
 	const char *name; /* the file's name as messages show it (e.g. "journeys.csv") */
 	csvin_line_filter filter; /* NULL: every line */
 	void *filter_ctx;
+	/* Files of this size and more are parsed in a thread of their own while the callback runs
+	 * in the caller's (when the process may use two CPUs); 0: CSVIN_THREAD_FROM. */
+	size_t thread_from;
 };
+
+#define CSVIN_THREAD_FROM ((size_t)8 << 20)
 
 /* One record as the reader delivers it. Valid only during the callback. */
 struct csvin_record {
@@ -72,13 +77,6 @@ typedef int (*csvin_record_fn)(void *ctx, const struct csvin_record *rec);
  */
 int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn fn, void *ctx,
                char *delim_used, long *unterminated_line);
-
-/*
- * Files of 8 MiB and more are parsed in a thread of their own while fn runs in the caller's
- * thread (records reach fn in file order, exactly as unthreaded). Tests only: the size from
- * which a file is read so.
- */
-void csvin_test_thread_threshold(size_t bytes);
 
 /* Same, from memory (tests, fuzzing). */
 int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, csvin_record_fn fn,

@@ -12,14 +12,13 @@
 struct zipin {
 	unzFile uf;
 	char *name;
+	unsigned long long max_bytes, ratio_from; /* the zip-bomb limits of this archive */
 };
 
-static unsigned long long max_bytes = ZIPIN_MAX_BYTES, ratio_from = ZIPIN_RATIO_FROM;
-
-void zipin_test_limits(unsigned long long max, unsigned long long from)
+void zipin_set_limits(struct zipin *z, unsigned long long max, unsigned long long from)
 {
-	max_bytes = max ? max : ZIPIN_MAX_BYTES;
-	ratio_from = from ? from : ZIPIN_RATIO_FROM;
+	z->max_bytes = max ? max : ZIPIN_MAX_BYTES;
+	z->ratio_from = from ? from : ZIPIN_RATIO_FROM;
 }
 
 struct zipin *zipin_open(const char *path, const char *name)
@@ -45,6 +44,7 @@ struct zipin *zipin_open(const char *path, const char *name)
 	struct zipin *z = xcalloc(1, sizeof *z);
 	z->uf = uf;
 	z->name = xstrdup(name);
+	zipin_set_limits(z, 0, 0);
 	return z;
 }
 
@@ -101,14 +101,15 @@ int zipin_read(struct zipin *z, const char *member, zipin_chunk_fn fn, void *ctx
 			break;
 		}
 		total += (unsigned long long)n;
-		if (total > max_bytes || (total > ratio_from && total / packed > ZIPIN_MAX_RATIO)) {
+		if (total > z->max_bytes ||
+		    (total > z->ratio_from && total / packed > ZIPIN_MAX_RATIO)) {
 			diag_msg(
 			    DIAG_ERROR, z->name, 0, 0,
 			    "refused: the workbook's part \"%s\" inflates past %llu MB from %llu "
 			    "bytes (a zip bomb: more than %.3g GB, or %d times its compressed "
 			    "size past %llu MB)",
 			    m, total / 1000000, (unsigned long long)info.compressed_size,
-			    (double)max_bytes / 1e9, ZIPIN_MAX_RATIO, ratio_from / 1000000);
+			    (double)z->max_bytes / 1e9, ZIPIN_MAX_RATIO, z->ratio_from / 1000000);
 			rc = -1;
 			break;
 		}

@@ -30,7 +30,7 @@ typedef int (*zipin_chunk_fn)(void *ctx, const char *buf, size_t n);
  */
 int zipin_read(struct zipin *z, const char *member, zipin_chunk_fn fn, void *ctx);
 
-/* Tests only: lower limits (0: the defaults above). */
-void zipin_test_limits(unsigned long long max_bytes, unsigned long long ratio_from);
+/* Other limits for this archive than the defaults above (0: the default). */
+void zipin_set_limits(struct zipin *z, unsigned long long max_bytes, unsigned long long ratio_from);
 
 #endif

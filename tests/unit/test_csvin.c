@@ -700,15 +700,13 @@ static void read_both_ways(const char *path, int stop_at, struct got *direct, st
                            int *rc_direct, int *rc_threaded, long *unterm_direct,
                            long *unterm_threaded)
 {
-	struct csvin_opts opts = {.delimiter = 0, .name = "big.csv"};
+	struct csvin_opts never = {.name = "big.csv", .thread_from = SIZE_MAX};
+	struct csvin_opts always = {.name = "big.csv", .thread_from = 1};
 	char d1 = 0, d2 = 0;
 	*direct = (struct got){.out = STRBUF_INIT, .stop_at = stop_at};
 	*threaded = (struct got){.out = STRBUF_INIT, .stop_at = stop_at};
-	csvin_test_thread_threshold((size_t)-1);
-	*rc_direct = csvin_read(path, &opts, collect, direct, &d1, unterm_direct);
-	csvin_test_thread_threshold(0);
-	*rc_threaded = csvin_read(path, &opts, collect, threaded, &d2, unterm_threaded);
-	csvin_test_thread_threshold(8u << 20);
+	*rc_direct = csvin_read(path, &never, collect, direct, &d1, unterm_direct);
+	*rc_threaded = csvin_read(path, &always, collect, threaded, &d2, unterm_threaded);
 	assert_int_equal(d1, d2);
 }
 
