@@ -626,8 +626,8 @@ static void sample_one(struct sample *s)
 }
 
 /* The [inputs] section: the file picked for each role, and what the others were. */
-static void put_inputs(struct strbuf *b, struct sample *const pick[R_ROLES],
-                       const struct sample *s, size_t nfiles, const char *out)
+static void put_inputs(struct strbuf *b, struct sample *const pick[R_ROLES], const struct sample *s,
+                       size_t nfiles, const char *out)
 {
 	strbuf_puts(b, "\n[inputs]\n");
 	for (int r = R_JOURNEYS; r < R_ROLES; r++) {
@@ -654,8 +654,9 @@ static void put_inputs(struct strbuf *b, struct sample *const pick[R_ROLES],
 	for (size_t i = 0; i < nfiles; i++)
 		if (!s[i].role || pick[s[i].role] != &s[i])
 			strbuf_printf(b, "; %.120s: %s\n", s[i].name,
-			              s[i].role ? "another file of the same kind (not used)"
-			                        : "not recognised as an event log, KPIs or customers");
+			              s[i].role
+			                  ? "another file of the same kind (not used)"
+			                  : "not recognised as an event log, KPIs or customers");
 }
 
 /* One delimiter, decimal mark and date order for every CSV file. */
@@ -683,11 +684,12 @@ static void put_formats(struct strbuf *b, struct sample *const pick[R_ROLES])
 	}
 	if (delim)
 		strbuf_printf(b, "delimiter = %s\n",
-		              mixed           ? "auto                ; the files differ: each is sniffed"
+		              mixed ? "auto                ; the files differ: each is sniffed"
 		              : delim == ';'  ? "semicolon           ; sniffed from the header line"
 		              : delim == '\t' ? "tab                 ; sniffed from the header line"
-		              : delim == '|'  ? "pipe                ; sniffed from the header line"
-		                              : "comma               ; sniffed from the header line");
+		              : delim == '|'
+		                  ? "pipe                ; sniffed from the header line"
+		                  : "comma               ; sniffed from the header line");
 	strbuf_printf(b, "decimal = %s\n",
 	              comma > dot ? ",                     ; numbers are written 1234,5"
 	                          : ".                     ; numbers are written 1234.5");
@@ -726,7 +728,7 @@ static void put_defaults(struct strbuf *b, const struct sample *log)
 	}
 	put_count(b, log->st[dc].blank);
 	strbuf_puts(b, log->st[dc].blank == 1 ? " row has no department\n"
-	                                       : " rows have no department\n");
+	                                      : " rows have no department\n");
 }
 
 /* One [journey] section per journey the log names (the 50 most frequent). */
@@ -739,7 +741,8 @@ static void put_journeys(struct strbuf *b, const struct sample *log)
 	               "promise_days: how fast they expect it.\n");
 	if (jc < 0 || !log->st[jc].values) {
 		strbuf_printf(b, "\n[journey \"%s\"]\ngoal = %s\n; promise_days = 5\n",
-		              stem(log->path, name, sizeof name), stem(log->path, name, sizeof name));
+		              stem(log->path, name, sizeof name),
+		              stem(log->path, name, sizeof name));
 		return;
 	}
 	size_t n;

@@ -44,10 +44,10 @@ struct csvin {
 	void *ctx;
 	int stop; /* the callback's non-zero return: read no further */
 
-	long line;      /* physical line of the bytes being fed */
-	bool in_record; /* a record has begun and not yet ended */
-	long rec_line;  /* where it began */
-	bool skip_line; /* after a malformed quote: drop bytes up to the next line feed */
+	long line;                /* physical line of the bytes being fed */
+	bool in_record;           /* a record has begun and not yet ended */
+	long rec_line;            /* where it began */
+	bool skip_line;           /* after a malformed quote: drop bytes up to the next line feed */
 	csvin_line_filter filter; /* csvin_opts.filter, once the first record was delivered */
 	csvin_line_filter filter_later;
 	void *filter_ctx;

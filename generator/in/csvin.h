@@ -17,8 +17,8 @@
 typedef bool (*csvin_line_filter)(void *fctx, const char *line, size_t len, unsigned char delim);
 
 struct csvin_opts {
-	char delimiter;   /* ',', ';', '\t', '|', or 0 to sniff from the header line */
-	const char *name; /* the file's name as messages show it (e.g. "journeys.csv") */
+	char delimiter;           /* ',', ';', '\t', '|', or 0 to sniff from the header line */
+	const char *name;         /* the file's name as messages show it (e.g. "journeys.csv") */
 	csvin_line_filter filter; /* NULL: every line */
 	void *filter_ctx;
 	/* Files of this size and more are parsed in a thread of their own while the callback runs

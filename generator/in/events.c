@@ -86,8 +86,8 @@ struct dept_link {
 
 /*
  * While the file is read, a case's state is its struct bp_case (dept_off: its chain of
- * departments; ndepts: the link of the department of its latest row so far) and the time of that row,
- * OUT_OF_ORDER once a row came before it: 64 bytes, plus 8 a department and 8 a department
+ * departments; ndepts: the link of the department of its latest row so far) and the time of that
+ * row, OUT_OF_ORDER once a row came before it: 64 bytes, plus 8 a department and 8 a department
  * with failure demand.
  */
 #define OUT_OF_ORDER INT64_MAX /* later than any timestamp, so every later row is "earlier" */
@@ -128,8 +128,8 @@ static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t 
 #define STRETCH_MAX 65536
 
 struct state {
-	struct memo memo[6];   /* case id, journey, customer, region, department, channel */
-	sym memo_channel_sym;  /* the channel of memo[5], and its index in model.channels */
+	struct memo memo[6];  /* case id, journey, customer, region, department, channel */
+	sym memo_channel_sym; /* the channel of memo[5], and its index in model.channels */
 	uint8_t memo_channel;
 	struct event *stretch; /* consecutive rows of case stretch_case, in file order */
 	size_t nstretch;
@@ -187,6 +187,7 @@ static uint32_t link_new(struct state *st, uint32_t what, uint32_t next)
 	if (st->nlinks == st->caplinks) {
 		st->caplinks = st->caplinks ? 2 * st->caplinks : 4096;
 		st->links = xreallocarray(st->links, st->caplinks, sizeof *st->links);
+		xmem_huge(st->links, st->caplinks * sizeof *st->links);
 	}
 	st->links[st->nlinks] = (struct dept_link){what, 0, next};
 	return (uint32_t)st->nlinks++;
@@ -343,7 +344,8 @@ static void flush_stretch(struct state *st, struct model *m)
 		keep_first_row(st, st->stretch_case, ev[0].line);
 	for (size_t i = 0; i < n; i++)
 		case_add_row(st, k, last_ts, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
-		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u), EV_CHANNEL(ev[i].flags));
+		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u),
+		             EV_CHANNEL(ev[i].flags));
 }
 
 /* A row's fields, and what its checks found. */
@@ -440,6 +442,9 @@ static void case_new(struct state *st, struct model *m, sym journey, sym custome
 		st->cases_cap = st->cases_cap ? 2 * st->cases_cap : 1024;
 		m->cases = xreallocarray(m->cases, st->cases_cap, sizeof *m->cases);
 		st->last_ts = xreallocarray(st->last_ts, st->cases_cap, sizeof *st->last_ts);
+		/* a log not grouped by case reaches them at random */
+		xmem_huge(m->cases, st->cases_cap * sizeof *m->cases);
+		xmem_huge(st->last_ts, st->cases_cap * sizeof *st->last_ts);
 	}
 	m->cases[m->ncases++] = (struct bp_case){.end = BP_TIME_NONE,
 	                                         .journey = journey,
@@ -500,8 +505,9 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	sym dept = memo_intern(&st->memo[4], m->names, f[C_DEPT], n[C_DEPT]);
 	uint32_t ix = id - 1;
 	uint32_t line = (uint32_t)rec->line;
-	uint32_t flags = (failure ? EV_FAILURE : 0) | ((uint32_t)outcome << EV_OUTCOME_SHIFT) |
-	                 ((uint32_t)channel_of(st, m, f[C_CHANNEL], n[C_CHANNEL]) << EV_CHANNEL_SHIFT);
+	uint32_t flags =
+	    (failure ? EV_FAILURE : 0) | ((uint32_t)outcome << EV_OUTCOME_SHIFT) |
+	    ((uint32_t)channel_of(st, m, f[C_CHANNEL], n[C_CHANNEL]) << EV_CHANNEL_SHIFT);
 	if (ix < m->ncases) {
 		const struct bp_case *k = &m->cases[ix];
 		if (k->journey != journey || k->customer != customer || k->region != region)
@@ -623,7 +629,8 @@ static void derive_out_of_order(struct reader *r, struct state *st, size_t ix, s
 	bp_time last_ts = BP_TIME_NONE;
 	for (size_t i = 0; i < n; i++)
 		case_add_row(st, k, &last_ts, ev[i].ts, ev[i].dept, ev[i].flags & EV_FAILURE,
-		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u), EV_CHANNEL(ev[i].flags));
+		             (int)((ev[i].flags >> EV_OUTCOME_SHIFT) & 3u),
+		             EV_CHANNEL(ev[i].flags));
 }
 
 static int by_case_then_line(const void *a, const void *b)
@@ -832,11 +839,12 @@ enum bp_err events_read(const struct config *c, struct model *m)
 	if (rc == 0)
 		finish(&r, &st);
 	if (rc == 0 && m->channels_dropped)
-		dq_note_in(m->dq, r.file, 0, DQ_EVERY_PACK, NULL, "too many channels",
-		           "%zu rows name a channel past the first %d distinct ones: a case whose first "
-		           "or last row is one of them has that channel left empty on the workbook's "
-		           "Cases sheet; every figure still counts the rows",
-		           m->channels_dropped, MODEL_CHANNELS_MAX);
+		dq_note_in(
+		    m->dq, r.file, 0, DQ_EVERY_PACK, NULL, "too many channels",
+		    "%zu rows name a channel past the first %d distinct ones: a case whose first "
+		    "or last row is one of them has that channel left empty on the workbook's "
+		    "Cases sheet; every figure still counts the rows",
+		    m->channels_dropped, MODEL_CHANNELS_MAX);
 	free(st.stretch);
 	free(st.kept);
 	free(st.last_ts);
@@ -860,7 +868,7 @@ struct story_filter {
 	struct {
 		const char *s;
 		size_t n;
-	} *slot;
+	} * slot;
 	size_t nslots; /* a power of two, at most half full */
 };
 

@@ -27,7 +27,6 @@
 
 /* --- cell text -------------------------------------------------------------------------------- */
 
-
 /* A number as the CSV rules read it back exactly: the shortest of 15 to 17 digits that does. */
 static void put_number(struct strbuf *b, double v, char decimal, bool shown)
 {

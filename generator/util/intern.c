@@ -6,29 +6,32 @@
 
 #include "util/xmem.h"
 
-/* Strings live in large blocks that never move, so pointers stay valid. */
-#define BLOCK (1u << 20)
-
-struct block {
-	struct block *next;
-	size_t used, cap;
-	char data[];
-};
-
-struct entry {
-	const char *s;
-	uint32_t len;
-};
-
 /*
- * Open addressing. A slot holds the string's hash (high 32 bits) and its symbol + 1 (low 32
- * bits; 0 for an empty slot), so a probe that meets another string costs one cache line, not
- * three: the entry and the text are looked at only when the hashes agree.
+ * Strings live in blocks that never move, so pointers stay valid. Each is a record: its symbol,
+ * its length and its bytes (NUL-terminated), 8-byte aligned, named by a 32-bit reference (the
+ * block's number and the record's place in it, in 8-byte units).
  */
+#define BLOCK_SHIFT 21 /* a block of 2 MiB holds many records; a longer string has its own */
+#define UNIT_SHIFT 3
+#define UNITS_SHIFT (BLOCK_SHIFT - UNIT_SHIFT)
+
+struct record {
+	uint32_t id, len;
+	char text[];
+};
+
 struct intern {
-	struct block *blocks;
-	struct entry *entries;
+	char **blocks;        /* their bases, by number */
+	size_t nblocks, used; /* bytes used of the last block */
+	size_t last_cap;      /* its size */
+	uint32_t *refs;       /* by symbol: its record */
 	size_t n, cap;
+	/*
+	 * Open addressing. A slot holds the string's hash (high 32 bits) and its record's
+	 * reference + 1 (low 32 bits; 0 for an empty slot), so that a probe that meets another
+	 * string costs one cache line, and a hit one more: the record holds the symbol beside
+	 * the text it is checked against.
+	 */
 	uint64_t *slots;
 	size_t nslots;
 };
@@ -43,14 +46,51 @@ uint32_t intern_hash(const char *s, size_t n)
 	return h;
 }
 
+static const struct record *record_at(const struct intern *t, uint32_t ref)
+{
+	return (const struct record *)(t->blocks[ref >> UNITS_SHIFT] +
+	                               ((size_t)(ref & ((1u << UNITS_SHIFT) - 1)) << UNIT_SHIFT));
+}
+
+/* n zeroed bytes for a table read at random. */
+static void *table_alloc(size_t n)
+{
+	void *p = xmalloc_huge(n);
+	memset(p, 0, n);
+	return p;
+}
+
+/* Stores s[0..n) as the record of symbol id; returns its reference. */
+static uint32_t store(struct intern *t, sym id, const char *s, size_t n)
+{
+	size_t need = (sizeof(struct record) + n + 1 + 7) & ~(size_t)7;
+	if (!t->nblocks || t->last_cap - t->used < need) {
+		size_t cap = need > ((size_t)1 << BLOCK_SHIFT) ? need : (size_t)1 << BLOCK_SHIFT;
+		if (t->nblocks >= ((size_t)1 << (32 - UNITS_SHIFT)) - 1)
+			xmalloc(SIZE_MAX); /* 32 GB of distinct strings: out of memory, said once */
+		t->blocks = xreallocarray(t->blocks, t->nblocks + 1, sizeof *t->blocks);
+		t->blocks[t->nblocks++] = xmalloc_huge(cap);
+		t->last_cap = cap;
+		t->used = 0;
+	}
+	struct record *r = (struct record *)(t->blocks[t->nblocks - 1] + t->used);
+	r->id = id;
+	r->len = (uint32_t)n;
+	memcpy(r->text, s, n);
+	r->text[n] = '\0';
+	uint32_t ref = (uint32_t)((t->nblocks - 1) << UNITS_SHIFT | t->used >> UNIT_SHIFT);
+	t->used += need;
+	return ref;
+}
+
 struct intern *intern_new(void)
 {
 	struct intern *t = xcalloc(1, sizeof *t);
 	t->nslots = 1024;
 	t->slots = xcalloc(t->nslots, sizeof *t->slots);
 	t->cap = 256;
-	t->entries = xreallocarray(NULL, t->cap, sizeof *t->entries);
-	t->entries[0] = (struct entry){"", 0};
+	t->refs = xreallocarray(NULL, t->cap, sizeof *t->refs);
+	t->refs[0] = store(t, 0, "", 0);
 	t->n = 1;
 	return t;
 }
@@ -59,37 +99,18 @@ void intern_free(struct intern *t)
 {
 	if (!t)
 		return;
-	for (struct block *b = t->blocks, *next; b; b = next) {
-		next = b->next;
-		free(b);
-	}
-	free(t->entries);
+	for (size_t i = 0; i < t->nblocks; i++)
+		free(t->blocks[i]);
+	free(t->blocks);
+	free(t->refs);
 	free(t->slots);
 	free(t);
-}
-
-static char *store(struct intern *t, const char *s, size_t n)
-{
-	struct block *b = t->blocks;
-	if (!b || b->cap - b->used < n + 1) {
-		size_t cap = n + 1 > BLOCK ? n + 1 : BLOCK;
-		b = xmalloc(sizeof *b + cap);
-		b->cap = cap;
-		b->used = 0;
-		b->next = t->blocks;
-		t->blocks = b;
-	}
-	char *p = b->data + b->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	b->used += n + 1;
-	return p;
 }
 
 static void rehash(struct intern *t)
 {
 	size_t nslots = t->nslots * 2;
-	uint64_t *slots = xcalloc(nslots, sizeof *slots);
+	uint64_t *slots = table_alloc(nslots * sizeof *slots);
 	for (size_t k = 0; k < t->nslots; k++) {
 		uint64_t v = t->slots[k];
 		if (!v)
@@ -110,16 +131,16 @@ static size_t probe(const struct intern *t, const char *s, size_t n, uint32_t h)
 	for (uint64_t v; (v = t->slots[i]) != 0; i = (i + 1) & (t->nslots - 1)) {
 		if ((uint32_t)(v >> 32) != h)
 			continue;
-		const struct entry *e = &t->entries[(uint32_t)v - 1];
-		if (e->len == n && memcmp(e->s, s, n) == 0)
+		const struct record *r = record_at(t, (uint32_t)v - 1);
+		if (r->len == n && memcmp(r->text, s, n) == 0)
 			return i;
 	}
 	return i;
 }
 
-static sym slot_sym(uint64_t v)
+static sym slot_sym(const struct intern *t, uint64_t v)
 {
-	return (sym)((uint32_t)v - 1);
+	return record_at(t, (uint32_t)v - 1)->id;
 }
 
 sym intern_find(const struct intern *t, const char *s, size_t n)
@@ -127,7 +148,7 @@ sym intern_find(const struct intern *t, const char *s, size_t n)
 	if (n == 0)
 		return 0;
 	size_t i = probe(t, s, n, intern_hash(s, n));
-	return t->slots[i] ? slot_sym(t->slots[i]) : 0;
+	return t->slots[i] ? slot_sym(t, t->slots[i]) : 0;
 }
 
 sym intern_add(struct intern *t, const char *s, size_t n)
@@ -137,14 +158,15 @@ sym intern_add(struct intern *t, const char *s, size_t n)
 	uint32_t h = intern_hash(s, n);
 	size_t i = probe(t, s, n, h);
 	if (t->slots[i])
-		return slot_sym(t->slots[i]);
+		return slot_sym(t, t->slots[i]);
 	if (t->n == t->cap) {
 		t->cap *= 2;
-		t->entries = xreallocarray(t->entries, t->cap, sizeof *t->entries);
+		t->refs = xreallocarray(t->refs, t->cap, sizeof *t->refs);
 	}
 	sym id = (sym)t->n++;
-	t->entries[id] = (struct entry){store(t, s, n), (uint32_t)n};
-	t->slots[i] = (uint64_t)h << 32 | ((uint64_t)id + 1);
+	uint32_t ref = store(t, id, s, n);
+	t->refs[id] = ref;
+	t->slots[i] = (uint64_t)h << 32 | ((uint64_t)ref + 1);
 	if (t->n * 2 > t->nslots)
 		rehash(t);
 	return id;
@@ -152,12 +174,12 @@ sym intern_add(struct intern *t, const char *s, size_t n)
 
 const char *intern_str(const struct intern *t, sym id)
 {
-	return t->entries[id].s;
+	return record_at(t, t->refs[id])->text;
 }
 
 size_t intern_len(const struct intern *t, sym id)
 {
-	return t->entries[id].len;
+	return record_at(t, t->refs[id])->len;
 }
 
 size_t intern_count(const struct intern *t)

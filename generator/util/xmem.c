@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void oom(size_t n)
 {
@@ -38,6 +39,25 @@ void *xreallocarray(void *p, size_t n, size_t size)
 	if (!q)
 		oom(n * size);
 	return q;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *xmalloc_huge(size_t n)
+{
+	void *p = NULL;
+	if (n < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, n) != 0)
+		return xmalloc(n);
+	(void)madvise(p, n, MADV_HUGEPAGE); /* advice only: without it, ordinary pages */
+	return p;
+}
+
+void xmem_huge(void *p, size_t n)
+{
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
 }
 
 char *xstrdup(const char *s)

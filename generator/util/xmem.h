@@ -9,6 +9,15 @@ void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/*
+ * Memory read at random (hash tables, per-case arrays): from 2 MiB on, the kernel is asked to
+ * back it with huge pages (transparent huge pages, where the system gives them on request), since
+ * at millions of cases a miss in the TLB costs as much as one in the cache. xmalloc_huge
+ * allocates n bytes (not zeroed; freed with free); xmem_huge advises the whole 2 MiB pages inside
+ * [p, p + n) of memory already allocated (after growing an array).
+ */
+void *xmalloc_huge(size_t n);
+void xmem_huge(void *p, size_t n);
 /* printf into a fresh string the caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -213,7 +213,8 @@ static json_t *actions_json(const struct view *v)
 		set(o, "owner", str_or_null(ac->owner));
 		set(o, "goal", str_or_null(ac->goal));
 		set(o, "due",
-		    day_or_null(ac->due_day == VIEW_NO_DAY ? VIEW_NO_DAY : ac->due_day * BP_MS_PER_DAY));
+		    day_or_null(ac->due_day == VIEW_NO_DAY ? VIEW_NO_DAY
+		                                           : ac->due_day * BP_MS_PER_DAY));
 		set(o, "status", json_string(ac->status));
 		set(o, "region", str_or_null(ac->region));
 		set(o, "goal_found", json_boolean(ac->goal_found));

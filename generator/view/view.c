@@ -116,16 +116,16 @@ static void dq_of(const struct metrics *mt, struct view_dq *o)
 		const struct dq_issue *is = &d->issues[i];
 		if (!dq_in_scope(is->scope, mt->region))
 			continue;
-		o->issues[o->nissues++] = (struct view_dq_issue){
-		    .file = d->files[is->file].name,
-		    .line = is->line,
-		    .column = is->column > 0 ? is->column : 0,
-		    .column_name = is->column_name,
-		    .case_id = is->case_id,
-		    .customer_id = is->customer_id,
-		    .value = is->value,
-		    .message = is->message,
-		    .kind = is->kind};
+		o->issues[o->nissues++] =
+		    (struct view_dq_issue){.file = d->files[is->file].name,
+		                           .line = is->line,
+		                           .column = is->column > 0 ? is->column : 0,
+		                           .column_name = is->column_name,
+		                           .case_id = is->case_id,
+		                           .customer_id = is->customer_id,
+		                           .value = is->value,
+		                           .message = is->message,
+		                           .kind = is->kind};
 	}
 	o->notes = xcalloc(d->nnotes ? d->nnotes : 1, sizeof *o->notes);
 	for (size_t i = 0; i < d->nnotes; i++) {
@@ -199,14 +199,14 @@ static struct view_story *story_of(const struct metrics *mt, size_t ix)
 		if (n > STORY_ROWS && i == STORY_ROWS / 2)
 			i = n - STORY_ROWS / 2; /* the middle is left out */
 		const struct story_row *sr = &m->story_rows[lo + i];
-		s->rows[s->nrows++] = (struct view_story_row){
-		    .time_ms = sr->ts,
-		    .line = sr->line,
-		    .touchpoint = name(mt, sr->touchpoint),
-		    .department = name(mt, sr->dept),
-		    .channel = name(mt, sr->channel),
-		    .failure_demand = sr->failure,
-		    .outcome = row_outcomes[sr->outcome]};
+		s->rows[s->nrows++] =
+		    (struct view_story_row){.time_ms = sr->ts,
+		                            .line = sr->line,
+		                            .touchpoint = name(mt, sr->touchpoint),
+		                            .department = name(mt, sr->dept),
+		                            .channel = name(mt, sr->channel),
+		                            .failure_demand = sr->failure,
+		                            .outcome = row_outcomes[sr->outcome]};
 	}
 	return s;
 }
@@ -243,17 +243,17 @@ static void actions_of(const struct metrics *mt, struct view *v)
 		if (mt->region && ac->region && ac->region != mt->region)
 			continue;
 		const struct figures *f = action_figures(mt, ac->goal);
-		v->actions[v->nactions++] = (struct view_action){
-		    .action = name(mt, ac->what),
-		    .owner = name(mt, ac->owner),
-		    .goal = name(mt, ac->goal),
-		    .due_day = ac->due,
-		    .status = status[ac->status],
-		    .region = name(mt, ac->region),
-		    .goal_found = f != NULL,
-		    .prev_sco_rate = f ? num(f->prev_sco_rate) : NAN,
-		    .sco_rate = f ? num(f->sco_rate) : NAN,
-		    .line = ac->line};
+		v->actions[v->nactions++] =
+		    (struct view_action){.action = name(mt, ac->what),
+		                         .owner = name(mt, ac->owner),
+		                         .goal = name(mt, ac->goal),
+		                         .due_day = ac->due,
+		                         .status = status[ac->status],
+		                         .region = name(mt, ac->region),
+		                         .goal_found = f != NULL,
+		                         .prev_sco_rate = f ? num(f->prev_sco_rate) : NAN,
+		                         .sco_rate = f ? num(f->sco_rate) : NAN,
+		                         .line = ac->line};
 	}
 }
 
@@ -267,20 +267,20 @@ static void totals_of(const struct metrics *mt, struct view_totals *t)
 	t->watermelon_count = (long)mt->nwatermelons;
 	t->have_growth = mt->have_growth;
 	const struct growth *g = &mt->growth;
-	t->growth = (struct view_growth){
-	    .customers_start = g->customers_start,
-	    .customers_end = g->customers_end,
-	    .joiners = g->joiners,
-	    .leavers = g->leavers,
-	    .net_growth = g->net_growth,
-	    .value_end = num(g->value_end),
-	    .sco_cases_known = g->sco_cases_known,
-	    .sco_cases_left = g->sco_cases_left,
-	    .unsuccessful_cases_known = g->unsuccessful_cases_known,
-	    .unsuccessful_cases_left = g->unsuccessful_cases_left,
-	    .churn_after_sco = num(g->churn_after_sco),
-	    .churn_after_unsuccessful = num(g->churn_after_unsuccessful),
-	    .churn_ratio = num(g->churn_ratio)};
+	t->growth =
+	    (struct view_growth){.customers_start = g->customers_start,
+	                         .customers_end = g->customers_end,
+	                         .joiners = g->joiners,
+	                         .leavers = g->leavers,
+	                         .net_growth = g->net_growth,
+	                         .value_end = num(g->value_end),
+	                         .sco_cases_known = g->sco_cases_known,
+	                         .sco_cases_left = g->sco_cases_left,
+	                         .unsuccessful_cases_known = g->unsuccessful_cases_known,
+	                         .unsuccessful_cases_left = g->unsuccessful_cases_left,
+	                         .churn_after_sco = num(g->churn_after_sco),
+	                         .churn_after_unsuccessful = num(g->churn_after_unsuccessful),
+	                         .churn_ratio = num(g->churn_ratio)};
 }
 
 static void goals_of(const struct metrics *mt, struct view *v)
@@ -307,12 +307,13 @@ static void journeys_of(const struct metrics *mt, struct view *v)
 	v->journeys = xcalloc(mt->njourneys ? mt->njourneys : 1, sizeof *v->journeys);
 	for (size_t i = 0; i < mt->njourneys; i++) {
 		const struct journey_figures *j = &mt->journeys[i];
-		v->journeys[i] = (struct view_journey){.journey = name(mt, j->name),
-		                                       .goal = j->goal,
-		                                       .sco_target = num(j->sco_target),
-		                                       .promise_days = num(j->promise_days),
-		                                       .max_failure_contacts = j->max_failure_contacts,
-		                                       .f = figures_of(mt, &j->f, false)};
+		v->journeys[i] =
+		    (struct view_journey){.journey = name(mt, j->name),
+		                          .goal = j->goal,
+		                          .sco_target = num(j->sco_target),
+		                          .promise_days = num(j->promise_days),
+		                          .max_failure_contacts = j->max_failure_contacts,
+		                          .f = figures_of(mt, &j->f, false)};
 	}
 }
 
@@ -322,17 +323,17 @@ static void departments_of(const struct metrics *mt, struct view *v)
 	v->departments = xcalloc(mt->ndepts ? mt->ndepts : 1, sizeof *v->departments);
 	for (size_t i = 0; i < mt->ndepts; i++) {
 		const struct dept_figures *d = &mt->depts[i];
-		v->departments[i] = (struct view_department){
-		    .department = name(mt, d->name),
-		    .kpis = d->kpis,
-		    .green = d->green,
-		    .amber = d->amber,
-		    .red = d->red,
-		    .green_share = num(d->green_share),
-		    .cases_touched = d->cases_touched,
-		    .successful_touched = d->successful_touched,
-		    .failure_contacts = d->failure_contacts,
-		    .sco_rate_touched = num(d->sco_rate_touched)};
+		v->departments[i] =
+		    (struct view_department){.department = name(mt, d->name),
+		                             .kpis = d->kpis,
+		                             .green = d->green,
+		                             .amber = d->amber,
+		                             .red = d->red,
+		                             .green_share = num(d->green_share),
+		                             .cases_touched = d->cases_touched,
+		                             .successful_touched = d->successful_touched,
+		                             .failure_contacts = d->failure_contacts,
+		                             .sco_rate_touched = num(d->sco_rate_touched)};
 	}
 }
 
@@ -349,7 +350,8 @@ static void kpis_of(const struct metrics *mt, struct view *v)
 		                       .period = period_of(mt, k->period),
 		                       .actual = num(k->actual),
 		                       .target = num(k->target),
-		                       .direction = k->direction == DIRECTION_LOWER ? "lower" : "higher",
+		                       .direction =
+		                           k->direction == DIRECTION_LOWER ? "lower" : "higher",
 		                       .unit = name(mt, k->unit),
 		                       .kind = k->kind == KIND_OUTCOME ? "outcome" : "output",
 		                       .tolerance = num(k->tolerance),
@@ -368,15 +370,15 @@ static void watermelons_of(const struct metrics *mt, struct view *v)
 	v->watermelons = xcalloc(mt->nwatermelons ? mt->nwatermelons : 1, sizeof *v->watermelons);
 	for (size_t i = 0; i < mt->nwatermelons; i++) {
 		const struct watermelon *w = &mt->watermelons[i];
-		v->watermelons[i] = (struct view_watermelon){
-		    .department = name(mt, mt->depts[w->dept].name),
-		    .journey = name(mt, mt->journeys[w->journey].name),
-		    .green_share = num(w->green_share),
-		    .cases = w->cases,
-		    .successful = w->successful,
-		    .sco_rate = num(w->sco_rate),
-		    .sco_target = num(w->sco_target),
-		    .shortfall_pts = num(w->shortfall_pts)};
+		v->watermelons[i] =
+		    (struct view_watermelon){.department = name(mt, mt->depts[w->dept].name),
+		                             .journey = name(mt, mt->journeys[w->journey].name),
+		                             .green_share = num(w->green_share),
+		                             .cases = w->cases,
+		                             .successful = w->successful,
+		                             .sco_rate = num(w->sco_rate),
+		                             .sco_target = num(w->sco_target),
+		                             .shortfall_pts = num(w->shortfall_pts)};
 	}
 }
 
@@ -387,25 +389,26 @@ static void heatmap_of(const struct metrics *mt, struct view *v)
 	v->breaks = xcalloc(mt->nbreaks ? mt->nbreaks : 1, sizeof *v->breaks);
 	for (size_t i = 0; i < mt->nbreaks; i++) {
 		const struct brk *b = &mt->breaks[i];
-		v->breaks[i] = (struct view_break){
-		    .journey = name(mt, mt->journeys[b->journey].name),
-		    .department = name(mt, mt->depts[b->dept].name),
-		    .cases = b->cases,
-		    .successful = b->successful,
-		    .cases_untouched = b->cases_untouched,
-		    .successful_untouched = b->successful_untouched,
-		    .sco_rate = num(b->sco_rate),
-		    .sco_rate_untouched = num(b->sco_rate_untouched),
-		    .gap_pts = num(b->gap_pts),
-		    .comparable = b->comparable};
+		v->breaks[i] =
+		    (struct view_break){.journey = name(mt, mt->journeys[b->journey].name),
+		                        .department = name(mt, mt->depts[b->dept].name),
+		                        .cases = b->cases,
+		                        .successful = b->successful,
+		                        .cases_untouched = b->cases_untouched,
+		                        .successful_untouched = b->successful_untouched,
+		                        .sco_rate = num(b->sco_rate),
+		                        .sco_rate_untouched = num(b->sco_rate_untouched),
+		                        .gap_pts = num(b->gap_pts),
+		                        .comparable = b->comparable};
 	}
 	size_t n = mt->njourneys * mt->ndepts;
 	v->cells = xcalloc(n ? n : 1, sizeof *v->cells);
 	for (size_t c = 0; c < n; c++)
-		v->cells[c] = (struct view_cell){.journey = name(mt, mt->journeys[c / mt->ndepts].name),
-		                                 .department = name(mt, mt->depts[c % mt->ndepts].name),
-		                                 .cases = mt->cells[c].cases,
-		                                 .successful = mt->cells[c].successful};
+		v->cells[c] =
+		    (struct view_cell){.journey = name(mt, mt->journeys[c / mt->ndepts].name),
+		                       .department = name(mt, mt->depts[c % mt->ndepts].name),
+		                       .cases = mt->cells[c].cases,
+		                       .successful = mt->cells[c].successful};
 }
 
 /* regions[]: the whole organisation's pack only (metrics.md). */

@@ -179,8 +179,8 @@ struct view_dq_file {
 /* A rejected row (an issue) or a note of the data quality. */
 struct view_dq_issue {
 	const char *file;
-	long line;          /* 0: the whole file (notes) */
-	long column;        /* 1-based; 0: the whole row */
+	long line;                                               /* 0: the whole file (notes) */
+	long column;                                             /* 1-based; 0: the whole row */
 	const char *column_name, *case_id, *customer_id, *value; /* NULL: unknown */
 	const char *message, *kind;
 };
@@ -215,8 +215,8 @@ struct view {
 	struct view_period period, previous, year_ago;
 	const char *period_length; /* "month", "quarter" or "year" */
 	const char *organisation, *title;
-	const char *currency; /* NULL: none */
-	const char *region;   /* NULL: the whole organisation */
+	const char *currency;             /* NULL: none */
+	const char *region;               /* NULL: the whole organisation */
 	int64_t data_from_ms, data_to_ms; /* VIEW_NO_DAY: no case data */
 	struct view_settings settings;
 	struct view_totals totals;

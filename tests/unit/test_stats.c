@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/format.h"
@@ -128,12 +129,60 @@ static void interning(void **state)
 	intern_free(t);
 }
 
+/* Strings are stored as records in 2 MiB blocks: 300,000 of them fill several blocks, a string
+ * longer than a block gets one of its own, and a string with a NUL byte in it keeps its length;
+ * every one keeps its symbol, its text and its length through the table's growth. */
+static void interning_across_blocks(void **state)
+{
+	(void)state;
+	struct intern *t = intern_new();
+	enum { N = 300000 };
+	char name[64];
+	for (int i = 0; i < N; i++) {
+		int n = snprintf(name, sizeof name, "case-%d-%.*s", i, i % 37,
+		                 "abcdefghijklmnopqrstuvwxyz0123456789");
+		assert_int_equal(intern_add(t, name, (size_t)n), (sym)(1 + i));
+	}
+	size_t big = (size_t)5 << 20;
+	char *huge = malloc(big);
+	assert_non_null(huge);
+	memset(huge, 'x', big);
+	sym h = intern_add(t, huge, big);
+	assert_int_equal(h, N + 1);
+	sym z = intern_add(t, "a\0b", 3);
+	assert_int_equal(z, N + 2);
+	assert_int_equal(intern_add(t, "after", 5), N + 3);
+	for (int i = 0; i < N; i += 997) {
+		int n = snprintf(name, sizeof name, "case-%d-%.*s", i, i % 37,
+		                 "abcdefghijklmnopqrstuvwxyz0123456789");
+		assert_int_equal(intern_find(t, name, (size_t)n), (sym)(1 + i));
+		assert_int_equal(intern_len(t, (sym)(1 + i)), (size_t)n);
+		assert_string_equal(intern_str(t, (sym)(1 + i)), name);
+	}
+	assert_int_equal(intern_find(t, huge, big), h);
+	assert_int_equal(intern_len(t, h), big);
+	assert_memory_equal(intern_str(t, h), huge, big);
+	assert_int_equal(intern_find(t, huge, big - 1), 0);
+	assert_int_equal(intern_find(t, "a\0b", 3), z);
+	assert_int_equal(intern_find(t, "a\0c", 3), 0);
+	assert_int_equal(intern_len(t, z), 3);
+	assert_string_equal(intern_str(t, N + 3), "after");
+	assert_string_equal(intern_str(t, 0), "");
+	assert_int_equal(intern_count(t), N + 4);
+	free(huge);
+	intern_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(wilson_one_third), cmocka_unit_test(wilson_all_successful),
-	    cmocka_unit_test(significance),     cmocka_unit_test(percentile_inc),
-	    cmocka_unit_test(formatting),       cmocka_unit_test(interning),
+	    cmocka_unit_test(wilson_one_third),
+	    cmocka_unit_test(wilson_all_successful),
+	    cmocka_unit_test(significance),
+	    cmocka_unit_test(percentile_inc),
+	    cmocka_unit_test(formatting),
+	    cmocka_unit_test(interning),
+	    cmocka_unit_test(interning_across_blocks),
 	};
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
