@@ -51,6 +51,8 @@ struct csvin {
 	csvin_line_filter filter; /* csvin_opts.filter, once the first record was delivered */
 	csvin_line_filter filter_later;
 	void *filter_ctx;
+	csvin_line_ahead ahead; /* csvin_opts.ahead; NULL in the parser's thread */
+	void *ahead_ctx;
 	/*
 	 * Some bytes fed since the record began are not valid UTF-8 (or are NUL), so its fields
 	 * must be checked one by one. Checking each line whole first is much cheaper than checking
@@ -405,8 +407,44 @@ static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line
 	r->line += ends_line;
 }
 
+/* How many lines ahead csvin_opts.ahead is told of a line: far enough for a fetch from memory
+ * to arrive before the row is read. */
+#define AHEAD_LINES 16
+
+/* feed, telling r->ahead of each line of the block AHEAD_LINES lines before it is fed. */
+static void feed_ahead(struct csvin *r, const char *b, size_t n)
+{
+	size_t ends[AHEAD_LINES]; /* the ends of the lines told of and not yet fed, a ring */
+	size_t head = 0, count = 0, scan = 0, i = 0;
+	while (i < n && !r->stop) {
+		while (count < AHEAD_LINES && scan < n) {
+			const char *nl = memchr(b + scan, '\n', n - scan);
+			if (!nl)
+				break;
+			size_t e = (size_t)(nl - b) + 1;
+			r->ahead(r->ahead_ctx, b + scan, e - scan, r->delim);
+			ends[(head + count) % AHEAD_LINES] = e;
+			count++;
+			scan = e;
+		}
+		if (!count) { /* the block's last bytes, without a line break */
+			feed_line(r, b + i, n - i, false);
+			return;
+		}
+		size_t end = ends[head];
+		head = (head + 1) % AHEAD_LINES;
+		count--;
+		feed_line(r, b + i, end - i, true);
+		i = end;
+	}
+}
+
 static void feed(struct csvin *r, const char *b, size_t n)
 {
+	if (r->ahead) {
+		feed_ahead(r, b, n);
+		return;
+	}
 	size_t i = 0;
 	while (i < n && !r->stop) {
 		const char *nl = memchr(b + i, '\n', n - i);
@@ -463,6 +501,8 @@ static void begin(struct csvin *r, const struct csvin_opts *opts, const char *fi
 	r->line = 1;
 	r->filter_later = opts ? opts->filter : NULL;
 	r->filter_ctx = opts ? opts->filter_ctx : NULL;
+	r->ahead = opts ? opts->ahead : NULL;
+	r->ahead_ctx = opts ? opts->ahead_ctx : NULL;
 	parser_init(r);
 }
 
@@ -688,6 +728,8 @@ static void *parser_thread(void *arg)
 	size_t skip = bom_len(p->buf, (size_t)p->first_n);
 	struct csvin r;
 	begin(&r, p->opts, p->buf + skip, (size_t)p->first_n - skip, NULL, NULL);
+	r.ahead = NULL; /* what it would fetch would be in the other core's cache, and the
+	                   tables it looks into change under it */
 	r.pipe = p;
 	p->filling = pipe_take_free(p);
 	int rc = feed_file(&r, p->fd, p->buf, skip, p->first_n, p->name);

@@ -15,12 +15,23 @@
  * lines that it is sure the caller does not want (a second reading looking for a few cases).
  */
 typedef bool (*csvin_line_filter)(void *fctx, const char *line, size_t len, unsigned char delim);
+/*
+ * Told of each line some lines before it is read (its bytes as in the file, '\n' included), so
+ * that the caller can bring into the cache what that row will look up. Only a hint: it may be
+ * told of lines that turn out blank, filtered, inside a quoted field or the rest of a line
+ * begun in the previous block, and not of every line; it must not change anything the
+ * callbacks see. Called in the caller's thread only (not when the file is parsed in a thread of
+ * its own).
+ */
+typedef void (*csvin_line_ahead)(void *actx, const char *line, size_t len, unsigned char delim);
 
 struct csvin_opts {
 	char delimiter;           /* ',', ';', '\t', '|', or 0 to sniff from the header line */
 	const char *name;         /* the file's name as messages show it (e.g. "journeys.csv") */
 	csvin_line_filter filter; /* NULL: every line */
 	void *filter_ctx;
+	csvin_line_ahead ahead; /* NULL: none */
+	void *ahead_ctx;
 	/* Files of this size and more are parsed in a thread of their own while the callback runs
 	 * in the caller's (when the process may use two CPUs); 0: CSVIN_THREAD_FROM. */
 	size_t thread_from;

@@ -127,6 +127,11 @@ static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t 
  * one case's rows can take. A longer stretch is taken in parts (out of order if they are). */
 #define STRETCH_MAX 65536
 
+/* Lines between fetching an id's slot and its record (csvin tells of lines 16 ahead). */
+#define AHEAD_RING 8
+/* Cases from which the ids are fetched ahead: the tables of fewer fit in a core's cache. */
+#define AHEAD_FROM (1u << 17)
+
 struct state {
 	struct memo memo[6];  /* case id, journey, customer, region, department, channel */
 	sym memo_channel_sym; /* the channel of memo[5], and its index in model.channels */
@@ -159,6 +164,10 @@ struct state {
 	/* failure-demand rows of the first reading: (case, touchpoint), in file order */
 	struct case_failure *fail;
 	size_t nfail, capfail;
+	/* the hashes of the case and customer ids of lines told of ahead (see ahead_line), a ring:
+	 * their slots asked for, their records not yet */
+	uint32_t ahead_hash[AHEAD_RING][2];
+	unsigned ahead_n;
 };
 
 static void keep(struct event **ev, size_t *n, size_t *cap, struct event e)
@@ -816,6 +825,54 @@ static enum bp_err read_again(struct reader *r, struct state *st, const struct s
 	return BP_OK;
 }
 
+/* The field of column col (0-based) of a raw line, or false when it has fewer fields. */
+static bool raw_field(const char *s, size_t len, unsigned char delim, int col, const char **f,
+                      size_t *n)
+{
+	const char *p = s, *end = s + len;
+	for (int i = 0; i < col; i++) {
+		const char *d = memchr(p, delim, (size_t)(end - p));
+		if (!d)
+			return false;
+		p = d + 1;
+	}
+	const char *d = memchr(p, delim, (size_t)(end - p));
+	*f = p;
+	*n = (size_t)((d ? d : end) - p);
+	return true;
+}
+
+/*
+ * Told of a line 16 lines before it is read (csvin_opts.ahead): asks for the slots of its case
+ * and customer ids, and for the records of the line told of AHEAD_RING lines before, whose
+ * slots have arrived by now. On a log not grouped by case nearly every id is looked up at a
+ * place of the tables not in the cache; so the misses of several rows overlap instead of
+ * following one another. A row that repeats the previous one's ids costs a hash.
+ */
+static void ahead_line(void *actx, const char *s, size_t len, unsigned char delim)
+{
+	struct reader *r = actx;
+	struct state *st = r->ctx;
+	/* tables this small stay in the cache: the hints would cost more than they save */
+	if (st->second || r->col[C_CASE] < 0 || intern_count(r->m->ids) < AHEAD_FROM)
+		return;
+	if (len && s[len - 1] == '\n')
+		len--;
+	uint32_t *slot = st->ahead_hash[st->ahead_n++ % AHEAD_RING];
+	if (st->ahead_n > AHEAD_RING) {
+		intern_prefetch(r->m->ids, slot[0], 1);
+		intern_prefetch(r->m->names, slot[1], 1);
+	}
+	const char *f;
+	size_t n;
+	slot[0] = raw_field(s, len, delim, r->col[C_CASE], &f, &n) ? intern_hash(f, n) : 0;
+	intern_prefetch(r->m->ids, slot[0], 0);
+	slot[1] = r->col[C_CUSTOMER] >= 0 && raw_field(s, len, delim, r->col[C_CUSTOMER], &f, &n)
+	              ? intern_hash(f, n)
+	              : 0;
+	intern_prefetch(r->m->names, slot[1], 0);
+}
+
 enum bp_err events_read(const struct config *c, struct model *m)
 {
 	struct state st = {0};
@@ -825,7 +882,9 @@ enum bp_err events_read(const struct config *c, struct model *m)
 	                   .columns = columns,
 	                   .required = required,
 	                   .row = on_row,
-	                   .ctx = &st};
+	                   .ctx = &st,
+	                   .ahead = ahead_line};
+	r.ahead_ctx = &r;
 	st.stretch = xreallocarray(NULL, STRETCH_MAX, sizeof *st.stretch);
 	struct stat before;
 	bool looked = stat(c->journeys, &before) == 0;

@@ -437,7 +437,9 @@ enum bp_err reader_run(struct reader *r, const char *path)
 	struct csvin_opts opts = {.delimiter = r->cfg->delimiter,
 	                          .name = r->name,
 	                          .filter = r->filter,
-	                          .filter_ctx = r->filter_ctx};
+	                          .filter_ctx = r->filter_ctx,
+	                          .ahead = r->ahead,
+	                          .ahead_ctx = r->ahead_ctx};
 	char delim = 0;
 	long unterminated = 0;
 	int rc = csvin_read(path, &opts, on_record, r, &delim, &unterminated);

@@ -30,6 +30,9 @@ struct reader {
 	/* optional, CSV files only: lines row surely does not want (csvin_opts.filter) */
 	csvin_line_filter filter;
 	void *filter_ctx;
+	/* optional, CSV files only: told of lines before they are read (csvin_opts.ahead) */
+	csvin_line_ahead ahead;
+	void *ahead_ctx;
 	/* set by reader_run */
 	int file;                    /* dq file index */
 	const char *name;            /* the file's name in messages */

@@ -138,6 +138,21 @@ static size_t probe(const struct intern *t, const char *s, size_t n, uint32_t h)
 	return i;
 }
 
+void intern_prefetch(const struct intern *t, uint32_t h, int step)
+{
+	size_t i = h & (t->nslots - 1);
+	if (step == 0) {
+		__builtin_prefetch(&t->slots[i]);
+		return;
+	}
+	/* the first slot of the same hash: nearly always the string's own */
+	for (uint64_t v; (v = t->slots[i]) != 0; i = (i + 1) & (t->nslots - 1))
+		if ((uint32_t)(v >> 32) == h) {
+			__builtin_prefetch(record_at(t, (uint32_t)v - 1));
+			return;
+		}
+}
+
 static sym slot_sym(const struct intern *t, uint64_t v)
 {
 	return record_at(t, (uint32_t)v - 1)->id;

@@ -687,8 +687,8 @@ static void test_io_errors(void **state)
 	rc = csvin_read("/tmp", &opts, collect, &g, NULL, NULL);
 	msg = capture_end();
 	assert_int_equal(rc, -1);
-	assert_string_equal(msg,
-	                    "boardpack: journeys.csv: error: cannot be read: it is a folder, not a file\n");
+	assert_string_equal(
+	    msg, "boardpack: journeys.csv: error: cannot be read: it is a folder, not a file\n");
 	free(msg);
 	assert_int_equal(g.n, 0);
 	strbuf_free(&g.out);
@@ -803,8 +803,8 @@ static void test_line_filter(void **state)
 	                   "S5,unended";
 	struct got g = {STRBUF_INIT, 0, 0, false};
 	int calls = 0;
-	struct csvin_opts opts = {.delimiter = ',', .name = "t.csv", .filter = skip_s,
-	                          .filter_ctx = &calls};
+	struct csvin_opts opts = {
+	    .delimiter = ',', .name = "t.csv", .filter = skip_s, .filter_ctx = &calls};
 	assert_int_equal(csvin_read_mem(data, strlen(data), &opts, collect, &g, NULL, NULL), 0);
 	assert_string_equal(strbuf_str(&g.out), "1|Sid|v\n"
 	                                        "2|a|1\n"
@@ -824,8 +824,8 @@ static void test_line_filter(void **state)
 static void test_plain_lines_as_libcsv(void **state)
 {
 	(void)state;
-	static const char *const bits[] = {"a", " ", "\t", ",", ";", "x y", "\xc3\xa9", "\xff",
-	                                   "  b  ", "", "\t\tc", "d\t", "0", "|"};
+	static const char *const bits[] = {"a",    " ",     "\t", ",",     ";",   "x y", "\xc3\xa9",
+	                                   "\xff", "  b  ", "",   "\t\tc", "d\t", "0",   "|"};
 	uint32_t x = 12345;
 	for (int round = 0; round < 2; round++) {
 		char delim = round ? ';' : ',';
@@ -849,9 +849,10 @@ static void test_plain_lines_as_libcsv(void **state)
 		}
 		struct got a = {STRBUF_INIT, 0, 0, false}, b = {STRBUF_INIT, 0, 0, false};
 		struct csvin_opts opts = {.delimiter = delim, .name = "t.csv"};
-		assert_int_equal(csvin_read_mem(plain.s, plain.len, &opts, collect, &a, NULL, NULL), 0);
-		assert_int_equal(csvin_read_mem(quoted.s, quoted.len, &opts, collect, &b, NULL, NULL),
+		assert_int_equal(csvin_read_mem(plain.s, plain.len, &opts, collect, &a, NULL, NULL),
 		                 0);
+		assert_int_equal(
+		    csvin_read_mem(quoted.s, quoted.len, &opts, collect, &b, NULL, NULL), 0);
 		/* b's records end with one more (empty) field: "|" before each line break */
 		struct strbuf want = STRBUF_INIT;
 		for (const char *p = strbuf_str(&b.out); *p; p++)
@@ -865,6 +866,76 @@ static void test_plain_lines_as_libcsv(void **state)
 		strbuf_free(&plain);
 		strbuf_free(&quoted);
 	}
+}
+
+struct told {
+	long pieces, bytes;
+	bool all_end_lines;
+};
+
+static void tell(void *actx, const char *line, size_t len, unsigned char delim)
+{
+	struct told *t = actx;
+	(void)delim;
+	t->pieces++;
+	t->bytes += (long)len;
+	if (!len || line[len - 1] != '\n' || memchr(line, '\n', len - 1))
+		t->all_end_lines = false;
+}
+
+/*
+ * csvin_opts.ahead is a hint: told of every line of the file (a line cut by the 1 MiB block
+ * boundary, of the rest of it), each exactly once, it changes no record, line number or
+ * problem. A 3.5 MB file of plain lines, quoted fields over two lines, bad quotes and blank lines.
+ */
+static void test_ahead_changes_nothing(void **state)
+{
+	(void)state;
+	struct strbuf data = STRBUF_INIT;
+	strbuf_puts(&data, "case_id,journey,note\n");
+	long newlines = 1;
+	for (int i = 0; i < 120000; i++) {
+		switch (i % 5) {
+		case 0:
+			strbuf_printf(&data, "C%d,\"two\nlines\",x\n", i);
+			newlines += 2;
+			break;
+		case 1:
+			strbuf_printf(&data, "C%d,Bad \"quote,x\n", i);
+			newlines++;
+			break;
+		case 2:
+			strbuf_puts(&data, "\n");
+			newlines++;
+			break;
+		default:
+			strbuf_printf(&data, "C%d,Moving home %d,a note of some length\n", i,
+			              i % 13);
+			newlines++;
+		}
+	}
+	assert_true(data.len > 2 * (1u << 20)); /* two block boundaries at least */
+	char *path = temp_file(data.s, data.len);
+	struct got a = {STRBUF_INIT, 0, 0, false}, b = {STRBUF_INIT, 0, 0, false};
+	struct told t = {0, 0, true};
+	struct csvin_opts plain = {.delimiter = ',', .name = "t.csv", .thread_from = SIZE_MAX};
+	struct csvin_opts hinted = plain;
+	hinted.ahead = tell;
+	hinted.ahead_ctx = &t;
+	long ua = -5, ub = -5;
+	assert_int_equal(csvin_read(path, &plain, collect, &a, NULL, &ua), 0);
+	assert_int_equal(csvin_read(path, &hinted, collect, &b, NULL, &ub), 0);
+	assert_true(a.n > 40000);
+	assert_string_equal(strbuf_str(&a.out), strbuf_str(&b.out));
+	assert_int_equal(ua, ub);
+	assert_int_equal(t.pieces, newlines);
+	assert_true(t.all_end_lines);
+	assert_true(t.bytes <= (long)data.len && t.bytes > (long)data.len - 200);
+	unlink(path);
+	free(path);
+	strbuf_free(&a.out);
+	strbuf_free(&b.out);
+	strbuf_free(&data);
 }
 
 int main(void)
@@ -899,6 +970,7 @@ int main(void)
 	    cmocka_unit_test(test_threaded_same_records),
 	    cmocka_unit_test(test_line_filter),
 	    cmocka_unit_test(test_plain_lines_as_libcsv),
+	    cmocka_unit_test(test_ahead_changes_nothing),
 	};
 	return cmocka_run_group_tests_name("csvin", tests, NULL, NULL);
 }
