@@ -86,7 +86,7 @@ static void expand_template(struct pack_job *pj, double *t)
 {
 	struct build *b = pj->b;
 	const struct pack_request *req = b->req;
-	json_t *ctx = context_template(pj->mt, pj->metrics);
+	json_t *ctx = context_template(pj->view);
 	if (req->dump_context && !pj->region) {
 		int fd = outfile_begin(req->dump_context, NULL);
 		if (fd < 0 || json_write_fd(ctx, fd, req->dump_context) != 0)

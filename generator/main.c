@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "in/config.h"
-#include "view/context.h"
 #include "util/diag.h"
 #include "init.h"
 #include "in/load.h"

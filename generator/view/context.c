@@ -1,17 +1,16 @@
 #include "view/context.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "in/config.h"
 #include "util/format.h"
 #include "util/strbuf.h"
-#include "util/diag.h"
+#include "util/values.h"
 #include "util/xmem.h"
+#include "view/json.h"
 
 /* Examples of each kind of rejection or note the PDF shows (pack.md: at most five). */
 #define DQ_EXAMPLES 5
@@ -19,11 +18,8 @@
 /* The PDF's timeline of a story shows STORY_SHOWN of its rows. */
 #define STORY_SHOWN 8
 
-
-/* ---- the template context ---------------------------------------------- */
-
 struct fmt {
-	const struct metrics *mt;
+	const struct view *v;
 	struct number_style st;
 	const char *currency;
 };
@@ -76,28 +72,70 @@ static void set_possessive(json_t *o, const char *k, const char *name)
 	free(v);
 }
 
-static long min_volume(const struct metrics *mt)
+/* A status as a word that starts a cell or a sentence: "green" is "Green", "late" "Late". */
+static void set_capitalised(json_t *o, const char *k, const char *word)
 {
-	return mt->config->min_cases > 0 ? mt->config->min_cases : 1;
+	char buf[32];
+	snprintf(buf, sizeof buf, "%s", word);
+	if (buf[0] >= 'a' && buf[0] <= 'z')
+		buf[0] = (char)(buf[0] - 'a' + 'A');
+	set_str(o, k, buf);
+}
+
+static bool same_name(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* The view relates its parts by name (names are unique among journeys, and among departments):
+ * the index of the journey or the department named name, or their count when there is none. */
+static size_t journey_index(const struct view *v, const char *name)
+{
+	size_t i = 0;
+	while (i < v->njourneys && !same_name(v->journeys[i].journey, name))
+		i++;
+	return i;
+}
+
+static size_t department_index(const struct view *v, const char *name)
+{
+	size_t i = 0;
+	while (i < v->ndepartments && !same_name(v->departments[i].department, name))
+		i++;
+	return i;
+}
+
+/* Whether journey (a name) is one of goal g's. */
+static bool goal_has(const struct view_goal *g, const char *journey)
+{
+	for (size_t i = 0; i < g->njourneys; i++)
+		if (same_name(g->journeys[i], journey))
+			return true;
+	return false;
+}
+
+static long min_volume(const struct view *v)
+{
+	return v->settings.min_cases > 0 ? v->settings.min_cases : 1;
 }
 
 /*
  * The volume-aware flags of a set of figures: singular and plural, "unchanged", and the tone of
  * the outcome card decided by the figure against its target, never by volume too small to judge.
  */
-static void volume_fmt(const struct fmt *fm, json_t *o, const struct figures *f, double target)
+static void volume_fmt(const struct fmt *fm, json_t *o, const struct view_figures *f, double target)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	bool has = f->cases_concluded > 0, judged = has && !f->low_volume;
 	long rounded = isnan(f->sco_change_pts) ? 0 : lround(f->sco_change_pts);
 	json_object_set_new(o, "judged", json_boolean(judged));
 	json_object_set_new(o, "successful_one", json_boolean(f->successful == 1));
 	json_object_set_new(o, "change_none", json_boolean(rounded == 0));
 	json_object_set_new(o, "change_pts_one", json_boolean(labs(rounded) == 1));
-	json_object_set_new(o, "prev_few", json_boolean(f->prev_concluded < min_volume(mt)));
+	json_object_set_new(o, "prev_few", json_boolean(f->prev_cases_concluded < min_volume(v)));
 	json_object_set_new(o, "movable",
-	                    json_boolean(f->cases_concluded >= min_volume(mt) &&
-	                                 f->prev_concluded >= min_volume(mt)));
+	                    json_boolean(f->cases_concluded >= min_volume(v) &&
+	                                 f->prev_cases_concluded >= min_volume(v)));
 	json_object_set_new(o, "customers_lost_one", json_boolean(f->customers_lost == 1));
 	set_str(o, "sco_tone", !judged ? "neutral" : f->sco_rate < target ? "bad" : "good");
 	set_str(o, "lost_tone",
@@ -116,26 +154,25 @@ static void volume_fmt(const struct fmt *fm, json_t *o, const struct figures *f,
 }
 
 /*
- * Where it breaks, for journey (SIZE_MAX: none): the departments whose cases of the journey did
- * worse than the journey's cases that did not pass through them, both sides with min_cases,
- * largest gap first, at most three (metrics.md, breaks[]).
+ * Where it breaks, for the journey named journey (NULL: none): the departments whose cases of the
+ * journey did worse than the journey's cases that did not pass through them, both sides with
+ * min_cases, largest gap first, at most three (metrics.md, breaks[]).
  */
-static void journey_breaks(const struct fmt *fm, json_t *o, size_t journey)
+static void journey_breaks(const struct fmt *fm, json_t *o, const char *journey)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	json_t *list = json_array();
 	bool comparable = false;
-	for (size_t i = 0; journey != SIZE_MAX && i < mt->nbreaks; i++) {
-		const struct brk *b = &mt->breaks[i];
-		if (b->journey != journey || !b->comparable)
+	for (size_t i = 0; journey && i < v->nbreaks; i++) {
+		const struct view_break *b = &v->breaks[i];
+		if (!same_name(b->journey, journey) || !b->comparable)
 			continue;
 		comparable = true;
 		if (lround(b->gap_pts) < 1 || json_array_size(list) == 3)
 			continue;
 		json_t *w = json_object();
-		const char *dn = intern_str(mt->model->names, mt->depts[b->dept].name);
-		set_str(w, "department", dn);
-		set_possessive(w, "department_possessive", dn);
+		set_str(w, "department", b->department);
+		set_possessive(w, "department_possessive", b->department);
 		set_pct(fm, w, "sco_rate_pct", b->sco_rate);
 		set_pct(fm, w, "sco_rate_untouched_pct", b->sco_rate_untouched);
 		set_count(fm, w, "cases_fmt", b->cases);
@@ -161,16 +198,14 @@ static void journey_breaks(const struct fmt *fm, json_t *o, size_t journey)
  * only when both sides have min_cases journeys, as a change is), the cost of failure demand, and
  * the touchpoints that were failure demand most often.
  */
-static void decisions_fmt(const struct fmt *fm, json_t *o, const struct figures *f)
+static void decisions_fmt(const struct fmt *fm, json_t *o, const struct view_figures *f)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	set_pct(fm, o, "prev_year_sco_rate_pct", f->prev_year_sco_rate);
 	json_object_set_new(o, "has_prev_year",
-	                    json_boolean(f->cases_concluded >= min_volume(mt) &&
-	                                 f->prev_year_concluded >= min_volume(mt)));
-	char label[16];
-	period_label(mt->year_ago, mt->config->period_length, label);
-	set_str(o, "year_ago_period", label);
+	                    json_boolean(f->cases_concluded >= min_volume(v) &&
+	                                 f->prev_year_cases_concluded >= min_volume(v)));
+	set_str(o, "year_ago_period", v->year_ago.label);
 	set_money(fm, o, "failure_demand_cost_money", f->failure_demand_cost);
 	json_object_set_new(
 	    o, "has_failure_cost",
@@ -181,7 +216,8 @@ static void decisions_fmt(const struct fmt *fm, json_t *o, const struct figures 
 	json_array_foreach(tps, i, t)
 	{
 		set_count(fm, t, "contacts_fmt", f->touchpoints[i].contacts);
-		json_object_set_new(t, "has_name", json_boolean(f->touchpoints[i].touchpoint != 0));
+		json_object_set_new(t, "has_name",
+		                    json_boolean(f->touchpoints[i].touchpoint != NULL));
 		json_object_set_new(t, "last", json_boolean(i + 1 == json_array_size(tps)));
 	}
 	json_object_set_new(o, "has_failure_touchpoints", json_boolean(f->ntouchpoints > 0));
@@ -191,36 +227,33 @@ static void decisions_fmt(const struct fmt *fm, json_t *o, const struct figures 
  * Why a story was not a successful outcome: its outcome, or achieved late (after the journey's
  * promise_days) or after chasing (more failure contacts than the journey allows).
  */
-static void story_ending_fmt(const struct fmt *fm, json_t *s, const struct bp_case *k)
+static void story_ending_fmt(const struct fmt *fm, json_t *s, const struct view_story *st)
 {
-	const struct journey_figures *jf = NULL;
-	for (size_t i = 0; i < fm->mt->njourneys; i++)
-		if (fm->mt->journeys[i].name == k->journey)
-			jf = &fm->mt->journeys[i];
-	bool achieved = k->outcome == OUTCOME_ACHIEVED;
+	size_t j = journey_index(fm->v, st->journey);
+	const struct view_journey *jf = j < fm->v->njourneys ? &fm->v->journeys[j] : NULL;
+	bool achieved = strcmp(st->outcome, "achieved") == 0;
 	json_object_set_new(s, "ended_achieved", json_boolean(achieved));
-	json_object_set_new(s, "ended_failed", json_boolean(k->outcome == OUTCOME_FAILED));
-	json_object_set_new(s, "ended_abandoned", json_boolean(k->outcome == OUTCOME_ABANDONED));
-	bool late =
-	    achieved && jf && !isnan(jf->promise_days) && metrics_case_days(k) > jf->promise_days;
+	json_object_set_new(s, "ended_failed", json_boolean(strcmp(st->outcome, "failed") == 0));
+	json_object_set_new(s, "ended_abandoned",
+	                    json_boolean(strcmp(st->outcome, "abandoned") == 0));
+	bool late = achieved && jf && !isnan(jf->promise_days) && st->days > jf->promise_days;
 	json_object_set_new(s, "was_late", json_boolean(late));
 	json_object_set_new(
 	    s, "chased",
-	    json_boolean(achieved && jf && k->failure_contacts > jf->max_failure_contacts));
+	    json_boolean(achieved && jf && st->failure_contacts > jf->max_failure_contacts));
 	if (jf && !isnan(jf->promise_days))
 		set_fixed(fm, s, "promise_days_fmt", jf->promise_days,
 		          jf->promise_days == floor(jf->promise_days) ? 0 : 1);
 }
 
-/* One row of a story: its date, time and day of the journey, and labels that are never null. */
-static void story_row_fmt(const struct fmt *fm, json_t *r, int64_t first_day)
+/* One row of a story (r, rendered from row): its date, time and day of the journey, and labels
+ * that are never null. */
+static void story_row_fmt(const struct fmt *fm, json_t *r, const struct view_story_row *row,
+                          int64_t first_day)
 {
-	const char *t = json_string_value(json_object_get(r, "time"));
-	bp_time ts;
-	if (!t || value_parse_time(t, strlen(t), DATE_ISO, &ts))
-		return;
-	char buf[64];
-	int64_t day = ts >= 0 ? ts / BP_MS_PER_DAY : 0;
+	char t[21], buf[64];
+	value_format_time(row->time_ms, t);
+	int64_t day = row->time_ms >= 0 ? row->time_ms / BP_MS_PER_DAY : 0;
 	format_long_date(buf, sizeof buf, day);
 	set_str(r, "date_long", buf);
 	format_short_date(buf, sizeof buf, day);
@@ -229,19 +262,16 @@ static void story_row_fmt(const struct fmt *fm, json_t *r, int64_t first_day)
 	set_str(r, "time_hm", buf);
 	set_count(fm, r, "day_fmt", (long)(day - first_day) + 1);
 	/* labels that are never null, so that no name is looked up in an outer section */
-	json_t *tp = json_object_get(r, "touchpoint"), *ch = json_object_get(r, "channel");
-	json_t *oc = json_object_get(r, "outcome"), *dp = json_object_get(r, "department");
+	const char *dp = row->department, *ch = row->channel;
 	set_str(r, "touchpoint_label",
-	        json_is_string(tp) ? json_string_value(tp) : "(no touchpoint recorded)");
-	set_str(r, "channel_label", json_is_string(ch) ? json_string_value(ch) : "—");
-	set_str(r, "department_label", json_is_string(dp) ? json_string_value(dp) : "—");
+	        row->touchpoint ? row->touchpoint : "(no touchpoint recorded)");
+	set_str(r, "channel_label", ch ? ch : "—");
+	set_str(r, "department_label", dp ? dp : "—");
 	/* who handled it, and how: "Sales, app", or "Sales" when no channel was recorded */
-	char *who = xasprintf("%s%s%s", json_is_string(dp) ? json_string_value(dp) : "—",
-	                      json_is_string(ch) ? ", " : "",
-	                      json_is_string(ch) ? json_string_value(ch) : "");
+	char *who = xasprintf("%s%s%s", dp ? dp : "—", ch ? ", " : "", ch ? ch : "");
 	set_str(r, "who", who);
 	free(who);
-	json_object_set_new(r, "ends", json_is_string(oc) ? json_incref(oc) : json_false());
+	json_object_set_new(r, "ends", row->outcome ? json_string(row->outcome) : json_false());
 }
 
 /*
@@ -268,62 +298,54 @@ static json_t *story_timeline(const struct fmt *fm, const json_t *rows, long tot
 	return tl;
 }
 
-/* A story's rows for the timeline: the date, the time, and the day of the journey. */
-static void story_fmt(const struct fmt *fm, json_t *goal, size_t ix)
+/* A goal's story (st, NULL: none): its figures, its ending, and its rows for the timeline. */
+static void story_fmt(const struct fmt *fm, json_t *goal, const struct view_story *st)
 {
 	json_t *s = json_object_get(goal, "customer_journey");
-	json_object_set_new(goal, "has_customer_journey", json_boolean(json_is_object(s)));
-	if (!json_is_object(s))
+	json_object_set_new(goal, "has_customer_journey", json_boolean(st != NULL));
+	if (!st)
 		return;
-	const struct model *m = fm->mt->model;
-	const struct bp_case *k = &m->cases[ix];
-	set_fixed(fm, s, "days_fmt", metrics_case_days(k), 1);
-	story_ending_fmt(fm, s, k);
-	set_count(fm, s, "contacts_fmt", k->contacts);
-	set_count(fm, s, "failure_contacts_fmt", k->failure_contacts);
-	json_object_set_new(s, "failure_contacts_one", json_boolean(k->failure_contacts == 1));
+	set_fixed(fm, s, "days_fmt", st->days, 1);
+	story_ending_fmt(fm, s, st);
+	set_count(fm, s, "contacts_fmt", st->contacts);
+	set_count(fm, s, "failure_contacts_fmt", st->failure_contacts);
+	json_object_set_new(s, "failure_contacts_one", json_boolean(st->failure_contacts == 1));
 	json_t *rows = json_object_get(s, "rows");
-	json_object_set_new(s, "has_rows", json_boolean(json_array_size(rows) > 0));
-	long total = (long)json_integer_value(json_object_get(s, "rows_total"));
-	size_t i;
-	json_t *r;
-	int64_t first_day = k->start >= 0 ? k->start / BP_MS_PER_DAY : 0;
-	json_array_foreach(rows, i, r)
-	{
-		story_row_fmt(fm, r, first_day);
-	}
-	json_object_set_new(s, "timeline", story_timeline(fm, rows, total));
+	json_object_set_new(s, "has_rows", json_boolean(st->nrows > 0));
+	int64_t first_day = st->start_ms >= 0 ? st->start_ms / BP_MS_PER_DAY : 0;
+	for (size_t i = 0; i < st->nrows; i++)
+		story_row_fmt(fm, json_array_get(rows, i), &st->rows[i], first_day);
+	json_object_set_new(s, "timeline", story_timeline(fm, rows, st->rows_total));
 	/* the year of the story's start, said once above its dates */
-	size_t nr = json_array_size(rows);
+	char t[21] = "";
+	if (st->nrows)
+		value_format_time(st->rows[0].time_ms, t);
 	char year[16];
-	snprintf(year, sizeof year, "%.4s",
-	         nr ? json_string_value(json_object_get(json_array_get(rows, 0), "time")) : "");
+	snprintf(year, sizeof year, "%.4s", t);
 	set_str(s, "year", year);
 }
 
 /* The departments where goal g breaks (comparable, at least a point worse), largest gap first. */
-static json_t *goal_owners(const struct fmt *fm, size_t g)
+static json_t *goal_owners(const struct fmt *fm, const struct view_goal *g)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	json_t *list = json_array();
-	for (size_t i = 0; i < mt->nbreaks && json_array_size(list) < 3; i++) {
-		const struct brk *b = &mt->breaks[i];
-		if (!b->comparable || lround(b->gap_pts) < 1 ||
-		    mt->journeys[b->journey].goal_index != g)
+	for (size_t i = 0; i < v->nbreaks && json_array_size(list) < 3; i++) {
+		const struct view_break *b = &v->breaks[i];
+		if (!b->comparable || lround(b->gap_pts) < 1 || !goal_has(g, b->journey))
 			continue;
-		const char *dn = intern_str(mt->model->names, mt->depts[b->dept].name);
 		bool seen = false;
 		size_t k;
-		json_t *v;
-		json_array_foreach(list, k, v)
+		json_t *o;
+		json_array_foreach(list, k, o)
 		{
-			seen = seen ||
-			       strcmp(json_string_value(json_object_get(v, "department")), dn) == 0;
+			seen = seen || strcmp(json_string_value(json_object_get(o, "department")),
+			                      b->department) == 0;
 		}
 		if (seen)
 			continue;
 		json_t *w = json_object();
-		set_str(w, "department", dn);
+		set_str(w, "department", b->department);
 		json_array_append_new(list, w);
 	}
 	size_t n = json_array_size(list);
@@ -334,8 +356,8 @@ static json_t *goal_owners(const struct fmt *fm, size_t g)
 
 static int cmp_shortfall(const void *a, const void *b)
 {
-	const struct goal_figures *x = *(const struct goal_figures *const *)a;
-	const struct goal_figures *y = *(const struct goal_figures *const *)b;
+	const struct view_goal *x = *(const struct view_goal *const *)a;
+	const struct view_goal *y = *(const struct view_goal *const *)b;
 	double gx = x->sco_target - x->f.sco_rate, gy = y->sco_target - y->f.sco_rate;
 	if (gx != gy)
 		return gx > gy ? -1 : 1;
@@ -343,9 +365,8 @@ static int cmp_shortfall(const void *a, const void *b)
 }
 
 /* One ask of the board, the number-th: goal g's shortfall, its owners and the money at stake. */
-static json_t *ask_fmt(const struct fmt *fm, const struct goal_figures *g, long number)
+static json_t *ask_fmt(const struct fmt *fm, const struct view_goal *g, long number)
 {
-	const struct metrics *mt = fm->mt;
 	json_t *o = json_object();
 	set_str(o, "goal", g->goal);
 	set_pct(fm, o, "sco_rate_pct", g->f.sco_rate);
@@ -356,10 +377,10 @@ static json_t *ask_fmt(const struct fmt *fm, const struct goal_figures *g, long 
 	json_object_set_new(o, "short_pts_one",
 	                    json_boolean(lround((g->sco_target - g->f.sco_rate) * 100) == 1));
 	set_count(fm, o, "cases_concluded_fmt", g->f.cases_concluded);
-	json_t *owners = goal_owners(fm, (size_t)(g - mt->goals));
+	json_t *owners = goal_owners(fm, g);
 	json_object_set_new(o, "has_owners", json_boolean(json_array_size(owners) > 0));
 	json_object_set_new(o, "owners", owners);
-	json_object_set_new(o, "has_customers", json_boolean(mt->have_growth));
+	json_object_set_new(o, "has_customers", json_boolean(fm->v->totals.have_growth));
 	set_money(fm, o, "value_at_risk_money", g->f.value_at_risk);
 	set_money(fm, o, "value_lost_money", g->f.value_lost);
 	set_count(fm, o, "customers_lost_fmt", g->f.customers_lost);
@@ -376,20 +397,21 @@ static json_t *ask_fmt(const struct fmt *fm, const struct goal_figures *g, long 
  * first, at most three. */
 static json_t *asks_fmt(const struct fmt *fm)
 {
-	const struct metrics *mt = fm->mt;
-	const struct goal_figures **v = xreallocarray(NULL, mt->ngoals + 1, sizeof *v);
+	const struct view *v = fm->v;
+	const struct view_goal **short_goals =
+	    xreallocarray(NULL, v->ngoals + 1, sizeof *short_goals);
 	size_t n = 0;
-	for (size_t i = 0; i < mt->ngoals; i++) {
-		const struct goal_figures *g = &mt->goals[i];
+	for (size_t i = 0; i < v->ngoals; i++) {
+		const struct view_goal *g = &v->goals[i];
 		if (g->f.cases_concluded && !g->f.low_volume && g->f.sco_rate < g->sco_target)
-			v[n++] = g;
+			short_goals[n++] = g;
 	}
 	if (n)
-		qsort(v, n, sizeof *v, cmp_shortfall);
+		qsort(short_goals, n, sizeof *short_goals, cmp_shortfall);
 	json_t *asks = json_array();
 	for (size_t i = 0; i < n && i < 3; i++)
-		json_array_append_new(asks, ask_fmt(fm, v[i], (long)i + 1));
-	free(v);
+		json_array_append_new(asks, ask_fmt(fm, short_goals[i], (long)i + 1));
+	free(short_goals);
 	return asks;
 }
 
@@ -397,26 +419,20 @@ static json_t *asks_fmt(const struct fmt *fm)
  * rates then and now as percentages. */
 static void board_actions_fmt(const struct fmt *fm, json_t *ctx)
 {
+	const struct view *v = fm->v;
 	json_t *actions = json_object_get(ctx, "actions");
-	json_object_set_new(ctx, "has_actions_file", json_boolean(json_is_array(actions)));
-	json_object_set_new(ctx, "has_actions", json_boolean(json_array_size(actions) > 0));
-	static const char *const words[] = {"Open", "Done", "Late", "Dropped"};
-	static const char *const keys[] = {"open", "done", "late", "dropped"};
-	size_t i;
-	json_t *a;
-	json_array_foreach(actions, i, a)
-	{
-		const char *st = json_string_value(json_object_get(a, "status"));
-		for (int k = 0; k < 4; k++)
-			if (st && strcmp(st, keys[k]) == 0)
-				set_str(a, "status_word", words[k]);
-		const char *due = json_string_value(json_object_get(a, "due"));
-		bp_time t;
-		if (due && !value_parse_time(due, strlen(due), DATE_ISO, &t)) {
-			char buf[64];
-			format_long_date(buf, sizeof buf, t / BP_MS_PER_DAY);
+	json_object_set_new(ctx, "has_actions_file", json_boolean(v->has_actions));
+	json_object_set_new(ctx, "has_actions", json_boolean(v->nactions > 0));
+	for (size_t i = 0; i < v->nactions; i++) {
+		const struct view_action *ac = &v->actions[i];
+		json_t *a = json_array_get(actions, i);
+		set_capitalised(a, "status_word", ac->status);
+		if (ac->due_day != VIEW_NO_DAY) {
+			char buf[64], due[11];
+			format_long_date(buf, sizeof buf, ac->due_day);
 			set_str(a, "due_long", buf);
-			format_short_date(buf, sizeof buf, t / BP_MS_PER_DAY);
+			format_short_date(buf, sizeof buf, ac->due_day);
+			value_format_date(ac->due_day * BP_MS_PER_DAY, due);
 			size_t l = strlen(buf);
 			snprintf(buf + l, sizeof buf - l, " %.4s", due);
 			set_str(a, "due_short", buf);
@@ -424,11 +440,8 @@ static void board_actions_fmt(const struct fmt *fm, json_t *ctx)
 			set_str(a, "due_long", "—");
 			set_str(a, "due_short", "—");
 		}
-		json_t *then = json_object_get(a, "prev_sco_rate"),
-		       *now = json_object_get(a, "sco_rate");
-		set_pct(fm, a, "prev_sco_rate_pct",
-		        json_is_number(then) ? json_number_value(then) : NAN);
-		set_pct(fm, a, "sco_rate_pct", json_is_number(now) ? json_number_value(now) : NAN);
+		set_pct(fm, a, "prev_sco_rate_pct", ac->prev_sco_rate);
+		set_pct(fm, a, "sco_rate_pct", ac->sco_rate);
 	}
 }
 
@@ -452,12 +465,13 @@ static void board_fmt(const struct fmt *fm, json_t *ctx)
 
 /* One of the customer view's trend lines (figure cards): the totals' trend periods, oldest
  * first, "-" for a period without the figure. */
-static void spark(json_t *o, const char *k, const struct figures *f, int which)
+static void spark(json_t *o, const char *k, const struct view_figures *f, int which)
 {
 	struct strbuf b = STRBUF_INIT;
-	for (int i = 0; i < f->ntrend; i++) {
-		const struct trend_point *t = &f->trend[i];
-		double rate = t->concluded ? (double)t->successful / (double)t->concluded : NAN;
+	for (size_t i = 0; i < f->ntrend; i++) {
+		const struct view_trend_point *t = &f->trend[i];
+		double rate =
+		    t->cases_concluded ? (double)t->successful / (double)t->cases_concluded : NAN;
 		double v =
 		    which == 0   ? rate
 		    : which == 1 ? (t->customers_lost < 0 ? NAN : (double)t->customers_lost)
@@ -478,7 +492,7 @@ static void spark(json_t *o, const char *k, const struct figures *f, int which)
 /* The facts behind the titles that state each section's message (pack.md). */
 static void titles_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	/* the worst goal with enough journeys to judge */
 	json_t *worst = json_object_get(ctx, "goals_worst_first"), *pick = NULL;
 	size_t i;
@@ -493,13 +507,13 @@ static void titles_fmt(const struct fmt *fm, json_t *ctx)
 	/* the department where a journey breaks most */
 	json_t *wb = json_object();
 	bool has = false;
-	for (size_t k = 0; k < mt->nbreaks && !has; k++) {
-		const struct brk *b = &mt->breaks[k];
+	for (size_t k = 0; k < v->nbreaks && !has; k++) {
+		const struct view_break *b = &v->breaks[k];
 		if (!b->comparable || lround(b->gap_pts) < 1)
 			continue;
 		has = true;
-		set_str(wb, "department", intern_str(mt->model->names, mt->depts[b->dept].name));
-		set_str(wb, "journey", intern_str(mt->model->names, mt->journeys[b->journey].name));
+		set_str(wb, "department", b->department);
+		set_str(wb, "journey", b->journey);
 		set_pct(fm, wb, "sco_rate_pct", b->sco_rate);
 		set_pct(fm, wb, "sco_rate_untouched_pct", b->sco_rate_untouched);
 	}
@@ -508,24 +522,24 @@ static void titles_fmt(const struct fmt *fm, json_t *ctx)
 	/* the region whose customers fared worst, with enough journeys to judge */
 	json_t *wr = json_object();
 	has = false;
-	for (size_t k = 0; k < mt->nregions && !has; k++) {
-		const struct region_figures *r = &mt->regions[k];
+	for (size_t k = 0; k < v->nregions && !has; k++) {
+		const struct view_region *r = &v->regions[k];
 		if (!r->f.cases_concluded || r->f.low_volume)
 			continue;
 		has = true;
-		set_str(wr, "region", r->label);
+		set_str(wr, "region", r->region);
 		set_pct(fm, wr, "sco_rate_pct", r->f.sco_rate);
 	}
-	json_object_set_new(ctx, "has_worst_region", json_boolean(has && !mt->region));
+	json_object_set_new(ctx, "has_worst_region", json_boolean(has && !v->region));
 	json_object_set_new(ctx, "worst_region", wr);
 }
 
-/* Formatted forms of the journey figures, added beside the raw ones. */
-static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f, double target,
-                        size_t journey)
+/* Formatted forms of the journey figures, added beside the raw ones; journey names the journey
+ * they are of (NULL: totals, a region, a goal of several journeys). */
+static void figures_fmt(const struct fmt *fm, json_t *o, const struct view_figures *f,
+                        double target, const char *journey)
 {
-	const struct metrics *mt = fm->mt;
-	bool has = f->cases_concluded > 0, has_prev = f->prev_concluded > 0;
+	bool has = f->cases_concluded > 0, has_prev = f->prev_cases_concluded > 0;
 	json_object_set_new(o, "has_cases", json_boolean(has));
 	json_object_set_new(o, "has_prev", json_boolean(has && has_prev));
 	set_count(fm, o, "cases_concluded_fmt", f->cases_concluded);
@@ -563,7 +577,7 @@ static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f
 	set_count(fm, o, "customers_lost_fmt", f->customers_lost);
 	set_money(fm, o, "value_lost_money", f->value_lost);
 	set_money(fm, o, "value_at_risk_money", f->value_at_risk);
-	json_object_set_new(o, "has_customers", json_boolean(mt->have_growth));
+	json_object_set_new(o, "has_customers", json_boolean(fm->v->totals.have_growth));
 	set_pct(fm, o, "sco_target_pct", target);
 	json_object_set_new(o, "below_target", json_boolean(has && f->sco_rate < target));
 	json_object_set_new(o, "few_cases", json_boolean(f->low_volume));
@@ -572,25 +586,21 @@ static void figures_fmt(const struct fmt *fm, json_t *o, const struct figures *f
 	decisions_fmt(fm, o, f);
 }
 
-static void trend_fmt(const struct fmt *fm, json_t *o)
+/* The rate of each period of the trend (o's, rendered from f) as a percentage. */
+static void trend_fmt(const struct fmt *fm, json_t *o, const struct view_figures *f)
 {
 	json_t *trend = json_object_get(o, "trend");
-	size_t i;
-	json_t *p;
-	json_array_foreach(trend, i, p)
-	{
-		set_pct(fm, p, "sco_rate_pct", json_real_value(json_object_get(p, "sco_rate")));
-	}
+	for (size_t i = 0; i < f->ntrend; i++)
+		set_pct(fm, json_array_get(trend, i), "sco_rate_pct", f->trend[i].sco_rate);
 }
 
+/* Goals by their SCO rate, lowest first; goals without one (no case concluded) last. */
 static int cmp_rate_asc(const void *a, const void *b)
 {
-	double x = json_real_value(json_object_get(*(json_t *const *)a, "sco_rate"));
-	double y = json_real_value(json_object_get(*(json_t *const *)b, "sco_rate"));
-	bool nx = json_is_null(json_object_get(*(json_t *const *)a, "sco_rate"));
-	bool ny = json_is_null(json_object_get(*(json_t *const *)b, "sco_rate"));
-	if (nx != ny)
-		return nx ? 1 : -1;
+	double x = (*(const struct view_goal *const *)a)->f.sco_rate;
+	double y = (*(const struct view_goal *const *)b)->f.sco_rate;
+	if (isnan(x) != isnan(y))
+		return isnan(x) ? 1 : -1;
 	return (x > y) - (x < y);
 }
 
@@ -598,24 +608,24 @@ static int cmp_rate_asc(const void *a, const void *b)
  * least min_cases; largest change first (pack.md, "Honest at every volume"). */
 static void movers_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	json_t *goals = json_object_get(ctx, "goals");
 	json_t *movers = json_array();
-	size_t ng = mt->ngoals;
+	size_t ng = v->ngoals;
 	bool *used = xcalloc(ng + 1, 1), judgeable = false;
 	for (size_t i = 0; i < ng; i++)
-		judgeable |= mt->goals[i].f.cases_concluded >= min_volume(mt) &&
-		             mt->goals[i].f.prev_concluded >= min_volume(mt);
+		judgeable |= v->goals[i].f.cases_concluded >= min_volume(v) &&
+		             v->goals[i].f.prev_cases_concluded >= min_volume(v);
 	for (int pick = 0; pick < 3; pick++) {
 		size_t best = SIZE_MAX;
 		for (size_t i = 0; i < ng; i++) {
-			const struct figures *f = &mt->goals[i].f;
+			const struct view_figures *f = &v->goals[i].f;
 			if (used[i] || !f->change_significant || isnan(f->sco_change_pts) ||
-			    f->cases_concluded < min_volume(mt) ||
-			    f->prev_concluded < min_volume(mt))
+			    f->cases_concluded < min_volume(v) ||
+			    f->prev_cases_concluded < min_volume(v))
 				continue;
 			if (best == SIZE_MAX ||
-			    fabs(f->sco_change_pts) > fabs(mt->goals[best].f.sco_change_pts))
+			    fabs(f->sco_change_pts) > fabs(v->goals[best].f.sco_change_pts))
 				best = i;
 		}
 		if (best == SIZE_MAX)
@@ -636,7 +646,8 @@ static void movers_fmt(const struct fmt *fm, json_t *ctx)
  */
 static double short_goals_fmt(const struct fmt *fm, json_t *ctx, json_t *totals)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
+	const struct view_totals *t = &v->totals;
 	char buf[64];
 	json_t *list = json_array();
 	double lo = NAN, hi = NAN;
@@ -645,8 +656,8 @@ static double short_goals_fmt(const struct fmt *fm, json_t *ctx, json_t *totals)
 	json_t *g;
 	json_array_foreach(worst, i, g)
 	{
-		for (size_t k = 0; k < mt->ngoals; k++) {
-			const struct goal_figures *gf = &mt->goals[k];
+		for (size_t k = 0; k < v->ngoals; k++) {
+			const struct view_goal *gf = &v->goals[k];
 			if (strcmp(gf->goal, json_string_value(json_object_get(g, "goal"))) != 0)
 				continue;
 			if (gf->f.cases_concluded == 0 || gf->f.low_volume ||
@@ -660,18 +671,17 @@ static double short_goals_fmt(const struct fmt *fm, json_t *ctx, json_t *totals)
 		}
 	}
 	json_object_set_new(totals, "goals_short_list", list);
-	json_object_set_new(totals, "has_goals_short", json_boolean(mt->goals_short > 0));
-	json_object_set_new(totals, "goals_short_one", json_boolean(mt->goals_short == 1));
-	set_count(fm, totals, "goals_short_fmt", mt->goals_short);
-	set_count(fm, totals, "goals_judged_fmt", mt->goals_judged);
-	json_object_set_new(totals, "goals_judged_one", json_boolean(mt->goals_judged == 1));
-	json_object_set_new(
-	    totals, "goals_all_short",
-	    json_boolean(mt->goals_judged > 0 && mt->goals_short == mt->goals_judged));
-	json_object_set_new(totals, "has_goals_judged", json_boolean(mt->goals_judged > 0));
+	json_object_set_new(totals, "has_goals_short", json_boolean(t->goals_short > 0));
+	json_object_set_new(totals, "goals_short_one", json_boolean(t->goals_short == 1));
+	set_count(fm, totals, "goals_short_fmt", t->goals_short);
+	set_count(fm, totals, "goals_judged_fmt", t->goals_judged);
+	json_object_set_new(totals, "goals_judged_one", json_boolean(t->goals_judged == 1));
+	json_object_set_new(totals, "goals_all_short",
+	                    json_boolean(t->goals_judged > 0 && t->goals_short == t->goals_judged));
+	json_object_set_new(totals, "has_goals_judged", json_boolean(t->goals_judged > 0));
 	long few = 0;
-	for (size_t k = 0; k < mt->ngoals; k++)
-		few += mt->goals[k].f.cases_concluded > 0 && mt->goals[k].f.low_volume;
+	for (size_t k = 0; k < v->ngoals; k++)
+		few += v->goals[k].f.cases_concluded > 0 && v->goals[k].f.low_volume;
 	set_count(fm, totals, "goals_few_fmt", few);
 	json_object_set_new(totals, "goals_few_one", json_boolean(few == 1));
 	json_object_set_new(totals, "has_goals_few", json_boolean(few > 0));
@@ -687,24 +697,24 @@ static double short_goals_fmt(const struct fmt *fm, json_t *ctx, json_t *totals)
 /* The dashboards: their green share against outcomes, judged only on enough journeys. */
 static void perception_fmt(const struct fmt *fm, json_t *totals)
 {
-	const struct metrics *mt = fm->mt;
-	bool judged = mt->totals.cases_concluded > 0 && !mt->totals.low_volume;
-	bool scores = !isnan(mt->kpi_green_share);
+	const struct view_totals *t = &fm->v->totals;
+	bool judged = t->f.cases_concluded > 0 && !t->f.low_volume;
+	bool scores = !isnan(t->kpi_green_share);
 	set_str(totals, "perception_tone",
-	        !judged || !scores || isnan(mt->perception_gap_pts) ? "neutral"
-	        : mt->perception_gap_pts > 0                        ? "bad"
-	                                                            : "good");
-	json_object_set_new(totals, "has_gap", json_boolean(!isnan(mt->perception_gap_pts)));
+	        !judged || !scores || isnan(t->perception_gap_pts) ? "neutral"
+	        : t->perception_gap_pts > 0                        ? "bad"
+	                                                           : "good");
+	json_object_set_new(totals, "has_gap", json_boolean(!isnan(t->perception_gap_pts)));
 	json_object_set_new(totals, "perception_gap_one",
-	                    json_boolean(!isnan(mt->perception_gap_pts) &&
-	                                 labs(lround(mt->perception_gap_pts)) == 1));
+	                    json_boolean(!isnan(t->perception_gap_pts) &&
+	                                 labs(lround(t->perception_gap_pts)) == 1));
 }
 
 /* Churn after successful and unsuccessful cases: shares with one decimal so that their ratio
  * reads true beside them, judged only when both sides have enough cases. */
-static void churn_fmt(const struct fmt *fm, json_t *totals, const struct growth *gr)
+static void churn_fmt(const struct fmt *fm, json_t *totals, const struct view_growth *gr)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	char buf[64];
 	format_percent(buf, sizeof buf, gr->churn_after_sco, 1, &fm->st);
 	set_str(totals, "churn_after_sco_pct1", buf);
@@ -716,8 +726,8 @@ static void churn_fmt(const struct fmt *fm, json_t *totals, const struct growth 
 	json_object_set_new(totals, "unsuccessful_cases_known_one",
 	                    json_boolean(gr->unsuccessful_cases_known == 1));
 	json_object_set_new(totals, "churn_judgeable",
-	                    json_boolean(gr->sco_cases_known >= min_volume(mt) &&
-	                                 gr->unsuccessful_cases_known >= min_volume(mt)));
+	                    json_boolean(gr->sco_cases_known >= min_volume(v) &&
+	                                 gr->unsuccessful_cases_known >= min_volume(v)));
 	json_object_set_new(
 	    totals, "churn_ratio_about_one",
 	    json_boolean(!isnan(gr->churn_ratio) && lround(gr->churn_ratio * 10) == 10));
@@ -730,64 +740,33 @@ static void churn_fmt(const struct fmt *fm, json_t *totals, const struct growth 
  * churn at a volume that can be judged, and the tones of the totals' cards. */
 static void summary_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	json_t *totals = json_object_get(ctx, "totals");
 	movers_fmt(fm, ctx);
 	double hi = short_goals_fmt(fm, ctx, totals);
 	/* watermelons */
-	set_count(fm, totals, "watermelon_count_fmt", (long)mt->nwatermelons);
-	json_object_set_new(totals, "watermelon_one", json_boolean(mt->nwatermelons == 1));
-	json_object_set_new(ctx, "watermelons_judgeable", json_boolean(mt->watermelons_judgeable));
+	set_count(fm, totals, "watermelon_count_fmt", (long)v->nwatermelons);
+	json_object_set_new(totals, "watermelon_one", json_boolean(v->nwatermelons == 1));
+	json_object_set_new(ctx, "watermelons_judgeable", json_boolean(v->watermelons_judgeable));
 	perception_fmt(fm, totals);
 	json_object_set_new(totals, "goals_short_max_one",
 	                    json_boolean(!isnan(hi) && lround(hi) == 1));
-	if (mt->have_growth)
-		churn_fmt(fm, totals, &mt->growth);
+	if (v->totals.have_growth)
+		churn_fmt(fm, totals, &v->totals.growth);
 }
 
-/* Possessives and the journeys-through-a-department flags; failure demand by size. */
-static void names_fmt(const struct fmt *fm, json_t *ctx)
+/* Failure demand by department, most first (ties by name), departments with none left out. */
+static json_t *failure_by_size(const struct view *v, json_t *depts)
 {
-	const struct metrics *mt = fm->mt;
-	set_possessive(ctx, "organisation_possessive", mt->config->organisation);
-	const char *scope =
-	    mt->region ? intern_str(mt->model->names, mt->region) : mt->config->organisation;
-	set_str(ctx, "scope_label", scope);
-	set_possessive(ctx, "scope_possessive", scope);
-	size_t i;
-	json_t *o;
-	json_array_foreach(json_object_get(ctx, "watermelons"), i, o)
-	{
-		set_possessive(o, "department_possessive",
-		               json_string_value(json_object_get(o, "department")));
-		json_object_set_new(
-		    o, "cases_one",
-		    json_boolean(json_integer_value(json_object_get(o, "cases")) == 1));
-	}
-	json_t *depts = json_object_get(ctx, "departments");
-	json_array_foreach(depts, i, o)
-	{
-		set_possessive(o, "department_possessive",
-		               json_string_value(json_object_get(o, "department")));
-		json_object_set_new(o, "has_touched", json_boolean(mt->depts[i].cases_touched > 0));
-		json_object_set_new(o, "cases_touched_one",
-		                    json_boolean(mt->depts[i].cases_touched == 1));
-		json_object_set_new(o, "successful_touched_one",
-		                    json_boolean(mt->depts[i].successful_touched == 1));
-		json_object_set_new(o, "failure_contacts_one",
-		                    json_boolean(mt->depts[i].failure_contacts == 1));
-	}
-	/* failure demand by department, most first (ties by name), departments with none left out
-	 */
-	size_t n = mt->ndepts, k = 0;
+	size_t n = v->ndepartments, k = 0;
 	size_t *order = xreallocarray(NULL, n ? n : 1, sizeof *order);
 	for (size_t d = 0; d < n; d++)
-		if (mt->depts[d].failure_contacts > 0)
+		if (v->departments[d].failure_contacts > 0)
 			order[k++] = d;
 	for (size_t a = 1; a < k; a++) {
 		size_t x = order[a], j = a;
-		while (j > 0 &&
-		       mt->depts[order[j - 1]].failure_contacts < mt->depts[x].failure_contacts) {
+		while (j > 0 && v->departments[order[j - 1]].failure_contacts <
+		                    v->departments[x].failure_contacts) {
 			order[j] = order[j - 1];
 			j--;
 		}
@@ -797,35 +776,52 @@ static void names_fmt(const struct fmt *fm, json_t *ctx)
 	for (size_t a = 0; a < k; a++)
 		json_array_append(bars, json_array_get(depts, order[a]));
 	free(order);
-	json_object_set_new(ctx, "failure_demand_by_size", bars);
+	return bars;
+}
+
+/* Possessives and the journeys-through-a-department flags; failure demand by size. */
+static void names_fmt(const struct fmt *fm, json_t *ctx)
+{
+	const struct view *v = fm->v;
+	set_possessive(ctx, "organisation_possessive", v->organisation);
+	const char *scope = v->region ? v->region : v->organisation;
+	set_str(ctx, "scope_label", scope);
+	set_possessive(ctx, "scope_possessive", scope);
+	json_t *wms = json_object_get(ctx, "watermelons");
+	for (size_t i = 0; i < v->nwatermelons; i++) {
+		json_t *o = json_array_get(wms, i);
+		set_possessive(o, "department_possessive", v->watermelons[i].department);
+		json_object_set_new(o, "cases_one", json_boolean(v->watermelons[i].cases == 1));
+	}
+	json_t *depts = json_object_get(ctx, "departments");
+	for (size_t i = 0; i < v->ndepartments; i++) {
+		const struct view_department *d = &v->departments[i];
+		json_t *o = json_array_get(depts, i);
+		set_possessive(o, "department_possessive", d->department);
+		json_object_set_new(o, "has_touched", json_boolean(d->cases_touched > 0));
+		json_object_set_new(o, "cases_touched_one", json_boolean(d->cases_touched == 1));
+		json_object_set_new(o, "successful_touched_one",
+		                    json_boolean(d->successful_touched == 1));
+		json_object_set_new(o, "failure_contacts_one",
+		                    json_boolean(d->failure_contacts == 1));
+	}
+	json_object_set_new(ctx, "failure_demand_by_size", failure_by_size(v, depts));
 }
 
 /*
- * A deep copy of the metrics for the template, without the full lists of rejected rows and
- * notes: the PDF summarises them by kind (dq_kinds), so its size and build time do not grow
- * with their number (pack.md, "Fit to email, whatever the data").
+ * The metrics JSON of v for the template, without the full lists of rejected rows and notes:
+ * the PDF summarises them by kind (dq_kinds), so its size and build time do not grow with their
+ * number (pack.md, "Fit to email, whatever the data"). The lists are left out of a copy of the
+ * view before it is rendered, rather than rendered and dropped, for the same reason.
  */
-static json_t *template_copy(const json_t *metrics)
+static json_t *metrics_part(const struct view *v)
 {
-	json_t *ctx = json_object();
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)metrics, k, v)
-	{
-		if (strcmp(k, "data_quality") != 0) {
-			json_object_set_new(ctx, k, json_deep_copy(v));
-			continue;
-		}
-		json_t *dq = json_object();
-		const char *dk;
-		json_t *dv;
-		json_object_foreach(v, dk, dv)
-		{
-			if (strcmp(dk, "issues") != 0 && strcmp(dk, "notes") != 0)
-				json_object_set_new(dq, dk, json_deep_copy(dv));
-		}
-		json_object_set_new(ctx, k, dq);
-	}
+	struct view brief = *v;
+	brief.dq.nissues = brief.dq.nnotes = 0;
+	json_t *ctx = view_json(&brief);
+	json_t *dq = json_object_get(ctx, "data_quality");
+	json_object_del(dq, "issues");
+	json_object_del(dq, "notes");
 	return ctx;
 }
 
@@ -834,8 +830,7 @@ struct kind_sum {
 	const char *kind;
 	bool rejection;
 	long count;
-	size_t first; /* index of its first entry (the lists are in file and line order) */
-	size_t examples[DQ_EXAMPLES];
+	const struct view_dq_issue *examples[DQ_EXAMPLES]; /* its first, in file and line order */
 	int nexamples;
 };
 
@@ -849,6 +844,18 @@ static struct kind_sum *kind_of(struct kind_sum **v, size_t *n, const char *kind
 	return &(*v)[(*n)++];
 }
 
+/* Counts each of the n entries of list under its kind, keeping the first DQ_EXAMPLES of each. */
+static void count_kinds(struct kind_sum **v, size_t *nv, const struct view_dq_issue *list, size_t n,
+                        bool rejection)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct kind_sum *k = kind_of(v, nv, list[i].kind, rejection);
+		if (k->nexamples < DQ_EXAMPLES)
+			k->examples[k->nexamples++] = &list[i];
+		k->count++;
+	}
+}
+
 static int cmp_kind(const void *a, const void *b)
 {
 	const struct kind_sum *x = a, *y = b;
@@ -859,20 +866,20 @@ static int cmp_kind(const void *a, const void *b)
 	return strcmp(x->kind, y->kind);
 }
 
-static json_t *example_json(const struct fmt *fm, const char *file, long line, long column,
-                            const char *message)
+/* An example of a kind: where it is (a note has no column) and what it says. */
+static json_t *example_json(const struct fmt *fm, const struct view_dq_issue *is)
 {
 	json_t *e = json_object();
-	set_str(e, "file", file);
-	if (line > 0)
-		set_count(fm, e, "line_fmt", line);
+	set_str(e, "file", is->file);
+	if (is->line > 0)
+		set_count(fm, e, "line_fmt", is->line);
 	else
 		json_object_set_new(e, "line_fmt", json_false());
-	if (column > 0)
-		json_object_set_new(e, "column", json_integer(column));
+	if (is->column > 0)
+		json_object_set_new(e, "column", json_integer(is->column));
 	else
 		json_object_set_new(e, "column", json_false());
-	set_str(e, "message", message);
+	set_str(e, "message", is->message);
 	return e;
 }
 
@@ -883,26 +890,11 @@ static json_t *example_json(const struct fmt *fm, const char *file, long line, l
  */
 static json_t *dq_kinds(const struct fmt *fm)
 {
-	const struct metrics *mt = fm->mt;
-	const struct dq *d = mt->model->dq;
+	const struct view_dq *d = &fm->v->dq;
 	struct kind_sum *v = NULL;
 	size_t n = 0;
-	for (size_t i = 0; i < d->nissues; i++) {
-		if (!dq_in_scope(d->issues[i].scope, mt->region))
-			continue;
-		struct kind_sum *k = kind_of(&v, &n, d->issues[i].kind, true);
-		if (k->nexamples < DQ_EXAMPLES)
-			k->examples[k->nexamples++] = i;
-		k->count++;
-	}
-	for (size_t i = 0; i < d->nnotes; i++) {
-		if (!dq_in_scope(d->notes[i].scope, mt->region))
-			continue;
-		struct kind_sum *k = kind_of(&v, &n, d->notes[i].kind, false);
-		if (k->nexamples < DQ_EXAMPLES)
-			k->examples[k->nexamples++] = i;
-		k->count++;
-	}
+	count_kinds(&v, &n, d->issues, d->nissues, true);
+	count_kinds(&v, &n, d->notes, d->nnotes, false);
 	if (n)
 		qsort(v, n, sizeof *v, cmp_kind);
 	json_t *a = json_array();
@@ -915,21 +907,8 @@ static json_t *dq_kinds(const struct fmt *fm)
 		json_object_set_new(o, "count", json_integer(k->count));
 		json_object_set_new(o, "one", json_boolean(k->count == 1));
 		json_t *ex = json_array();
-		for (int e = 0; e < k->nexamples; e++) {
-			if (k->rejection) {
-				const struct dq_issue *is = &d->issues[k->examples[e]];
-				json_array_append_new(ex, example_json(fm, d->files[is->file].name,
-				                                       is->line, is->column,
-				                                       is->message));
-			} else {
-				const struct dq_note *no = &d->notes[k->examples[e]];
-				json_array_append_new(ex, example_json(fm,
-				                                       no->file >= 0
-				                                           ? d->files[no->file].name
-				                                           : "PACK.ini",
-				                                       no->line, 0, no->message));
-			}
-		}
+		for (int e = 0; e < k->nexamples; e++)
+			json_array_append_new(ex, example_json(fm, k->examples[e]));
 		json_object_set_new(o, "examples", ex);
 		long more = k->count - k->nexamples;
 		if (more > 0)
@@ -945,27 +924,24 @@ static json_t *dq_kinds(const struct fmt *fm)
 /* The cover's and the method's words: the pack's scope, the data's end, the settings. */
 static void cover_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
-	const struct config *c = mt->config;
+	const struct view *v = fm->v;
+	const struct view_settings *c = &v->settings;
 	char buf[128];
-	set_str(ctx, "region_label",
-	        mt->region ? intern_str(mt->model->names, mt->region) : "Whole organisation");
-	json_object_set_new(ctx, "is_regional", json_boolean(mt->region != 0));
-	if (mt->model->data_to != BP_TIME_NONE) {
-		format_long_date(buf, sizeof buf, mt->model->data_to / BP_MS_PER_DAY);
+	set_str(ctx, "region_label", v->region ? v->region : "Whole organisation");
+	json_object_set_new(ctx, "is_regional", json_boolean(v->region != NULL));
+	if (v->data_to_ms != VIEW_NO_DAY) {
+		format_long_date(buf, sizeof buf, v->data_to_ms / BP_MS_PER_DAY);
 		set_str(ctx, "data_to_long", buf);
 	} else {
 		set_str(ctx, "data_to_long", "—");
 	}
 	/* the data ends before the period does: the cover says the period is incomplete */
-	static const char *const period_words[] = {"month", "quarter", "year"};
-	set_str(ctx, "period_word", period_words[c->period_length]);
-	bp_time pe = period_end(mt->period, c->period_length);
+	set_str(ctx, "period_word", v->period_length);
 	json_object_set_new(
 	    ctx, "period_incomplete",
-	    json_boolean(mt->model->data_to != BP_TIME_NONE &&
-	                 mt->model->data_to / BP_MS_PER_DAY < (pe - 1) / BP_MS_PER_DAY));
-	json_object_set_new(ctx, "has_customers", json_boolean(mt->have_growth));
+	    json_boolean(v->data_to_ms != VIEW_NO_DAY &&
+	                 v->data_to_ms / BP_MS_PER_DAY < (v->period_end_ms - 1) / BP_MS_PER_DAY));
+	json_object_set_new(ctx, "has_customers", json_boolean(v->totals.have_growth));
 	json_object_set_new(ctx, "min_cases", json_integer(c->min_cases));
 	set_pct(fm, ctx, "green_share_threshold_pct", c->green_share_threshold);
 	set_pct(fm, ctx, "sco_target_default_pct", c->sco_target);
@@ -976,26 +952,25 @@ static void cover_fmt(const struct fmt *fm, json_t *ctx)
 /* The whole pack's figures, their trend and sparklines, and what its customers did. */
 static void totals_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
-	const struct config *c = mt->config;
+	const struct view_totals *t = &fm->v->totals;
 	char buf[128];
 	json_t *totals = json_object_get(ctx, "totals");
-	figures_fmt(fm, totals, &mt->totals, c->sco_target, SIZE_MAX);
-	trend_fmt(fm, totals);
-	set_pct(fm, totals, "kpi_green_share_pct", mt->kpi_green_share);
-	json_object_set_new(totals, "has_scores", json_boolean(!isnan(mt->kpi_green_share)));
-	set_pct(fm, totals, "motion_share_pct", mt->motion_share);
-	format_number(buf, sizeof buf, mt->perception_gap_pts, 0, &fm->st);
+	figures_fmt(fm, totals, &t->f, fm->v->settings.sco_target, NULL);
+	trend_fmt(fm, totals, &t->f);
+	set_pct(fm, totals, "kpi_green_share_pct", t->kpi_green_share);
+	json_object_set_new(totals, "has_scores", json_boolean(!isnan(t->kpi_green_share)));
+	set_pct(fm, totals, "motion_share_pct", t->motion_share);
+	format_number(buf, sizeof buf, t->perception_gap_pts, 0, &fm->st);
 	set_str(totals, "perception_gap_pts_fmt", buf);
-	spark(totals, "spark_rate", &mt->totals, 0);
-	spark(totals, "spark_lost", &mt->totals, 1);
-	spark(totals, "spark_failure", &mt->totals, 2);
-	spark(totals, "spark_gap", &mt->totals, 3);
+	spark(totals, "spark_rate", &t->f, 0);
+	spark(totals, "spark_lost", &t->f, 1);
+	spark(totals, "spark_failure", &t->f, 2);
+	spark(totals, "spark_gap", &t->f, 3);
 	json_object_set_new(
 	    totals, "dashboard_greener",
-	    json_boolean(!isnan(mt->perception_gap_pts) && mt->perception_gap_pts > 0));
-	if (mt->have_growth) {
-		const struct growth *g = &mt->growth;
+	    json_boolean(!isnan(t->perception_gap_pts) && t->perception_gap_pts > 0));
+	if (t->have_growth) {
+		const struct view_growth *g = &t->growth;
 		set_count(fm, totals, "customers_start_fmt", g->customers_start);
 		set_count(fm, totals, "customers_end_fmt", g->customers_end);
 		set_count(fm, totals, "joiners_fmt", g->joiners);
@@ -1014,13 +989,13 @@ static void totals_fmt(const struct fmt *fm, json_t *ctx)
 /* Each journey's figures. */
 static void journeys_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	json_t *journeys = json_object_get(ctx, "journeys");
-	for (size_t i = 0; i < mt->njourneys; i++) {
+	for (size_t i = 0; i < v->njourneys; i++) {
 		json_t *o = json_array_get(journeys, i);
-		const struct journey_figures *j = &mt->journeys[i];
-		figures_fmt(fm, o, &j->f, j->sco_target, i);
-		trend_fmt(fm, o);
+		const struct view_journey *j = &v->journeys[i];
+		figures_fmt(fm, o, &j->f, j->sco_target, j->journey);
+		trend_fmt(fm, o, &j->f);
 		json_object_set_new(o, "has_promise", json_boolean(!isnan(j->promise_days)));
 		set_fixed(fm, o, "promise_days_fmt", j->promise_days,
 		          j->promise_days == floor(j->promise_days) ? 0 : 1);
@@ -1032,31 +1007,30 @@ static void journeys_fmt(const struct fmt *fm, json_t *ctx)
  * goals with no cases last). */
 static void goals_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	json_t *journeys = json_object_get(ctx, "journeys");
 	json_t *goals = json_object_get(ctx, "goals");
-	for (size_t i = 0; i < mt->ngoals; i++) {
+	for (size_t i = 0; i < v->ngoals; i++) {
 		json_t *o = json_array_get(goals, i);
-		const struct goal_figures *g = &mt->goals[i];
-		figures_fmt(fm, o, &g->f, g->sco_target,
-		            g->njourneys == 1 ? g->journeys[0] : SIZE_MAX);
-		trend_fmt(fm, o);
+		const struct view_goal *g = &v->goals[i];
+		figures_fmt(fm, o, &g->f, g->sco_target, g->njourneys == 1 ? g->journeys[0] : NULL);
+		trend_fmt(fm, o, &g->f);
 		/* the journeys of the goal, with their own figures, for the goal's block */
 		json_t *detail = json_array();
 		for (size_t k = 0; k < g->njourneys; k++)
-			json_array_append(detail, json_array_get(journeys, g->journeys[k]));
+			json_array_append(
+			    detail, json_array_get(journeys, journey_index(v, g->journeys[k])));
 		json_object_set_new(o, "journey_details", detail);
 		json_object_set_new(o, "single_journey", json_boolean(g->njourneys == 1));
-		story_fmt(fm, o, g->story_case);
+		story_fmt(fm, o, g->story);
 	}
-	size_t ng = json_array_size(goals);
-	json_t **sorted = xreallocarray(NULL, ng ? ng : 1, sizeof *sorted);
-	for (size_t i = 0; i < ng; i++)
-		sorted[i] = json_array_get(goals, i);
-	qsort(sorted, ng, sizeof *sorted, cmp_rate_asc);
+	const struct view_goal **sorted = xreallocarray(NULL, v->ngoals + 1, sizeof *sorted);
+	for (size_t i = 0; i < v->ngoals; i++)
+		sorted[i] = &v->goals[i];
+	qsort(sorted, v->ngoals, sizeof *sorted, cmp_rate_asc);
 	json_t *worst = json_array();
-	for (size_t i = 0; i < ng; i++)
-		json_array_append(worst, sorted[i]);
+	for (size_t i = 0; i < v->ngoals; i++)
+		json_array_append(worst, json_array_get(goals, (size_t)(sorted[i] - v->goals)));
 	json_object_set_new(ctx, "goals_worst_first", worst);
 	free(sorted);
 }
@@ -1064,34 +1038,43 @@ static void goals_fmt(const struct fmt *fm, json_t *ctx)
 /* The watermelons: departments green outside, red inside. */
 static void watermelons_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	char buf[128];
 	json_t *wms = json_object_get(ctx, "watermelons");
-	for (size_t i = 0; i < mt->nwatermelons; i++) {
+	for (size_t i = 0; i < v->nwatermelons; i++) {
 		json_t *o = json_array_get(wms, i);
-		const struct watermelon *w = &mt->watermelons[i];
+		const struct view_watermelon *w = &v->watermelons[i];
 		set_pct(fm, o, "green_share_pct", w->green_share);
 		set_pct(fm, o, "sco_rate_pct", w->sco_rate);
 		set_pct(fm, o, "sco_target_pct", w->sco_target);
 		set_count(fm, o, "cases_fmt", w->cases);
 		format_number(buf, sizeof buf, w->shortfall_pts, 0, &fm->st);
 		set_str(o, "shortfall_pts_fmt", buf);
-		set_str(o, "goal", mt->journeys[w->journey].goal);
+		size_t j = journey_index(v, w->journey);
+		if (j < v->njourneys)
+			set_str(o, "goal", v->journeys[j].goal);
 	}
-	json_object_set_new(ctx, "has_watermelons", json_boolean(mt->nwatermelons > 0));
+	json_object_set_new(ctx, "has_watermelons", json_boolean(v->nwatermelons > 0));
+}
+
+/* A KPI's value or target with its unit: "95.2 %", "4.5 days"; a count or money has none. */
+static void kpi_value(char *out, size_t n, const char *prefix, const char *value, const char *unit,
+                      bool money)
+{
+	bool pct = strcmp(unit, "%") == 0, named = *unit && !money && strcmp(unit, "count") != 0;
+	snprintf(out, n, "%s%s%s%s", prefix, value, pct ? "\xC2\xA0%" : (named ? "\xC2\xA0" : ""),
+	         pct ? "" : (named ? unit : ""));
 }
 
 /* One KPI of a department, from its entry in the metrics JSON (src): its status, its values with
  * their unit, and the journeys it serves with their SCO rate beside. */
-static json_t *kpi_fmt(const struct fmt *fm, const struct kpi_figures *kf, const json_t *src)
+static json_t *kpi_fmt(const struct fmt *fm, const struct view_kpi *kp, const json_t *src)
 {
-	const struct metrics *mt = fm->mt;
-	static const char *const status_words[] = {"Green", "Amber", "Red"};
-	const struct kpi *kp = kf->kpi;
+	const struct view *v = fm->v;
 	json_t *ko = json_deep_copy(src);
-	set_str(ko, "status_word", status_words[kf->status]);
-	json_object_set_new(ko, "company_wide", json_boolean(mt->region && !kp->region));
-	const char *unit = kp->unit ? intern_str(mt->model->names, kp->unit) : "";
+	set_capitalised(ko, "status_word", kp->status);
+	json_object_set_new(ko, "company_wide", json_boolean(v->region && !kp->region));
+	const char *unit = kp->unit ? kp->unit : "";
 	int digits = fabs(kp->actual - round(kp->actual)) > 1e-9 ||
 	                     fabs(kp->target - round(kp->target)) > 1e-9
 	                 ? 1
@@ -1099,33 +1082,26 @@ static json_t *kpi_fmt(const struct fmt *fm, const struct kpi_figures *kf, const
 	char a[64], t[64];
 	format_number(a, sizeof a, kp->actual, digits, &fm->st);
 	format_number(t, sizeof t, kp->target, digits, &fm->st);
-	bool pct = strcmp(unit, "%") == 0;
 	bool money = strcmp(unit, "currency") == 0;
 	if (money) {
 		format_money(a, sizeof a, kp->actual, fm->currency, &fm->st);
 		format_money(t, sizeof t, kp->target, fm->currency, &fm->st);
 	}
 	char av[96], tv[96];
-	snprintf(av, sizeof av, "%s%s%s", a,
-	         pct ? "\xC2\xA0%" : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
-	         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
-	snprintf(tv, sizeof tv, "%s\xC2\xA0%s%s%s", kp->direction == DIRECTION_LOWER ? "≤" : "≥", t,
-	         pct ? "\xC2\xA0%" : (*unit && !money && strcmp(unit, "count") ? "\xC2\xA0" : ""),
-	         pct ? "" : (*unit && !money && strcmp(unit, "count") ? unit : ""));
+	kpi_value(av, sizeof av, "", a, unit, money);
+	kpi_value(tv, sizeof tv, strcmp(kp->direction, "lower") == 0 ? "≤\xC2\xA0" : "≥\xC2\xA0", t,
+	          unit, money);
 	set_str(ko, "actual_fmt", av);
 	set_str(ko, "target_fmt", tv);
-	set_str(ko, "kind_word", kp->kind == KIND_OUTCOME ? "impact (outcome)" : "motion (output)");
+	set_str(ko, "kind_word",
+	        strcmp(kp->kind, "outcome") == 0 ? "impact (outcome)" : "motion (output)");
 	/* the journeys it serves, with their SCO rate beside */
 	json_t *serves = json_array();
-	for (uint32_t j = 0; j < kp->njourneys; j++) {
-		sym js = mt->model->kpi_journeys[kp->journey_off + j];
+	for (size_t j = 0; j < kp->njourneys; j++) {
+		size_t x = journey_index(v, kp->journeys[j]);
 		json_t *so = json_object();
-		set_str(so, "journey", intern_str(mt->model->names, js));
-		double rate = NAN;
-		for (size_t x = 0; x < mt->njourneys; x++)
-			if (mt->journeys[x].name == js)
-				rate = mt->journeys[x].f.sco_rate;
-		set_pct(fm, so, "sco_rate_pct", rate);
+		set_str(so, "journey", kp->journeys[j]);
+		set_pct(fm, so, "sco_rate_pct", x < v->njourneys ? v->journeys[x].f.sco_rate : NAN);
 		json_object_set_new(so, "last", json_boolean(j + 1 == kp->njourneys));
 		json_array_append_new(serves, so);
 	}
@@ -1137,31 +1113,30 @@ static json_t *kpi_fmt(const struct fmt *fm, const struct kpi_figures *kf, const
 /* Each department's figures, with its KPIs. */
 static void departments_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	json_t *depts = json_object_get(ctx, "departments");
 	json_t *kpis = json_object_get(ctx, "kpis");
 	long max_failures = 0;
-	for (size_t d = 0; d < mt->ndepts; d++)
-		if (mt->depts[d].failure_contacts > max_failures)
-			max_failures = mt->depts[d].failure_contacts;
-	for (size_t d = 0; d < mt->ndepts; d++) {
+	for (size_t d = 0; d < v->ndepartments; d++)
+		if (v->departments[d].failure_contacts > max_failures)
+			max_failures = v->departments[d].failure_contacts;
+	long all_failures = v->totals.f.failure_contacts;
+	for (size_t d = 0; d < v->ndepartments; d++) {
 		json_t *o = json_array_get(depts, d);
-		const struct dept_figures *df = &mt->depts[d];
+		const struct view_department *df = &v->departments[d];
 		set_pct(fm, o, "green_share_pct", df->green_share);
 		set_pct(fm, o, "sco_rate_touched_pct", df->sco_rate_touched);
 		set_count(fm, o, "cases_touched_fmt", df->cases_touched);
 		set_count(fm, o, "failure_contacts_fmt", df->failure_contacts);
 		json_object_set_new(o, "has_kpis", json_boolean(df->kpis > 0));
 		set_pct(fm, o, "failure_share_of_all_pct",
-		        mt->totals.failure_contacts
-		            ? (double)df->failure_contacts / (double)mt->totals.failure_contacts
-		            : NAN);
+		        all_failures ? (double)df->failure_contacts / (double)all_failures : NAN);
 		json_t *list = json_array();
-		for (size_t k = 0; k < mt->nkpis; k++) {
-			if (mt->kpis[k].dept_index != d)
+		for (size_t k = 0; k < v->nkpis; k++) {
+			if (!same_name(v->kpis[k].department, df->department))
 				continue;
 			json_array_append_new(list,
-			                      kpi_fmt(fm, &mt->kpis[k], json_array_get(kpis, k)));
+			                      kpi_fmt(fm, &v->kpis[k], json_array_get(kpis, k)));
 		}
 		json_object_set_new(o, "kpi_list", list);
 	}
@@ -1171,21 +1146,21 @@ static void departments_fmt(const struct fmt *fm, json_t *ctx)
 /* The heat map: journeys × departments, cells "successful/cases". */
 static void heatmap_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
+	size_t nd = v->ndepartments;
 	char buf[128];
 	json_t *heat = json_object();
 	json_t *cols = json_array();
-	for (size_t d = 0; d < mt->ndepts; d++)
-		json_array_append_new(cols,
-		                      json_string(intern_str(mt->model->names, mt->depts[d].name)));
+	for (size_t d = 0; d < nd; d++)
+		json_array_append_new(cols, json_string(v->departments[d].department));
 	json_object_set_new(heat, "departments", cols);
 	json_t *rows = json_array();
-	for (size_t j = 0; j < mt->njourneys; j++) {
+	for (size_t j = 0; j < v->njourneys; j++) {
 		json_t *row = json_object();
-		set_str(row, "journey", intern_str(mt->model->names, mt->journeys[j].name));
+		set_str(row, "journey", v->journeys[j].journey);
 		json_t *cells = json_array();
-		for (size_t d = 0; d < mt->ndepts; d++) {
-			const struct cell *cl = &mt->cells[j * mt->ndepts + d];
+		for (size_t d = 0; d < nd; d++) {
+			const struct view_cell *cl = &v->cells[j * nd + d];
 			json_t *co = json_object();
 			if (cl->cases) {
 				snprintf(buf, sizeof buf, "%ld/%ld", cl->successful, cl->cases);
@@ -1201,28 +1176,22 @@ static void heatmap_fmt(const struct fmt *fm, json_t *ctx)
 	json_object_set_new(heat, "rows", rows);
 	json_object_set_new(ctx, "heatmap", heat);
 	bool any_cell = false;
-	for (size_t i = 0; i < mt->njourneys * mt->ndepts && !any_cell; i++)
-		any_cell = mt->cells[i].cases > 0;
+	for (size_t i = 0; i < v->njourneys * nd && !any_cell; i++)
+		any_cell = v->cells[i].cases > 0;
 	json_object_set_new(ctx, "has_heatmap", json_boolean(any_cell));
 }
 
 /* Data quality as lists a template can walk, as this pack sees it. */
 static void data_quality_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view_dq *d = &fm->v->dq;
 	json_t *dq = json_object_get(ctx, "data_quality");
 	json_t *files = json_array();
-	long total_read = 0, total_rejected = 0;
-	for (size_t i = 0; i < mt->model->dq->nfiles; i++) {
-		const struct dq_file *f = &mt->model->dq->files[i];
-		long rr, rj;
-		dq_file_counts(f, mt->region, &rr, &rj);
-		total_read += rr;
-		total_rejected += rj;
+	for (size_t i = 0; i < d->nfiles; i++) {
 		json_t *o = json_object();
-		set_str(o, "name", f->name);
-		set_count(fm, o, "rows_read_fmt", rr);
-		set_count(fm, o, "rows_rejected_fmt", rj);
+		set_str(o, "name", d->files[i].file);
+		set_count(fm, o, "rows_read_fmt", d->files[i].rows_read);
+		set_count(fm, o, "rows_rejected_fmt", d->files[i].rows_rejected);
 		json_array_append_new(files, o);
 	}
 	json_object_set_new(dq, "file_list", files);
@@ -1240,49 +1209,50 @@ static void data_quality_fmt(const struct fmt *fm, json_t *ctx)
 	json_object_set_new(dq, "kinds", kinds);
 	json_object_set_new(dq, "has_issues", json_boolean(any_issue));
 	json_object_set_new(dq, "has_notes", json_boolean(any_note));
-	set_count(fm, dq, "rows_read_fmt", total_read);
-	set_count(fm, dq, "rows_rejected_fmt", total_rejected);
+	set_count(fm, dq, "rows_read_fmt", d->rows_read);
+	set_count(fm, dq, "rows_rejected_fmt", d->rows_rejected);
 }
 
 /* The whole organisation's comparison of its regions, worst first. */
 static void regions_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
-	const struct config *c = mt->config;
+	const struct view *v = fm->v;
 	json_t *regions = json_object_get(ctx, "regions");
-	for (size_t i = 0; i < mt->nregions && json_is_array(regions); i++)
-		figures_fmt(fm, json_array_get(regions, i), &mt->regions[i].f, c->sco_target,
-		            SIZE_MAX);
-	json_object_set_new(ctx, "has_regions", json_boolean(!mt->region && mt->nregions > 0));
+	for (size_t i = 0; i < v->nregions; i++)
+		figures_fmt(fm, json_array_get(regions, i), &v->regions[i].f,
+		            v->settings.sco_target, NULL);
+	json_object_set_new(ctx, "has_regions", json_boolean(v->has_regions && v->nregions > 0));
 }
 
 /* KPIs without a region are company-wide: a regional pack says so beside its outcomes. */
 static void company_wide_fmt(const struct fmt *fm, json_t *ctx)
 {
-	const struct metrics *mt = fm->mt;
+	const struct view *v = fm->v;
 	json_t *depts = json_object_get(ctx, "departments");
 	json_t *wms = json_object_get(ctx, "watermelons");
-	bool all_company = mt->region && mt->nkpis > 0, any_company = false;
-	for (size_t k = 0; k < mt->nkpis; k++) {
-		bool cw = mt->region && !mt->kpis[k].kpi->region;
+	bool regional = v->region != NULL;
+	bool all_company = regional && v->nkpis > 0, any_company = false;
+	for (size_t k = 0; k < v->nkpis; k++) {
+		bool cw = regional && !v->kpis[k].region;
 		all_company = all_company && cw;
 		any_company = any_company || cw;
 	}
 	json_object_set_new(ctx, "kpis_company_wide", json_boolean(all_company));
 	/* a department whose every KPI is company-wide has a company-wide dashboard */
-	bool *own = xcalloc(mt->ndepts + 1, 1), *some = xcalloc(mt->ndepts + 1, 1);
-	for (size_t k = 0; k < mt->nkpis; k++) {
-		some[mt->kpis[k].dept_index] = true;
-		if (mt->kpis[k].kpi->region)
-			own[mt->kpis[k].dept_index] = true;
+	bool *own = xcalloc(v->ndepartments + 1, 1), *some = xcalloc(v->ndepartments + 1, 1);
+	for (size_t k = 0; k < v->nkpis; k++) {
+		size_t d = department_index(v, v->kpis[k].department);
+		some[d] = true;
+		if (v->kpis[k].region)
+			own[d] = true;
 	}
-	for (size_t d = 0; d < mt->ndepts; d++)
+	for (size_t d = 0; d < v->ndepartments; d++)
 		json_object_set_new(json_array_get(depts, d), "company_wide",
-		                    json_boolean(mt->region && some[d] && !own[d]));
-	for (size_t i = 0; i < mt->nwatermelons; i++) {
-		size_t d = mt->watermelons[i].dept;
+		                    json_boolean(regional && some[d] && !own[d]));
+	for (size_t i = 0; i < v->nwatermelons; i++) {
+		size_t d = department_index(v, v->watermelons[i].department);
 		json_object_set_new(json_array_get(wms, i), "company_wide",
-		                    json_boolean(mt->region && some[d] && !own[d]));
+		                    json_boolean(regional && some[d] && !own[d]));
 	}
 	free(own);
 	free(some);
@@ -1290,11 +1260,10 @@ static void company_wide_fmt(const struct fmt *fm, json_t *ctx)
 	                    json_boolean(any_company && !all_company));
 }
 
-json_t *context_template(const struct metrics *mt, const json_t *metrics)
+json_t *context_template(const struct view *v)
 {
-	const struct config *c = mt->config;
-	struct fmt fm = {mt, format_style(c->number_locale), c->currency};
-	json_t *ctx = template_copy(metrics);
+	struct fmt fm = {v, format_style(v->settings.number_locale), v->currency};
+	json_t *ctx = metrics_part(v);
 	cover_fmt(&fm, ctx);
 	totals_fmt(&fm, ctx);
 	journeys_fmt(&fm, ctx);

@@ -3,12 +3,13 @@
 #define BP_CONTEXT_H
 #include <jansson.h>
 
-#include "calc/metrics.h"
+#include "view/view.h"
 
 /*
- * The template context: a copy of the metrics tree plus formatted forms,
- * ordered lists and labels (docs/templates.md). A new reference.
+ * The template context of the view v: its metrics JSON (view_json) without the lists of
+ * rejected rows and notes, plus formatted forms, ordered lists and labels (docs/templates.md).
+ * It reads nothing but v. A new reference the caller decrefs.
  */
-json_t *context_template(const struct metrics *mt, const json_t *metrics);
+json_t *context_template(const struct view *v);
 
 #endif

@@ -175,6 +175,7 @@ static struct view_story *story_of(const struct metrics *mt, size_t ix)
 	s->contacts = k->contacts;
 	s->failure_contacts = k->failure_contacts;
 	s->handoffs = k->handoffs;
+	s->start_ms = k->start;
 	if (!mt->config->journeys) {
 		s->rows_total = k->contacts;
 		return s;
@@ -426,6 +427,15 @@ static void regions_of(const struct metrics *mt, struct view *v)
 		    .f = figures_of(mt, &mt->regions[i].f, true)};
 }
 
+/* What the template context says beyond the metrics JSON: whether the data stops short of the
+ * period, how many goals were judged, and whether the watermelon check had anything to judge. */
+static void context_facts_of(const struct metrics *mt, struct view *v)
+{
+	v->period_end_ms = period_end(mt->period, mt->config->period_length);
+	v->totals.goals_judged = mt->goals_judged;
+	v->watermelons_judgeable = mt->watermelons_judgeable;
+}
+
 struct view *view_build(const struct metrics *mt)
 {
 	static const char *const lens[] = {"month", "quarter", "year"};
@@ -459,6 +469,7 @@ struct view *view_build(const struct metrics *mt)
 	regions_of(mt, v);
 	actions_of(mt, v);
 	dq_of(mt, &v->dq);
+	context_facts_of(mt, v);
 	return v;
 }
 

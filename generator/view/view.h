@@ -75,6 +75,7 @@ struct view_totals {
 	long goals_short, watermelon_count;
 	bool have_growth;
 	struct view_growth growth;
+	long goals_judged; /* goals with concluded cases, not low-volume: goals_short is of these */
 };
 
 /* One row of a case's story (customer_journey.rows). */
@@ -95,6 +96,7 @@ struct view_story {
 	bool has_rows; /* false without an event log (cases.csv): rows is NULL */
 	struct view_story_row *rows;
 	size_t nrows;
+	int64_t start_ms; /* the case's first instant (UTC): day 1 of its timeline */
 };
 
 struct view_goal {
@@ -240,6 +242,9 @@ struct view {
 	struct view_action *actions;
 	size_t nactions;
 	struct view_dq dq;
+	/* the template context's words for the cover and the summary */
+	int64_t period_end_ms;      /* the first instant after P (UTC): is the data short of it? */
+	bool watermelons_judgeable; /* a department with KPIs had min_cases cases of a journey */
 };
 
 struct view *view_build(const struct metrics *mt);
