@@ -756,6 +756,17 @@ static bool several_cpus(void)
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
+/* Tells opts->ahead of a record of the batch: its fields, stored one after another each with
+ * its NUL, are a line whose delimiter is NUL. */
+static void batch_ahead(const struct batch *b, const struct brec *br, const struct csvin_opts *opts)
+{
+	if (!br->nfields)
+		return;
+	size_t from = b->offs[br->first], last = br->first + br->nfields - 1;
+	size_t to = b->offs[last] + b->lens[last];
+	opts->ahead(opts->ahead_ctx, b->text + from, to - from, '\0');
+}
+
 static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opts *opts,
                       const char *name, csvin_record_fn fn, void *ctx, char *delim_used,
                       long *unterminated_line)
@@ -793,6 +804,8 @@ static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opt
 			break;
 		for (size_t i = 0; i < b->n && !stop; i++) {
 			const struct brec *br = &b->recs[i];
+			if (opts->ahead && i + AHEAD_LINES < b->n)
+				batch_ahead(b, &b->recs[i + AHEAD_LINES], opts);
 			if (br->nfields > fields_cap)
 				fields = xreallocarray(fields, fields_cap = br->nfields + 64,
 				                       sizeof *fields);

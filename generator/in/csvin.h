@@ -20,8 +20,9 @@ typedef bool (*csvin_line_filter)(void *fctx, const char *line, size_t len, unsi
  * that the caller can bring into the cache what that row will look up. Only a hint: it may be
  * told of lines that turn out blank, filtered, inside a quoted field or the rest of a line
  * begun in the previous block, and not of every line; it must not change anything the
- * callbacks see. Called in the caller's thread only (not when the file is parsed in a thread of
- * its own).
+ * callbacks see. Always called in the caller's thread: when the file is parsed in a thread of
+ * its own, it is told of parsed records instead, as lines whose delimiter is NUL (their fields,
+ * unquoted and trimmed, one after another).
  */
 typedef void (*csvin_line_ahead)(void *actx, const char *line, size_t len, unsigned char delim);
 

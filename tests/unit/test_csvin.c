@@ -886,7 +886,8 @@ static void tell(void *actx, const char *line, size_t len, unsigned char delim)
 /*
  * csvin_opts.ahead is a hint: told of every line of the file (a line cut by the 1 MiB block
  * boundary, of the rest of it), each exactly once, it changes no record, line number or
- * problem. A 3.5 MB file of plain lines, quoted fields over two lines, bad quotes and blank lines.
+ * problem, whether the file is parsed in the caller's thread or in one of its own. A 3.5 MB
+ * file of plain lines, quoted fields over two lines, bad quotes and blank lines.
  */
 static void test_ahead_changes_nothing(void **state)
 {
@@ -931,6 +932,18 @@ static void test_ahead_changes_nothing(void **state)
 	assert_int_equal(t.pieces, newlines);
 	assert_true(t.all_end_lines);
 	assert_true(t.bytes <= (long)data.len && t.bytes > (long)data.len - 200);
+	/* parsed in a thread of its own: told of records (fields NUL-separated), none changed */
+	struct got c = {STRBUF_INIT, 0, 0, false};
+	struct told tc = {0, 0, true};
+	struct csvin_opts threaded = hinted;
+	threaded.thread_from = 1;
+	threaded.ahead_ctx = &tc;
+	long uc = -5;
+	assert_int_equal(csvin_read(path, &threaded, collect, &c, NULL, &uc), 0);
+	assert_string_equal(strbuf_str(&a.out), strbuf_str(&c.out));
+	assert_int_equal(ua, uc);
+	assert_true(tc.pieces > 0 && tc.pieces <= a.n);
+	strbuf_free(&c.out);
 	unlink(path);
 	free(path);
 	strbuf_free(&a.out);
