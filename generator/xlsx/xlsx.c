@@ -92,8 +92,20 @@ static struct val v_flag(bool b)
 	return (struct val){.t = V_BOOL, .yes = b};
 }
 
+/*
+ * s as the metrics JSON holds it, which the workbook equals: NULL when s is not UTF-8, which a
+ * JSON text cannot be (the JSON then leaves the member out). The view's names are checked UTF-8;
+ * a rejected row's case or customer may not be (the reader records the fields after the bad one
+ * unchecked).
+ */
+static const char *as_in_json(const char *s)
+{
+	return s && value_utf8_invalid(s, strlen(s)) < 0 ? s : NULL;
+}
+
 static struct val v_text(const char *s)
 {
+	s = as_in_json(s);
 	return s ? (struct val){.t = V_TEXT, .text = s} : v_none();
 }
 
@@ -621,8 +633,7 @@ static bool has_header(const struct col *cols, int ncols, const char *h, size_t 
  * reference "tbl[[#This Row],[Header]]" (which LibreOffice reads as well as
  * Excel). The caller frees the result.
  */
-static char *expand_formula(const char *table, const char *tpl, const struct col *cols,
-                            int ncols)
+static char *expand_formula(const char *table, const char *tpl, const struct col *cols, int ncols)
 {
 	struct strbuf b = STRBUF_INIT;
 	for (const char *p = tpl; *p;) {
@@ -632,7 +643,8 @@ static char *expand_formula(const char *table, const char *tpl, const struct col
 			continue;
 		}
 		if (!has_header(cols, ncols, p + 1, (size_t)(close - p - 1)))
-			abort(); /* a formula over a column its table has not: a bug any test shows */
+			abort(); /* a formula over a column its table has not: a bug any test shows
+			          */
 		strbuf_printf(&b, "%s[[#This Row],[", table);
 		put_ref_name(&b, p + 1, (size_t)(close - p - 1));
 		strbuf_puts(&b, "]]");
@@ -3276,8 +3288,9 @@ static void add_table_after(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_co
 struct dq_sheet {
 	const struct view_dq *dq;
 	size_t ni, nn, nrows; /* the first ni issues and nn notes are listed; nrows = ni + nn */
-	size_t nf, nw;        /* files, workbook notes */
-	lxw_col_t fc, wc;     /* the first columns of the files' and the notes' tables */
+	struct view_dq_file *files; /* as the metrics JSON lists them (dq_files) */
+	size_t nf, nw;              /* files, workbook notes */
+	lxw_col_t fc, wc;           /* the first columns of the files' and the notes' tables */
 };
 
 static const struct view_dq_issue *dq_row(const struct dq_sheet *d, size_t i)
@@ -3294,26 +3307,26 @@ static const char *issue_text(const struct dq_sheet *d, size_t i, enum issue_fie
 	case IS_ROW:
 		return i < d->ni ? "rejected" : "kept";
 	case IS_KIND:
-		return is->kind;
+		return as_in_json(is->kind);
 	case IS_FILE:
-		return is->file;
+		return as_in_json(is->file);
 	case IS_LINE: /* a number: issue_line */
 		return NULL;
 	case IS_COLUMN:
-		if (is->column_name)
+		if (as_in_json(is->column_name))
 			return is->column_name;
 		if (is->column <= 0)
 			return NULL;
 		snprintf(buf, 48, "column %ld", is->column);
 		return buf;
 	case IS_CASE:
-		return is->case_id;
+		return as_in_json(is->case_id);
 	case IS_CUSTOMER:
-		return is->customer_id;
+		return as_in_json(is->customer_id);
 	case IS_VALUE:
-		return is->value;
+		return as_in_json(is->value);
 	case IS_MESSAGE:
-		return is->message;
+		return as_in_json(is->message);
 	}
 	no_field();
 }
@@ -3336,6 +3349,25 @@ static const char *wbnote_text(const struct wbnote *w, enum wbnote_field f)
 		return w->note;
 	}
 	no_field();
+}
+
+/*
+ * The files as the metrics JSON lists them, which the workbook equals: one per name (the JSON's
+ * files are an object keyed by name), so that a workbook read for two inputs is one row with the
+ * counts of the last. The caller frees the array.
+ */
+static struct view_dq_file *dq_files(const struct view_dq *dq, size_t *n)
+{
+	struct view_dq_file *f = xcalloc(dq->nfiles ? dq->nfiles : 1, sizeof *f);
+	*n = 0;
+	for (size_t i = 0; i < dq->nfiles; i++) {
+		size_t k = 0;
+		while (k < *n && strcmp(f[k].file, dq->files[i].file) != 0)
+			k++;
+		f[k] = dq->files[i];
+		*n += k == *n;
+	}
+	return f;
 }
 
 /* The rows listed (at most DQ_ROWS_MAX issues and as many notes: the others are counted in a
@@ -3363,7 +3395,7 @@ static void dq_gather(struct xw *x, struct sheet *sh, const struct view_dq *dq, 
 	}
 	d->fc = (lxw_col_t)N(issue_cols) + 1;
 	d->wc = d->fc + N(file_cols) + 1;
-	d->nf = dq->nfiles;
+	d->files = dq_files(dq, &d->nf);
 }
 
 /* What the texts below will need noting, first: the notes table is beside them (the sheet is
@@ -3376,7 +3408,7 @@ static void dq_pre_notes(struct xw *x, struct sheet *sh, lxw_row_t head, struct 
 			pre_note(x, sh, head + 1 + (lxw_row_t)i, (lxw_col_t)c,
 			         issue_text(d, i, (enum issue_field)issue_cols[c].field, buf));
 	for (size_t i = 0; i < d->nf; i++)
-		pre_note(x, sh, head + 1 + (lxw_row_t)i, d->fc, d->dq->files[i].file);
+		pre_note(x, sh, head + 1 + (lxw_row_t)i, d->fc, d->files[i].file);
 	if (x->notes_dropped) {
 		char *n = xasprintf("%ld more workbook notes not listed", x->notes_dropped);
 		note_at(x, "", "", n, true);
@@ -3433,7 +3465,7 @@ static void dq_file_row(struct xw *x, struct sheet *sh, lxw_row_t r, size_t i,
 	size_t flast = (d->nf ? d->nf : 1) + 1; /* data rows, then the total row */
 	lxw_col_t fc = d->fc;
 	if (i < d->nf) {
-		const struct view_dq_file *f = &d->dq->files[i];
+		const struct view_dq_file *f = &d->files[i];
 		put_text_quiet(x, sh, r, fc + FI_FILE, f->file, NULL);
 		put_value(x, sh, r, fc + FI_ROWS_READ, K_INT, v_count(f->rows_read));
 		put_value(x, sh, r, fc + FI_ROWS_REJECTED, K_INT, v_count(f->rows_rejected));
@@ -3516,6 +3548,7 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const struct view_d
 	sh->width[msg] = 0;
 	worksheet_freeze_panes(sh->ws, head + 1, 0);
 	page_setup(x, sh, head);
+	free(d.files);
 }
 
 /* ---- the workbook -------------------------------------------------------- */

@@ -24,7 +24,6 @@
 #include "view/view.h"
 #include "xlsx/xlsx.h"
 
-
 /* ---- the view of a metrics JSON ------------------------------------------- */
 
 static const char *str(const json_t *o, const char *k)
@@ -98,14 +97,15 @@ static void trend_of(const json_t *o, struct view_figures *f, bool kpi_trend)
 	f->has_kpi_trend = kpi_trend;
 	for (size_t i = 0; i < f->ntrend; i++) {
 		const json_t *t = json_array_get(tr, i);
-		f->trend[i] = (struct view_trend_point){.period = label(str(t, "period")),
-		                                        .cases_concluded = count(t, "cases_concluded"),
-		                                        .successful = count(t, "successful"),
-		                                        .contacts = count(t, "contacts"),
-		                                        .failure_contacts = count(t, "failure_contacts"),
-		                                        .sco_rate = real(t, "sco_rate"),
-		                                        .customers_lost = count(t, "customers_lost"),
-		                                        .kpi_green_share = real(t, "kpi_green_share")};
+		f->trend[i] =
+		    (struct view_trend_point){.period = label(str(t, "period")),
+		                              .cases_concluded = count(t, "cases_concluded"),
+		                              .successful = count(t, "successful"),
+		                              .contacts = count(t, "contacts"),
+		                              .failure_contacts = count(t, "failure_contacts"),
+		                              .sco_rate = real(t, "sco_rate"),
+		                              .customers_lost = count(t, "customers_lost"),
+		                              .kpi_green_share = real(t, "kpi_green_share")};
 	}
 	const json_t *tps = json_object_get(o, "failure_touchpoints");
 	f->ntouchpoints = json_array_size(tps) < 5 ? json_array_size(tps) : 5;
@@ -164,20 +164,20 @@ static void totals_of(const json_t *t, struct view_totals *o)
 	o->goals_short = count(t, "goals_short");
 	o->watermelon_count = count(t, "watermelon_count");
 	o->have_growth = json_is_integer(json_object_get(t, "customers_start"));
-	o->growth = (struct view_growth){
-	    .customers_start = count(t, "customers_start"),
-	    .customers_end = count(t, "customers_end"),
-	    .joiners = count(t, "joiners"),
-	    .leavers = count(t, "leavers"),
-	    .net_growth = count(t, "net_growth"),
-	    .value_end = real(t, "value_end"),
-	    .sco_cases_known = count(t, "sco_cases_known"),
-	    .sco_cases_left = count(t, "sco_cases_left"),
-	    .unsuccessful_cases_known = count(t, "unsuccessful_cases_known"),
-	    .unsuccessful_cases_left = count(t, "unsuccessful_cases_left"),
-	    .churn_after_sco = real(t, "churn_after_sco"),
-	    .churn_after_unsuccessful = real(t, "churn_after_unsuccessful"),
-	    .churn_ratio = real(t, "churn_ratio")};
+	o->growth =
+	    (struct view_growth){.customers_start = count(t, "customers_start"),
+	                         .customers_end = count(t, "customers_end"),
+	                         .joiners = count(t, "joiners"),
+	                         .leavers = count(t, "leavers"),
+	                         .net_growth = count(t, "net_growth"),
+	                         .value_end = real(t, "value_end"),
+	                         .sco_cases_known = count(t, "sco_cases_known"),
+	                         .sco_cases_left = count(t, "sco_cases_left"),
+	                         .unsuccessful_cases_known = count(t, "unsuccessful_cases_known"),
+	                         .unsuccessful_cases_left = count(t, "unsuccessful_cases_left"),
+	                         .churn_after_sco = real(t, "churn_after_sco"),
+	                         .churn_after_unsuccessful = real(t, "churn_after_unsuccessful"),
+	                         .churn_ratio = real(t, "churn_ratio")};
 }
 
 /* A goal's customer_journey; NULL when null or absent. */
@@ -229,13 +229,13 @@ static void journeys_of(const json_t *a, struct view *v)
 	v->journeys = array(a, &v->njourneys, sizeof *v->journeys);
 	for (size_t i = 0; i < v->njourneys; i++) {
 		const json_t *o = json_array_get(a, i);
-		v->journeys[i] = (struct view_journey){.journey = str(o, "journey"),
-		                                       .goal = str(o, "goal"),
-		                                       .sco_target = real(o, "sco_target"),
-		                                       .promise_days = real(o, "promise_days"),
-		                                       .max_failure_contacts =
-		                                           count(o, "max_failure_contacts"),
-		                                       .f = figures_of(o, false)};
+		v->journeys[i] =
+		    (struct view_journey){.journey = str(o, "journey"),
+		                          .goal = str(o, "goal"),
+		                          .sco_target = real(o, "sco_target"),
+		                          .promise_days = real(o, "promise_days"),
+		                          .max_failure_contacts = count(o, "max_failure_contacts"),
+		                          .f = figures_of(o, false)};
 	}
 }
 
@@ -244,17 +244,17 @@ static void departments_of(const json_t *a, struct view *v)
 	v->departments = array(a, &v->ndepartments, sizeof *v->departments);
 	for (size_t i = 0; i < v->ndepartments; i++) {
 		const json_t *o = json_array_get(a, i);
-		v->departments[i] = (struct view_department){
-		    .department = str(o, "department"),
-		    .kpis = count(o, "kpis"),
-		    .green = count(o, "green"),
-		    .amber = count(o, "amber"),
-		    .red = count(o, "red"),
-		    .green_share = real(o, "green_share"),
-		    .cases_touched = count(o, "cases_touched"),
-		    .successful_touched = count(o, "successful_touched"),
-		    .failure_contacts = count(o, "failure_contacts"),
-		    .sco_rate_touched = real(o, "sco_rate_touched")};
+		v->departments[i] =
+		    (struct view_department){.department = str(o, "department"),
+		                             .kpis = count(o, "kpis"),
+		                             .green = count(o, "green"),
+		                             .amber = count(o, "amber"),
+		                             .red = count(o, "red"),
+		                             .green_share = real(o, "green_share"),
+		                             .cases_touched = count(o, "cases_touched"),
+		                             .successful_touched = count(o, "successful_touched"),
+		                             .failure_contacts = count(o, "failure_contacts"),
+		                             .sco_rate_touched = real(o, "sco_rate_touched")};
 	}
 }
 
@@ -284,14 +284,15 @@ static void watermelons_of(const json_t *a, struct view *v)
 	v->watermelons = array(a, &v->nwatermelons, sizeof *v->watermelons);
 	for (size_t i = 0; i < v->nwatermelons; i++) {
 		const json_t *o = json_array_get(a, i);
-		v->watermelons[i] = (struct view_watermelon){.department = str(o, "department"),
-		                                             .journey = str(o, "journey"),
-		                                             .green_share = real(o, "green_share"),
-		                                             .cases = count(o, "cases"),
-		                                             .successful = count(o, "successful"),
-		                                             .sco_rate = real(o, "sco_rate"),
-		                                             .sco_target = real(o, "sco_target"),
-		                                             .shortfall_pts = real(o, "shortfall_pts")};
+		v->watermelons[i] =
+		    (struct view_watermelon){.department = str(o, "department"),
+		                             .journey = str(o, "journey"),
+		                             .green_share = real(o, "green_share"),
+		                             .cases = count(o, "cases"),
+		                             .successful = count(o, "successful"),
+		                             .sco_rate = real(o, "sco_rate"),
+		                             .sco_target = real(o, "sco_target"),
+		                             .shortfall_pts = real(o, "shortfall_pts")};
 	}
 }
 
@@ -378,8 +379,8 @@ static void dq_of(const json_t *dq, struct view_dq *o)
 	const json_t *f;
 	json_object_foreach((json_t *)files, name, f)
 	{
-		o->files[i++] = (struct view_dq_file){name, count0(f, "rows_read"),
-		                                      count0(f, "rows_rejected")};
+		o->files[i++] =
+		    (struct view_dq_file){name, count0(f, "rows_read"), count0(f, "rows_rejected")};
 	}
 	const json_t *issues = json_object_get(dq, "issues"), *notes = json_object_get(dq, "notes");
 	o->issues = array(issues, &o->nissues, sizeof *o->issues);
@@ -534,7 +535,8 @@ static bool next_case(void *it, struct xlsx_case *row)
 	    .left_day = INT64_MAX,
 	    .left_within = -1,
 	};
-	g->touches[0] = (struct xlsx_touch){dept_a[i % 4], (uint32_t)(i % 5) + 1, (uint32_t)(i % 3)};
+	g->touches[0] =
+	    (struct xlsx_touch){dept_a[i % 4], (uint32_t)(i % 5) + 1, (uint32_t)(i % 3)};
 	g->touches[1] = (struct xlsx_touch){dept_b[i % 4], 1, 0};
 	if (g->odd && i == 0)
 		row->customer = "Caf\xe9 \xff\xfe Ltd";
