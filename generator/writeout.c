@@ -63,9 +63,9 @@ void write_output(struct pack_out *o)
 			 * shared */
 			static pthread_mutex_t xlsx_lock = PTHREAD_MUTEX_INITIALIZER;
 			struct xlsx_source src;
-			xlsxrows_inputs(b->c, &pj->cases, &src, &xo.settings);
+			xlsxrows_source(&pj->cases, &src);
 			pthread_mutex_lock(&xlsx_lock);
-			if (xlsx_write(o->tmp, pj->metrics, &src, &xo) != 0)
+			if (xlsx_write(o->tmp, pj->view, &src, &xo) != 0)
 				o->rc = BP_ERR_OUTPUT;
 			pthread_mutex_unlock(&xlsx_lock);
 			if (o->rc != BP_OK)

@@ -1,10 +1,11 @@
-/* xlsxrows: the workbook's rows and settings, from the model and a pack's figures. */
+/* xlsxrows: the workbook's long tables' rows, from the model and a pack's figures. */
 #include "xlsxrows.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "in/config.h"
 #include "util/xmem.h"
 
 static void oldest_trend(const struct figures *f, bp_period *oldest, bool *any)
@@ -18,7 +19,7 @@ static void rewind_cases(void *it)
 {
 	struct case_iter *ci = it;
 	const struct metrics *mt = ci->mt;
-	ci->next = ci->next_customer = ci->next_cell = 0;
+	ci->next = ci->next_customer = 0;
 	bp_period oldest = 0;
 	bool any = false;
 	/* the period a year before (prev_year_sco_rate) and the previous one, even without trend
@@ -132,40 +133,13 @@ static bool next_customer(void *it, struct xlsx_customer *row)
 	return false;
 }
 
-static bool next_cell(void *it, struct xlsx_cell *row)
+void xlsxrows_source(struct case_iter *it, struct xlsx_source *src)
 {
-	struct case_iter *ci = it;
-	const struct metrics *mt = ci->mt;
-	size_t n = mt->njourneys * mt->ndepts;
-	if (ci->next_cell >= n)
-		return false;
-	size_t c = ci->next_cell++;
-	const struct intern *names = mt->model->names;
-	*row = (struct xlsx_cell){.journey = intern_str(names, mt->journeys[c / mt->ndepts].name),
-	                          .department = intern_str(names, mt->depts[c % mt->ndepts].name),
-	                          .cases = mt->cells[c].cases,
-	                          .successful = mt->cells[c].successful};
-	return true;
-}
-
-void xlsxrows_inputs(const struct config *c, struct case_iter *it, struct xlsx_source *src,
-                     struct xlsx_settings *st)
-{
-	static const char *const lengths[] = {
-	    [PERIOD_MONTH] = "month", [PERIOD_QUARTER] = "quarter", [PERIOD_YEAR] = "year"};
 	*src = (struct xlsx_source){.it = it,
 	                            .next_case = next_case,
 	                            .next_customer = next_customer,
-	                            .next_cell = next_cell,
 	                            .rewind = rewind_cases,
 	                            .have_customers = it->mt->model->have_customers};
-	*st = (struct xlsx_settings){.min_cases = c->min_cases,
-	                             .churn_window_days = c->churn_window_days,
-	                             .green_share_threshold = c->green_share_threshold,
-	                             .sco_target = c->sco_target,
-	                             .tolerance = c->tolerance,
-	                             .failure_contact_cost = c->failure_contact_cost,
-	                             .period_length = lengths[c->period_length]};
 }
 
 void xlsxrows_init(struct case_iter *it, const struct metrics *mt, bp_time ps, bp_time pe)

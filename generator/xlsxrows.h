@@ -1,18 +1,17 @@
-/* xlsxrows: the workbook's rows and settings, from the model and a pack's figures. */
+/* xlsxrows: the workbook's long tables' rows, from the model and a pack's figures. */
 #ifndef BP_XLSXROWS_H
 #define BP_XLSXROWS_H
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "in/config.h"
 #include "calc/metrics.h"
 #include "util/strbuf.h"
 #include "xlsx/xlsx.h"
 
 /*
- * The workbook's rows (xlsx_source): the cases of the pack concluded in any period of the trend
- * window or open at the period's end, in file order, each with its departments; the customers in
- * the pack's scope; the heat map's cells.
+ * The workbook's long tables (xlsx_source): the cases of the pack concluded in any period of the
+ * trend window or open at the period's end, in file order, each with its departments; the
+ * customers in the pack's scope. (The other sheets come from the pack's view.)
  */
 struct case_iter {
 	const struct metrics *mt;
@@ -23,7 +22,7 @@ struct case_iter {
 	char period[16];
 	struct xlsx_touch *touches;
 	size_t captouches;
-	size_t next_customer, next_cell;
+	size_t next_customer;
 };
 
 /* Starts it on the pack of mt, whose period runs from ps to pe. */
@@ -31,8 +30,7 @@ void xlsxrows_init(struct case_iter *it, const struct metrics *mt, bp_time ps, b
 /* Frees what it holds (not mt). */
 void xlsxrows_free(struct case_iter *it);
 
-/* The workbook's options and sources for the pack of it. */
-void xlsxrows_inputs(const struct config *c, struct case_iter *it, struct xlsx_source *src,
-                     struct xlsx_settings *st);
+/* The workbook's source of rows for the pack of it. */
+void xlsxrows_source(struct case_iter *it, struct xlsx_source *src);
 
 #endif

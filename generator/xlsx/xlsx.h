@@ -1,9 +1,10 @@
 /* xlsx: the analyst workbook, written with libxlsxwriter; the only module that sees lxw_error. */
 #ifndef BP_XLSX_H
 #define BP_XLSX_H
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+struct view;
 
 /* A department a case passed through (a row of the Touches sheet). */
 struct xlsx_touch {
@@ -43,52 +44,36 @@ struct xlsx_customer {
 	int64_t left_day;   /* INT64_MAX: still a customer */
 };
 
-/* One cell of the heat map: a journey's cases concluded in the period that touched a department. */
-struct xlsx_cell {
-	const char *journey, *department;
-	long cases, successful;
-};
-
 /*
- * Where the rows come from. next_case yields the cases in row order; rewind
- * starts them again (the workbook counts them first, to lay out its sheets).
- * next_customer and next_cell may be NULL (no customers file, no heat map).
+ * Where the long tables' rows come from (the figures' sheets come from the view). next_case
+ * yields the cases in row order; rewind starts them again (the workbook counts them first, to lay
+ * out its sheets). next_customer may be NULL (no customers file).
  */
 struct xlsx_source {
 	void *it;
 	bool (*next_case)(void *it, struct xlsx_case *row);
 	bool (*next_customer)(void *it, struct xlsx_customer *row);
-	bool (*next_cell)(void *it, struct xlsx_cell *row);
-	void (*rewind)(void *it); /* the cases, customers and cells start again; without it the
-	                             rows are not counted first, so a long table gets one sheet
-	                             and the rows past it are noted, not listed */
+	void (*rewind)(void *it); /* the cases and customers start again; without it the rows are
+	                             not counted first, so a long table gets one sheet and the rows
+	                             past it are noted, not listed */
 	bool have_customers;      /* a customers file was read */
-};
-
-/* The pack's settings, for the Settings sheet (NAN / -1: not given). */
-struct xlsx_settings {
-	int min_cases, churn_window_days;
-	double green_share_threshold, sco_target, tolerance;
-	double failure_contact_cost; /* NAN: not configured */
-	const char *period_length;   /* "month", "quarter" or "year" */
 };
 
 struct xlsx_options {
 	const char *title;
 	const char *author;   /* the organisation */
-	const char *currency; /* ISO 4217 code, e.g. "GBP" */
+	const char *currency; /* ISO 4217 code, e.g. "GBP"; NULL: the view's */
 	int64_t created;    /* seconds since the epoch (from the data, for byte-identical builds) */
 	const char *tmpdir; /* libxlsxwriter's temporary files go here (inside the output folder) */
-	struct xlsx_settings settings;
 };
 
 /*
  * Writes the workbook of pack.md to path (a temporary file the caller
- * renames) from the metrics tree (the metrics JSON, docs/json.md) and the
- * rows of src. Returns 0, or -1 after reporting the problem through diag
- * (the caller exits 3).
+ * renames) from the pack's view (view/view.h: its figures, settings and data
+ * quality) and the rows of src. Returns 0, or -1 after reporting the problem
+ * through diag (the caller exits 3). v and src are only read.
  */
-int xlsx_write(const char *path, const json_t *metrics, const struct xlsx_source *src,
+int xlsx_write(const char *path, const struct view *v, const struct xlsx_source *src,
                const struct xlsx_options *opts);
 
 /* Tests only: at most n data rows per sheet of a long table (0 < n < the row limit), so that the
