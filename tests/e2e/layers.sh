@@ -45,6 +45,12 @@ for dirpath, _, files in os.walk(root):
             # view.h includes nothing of the pipeline, so a writer including it depends on no stage
             if folder == "view" and f == "view.h":
                 bad.append(f"view/view.h:{n}: includes \"{inc}\": the view's types stand alone")
+        # jansson is the metrics JSON's and the template context's: no writer of the PDF or the
+        # workbook, and no earlier stage, sees it (generator/README.md, "Libraries")
+        if folder in ("util", "model", "in", "calc", "pdf", "xlsx") or (folder, f) == ("view", "view.h"):
+            text = open(os.path.join(dirpath, f), encoding="utf-8").read()
+            if re.search(r'#\s*include\s*<jansson\.h>', text) or re.search(r'\bjson_[a-z_]+\s*\(', text):
+                bad.append(f"{folder}/{f}: uses jansson, which only the JSON and the template context may")
         # a module is in one folder only
 for b in bad:
     print("layers:", b)
