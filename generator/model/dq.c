@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "util/diag.h"
+#include "util/escape.h"
 #include "util/format.h"
 #include "util/strbuf.h"
+#include "util/values.h"
 #include "util/xmem.h"
 
 struct dq *dq_new(void)
@@ -167,6 +169,15 @@ static char *copy_or_null(const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
+	/* a field after the row's first fault is not checked: bytes that are not UTF-8 are shown
+	 * as messages show them (\xNN), so that the JSON and the workbook can hold it */
+	if (value_utf8_invalid(s, n) >= 0) {
+		struct strbuf b = STRBUF_INIT;
+		text_utf8_escape(&b, s, n > DQ_VALUE_MAX ? DQ_VALUE_MAX : n);
+		if (n > DQ_VALUE_MAX)
+			strbuf_puts(&b, "…");
+		return strbuf_detach(&b);
+	}
 	if (n <= DQ_VALUE_MAX)
 		return xstrndup(s, n);
 	size_t k = DQ_VALUE_MAX;

@@ -1,6 +1,9 @@
 #include "util/escape.h"
 
+#include <stdint.h>
+
 #include "util/strbuf.h"
+#include "util/utf8.h"
 
 void text_escape(struct strbuf *b, const char *s, size_t n, size_t max, bool quoted)
 {
@@ -33,4 +36,19 @@ void text_escape(struct strbuf *b, const char *s, size_t n, size_t max, bool quo
 void text_quote(struct strbuf *b, const char *s, size_t n)
 {
 	text_escape(b, s, n, 60, true);
+}
+
+void text_utf8_escape(struct strbuf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = utf8_next(s + i, n - i, &cp);
+		if (k == 0 || cp == 0) {
+			strbuf_printf(b, "\\x%02X", (unsigned char)s[i]);
+			i++;
+			continue;
+		}
+		strbuf_append(b, s + i, k);
+		i += k;
+	}
 }

@@ -16,4 +16,8 @@ void text_quote(struct strbuf *buf, const char *s, size_t n);
  */
 void text_escape(struct strbuf *buf, const char *s, size_t n, size_t max, bool quoted);
 
+/* Appends s[0..n) with every byte that does not belong to a well-formed UTF-8 character (and NUL)
+ * as \xHH, the rest as it is: text that is not UTF-8 made valid, showing what was there. */
+void text_utf8_escape(struct strbuf *buf, const char *s, size_t n);
+
 #endif

@@ -103,13 +103,20 @@ static void dq_of(const struct metrics *mt, struct view_dq *o)
 {
 	const struct dq *d = mt->model->dq;
 	o->files = xcalloc(d->nfiles ? d->nfiles : 1, sizeof *o->files);
-	o->nfiles = d->nfiles;
 	for (size_t i = 0; i < d->nfiles; i++) {
-		struct view_dq_file *f = &o->files[i];
-		f->file = d->files[i].name;
-		dq_file_counts(&d->files[i], mt->region, &f->rows_read, &f->rows_rejected);
-		o->rows_read += f->rows_read;
-		o->rows_rejected += f->rows_rejected;
+		/* a workbook read for two inputs (its journeys and its KPIs sheets) is one file */
+		size_t k = 0;
+		while (k < o->nfiles && strcmp(o->files[k].file, d->files[i].name) != 0)
+			k++;
+		if (k == o->nfiles)
+			o->files[o->nfiles++].file = d->files[i].name;
+		struct view_dq_file *f = &o->files[k];
+		long rr, rj;
+		dq_file_counts(&d->files[i], mt->region, &rr, &rj);
+		f->rows_read += rr;
+		f->rows_rejected += rj;
+		o->rows_read += rr;
+		o->rows_rejected += rj;
 	}
 	o->issues = xcalloc(d->nissues ? d->nissues : 1, sizeof *o->issues);
 	for (size_t i = 0; i < d->nissues; i++) {

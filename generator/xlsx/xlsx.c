@@ -92,20 +92,8 @@ static struct val v_flag(bool b)
 	return (struct val){.t = V_BOOL, .yes = b};
 }
 
-/*
- * s as the metrics JSON holds it, which the workbook equals: NULL when s is not UTF-8, which a
- * JSON text cannot be (the JSON then leaves the member out). The view's names are checked UTF-8;
- * a rejected row's case or customer may not be (the reader records the fields after the bad one
- * unchecked).
- */
-static const char *as_in_json(const char *s)
-{
-	return s && value_utf8_invalid(s, strlen(s)) < 0 ? s : NULL;
-}
-
 static struct val v_text(const char *s)
 {
-	s = as_in_json(s);
 	return s ? (struct val){.t = V_TEXT, .text = s} : v_none();
 }
 
@@ -3288,7 +3276,7 @@ static void add_table_after(struct xw *x, struct sheet *sh, lxw_row_t r0, lxw_co
 struct dq_sheet {
 	const struct view_dq *dq;
 	size_t ni, nn, nrows; /* the first ni issues and nn notes are listed; nrows = ni + nn */
-	struct view_dq_file *files; /* as the metrics JSON lists them (dq_files) */
+	const struct view_dq_file *files; /* the view's */
 	size_t nf, nw;              /* files, workbook notes */
 	lxw_col_t fc, wc;           /* the first columns of the files' and the notes' tables */
 };
@@ -3307,26 +3295,26 @@ static const char *issue_text(const struct dq_sheet *d, size_t i, enum issue_fie
 	case IS_ROW:
 		return i < d->ni ? "rejected" : "kept";
 	case IS_KIND:
-		return as_in_json(is->kind);
+		return (is->kind);
 	case IS_FILE:
-		return as_in_json(is->file);
+		return (is->file);
 	case IS_LINE: /* a number: issue_line */
 		return NULL;
 	case IS_COLUMN:
-		if (as_in_json(is->column_name))
+		if ((is->column_name))
 			return is->column_name;
 		if (is->column <= 0)
 			return NULL;
 		snprintf(buf, 48, "column %ld", is->column);
 		return buf;
 	case IS_CASE:
-		return as_in_json(is->case_id);
+		return (is->case_id);
 	case IS_CUSTOMER:
-		return as_in_json(is->customer_id);
+		return (is->customer_id);
 	case IS_VALUE:
-		return as_in_json(is->value);
+		return (is->value);
 	case IS_MESSAGE:
-		return as_in_json(is->message);
+		return (is->message);
 	}
 	no_field();
 }
@@ -3351,24 +3339,6 @@ static const char *wbnote_text(const struct wbnote *w, enum wbnote_field f)
 	no_field();
 }
 
-/*
- * The files as the metrics JSON lists them, which the workbook equals: one per name (the JSON's
- * files are an object keyed by name), so that a workbook read for two inputs is one row with the
- * counts of the last. The caller frees the array.
- */
-static struct view_dq_file *dq_files(const struct view_dq *dq, size_t *n)
-{
-	struct view_dq_file *f = xcalloc(dq->nfiles ? dq->nfiles : 1, sizeof *f);
-	*n = 0;
-	for (size_t i = 0; i < dq->nfiles; i++) {
-		size_t k = 0;
-		while (k < *n && strcmp(f[k].file, dq->files[i].file) != 0)
-			k++;
-		f[k] = dq->files[i];
-		*n += k == *n;
-	}
-	return f;
-}
 
 /* The rows listed (at most DQ_ROWS_MAX issues and as many notes: the others are counted in a
  * workbook note) and the files, in the view's order. */
@@ -3395,7 +3365,8 @@ static void dq_gather(struct xw *x, struct sheet *sh, const struct view_dq *dq, 
 	}
 	d->fc = (lxw_col_t)N(issue_cols) + 1;
 	d->wc = d->fc + N(file_cols) + 1;
-	d->files = dq_files(dq, &d->nf);
+	d->files = dq->files;
+	d->nf = dq->nfiles;
 }
 
 /* What the texts below will need noting, first: the notes table is beside them (the sheet is
@@ -3548,7 +3519,6 @@ static void put_data_quality(struct xw *x, struct sheet *sh, const struct view_d
 	sh->width[msg] = 0;
 	worksheet_freeze_panes(sh->ws, head + 1, 0);
 	page_setup(x, sh, head);
-	free(d.files);
 }
 
 /* ---- the workbook -------------------------------------------------------- */
