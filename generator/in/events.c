@@ -127,10 +127,15 @@ static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t 
  * one case's rows can take. A longer stretch is taken in parts (out of order if they are). */
 #define STRETCH_MAX 65536
 
-/* Lines between fetching an id's slot and its record (csvin tells of lines 16 ahead). */
-#define AHEAD_RING 8
-/* Cases from which the ids are fetched ahead: the tables of fewer fit in a core's cache. */
+/* Of the 16 lines csvin tells of ahead: an id's slot is fetched first, its record AHEAD_RECORD
+ * lines later, the case's state AHEAD_CASE lines later, some lines before its row is read. */
+#define AHEAD_RECORD 5
+#define AHEAD_CASE 10
+#define AHEAD_RING 16
+/* Cases from which the ids are fetched ahead: the tables of fewer fit in a core's cache, as long
+ * as the rows come in time or case order (fewer than AHEAD_DISORDER cases out of order). */
 #define AHEAD_FROM (1u << 17)
+#define AHEAD_DISORDER 1024
 
 struct state {
 	struct memo memo[6];  /* case id, journey, customer, region, department, channel */
@@ -164,8 +169,8 @@ struct state {
 	/* failure-demand rows of the first reading: (case, touchpoint), in file order */
 	struct case_failure *fail;
 	size_t nfail, capfail;
-	/* the hashes of the case and customer ids of lines told of ahead (see ahead_line), a ring:
-	 * their slots asked for, their records not yet */
+	/* the hashes of the case and customer ids of the lines told of ahead (see ahead_line), a
+	 * ring */
 	uint32_t ahead_hash[AHEAD_RING][2];
 	unsigned ahead_n;
 };
@@ -853,16 +858,28 @@ static void ahead_line(void *actx, const char *s, size_t len, unsigned char deli
 {
 	struct reader *r = actx;
 	struct state *st = r->ctx;
-	/* tables this small stay in the cache: the hints would cost more than they save */
-	if (st->second || r->col[C_CASE] < 0 || intern_count(r->m->ids) < AHEAD_FROM)
+	/* a log in time or case order with tables this small stays in the cache: the hints
+	 * would cost more than they save; out of order, the rows reach the whole tables */
+	if (st->second || r->col[C_CASE] < 0 ||
+	    (intern_count(r->m->ids) < AHEAD_FROM && st->out_of_order < AHEAD_DISORDER))
 		return;
 	if (len && s[len - 1] == '\n')
 		len--;
-	uint32_t *slot = st->ahead_hash[st->ahead_n++ % AHEAD_RING];
-	if (st->ahead_n > AHEAD_RING) {
-		intern_prefetch(r->m->ids, slot[0], 1);
-		intern_prefetch(r->m->names, slot[1], 1);
+	unsigned now = st->ahead_n++;
+	if (now >= AHEAD_CASE) { /* its record has arrived: the case's own state */
+		sym id = intern_prefetch(r->m->ids,
+		                         st->ahead_hash[(now - AHEAD_CASE) % AHEAD_RING][0], 2);
+		if (id && id - 1 < r->m->ncases) {
+			__builtin_prefetch(&r->m->cases[id - 1]);
+			__builtin_prefetch(&st->last_ts[id - 1]);
+		}
 	}
+	if (now >= AHEAD_RECORD) { /* its slot has arrived: the string's record */
+		const uint32_t *h = st->ahead_hash[(now - AHEAD_RECORD) % AHEAD_RING];
+		intern_prefetch(r->m->ids, h[0], 1);
+		intern_prefetch(r->m->names, h[1], 1);
+	}
+	uint32_t *slot = st->ahead_hash[now % AHEAD_RING];
 	const char *f;
 	size_t n;
 	slot[0] = raw_field(s, len, delim, r->col[C_CASE], &f, &n) ? intern_hash(f, n) : 0;

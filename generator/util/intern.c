@@ -52,14 +52,6 @@ static const struct record *record_at(const struct intern *t, uint32_t ref)
 	                               ((size_t)(ref & ((1u << UNITS_SHIFT) - 1)) << UNIT_SHIFT));
 }
 
-/* n zeroed bytes for a table read at random. */
-static void *table_alloc(size_t n)
-{
-	void *p = xmalloc_huge(n);
-	memset(p, 0, n);
-	return p;
-}
-
 /* Stores s[0..n) as the record of symbol id; returns its reference. */
 static uint32_t store(struct intern *t, sym id, const char *s, size_t n)
 {
@@ -87,7 +79,7 @@ struct intern *intern_new(void)
 {
 	struct intern *t = xcalloc(1, sizeof *t);
 	t->nslots = 1024;
-	t->slots = xcalloc(t->nslots, sizeof *t->slots);
+	t->slots = xcalloc_huge(t->nslots * sizeof *t->slots);
 	t->cap = 256;
 	t->refs = xreallocarray(NULL, t->cap, sizeof *t->refs);
 	t->refs[0] = store(t, 0, "", 0);
@@ -103,14 +95,14 @@ void intern_free(struct intern *t)
 		free(t->blocks[i]);
 	free(t->blocks);
 	free(t->refs);
-	free(t->slots);
+	xfree_huge(t->slots, t->nslots * sizeof *t->slots);
 	free(t);
 }
 
 static void rehash(struct intern *t)
 {
 	size_t nslots = t->nslots * 2;
-	uint64_t *slots = table_alloc(nslots * sizeof *slots);
+	uint64_t *slots = xcalloc_huge(nslots * sizeof *slots);
 	for (size_t k = 0; k < t->nslots; k++) {
 		uint64_t v = t->slots[k];
 		if (!v)
@@ -120,7 +112,7 @@ static void rehash(struct intern *t)
 			i = (i + 1) & (nslots - 1);
 		slots[i] = v;
 	}
-	free(t->slots);
+	xfree_huge(t->slots, t->nslots * sizeof *t->slots);
 	t->slots = slots;
 	t->nslots = nslots;
 }
@@ -138,19 +130,23 @@ static size_t probe(const struct intern *t, const char *s, size_t n, uint32_t h)
 	return i;
 }
 
-void intern_prefetch(const struct intern *t, uint32_t h, int step)
+sym intern_prefetch(const struct intern *t, uint32_t h, int step)
 {
 	size_t i = h & (t->nslots - 1);
 	if (step == 0) {
 		__builtin_prefetch(&t->slots[i]);
-		return;
+		return 0;
 	}
 	/* the first slot of the same hash: nearly always the string's own */
 	for (uint64_t v; (v = t->slots[i]) != 0; i = (i + 1) & (t->nslots - 1))
 		if ((uint32_t)(v >> 32) == h) {
-			__builtin_prefetch(record_at(t, (uint32_t)v - 1));
-			return;
+			const struct record *r = record_at(t, (uint32_t)v - 1);
+			if (step == 2)
+				return r->id;
+			__builtin_prefetch(r);
+			return 0;
 		}
+	return 0;
 }
 
 static sym slot_sym(const struct intern *t, uint64_t v)

@@ -20,10 +20,12 @@ sym intern_find(const struct intern *t, const char *s, size_t n);
 uint32_t intern_hash(const char *s, size_t n);
 /*
  * Brings into the cache what intern_add or intern_find of s[0..n) (hash h = intern_hash(s, n))
- * will read, in two steps a few rows apart: step 0 the table's slot, step 1 (once the slot is
- * in the cache) the string's record it names. Changes nothing; for reading rows ahead.
+ * will read, in steps a few rows apart: step 0 the table's slot, step 1 (once the slot is in the
+ * cache) the string's record it names; step 2 (once that is too) returns the symbol the string
+ * most likely has (the first of hash h: a guess, for fetching what goes with it), 0 when none.
+ * Changes nothing; for reading rows ahead.
  */
-void intern_prefetch(const struct intern *t, uint32_t h, int step);
+sym intern_prefetch(const struct intern *t, uint32_t h, int step);
 const char *intern_str(const struct intern *t, sym id);
 size_t intern_len(const struct intern *t, sym id);
 /* Number of symbols including 0. */

@@ -60,6 +60,36 @@ void xmem_huge(void *p, size_t n)
 		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
 }
 
+void *xcalloc_huge(size_t n)
+{
+	if (n < HUGE_PAGE)
+		return xcalloc(n, 1);
+	/* mapped one huge page larger, then trimmed to a 2 MiB boundary on both sides */
+	size_t len = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	char *p =
+	    mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		oom(n);
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	size_t head = a - (uintptr_t)p;
+	if (head)
+		munmap(p, head);
+	if (HUGE_PAGE - head)
+		munmap((char *)a + len, HUGE_PAGE - head);
+	(void)madvise((void *)a, len, MADV_HUGEPAGE);
+	return (void *)a;
+}
+
+void xfree_huge(void *p, size_t n)
+{
+	if (n < HUGE_PAGE) {
+		free(p);
+		return;
+	}
+	if (p)
+		munmap(p, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+}
+
 char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));

@@ -18,6 +18,10 @@ char *xstrndup(const char *s, size_t n);
  */
 void *xmalloc_huge(size_t n);
 void xmem_huge(void *p, size_t n);
+/* n zeroed bytes, as xmalloc_huge, mapped afresh (the system's zero pages, not zeroed again
+ * here); freed with xfree_huge(p, n) and the same n. */
+void *xcalloc_huge(size_t n);
+void xfree_huge(void *p, size_t n);
 /* printf into a fresh string the caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
