@@ -2,6 +2,7 @@
  * file, then its digest for the manifest. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "view/json.h"
@@ -14,6 +15,15 @@
 #include "xlsxrows.h"
 
 const char *const out_ext[OUT_KINDS] = {"json", "pdf", "xlsx"};
+
+/* For the tests, tests/e2e/xlsx-recompute.sh: BOARDPACK_TEST_SHEET_ROWS=N lists at most N rows on
+ * each sheet of a long table, so that its continuation sheets are tested without a million rows.
+ * 0 when unset: Excel's limit. */
+static long test_sheet_rows(void)
+{
+	const char *s = getenv("BOARDPACK_TEST_SHEET_ROWS");
+	return s && *s ? atol(s) : 0;
+}
 
 void write_output(struct pack_out *o)
 {
@@ -58,7 +68,8 @@ void write_output(struct pack_out *o)
 			                          .author = b->c->organisation,
 			                          .currency = b->c->currency ? b->c->currency : "",
 			                          .created = b->created,
-			                          .tmpdir = dir};
+			                          .tmpdir = dir,
+			                          .sheet_rows = test_sheet_rows()};
 			/* one workbook at a time: libxlsxwriter 1.1 calls gmtime(), whose result is
 			 * shared */
 			static pthread_mutex_t xlsx_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -65,6 +65,9 @@ struct xlsx_options {
 	const char *currency; /* ISO 4217 code, e.g. "GBP"; NULL: the view's */
 	int64_t created;    /* seconds since the epoch (from the data, for byte-identical builds) */
 	const char *tmpdir; /* libxlsxwriter's temporary files go here (inside the output folder) */
+	long sheet_rows;    /* data rows a long sheet holds; 0: Excel's limit. The tests set fewer
+	                       (tests/tools/xlsxgen --limit, BOARDPACK_TEST_SHEET_ROWS), to test the
+	                       continuation sheets without a million rows */
 };
 
 /*
@@ -75,10 +78,5 @@ struct xlsx_options {
  */
 int xlsx_write(const char *path, const struct view *v, const struct xlsx_source *src,
                const struct xlsx_options *opts);
-
-/* Tests only: at most n data rows per sheet of a long table (0 < n < the row limit), so that the
- * continuation sheets are tested quickly. The environment variable BOARDPACK_TEST_SHEET_ROWS sets
- * the same (for the end-to-end tests). */
-void xlsx_test_case_limit(long n);
 
 #endif

@@ -2,7 +2,7 @@
  * xlsxzip: the workbook's long sheets put together.
  *
  * libxlsxwriter writes the workbook with each long sheet holding its header
- * row only; xlsx.c writes the sheet's other rows as XML, compressed in
+ * row only; longrows.c writes the sheet's other rows as XML, compressed in
  * parallel (zpar.h). This copies libxlsxwriter's zip into the final one
  * entry by entry, the compressed bytes as they are, and gives each long
  * sheet its rows: its head (up to the header row's end), the rows, and its

@@ -7,7 +7,7 @@
  * another are one valid deflate stream that the caller ends with a final
  * block (zpar_final). The output depends only on the bytes and the level,
  * never on the number of threads: a build is byte-identical on one core or
- * eight. Used for the workbook's long sheets (xlsx.c, xlsxzip.c).
+ * eight. Used for the workbook's long sheets (longrows.c, xlsxzip.c).
  */
 #ifndef BP_ZPAR_H
 #define BP_ZPAR_H

@@ -6,8 +6,8 @@
  *   --cases N   feed N deterministic cases (default 20)
  *   --odd       case 1's customer has invalid UTF-8, case 2's departments are 40,000 characters,
  *               case 3's customer has markup characters and edge spaces
- *   --limit N   at most N rows per sheet (xlsx_test_case_limit), to test continuation sheets
- *               quickly
+ *   --limit N   at most N rows per sheet (xlsx_options.sheet_rows), to test continuation
+ *               sheets quickly
  *   --tmpdir D  libxlsxwriter's temporary folder (default: the output's folder)
  * Exits 0, 2 when the JSON cannot be read, 3 when the workbook cannot be written.
  */
@@ -561,11 +561,12 @@ int main(int argc, char **argv)
 	}
 	struct gen g = {.n = 20, .long_text = STRBUF_INIT};
 	const char *tmpdir = NULL;
+	long limit = 0;
 	for (int i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc)
 			g.n = atol(argv[++i]);
 		else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
-			xlsx_test_case_limit(atol(argv[++i]));
+			limit = atol(argv[++i]);
 		else if (strcmp(argv[i], "--tmpdir") == 0 && i + 1 < argc)
 			tmpdir = argv[++i];
 		else if (strcmp(argv[i], "--odd") == 0)
@@ -599,6 +600,7 @@ int main(int argc, char **argv)
 	    .currency = v->currency,
 	    .created = 1790726400, /* 2026-09-30T00:00:00Z */
 	    .tmpdir = tmpdir,
+	    .sheet_rows = limit,
 	};
 	struct xlsx_source src = {.it = &g,
 	                          .next_case = next_case,

@@ -1,0 +1,824 @@
+/*
+ * longrows: the long tables, Cases, Touches and Customers, a row per case, per case and
+ * department, per customer: millions of cells, written as the sheets' XML rows by this file
+ * (libxlsxwriter writes their header rows and tables), each table continued on further sheets
+ * past Excel's row limit.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xmem.h"
+#include "xlsx/book.h"
+#include "xlsx/xlsx.h"
+#include "xlsx/xlsxzip.h"
+#include "xlsx/zpar.h"
+
+#define ROWS_MAX (SHEET_ROWS - 1) /* data rows of a long table's sheet, under its header */
+#define ROWS_ZLEVEL 3             /* zlib level of the long sheets' rows (docs/benchmarks.md) */
+
+/* The columns of the long tables (Cases, Touches, Customers): written from the rows of the
+ * source, in this order (put_case, put_customer). */
+enum case_field {
+	CC_CASE,
+	CC_JOURNEY,
+	CC_GOAL,
+	CC_PERIOD,
+	CC_OUTCOME,
+	CC_SCO,
+	CC_START,
+	CC_END,
+	CC_DAYS,
+	CC_PROMISE,
+	CC_WITHIN,
+	CC_CONTACTS,
+	CC_FAILURES,
+	CC_HANDOFFS,
+	CC_FIRST_CHANNEL,
+	CC_LAST_CHANNEL,
+	CC_REGION,
+	CC_CUSTOMER,
+	CC_SEGMENT,
+	CC_VALUE,
+	CC_LEFT,
+	CC_LEFT_WITHIN,
+	CC_DEPTS
+};
+static const struct col case_cols[] = {
+    {"Case", CC_CASE, K_TEXT, NULL, "The case's identifier."},
+    {"Journey", CC_JOURNEY, K_TEXT, NULL, "The case's journey."},
+    {"Goal", CC_GOAL, K_TEXT, NULL, "The life goal the journey serves."},
+    {"Period concluded", CC_PERIOD, K_TEXT, NULL,
+     "The period the case concluded in (its end's period); empty while open at the report "
+     "period's end. The sheet lists the cases concluded in every period of the trend window and "
+     "those open at the end of the report period."},
+    {"Outcome", CC_OUTCOME, K_TEXT, NULL,
+     "achieved, failed, abandoned, or open at the report period's end."},
+    {"SCO", CC_SCO, K_BOOL, NULL,
+     "TRUE for a successful customer outcome (achieved, within the promise when one is set, with "
+     "no more failure contacts than allowed), FALSE for an unsuccessful one; empty while open."},
+    {"Start", CC_START, K_TIME, NULL, "When the case started (UTC)."},
+    {"End", CC_END, K_TIME, NULL, "When the case ended (UTC); empty while it is open."},
+    {"Days", CC_DAYS, K_DAYS, NULL, "Days from start to end; empty while open."},
+    {"Promise days", CC_PROMISE, K_NUM, NULL,
+     "The journey's promise: days within which the customer expects the outcome; empty when none "
+     "is set."},
+    {"Within promise", CC_WITHIN, K_BOOL, NULL,
+     "TRUE when Days is at most Promise days; empty while open or when no promise is set."},
+    {"Contacts", CC_CONTACTS, K_INT, NULL,
+     "The case's rows in the event log: every touchpoint, back-office ones included, not only "
+     "the customer's own contacts (data-contract.md: contacts = its rows)."},
+    {"Failure contacts", CC_FAILURES, K_INT, NULL,
+     "The case's failure-demand rows (a failure to do something or do it right)."},
+    {"Hand-offs", CC_HANDOFFS, K_INT, NULL, "Hand-offs between departments in the case."},
+    {"First channel", CC_FIRST_CHANNEL, K_TEXT, NULL,
+     "The channel of the case's first row (in time order); empty when that row gives none."},
+    {"Last channel", CC_LAST_CHANNEL, K_TEXT, NULL,
+     "The channel of the case's last row (in time order); empty when that row gives none."},
+    {"Region", CC_REGION, K_TEXT, NULL, "The case's region; empty when none."},
+    {"Customer", CC_CUSTOMER, K_TEXT, NULL, "The customer's identifier; empty when unknown."},
+    {"Segment", CC_SEGMENT, K_TEXT, NULL,
+     "The customer's segment (customers file); empty when the customer is not in it."},
+    {"Annual value", CC_VALUE, K_MONEY, NULL,
+     "The customer's annual value (customers file); empty when the customer is not in it (or, in "
+     "a regional pack, belongs to another region)."},
+    {"Left", CC_LEFT, K_DATE, NULL, "The date the customer left; empty while still a customer."},
+    {"Left within window", CC_LEFT_WITHIN, K_BOOL, NULL,
+     "TRUE when the customer left on or after the case end's date and at most the churn window's "
+     "days after it (Settings); empty while open or when the customer is not known. Customers "
+     "lost = distinct customers of unsuccessful cases with TRUE here."},
+    {"Departments", CC_DEPTS, K_TEXT, NULL,
+     "The departments the case passed through, separated by \"; \" (one row each on the Touches "
+     "sheet)."},
+};
+enum touch_field {
+	TC_CASE,
+	TC_JOURNEY,
+	TC_PERIOD,
+	TC_SCO,
+	TC_DEPARTMENT,
+	TC_CONTACTS,
+	TC_FAILURES
+};
+static const struct col touch_cols[] = {
+    {"Case", TC_CASE, K_TEXT, NULL, "The case's identifier (a row of the Cases sheet)."},
+    {"Journey", TC_JOURNEY, K_TEXT, NULL, "The case's journey (as on the Cases sheet)."},
+    {"Period concluded", TC_PERIOD, K_TEXT, NULL,
+     "The period the case concluded in; empty while open (as on the Cases sheet)."},
+    {"SCO", TC_SCO, K_BOOL, NULL, "The case's SCO (as on the Cases sheet); empty while open."},
+    {"Department", TC_DEPARTMENT, K_TEXT, NULL,
+     "A department the case passed through: one row per case and department."},
+    {"Contacts", TC_CONTACTS, K_INT, NULL,
+     "The case's rows that the department handled (summed over a case's departments: the "
+     "case's Contacts); empty when the input gives departments only (a cases file)."},
+    {"Failure contacts", TC_FAILURES, K_INT, NULL,
+     "Failure-demand rows the department handled in the case. Summed over the cases concluded "
+     "in the period: the department's failure contacts; counted: its cases touched, and the "
+     "heat map."},
+};
+enum customer_field { CU_CUSTOMER, CU_SEGMENT, CU_REGION, CU_VALUE, CU_JOINED, CU_LEFT };
+static const struct col customer_cols[] = {
+    {"Customer", CU_CUSTOMER, K_TEXT, NULL, "The customer's identifier."},
+    {"Segment", CU_SEGMENT, K_TEXT, NULL, "The customer's segment; empty when none."},
+    {"Region", CU_REGION, K_TEXT, NULL, "The customer's region; empty when none."},
+    {"Annual value", CU_VALUE, K_MONEY, NULL, "The customer's annual value."},
+    {"Joined", CU_JOINED, K_DATE, NULL, "The date the customer joined; empty when unknown."},
+    {"Left", CU_LEFT, K_DATE, NULL, "The date the customer left; empty while still a customer."},
+};
+
+/* ---- the rows as XML ----------------------------------------------------- */
+
+/*
+ * The long tables' rows. libxlsxwriter keeps every cell of a sheet in
+ * memory unless the whole workbook is in constant_memory mode, and formats
+ * each cell on its own; a long table's millions of cells are therefore
+ * written here instead, as the sheet's XML, compressed in chunks by worker
+ * threads (zpar.h) into a temporary file, and put into libxlsxwriter's
+ * finished workbook, after its header row, by xlsxzip.c. Cells carry no
+ * reference (`r`) but after a gap: a cell without one is the next column,
+ * and unique references would make the XML a third longer and half as
+ * compressible. Texts are inline strings; a repeated one (a journey, a
+ * period, a department) is cleaned and escaped once (struct textcache).
+ */
+struct rowbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static char *rb_room(struct rowbuf *b, size_t n)
+{
+	if (b->cap - b->len < n) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap - b->len < n)
+			cap *= 2;
+		b->s = xreallocarray(b->s, cap, 1);
+		b->cap = cap;
+	}
+	return b->s + b->len;
+}
+
+static void rb_put(struct rowbuf *b, const char *s, size_t n)
+{
+	memcpy(rb_room(b, n), s, n);
+	b->len += n;
+}
+
+#define RB_LIT(b, lit) rb_put((b), (lit), sizeof(lit) - 1)
+
+static size_t put_digits(char *p, uint64_t v)
+{
+	char d[24];
+	size_t n = 0;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (size_t i = 0; i < n; i++)
+		p[i] = d[n - 1 - i];
+	return n;
+}
+
+static void rb_uint(struct rowbuf *b, uint64_t v)
+{
+	b->len += put_digits(rb_room(b, 24), v);
+}
+
+/*
+ * num / den (den > 0) as a decimal of 16 significant digits, correctly
+ * rounded, trailing zeros dropped: an instant or a duration in days from
+ * milliseconds, exact where printing the double would cost a printf.
+ */
+static void rb_ratio(struct rowbuf *b, uint64_t num, uint64_t den)
+{
+	char d[40];
+	int n = 0, point = -1, sig = 0;
+	uint64_t q = num / den, rem = num % den;
+	n = (int)put_digits(d, q);
+	sig = q ? n : 0;
+	point = n;
+	while (rem && sig < 16 && n < 36) {
+		rem *= 10; /* rem < den <= 2^63 / 10 for the callers' denominators */
+		int digit = (int)(rem / den);
+		rem %= den;
+		d[n++] = (char)('0' + digit);
+		if (sig || digit)
+			sig++;
+	}
+	if (rem && rem * 2 >= den) { /* round the last digit up, carrying */
+		int i = n - 1;
+		while (i >= 0 && d[i] == '9')
+			d[i--] = '0';
+		if (i >= 0)
+			d[i]++;
+		else {
+			memmove(d + 1, d, (size_t)n++);
+			d[0] = '1';
+			point++;
+		}
+	}
+	while (n > point && d[n - 1] == '0')
+		n--;
+	char *p = rb_room(b, (size_t)n + 1);
+	memcpy(p, d, (size_t)point);
+	size_t len = (size_t)point;
+	if (n > point) {
+		p[len++] = '.';
+		memcpy(p + len, d + point, (size_t)(n - point));
+		len += (size_t)(n - point);
+	}
+	b->len += len;
+}
+
+/* A cleaned, escaped text as a cell's inline string, kept for the texts that repeat. */
+struct cached_text {
+	char *key; /* the text as given */
+	char *xml; /* `<is><t>...</t></is></c>` */
+	size_t xmllen;
+	long chars;
+	uint64_t hash;
+};
+
+#define TEXTCACHE_MAX 65536 /* distinct texts kept; the others are cleaned each time */
+
+static uint64_t text_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+void textcache_free(struct textcache *tc)
+{
+	for (size_t i = 0; i < tc->cap; i++) {
+		free(tc->slot[i].key);
+		free(tc->slot[i].xml);
+	}
+	free(tc->slot);
+	*tc = (struct textcache){0};
+}
+
+/* s escaped for XML as an inline string's text (s is clean: valid UTF-8, no forbidden
+ * character), with the cell's end. */
+static void rb_inline(struct rowbuf *b, const char *s, size_t n)
+{
+	bool pad = n && (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]));
+	if (pad)
+		RB_LIT(b, "<is><t xml:space=\"preserve\">");
+	else
+		RB_LIT(b, "<is><t>");
+	const char *p = s, *end = s + n;
+	while (p < end) {
+		size_t k = strcspn(p, "&<>");
+		if (k > (size_t)(end - p))
+			k = (size_t)(end - p);
+		rb_put(b, p, k);
+		p += k;
+		if (p >= end)
+			break;
+		if (*p == '&')
+			RB_LIT(b, "&amp;");
+		else if (*p == '<')
+			RB_LIT(b, "&lt;");
+		else
+			RB_LIT(b, "&gt;");
+		p++;
+	}
+	RB_LIT(b, "</t></is></c>");
+}
+
+/* A long sheet's rows: the open row in buf, handed to the stream when the next one starts. */
+struct rowsink {
+	struct zpar *z;
+	struct rowbuf buf;
+	lxw_row_t row;      /* the open row (0: none; rows here start at 1, under the header) */
+	long col;           /* the last cell's column in it; -1 before the first */
+	lxw_row_t last_row; /* the last row with a cell */
+	lxw_col_t last_col; /* the rightmost column with a cell */
+	int err;            /* the stream's first failure (an errno value) */
+};
+
+static void sink_end_row(struct rowsink *k)
+{
+	if (!k->row)
+		return;
+	RB_LIT(&k->buf, "</row>");
+	zpar_put(k->z, k->buf.s, k->buf.len);
+	k->buf.len = 0;
+	k->row = 0;
+}
+
+/* Opens cell (r, c) up to its type: `<c` with a reference after a gap, and the style. */
+static void sink_cell(struct rowsink *k, lxw_row_t r, lxw_col_t c, const char *attrs, size_t alen)
+{
+	struct rowbuf *b = &k->buf;
+	if (r != k->row) {
+		sink_end_row(k);
+		RB_LIT(b, "<row r=\"");
+		rb_uint(b, (uint64_t)r + 1);
+		RB_LIT(b, "\">");
+		k->row = r;
+		k->col = -1;
+		k->last_row = r;
+	}
+	if ((long)c == k->col + 1) {
+		RB_LIT(b, "<c");
+	} else {
+		char name[16];
+		lxw_col_to_name(name, c, LXW_FALSE);
+		RB_LIT(b, "<c r=\"");
+		rb_put(b, name, strlen(name));
+		rb_uint(b, (uint64_t)r + 1);
+		rb_put(b, "\"", 1);
+	}
+	rb_put(b, attrs, alen);
+	k->col = c;
+	if (c > k->last_col)
+		k->last_col = c;
+}
+
+/* ---- cells --------------------------------------------------------------- */
+
+/* Text of ASCII letters, digits and punctuation only (no '_', which may start an _xHHHH_ escape):
+ * nothing to clean, one character a byte. */
+static bool plain_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7e || c == '_')
+			return false;
+	}
+	return n <= (size_t)CELL_CHARS;
+}
+
+static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
+{
+	if (!s || !*s)
+		return;
+	size_t n = strlen(s);
+	long chars = (long)n;
+	const char *t = s;
+	if (!plain_ascii(s, n)) {
+		char cell[LXW_MAX_CELL_NAME_LENGTH];
+		lxw_rowcol_to_cell(cell, r, c);
+		t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
+		n = strlen(t);
+		if (!n)
+			return;
+	}
+	sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
+	rb_inline(&sh->sink->buf, t, n);
+	measure(sh, c, (double)chars);
+}
+
+/* A text that repeats down the table: cleaned and escaped the first time only. */
+static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
+{
+	if (!s || !*s)
+		return;
+	struct textcache *tc = &x->texts;
+	size_t n = strlen(s);
+	uint64_t h = text_hash(s, n);
+	struct cached_text *e = NULL;
+	if (tc->cap) {
+		for (size_t i = (size_t)h & (tc->cap - 1);; i = (i + 1) & (tc->cap - 1)) {
+			struct cached_text *t = &tc->slot[i];
+			if (!t->key)
+				break;
+			if (t->hash == h && strcmp(t->key, s) == 0) {
+				e = t;
+				break;
+			}
+		}
+	}
+	if (e) {
+		sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
+		rb_put(&sh->sink->buf, e->xml, e->xmllen);
+		measure(sh, c, (double)e->chars);
+		return;
+	}
+	char cell[LXW_MAX_CELL_NAME_LENGTH];
+	lxw_rowcol_to_cell(cell, r, c);
+	long chars;
+	const char *t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
+	if (t != s || tc->used >= TEXTCACHE_MAX) { /* a changed text is noted each time it is met */
+		long_text(x, sh, r, c, s);
+		return;
+	}
+	if ((tc->used + 1) * 2 > tc->cap) { /* grow, keeping the table at most half full */
+		struct textcache old = *tc;
+		tc->cap = old.cap ? old.cap * 2 : 64;
+		tc->slot = xcalloc(tc->cap, sizeof *tc->slot);
+		for (size_t i = 0; i < old.cap; i++) {
+			if (!old.slot[i].key)
+				continue;
+			size_t j = (size_t)old.slot[i].hash & (tc->cap - 1);
+			while (tc->slot[j].key)
+				j = (j + 1) & (tc->cap - 1);
+			tc->slot[j] = old.slot[i];
+		}
+		free(old.slot);
+	}
+	size_t j = (size_t)h & (tc->cap - 1);
+	while (tc->slot[j].key)
+		j = (j + 1) & (tc->cap - 1);
+	struct rowbuf xml = {0};
+	rb_inline(&xml, s, n);
+	tc->slot[j] = (struct cached_text){
+	    .key = xstrdup(s), .xml = xml.s, .xmllen = xml.len, .chars = chars, .hash = h};
+	tc->used++;
+	sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
+	rb_put(&sh->sink->buf, xml.s, xml.len);
+	measure(sh, c, (double)chars);
+}
+
+static int count_digits(uint64_t v)
+{
+	int n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* The cell's style attribute and the end of its opening tag, for a number of kind k. */
+static void number_attrs(struct xw *x, enum kind k, const char **a, size_t *n)
+{
+	if (!x->num_attr[k][0]) {
+		int32_t xf = x->fmt[k] ? lxw_format_get_xf_index(x->fmt[k]) : 0;
+		if (xf > 0)
+			snprintf(x->num_attr[k], sizeof x->num_attr[k], " s=\"%d\"><v>", (int)xf);
+		else
+			snprintf(x->num_attr[k], sizeof x->num_attr[k], "><v>");
+	}
+	*a = x->num_attr[k];
+	*n = strlen(*a);
+}
+
+static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
+                        double v)
+{
+	if (isnan(v) || isinf(v))
+		return;
+	const char *a;
+	size_t an;
+	number_attrs(x, k, &a, &an);
+	sink_cell(sh->sink, r, c, a, an);
+	struct rowbuf *b = &sh->sink->buf;
+	bool whole = v >= 0 && v < 1e15 && v == floor(v);
+	if (whole) {
+		rb_uint(b, (uint64_t)v);
+	} else {
+		char *p = rb_room(b, 32);
+		b->len += (size_t)snprintf(p, 32, "%.16G", v);
+	}
+	RB_LIT(b, "</v></c>");
+	if (whole && (k == K_INT || k == K_MONEY)) {
+		int w = count_digits((uint64_t)v);
+		w += (w - 1) / 3;
+		measure(sh, c, (double)w + (k == K_MONEY ? (double)x->money_chars : 0));
+	} else {
+		measure(sh, c, shown_width(x, k, v));
+	}
+}
+
+#define MS_PER_DAY 86400000ULL
+
+static double excel_time(int64_t ms)
+{
+	return (double)ms / 86400000.0 + 25569.0;
+}
+
+/* An instant (ms since the epoch) as Excel's serial date and time. */
+static void long_time(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int64_t ms)
+{
+	if (ms < -(int64_t)(EPOCH_SERIAL * MS_PER_DAY)) {
+		long_number(x, sh, r, c, K_TIME, excel_time(ms));
+		return;
+	}
+	const char *a;
+	size_t an;
+	number_attrs(x, K_TIME, &a, &an);
+	sink_cell(sh->sink, r, c, a, an);
+	rb_ratio(&sh->sink->buf, (uint64_t)(ms + (int64_t)(EPOCH_SERIAL * MS_PER_DAY)), MS_PER_DAY);
+	RB_LIT(&sh->sink->buf, "</v></c>");
+	measure(sh, c, 16);
+}
+
+/* A duration of ms milliseconds (ms >= 0) in days. */
+static void long_days(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int64_t ms)
+{
+	if (ms < 0) {
+		long_number(x, sh, r, c, K_DAYS, (double)ms / (double)MS_PER_DAY);
+		return;
+	}
+	const char *a;
+	size_t an;
+	number_attrs(x, K_DAYS, &a, &an);
+	sink_cell(sh->sink, r, c, a, an);
+	rb_ratio(&sh->sink->buf, (uint64_t)ms, MS_PER_DAY);
+	RB_LIT(&sh->sink->buf, "</v></c>");
+	double v = (double)ms / (double)MS_PER_DAY;
+	measure(sh, c, (double)count_digits((uint64_t)(v + 0.005)) + 3);
+}
+
+static void long_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, int v)
+{
+	if (v < 0)
+		return;
+	if (!x->bool_attr[0])
+		snprintf(x->bool_attr, sizeof x->bool_attr, " s=\"%d\" t=\"b\"><v>",
+		         (int)lxw_format_get_xf_index(x->fmt[K_BOOL]));
+	sink_cell(sh->sink, r, c, x->bool_attr, strlen(x->bool_attr));
+	if (v)
+		RB_LIT(&sh->sink->buf, "1</v></c>");
+	else
+		RB_LIT(&sh->sink->buf, "0</v></c>");
+	measure(sh, c, 5);
+}
+
+/* ---- the tables ---------------------------------------------------------- */
+
+static int longtab_sheets(const struct longtab *t)
+{
+	long n = (t->total + t->sheet_rows - 1) / t->sheet_rows;
+	return n < 1 ? 1 : (int)n;
+}
+
+/* The sheet and row of the next row of t, or NULL when its sheets are full. */
+static struct sheet *longtab_next(struct longtab *t, lxw_row_t *row)
+{
+	long s = t->done / t->sheet_rows;
+	if (s >= t->nsheets) {
+		t->dropped++;
+		return NULL;
+	}
+	*row = (lxw_row_t)(t->done % t->sheet_rows) + 1;
+	t->done++;
+	return &t->sheets[s];
+}
+
+static void rowsink_free(struct rowsink *k)
+{
+	if (!k)
+		return;
+	zpar_free(k->z);
+	free(k->buf.s);
+	free(k);
+}
+
+/* The tables over the rows written, and each sheet's rows finished. */
+static void longtab_finish(struct xw *x, struct longtab *t)
+{
+	for (int s = 0; s < t->nsheets; s++) {
+		struct sheet *sh = &t->sheets[s];
+		long rows = t->done - (long)s * t->sheet_rows;
+		rows = rows > t->sheet_rows ? t->sheet_rows : rows < 0 ? 0 : rows;
+		lxw_row_t last = (lxw_row_t)(rows ? rows : 1);
+		sink_end_row(sh->sink);
+		int e = zpar_finish(sh->sink->z);
+		if (e && x->err == LXW_NO_ERROR) {
+			x->err = LXW_ERROR_CREATING_TMPFILE;
+			x->err_what = "writing a sheet's rows to a temporary file";
+			x->sys_err = e;
+		}
+		if (!rows)
+			put_none(x, sh, 1, (lxw_col_t)t->ncols + 1, t->none);
+		lxw_table_column *tc = xcalloc((size_t)t->ncols, sizeof *tc);
+		lxw_table_column **tcp = xcalloc((size_t)t->ncols + 1, sizeof *tcp);
+		for (int c = 0; c < t->ncols; c++) {
+			tc[c] = (lxw_table_column){.header = (char *)t->cols[c].header,
+			                           .header_format = x->hdr};
+			tcp[c] = &tc[c];
+			measure(sh, (lxw_col_t)c, (double)utf8_chars(t->cols[c].header) + 3);
+		}
+		char tname[64];
+		if (s)
+			snprintf(tname, sizeof tname, "%s%d", t->table, s + 1);
+		else
+			snprintf(tname, sizeof tname, "%s", t->table);
+		lxw_table_options to = {.name = tname,
+		                        .columns = tcp,
+		                        .style_type = LXW_TABLE_STYLE_TYPE_MEDIUM,
+		                        .style_type_number = 2};
+		check(x, worksheet_add_table(sh->ws, 0, 0, last, (lxw_col_t)(t->ncols - 1), &to),
+		      "adding a table");
+		free(tcp);
+		free(tc);
+		worksheet_freeze_panes(sh->ws, 1, 0);
+	}
+	if (t->dropped) {
+		char a[32];
+		char *note =
+		    xasprintf("%s more rows than counted were not listed: the rows changed "
+		              "between the count and the writing",
+		              thousands(t->dropped, a));
+		add_note(x, t->name, "", note);
+		free(note);
+	}
+}
+
+static void put_case(struct xw *x, struct longtab *cases, struct longtab *touches,
+                     const struct xlsx_case *k)
+{
+	lxw_row_t r;
+	struct sheet *sh = longtab_next(cases, &r);
+	if (!sh)
+		return;
+	long_text(x, sh, r, CC_CASE, k->id);
+	long_shared(x, sh, r, CC_JOURNEY, k->journey);
+	long_shared(x, sh, r, CC_GOAL, k->goal);
+	if (k->period)
+		long_shared(x, sh, r, CC_PERIOD, k->period);
+	long_shared(x, sh, r, CC_OUTCOME, k->outcome);
+	long_bool(x, sh, r, CC_SCO, k->sco);
+	long_time(x, sh, r, CC_START, k->start_ms);
+	if (k->end_ms != INT64_MIN)
+		long_time(x, sh, r, CC_END, k->end_ms);
+	if (!isnan(k->days))
+		long_days(x, sh, r, CC_DAYS, k->end_ms - k->start_ms);
+	if (!isnan(k->promise_days))
+		long_number(x, sh, r, CC_PROMISE, K_NUM, k->promise_days);
+	long_bool(x, sh, r, CC_WITHIN, k->within_promise);
+	long_number(x, sh, r, CC_CONTACTS, K_INT, k->contacts);
+	long_number(x, sh, r, CC_FAILURES, K_INT, k->failure_contacts);
+	long_number(x, sh, r, CC_HANDOFFS, K_INT, k->handoffs);
+	if (k->first_channel)
+		long_shared(x, sh, r, CC_FIRST_CHANNEL, k->first_channel);
+	if (k->last_channel)
+		long_shared(x, sh, r, CC_LAST_CHANNEL, k->last_channel);
+	if (k->region)
+		long_shared(x, sh, r, CC_REGION, k->region);
+	if (k->customer)
+		long_text(x, sh, r, CC_CUSTOMER, k->customer);
+	if (k->segment)
+		long_shared(x, sh, r, CC_SEGMENT, k->segment);
+	if (!isnan(k->annual_value))
+		long_number(x, sh, r, CC_VALUE, K_MONEY, k->annual_value);
+	if (!isnan(k->annual_value) && k->left_day != INT64_MAX)
+		long_number(x, sh, r, CC_LEFT, K_DATE, excel_day(k->left_day));
+	long_bool(x, sh, r, CC_LEFT_WITHIN, k->left_within);
+	if (k->departments)
+		long_shared(x, sh, r, CC_DEPTS, k->departments);
+	for (uint32_t i = 0; i < k->ntouches; i++) {
+		struct sheet *ts = longtab_next(touches, &r);
+		if (!ts)
+			return;
+		long_text(x, ts, r, TC_CASE, k->id);
+		long_shared(x, ts, r, TC_JOURNEY, k->journey);
+		if (k->period)
+			long_shared(x, ts, r, TC_PERIOD, k->period);
+		long_bool(x, ts, r, TC_SCO, k->sco);
+		long_shared(x, ts, r, TC_DEPARTMENT, k->touches[i].department);
+		if (k->touches[i].contacts != UINT32_MAX)
+			long_number(x, ts, r, TC_CONTACTS, K_INT, k->touches[i].contacts);
+		long_number(x, ts, r, TC_FAILURES, K_INT, k->touches[i].failure_contacts);
+	}
+}
+
+static void put_customer(struct xw *x, struct longtab *t, const struct xlsx_customer *cu)
+{
+	lxw_row_t r;
+	struct sheet *sh = longtab_next(t, &r);
+	if (!sh)
+		return;
+	long_text(x, sh, r, CU_CUSTOMER, cu->id);
+	if (cu->segment)
+		long_shared(x, sh, r, CU_SEGMENT, cu->segment);
+	if (cu->region)
+		long_shared(x, sh, r, CU_REGION, cu->region);
+	if (!isnan(cu->annual_value))
+		long_number(x, sh, r, CU_VALUE, K_MONEY, cu->annual_value);
+	if (cu->joined_day != INT64_MIN)
+		long_number(x, sh, r, CU_JOINED, K_DATE, excel_day(cu->joined_day));
+	if (cu->left_day != INT64_MAX)
+		long_number(x, sh, r, CU_LEFT, K_DATE, excel_day(cu->left_day));
+}
+
+/* ---- in the workbook ----------------------------------------------------- */
+
+/* The long tables laid out: the rows of src counted (when it can rewind), each table given the
+ * sheets its rows need at sheet_rows a sheet (0, or beyond Excel's limit: the limit). */
+void longrows_count(struct longrows *lr, const struct xlsx_source *src, long sheet_rows)
+{
+	static const struct longtab proto[LT_N] = {
+	    {.name = "Cases",
+	     .table = "tblCases",
+	     .cols = case_cols,
+	     .ncols = N(case_cols),
+	     .none = "No case concluded in the trend window or was open at the period's end."},
+	    {.name = "Touches",
+	     .table = "tblTouches",
+	     .cols = touch_cols,
+	     .ncols = N(touch_cols),
+	     .none = "No case to list."},
+	    {.name = "Customers",
+	     .table = "tblCustomers",
+	     .cols = customer_cols,
+	     .ncols = N(customer_cols)},
+	};
+	memcpy(lr->t, proto, sizeof proto);
+	for (int t = 0; t < LT_N; t++)
+		lr->t[t].sheet_rows =
+		    sheet_rows > 0 && sheet_rows < ROWS_MAX ? sheet_rows : ROWS_MAX;
+	lr->t[LT_CUSTOMERS].none = src && src->have_customers ? "No customer in the pack's scope."
+	                                                      : "No customers file was given.";
+	if (src && src->next_case && src->rewind) {
+		struct xlsx_case k;
+		src->rewind(src->it);
+		while (src->next_case(src->it, &k)) {
+			lr->t[LT_CASES].total++;
+			lr->t[LT_TOUCHES].total += k.ntouches;
+		}
+		struct xlsx_customer cu;
+		while (src->next_customer && src->next_customer(src->it, &cu))
+			lr->t[LT_CUSTOMERS].total++;
+		src->rewind(src->it);
+	}
+	for (int t = 0; t < LT_N; t++)
+		lr->nsheets += lr->t[t].nsheets = longtab_sheets(&lr->t[t]);
+}
+
+/* The pool compressing the long sheets' rows, and each sheet's stream of them into a temporary
+ * file in dir. false (errno set) when a file cannot be created. */
+bool longrows_open(struct longrows *lr, const char *dir)
+{
+	lr->pool = zpar_pool_new(zpar_threads(), ROWS_ZLEVEL);
+	for (int t = 0; t < LT_N; t++)
+		for (int k = 0; k < lr->t[t].nsheets; k++) {
+			struct sheet *ls = &lr->t[t].sheets[k];
+			ls->sink = xcalloc(1, sizeof *ls->sink);
+			ls->sink->z = zpar_new(lr->pool, dir);
+			if (!ls->sink->z)
+				return false;
+		}
+	return true;
+}
+
+/* The long tables, row by row: a case's row, then its touches; then the customers. Returns the
+ * cases listed. */
+long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source *src)
+{
+	struct longtab *lt = lr->t;
+	if (src && src->next_case) {
+		struct xlsx_case k;
+		while (src->next_case(src->it, &k))
+			put_case(x, &lt[LT_CASES], &lt[LT_TOUCHES], &k);
+		struct xlsx_customer cu;
+		while (src->next_customer && src->next_customer(src->it, &cu))
+			put_customer(x, &lt[LT_CUSTOMERS], &cu);
+	}
+	for (int t = 0; t < LT_N; t++) {
+		longtab_finish(x, &lt[t]);
+		for (int k = 0; k < lt[t].nsheets; k++)
+			page_setup(x, &lt[t].sheets[k], 0);
+	}
+	return lt[LT_CASES].done;
+}
+
+/*
+ * Writes to path libxlsxwriter's closed workbook at parts with the long sheets' rows put in; the
+ * long sheets are the workbook's from number first + 1 on. Returns 0, or -1 with *why set.
+ */
+int longrows_splice(struct longrows *lr, int first, const char *parts, const char *path,
+                    const char **why)
+{
+	struct xlsxzip_part *zp = xcalloc((size_t)lr->nsheets, sizeof *zp);
+	int nzp = 0, i = first;
+	for (int t = 0; t < LT_N; t++)
+		for (int s = 0; s < lr->t[t].nsheets; s++, i++) {
+			struct rowsink *k = lr->t[t].sheets[s].sink;
+			if (!zpar_in_bytes(k->z))
+				continue; /* an empty table: libxlsxwriter's sheet is complete */
+			zp[nzp++] = (struct xlsxzip_part){
+			    .entry = xasprintf("xl/worksheets/sheet%d.xml", i + 1),
+			    .rows = k->z,
+			    .last_row = k->last_row,
+			    .last_col = k->last_col};
+		}
+	int rc = xlsxzip_splice(parts, path, zp, nzp, ROWS_ZLEVEL, why);
+	for (int j = 0; j < nzp; j++)
+		free((char *)zp[j].entry);
+	free(zp);
+	return rc;
+}
+
+/* The streams and the pool; the sheets stay the caller's. */
+void longrows_free(struct longrows *lr)
+{
+	for (int t = 0; t < LT_N; t++)
+		for (int k = 0; lr->t[t].sheets && k < lr->t[t].nsheets; k++) {
+			rowsink_free(lr->t[t].sheets[k].sink);
+			lr->t[t].sheets[k].sink = NULL;
+		}
+	zpar_pool_free(lr->pool);
+	lr->pool = NULL;
+}
+
+void longrows_defs(struct defs *defs)
+{
+	add_defs(defs, "Cases", case_cols, N(case_cols));
+	add_defs(defs, "Touches", touch_cols, N(touch_cols));
+	add_defs(defs, "Customers", customer_cols, N(customer_cols));
+}
