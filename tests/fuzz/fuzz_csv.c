@@ -7,9 +7,32 @@
 #include "util/diag.h"
 #include "util/values.h"
 
+/* What the records were: their fields' bytes and lines, hashed (FNV-1a). */
+struct seen {
+	size_t total;
+	uint64_t hash;
+};
+
+static void mix(uint64_t *h, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		*h = (*h ^ ((const unsigned char *)p)[i]) * 1099511628211ull;
+}
+
+/* The read-ahead hint reads every byte of the line it is told of (ASan checks the bounds). */
+static void ahead(void *actx, const char *line, size_t len, unsigned char delim)
+{
+	unsigned *sum = actx;
+	for (size_t i = 0; i < len; i++)
+		*sum += (unsigned char)line[i] ^ delim;
+}
+
 static int on_record(void *ctx, const struct csvin_record *rec)
 {
-	size_t *total = ctx;
+	struct seen *seen = ctx;
+	size_t *total = &seen->total;
+	mix(&seen->hash, &rec->line, sizeof rec->line);
+	mix(&seen->hash, &rec->nfields, sizeof rec->nfields);
 	for (size_t i = 0; i < rec->nfields; i++) {
 		const char *f = rec->fields[i];
 		size_t n = rec->lens[i];
@@ -25,6 +48,7 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 		value_parse_count(f, n, &u);
 		period_parse(f, n, i % 3, DATE_ISO, &p);
 		*total += n;
+		mix(&seen->hash, f, n + 1);
 	}
 	if (rec->line < 1)
 		__builtin_trap();
@@ -36,10 +60,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int quiet;
 	if (!quiet++)
 		diag_set_quiet(true);
-	size_t total = 0;
-	char delim = 0;
-	long unterminated = 0;
+	struct seen a = {0, 14695981039346656037ull}, b = a;
+	char delim = 0, delim2 = 0;
+	long unterminated = 0, unterminated2 = 0;
 	struct csvin_opts opts = {.delimiter = size && data[0] == 'T' ? '\t' : 0, .name = "fuzz.csv"};
-	csvin_read_mem((const char *)data, size, &opts, on_record, &total, &delim, &unterminated);
+	int rc = csvin_read_mem((const char *)data, size, &opts, on_record, &a, &delim, &unterminated);
+	/* told of lines ahead, the reader delivers exactly the same */
+	unsigned sum = 0;
+	opts.ahead = ahead;
+	opts.ahead_ctx = &sum;
+	int rc2 = csvin_read_mem((const char *)data, size, &opts, on_record, &b, &delim2, &unterminated2);
+	if (rc != rc2 || a.hash != b.hash || a.total != b.total || delim != delim2 ||
+	    unterminated != unterminated2)
+		__builtin_trap();
 	return 0;
 }
