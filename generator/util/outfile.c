@@ -349,16 +349,11 @@ static void put_back(struct ofile *f)
 	}
 }
 
-int outfile_commit_all(void)
+/* Every file complete on disk, and every final name replaceable, before the first rename:
+ * 0, or -1 after reporting. */
+static int commit_prepare(void)
 {
-	sigset_t hold, old;
-	sigemptyset(&hold);
-	sigaddset(&hold, SIGINT);
-	sigaddset(&hold, SIGTERM);
-	sigaddset(&hold, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &hold, &old);
 	int rc = 0;
-	/* every file complete on disk, and every final name replaceable, before the first rename */
 	for (struct ofile *f = atomic_load(&head); f; f = atomic_load(&f->next)) {
 		if (atomic_load(&f->state) != OPEN)
 			continue;
@@ -384,8 +379,28 @@ int outfile_commit_all(void)
 			rc = -1;
 		}
 	}
-	struct ofile *f = atomic_load(&head);
-	for (; f && rc == 0; f = atomic_load(&f->next)) {
+	return rc;
+}
+
+/* f could not be put in place: the files put in place before it go back to what they were. */
+static void commit_roll_back(struct ofile *f)
+{
+	for (struct ofile *g = atomic_load(&head); g != f; g = atomic_load(&g->next))
+		put_back(g);
+	if (f->backup && !f->backup_moved) {
+		unlink(f->backup);
+		free(f->backup);
+		f->backup = NULL;
+	}
+	diag_msg(DIAG_NOTE, f->final, 0, 0,
+	         "no file of the run was put in place; the output folder is as it was");
+}
+
+/* Each file renamed to its final name, the previous one kept aside until all are: 0, or -1
+ * after reporting and rolling back. */
+static int commit_place(void)
+{
+	for (struct ofile *f = atomic_load(&head); f; f = atomic_load(&f->next)) {
 		if (atomic_load(&f->state) != OPEN)
 			continue;
 		struct stat st;
@@ -394,31 +409,32 @@ int outfile_commit_all(void)
 			    DIAG_ERROR, f->final, 0, 0,
 			    "cannot keep the previous file while the new one is put in place: %s",
 			    strerror(errno));
-			rc = -1;
 		} else if (rename(f->temp, f->final) != 0) {
 			diag_msg(DIAG_ERROR, f->final, 0, 0,
 			         "cannot put the finished file in place: %s", strerror(errno));
 			if (f->backup_moved)
 				put_back(f);
-			rc = -1;
 		} else {
 			atomic_store(&f->state, PLACED);
+			continue;
 		}
-		if (rc != 0) {
-			/* the files put in place so far go back to what they were */
-			for (struct ofile *g = atomic_load(&head); g != f;
-			     g = atomic_load(&g->next))
-				put_back(g);
-			if (f->backup && !f->backup_moved) {
-				unlink(f->backup);
-				free(f->backup);
-				f->backup = NULL;
-			}
-			diag_msg(
-			    DIAG_NOTE, f->final, 0, 0,
-			    "no file of the run was put in place; the output folder is as it was");
-		}
+		commit_roll_back(f);
+		return -1;
 	}
+	return 0;
+}
+
+int outfile_commit_all(void)
+{
+	sigset_t hold, old;
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &hold, &old);
+	int rc = commit_prepare();
+	if (rc == 0)
+		rc = commit_place();
 	for (struct ofile *g = atomic_load(&head); g; g = atomic_load(&g->next))
 		if (atomic_load(&g->state) == PLACED) {
 			if (g->backup)
