@@ -12,6 +12,7 @@
  * block's number and the record's place in it, in 8-byte units).
  */
 #define BLOCK_SHIFT 21 /* a block of 2 MiB holds many records; a longer string has its own */
+#define FIRST_BLOCK ((size_t)64 << 10)
 #define UNIT_SHIFT 3
 #define UNITS_SHIFT (BLOCK_SHIFT - UNIT_SHIFT)
 
@@ -57,7 +58,10 @@ static uint32_t store(struct intern *t, sym id, const char *s, size_t n)
 {
 	size_t need = (sizeof(struct record) + n + 1 + 7) & ~(size_t)7;
 	if (!t->nblocks || t->last_cap - t->used < need) {
-		size_t cap = need > ((size_t)1 << BLOCK_SHIFT) ? need : (size_t)1 << BLOCK_SHIFT;
+		/* the first block small, for the many small tables; then blocks of 2 MiB */
+		size_t cap = t->nblocks ? (size_t)1 << BLOCK_SHIFT : FIRST_BLOCK;
+		if (cap < need)
+			cap = need;
 		if (t->nblocks >= ((size_t)1 << (32 - UNITS_SHIFT)) - 1)
 			xmalloc(SIZE_MAX); /* 32 GB of distinct strings: out of memory, said once */
 		t->blocks = xreallocarray(t->blocks, t->nblocks + 1, sizeof *t->blocks);
