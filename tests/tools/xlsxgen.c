@@ -393,7 +393,8 @@ static void dq_of(const json_t *dq, struct view_dq *o)
 
 /*
  * The view of metrics JSON m, as far as the workbook reads it; its strings point into m. The
- * settings are the defaults of PACK.ini (the JSON has none). Free it with view_unload.
+ * settings are the defaults of PACK.ini (the JSON has none). Free it with view_free, as a
+ * built view.
  */
 static struct view *view_load(const json_t *m)
 {
@@ -424,30 +425,6 @@ static struct view *view_load(const json_t *m)
 	actions_of(json_object_get(m, "actions"), v);
 	dq_of(json_object_get(m, "data_quality"), &v->dq);
 	return v;
-}
-
-static void view_unload(struct view *v)
-{
-	for (size_t i = 0; i < v->ngoals; i++) {
-		free(v->goals[i].journeys);
-		if (v->goals[i].story)
-			free(v->goals[i].story->rows);
-		free(v->goals[i].story);
-	}
-	for (size_t i = 0; i < v->nkpis; i++)
-		free(v->kpis[i].journeys);
-	free(v->goals);
-	free(v->journeys);
-	free(v->departments);
-	free(v->kpis);
-	free(v->watermelons);
-	free(v->cells);
-	free(v->regions);
-	free(v->actions);
-	free(v->dq.files);
-	free(v->dq.issues);
-	free(v->dq.notes);
-	free(v);
 }
 
 /* ---- the rows of the long tables ------------------------------------------ */
@@ -608,7 +585,7 @@ int main(int argc, char **argv)
 	                          .rewind = rewind_gen,
 	                          .have_customers = true};
 	int rc = xlsx_write(argv[2], v, &src, &o) == 0 ? 0 : 3;
-	view_unload(v);
+	view_free(v);
 	json_decref(m);
 	free(dir);
 	strbuf_free(&g.long_text);
