@@ -849,10 +849,11 @@ static bool raw_field(const char *s, size_t len, unsigned char delim, int col, c
 
 /*
  * Told of a line 16 lines before it is read (csvin_opts.ahead): asks for the slots of its case
- * and customer ids, and for the records of the line told of AHEAD_RING lines before, whose
- * slots have arrived by now. On a log not grouped by case nearly every id is looked up at a
- * place of the tables not in the cache; so the misses of several rows overlap instead of
- * following one another. A row that repeats the previous one's ids costs a hash.
+ * and customer ids; for the records of the ids of the line told of AHEAD_RECORD lines before,
+ * whose slots have arrived by now; and for the state of the case of the line told of AHEAD_CASE
+ * lines before, whose record has. On a log not grouped by case nearly every id is looked up at
+ * a place of the tables not in the cache; so the misses of several rows overlap instead of
+ * following one another.
  */
 static void ahead_line(void *actx, const char *s, size_t len, unsigned char delim)
 {
@@ -967,15 +968,10 @@ static bool story_line_wanted(void *fctx, const char *s, size_t len, unsigned ch
 		len--;
 	if (len && s[len - 1] == '\r')
 		len--;
-	const char *p = s, *end = s + len;
-	for (int i = 0; i < col; i++) {
-		const char *d = memchr(p, delim, (size_t)(end - p));
-		if (!d)
-			return true; /* too few fields: the reader says what it says */
-		p = d + 1;
-	}
-	const char *d = memchr(p, delim, (size_t)(end - p));
-	size_t n = (size_t)((d ? d : end) - p);
+	const char *p;
+	size_t n;
+	if (!raw_field(s, len, delim, col, &p, &n))
+		return true; /* too few fields: the reader says what it says */
 	/* blank (a default may apply) or with spaces the reader trims: parsed as ever */
 	if (!n || p[0] == ' ' || p[0] == '\t' || p[n - 1] == ' ' || p[n - 1] == '\t')
 		return true;
