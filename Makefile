@@ -11,7 +11,7 @@ CC       ?= cc
 # Every library that ships a pkg-config file (libcmark-gfm.pc names -lcmark-gfm-extensions too).
 # libhpdf and libcsv ship none on Debian 12 (`pkg-config --list-all`), so they are named with -l,
 # as are the C library's libpthread and libm.
-PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng zlib expat minizip
+PKGS     := xlsxwriter inih libcmark-gfm jansson harfbuzz harfbuzz-subset libpng zlib expat minizip libisal
 NO_PC_LIBS := -lhpdf -lcsv -lpthread -lm
 
 # pkg-config is asked only when a recipe needs its answer, and once: the variables are deferred
@@ -38,7 +38,7 @@ DEPFLAGS  = -MMD -MP -MT $@ -MF $(basename $@).d
 # Debian packages the build, the fonts and the tests need.
 DEB_PKGS := build-essential pkg-config libhpdf-dev libxlsxwriter-dev libcsv-dev libinih-dev \
             libcmark-gfm-dev libcmark-gfm-extensions-dev libjansson-dev libcmocka-dev \
-            libharfbuzz-dev libpng-dev zlib1g-dev fonts-dejavu-core python3 python3-openpyxl \
+            libharfbuzz-dev libpng-dev zlib1g-dev libisal-dev fonts-dejavu-core python3 python3-openpyxl \
             qpdf poppler-utils sqlite3 time valgrind gettext-base strace \
             libreoffice-calc-nogui libexpat1-dev libminizip-dev
 

@@ -16,7 +16,7 @@
 #include "xlsx/zpar.h"
 
 #define ROWS_MAX (SHEET_ROWS - 1) /* data rows of a long table's sheet, under its header */
-#define ROWS_ZLEVEL 3             /* zlib level of the long sheets' rows (docs/benchmarks.md) */
+#define ROWS_ZLEVEL 3             /* zlib level of the parts around the long sheets' rows */
 
 /* The columns of the long tables (Cases, Touches, Customers): written from the rows of the
  * source, in this order (put_case, put_customer). */
@@ -744,7 +744,7 @@ void longrows_count(struct longrows *lr, const struct xlsx_source *src, long she
  * file in dir. false (errno set) when a file cannot be created. */
 bool longrows_open(struct longrows *lr, const char *dir)
 {
-	lr->pool = zpar_pool_new(zpar_threads(), ROWS_ZLEVEL);
+	lr->pool = zpar_pool_new(zpar_threads());
 	for (int t = 0; t < LT_N; t++)
 		for (int k = 0; k < lr->t[t].nsheets; k++) {
 			struct sheet *ls = &lr->t[t].sheets[k];

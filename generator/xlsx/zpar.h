@@ -2,12 +2,13 @@
  * zpar: a long stream compressed as raw deflate, in chunks, by worker
  * threads, into a temporary file.
  *
- * Each chunk is compressed on its own and ends with a sync flush (an empty
- * stored block, byte-aligned, not final), so the chunks written one after
- * another are one valid deflate stream that the caller ends with a final
- * block (zpar_final). The output depends only on the bytes and the level,
- * never on the number of threads: a build is byte-identical on one core or
- * eight. Used for the workbook's long sheets (longrows.c, xlsxzip.c).
+ * Each chunk is compressed on its own by ISA-L's igzip (libisal) and ends
+ * with a sync flush (an empty stored block, byte-aligned, not final), so the
+ * chunks written one after another are one valid deflate stream that the
+ * caller ends with a final block (zpar_deflate with final 1, zlib's). The
+ * output depends only on the bytes (and the library), never on the number of
+ * threads: a build is byte-identical on one core or eight. Used for the
+ * workbook's long sheets (longrows.c, xlsxzip.c).
  */
 #ifndef BP_ZPAR_H
 #define BP_ZPAR_H
@@ -15,12 +16,14 @@
 #include <stdint.h>
 
 #define ZPAR_CHUNK (512u * 1024u) /* bytes of input a chunk holds before it is handed over */
+#define ZPAR_LEVEL                                                                                 \
+	1 /* igzip's level for the chunks (0 to 3; 3 is zlib's speed, docs/benchmarks.md) */
 
 struct zpar_pool; /* the worker threads, shared by the streams of one workbook */
 struct zpar;      /* one stream: one sheet's rows */
 
 /* threads 0: every chunk compressed by the thread that fills it. */
-struct zpar_pool *zpar_pool_new(int threads, int level);
+struct zpar_pool *zpar_pool_new(int threads);
 void zpar_pool_free(struct zpar_pool *p);
 /* Worker threads worth starting here: the CPUs this process may run on, at most 4; 0 on one. */
 int zpar_threads(void);
@@ -46,7 +49,8 @@ void zpar_free(struct zpar *z);
 
 /*
  * Compresses n bytes of s at level as raw deflate into *out (malloc'd, *outlen bytes), ending
- * with a sync flush (final 0) or the final block (final 1). For the parts around a stream (a sheet's head and tail). Returns 0 or -1 (out of memory).
+ * with a sync flush (final 0) or the final block (final 1). For the parts around a stream (a
+ * sheet's head and tail). Returns 0 or -1 (out of memory).
  */
 int zpar_deflate(const void *s, size_t n, int level, int final, unsigned char **out,
                  size_t *outlen);
