@@ -5,6 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define SHA256_X86 1
+#endif
+
 /* The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -50,6 +56,74 @@ static void compress(uint32_t h[8], const unsigned char *p)
 	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
+#ifdef SHA256_X86
+/* The CPU has the SHA extensions (CPUID leaf 7: EBX bit 29) and SSSE3 and SSE4.1 (leaf 1: ECX
+ * bits 9 and 19), which the blocks below use. */
+static bool cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) || !(c & (1u << 19)))
+		return false;
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+}
+
+/*
+ * n blocks with the SHA extensions: two rounds an instruction (sha256rnds2), the message
+ * schedule four words at a time (sha256msg1 and sha256msg2). The state is kept as the
+ * instructions want it, (A, B, E, F) and (C, D, G, H), and put back in order at the end.
+ * Some eight times the speed of compress() above; equal digests (tests/unit/test_pack.c).
+ */
+__attribute__((target("sha,ssse3,sse4.1"))) static void blocks_sha(uint32_t h[8],
+                                                                   const unsigned char *p, size_t n)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i dcba = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
+	__m128i hgfe = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
+	__m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+	__m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+	__m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+	for (; n; n--, p += 64) {
+		__m128i abef0 = abef, cdgh0 = cdgh, m[4];
+		for (int i = 0; i < 4; i++)
+			m[i] = _mm_shuffle_epi8(
+			    _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)), bswap);
+		for (int g = 0; g < 16; g++) {
+			if (g >=
+			    4) { /* W[t-16] + s0(W[t-15]) + W[t-7] + s1(W[t-2]), four at a time */
+				__m128i x = _mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]);
+				x = _mm_add_epi32(
+				    x, _mm_alignr_epi8(m[(g + 3) & 3], m[(g + 2) & 3], 4));
+				m[g & 3] = _mm_sha256msg2_epu32(x, m[(g + 3) & 3]);
+			}
+			__m128i wk = _mm_add_epi32(
+			    m[g & 3], _mm_loadu_si128((const __m128i *)(const void *)&K[4 * g]));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+		}
+		abef = _mm_add_epi32(abef, abef0);
+		cdgh = _mm_add_epi32(cdgh, cdgh0);
+	}
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+	_mm_storeu_si128((__m128i *)(void *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
+	_mm_storeu_si128((__m128i *)(void *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+#endif
+
+/* n whole blocks from p, with the SHA extensions unless s->portable. */
+static void blocks(struct sha256 *s, const unsigned char *p, size_t n)
+{
+#ifdef SHA256_X86
+	if (!s->portable) {
+		blocks_sha(s->h, p, n);
+		return;
+	}
+#endif
+	for (; n; n--, p += 64)
+		compress(s->h, p);
+}
+
 void sha256_init(struct sha256 *s)
 {
 	/* The first 32 bits of the fractional parts of the square roots of the first 8 primes. */
@@ -58,6 +132,14 @@ void sha256_init(struct sha256 *s)
 	memcpy(s->h, h0, sizeof h0);
 	s->bytes = 0;
 	s->used = 0;
+#ifdef SHA256_X86
+	static int has = -1; /* the same answer in every thread; a race writes it twice */
+	if (__atomic_load_n(&has, __ATOMIC_RELAXED) < 0)
+		__atomic_store_n(&has, cpu_has_sha(), __ATOMIC_RELAXED);
+	s->portable = !__atomic_load_n(&has, __ATOMIC_RELAXED);
+#else
+	s->portable = true;
+#endif
 }
 
 void sha256_update(struct sha256 *s, const void *data, size_t len)
@@ -65,13 +147,20 @@ void sha256_update(struct sha256 *s, const void *data, size_t len)
 	const unsigned char *p = data;
 	s->bytes += len;
 	while (len > 0) {
+		if (s->used == 0 && len >= 64) { /* whole blocks straight from the data */
+			size_t n = len / 64;
+			blocks(s, p, n);
+			p += 64 * n;
+			len -= 64 * n;
+			continue;
+		}
 		size_t n = 64 - s->used < len ? 64 - s->used : len;
 		memcpy(s->block + s->used, p, n);
 		s->used += n;
 		p += n;
 		len -= n;
 		if (s->used == 64) {
-			compress(s->h, s->block);
+			blocks(s, s->block, 1);
 			s->used = 0;
 		}
 	}

@@ -1,6 +1,7 @@
 /* sha256: SHA-256 (FIPS 180-4) of a file, for the manifest that lists every output. */
 #ifndef BP_SHA256_H
 #define BP_SHA256_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,6 +10,9 @@ struct sha256 {
 	uint64_t bytes;
 	unsigned char block[64];
 	size_t used;
+	/* Set by sha256_init: false where the CPU has the SHA extensions (x86-64), which are then
+	 * used. A caller may set it after sha256_init to use the portable code (the tests do). */
+	bool portable;
 };
 
 void sha256_init(struct sha256 *s);

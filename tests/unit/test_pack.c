@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,18 +13,21 @@
 #include "util/slug.h"
 #include "util/sha256.h"
 
+static bool portable; /* digest() uses the portable code, not the SHA extensions */
+
 static void digest(const char *data, size_t len, size_t chunk, char hex[65])
 {
 	struct sha256 s;
 	sha256_init(&s);
+	if (portable)
+		s.portable = true;
 	for (size_t at = 0; at < len; at += chunk)
 		sha256_update(&s, data + at, len - at < chunk ? len - at : chunk);
 	sha256_final(&s, hex);
 }
 
-static void sha256_fips_examples(void **state)
+static void sha256_fips_examples_run(void)
 {
-	(void)state;
 	char hex[65];
 	digest("abc", 3, 3, hex);
 	assert_string_equal(hex,
@@ -39,9 +43,8 @@ static void sha256_fips_examples(void **state)
 	                    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
-static void sha256_million_a(void **state)
+static void sha256_million_a_run(void)
 {
-	(void)state;
 	size_t n = 1000000;
 	char *a = malloc(n);
 	assert_non_null(a);
@@ -54,6 +57,68 @@ static void sha256_million_a(void **state)
 		    hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	}
 	free(a);
+}
+
+/* The FIPS examples and a million 'a's, by both paths. */
+static void sha256_fips_examples(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		portable = k;
+		sha256_fips_examples_run();
+	}
+	portable = false;
+}
+
+static void sha256_million_a(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		portable = k;
+		sha256_million_a_run();
+	}
+	portable = false;
+}
+
+/* Where /proc/cpuinfo lists sha_ni, sha256_init chooses the SHA extensions (so the tests above
+ * do test them), and on every length from 0 to 700 bytes, fed in pieces of every size from 1 to
+ * 130, both paths give one digest. */
+static void sha256_paths_agree(void **state)
+{
+	(void)state;
+	FILE *fp = fopen("/proc/cpuinfo", "r");
+	bool has_sha = false;
+	char line[4096];
+	while (fp && fgets(line, sizeof line, fp))
+		if (strncmp(line, "flags", 5) == 0 && strstr(line, " sha_ni"))
+			has_sha = true;
+	if (fp)
+		fclose(fp);
+	struct sha256 s;
+	sha256_init(&s);
+#if defined(__x86_64__)
+	assert_int_equal(s.portable, !has_sha);
+#else
+	(void)has_sha;
+	assert_true(s.portable);
+#endif
+	unsigned char data[700];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof data; i++) {
+		x = x * 1664525u + 1013904223u;
+		data[i] = (unsigned char)(x >> 24);
+	}
+	for (size_t len = 0; len <= sizeof data; len += len < 200 ? 1 : 37)
+		for (size_t chunk = 1; chunk <= 130; chunk += chunk < 10 ? 1 : 29) {
+			char a[65], b[65];
+			portable = true;
+			digest((const char *)data, len, chunk, a);
+			portable = false;
+			digest((const char *)data, len, chunk, b);
+			if (strcmp(a, b) != 0)
+				fail_msg("length %zu in pieces of %zu: portable %s, accelerated %s",
+				         len, chunk, a, b);
+		}
 }
 
 static void slug_is(const char *name, const char *want)
@@ -99,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(sha256_fips_examples),
 	    cmocka_unit_test(sha256_million_a),
+	    cmocka_unit_test(sha256_paths_agree),
 	    cmocka_unit_test(slugs),
 	};
 	return cmocka_run_group_tests_name("test_pack", tests, NULL, NULL);
