@@ -944,6 +944,7 @@ static void totals_fmt(const struct fmt *fm, json_t *ctx)
 	spark(totals, "spark_lost", t, VIEW_SPARK_LOST);
 	spark(totals, "spark_failure", t, VIEW_SPARK_FAILURE);
 	spark(totals, "spark_gap", t, VIEW_SPARK_GAP);
+	set_str(totals, "ref", "totals");
 	json_object_set_new(
 	    totals, "dashboard_greener",
 	    json_boolean(!isnan(t->perception_gap_pts) && t->perception_gap_pts > 0));
@@ -964,6 +965,15 @@ static void totals_fmt(const struct fmt *fm, json_t *ctx)
 	}
 }
 
+/* The name a figure block's data= gives the figures of the i-th goal or journey: "goal:1" is the
+ * first of the view's goals (docs/pdf.md, "Figures from the pack"). */
+static void set_ref(json_t *o, const char *kind, size_t i)
+{
+	char buf[48];
+	snprintf(buf, sizeof buf, "%s:%zu", kind, i + 1);
+	set_str(o, "ref", buf);
+}
+
 /* Each journey's figures. */
 static void journeys_fmt(const struct fmt *fm, json_t *ctx)
 {
@@ -974,6 +984,7 @@ static void journeys_fmt(const struct fmt *fm, json_t *ctx)
 		const struct view_journey *j = &v->journeys[i];
 		figures_fmt(fm, o, &j->f, j->sco_target, j->journey);
 		trend_fmt(fm, o, &j->f);
+		set_ref(o, "journey", i);
 		json_object_set_new(o, "has_promise", json_boolean(!isnan(j->promise_days)));
 		set_fixed(fm, o, "promise_days_fmt", j->promise_days,
 		          j->promise_days == floor(j->promise_days) ? 0 : 1);
@@ -993,6 +1004,7 @@ static void goals_fmt(const struct fmt *fm, json_t *ctx)
 		const struct view_goal *g = &v->goals[i];
 		figures_fmt(fm, o, &g->f, g->sco_target, g->njourneys == 1 ? g->journeys[0] : NULL);
 		trend_fmt(fm, o, &g->f);
+		set_ref(o, "goal", i);
 		/* the journeys of the goal, with their own figures, for the goal's block */
 		json_t *detail = json_array();
 		for (size_t k = 0; k < g->njourneys; k++)
