@@ -51,7 +51,8 @@ void write_output(struct pack_out *o)
 			                             "customer outcome; failure demand",
 			                         .header = pj->header,
 			                         .created = b->created,
-			                         .logo = b->c->logo};
+			                         .logo = b->c->logo,
+			                         .view = pj->view};
 			o->rc = pdf_write(o->path, o->fd, strbuf_str(&pj->md), &po);
 			break;
 		}

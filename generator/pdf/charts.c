@@ -1,4 +1,4 @@
-/* charts: figure blocks parsed from their text and drawn as vector items. */
+/* charts: figure blocks read from their rows or from the pack's view, and drawn as vector items. */
 #include "pdf/charts.h"
 
 #include <errno.h>
@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "util/diag.h"
+#include "util/format.h"
 #include "util/stats.h"
 #include "util/strbuf.h"
 #include "util/xmem.h"
+#include "view/view.h"
 
 #define NBSP "\xC2\xA0"
 /* No text of a figure is smaller than this (pack.md, "Read on a phone"). */
@@ -65,7 +67,10 @@ struct figure {
 	char *title;
 	double target, max, min_cases;
 	bool has_target, has_max;
+	bool target_given, min_given; /* the attribute was written, even empty */
 	bool percent;
+	char *data;              /* data=REF: the numbers are the view's (NULL: the rows') */
+	const struct view *view; /* while parsing: what data= and a card's @series name, or NULL */
 	/* cover */
 	char *cover[5];
 	/* cards */
@@ -189,7 +194,11 @@ static bool attr(struct figure *f, const char *key, const char *val)
 	if (strcmp(key, "title") == 0) {
 		free(f->title);
 		f->title = xstrdup(val);
+	} else if (strcmp(key, "data") == 0) {
+		free(f->data);
+		f->data = xstrdup(val);
 	} else if (strcmp(key, "target") == 0) {
+		f->target_given = true;
 		if (!*val)
 			return true; /* no target configured */
 		if (!number(val, &d, true) || d < 0 || d > 1)
@@ -206,6 +215,7 @@ static bool attr(struct figure *f, const char *key, const char *val)
 		f->max = d;
 		f->has_max = true;
 	} else if (strcmp(key, "min") == 0) {
+		f->min_given = true;
 		if (!*val)
 			return true;
 		if (!number(val, &d, false) || d < 0)
@@ -333,33 +343,17 @@ static bool parse_cover(struct figure *f, size_t lineno, char **fl, size_t nf, c
 	            lineno, fl[0]);
 }
 
-/* A card: "value | label | detail | tone | trend". */
-static bool parse_card(struct figure *f, size_t lineno, char **fl, size_t nf, const char *raw)
+static void card_free(struct card *c)
 {
-	if (nf < 2 || nf > 5)
-		return fail(f,
-		            "line %zu: expected \"value | label | detail | tone | trend\", got "
-		            "\"%s\"",
-		            lineno, raw);
-	if (f->ncards == 4)
-		return fail(f, "line %zu: at most 4 cards fit", lineno);
-	struct card c = {.value = xstrdup(fl[0]),
-	                 .label = xstrdup(fl[1]),
-	                 .detail = xstrdup(nf > 2 ? fl[2] : "")};
-	const char *tone = nf > 3 ? fl[3] : "";
-	if (strcmp(tone, "good") == 0)
-		c.tone = 1;
-	else if (strcmp(tone, "bad") == 0)
-		c.tone = -1;
-	else if (*tone && strcmp(tone, "neutral") != 0) {
-		free(c.value);
-		free(c.label);
-		free(c.detail);
-		return fail(f, "line %zu: tone \"%s\" is not good, bad or neutral", lineno, tone);
-	}
-	/* the trend: up to SPARK_MAX numbers separated by spaces, "-" for a period without
-	 */
-	const char *sp = nf > 4 ? fl[4] : "";
+	free(c->value);
+	free(c->label);
+	free(c->detail);
+}
+
+/* A card's trend written as numbers: up to SPARK_MAX separated by spaces, "-" for a period
+ * without a value. False when sp is not that. */
+static bool card_numbers(struct card *c, const char *sp)
+{
 	while (*sp) {
 		while (*sp == ' ')
 			sp++;
@@ -371,18 +365,73 @@ static bool parse_card(struct figure *f, size_t lineno, char **fl, size_t nf, co
 			end = (char *)sp + 1;
 		else
 			v = strtod(sp, &end);
-		if (end == sp || (*end && *end != ' ') || c.nspark == SPARK_MAX ||
-		    (!isnan(v) && !isfinite(v))) {
-			free(c.value);
-			free(c.label);
-			free(c.detail);
-			return fail(f,
-			            "line %zu: the trend \"%s\" is not up to %d numbers "
-			            "separated by spaces (\"-\" for none)",
-			            lineno, fl[4], SPARK_MAX);
-		}
-		c.spark[c.nspark++] = v;
+		if (end == sp || (*end && *end != ' ') || c->nspark == SPARK_MAX ||
+		    (!isnan(v) && !isfinite(v)))
+			return false;
+		c->spark[c->nspark++] = v;
 		sp = end;
+	}
+	return true;
+}
+
+/* A card's trend named as one of the pack's series ("@rate": view_totals.sparks); false after
+ * reporting. */
+static bool card_series(struct figure *f, struct card *c, size_t lineno, const char *ref)
+{
+	static const char *const names[VIEW_SPARKS] = {[VIEW_SPARK_RATE] = "@rate",
+	                                               [VIEW_SPARK_LOST] = "@lost",
+	                                               [VIEW_SPARK_FAILURE] = "@failure",
+	                                               [VIEW_SPARK_GAP] = "@gap"};
+	for (int k = 0; k < VIEW_SPARKS; k++) {
+		if (strcmp(ref, names[k]) != 0)
+			continue;
+		if (!f->view)
+			return fail(f,
+			            "line %zu: the trend %s: no pack's figures are given here to "
+			            "draw it from (write its numbers instead)",
+			            lineno, ref);
+		const struct view_totals *t = &f->view->totals;
+		for (size_t i = 0; i < t->f.ntrend && i < SPARK_MAX; i++)
+			c->spark[c->nspark++] = t->sparks[k][i];
+		return true;
+	}
+	return fail(f,
+	            "line %zu: the trend \"%s\" is not a series of the pack (expected @rate, "
+	            "@lost, @failure or @gap)",
+	            lineno, ref);
+}
+
+/* A card: "value | label | detail | tone | trend". */
+static bool parse_card(struct figure *f, size_t lineno, char **fl, size_t nf, const char *raw)
+{
+	if (nf < 2 || nf > 5)
+		return fail(f,
+		            "line %zu: expected \"value | label | detail | tone | trend\", got "
+		            "\"%s\"",
+		            lineno, raw);
+	if (f->ncards == 4)
+		return fail(f, "line %zu: at most 4 cards fit", lineno);
+	const char *tone = nf > 3 ? fl[3] : "";
+	if (*tone && strcmp(tone, "good") != 0 && strcmp(tone, "bad") != 0 &&
+	    strcmp(tone, "neutral") != 0)
+		return fail(f, "line %zu: tone \"%s\" is not good, bad or neutral", lineno, tone);
+	struct card c = {.value = xstrdup(fl[0]),
+	                 .label = xstrdup(fl[1]),
+	                 .detail = xstrdup(nf > 2 ? fl[2] : ""),
+	                 .tone = strcmp(tone, "good") == 0  ? 1
+	                         : strcmp(tone, "bad") == 0 ? -1
+	                                                    : 0};
+	const char *trend = nf > 4 ? fl[4] : "";
+	bool ok = trend[0] == '@' ? card_series(f, &c, lineno, trend) : card_numbers(&c, trend);
+	if (!ok && trend[0] != '@')
+		fail(
+		    f,
+		    "line %zu: the trend \"%s\" is not up to %d numbers separated by spaces (\"-\" "
+		    "for none) or a series of the pack (@rate, @lost, @failure, @gap)",
+		    lineno, trend, SPARK_MAX);
+	if (!ok) {
+		card_free(&c);
+		return false;
 	}
 	f->cards = xreallocarray(f->cards, f->ncards + 1, sizeof *f->cards);
 	f->cards[f->ncards++] = c;
@@ -554,13 +603,11 @@ void figure_free(struct figure *f)
 	if (!f)
 		return;
 	free(f->title);
+	free(f->data);
 	for (int i = 0; i < 5; i++)
 		free(f->cover[i]);
-	for (size_t i = 0; i < f->ncards; i++) {
-		free(f->cards[i].value);
-		free(f->cards[i].label);
-		free(f->cards[i].detail);
-	}
+	for (size_t i = 0; i < f->ncards; i++)
+		card_free(&f->cards[i]);
 	free(f->cards);
 	for (size_t i = 0; i < f->nseries; i++)
 		series_free(&f->series[i]);
@@ -581,21 +628,205 @@ void figure_free(struct figure *f)
 	free(f);
 }
 
-struct figure *figure_parse(const char *info, const char *body, int index)
+/* ---------------------------------------------------------------- figures from the pack */
+
+/* What data=REF names (docs/pdf.md, "Figures from the pack"). */
+enum ref_kind { REF_TOTALS, REF_GOAL, REF_JOURNEY, REF_HEATMAP, REF_FAILURE_BY_DEPARTMENT };
+
+static const struct {
+	const char *name; /* ending in ':' when a number follows */
+	enum ref_kind ref;
+	enum fig_kind fig; /* the kind of figure that draws it */
+} refs[] = {
+    {"totals", REF_TOTALS, FIG_TREND},
+    {"goal:", REF_GOAL, FIG_TREND},
+    {"journey:", REF_JOURNEY, FIG_TREND},
+    {"heatmap", REF_HEATMAP, FIG_HEATMAP},
+    {"failure_by_department", REF_FAILURE_BY_DEPARTMENT, FIG_BARS},
+};
+
+/* The references a kind of figure takes, for messages; NULL: none. */
+static const char *refs_taken(enum fig_kind k)
 {
-	struct figure *f = xcalloc(1, sizeof *f);
-	f->index = index;
-	bool ok = parse_info(f, info);
-	if (!ok) {
-		figure_free(f);
-		return NULL;
+	return k == FIG_TREND     ? "data=totals, data=goal:N or data=journey:N"
+	       : k == FIG_HEATMAP ? "data=heatmap"
+	       : k == FIG_BARS    ? "data=failure_by_department"
+	                          : NULL;
+}
+
+/* The N of "goal:N" (s is what follows the colon): digits only, from 1; 0 when s is not that.
+ * An index into the view's list, not a figure. */
+static size_t ref_number(const char *s)
+{
+	size_t n = 0, len = 0;
+	for (; s[len] >= '0' && s[len] <= '9'; len++) {
+		if (len == 9)
+			return 0;
+		n = n * 10 + (size_t)(s[len] - '0');
 	}
-	if (f->kind == FIG_TREND) {
-		f->series = xcalloc(1, sizeof *f->series);
-		f->nseries = 1;
-		f->series[0].target = f->target;
-		f->series[0].has_target = f->has_target;
+	return s[len] ? 0 : n;
+}
+
+/* Reads f->data into *ref and *n (from 1: goal:N, journey:N; else 0); false after reporting. */
+static bool ref_read(struct figure *f, enum ref_kind *ref, size_t *n)
+{
+	const char *taken = refs_taken(f->kind);
+	if (!taken)
+		return fail(
+		    f, "data=%s: this kind of figure takes no data= (its rows are its input%s)",
+		    f->data,
+		    f->kind == FIG_CARDS ? "; a card's trend may be @rate, @lost, @failure or @gap"
+		                         : "");
+	for (size_t i = 0; i < sizeof refs / sizeof *refs; i++) {
+		size_t len = strlen(refs[i].name);
+		bool numbered = refs[i].name[len - 1] == ':';
+		if (numbered ? strncmp(f->data, refs[i].name, len) != 0
+		             : strcmp(f->data, refs[i].name) != 0)
+			continue;
+		if (refs[i].fig != f->kind)
+			return fail(f, "data=%s is drawn by ```figure %s; this figure takes %s",
+			            f->data, kind_names[refs[i].fig], taken);
+		*ref = refs[i].ref;
+		*n = numbered ? ref_number(f->data + len) : 0;
+		if (numbered && *n == 0)
+			return fail(f,
+			            "data=%s: N is a number from 1 (the %.*s's ref in the template "
+			            "context)",
+			            f->data, (int)len - 1, refs[i].name);
+		return true;
 	}
+	return fail(f, "data=%s: unknown reference; this figure takes %s", f->data, taken);
+}
+
+/* Reports that goal:N or journey:N is beyond the pack's count of them. Returns false. */
+static bool ref_beyond(struct figure *f, size_t count, const char *one, const char *many)
+{
+	if (count == 0)
+		return fail(f, "data=%s: the pack has no %s", f->data, many);
+	return fail(f, "data=%s: the pack has %zu %s", f->data, count, count == 1 ? one : many);
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* A trend of the totals, a goal or a journey: its periods, and its target unless target= is
+ * written. */
+static bool trend_from_view(struct figure *f, enum ref_kind ref, size_t n)
+{
+	const struct view *v = f->view;
+	const struct view_figures *fig = &v->totals.f;
+	double target = v->settings.sco_target;
+	if (ref == REF_GOAL) {
+		if (n > v->ngoals)
+			return ref_beyond(f, v->ngoals, "goal", "goals");
+		fig = &v->goals[n - 1].f;
+		target = v->goals[n - 1].sco_target;
+	} else if (ref == REF_JOURNEY) {
+		if (n > v->njourneys)
+			return ref_beyond(f, v->njourneys, "journey", "journeys");
+		fig = &v->journeys[n - 1].f;
+		target = v->journeys[n - 1].sco_target;
+	}
+	struct series *s = &f->series[0];
+	if (!f->target_given && isfinite(target) && target >= 0 && target <= 1) {
+		f->target = s->target = target;
+		f->has_target = s->has_target = true;
+	}
+	for (size_t i = 0; i < fig->ntrend; i++) {
+		const struct view_trend_point *t = &fig->trend[i];
+		series_add(s, (struct point){.label = xstrdup(t->period.label),
+		                             .cases = (double)t->cases_concluded,
+		                             .successful = (double)t->successful,
+		                             .has = t->cases_concluded > 0});
+	}
+	return true;
+}
+
+/* The heat map: a column per department, a row per journey, the view's cells; min defaults to
+ * the pack's min_cases. */
+static void heatmap_from_view(struct figure *f)
+{
+	const struct view *v = f->view;
+	size_t nd = v->ndepartments, nj = v->njourneys;
+	f->ncols = nd;
+	f->cols = xcalloc(nd ? nd : 1, sizeof *f->cols);
+	for (size_t d = 0; d < nd; d++)
+		f->cols[d] = xstrdup(or_empty(v->departments[d].department));
+	f->nrows = nj;
+	f->rows = xcalloc(nj ? nj : 1, sizeof *f->rows);
+	for (size_t j = 0; j < nj; j++) {
+		struct hrow *r = &f->rows[j];
+		r->label = xstrdup(or_empty(v->journeys[j].journey));
+		r->cells = xcalloc(nd ? nd : 1, sizeof *r->cells);
+		for (size_t d = 0; d < nd; d++) {
+			const struct view_cell *cl = &v->cells[j * nd + d];
+			if (cl->cases > 0)
+				r->cells[d] =
+				    (struct hcell){(double)cl->successful, (double)cl->cases, true};
+		}
+	}
+	if (!f->min_given && v->settings.min_cases > 0)
+		f->min_cases = v->settings.min_cases;
+}
+
+/* Failure demand by department, most first: each bar's value its contacts, its display text
+ * "96 (11 %)" formatted as the template context formats them. */
+static void bars_from_view(struct figure *f)
+{
+	const struct view *v = f->view;
+	struct number_style st = format_style(v->settings.number_locale);
+	f->nbars = v->nfailure_order;
+	f->bars = xcalloc(f->nbars ? f->nbars : 1, sizeof *f->bars);
+	for (size_t i = 0; i < f->nbars; i++) {
+		const struct view_department *d = &v->departments[v->failure_order[i]];
+		char count[64], share[64];
+		format_count(count, sizeof count, d->failure_contacts, &st);
+		format_percent(share, sizeof share, d->failure_share, 0, &st);
+		f->bars[i] = (struct bar){.label = xstrdup(or_empty(d->department)),
+		                          .display = xasprintf("%s (%s)", count, share),
+		                          .value = (double)d->failure_contacts,
+		                          .has = true};
+	}
+}
+
+/* The figure's numbers from the view that f->data names; false after reporting. */
+static bool figure_from_view(struct figure *f)
+{
+	enum ref_kind ref = REF_TOTALS;
+	size_t n = 0;
+	if (!ref_read(f, &ref, &n))
+		return false;
+	if (!f->view)
+		return fail(f,
+		            "data=%s: no pack's figures are given here to draw it from (write the "
+		            "figure's rows instead)",
+		            f->data);
+	if (ref == REF_HEATMAP)
+		heatmap_from_view(f);
+	else if (ref == REF_FAILURE_BY_DEPARTMENT)
+		bars_from_view(f);
+	else
+		return trend_from_view(f, ref, n);
+	return true;
+}
+
+/* ---------------------------------------------------------------- reading a block */
+
+/* Whether body has a line that is not blank. */
+static bool has_rows(const char *body)
+{
+	for (const char *p = body; *p; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			return true;
+	return false;
+}
+
+/* Reads the body's rows, reporting every bad one; false if any is. */
+static bool parse_rows(struct figure *f, const char *body)
+{
+	bool ok = true;
 	size_t lineno = 0;
 	for (const char *p = body; *p;) {
 		size_t len = strcspn(p, "\n");
@@ -617,6 +848,29 @@ struct figure *figure_parse(const char *info, const char *body, int index)
 	}
 	if (ok && f->kind == FIG_HEATMAP && !f->cols)
 		ok = fail(f, "no header line \"| department | department | …\"");
+	return ok;
+}
+
+struct figure *figure_parse(const char *info, const char *body, int index, const struct view *view)
+{
+	struct figure *f = xcalloc(1, sizeof *f);
+	f->index = index;
+	f->view = view;
+	bool ok = parse_info(f, info);
+	if (ok && f->kind == FIG_TREND) {
+		f->series = xcalloc(1, sizeof *f->series);
+		f->nseries = 1;
+		f->series[0].target = f->target;
+		f->series[0].has_target = f->has_target;
+	}
+	if (ok && f->data && has_rows(body))
+		ok = fail(f,
+		          "data=%s and rows: a figure's numbers come from the pack or from its "
+		          "rows, not both",
+		          f->data);
+	else if (ok)
+		ok = f->data ? figure_from_view(f) : parse_rows(f, body);
+	f->view = NULL; /* the figure keeps what it read, not the view */
 	if (!ok) {
 		figure_free(f);
 		return NULL;

@@ -1,5 +1,5 @@
-/* charts: figure blocks (cover, cards, trend, bars, heatmap, multiples) read from their text and
- * drawn as vector graphics. */
+/* charts: figure blocks (cover, cards, trend, bars, heatmap, multiples) read from their rows or
+ * from the pack's view (data=REF), and drawn as vector graphics. */
 #ifndef BP_CHARTS_H
 #define BP_CHARTS_H
 #include <stdbool.h>
@@ -9,6 +9,7 @@
 #include "pdf/page.h"
 
 struct figure;
+struct view;
 
 /* What a figure may draw with. */
 struct chart_ctx {
@@ -26,10 +27,13 @@ struct chart_ctx {
 /*
  * Reads a figure block: info is the fence's info string ("figure trend target=0.85
  * title=…"), body its lines, index its number in the document (from 1, for
- * messages). Returns NULL after reporting, through diag, which block is wrong and
- * what was expected.
+ * messages). view holds the figures that a data=REF attribute and a card's @series
+ * name (docs/pdf.md, "Figures from the pack"), or is NULL, where such a name is an
+ * error; the figure copies what it takes, so the view need not outlive the call.
+ * Returns NULL after reporting, through diag, which block is wrong and what was
+ * expected.
  */
-struct figure *figure_parse(const char *info, const char *body, int index);
+struct figure *figure_parse(const char *info, const char *body, int index, const struct view *view);
 void figure_free(struct figure *f);
 
 /* Whether the figure is the cover (drawn on a page of its own). */

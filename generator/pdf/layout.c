@@ -1234,8 +1234,8 @@ static bool read_figures(struct layout *L, cmark_node *root)
 		if (ev != CMARK_EVENT_ENTER || !is_figure(n))
 			continue;
 		const char *body = cmark_node_get_literal(n);
-		struct figure *f =
-		    figure_parse(cmark_node_get_fence_info(n), body ? body : "", (int)L->nfig + 1);
+		struct figure *f = figure_parse(cmark_node_get_fence_info(n), body ? body : "",
+		                                (int)L->nfig + 1, L->opts->view);
 		L->figs = xreallocarray(L->figs, L->nfig + 1, sizeof *L->figs);
 		L->figs[L->nfig].node = n;
 		L->figs[L->nfig++].fig = f;

@@ -9,6 +9,8 @@
 #include "pdf/page.h"
 #include "util/paper.h"
 
+struct view;
+
 /* A heading: a link target (every level) and a bookmark (levels 1 and 2). */
 struct anchor {
 	int level;
@@ -28,8 +30,9 @@ struct document {
 
 struct layout_options {
 	enum paper paper;
-	const char *header;   /* running header, or NULL */
-	float logo_w, logo_h; /* the logo's pixel size, 0 when there is none */
+	const char *header;      /* running header, or NULL */
+	float logo_w, logo_h;    /* the logo's pixel size, 0 when there is none */
+	const struct view *view; /* the figures data= names (figure_parse), or NULL */
 };
 
 /*

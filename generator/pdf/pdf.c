@@ -696,7 +696,8 @@ enum bp_err pdf_write(const char *path, int fd, const char *markdown,
 		goto out;
 
 	HPDF_Image logo = NULL;
-	struct layout_options lo = {.paper = opts->paper, .header = opts->header};
+	struct layout_options lo = {
+	    .paper = opts->paper, .header = opts->header, .view = opts->view};
 	if (opts->logo && *opts->logo) {
 		logo = load_logo(&h, opts->logo);
 		if (!logo) {

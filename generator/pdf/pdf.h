@@ -7,6 +7,8 @@
 
 #include "util/paper.h"
 
+struct view;
+
 struct pdf_options {
 	enum paper paper;
 	const char *font_regular; /* TrueType paths */
@@ -18,6 +20,9 @@ struct pdf_options {
 	const char *header; /* running header, e.g. "Northwind Energy · 2026-Q3" */
 	int64_t created;    /* creation date, seconds since the epoch (never the wall clock) */
 	const char *logo;   /* optional PNG or JPEG for the cover, or NULL */
+	/* the pack's figures, which a figure block's data=REF draws (docs/pdf.md); NULL: none, and
+	 * such a block is an error */
+	const struct view *view;
 };
 
 /*

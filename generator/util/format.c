@@ -60,6 +60,11 @@ void format_number(char *buf, size_t n, double v, int digits, const struct numbe
 	snprintf(buf, n, "%s", out);
 }
 
+void format_count(char *buf, size_t n, long v, const struct number_style *st)
+{
+	format_number(buf, n, v < 0 ? NAN : (double)v, 0, st);
+}
+
 void format_percent(char *buf, size_t n, double f, int digits, const struct number_style *st)
 {
 	if (isnan(f) || isinf(f)) {

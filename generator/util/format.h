@@ -15,6 +15,8 @@ struct number_style format_style(const char *locale);
 
 /* Writes into buf (size n): v with `digits` decimals and thousands separators; "—" for NAN. */
 void format_number(char *buf, size_t n, double v, int digits, const struct number_style *st);
+/* A count (v, a whole number) with thousands separators; "—" for a negative count (missing). */
+void format_count(char *buf, size_t n, long v, const struct number_style *st);
 /* A fraction as a whole percentage: 0.613 → "61 %" (no-break space); "—" for NAN. */
 void format_percent(char *buf, size_t n, double fraction, int digits,
                     const struct number_style *st);

@@ -53,7 +53,7 @@ static void set_money(const struct fmt *fm, json_t *o, const char *k, double v)
 static void set_count(const struct fmt *fm, json_t *o, const char *k, long v)
 {
 	char buf[64];
-	format_number(buf, sizeof buf, v < 0 ? NAN : (double)v, 0, &fm->st);
+	format_count(buf, sizeof buf, v, &fm->st);
 	set_str(o, k, buf);
 }
 
@@ -463,24 +463,16 @@ static void board_fmt(const struct fmt *fm, json_t *ctx)
 	board_actions_fmt(fm, ctx);
 }
 
-/* One of the customer view's trend lines (figure cards): the totals' trend periods, oldest
- * first, "-" for a period without the figure. */
-static void spark(json_t *o, const char *k, const struct view_figures *f, int which)
+/* One of the customer view's trend lines as text (view_totals.sparks, for a card's trend field):
+ * a number per period, oldest first, "-" for a period without the figure. */
+static void spark(json_t *o, const char *k, const struct view_totals *t, enum view_spark which)
 {
 	struct strbuf b = STRBUF_INIT;
-	for (size_t i = 0; i < f->ntrend; i++) {
-		const struct view_trend_point *t = &f->trend[i];
-		double rate =
-		    t->cases_concluded ? (double)t->successful / (double)t->cases_concluded : NAN;
-		double v =
-		    which == 0   ? rate
-		    : which == 1 ? (t->customers_lost < 0 ? NAN : (double)t->customers_lost)
-		    : which == 2
-		        ? (t->contacts ? (double)t->failure_contacts / (double)t->contacts : NAN)
-		        : (t->kpi_green_share - rate) * 100;
+	for (size_t i = 0; i < t->f.ntrend; i++) {
+		double v = t->sparks[which][i];
 		if (i)
 			strbuf_putc(&b, ' ');
-		if (isnan(v) || isinf(v))
+		if (isnan(v))
 			strbuf_putc(&b, '-');
 		else
 			strbuf_printf(&b, "%.6g", v);
@@ -755,27 +747,13 @@ static void summary_fmt(const struct fmt *fm, json_t *ctx)
 		churn_fmt(fm, totals, &v->totals.growth);
 }
 
-/* Failure demand by department, most first (ties by name), departments with none left out. */
+/* Failure demand by department, most first (view.failure_order), departments with none left
+ * out: the departments' entries of the context. */
 static json_t *failure_by_size(const struct view *v, json_t *depts)
 {
-	size_t n = v->ndepartments, k = 0;
-	size_t *order = xreallocarray(NULL, n ? n : 1, sizeof *order);
-	for (size_t d = 0; d < n; d++)
-		if (v->departments[d].failure_contacts > 0)
-			order[k++] = d;
-	for (size_t a = 1; a < k; a++) {
-		size_t x = order[a], j = a;
-		while (j > 0 && v->departments[order[j - 1]].failure_contacts <
-		                    v->departments[x].failure_contacts) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = x;
-	}
 	json_t *bars = json_array();
-	for (size_t a = 0; a < k; a++)
-		json_array_append(bars, json_array_get(depts, order[a]));
-	free(order);
+	for (size_t a = 0; a < v->nfailure_order; a++)
+		json_array_append(bars, json_array_get(depts, v->failure_order[a]));
 	return bars;
 }
 
@@ -962,10 +940,11 @@ static void totals_fmt(const struct fmt *fm, json_t *ctx)
 	set_pct(fm, totals, "motion_share_pct", t->motion_share);
 	format_number(buf, sizeof buf, t->perception_gap_pts, 0, &fm->st);
 	set_str(totals, "perception_gap_pts_fmt", buf);
-	spark(totals, "spark_rate", &t->f, 0);
-	spark(totals, "spark_lost", &t->f, 1);
-	spark(totals, "spark_failure", &t->f, 2);
-	spark(totals, "spark_gap", &t->f, 3);
+	spark(totals, "spark_rate", t, VIEW_SPARK_RATE);
+	spark(totals, "spark_lost", t, VIEW_SPARK_LOST);
+	spark(totals, "spark_failure", t, VIEW_SPARK_FAILURE);
+	spark(totals, "spark_gap", t, VIEW_SPARK_GAP);
+	set_str(totals, "ref", "totals");
 	json_object_set_new(
 	    totals, "dashboard_greener",
 	    json_boolean(!isnan(t->perception_gap_pts) && t->perception_gap_pts > 0));
@@ -986,6 +965,15 @@ static void totals_fmt(const struct fmt *fm, json_t *ctx)
 	}
 }
 
+/* The name a figure block's data= gives the figures of the i-th goal or journey: "goal:1" is the
+ * first of the view's goals (docs/pdf.md, "Figures from the pack"). */
+static void set_ref(json_t *o, const char *kind, size_t i)
+{
+	char buf[48];
+	snprintf(buf, sizeof buf, "%s:%zu", kind, i + 1);
+	set_str(o, "ref", buf);
+}
+
 /* Each journey's figures. */
 static void journeys_fmt(const struct fmt *fm, json_t *ctx)
 {
@@ -996,6 +984,7 @@ static void journeys_fmt(const struct fmt *fm, json_t *ctx)
 		const struct view_journey *j = &v->journeys[i];
 		figures_fmt(fm, o, &j->f, j->sco_target, j->journey);
 		trend_fmt(fm, o, &j->f);
+		set_ref(o, "journey", i);
 		json_object_set_new(o, "has_promise", json_boolean(!isnan(j->promise_days)));
 		set_fixed(fm, o, "promise_days_fmt", j->promise_days,
 		          j->promise_days == floor(j->promise_days) ? 0 : 1);
@@ -1015,6 +1004,7 @@ static void goals_fmt(const struct fmt *fm, json_t *ctx)
 		const struct view_goal *g = &v->goals[i];
 		figures_fmt(fm, o, &g->f, g->sco_target, g->njourneys == 1 ? g->journeys[0] : NULL);
 		trend_fmt(fm, o, &g->f);
+		set_ref(o, "goal", i);
 		/* the journeys of the goal, with their own figures, for the goal's block */
 		json_t *detail = json_array();
 		for (size_t k = 0; k < g->njourneys; k++)
@@ -1116,11 +1106,6 @@ static void departments_fmt(const struct fmt *fm, json_t *ctx)
 	const struct view *v = fm->v;
 	json_t *depts = json_object_get(ctx, "departments");
 	json_t *kpis = json_object_get(ctx, "kpis");
-	long max_failures = 0;
-	for (size_t d = 0; d < v->ndepartments; d++)
-		if (v->departments[d].failure_contacts > max_failures)
-			max_failures = v->departments[d].failure_contacts;
-	long all_failures = v->totals.f.failure_contacts;
 	for (size_t d = 0; d < v->ndepartments; d++) {
 		json_t *o = json_array_get(depts, d);
 		const struct view_department *df = &v->departments[d];
@@ -1129,8 +1114,7 @@ static void departments_fmt(const struct fmt *fm, json_t *ctx)
 		set_count(fm, o, "cases_touched_fmt", df->cases_touched);
 		set_count(fm, o, "failure_contacts_fmt", df->failure_contacts);
 		json_object_set_new(o, "has_kpis", json_boolean(df->kpis > 0));
-		set_pct(fm, o, "failure_share_of_all_pct",
-		        all_failures ? (double)df->failure_contacts / (double)all_failures : NAN);
+		set_pct(fm, o, "failure_share_of_all_pct", df->failure_share);
 		json_t *list = json_array();
 		for (size_t k = 0; k < v->nkpis; k++) {
 			if (!same_name(v->kpis[k].department, df->department))
@@ -1140,7 +1124,7 @@ static void departments_fmt(const struct fmt *fm, json_t *ctx)
 		}
 		json_object_set_new(o, "kpi_list", list);
 	}
-	json_object_set_new(ctx, "has_failure_demand", json_boolean(max_failures > 0));
+	json_object_set_new(ctx, "has_failure_demand", json_boolean(v->nfailure_order > 0));
 }
 
 /* The heat map: journeys × departments, cells "successful/cases". */

@@ -265,9 +265,26 @@ static void actions_of(const struct metrics *mt, struct view *v)
 	}
 }
 
+/* The customer view's trend lines (view_totals.sparks), from the totals' trend. */
+static void sparks_of(struct view_totals *t)
+{
+	for (size_t i = 0; i < t->f.ntrend; i++) {
+		const struct view_trend_point *p = &t->f.trend[i];
+		double rate =
+		    p->cases_concluded ? (double)p->successful / (double)p->cases_concluded : NAN;
+		t->sparks[VIEW_SPARK_RATE][i] = rate;
+		t->sparks[VIEW_SPARK_LOST][i] =
+		    p->customers_lost < 0 ? NAN : (double)p->customers_lost;
+		t->sparks[VIEW_SPARK_FAILURE][i] =
+		    p->contacts ? (double)p->failure_contacts / (double)p->contacts : NAN;
+		t->sparks[VIEW_SPARK_GAP][i] = num((p->kpi_green_share - rate) * 100);
+	}
+}
+
 static void totals_of(const struct metrics *mt, struct view_totals *t)
 {
 	t->f = figures_of(mt, &mt->totals, true);
+	sparks_of(t);
 	t->kpi_green_share = num(mt->kpi_green_share);
 	t->motion_share = num(mt->motion_share);
 	t->perception_gap_pts = num(mt->perception_gap_pts);
@@ -325,6 +342,27 @@ static void journeys_of(const struct metrics *mt, struct view *v)
 	}
 }
 
+/* view.failure_order: the departments with failure demand, most first, ties in their order. */
+static void failure_order_of(struct view *v)
+{
+	size_t n = v->ndepartments, k = 0;
+	size_t *order = xreallocarray(NULL, n ? n : 1, sizeof *order);
+	for (size_t d = 0; d < n; d++)
+		if (v->departments[d].failure_contacts > 0)
+			order[k++] = d;
+	for (size_t a = 1; a < k; a++) {
+		size_t x = order[a], j = a;
+		while (j > 0 && v->departments[order[j - 1]].failure_contacts <
+		                    v->departments[x].failure_contacts) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = x;
+	}
+	v->failure_order = order;
+	v->nfailure_order = k;
+}
+
 static void departments_of(const struct metrics *mt, struct view *v)
 {
 	v->ndepartments = mt->ndepts;
@@ -343,6 +381,11 @@ static void departments_of(const struct metrics *mt, struct view *v)
 		                             .failure_contacts = d->failure_contacts,
 		                             .sco_rate_touched = num(d->sco_rate_touched)};
 	}
+	long all = v->totals.f.failure_contacts;
+	for (size_t i = 0; i < v->ndepartments; i++)
+		v->departments[i].failure_share =
+		    all ? (double)v->departments[i].failure_contacts / (double)all : NAN;
+	failure_order_of(v);
 }
 
 static void kpis_of(const struct metrics *mt, struct view *v)
@@ -495,6 +538,7 @@ void view_free(struct view *v)
 	free(v->goals);
 	free(v->journeys);
 	free(v->departments);
+	free(v->failure_order);
 	free(v->kpis);
 	free(v->watermelons);
 	free(v->breaks);

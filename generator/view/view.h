@@ -69,8 +69,24 @@ struct view_growth {
 	double churn_after_sco, churn_after_unsuccessful, churn_ratio;
 };
 
+/* The customer view's four trend lines (a card's trend, docs/pdf.md: @rate, @lost, @failure, @gap).
+ */
+enum view_spark {
+	VIEW_SPARK_RATE,
+	VIEW_SPARK_LOST,
+	VIEW_SPARK_FAILURE,
+	VIEW_SPARK_GAP,
+	VIEW_SPARKS
+};
+
 struct view_totals {
 	struct view_figures f;
+	/*
+	 * Each trend line, a value per period of f.trend (oldest first): the rate, the customers
+	 * lost, the failure-demand share and the perception gap in points (the dashboards' green
+	 * share less the rate); NAN for a period without the figure.
+	 */
+	double sparks[VIEW_SPARKS][8];
 	double kpi_green_share, motion_share, perception_gap_pts;
 	long goals_short, watermelon_count;
 	bool have_growth;
@@ -121,6 +137,7 @@ struct view_department {
 	double green_share;
 	long cases_touched, successful_touched, failure_contacts;
 	double sco_rate_touched;
+	double failure_share; /* of the pack's failure-demand contacts; NAN when it has none */
 };
 
 struct view_kpi {
@@ -228,6 +245,10 @@ struct view {
 	size_t njourneys;
 	struct view_department *departments;
 	size_t ndepartments;
+	/* the departments that handled failure demand, most first (ties in departments order), as
+	 * indices into departments: the bars of failure demand by department */
+	size_t *failure_order;
+	size_t nfailure_order;
 	struct view_kpi *kpis;
 	size_t nkpis;
 	struct view_watermelon *watermelons;

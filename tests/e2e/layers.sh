@@ -11,7 +11,7 @@ allowed = {
     "in": {"util", "model", "in"},
     "calc": {"util", "model", "in", "calc"},
     "tmpl": {"util", "tmpl"},
-    "pdf": {"util", "pdf"},
+    "pdf": {"util", "view", "pdf"},
     "xlsx": {"util", "view", "xlsx"},
     "view": {"util", "model", "in", "calc", "view"},
     "": None,  # the top level: anything

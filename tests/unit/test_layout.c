@@ -164,7 +164,7 @@ static bool parse(const char *info, const char *body, char *msgs, size_t size)
 	FILE *fp = tmpfile();
 	assert_non_null(fp);
 	diag_set_stream(fp);
-	struct figure *fig = figure_parse(info, body, 3);
+	struct figure *fig = figure_parse(info, body, 3, NULL);
 	diag_set_stream(NULL);
 	rewind(fp);
 	size_t n = fread(msgs, 1, size - 1, fp);
@@ -231,7 +231,7 @@ static void draw(const char *info, const char *body, struct page *pg)
 	}
 	assert_non_null(fonts[FONT_REGULAR]);
 	assert_non_null(fonts[FONT_BOLD]);
-	struct figure *f = figure_parse(info, body, 1);
+	struct figure *f = figure_parse(info, body, 1, NULL);
 	assert_non_null(f);
 	struct chart_ctx ctx = {fonts, 0, 0, layout_wrap};
 	memset(pg, 0, sizeof *pg);
