@@ -97,6 +97,10 @@ static void compress_job(struct squeezer *q, struct job *j)
 	j->crc = crc32_gzip_refl(0, j->in, j->inlen);
 	j->outlen = 0;
 	struct isal_zstream *zs = &q->zs;
+	/* isal_deflate_init leaves most of the stream as it was (its buffers), and a worker's
+	 * squeezer starts on its stack: every chunk starts from the same zeroed state, whichever
+	 * worker takes it (the bytes must not depend on that; tests/unit/test_zpar.c). */
+	memset(zs, 0, sizeof *zs);
 	isal_deflate_init(zs);
 	zs->level = ZPAR_LEVEL;
 	zs->level_buf = q->level_buf;
@@ -114,7 +118,9 @@ static void compress_job(struct squeezer *q, struct job *j)
 			return;
 		}
 		zs->next_out = j->out + j->outlen;
-		zs->avail_out = (uint32_t)(j->outcap - j->outlen);
+		/* exactly the room asked for, not what the buffer happens to have from an earlier
+		 * chunk: nothing of the output may depend on the buffer's history */
+		zs->avail_out = (uint32_t)need;
 		if (isal_deflate(zs) != COMP_OK) {
 			j->err = Z_STREAM_ERROR;
 			return;

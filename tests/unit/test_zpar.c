@@ -177,6 +177,38 @@ static void incompressible_chunks(void **state)
 	free(data);
 }
 
+/* A chunk's bytes depend on the chunk alone, not on what its compressor compressed before (which
+ * worker takes which chunk varies from run to run): a short last chunk, after streams of other
+ * bytes, compresses as it does after nothing. */
+static void chunks_forget_earlier_ones(void **state)
+{
+	(void)state;
+	size_t n = 2 * ZPAR_CHUNK;
+	unsigned char *a = sample(n), *b = sample(n + 3000);
+	unsigned char *tail = b + 3000; /* short streams of other bytes than a's */
+	struct zpar_pool *fresh = zpar_pool_new(0), *used = zpar_pool_new(0);
+	struct zpar *za = run(used, a, n);
+	zpar_free(za);
+	for (size_t len = 100; len <= 3000; len += 700) {
+		struct zpar *z1 = run(fresh, tail, len), *z2 = run(used, tail, len);
+		size_t n1, n2;
+		unsigned char *o1 = compressed(z1, (const unsigned char *)"", 0, &n1);
+		unsigned char *o2 = compressed(z2, (const unsigned char *)"", 0, &n2);
+		assert_int_equal(n1, n2);
+		assert_memory_equal(o1, o2, n1);
+		free(o1);
+		free(o2);
+		zpar_free(z1);
+		zpar_free(z2);
+		za = run(used, a + len, n - len); /* other bytes again before the next */
+		zpar_free(za);
+	}
+	zpar_pool_free(fresh);
+	zpar_pool_free(used);
+	free(a);
+	free(b);
+}
+
 static void abandoned_stream(void **state)
 {
 	(void)state;
@@ -195,9 +227,8 @@ static void abandoned_stream(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(chunks_make_one_stream),
-	    cmocka_unit_test(head_rows_tail),
-	    cmocka_unit_test(incompressible_chunks),
+	    cmocka_unit_test(chunks_make_one_stream), cmocka_unit_test(head_rows_tail),
+	    cmocka_unit_test(incompressible_chunks),  cmocka_unit_test(chunks_forget_earlier_ones),
 	    cmocka_unit_test(abandoned_stream),
 	};
 	return cmocka_run_group_tests_name("test_zpar", tests, NULL, NULL);
