@@ -34,6 +34,10 @@ static double num(double v)
 	return isinf(v) ? NAN : v;
 }
 
+/* The view holds as many trend periods as the metrics do. */
+_Static_assert(sizeof((struct figures *)0)->trend / sizeof(struct trend_point) == VIEW_TREND_MAX,
+               "the view's trend and the metrics' differ in length");
+
 static void trend_of(const struct metrics *mt, struct view_figures *o, const struct figures *f,
                      bool kpi_share)
 {

@@ -24,6 +24,9 @@ struct view_period {
 	char label[16];
 };
 
+/* The periods a trend holds at most (the current one and the seven before it). */
+#define VIEW_TREND_MAX 8
+
 /* One period of a trend (metrics.md, trend[]). */
 struct view_trend_point {
 	struct view_period period;
@@ -52,7 +55,7 @@ struct view_figures {
 	bool low_volume;
 	long customers_lost;              /* -1 without customers */
 	double value_lost, value_at_risk; /* NAN without customers */
-	struct view_trend_point trend[8];
+	struct view_trend_point trend[VIEW_TREND_MAX];
 	size_t ntrend;
 	bool has_kpi_trend; /* the trend points carry kpi_green_share (totals, regions) */
 	long prev_year_cases_concluded, prev_year_successful;
@@ -86,7 +89,7 @@ struct view_totals {
 	 * lost, the failure-demand share and the perception gap in points (the dashboards' green
 	 * share less the rate); NAN for a period without the figure.
 	 */
-	double sparks[VIEW_SPARKS][8];
+	double sparks[VIEW_SPARKS][VIEW_TREND_MAX];
 	double kpi_green_share, motion_share, perception_gap_pts;
 	long goals_short, watermelon_count;
 	bool have_growth;
