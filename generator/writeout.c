@@ -58,7 +58,7 @@ void write_output(struct pack_out *o)
 		}
 		case OUT_XLSX: {
 			/* libxlsxwriter writes to a file name: one in a private folder (0700),
-			 * copied into the temporary file once complete */
+			 * which becomes the temporary file once complete */
 			const char *dir = NULL;
 			o->tmp = outfile_private(o->path, &dir);
 			if (!o->tmp) {

@@ -273,27 +273,21 @@ int outfile_take(const char *final, const char *shown, bool copy)
 		remove_private(f);
 		return 0;
 	}
-	int in = open(pfile, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	int rc = in < 0 ? -1 : 0;
-	char buf[65536];
-	while (rc == 0) {
-		ssize_t n = read(in, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = n < 0 ? -1 : 0;
-			break;
-		}
-		for (ssize_t off = 0; off < n && rc == 0;) {
-			ssize_t w = write(f->fd, buf + off, (size_t)(n - off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
-				rc = -1;
-			else
-				off += w;
-		}
-	}
+	/*
+	 * The library's file becomes final's temporary file: opened first, so that the descriptor
+	 * is that file whatever the folder holds afterwards, then renamed over the temporary
+	 * name (the same folder: one file system), and put in the temporary file's descriptor's
+	 * place, so that the writer's descriptor reads it. Nothing is copied.
+	 */
+	int in = open(pfile, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	int rc = in < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode) ? -1 : 0;
+	if (rc == 0)
+		rc = fchmod(in, file_mode);
+	if (rc == 0)
+		rc = rename(pfile, f->temp);
+	if (rc == 0)
+		rc = dup2(in, f->fd) < 0 ? -1 : 0;
 	if (rc != 0)
 		diag_msg(DIAG_ERROR, shown, 0, 0, "cannot write the file: %s", strerror(errno));
 	if (in >= 0)

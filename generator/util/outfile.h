@@ -29,7 +29,8 @@ int outfile_begin(const char *final, const char **tmp);
  * For a library that can only write to a file name (libxlsxwriter): after outfile_begin(final),
  * creates a private folder (mode 0700) beside final and returns the name of a file inside it for
  * the library to write, and the folder itself in *dir (for the library's own temporary files).
- * outfile_take then copies that file into final's temporary file and removes the folder.
+ * outfile_take then makes that file final's temporary file (a rename, nothing copied: the
+ * descriptor outfile_begin returned is that file afterwards) and removes the folder.
  * Returns NULL after reporting.
  */
 const char *outfile_private(const char *final, const char **dir);

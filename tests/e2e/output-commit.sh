@@ -87,11 +87,11 @@ modes=$(stat -c %a private/* | sort -u | tr '\n' ' ')
 (umask 002 && run --out group --quiet) || fail "the run under umask 002 failed"
 modes=$(stat -c %a group/* | sort -u | tr '\n' ' ')
 [ "$modes" = "664 " ] || fail "under umask 002 the outputs are $modes, expected 664"
-strace -f -qq -o trace -e trace=open,openat,creat,mkdir,mkdirat "$BOARDPACK" build "$src/pack.ini" \
+strace -f -qq -o trace -e trace=open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2 "$BOARDPACK" build "$src/pack.ini" \
 	--split-by region --out traced --quiet || fail "the traced run failed"
-"$PYTHON" - trace <<'PY' || fail "a temporary file is opened by name"
+"$PYTHON" - trace <<'PY' || fail "a temporary file is opened by name, or a workbook is copied instead of renamed"
 import re, sys
-seen = 0
+seen = taken = 0
 for line in open(sys.argv[1]):
     m = re.search(r'open(?:at)?\((?:AT_FDCWD, )?"([^"]*)", ([A-Z_|]+)', line)
     if m and "/.board-pack-" in m.group(1) + "/" and ".tmp." in m.group(1):
@@ -101,7 +101,16 @@ for line in open(sys.argv[1]):
     m = re.search(r'mkdir(?:at)?\((?:AT_FDCWD, )?"([^"]*\.d\.[^"]*)", (0\d+)', line)
     if m and m.group(2) != "0700":
         sys.exit(f"private folder not 0700: {line.strip()}")
+    # the workbook libxlsxwriter wrote in its private folder becomes the temporary file (one
+    # rename, no copy of its bytes)
+    m = re.search(r'rename(?:at2?)?\((?:AT_FDCWD, )?"([^"]*)", (?:AT_FDCWD, )?"([^"]*)"', line)
+    if m and re.search(r"/\.board-pack-[^/]*\.xlsx\.d\.[^/]+/board-pack-[^/]*\.xlsx$", m.group(1)) \
+            and re.search(r"/\.board-pack-[^/]*\.xlsx\.tmp\.[^/]+$", m.group(2)):
+        taken += 1
 if seen < 10:
     sys.exit(f"only {seen} temporary files seen in the trace")
+books = len([f for f in __import__("os").listdir("traced") if f.endswith(".xlsx")])
+if taken != books or books < 2:
+    sys.exit(f"{taken} workbooks renamed from their private folder, expected {books} (at least 2)")
 PY
-echo "permissions: 600 under umask 077, 664 under 002; temporary files written through their descriptor"
+echo "permissions: 600 under umask 077, 664 under 002; temporary files written through their descriptor; each workbook renamed, not copied, from its private folder"
