@@ -19,6 +19,7 @@
 
 struct job {
 	unsigned char *in, *out;
+	const struct isal_hufftables *code; /* its stream's Huffman code; NULL: igzip's default */
 	size_t inlen, outlen, outcap;
 	uLong crc;
 	bool done;        /* under the pool's lock */
@@ -26,10 +27,9 @@ struct job {
 	struct job *next; /* in the pool's queue */
 };
 
-/* A compressor of chunks: ISA-L's igzip and the working memory of its level. */
+/* A compressor of chunks: ISA-L's igzip stream (some 80 KB, on its worker's stack). */
 struct squeezer {
 	struct isal_zstream zs;
-	unsigned char *level_buf;
 };
 
 struct zpar_pool {
@@ -40,15 +40,16 @@ struct zpar_pool {
 	int nthreads;
 	pthread_t *threads;
 	struct squeezer inline_q; /* with no threads */
-	bool inline_ok;
 };
 
 struct zpar {
 	struct zpar_pool *pool;
 	int fd;
 	struct job ring[DEPTH];
-	int first, count; /* the jobs in flight: ring[first], ... (count of them) */
-	struct job *fill; /* the chunk being filled (not in flight) */
+	int first, count;            /* the jobs in flight: ring[first], ... (count of them) */
+	struct job *fill;            /* the chunk being filled (not in flight) */
+	struct isal_hufftables code; /* made from the first chunk, for every chunk */
+	bool have_code, own_code;
 	uint64_t in_bytes, out_bytes;
 	uLong crc;
 	int err;
@@ -58,18 +59,6 @@ static int init_stream(z_stream *zs, int level)
 {
 	memset(zs, 0, sizeof *zs);
 	return deflateInit2(zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
-}
-
-static bool squeezer_init(struct squeezer *q)
-{
-	q->level_buf = malloc(ISAL_DEF_LVL1_DEFAULT);
-	return q->level_buf != NULL;
-}
-
-static void squeezer_end(struct squeezer *q)
-{
-	free(q->level_buf);
-	q->level_buf = NULL;
 }
 
 /* Makes room for need more bytes of output after j->outlen. */
@@ -87,10 +76,10 @@ static bool room_for(struct job *j, size_t need)
 }
 
 /*
- * Compresses j->in into j->out, on its own (no history of the chunks before), ending with a
- * sync flush: igzip at level ZPAR_LEVEL, some four times zlib's speed at level 3 on the sheets'
- * XML for about a tenth more bytes (docs/benchmarks.md). The CRC-32 is igzip's too (zip's and
- * gzip's are one polynomial).
+ * Compresses j->in into j->out, on its own (no history of the chunks before), with its stream's
+ * Huffman code, ending with a sync flush: igzip's level 0, some four times zlib's speed at level
+ * 3 on the sheets' XML for about a tenth more bytes (docs/benchmarks.md). The CRC-32 is igzip's
+ * too (zip's and gzip's are one polynomial).
  */
 static void compress_job(struct squeezer *q, struct job *j)
 {
@@ -102,9 +91,9 @@ static void compress_job(struct squeezer *q, struct job *j)
 	 * worker takes it (the bytes must not depend on that; tests/unit/test_zpar.c). */
 	memset(zs, 0, sizeof *zs);
 	isal_deflate_init(zs);
-	zs->level = ZPAR_LEVEL;
-	zs->level_buf = q->level_buf;
-	zs->level_buf_size = ISAL_DEF_LVL1_DEFAULT;
+	zs->level = 0;
+	if (j->code)
+		zs->hufftables = (struct isal_hufftables *)j->code;
 	zs->gzip_flag = IGZIP_DEFLATE;
 	zs->flush = SYNC_FLUSH;
 	zs->end_of_stream = 0;
@@ -135,7 +124,6 @@ static void *worker(void *arg)
 {
 	struct zpar_pool *p = arg;
 	struct squeezer q;
-	bool ok = squeezer_init(&q);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (!p->head && !p->stop)
@@ -147,16 +135,12 @@ static void *worker(void *arg)
 		if (!p->head)
 			p->tail = NULL;
 		pthread_mutex_unlock(&p->mu);
-		if (ok)
-			compress_job(&q, j);
-		else
-			j->err = Z_MEM_ERROR;
+		compress_job(&q, j);
 		pthread_mutex_lock(&p->mu);
 		j->done = true;
 		pthread_cond_broadcast(&p->done);
 	}
 	pthread_mutex_unlock(&p->mu);
-	squeezer_end(&q);
 	return NULL;
 }
 
@@ -179,7 +163,6 @@ struct zpar_pool *zpar_pool_new(int threads)
 			break; /* fewer threads (none: compressed inline) */
 		p->nthreads++;
 	}
-	p->inline_ok = squeezer_init(&p->inline_q);
 	return p;
 }
 
@@ -193,7 +176,6 @@ void zpar_pool_free(struct zpar_pool *p)
 	pthread_mutex_unlock(&p->mu);
 	for (int i = 0; i < p->nthreads; i++)
 		pthread_join(p->threads[i], NULL);
-	squeezer_end(&p->inline_q);
 	pthread_cond_destroy(&p->done);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->mu);
@@ -263,6 +245,14 @@ static void submit(struct zpar *z)
 	struct job *j = z->fill;
 	if (!j->inlen)
 		return;
+	if (!z->have_code) { /* every symbol gets a code, so it serves any later chunk */
+		struct isal_huff_histogram h;
+		memset(&h, 0, sizeof h);
+		isal_update_histogram(j->in, (int)j->inlen, &h);
+		z->own_code = isal_create_hufftables(&z->code, &h) == 0; /* else igzip's default */
+		z->have_code = true;
+	}
+	j->code = z->own_code ? &z->code : NULL;
 	j->done = false;
 	j->err = 0;
 	z->count++;
@@ -276,11 +266,8 @@ static void submit(struct zpar *z)
 		z->pool->tail = j;
 		pthread_cond_signal(&z->pool->work);
 		pthread_mutex_unlock(&z->pool->mu);
-	} else if (z->pool->inline_ok) {
-		compress_job(&z->pool->inline_q, j);
-		j->done = true;
 	} else {
-		j->err = Z_MEM_ERROR;
+		compress_job(&z->pool->inline_q, j);
 		j->done = true;
 	}
 	if (z->count == DEPTH)

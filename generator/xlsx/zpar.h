@@ -2,13 +2,21 @@
  * zpar: a long stream compressed as raw deflate, in chunks, by worker
  * threads, into a temporary file.
  *
- * Each chunk is compressed on its own by ISA-L's igzip (libisal) and ends
- * with a sync flush (an empty stored block, byte-aligned, not final), so the
- * chunks written one after another are one valid deflate stream that the
- * caller ends with a final block (zpar_deflate with final 1, zlib's). The
+ * Each chunk is compressed on its own by ISA-L's igzip (libisal) at its
+ * level 0, with one Huffman code per stream made from the stream's first
+ * chunk (every symbol has a code, so any later chunk can be written with it),
+ * and ends with a sync flush (an empty stored block, byte-aligned, not final),
+ * so the chunks written one after another are one valid deflate stream that
+ * the caller ends with a final block (zpar_deflate with final 1, zlib's). The
  * output depends only on the bytes (and the library), never on the number of
  * threads: a build is byte-identical on one core or eight. Used for the
  * workbook's long sheets (longrows.c, xlsxzip.c).
+ *
+ * Why level 0: igzip's levels 1 and 2 gave, for the same chunk, a different
+ * (valid) parse in a few runs in a hundred of the whole program on this
+ * project's machines, so two builds of one pack were not always byte-identical
+ * (docs/decisions.md); level 0 with the stream's own code compresses this XML
+ * as small and as fast, and gave identical bytes in every run.
  */
 #ifndef BP_ZPAR_H
 #define BP_ZPAR_H
@@ -16,8 +24,6 @@
 #include <stdint.h>
 
 #define ZPAR_CHUNK (512u * 1024u) /* bytes of input a chunk holds before it is handed over */
-#define ZPAR_LEVEL                                                                                 \
-	1 /* igzip's level for the chunks (0 to 3; 3 is zlib's speed, docs/benchmarks.md) */
 
 struct zpar_pool; /* the worker threads, shared by the streams of one workbook */
 struct zpar;      /* one stream: one sheet's rows */

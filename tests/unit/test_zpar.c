@@ -1,6 +1,7 @@
 /*
  * Unit tests: zpar's chunked parallel deflate. A stream cut into chunks, compressed by worker
- * threads (igzip) and ended by a final block, inflates (with zlib, an independent decoder) to
+ * threads (igzip, level 0, with a Huffman code made from the stream's first chunk) and ended by
+ * a final block, inflates (with zlib, an independent decoder) to
  * exactly the bytes given, its CRC-32 is that of the whole, and the compressed bytes do not depend
  * on the number of threads.
  */
@@ -177,6 +178,35 @@ static void incompressible_chunks(void **state)
 	free(data);
 }
 
+/* The stream's Huffman code is made from its first chunk; later chunks with bytes that chunk
+ * never had (controls, bytes over 0x7f, long runs) are written with it all the same. */
+static void code_from_first_chunk_serves_later_ones(void **state)
+{
+	(void)state;
+	size_t n = 4 * ZPAR_CHUNK + 77;
+	unsigned char *data = sample(n); /* ASCII XML only in the first chunk */
+	for (size_t i = ZPAR_CHUNK; i < n; i++)
+		if (i % 7 == 0 || (i / 4096) % 5 == 0)
+			data[i] = (unsigned char)(i * 2654435761u >> 13);
+	memset(data + 2 * ZPAR_CHUNK + 100, 0xff, 40000); /* a run of a byte never seen */
+	unsigned char *tail;
+	size_t tn;
+	assert_int_equal(zpar_deflate("", 0, 3, 1, &tail, &tn), 0);
+	struct zpar_pool *p = zpar_pool_new(2);
+	struct zpar *z = run(p, data, n);
+	assert_int_equal(zpar_crc(z), (uint32_t)crc32_z(0, data, n));
+	size_t on;
+	unsigned char *bytes = compressed(z, tail, tn, &on);
+	unsigned char *back = inflate_all(bytes, on, n);
+	assert_memory_equal(back, data, n);
+	free(back);
+	free(bytes);
+	free(tail);
+	zpar_free(z);
+	zpar_pool_free(p);
+	free(data);
+}
+
 /* A chunk's bytes depend on the chunk alone, not on what its compressor compressed before (which
  * worker takes which chunk varies from run to run): a short last chunk, after streams of other
  * bytes, compresses as it does after nothing. */
@@ -227,8 +257,11 @@ static void abandoned_stream(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(chunks_make_one_stream), cmocka_unit_test(head_rows_tail),
-	    cmocka_unit_test(incompressible_chunks),  cmocka_unit_test(chunks_forget_earlier_ones),
+	    cmocka_unit_test(chunks_make_one_stream),
+	    cmocka_unit_test(head_rows_tail),
+	    cmocka_unit_test(incompressible_chunks),
+	    cmocka_unit_test(chunks_forget_earlier_ones),
+	    cmocka_unit_test(code_from_first_chunk_serves_later_ones),
 	    cmocka_unit_test(abandoned_stream),
 	};
 	return cmocka_run_group_tests_name("test_zpar", tests, NULL, NULL);
