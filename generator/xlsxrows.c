@@ -39,6 +39,37 @@ static void rewind_cases(void *it)
 		ci->ws = ci->ps;
 }
 
+/* Whether the Cases sheet lists k (the pack's, concluded in the trend window or open at the
+ * period's end), and whether it concluded there. */
+static bool case_listed(const struct case_iter *ci, const struct bp_case *k, bool *concluded)
+{
+	if (!metrics_case_in(ci->mt, k))
+		return false;
+	*concluded = k->outcome != OUTCOME_OPEN && k->end >= ci->ws && k->end < ci->pe;
+	bool open = k->start < ci->pe && (k->outcome == OUTCOME_OPEN || k->end >= ci->pe);
+	return *concluded || open;
+}
+
+static bool customer_listed(const struct case_iter *ci, const struct customer *cu)
+{
+	return !(ci->mt->region && cu->region && cu->region != ci->mt->region);
+}
+
+static void count_rows(void *it, long *cases, long *touches, long *customers)
+{
+	const struct case_iter *ci = it;
+	const struct model *m = ci->mt->model;
+	*cases = *touches = *customers = 0;
+	bool concluded;
+	for (size_t i = 0; i < m->ncases; i++)
+		if (case_listed(ci, &m->cases[i], &concluded)) {
+			(*cases)++;
+			*touches += m->cases[i].ndepts;
+		}
+	for (size_t i = 0; i < m->ncustomers; i++)
+		*customers += customer_listed(ci, &m->customers[i]);
+}
+
 static bool next_case(void *it, struct xlsx_case *row)
 {
 	struct case_iter *ci = it;
@@ -47,11 +78,8 @@ static bool next_case(void *it, struct xlsx_case *row)
 	while (ci->next < m->ncases) {
 		size_t ix = ci->next++;
 		const struct bp_case *k = &m->cases[ix];
-		if (!metrics_case_in(mt, k))
-			continue;
-		bool concluded = k->outcome != OUTCOME_OPEN && k->end >= ci->ws && k->end < ci->pe;
-		bool open = k->start < ci->pe && (k->outcome == OUTCOME_OPEN || k->end >= ci->pe);
-		if (!concluded && !open)
+		bool concluded;
+		if (!case_listed(ci, k, &concluded))
 			continue;
 		static const char *const names[] = {"open", "achieved", "failed", "abandoned"};
 		strbuf_reset(&ci->depts);
@@ -119,7 +147,7 @@ static bool next_customer(void *it, struct xlsx_customer *row)
 	const struct model *m = mt->model;
 	while (ci->next_customer < m->ncustomers) {
 		const struct customer *cu = &m->customers[ci->next_customer++];
-		if (mt->region && cu->region && cu->region != mt->region)
+		if (!customer_listed(ci, cu))
 			continue;
 		*row = (struct xlsx_customer){
 		    .id = intern_str(m->names, cu->id),
@@ -139,7 +167,8 @@ void xlsxrows_source(struct case_iter *it, struct xlsx_source *src)
 	                            .next_case = next_case,
 	                            .next_customer = next_customer,
 	                            .rewind = rewind_cases,
-	                            .have_customers = it->mt->model->have_customers};
+	                            .have_customers = it->mt->model->have_customers,
+	                            .count = count_rows};
 }
 
 void xlsxrows_init(struct case_iter *it, const struct metrics *mt, bp_time ps, bp_time pe)

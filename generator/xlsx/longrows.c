@@ -724,7 +724,13 @@ void longrows_count(struct longrows *lr, const struct xlsx_source *src, long she
 		    sheet_rows > 0 && sheet_rows < ROWS_MAX ? sheet_rows : ROWS_MAX;
 	lr->t[LT_CUSTOMERS].none = src && src->have_customers ? "No customer in the pack's scope."
 	                                                      : "No customers file was given.";
-	if (src && src->next_case && src->rewind) {
+	if (src && src->next_case && src->rewind && src->count) {
+		src->rewind(src->it);
+		src->count(src->it, &lr->t[LT_CASES].total, &lr->t[LT_TOUCHES].total,
+		           &lr->t[LT_CUSTOMERS].total);
+		if (!src->next_customer)
+			lr->t[LT_CUSTOMERS].total = 0;
+	} else if (src && src->next_case && src->rewind) {
 		struct xlsx_case k;
 		src->rewind(src->it);
 		while (src->next_case(src->it, &k)) {

@@ -9,7 +9,7 @@ struct view;
 /* A department a case passed through (a row of the Touches sheet). */
 struct xlsx_touch {
 	const char *department;
-	uint32_t contacts;         /* rows the department handled in the case; UINT32_MAX: unknown */
+	uint32_t contacts; /* rows the department handled in the case; UINT32_MAX: unknown */
 	uint32_t failure_contacts; /* failure-demand rows the department handled in the case */
 };
 
@@ -26,7 +26,7 @@ struct xlsx_case {
 	int within_promise;  /* 1, 0; -1 when open or no promise is set */
 	uint32_t contacts, failure_contacts, handoffs;
 	const char *first_channel, *last_channel; /* of its first and last rows; NULL: none */
-	const char *departments; /* "Billing; Contact Centre" */
+	const char *departments;                  /* "Billing; Contact Centre" */
 	const struct xlsx_touch *touches;
 	uint32_t ntouches;
 	/* The customer as the pack sees it (in the customers file and in scope): */
@@ -57,6 +57,9 @@ struct xlsx_source {
 	                             not counted first, so a long table gets one sheet and the rows
 	                             past it are noted, not listed */
 	bool have_customers;      /* a customers file was read */
+	/* optional, after rewind: the rows next_case and next_customer would give (cases, their
+	 * touches, customers), without making them; NULL: counted by reading them */
+	void (*count)(void *it, long *cases, long *touches, long *customers);
 };
 
 struct xlsx_options {

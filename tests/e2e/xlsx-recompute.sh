@@ -39,6 +39,15 @@ for base in ("Cases", "Touches", "Customers"):
         sys.exit(f"{base} (2) does not follow {base}: {cont}")
 if any("(2)" in s for s in whole):
     sys.exit(f"continuation sheets without the test limit: {whole}")
+# as many sheets as the rows need (the rows are counted before they are written): every sheet
+# of a table full but its last, which holds at least one row
+book = openpyxl.load_workbook(sys.argv[1], read_only=True)
+for base in ("Cases", "Touches", "Customers"):
+    sheets = [s for s in cont if s == base or s.startswith(f"{base} (")]
+    rows = [sum(1 for r in book[s].iter_rows(min_row=2, max_col=1) if r[0].value is not None)
+            for s in sheets]
+    if any(n != 2000 for n in rows[:-1]) or not 1 <= rows[-1] <= 2000:
+        sys.exit(f"{base}: data rows per sheet {rows}, expected 2,000 on each but the last")
 PY
 check "$WORK/cont/board-pack-2026-Q3.json" "$WORK/cont/board-pack-2026-Q3.xlsx" || exit 1
 mkdir -p "$WORK/month"
