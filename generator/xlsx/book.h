@@ -174,9 +174,17 @@ struct rowsink; /* a long table's sheet's rows (longrows.c) */
 
 /* A table's texts that repeat, cleaned once (longrows.c, long_shared). */
 struct cached_text;
+#define TEXTCACHE_RECENT 64 /* texts remembered by address (a power of two) */
 struct textcache {
 	struct cached_text *slot;
 	size_t cap, used;
+	/* the entries of texts met lately, by the text's address: most repeated texts are one
+	 * interned string each, found here without measuring and hashing them (the entry's text
+	 * is still compared: an address may be a buffer that is filled again) */
+	struct {
+		const char *at;
+		size_t slot;
+	} recent[TEXTCACHE_RECENT];
 };
 
 /* A note on the workbook: what a sheet could not show as it is in the data (the Data quality

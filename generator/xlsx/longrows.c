@@ -146,16 +146,21 @@ struct rowbuf {
 	size_t len, cap;
 };
 
-static char *rb_room(struct rowbuf *b, size_t n)
+static __attribute__((noinline)) char *rb_grow(struct rowbuf *b, size_t n)
 {
-	if (b->cap - b->len < n) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap - b->len < n)
-			cap *= 2;
-		b->s = xreallocarray(b->s, cap, 1);
-		b->cap = cap;
-	}
+	size_t cap = b->cap ? b->cap : 4096;
+	while (cap - b->len < n)
+		cap *= 2;
+	b->s = xreallocarray(b->s, cap, 1);
+	b->cap = cap;
 	return b->s + b->len;
+}
+
+/* Room for n more bytes at the end of b (called for every piece of every cell: the check
+ * inline, the growing not). */
+static inline char *rb_room(struct rowbuf *b, size_t n)
+{
+	return b->cap - b->len >= n ? b->s + b->len : rb_grow(b, n);
 }
 
 static void rb_put(struct rowbuf *b, const char *s, size_t n)
@@ -371,12 +376,28 @@ static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 	measure(sh, c, (double)chars);
 }
 
+/* A cell of a text cleaned and escaped before. */
+static void put_cached(struct sheet *sh, lxw_row_t r, lxw_col_t c, const struct cached_text *e)
+{
+	sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
+	rb_put(&sh->sink->buf, e->xml, e->xmllen);
+	measure(sh, c, (double)e->chars);
+}
+
 /* A text that repeats down the table: cleaned and escaped the first time only. */
 static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
 {
 	if (!s || !*s)
 		return;
 	struct textcache *tc = &x->texts;
+	size_t ri = ((uintptr_t)s >> 4 ^ (uintptr_t)s >> 10) & (TEXTCACHE_RECENT - 1);
+	if (tc->recent[ri].at == s) {
+		const struct cached_text *e = &tc->slot[tc->recent[ri].slot];
+		if (strcmp(e->key, s) == 0) {
+			put_cached(sh, r, c, e);
+			return;
+		}
+	}
 	size_t n = strlen(s);
 	uint64_t h = text_hash(s, n);
 	struct cached_text *e = NULL;
@@ -387,14 +408,14 @@ static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 				break;
 			if (t->hash == h && strcmp(t->key, s) == 0) {
 				e = t;
+				tc->recent[ri].at = s;
+				tc->recent[ri].slot = i;
 				break;
 			}
 		}
 	}
 	if (e) {
-		sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
-		rb_put(&sh->sink->buf, e->xml, e->xmllen);
-		measure(sh, c, (double)e->chars);
+		put_cached(sh, r, c, e);
 		return;
 	}
 	char cell[LXW_MAX_CELL_NAME_LENGTH];
@@ -418,6 +439,7 @@ static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 			tc->slot[j] = old.slot[i];
 		}
 		free(old.slot);
+		memset(tc->recent, 0, sizeof tc->recent); /* the slots moved */
 	}
 	size_t j = (size_t)h & (tc->cap - 1);
 	while (tc->slot[j].key)
@@ -427,9 +449,7 @@ static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 	tc->slot[j] = (struct cached_text){
 	    .key = xstrdup(s), .xml = xml.s, .xmllen = xml.len, .chars = chars, .hash = h};
 	tc->used++;
-	sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
-	rb_put(&sh->sink->buf, xml.s, xml.len);
-	measure(sh, c, (double)chars);
+	put_cached(sh, r, c, &tc->slot[j]);
 }
 
 static int count_digits(uint64_t v)
