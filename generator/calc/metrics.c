@@ -175,10 +175,16 @@ static void add_period(struct acc *a, bp_period p, bool sco, const struct bp_cas
 	a->periods[lo].failure_contacts += k->failure_contacts;
 }
 
-static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k, bool sco)
+/* How a case stands against the report period, worked out once for its three tallies. */
+struct case_when {
+	bp_time ps, pe; /* the report period's start and end */
+	bp_period ep;   /* the period the case concluded in (not for an open case) */
+};
+
+static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k, bool sco,
+                     const struct case_when *w)
 {
-	enum period_len len = mt->config->period_length;
-	bp_time ps = period_start(mt->period, len), pe = period_end(mt->period, len);
+	bp_time ps = w->ps, pe = w->pe;
 	struct figures *f = &a->f;
 	if (k->start >= ps && k->start < pe)
 		f->cases_started++;
@@ -186,7 +192,7 @@ static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k,
 		f->open++;
 	if (k->outcome == OUTCOME_OPEN)
 		return;
-	bp_period ep = period_of_time(k->end, len);
+	bp_period ep = w->ep;
 	if (ep <= mt->period) {
 		add_period(a, ep, sco, k);
 		if (!sco && mt->model->have_customers && k->customer) {
@@ -740,9 +746,12 @@ static void tally_cases(struct metrics *mt, const size_t *jmap, const size_t *dm
 		const struct journey_figures *j = journey_of(mt, jmap, k);
 		size_t ji = (size_t)(j - mt->journeys);
 		bool sco = case_sco(j, k);
-		add_case(mt, &jacc[ji], k, sco);
-		add_case(mt, &gacc[j->goal_index], k, sco);
-		add_case(mt, &total, k, sco);
+		struct case_when w = {ps, pe, 0};
+		if (k->outcome != OUTCOME_OPEN)
+			w.ep = period_of_time(k->end, mt->config->period_length);
+		add_case(mt, &jacc[ji], k, sco, &w);
+		add_case(mt, &gacc[j->goal_index], k, sco, &w);
+		add_case(mt, &total, k, sco, &w);
 		if (k->outcome == OUTCOME_OPEN || k->end < ps || k->end >= pe)
 			continue;
 		if (!sco) {
