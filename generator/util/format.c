@@ -149,3 +149,66 @@ void format_column_letters(char *buf, long col)
 		buf[i] = tmp[n - 1 - i];
 	buf[n] = '\0';
 }
+
+/*
+ * "%.16G" rounds v to 16 significant digits. Let c = n / 100 be the whole number of hundredths
+ * nearest v: c has 15 significant digits at most, so v prints as c when |v - c| is under half the
+ * unit of v's 16th digit. That is decided exactly, in integers: v = m × 2^-k (m < 2^53), so
+ * 100·v = M / 2^k with M = 100·m < 2^60, n = M / 2^k rounded, and |100·v - n| = r / 2^k.
+ */
+size_t format_g16_quick(char *buf, double v)
+{
+	double a = fabs(v);
+	if (!(a >= 0.01 && a < 1e13))
+		return 0;
+	int ex;
+	double f = frexp(a, &ex);            /* a = f × 2^ex, 0.5 <= f < 1 */
+	uint64_t m = (uint64_t)ldexp(f, 53); /* exact */
+	int k = 53 - ex;                     /* 8 <= k <= 59 here */
+	uint64_t big = m * 100, one = (uint64_t)1 << k, low = big & (one - 1);
+	uint64_t n = (big >> k) + (low >= one / 2);
+	uint64_t r = low >= one / 2 ? one - low : low; /* |100·v - n| × 2^k */
+	if (!n || 2 * r == one)
+		return 0;
+	int digits = 1;
+	uint64_t pow10 = 1;
+	for (uint64_t t = n; t >= 10; t /= 10)
+		digits++, pow10 *= 10;
+	int e = digits - 3;               /* c = n / 100 is d.ddd × 10^e */
+	if (n == pow10 && low >= one / 2) /* v just under a power of ten: one digit fewer */
+		e--;
+	/* |v - c| < 10^(e-15) / 2  <=>  r × 10^(15-e) < 50 × 2^k */
+	uint64_t scale = 1;
+	for (int i = 0; i < 15 - e; i++)
+		scale *= 10;
+	if (!((unsigned __int128)r * scale < (unsigned __int128)50 << k))
+		return 0;
+	char *p = buf;
+	if (v < 0)
+		*p++ = '-';
+	uint64_t whole = n / 100, cents = n % 100;
+	char tmp[24];
+	int len = 0;
+	do
+		tmp[len++] = (char)('0' + whole % 10);
+	while ((whole /= 10) != 0);
+	while (len)
+		*p++ = tmp[--len];
+	if (cents) {
+		*p++ = '.';
+		*p++ = (char)('0' + cents / 10);
+		if (cents % 10)
+			*p++ = (char)('0' + cents % 10);
+	}
+	*p = 0;
+	return (size_t)(p - buf);
+}
+
+size_t format_g16(char *buf, double v)
+{
+	size_t n = format_g16_quick(buf, v);
+	if (n)
+		return n;
+	int k = snprintf(buf, 32, "%.16G", v);
+	return k > 0 ? (size_t)k : 0;
+}

@@ -30,6 +30,14 @@ void format_long_date(char *buf, size_t n, int64_t day);
 /* "3 Jul": a day within a story whose year is said once. */
 void format_short_date(char *buf, size_t n, int64_t day);
 
+/* Writes v into buf (at least 32 bytes) exactly as snprintf(buf, 32, "%.16G", v) would, and
+ * returns the length: quickly for a whole number of hundredths under 10^13 whose 16 digits
+ * round to it (money), by snprintf otherwise. */
+size_t format_g16(char *buf, double v);
+/* format_g16's quick path alone: its length, or 0 where it cannot tell (then nothing useful is
+ * in buf). */
+size_t format_g16_quick(char *buf, double v);
+
 /* Writes the spreadsheet column letters of col (1 = A, 27 = AA) into buf (at least 8 bytes). */
 void format_column_letters(char *buf, long col);
 

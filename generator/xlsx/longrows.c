@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/format.h"
 #include "util/xmem.h"
 #include "xlsx/book.h"
 #include "xlsx/xlsx.h"
@@ -490,14 +491,17 @@ static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 	if (whole) {
 		rb_uint(b, (uint64_t)v);
 	} else {
-		char *p = rb_room(b, 32);
-		b->len += (size_t)snprintf(p, 32, "%.16G", v);
+		b->len += format_g16(rb_room(b, 32), v);
 	}
 	RB_LIT(b, "</v></c>");
-	if (whole && (k == K_INT || k == K_MONEY)) {
-		int w = count_digits((uint64_t)v);
-		w += (w - 1) / 3;
+	if ((k == K_INT || k == K_MONEY) && fabs(v) < 1e15) {
+		/* shown_width's digits of "%.0f" without printing: nearbyint rounds half to even,
+		 * as printf does */
+		int w = count_digits((uint64_t)nearbyint(fabs(v)));
+		w += (w - 1) / 3 + (v < 0);
 		measure(sh, c, (double)w + (k == K_MONEY ? (double)x->money_chars : 0));
+	} else if (k == K_NUM && whole && v < 1e10) { /* "%.10g" prints its digits, no more */
+		measure(sh, c, (double)count_digits((uint64_t)v));
 	} else {
 		measure(sh, c, shown_width(x, k, v));
 	}

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,89 @@ static void formatting(void **state)
 	assert_string_equal(b, "30 September 2026");
 }
 
+/* format_g16 writes what snprintf's "%.16G" writes: money-like values (its quick path), values
+ * near it that must not take it (9.95 prints 9.949999999999999), and any double. */
+static void g16_as_printf(void **state)
+{
+	(void)state;
+	char want[64], got[64];
+	uint64_t x = 88172645463325252u;
+	long quick = 0, money = 0;
+	for (long i = 0; i < 1200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double v;
+		switch (i % 6) {
+		case 0:
+			v = (double)(x % 100000000) / 100.0;
+			break; /* pounds and pence */
+		case 1:
+			v = (double)(x % 10000000000000000ull) / 100.0;
+			break; /* up to 10^14 */
+		case 2:
+			v = -(double)(x % 1000000) / 100.0;
+			break;
+		case 3:
+			v = (double)(x % 100000) / 1000.0;
+			break; /* thousandths */
+		case 4:
+			v = (double)(x % 1000) / 100.0 + 1e-13 * (double)(x % 7);
+			break;
+		default: {
+			uint64_t bits = x;
+			memcpy(&v, &bits, sizeof v);
+			if (isnan(v) || isinf(v))
+				v = 1.5;
+		}
+		}
+		int n = snprintf(want, sizeof want, "%.16G", v);
+		size_t k = format_g16(got, v);
+		if ((size_t)n != k || strcmp(want, got) != 0)
+			fail_msg("%.17g: \"%s\", expected \"%s\"", v, got, want);
+		char q[64];
+		bool took = format_g16_quick(q, v) != 0;
+		quick += took;
+		money += i % 6 == 0;
+		if (took && strcmp(q, want) != 0)
+			fail_msg("%.17g: the quick path wrote \"%s\", expected \"%s\"", v, q, want);
+	}
+	static const double edge[] = {9.95,
+	                              0.01,
+	                              0.005,
+	                              0.015,
+	                              99.99999999999999,
+	                              100,
+	                              1e13,
+	                              9999999999999.99,
+	                              0.1 + 0.2,
+	                              1e-4,
+	                              0.29,
+	                              1234.56,
+	                              1e15,
+	                              -0.5,
+	                              10.0,
+	                              0.07,
+	                              123456789012.34,
+	                              5e-324};
+	for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
+		int n = snprintf(want, sizeof want, "%.16G", edge[i]);
+		size_t k = format_g16(got, edge[i]);
+		assert_int_equal(k, (size_t)n);
+		assert_string_equal(got, want);
+	}
+	/* the quick path takes most money values (some nine in ten: the others, like 9.95, print
+	 * with 16 digits as another number)... */
+	assert_true(quick >= money * 8 / 10);
+	char q[64];
+	assert_int_equal(format_g16_quick(q, 1234.56), 7);
+	assert_int_equal(format_g16_quick(q, 123456789012.34), 15);
+	/* ...and leaves alone what it cannot tell */
+	assert_int_equal(format_g16_quick(q, 9.95), 0);
+	assert_int_equal(format_g16_quick(q, 0.1 + 0.7), 0); /* 0.7999999999999999 */
+	assert_int_equal(format_g16_quick(q, 0.125), 0);
+}
+
 static void interning(void **state)
 {
 	(void)state;
@@ -177,6 +261,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(wilson_one_third),
+	    cmocka_unit_test(g16_as_printf),
 	    cmocka_unit_test(wilson_all_successful),
 	    cmocka_unit_test(significance),
 	    cmocka_unit_test(percentile_inc),
