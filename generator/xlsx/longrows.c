@@ -752,8 +752,6 @@ void longrows_count(struct longrows *lr, const struct xlsx_source *src, long she
 		src->rewind(src->it);
 		src->count(src->it, &lr->t[LT_CASES].total, &lr->t[LT_TOUCHES].total,
 		           &lr->t[LT_CUSTOMERS].total);
-		if (!src->next_customer)
-			lr->t[LT_CUSTOMERS].total = 0;
 	} else if (src && src->next_case && src->rewind) {
 		struct xlsx_case k;
 		src->rewind(src->it);

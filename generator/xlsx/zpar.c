@@ -27,11 +27,6 @@ struct job {
 	struct job *next; /* in the pool's queue */
 };
 
-/* A compressor of chunks: ISA-L's igzip stream (some 80 KB, on its worker's stack). */
-struct squeezer {
-	struct isal_zstream zs;
-};
-
 struct zpar_pool {
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
@@ -39,7 +34,8 @@ struct zpar_pool {
 	bool stop;
 	int nthreads;
 	pthread_t *threads;
-	struct squeezer inline_q; /* with no threads */
+	struct isal_zstream
+	    inline_zs; /* with no threads (a worker's is on its stack: some 80 KB) */
 };
 
 struct zpar {
@@ -81,13 +77,12 @@ static bool room_for(struct job *j, size_t need)
  * 3 on the sheets' XML for about a tenth more bytes (docs/benchmarks.md). The CRC-32 is igzip's
  * too (zip's and gzip's are one polynomial).
  */
-static void compress_job(struct squeezer *q, struct job *j)
+static void compress_job(struct isal_zstream *zs, struct job *j)
 {
 	j->crc = crc32_gzip_refl(0, j->in, j->inlen);
 	j->outlen = 0;
-	struct isal_zstream *zs = &q->zs;
 	/* isal_deflate_init leaves most of the stream as it was (its buffers), and a worker's
-	 * squeezer starts on its stack: every chunk starts from the same zeroed state, whichever
+	 * stream starts on its stack: every chunk starts from the same zeroed state, whichever
 	 * worker takes it (the bytes must not depend on that; tests/unit/test_zpar.c). */
 	memset(zs, 0, sizeof *zs);
 	isal_deflate_init(zs);
@@ -123,7 +118,7 @@ static void compress_job(struct squeezer *q, struct job *j)
 static void *worker(void *arg)
 {
 	struct zpar_pool *p = arg;
-	struct squeezer q;
+	struct isal_zstream zs;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (!p->head && !p->stop)
@@ -135,7 +130,7 @@ static void *worker(void *arg)
 		if (!p->head)
 			p->tail = NULL;
 		pthread_mutex_unlock(&p->mu);
-		compress_job(&q, j);
+		compress_job(&zs, j);
 		pthread_mutex_lock(&p->mu);
 		j->done = true;
 		pthread_cond_broadcast(&p->done);
@@ -267,7 +262,7 @@ static void submit(struct zpar *z)
 		pthread_cond_signal(&z->pool->work);
 		pthread_mutex_unlock(&z->pool->mu);
 	} else {
-		compress_job(&z->pool->inline_q, j);
+		compress_job(&z->pool->inline_zs, j);
 		j->done = true;
 	}
 	if (z->count == DEPTH)
