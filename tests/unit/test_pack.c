@@ -59,25 +59,27 @@ static void sha256_million_a_run(void)
 	free(a);
 }
 
+/* run by the SHA extensions' path (where the CPU has them), then by the portable one. */
+static void on_both_paths(void (*run)(void))
+{
+	for (int k = 0; k < 2; k++) {
+		portable = k;
+		run();
+	}
+	portable = false;
+}
+
 /* The FIPS examples and a million 'a's, by both paths. */
 static void sha256_fips_examples(void **state)
 {
 	(void)state;
-	for (int k = 0; k < 2; k++) {
-		portable = k;
-		sha256_fips_examples_run();
-	}
-	portable = false;
+	on_both_paths(sha256_fips_examples_run);
 }
 
 static void sha256_million_a(void **state)
 {
 	(void)state;
-	for (int k = 0; k < 2; k++) {
-		portable = k;
-		sha256_million_a_run();
-	}
-	portable = false;
+	on_both_paths(sha256_million_a_run);
 }
 
 /* Where /proc/cpuinfo lists sha_ni, sha256_init chooses the SHA extensions (so the tests above
