@@ -830,23 +830,6 @@ static enum bp_err read_again(struct reader *r, struct state *st, const struct s
 	return BP_OK;
 }
 
-/* The field of column col (0-based) of a raw line, or false when it has fewer fields. */
-static bool raw_field(const char *s, size_t len, unsigned char delim, int col, const char **f,
-                      size_t *n)
-{
-	const char *p = s, *end = s + len;
-	for (int i = 0; i < col; i++) {
-		const char *d = memchr(p, delim, (size_t)(end - p));
-		if (!d)
-			return false;
-		p = d + 1;
-	}
-	const char *d = memchr(p, delim, (size_t)(end - p));
-	*f = p;
-	*n = (size_t)((d ? d : end) - p);
-	return true;
-}
-
 /*
  * Told of a line 16 lines before it is read (csvin_opts.ahead): asks for the slots of its case
  * and customer ids; for the records of the ids of the line told of AHEAD_RECORD lines before,
@@ -883,11 +866,12 @@ static void ahead_line(void *actx, const char *s, size_t len, unsigned char deli
 	uint32_t *slot = st->ahead_hash[now % AHEAD_RING];
 	const char *f;
 	size_t n;
-	slot[0] = raw_field(s, len, delim, r->col[C_CASE], &f, &n) ? intern_hash(f, n) : 0;
+	slot[0] = reader_raw_field(s, len, delim, r->col[C_CASE], &f, &n) ? intern_hash(f, n) : 0;
 	intern_prefetch(r->m->ids, slot[0], 0);
-	slot[1] = r->col[C_CUSTOMER] >= 0 && raw_field(s, len, delim, r->col[C_CUSTOMER], &f, &n)
-	              ? intern_hash(f, n)
-	              : 0;
+	slot[1] =
+	    r->col[C_CUSTOMER] >= 0 && reader_raw_field(s, len, delim, r->col[C_CUSTOMER], &f, &n)
+	        ? intern_hash(f, n)
+	        : 0;
 	intern_prefetch(r->m->names, slot[1], 0);
 }
 
@@ -970,7 +954,7 @@ static bool story_line_wanted(void *fctx, const char *s, size_t len, unsigned ch
 		len--;
 	const char *p;
 	size_t n;
-	if (!raw_field(s, len, delim, col, &p, &n))
+	if (!reader_raw_field(s, len, delim, col, &p, &n))
 		return true; /* too few fields: the reader says what it says */
 	/* blank (a default may apply) or with spaces the reader trims: parsed as ever */
 	if (!n || p[0] == ' ' || p[0] == '\t' || p[n - 1] == ' ' || p[n - 1] == '\t')

@@ -555,3 +555,19 @@ void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i
 		              config_header(r->cfg, r->kind, r->columns[i]), strbuf_str(&q), what);
 	strbuf_free(&q);
 }
+
+bool reader_raw_field(const char *s, size_t len, unsigned char delim, int col, const char **f,
+                      size_t *n)
+{
+	const char *p = s, *end = s + len;
+	for (int i = 0; i < col; i++) {
+		const char *d = memchr(p, delim, (size_t)(end - p));
+		if (!d)
+			return false;
+		p = d + 1;
+	}
+	const char *d = memchr(p, delim, (size_t)(end - p));
+	*f = p;
+	*n = (size_t)((d ? d : end) - p);
+	return true;
+}
