@@ -8,12 +8,12 @@
 
 /*
  * Strings live in blocks that never move, so pointers stay valid. Each is a record: its symbol,
- * its length and its bytes (NUL-terminated), 8-byte aligned, named by a 32-bit reference (the
- * block's number and the record's place in it, in 8-byte units).
+ * its length and its bytes (NUL-terminated), 4-byte aligned, named by a 32-bit reference (the
+ * block's number and the record's place in it, in 4-byte units: 16 GB of strings at most).
  */
 #define BLOCK_SHIFT 21 /* a block of 2 MiB holds many records; a longer string has its own */
 #define FIRST_BLOCK ((size_t)64 << 10)
-#define UNIT_SHIFT 3
+#define UNIT_SHIFT 2
 #define UNITS_SHIFT (BLOCK_SHIFT - UNIT_SHIFT)
 
 struct record {
@@ -56,14 +56,14 @@ static const struct record *record_at(const struct intern *t, uint32_t ref)
 /* Stores s[0..n) as the record of symbol id; returns its reference. */
 static uint32_t store(struct intern *t, sym id, const char *s, size_t n)
 {
-	size_t need = (sizeof(struct record) + n + 1 + 7) & ~(size_t)7;
+	size_t need = (sizeof(struct record) + n + 1 + 3) & ~(size_t)3;
 	if (!t->nblocks || t->last_cap - t->used < need) {
 		/* the first block small, for the many small tables; then blocks of 2 MiB */
 		size_t cap = t->nblocks ? (size_t)1 << BLOCK_SHIFT : FIRST_BLOCK;
 		if (cap < need)
 			cap = need;
 		if (t->nblocks >= ((size_t)1 << (32 - UNITS_SHIFT)) - 1)
-			xmalloc(SIZE_MAX); /* 32 GB of distinct strings: out of memory, said once */
+			xmalloc(SIZE_MAX); /* 16 GB of distinct strings: out of memory, said once */
 		t->blocks = xreallocarray(t->blocks, t->nblocks + 1, sizeof *t->blocks);
 		t->blocks[t->nblocks++] = xmalloc_huge(cap);
 		t->last_cap = cap;
@@ -182,7 +182,7 @@ sym intern_add(struct intern *t, const char *s, size_t n)
 	uint32_t ref = store(t, id, s, n);
 	t->refs[id] = ref;
 	t->slots[i] = (uint64_t)h << 32 | ((uint64_t)ref + 1);
-	if (t->n * 2 > t->nslots)
+	if (t->n * 4 > t->nslots * 3) /* at most three slots in four full */
 		rehash(t);
 	return id;
 }
