@@ -133,7 +133,7 @@ static bool next_case(void *it, struct xlsx_case *row)
 		    .ntouches = k->ndepts,
 		    .segment = cu && cu->segment ? intern_str(m->names, cu->segment) : NULL,
 		    .annual_value = cu ? cu->annual_value : NAN,
-		    .left_day = cu ? cu->left : INT64_MAX,
+		    .left_day = cu ? customer_left(cu) : INT64_MAX,
 		    .left_within = concluded ? metrics_case_left_within(mt, k) : -1};
 		return true;
 	}
@@ -154,8 +154,8 @@ static bool next_customer(void *it, struct xlsx_customer *row)
 		    .segment = cu->segment ? intern_str(m->names, cu->segment) : NULL,
 		    .region = cu->region ? intern_str(m->names, cu->region) : NULL,
 		    .annual_value = cu->annual_value,
-		    .joined_day = cu->joined,
-		    .left_day = cu->left};
+		    .joined_day = customer_joined(cu),
+		    .left_day = customer_left(cu)};
 		return true;
 	}
 	return false;

@@ -91,7 +91,7 @@ bool metrics_period_has_data(const struct model *m, enum period_len len, bp_peri
 	}
 	for (size_t i = 0; i < m->ncustomers; i++) {
 		const struct customer *cu = &m->customers[i];
-		const int64_t days[2] = {cu->joined, cu->left};
+		const int64_t days[2] = {customer_joined(cu), customer_left(cu)};
 		for (int k = 0; k < 2; k++) {
 			if (days[k] == INT64_MIN || days[k] == INT64_MAX)
 				continue;
@@ -143,10 +143,11 @@ static const struct customer *pack_customer(const struct metrics *mt, sym id)
 static bool left_within_window(const struct metrics *mt, const struct customer *cu,
                                const struct bp_case *k)
 {
-	if (cu->left == INT64_MAX)
+	if (customer_left(cu) == INT64_MAX)
 		return false;
 	int64_t end_day = day_of(k->end);
-	return cu->left >= end_day && cu->left <= end_day + mt->config->churn_window_days;
+	return customer_left(cu) >= end_day &&
+	       customer_left(cu) <= end_day + mt->config->churn_window_days;
 }
 
 static void add_period(struct acc *a, bp_period p, bool sco, const struct bp_case *k)
@@ -338,8 +339,10 @@ static void finish(struct metrics *mt, struct acc *a, struct figures *out)
 			if (lost) {
 				f->customers_lost++;
 				f->value_lost += cu->annual_value;
-			} else if ((cu->joined == INT64_MIN || cu->joined <= last_day) &&
-			           (cu->left == INT64_MAX || cu->left > last_day)) {
+			} else if ((customer_joined(cu) == INT64_MIN ||
+			            customer_joined(cu) <= last_day) &&
+			           (customer_left(cu) == INT64_MAX ||
+			            customer_left(cu) > last_day)) {
 				f->value_at_risk += cu->annual_value;
 			}
 			i = j;
@@ -474,17 +477,20 @@ static void growth(struct metrics *mt)
 		const struct customer *cu = &m->customers[i];
 		if (mt->region && cu->region && cu->region != mt->region)
 			continue;
-		bool joined_before = cu->joined == INT64_MIN || cu->joined < first;
-		if (joined_before && (cu->left == INT64_MAX || cu->left >= first))
+		bool joined_before =
+		    customer_joined(cu) == INT64_MIN || customer_joined(cu) < first;
+		if (joined_before && (customer_left(cu) == INT64_MAX || customer_left(cu) >= first))
 			g->customers_start++;
-		if ((cu->joined == INT64_MIN || cu->joined <= last) &&
-		    (cu->left == INT64_MAX || cu->left > last)) {
+		if ((customer_joined(cu) == INT64_MIN || customer_joined(cu) <= last) &&
+		    (customer_left(cu) == INT64_MAX || customer_left(cu) > last)) {
 			g->customers_end++;
 			g->value_end += cu->annual_value;
 		}
-		if (cu->joined != INT64_MIN && cu->joined >= first && cu->joined <= last)
+		if (customer_joined(cu) != INT64_MIN && customer_joined(cu) >= first &&
+		    customer_joined(cu) <= last)
 			g->joiners++;
-		if (cu->left != INT64_MAX && cu->left >= first && cu->left <= last)
+		if (customer_left(cu) != INT64_MAX && customer_left(cu) >= first &&
+		    customer_left(cu) <= last)
 			g->leavers++;
 	}
 	g->net_growth = g->customers_end - g->customers_start;

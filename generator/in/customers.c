@@ -68,7 +68,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		reader_reject_value(r, rec, C_ID, "empty required field", "every row needs one");
 		return;
 	}
-	struct customer cu = {.joined = INT64_MIN, .left = INT64_MAX, .line = rec->line};
+	struct customer cu = {
+	    .joined_day = INT32_MIN, .left_day = INT32_MAX, .line = (uint32_t)rec->line};
 	const char *why;
 	if (n[C_VALUE]) {
 		if ((why = value_parse_number(f[C_VALUE], n[C_VALUE], c->decimal,
@@ -93,11 +94,12 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		int64_t day =
 		    t >= 0 ? t / BP_MS_PER_DAY : -((-t + BP_MS_PER_DAY - 1) / BP_MS_PER_DAY);
 		if (i == C_JOINED)
-			cu.joined = day;
+			cu.joined_day =
+			    (int32_t)day; /* years 0000 to 9999: within ±3 million days */
 		else
-			cu.left = day;
+			cu.left_day = (int32_t)day;
 	}
-	if (cu.joined != INT64_MIN && cu.left != INT64_MAX && cu.left < cu.joined) {
+	if (cu.joined_day != INT32_MIN && cu.left_day != INT32_MAX && cu.left_day < cu.joined_day) {
 		reader_reject_value(r, rec, C_LEFT, "left before joined",
 		                    "is before the joined date");
 		return;
@@ -106,8 +108,8 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	if (model_customer(m, cu.id)) {
 		const struct customer *first = model_customer(m, cu.id);
 		char what[96];
-		snprintf(what, sizeof what, "appears already on line %ld; the first row is kept",
-		         first->line);
+		snprintf(what, sizeof what, "appears already on line %lu; the first row is kept",
+		         (unsigned long)first->line);
 		reader_reject_value(r, rec, C_ID, "duplicate customer", what);
 		return;
 	}

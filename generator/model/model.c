@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(sizeof(struct customer) == 32, "a customer takes 32 bytes (model.h)");
+
 const struct customer *model_customer(const struct model *m, sym id)
 {
 	if (!id || id >= m->customer_index_len || !m->customer_index[id])

@@ -70,13 +70,27 @@ struct kpi {
 	long line;
 };
 
+/* 32 bytes: a customers file can list ten million. Read the days with customer_joined and
+ * customer_left. */
 struct customer {
 	sym id, segment, region;
+	int32_t joined_day; /* day number (days since 1970-01-01); INT32_MIN: before all data */
+	int32_t left_day;   /* day number; INT32_MAX: still a customer */
+	uint32_t line;
 	double annual_value;
-	int64_t joined; /* day number (days since 1970-01-01); INT64_MIN: before all data */
-	int64_t left;   /* day number; INT64_MAX: still a customer */
-	long line;
 };
+
+/* The day the customer joined (days since 1970-01-01), INT64_MIN when before all data. */
+static inline int64_t customer_joined(const struct customer *cu)
+{
+	return cu->joined_day == INT32_MIN ? INT64_MIN : cu->joined_day;
+}
+
+/* The day the customer left, INT64_MAX when still a customer. */
+static inline int64_t customer_left(const struct customer *cu)
+{
+	return cu->left_day == INT32_MAX ? INT64_MAX : cu->left_day;
+}
 
 enum action_status { ACTION_OPEN, ACTION_DONE, ACTION_LATE, ACTION_DROPPED };
 
@@ -98,7 +112,7 @@ struct model {
 	sym channels[MODEL_CHANNELS_MAX + 1]; /* [1..nchannels]: the channels seen, in order of
 	                                         first sight */
 	unsigned nchannels;
-	size_t channels_dropped; /* rows whose channel was past MODEL_CHANNELS_MAX */
+	size_t channels_dropped;            /* rows whose channel was past MODEL_CHANNELS_MAX */
 	struct case_failure *case_failures; /* by case, then touchpoint symbol */
 	size_t ncase_failures;
 	struct kpi *kpis;
@@ -132,6 +146,5 @@ void model_free(struct model *m);
 /* The customer of a symbol, or NULL when it is not in customers.csv. */
 const struct customer *model_customer(const struct model *m, sym id);
 const char *model_case_id(const struct model *m, size_t case_index);
-
 
 #endif
