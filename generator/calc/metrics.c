@@ -9,7 +9,6 @@
 #include "util/stats.h"
 #include "util/xmem.h"
 
-#define NONE SIZE_MAX
 
 /* What one group (a journey, a goal, the totals) accumulates over the cases. */
 struct acc {
@@ -108,10 +107,10 @@ bool metrics_case_in(const struct metrics *mt, const struct bp_case *k)
 	return !mt->region || k->region == mt->region;
 }
 
-static const struct journey_figures *journey_of(const struct metrics *mt, const size_t *jmap,
+static const struct journey_figures *journey_of(const struct metrics *mt, const uint32_t *jmap,
                                                 const struct bp_case *k)
 {
-	return &mt->journeys[jmap[k->journey]];
+	return &mt->journeys[jmap[k->journey] - 1];
 }
 
 static bool case_sco(const struct journey_figures *j, const struct bp_case *k)
@@ -378,7 +377,7 @@ static void sort_syms(sym *v, size_t n, struct intern *names)
 	}
 }
 
-static void setup_journeys(struct metrics *mt, size_t *jmap, size_t nsyms)
+static void setup_journeys(struct metrics *mt, uint32_t *jmap, size_t nsyms)
 {
 	const struct model *m = mt->model;
 	const struct config *c = mt->config;
@@ -388,16 +387,16 @@ static void setup_journeys(struct metrics *mt, size_t *jmap, size_t nsyms)
 		/* load_inputs interned every configured journey name */
 		sym s = intern_find(m->names, c->journey_confs[i].name,
 		                    strlen(c->journey_confs[i].name));
-		if (s && s < nsyms && jmap[s] == NONE) {
-			jmap[s] = n;
+		if (s && s < nsyms && !jmap[s]) {
+			jmap[s] = (uint32_t)n + 1;
 			order[n++] = s;
 		}
 	}
 	size_t configured = n;
 	for (size_t i = 0; i < m->ncases; i++) {
 		sym s = m->cases[i].journey;
-		if (jmap[s] == NONE) {
-			jmap[s] = n;
+		if (!jmap[s]) {
+			jmap[s] = (uint32_t)n + 1;
 			order[n++] = s;
 		}
 	}
@@ -405,7 +404,7 @@ static void setup_journeys(struct metrics *mt, size_t *jmap, size_t nsyms)
 	mt->journeys = xcalloc(n ? n : 1, sizeof *mt->journeys);
 	mt->njourneys = n;
 	for (size_t i = 0; i < n; i++) {
-		jmap[order[i]] = i;
+		jmap[order[i]] = (uint32_t)i + 1;
 		struct journey_figures *j = &mt->journeys[i];
 		const struct journey_conf *jc = config_journey(c, intern_str(m->names, order[i]));
 		j->name = order[i];
@@ -431,14 +430,14 @@ static void setup_journeys(struct metrics *mt, size_t *jmap, size_t nsyms)
 	}
 }
 
-static size_t dept_index(struct metrics *mt, size_t *dmap, sym d)
+static size_t dept_index(struct metrics *mt, uint32_t *dmap, sym d)
 {
-	if (dmap[d] == NONE) {
+	if (!dmap[d]) {
 		mt->depts = xreallocarray(mt->depts, mt->ndepts + 1, sizeof *mt->depts);
 		mt->depts[mt->ndepts] = (struct dept_figures){.name = d};
-		dmap[d] = mt->ndepts++;
+		dmap[d] = (uint32_t)(mt->ndepts++) + 1;
 	}
-	return dmap[d];
+	return dmap[d] - 1;
 }
 
 static enum status kpi_status(const struct kpi *k)
@@ -530,7 +529,7 @@ static int cmp_tally_rank(const void *a, const void *b)
  * failure_touchpoints[] (metrics.md): failure-demand rows of cases concluded in P, by
  * touchpoint, for every journey, goal and the totals; the first METRICS_TOUCHPOINTS of each.
  */
-static void failure_touchpoints(struct metrics *mt, const size_t *jmap, bp_time ps, bp_time pe)
+static void failure_touchpoints(struct metrics *mt, const uint32_t *jmap, bp_time ps, bp_time pe)
 {
 	const struct model *m = mt->model;
 	size_t n = 0;
@@ -541,7 +540,7 @@ static void failure_touchpoints(struct metrics *mt, const size_t *jmap, bp_time 
 		if (!metrics_case_in(mt, k) || k->outcome == OUTCOME_OPEN || k->end < ps ||
 		    k->end >= pe)
 			continue;
-		size_t ji = jmap[k->journey];
+		size_t ji = jmap[k->journey] - 1;
 		const size_t groups[3] = {ji, mt->njourneys + mt->journeys[ji].goal_index,
 		                          mt->njourneys + mt->ngoals};
 		for (int g = 0; g < 3; g++)
@@ -683,7 +682,7 @@ static void pick_stories(struct metrics *mt, struct story_candidate *v, size_t n
 /* Departments: those with KPIs of the period, then those that handled rows of cases concluded in
  * it, in alphabetical order (for a reader and for stable output); dmap maps a name to its index.
  * Also makes the journey × department cells. */
-static void setup_departments(struct metrics *mt, size_t *dmap, bp_time ps, bp_time pe)
+static void setup_departments(struct metrics *mt, uint32_t *dmap, bp_time ps, bp_time pe)
 {
 	const struct model *m = mt->model;
 	bp_period p = mt->period;
@@ -708,7 +707,7 @@ static void setup_departments(struct metrics *mt, size_t *dmap, bp_time ps, bp_t
 	sort_syms(dnames, mt->ndepts, m->names);
 	for (size_t i = 0; i < mt->ndepts; i++) {
 		mt->depts[i] = (struct dept_figures){.name = dnames[i]};
-		dmap[dnames[i]] = i;
+		dmap[dnames[i]] = (uint32_t)i + 1;
 	}
 	free(dnames);
 	mt->cells = xcalloc(mt->njourneys * mt->ndepts + 1, sizeof *mt->cells);
@@ -734,7 +733,7 @@ static double goal_target(const struct metrics *mt, const struct goal_figures *g
 /* The cases: the figures of each journey, goal and the whole pack, the departments and cells
  * of the cases concluded in the period, the customers who left after them, the stories and the
  * failure touchpoints. */
-static void tally_cases(struct metrics *mt, const size_t *jmap, const size_t *dmap, bp_time ps,
+static void tally_cases(struct metrics *mt, const uint32_t *jmap, const uint32_t *dmap, bp_time ps,
                         bp_time pe)
 {
 	const struct model *m = mt->model;
@@ -770,7 +769,7 @@ static void tally_cases(struct metrics *mt, const size_t *jmap, const size_t *dm
 		}
 		for (uint32_t d = 0; d < k->ndepts; d++) {
 			const struct case_dept *cd = &m->case_depts[k->dept_off + d];
-			size_t di = dmap[cd->dept];
+			size_t di = dmap[cd->dept] - 1;
 			mt->depts[di].cases_touched++;
 			mt->depts[di].successful_touched += sco;
 			mt->depts[di].failure_contacts += cd->failures;
@@ -808,7 +807,7 @@ static void tally_cases(struct metrics *mt, const size_t *jmap, const size_t *dm
 
 /* The KPIs of the period and each department's scores; the dashboards' green share in each
  * trend period, the share of output KPIs, the perception gap. */
-static void score_kpis(struct metrics *mt, const size_t *dmap)
+static void score_kpis(struct metrics *mt, const uint32_t *dmap)
 {
 	const struct model *m = mt->model;
 	bp_period p = mt->period;
@@ -821,7 +820,7 @@ static void score_kpis(struct metrics *mt, const size_t *dmap)
 			continue;
 		struct kpi_figures *kf = &mt->kpis[mt->nkpis++];
 		kf->kpi = k;
-		kf->dept_index = dmap[k->dept];
+		kf->dept_index = dmap[k->dept] - 1;
 		kf->status = kpi_status(k);
 		struct dept_figures *d = &mt->depts[kf->dept_index];
 		d->kpis++;
@@ -926,10 +925,10 @@ struct metrics *metrics_compute(const struct model *m, const struct config *c, b
 	bp_time ps = period_start(p, len), pe = period_end(p, len);
 
 	size_t nsyms = intern_count(m->names);
-	size_t *jmap = xreallocarray(NULL, nsyms, sizeof *jmap);
-	size_t *dmap = xreallocarray(NULL, nsyms, sizeof *dmap);
-	for (size_t i = 0; i < nsyms; i++)
-		jmap[i] = dmap[i] = NONE;
+	/* a journey's and a department's index + 1 by name, 0 for other names: calloc'd, so that
+	 * the pages of the many names that are neither (customers) are never touched */
+	uint32_t *jmap = xcalloc(nsyms, sizeof *jmap);
+	uint32_t *dmap = xcalloc(nsyms, sizeof *dmap);
 	setup_journeys(mt, jmap, nsyms);
 	setup_departments(mt, dmap, ps, pe);
 	tally_cases(mt, jmap, dmap, ps, pe);
