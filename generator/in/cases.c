@@ -151,10 +151,8 @@ static bool read_departments(struct reader *r, const struct csvin_record *rec, s
 			for (uint32_t j = 0; j < w->nd; j++)
 				dup |= m->case_depts[w->first + j].dept == d;
 			if (!dup) {
-				if ((m->ncase_depts & 1023) == 0)
-					m->case_depts =
-					    xreallocarray(m->case_depts, m->ncase_depts + 1024,
-					                  sizeof *m->case_depts);
+				m->case_depts =
+				    xgrow(m->case_depts, m->ncase_depts, sizeof *m->case_depts);
 				m->case_depts[m->ncase_depts++] =
 				    (struct case_dept){d, 0, CONTACTS_UNKNOWN};
 				w->nd++;

@@ -115,9 +115,7 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	}
 	cu.segment = intern_add(m->names, f[C_SEGMENT], n[C_SEGMENT]);
 	cu.region = intern_add(m->names, f[C_REGION], n[C_REGION]);
-	if ((m->ncustomers & 1023) == 0)
-		m->customers =
-		    xreallocarray(m->customers, m->ncustomers + 1024, sizeof *m->customers);
+	m->customers = xgrow(m->customers, m->ncustomers, sizeof *m->customers);
 	m->customers[m->ncustomers] = cu;
 	if (cu.id >= m->customer_index_len) {
 		size_t len = m->customer_index_len ? m->customer_index_len : 1024;

@@ -90,6 +90,15 @@ void xfree_huge(void *p, size_t n)
 		munmap(p, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
 }
 
+void *xgrow(void *p, size_t n, size_t size)
+{
+	if (n == 0)
+		return xreallocarray(p, 1024, size);
+	if (n >= 1024 && (n & (n - 1)) == 0)
+		return xreallocarray(p, 2 * n, size);
+	return p;
+}
+
 char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));

@@ -7,6 +7,13 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 /* Like realloc(p, n * size), checking the multiplication for overflow. */
 void *xreallocarray(void *p, size_t n, size_t size);
+/*
+ * Room for element n of array p (elements of size bytes) that grows one element at a time and
+ * keeps no capacity: the capacity is 1,024, doubled each time n reaches a power of two from
+ * 1,024 on. Call before storing element n; returns p, perhaps moved. A count that goes back
+ * down is safe: reaching a power of two again sets the capacity again.
+ */
+void *xgrow(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /*

@@ -15,6 +15,7 @@
 #include "util/format.h"
 #include "util/intern.h"
 #include "util/stats.h"
+#include "util/xmem.h"
 
 static void wilson_one_third(void **state)
 {
@@ -257,6 +258,27 @@ static void interning_across_blocks(void **state)
 	intern_free(t);
 }
 
+/* xgrow: room for every element stored one at a time, also when the count falls back and rises
+ * again past a power of two (AddressSanitizer checks the bounds). */
+static void growing_arrays(void **state)
+{
+	(void)state;
+	uint32_t *a = NULL;
+	size_t n = 0;
+	for (uint32_t i = 0; i < 5000; i++) {
+		a = xgrow(a, n, sizeof *a);
+		a[n++] = i;
+	}
+	n = 1000; /* dropped, as a rejected row drops its departments */
+	for (uint32_t i = 1000; i < 9000; i++) {
+		a = xgrow(a, n, sizeof *a);
+		a[n++] = i;
+	}
+	for (uint32_t i = 0; i < 9000; i++)
+		assert_int_equal(a[i], i);
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +290,7 @@ int main(void)
 	    cmocka_unit_test(formatting),
 	    cmocka_unit_test(interning),
 	    cmocka_unit_test(interning_across_blocks),
+	    cmocka_unit_test(growing_arrays),
 	};
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
