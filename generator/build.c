@@ -214,6 +214,28 @@ static enum bp_err write_manifest(struct build *b, struct pack_job *packs, size_
 	return rc;
 }
 
+/* One pack's or region's figures, computed by a thread of figure_threads. */
+struct figure_job {
+	const struct build *b;
+	sym region;
+	struct metrics **out;
+};
+
+static void figure_one(void *item)
+{
+	struct figure_job *fj = item;
+	*fj->out = metrics_compute(&fj->b->m, fj->b->c, fj->b->period, fj->region);
+}
+
+/* The threads that compute figures: as the writers (--jobs, else the processors online), never
+ * more than the computations. */
+static size_t figure_threads(const struct build *b, size_t n)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t t = b->req->jobs > 0 ? (size_t)b->req->jobs : online > 0 ? (size_t)online : 1;
+	return t < n ? t : n;
+}
+
 /*
  * Every pack's figures, before any is written: the cases each pack tells through the customer's
  * eyes are then read from the event log in one more pass for all of them. Returns 0 or
@@ -223,15 +245,39 @@ static enum bp_err figure_all_packs(struct build *b, struct pack_job *packs, siz
 {
 	uint32_t *story = NULL;
 	size_t nstory = 0;
-	for (size_t i = 0; i < npacks; i++)
-		packs[i].mt = metrics_compute(&b->m, b->c, b->period, packs[i].region);
-	/* the whole organisation compares its regions: with --split-by, their packs' own figures */
+	/*
+	 * The whole organisation compares its regions: with --split-by, their packs' own figures;
+	 * the others' are computed beside the packs'. Each computation reads every case, and none
+	 * changes the model: they run on the threads at once.
+	 */
 	const struct metrics **known = xcalloc(b->nregions + 1, sizeof *known);
-	for (size_t r = 0; r < b->nregions; r++)
+	struct metrics **own = xcalloc(b->nregions + 1, sizeof *own);
+	struct figure_job *fj = xreallocarray(NULL, npacks + b->nregions, sizeof *fj);
+	size_t n = 0;
+	for (size_t i = 0; i < npacks; i++)
+		fj[n++] = (struct figure_job){b, packs[i].region, &packs[i].mt};
+	for (size_t r = 0; r < b->nregions; r++) {
+		bool split = false;
+		for (size_t i = 1; i < npacks && !split; i++)
+			split = packs[i].region == b->regions[r];
+		if (!split)
+			fj[n++] = (struct figure_job){b, b->regions[r], &own[r]};
+	}
+	struct jobs *j = jobs_start(figure_threads(b, n), figure_one);
+	for (size_t i = 0; i < n; i++)
+		jobs_add(j, &fj[i]);
+	jobs_finish(j);
+	free(fj);
+	for (size_t r = 0; r < b->nregions; r++) {
+		known[r] = own[r];
 		for (size_t i = 1; i < npacks && !known[r]; i++)
 			if (packs[i].region == b->regions[r])
 				known[r] = packs[i].mt;
+	}
 	metrics_regions(packs[0].mt, b->regions, b->nregions, known);
+	for (size_t r = 0; r < b->nregions; r++)
+		metrics_free(own[r]);
+	free(own);
 	free(known);
 	for (size_t i = 0; i < npacks; i++) {
 		struct pack_job *pj = &packs[i];
