@@ -7,6 +7,7 @@
 
 #include "view/json.h"
 #include "util/diag.h"
+#include "util/jobs.h"
 #include "util/outfile.h"
 #include "packs.h"
 #include "pdf/pdf.h"
@@ -70,7 +71,8 @@ void write_output(struct pack_out *o)
 			                          .currency = b->c->currency ? b->c->currency : "",
 			                          .created = b->created,
 			                          .tmpdir = dir,
-			                          .sheet_rows = test_sheet_rows()};
+			                          .sheet_rows = test_sheet_rows(),
+			                          .lanes = jobs_threads(b->jobs) > 1 ? 2 : 1};
 			/* one workbook at a time: libxlsxwriter 1.1 calls gmtime(), whose result is
 			 * shared */
 			static pthread_mutex_t xlsx_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -161,6 +161,23 @@ static bool next_customer(void *it, struct xlsx_customer *row)
 	return false;
 }
 
+/* A second iterator over it's pack, from the start: next_case and next_customer only read the
+ * model and the figures, and each iterator keeps its own place and buffers. */
+static void *fork_cases(void *it)
+{
+	const struct case_iter *ci = it;
+	struct case_iter *c = xmalloc(sizeof *c);
+	xlsxrows_init(c, ci->mt, ci->ps, ci->pe);
+	rewind_cases(c);
+	return c;
+}
+
+static void unfork_cases(void *it2)
+{
+	xlsxrows_free(it2);
+	free(it2);
+}
+
 void xlsxrows_source(struct case_iter *it, struct xlsx_source *src)
 {
 	*src = (struct xlsx_source){.it = it,
@@ -168,7 +185,9 @@ void xlsxrows_source(struct case_iter *it, struct xlsx_source *src)
 	                            .next_customer = next_customer,
 	                            .rewind = rewind_cases,
 	                            .have_customers = it->mt->model->have_customers,
-	                            .count = count_rows};
+	                            .count = count_rows,
+	                            .fork = fork_cases,
+	                            .unfork = unfork_cases};
 }
 
 void xlsxrows_init(struct case_iter *it, const struct metrics *mt, bp_time ps, bp_time pe)

@@ -212,3 +212,108 @@ size_t format_g16(char *buf, double v)
 	int k = snprintf(buf, 32, "%.16G", v);
 	return k > 0 ? (size_t)k : 0;
 }
+
+/* v's decimal digits into p (no NUL); their number. */
+static size_t put_u64(char *p, uint64_t v)
+{
+	char d[24];
+	size_t n = 0;
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (size_t i = 0; i < n; i++)
+		p[i] = d[n - 1 - i];
+	return n;
+}
+
+size_t format_ratio16_digits(char *buf, uint64_t num, uint64_t den)
+{
+	char d[FORMAT_RATIO16_MAX];
+	uint64_t q = num / den, rem = num % den;
+	int n = (int)put_u64(d, q);
+	int sig = q ? n : 0, point = n;
+	while (rem && sig < 16 && n < 36) {
+		rem *= 10; /* rem < den <= 2^63 / 10 for the callers' denominators */
+		int digit = (int)(rem / den);
+		rem %= den;
+		d[n++] = (char)('0' + digit);
+		if (sig || digit)
+			sig++;
+	}
+	if (rem && rem * 2 >= den) { /* round the last digit up, carrying */
+		int i = n - 1;
+		while (i >= 0 && d[i] == '9')
+			d[i--] = '0';
+		if (i >= 0) {
+			d[i]++;
+		} else {
+			memmove(d + 1, d, (size_t)n++);
+			d[0] = '1';
+			point++;
+		}
+	}
+	while (n > point && d[n - 1] == '0')
+		n--;
+	memcpy(buf, d, (size_t)point);
+	size_t len = (size_t)point;
+	if (n > point) {
+		buf[len++] = '.';
+		memcpy(buf + len, d + point, (size_t)(n - point));
+		len += (size_t)(n - point);
+	}
+	return len;
+}
+
+/*
+ * With a whole part of n digits (0 < n <= 16), the digits after the point are the first 16 - n
+ * digits of rem / den: rem * 10^(16-n) / den, rounded half up on the remainder of that division
+ * (an instant has a whole part of five digits: one division of 128 bits by 64 instead of eleven
+ * of 64 bits).
+ */
+size_t format_ratio16(char *buf, uint64_t num, uint64_t den)
+{
+	static const uint64_t p10[16] = {1ULL,
+	                                 10ULL,
+	                                 100ULL,
+	                                 1000ULL,
+	                                 10000ULL,
+	                                 100000ULL,
+	                                 1000000ULL,
+	                                 10000000ULL,
+	                                 100000000ULL,
+	                                 1000000000ULL,
+	                                 10000000000ULL,
+	                                 100000000000ULL,
+	                                 1000000000000ULL,
+	                                 10000000000000ULL,
+	                                 100000000000000ULL,
+	                                 1000000000000000ULL};
+	uint64_t q = num / den, rem = num % den;
+	if (!q || q >= p10[15] * 10)
+		return format_ratio16_digits(buf, num, den);
+	int k = 16;
+	for (uint64_t v = q; v; v /= 10)
+		k--;
+	uint64_t f = 0;
+	if (rem) {
+		unsigned __int128 x = (unsigned __int128)rem * p10[k];
+		f = (uint64_t)(x / den);
+		uint64_t r = (uint64_t)(x % den);
+		if (r && r * 2 >= den && ++f == p10[k]) { /* rounded up to the next whole number */
+			q++;
+			f = 0;
+		}
+	}
+	size_t len = put_u64(buf, q);
+	if (f) {
+		while (f % 10 == 0) {
+			f /= 10;
+			k--;
+		}
+		buf[len++] = '.';
+		for (int i = k - 1; i >= 0; i--, f /= 10)
+			buf[len + (size_t)i] = (char)('0' + f % 10);
+		len += (size_t)k;
+	}
+	return len;
+}

@@ -34,6 +34,15 @@ void format_short_date(char *buf, size_t n, int64_t day);
  * returns the length: quickly for a whole number of hundredths under 10^13 whose 16 digits
  * round to it (money), by snprintf otherwise. */
 size_t format_g16(char *buf, double v);
+/* The most format_ratio16 writes (36 digits and the point; no terminating NUL is written). */
+#define FORMAT_RATIO16_MAX 40
+/* Writes num / den (den > 0; num / den below 2^63 / den) into buf as a decimal of 16 significant
+ * digits, correctly rounded (half up), trailing zeros and a bare point dropped: "46204.5" for
+ * noon of 2026-07-01 as Excel's serial day in milliseconds over 86,400,000. Returns the length.
+ * With a whole part of 1 to 16 digits, in one division; otherwise as format_ratio16_digits. */
+size_t format_ratio16(char *buf, uint64_t num, uint64_t den);
+/* The same, a digit at a time: the definition format_ratio16 is tested against. */
+size_t format_ratio16_digits(char *buf, uint64_t num, uint64_t den);
 /* format_g16's quick path alone: its length, or 0 where it cannot tell (then nothing useful is
  * in buf). */
 size_t format_g16_quick(char *buf, double v);

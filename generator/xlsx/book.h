@@ -241,6 +241,9 @@ long utf8_chars(const char *s);
 const char *thousands(long n, char buf[32]);
 void note_at(struct xw *x, const char *sheet, const char *cell, const char *note, bool always);
 void add_note(struct xw *x, const char *sheet, const char *cell, const char *note);
+/* from's notes after to's, in their order (past NOTES_MAX only counted, as note_at does); from
+ * keeps none. */
+void notes_move(struct xw *to, struct xw *from);
 const char *clean_text(struct xw *x, const char *s, long max, const char *sheet, const char *where,
                        long *chars);
 char *clean_dup_at(struct xw *x, const char *s, long max, const char *sheet, const char *where);
@@ -313,7 +316,7 @@ struct longrows {
  */
 void longrows_count(struct longrows *lr, const struct xlsx_source *src, long sheet_rows);
 bool longrows_open(struct longrows *lr, const char *dir);
-long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source *src);
+long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source *src, int lanes);
 int longrows_splice(struct longrows *lr, int first, const char *parts, const char *path,
                     const char **why);
 void longrows_free(struct longrows *lr);

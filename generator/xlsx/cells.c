@@ -69,6 +69,28 @@ void add_note(struct xw *x, const char *sheet, const char *cell, const char *not
 	note_at(x, sheet, cell, note, false);
 }
 
+void notes_move(struct xw *to, struct xw *from)
+{
+	for (size_t i = 0; i < from->nnotes; i++) {
+		struct wbnote *n = &from->notes[i];
+		if (to->nnotes >= NOTES_MAX) {
+			to->notes_dropped++;
+			free(n->sheet);
+			free(n->cell);
+			free(n->note);
+			continue;
+		}
+		if (to->nnotes % 64 == 0)
+			to->notes = xreallocarray(to->notes, to->nnotes + 64, sizeof *to->notes);
+		to->notes[to->nnotes++] = *n;
+	}
+	to->notes_dropped += from->notes_dropped;
+	free(from->notes);
+	from->notes = NULL;
+	from->nnotes = 0;
+	from->notes_dropped = 0;
+}
+
 /* Whether p[0..n) is Excel's escape of a character, "_xHHHH_" (which a literal text must not look
  * like: its '_' is then escaped itself, "_x005F_xHHHH_"). */
 static bool looks_escaped(const unsigned char *p, size_t n)

@@ -5,6 +5,7 @@
  * past Excel's row limit.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,16 @@ static void rb_put(struct rowbuf *b, const char *s, size_t n)
 
 #define RB_LIT(b, lit) rb_put((b), (lit), sizeof(lit) - 1)
 
+static int count_digits(uint64_t v)
+{
+	int n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
 static size_t put_digits(char *p, uint64_t v)
 {
 	char d[24];
@@ -189,50 +200,10 @@ static void rb_uint(struct rowbuf *b, uint64_t v)
 	b->len += put_digits(rb_room(b, 24), v);
 }
 
-/*
- * num / den (den > 0) as a decimal of 16 significant digits, correctly
- * rounded, trailing zeros dropped: an instant or a duration in days from
- * milliseconds, exact where printing the double would cost a printf.
- */
+/* num / den (den > 0) as a decimal of 16 significant digits (format_ratio16). */
 static void rb_ratio(struct rowbuf *b, uint64_t num, uint64_t den)
 {
-	char d[40];
-	int n = 0, point = -1, sig = 0;
-	uint64_t q = num / den, rem = num % den;
-	n = (int)put_digits(d, q);
-	sig = q ? n : 0;
-	point = n;
-	while (rem && sig < 16 && n < 36) {
-		rem *= 10; /* rem < den <= 2^63 / 10 for the callers' denominators */
-		int digit = (int)(rem / den);
-		rem %= den;
-		d[n++] = (char)('0' + digit);
-		if (sig || digit)
-			sig++;
-	}
-	if (rem && rem * 2 >= den) { /* round the last digit up, carrying */
-		int i = n - 1;
-		while (i >= 0 && d[i] == '9')
-			d[i--] = '0';
-		if (i >= 0)
-			d[i]++;
-		else {
-			memmove(d + 1, d, (size_t)n++);
-			d[0] = '1';
-			point++;
-		}
-	}
-	while (n > point && d[n - 1] == '0')
-		n--;
-	char *p = rb_room(b, (size_t)n + 1);
-	memcpy(p, d, (size_t)point);
-	size_t len = (size_t)point;
-	if (n > point) {
-		p[len++] = '.';
-		memcpy(p + len, d + point, (size_t)(n - point));
-		len += (size_t)(n - point);
-	}
-	b->len += len;
+	b->len += format_ratio16(rb_room(b, FORMAT_RATIO16_MAX), num, den);
 }
 
 /* A cleaned, escaped text as a cell's inline string, kept for the texts that repeat. */
@@ -453,16 +424,6 @@ static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 	put_cached(sh, r, c, &tc->slot[j]);
 }
 
-static int count_digits(uint64_t v)
-{
-	int n = 1;
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
 /* The cell's style attribute and the end of its opening tag, for a number of kind k. */
 static void number_attrs(struct xw *x, enum kind k, const char **a, size_t *n)
 {
@@ -643,13 +604,13 @@ static void longtab_finish(struct xw *x, struct longtab *t)
 	}
 }
 
-static void put_case(struct xw *x, struct longtab *cases, struct longtab *touches,
-                     const struct xlsx_case *k)
+/* k's row on Cases; false when its sheets are full. */
+static bool put_case(struct xw *x, struct longtab *cases, const struct xlsx_case *k)
 {
 	lxw_row_t r;
 	struct sheet *sh = longtab_next(cases, &r);
 	if (!sh)
-		return;
+		return false;
 	long_text(x, sh, r, CC_CASE, k->id);
 	long_shared(x, sh, r, CC_JOURNEY, k->journey);
 	long_shared(x, sh, r, CC_GOAL, k->goal);
@@ -685,6 +646,13 @@ static void put_case(struct xw *x, struct longtab *cases, struct longtab *touche
 	long_bool(x, sh, r, CC_LEFT_WITHIN, k->left_within);
 	if (k->departments)
 		long_shared(x, sh, r, CC_DEPTS, k->departments);
+	return true;
+}
+
+/* k's rows on Touches, one a department. */
+static void put_touches(struct xw *x, struct longtab *touches, const struct xlsx_case *k)
+{
+	lxw_row_t r;
 	for (uint32_t i = 0; i < k->ntouches; i++) {
 		struct sheet *ts = longtab_next(touches, &r);
 		if (!ts)
@@ -784,18 +752,129 @@ bool longrows_open(struct longrows *lr, const char *dir)
 	return true;
 }
 
-/* The long tables, row by row: a case's row, then its touches; then the customers. Returns the
- * cases listed. */
-long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source *src)
+/*
+ * One thread's share of the long tables: its rows, and a writer of its own for them (the
+ * book's, with its own text cache, buffer and notes). The long tables' cells call nothing of
+ * libxlsxwriter's but its formats' style numbers, looked up before (style_attrs), and each
+ * sheet's stream is filled by one thread, so two lanes need no lock.
+ */
+struct lane {
+	struct xw x;
+	struct longrows *lr;
+	const struct xlsx_source *src;
+	void *it;
+};
+
+static void lane_init(struct lane *l, const struct xw *x, struct longrows *lr,
+                      const struct xlsx_source *src, void *it)
+{
+	*l = (struct lane){.x = *x, .lr = lr, .src = src, .it = it};
+	l->x.texts = (struct textcache){0};
+	l->x.text = (struct strbuf){0};
+	l->x.notes = NULL;
+	l->x.nnotes = 0;
+	l->x.notes_dropped = 0;
+	l->x.err = LXW_NO_ERROR;
+	l->x.err_what = NULL;
+	l->x.sys_err = 0;
+}
+
+/* The lane's notes after x's, its first failure if x has none; the lane's writer freed. */
+static void lane_end(struct xw *x, struct lane *l)
+{
+	notes_move(x, &l->x);
+	if (l->x.err != LXW_NO_ERROR && x->err == LXW_NO_ERROR) {
+		x->err = l->x.err;
+		x->err_what = l->x.err_what;
+		x->sys_err = l->x.sys_err;
+	}
+	textcache_free(&l->x.texts);
+	strbuf_free(&l->x.text);
+}
+
+static void lane_cases(struct lane *l)
+{
+	struct xlsx_case k;
+	while (l->src->next_case(l->it, &k))
+		put_case(&l->x, &l->lr->t[LT_CASES], &k);
+}
+
+static void lane_touches_customers(struct lane *l)
+{
+	struct xlsx_case k;
+	while (l->src->next_case(l->it, &k))
+		put_touches(&l->x, &l->lr->t[LT_TOUCHES], &k);
+	struct xlsx_customer cu;
+	while (l->src->next_customer && l->src->next_customer(l->it, &cu))
+		put_customer(&l->x, &l->lr->t[LT_CUSTOMERS], &cu);
+}
+
+static void *lane_thread(void *arg)
+{
+	lane_touches_customers(arg);
+	return NULL;
+}
+
+/* The style numbers of every kind of number and of booleans, looked up once, in one order,
+ * before any lane writes (looking one up adds the style to the workbook). */
+static void style_attrs(struct xw *x)
+{
+	static const enum kind kinds[] = {K_BOOL, K_TIME, K_DAYS, K_NUM, K_INT, K_MONEY, K_DATE};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		if (kinds[i] == K_BOOL) {
+			snprintf(x->bool_attr, sizeof x->bool_attr, " s=\"%d\" t=\"b\"><v>",
+			         (int)lxw_format_get_xf_index(x->fmt[K_BOOL]));
+			continue;
+		}
+		const char *a;
+		size_t n;
+		number_attrs(x, kinds[i], &a, &n);
+	}
+}
+
+/*
+ * The long tables, row by row: the cases' rows on Cases, then, from the cases again, their
+ * touches on Touches, and the customers. With lanes > 1 and a source that can fork, Touches and
+ * Customers are written on a thread of their own beside Cases; the workbook is the same, its
+ * notes Cases' first. Returns the cases listed.
+ */
+long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source *src, int lanes)
 {
 	struct longtab *lt = lr->t;
 	if (src && src->next_case) {
-		struct xlsx_case k;
-		while (src->next_case(src->it, &k))
-			put_case(x, &lt[LT_CASES], &lt[LT_TOUCHES], &k);
-		struct xlsx_customer cu;
-		while (src->next_customer && src->next_customer(src->it, &cu))
-			put_customer(x, &lt[LT_CUSTOMERS], &cu);
+		style_attrs(x);
+		struct lane a, b;
+		lane_init(&a, x, lr, src, src->it);
+		if (!src->rewind) { /* one pass: a case's row, then its touches */
+			struct xlsx_case k;
+			while (src->next_case(src->it, &k))
+				if (put_case(&a.x, &lt[LT_CASES], &k))
+					put_touches(&a.x, &lt[LT_TOUCHES], &k);
+			struct xlsx_customer cu;
+			while (src->next_customer && src->next_customer(src->it, &cu))
+				put_customer(&a.x, &lt[LT_CUSTOMERS], &cu);
+			lane_end(x, &a);
+		} else {
+			void *it2 =
+			    lanes > 1 && src->fork && src->unfork && zpar_pool_threads(lr->pool) > 0
+			        ? src->fork(src->it)
+			        : NULL;
+			lane_init(&b, x, lr, src, it2 ? it2 : src->it);
+			pthread_t th;
+			bool threaded = it2 && pthread_create(&th, NULL, lane_thread, &b) == 0;
+			lane_cases(&a);
+			if (threaded) {
+				pthread_join(th, NULL);
+			} else {
+				if (!it2)
+					src->rewind(src->it);
+				lane_touches_customers(&b);
+			}
+			if (it2)
+				src->unfork(it2);
+			lane_end(x, &a);
+			lane_end(x, &b);
+		}
 	}
 	for (int t = 0; t < LT_N; t++) {
 		longtab_finish(x, &lt[t]);

@@ -335,7 +335,7 @@ int xlsx_write(const char *path, const struct view *v, const struct xlsx_source 
 		book_free(&b);
 		return -1;
 	}
-	long listed = longrows_write(&b.x, &b.lr, src);
+	long listed = longrows_write(&b.x, &b.lr, src, opts->lanes);
 	clean_properties(&b, v, opts);
 	struct defs defs = {0};
 	put_figure_sheets(&b, v, opts, listed, &defs);

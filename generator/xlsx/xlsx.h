@@ -60,6 +60,12 @@ struct xlsx_source {
 	/* optional, after rewind: the rows next_case and next_customer would give (cases, their
 	 * touches, customers), without making them; NULL: counted by reading them */
 	void (*count)(void *it, long *cases, long *touches, long *customers);
+	/* optional, with rewind: a second iterator over the same rows, from their start, which
+	 * next_case and next_customer may read on another thread while it is read (the Touches
+	 * and Customers sheets are then written beside the Cases sheets); unfork frees it. NULL:
+	 * the tables are written one after another, it rewound between them */
+	void *(*fork)(void *it);
+	void (*unfork)(void *it2);
 };
 
 struct xlsx_options {
@@ -71,6 +77,9 @@ struct xlsx_options {
 	long sheet_rows;    /* data rows a long sheet holds; 0: Excel's limit. The tests set fewer
 	                       (tests/tools/xlsxgen --limit, BOARDPACK_TEST_SHEET_ROWS), to test the
 	                       continuation sheets without a million rows */
+	int lanes;          /* threads writing the long tables' rows: 2 writes Touches and Customers
+	                       beside Cases (with a source that can fork); 0 or 1, one after the
+	                       other. The workbook is the same either way */
 };
 
 /*

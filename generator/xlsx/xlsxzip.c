@@ -18,8 +18,7 @@
 #define COPY_BLOCK (1u << 20)
 #define HEAD_MAX (64u << 20) /* a long sheet's own XML, without its rows: small */
 
-static const struct xlsxzip_part *part_of(const char *name, const struct xlsxzip_part *parts,
-                                          int n)
+static const struct xlsxzip_part *part_of(const char *name, const struct xlsxzip_part *parts, int n)
 {
 	for (int i = 0; i < n; i++)
 		if (strcmp(parts[i].entry, name) == 0)
@@ -29,9 +28,8 @@ static const struct xlsxzip_part *part_of(const char *name, const struct xlsxzip
 
 static zip_fileinfo info_of(const unz_file_info64 *in)
 {
-	zip_fileinfo zi = {.dosDate = in->dosDate,
-	                   .internal_fa = in->internal_fa,
-	                   .external_fa = in->external_fa};
+	zip_fileinfo zi = {
+	    .dosDate = in->dosDate, .internal_fa = in->internal_fa, .external_fa = in->external_fa};
 	zi.tmz_date.tm_sec = in->tmu_date.tm_sec;
 	zi.tmz_date.tm_min = in->tmu_date.tm_min;
 	zi.tmz_date.tm_hour = in->tmu_date.tm_hour;
@@ -67,7 +65,6 @@ static int copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_inf
 	}
 	return 0;
 }
-
 
 /*
  * The sheet's own XML (small: its rows are not in it) cut where the rows go: head is everything
@@ -108,8 +105,7 @@ static int cut_sheet(const char *xml, const struct xlsxzip_part *p, struct strbu
 }
 
 static int write_part(unzFile uf, zipFile zf, const char *name, const unz_file_info64 *fi,
-                      const struct xlsxzip_part *p, int level, unsigned char *buf,
-                      const char **why)
+                      const struct xlsxzip_part *p, int level, unsigned char *buf, const char **why)
 {
 	*why = "reading the workbook's parts";
 	if (fi->uncompressed_size > HEAD_MAX || unzOpenCurrentFile(uf) != UNZ_OK)
@@ -161,6 +157,13 @@ static int write_part(unzFile uf, zipFile zf, const char *name, const unz_file_i
 		r = zipWriteInFileInZip(zf, buf, (unsigned)k);
 		off += (uint64_t)k;
 	}
+	/* the rows' file emptied as soon as they are copied: its pages go back to the system and
+	 * serve the next sheet's copy (fresh pages cost more than pages used again; a virtual
+	 * machine's first touch of one costs the most) */
+	if (r == ZIP_OK && ftruncate(zpar_fd(p->rows), 0) != 0) {
+		*why = "reading back a sheet's rows";
+		r = ZIP_ERRNO;
+	}
 	if (r == ZIP_OK)
 		r = zipWriteInFileInZip(zf, tz, (unsigned)tzn);
 	if (r == ZIP_OK)
@@ -194,7 +197,8 @@ int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part
 	for (int r = unzGoToFirstFile(uf); r == UNZ_OK && rc == 0; r = unzGoToNextFile(uf)) {
 		char name[512];
 		unz_file_info64 fi;
-		if (unzGetCurrentFileInfo64(uf, &fi, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK) {
+		if (unzGetCurrentFileInfo64(uf, &fi, name, sizeof name, NULL, 0, NULL, 0) !=
+		    UNZ_OK) {
 			*why = "reading the workbook's parts";
 			rc = -1;
 			break;

@@ -161,6 +161,11 @@ struct zpar_pool *zpar_pool_new(int threads)
 	return p;
 }
 
+int zpar_pool_threads(const struct zpar_pool *p)
+{
+	return p ? p->nthreads : 0;
+}
+
 void zpar_pool_free(struct zpar_pool *p)
 {
 	if (!p)

@@ -31,6 +31,9 @@ struct zpar;      /* one stream: one sheet's rows */
 /* threads 0: every chunk compressed by the thread that fills it. */
 struct zpar_pool *zpar_pool_new(int threads);
 void zpar_pool_free(struct zpar_pool *p);
+/* The pool's worker threads. With any, streams may be filled on several threads at once (one
+ * thread a stream); with none, on one thread only (the pool's one inline compressor). */
+int zpar_pool_threads(const struct zpar_pool *p);
 /* Worker threads worth starting here: the CPUs this process may run on, at most 4; 0 on one. */
 int zpar_threads(void);
 

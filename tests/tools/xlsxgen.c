@@ -431,7 +431,7 @@ static struct view *view_load(const json_t *m)
 
 struct gen {
 	long i, n;
-	bool odd;
+	bool odd, odd_ids;
 	const struct view *v;
 	char id[32], customer[32];
 	struct strbuf long_text;
@@ -463,6 +463,8 @@ static bool next_customer(void *it, struct xlsx_customer *row)
 		return false;
 	long i = g->next_customer++;
 	snprintf(id, sizeof id, "CU%05ld", i + 1);
+	if (g->odd_ids && i == 4)
+		id[0] = '\x02'; /* a control character: noted on the Customers sheet */
 	*row = (struct xlsx_customer){.id = id,
 	                              .segment = i % 2 ? "Business" : "Household",
 	                              .region = regions[i % 3],
@@ -515,6 +517,8 @@ static bool next_case(void *it, struct xlsx_case *row)
 	g->touches[0] =
 	    (struct xlsx_touch){dept_a[i % 4], (uint32_t)(i % 5) + 1, (uint32_t)(i % 3)};
 	g->touches[1] = (struct xlsx_touch){dept_b[i % 4], 1, 0};
+	if (g->odd_ids && i % 500 == 7)
+		g->id[0] = '\x01'; /* noted on Cases and on Touches, row by row */
 	if (g->odd && i == 0)
 		row->customer = "Caf\xe9 \xff\xfe Ltd";
 	if (g->odd && i == 2)
@@ -529,16 +533,36 @@ static bool next_case(void *it, struct xlsx_case *row)
 	return true;
 }
 
+/* A second generator over the same rows, from the start (--lanes 2). */
+static void *fork_gen(void *it)
+{
+	const struct gen *g = it;
+	struct gen *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	*c = (struct gen){
+	    .n = g->n, .odd = g->odd, .odd_ids = g->odd_ids, .v = g->v, .long_text = STRBUF_INIT};
+	return c;
+}
+
+static void unfork_gen(void *it2)
+{
+	struct gen *c = it2;
+	strbuf_free(&c->long_text);
+	free(c);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
 		fprintf(stderr, "usage: xlsxgen METRICS.json OUT.xlsx [--cases N] [--odd] [--limit "
-		                "N] [--tmpdir DIR]\n");
+		                "N] [--tmpdir DIR] [--odd-ids] [--lanes N]\n");
 		return 1;
 	}
 	struct gen g = {.n = 20, .long_text = STRBUF_INIT};
 	const char *tmpdir = NULL;
 	long limit = 0;
+	int lanes = 1;
 	for (int i = 3; i < argc; i++) {
 		if (strcmp(argv[i], "--cases") == 0 && i + 1 < argc)
 			g.n = atol(argv[++i]);
@@ -548,6 +572,10 @@ int main(int argc, char **argv)
 			tmpdir = argv[++i];
 		else if (strcmp(argv[i], "--odd") == 0)
 			g.odd = true;
+		else if (strcmp(argv[i], "--odd-ids") == 0)
+			g.odd_ids = true;
+		else if (strcmp(argv[i], "--lanes") == 0 && i + 1 < argc)
+			lanes = atoi(argv[++i]);
 		else {
 			fprintf(stderr, "xlsxgen: unknown argument %s\n", argv[i]);
 			return 1;
@@ -578,12 +606,15 @@ int main(int argc, char **argv)
 	    .created = 1790726400, /* 2026-09-30T00:00:00Z */
 	    .tmpdir = tmpdir,
 	    .sheet_rows = limit,
+	    .lanes = lanes,
 	};
 	struct xlsx_source src = {.it = &g,
 	                          .next_case = next_case,
 	                          .next_customer = next_customer,
 	                          .rewind = rewind_gen,
-	                          .have_customers = true};
+	                          .have_customers = true,
+	                          .fork = fork_gen,
+	                          .unfork = unfork_gen};
 	int rc = xlsx_write(argv[2], v, &src, &o) == 0 ? 0 : 3;
 	view_free(v);
 	json_decref(m);

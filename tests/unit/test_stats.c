@@ -279,11 +279,80 @@ static void growing_arrays(void **state)
 	free(a);
 }
 
+/* format_ratio16: values worked out by hand (with Python's decimal module, 16 significant
+ * digits rounded half up), then its one-division path against the digit-at-a-time definition on
+ * instants, durations and any ratio. */
+static void ratio16(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t num, den;
+		const char *want;
+	} known[] = {
+	    {3992068800000ull, 86400000ull, "46204.5"},           /* 2026-07-01T12:00Z */
+	    {3992025600000ull, 86400000ull, "46204"},             /* its midnight */
+	    {3992025600001ull, 86400000ull, "46204.00000001157"}, /* a millisecond after */
+	    {3992111999999ull, 86400000ull,
+	     "46204.99999998843"},                              /* a millisecond before the next */
+	    {604800001ull, 86400000ull, "7.000000011574074"},   /* a week and a millisecond */
+	    {5, 3, "1.666666666666667"},                        /* rounded up */
+	    {2, 3, "0.6666666666666667"},                       /* no whole part */
+	    {99999999999999999ull, 10000000000000000ull, "10"}, /* rounded up to a whole number */
+	    {43200000ull, 86400000ull, "0.5"},
+	    {0, 86400000ull, "0"},
+	};
+	char got[FORMAT_RATIO16_MAX + 1], ref[FORMAT_RATIO16_MAX + 1];
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+		size_t n = format_ratio16(got, known[i].num, known[i].den);
+		got[n] = 0;
+		assert_string_equal(got, known[i].want);
+		n = format_ratio16_digits(ref, known[i].num, known[i].den);
+		ref[n] = 0;
+		assert_string_equal(ref, known[i].want);
+	}
+	static const uint64_t dens[] = {86400000ull,  1000ull,       7, 3, 1,
+	                                999999999ull, 86400000000ull};
+	uint64_t x = 88172645463325252u;
+	for (long i = 0; i < 2000000; i++) {
+		uint64_t r[2];
+		for (int j = 0; j < 2; j++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			r[j] = x;
+		}
+		uint64_t den = dens[i % 7], num;
+		switch (i % 4) {
+		case 0: /* an instant from 1970 to 2079, as Excel's serial day */
+			num = 25569ull * 86400000ull + r[0] % (40000ull * 86400000ull);
+			den = 86400000ull;
+			break;
+		case 1: /* whole parts of one to six digits */
+			num = r[0] % (den * 100000ull + 1);
+			break;
+		case 2: /* a remainder of den - 1 or so: the rounding and its carry */
+			num =
+			    (r[0] % 100000ull) * den + (den > 3 ? den - 1 - r[1] % 3 : r[1] % den);
+			break;
+		default:
+			num = r[0] >> (r[1] % 40);
+			if (num / den > (1ull << 62) / den)
+				num = r[1] % (den * 1000000ull);
+		}
+		size_t a = format_ratio16(got, num, den), b = format_ratio16_digits(ref, num, den);
+		got[a] = ref[b] = 0;
+		if (a != b || strcmp(got, ref) != 0)
+			fail_msg("%llu / %llu: \"%s\", expected \"%s\"", (unsigned long long)num,
+			         (unsigned long long)den, got, ref);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(wilson_one_third),
 	    cmocka_unit_test(g16_as_printf),
+	    cmocka_unit_test(ratio16),
 	    cmocka_unit_test(wilson_all_successful),
 	    cmocka_unit_test(significance),
 	    cmocka_unit_test(percentile_inc),
