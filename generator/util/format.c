@@ -213,8 +213,7 @@ size_t format_g16(char *buf, double v)
 	return k > 0 ? (size_t)k : 0;
 }
 
-/* v's decimal digits into p (no NUL); their number. */
-static size_t put_u64(char *p, uint64_t v)
+size_t format_u64(char *p, uint64_t v)
 {
 	char d[24];
 	size_t n = 0;
@@ -230,7 +229,7 @@ size_t format_ratio16_digits(char *buf, uint64_t num, uint64_t den)
 {
 	char d[FORMAT_RATIO16_MAX];
 	uint64_t q = num / den, rem = num % den;
-	int n = (int)put_u64(d, q);
+	int n = (int)format_u64(d, q);
 	int sig = q ? n : 0, point = n;
 	while (rem && sig < 16 && n < 36) {
 		rem *= 10; /* rem < den <= 2^63 / 10 for the callers' denominators */
@@ -304,7 +303,7 @@ size_t format_ratio16(char *buf, uint64_t num, uint64_t den)
 			f = 0;
 		}
 	}
-	size_t len = put_u64(buf, q);
+	size_t len = format_u64(buf, q);
 	if (f) {
 		while (f % 10 == 0) {
 			f /= 10;

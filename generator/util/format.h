@@ -34,6 +34,8 @@ void format_short_date(char *buf, size_t n, int64_t day);
  * returns the length: quickly for a whole number of hundredths under 10^13 whose 16 digits
  * round to it (money), by snprintf otherwise. */
 size_t format_g16(char *buf, double v);
+/* v's decimal digits into buf (at least 20 bytes; no NUL); their number. */
+size_t format_u64(char *buf, uint64_t v);
 /* The most format_ratio16 writes (36 digits and the point; no terminating NUL is written). */
 #define FORMAT_RATIO16_MAX 40
 /* Writes num / den (den > 0; num / den below 2^63 / den) into buf as a decimal of 16 significant

@@ -183,21 +183,9 @@ static int count_digits(uint64_t v)
 	return n;
 }
 
-static size_t put_digits(char *p, uint64_t v)
-{
-	char d[24];
-	size_t n = 0;
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	for (size_t i = 0; i < n; i++)
-		p[i] = d[n - 1 - i];
-	return n;
-}
-
 static void rb_uint(struct rowbuf *b, uint64_t v)
 {
-	b->len += put_digits(rb_room(b, 24), v);
+	b->len += format_u64(rb_room(b, 24), v);
 }
 
 /* num / den (den > 0) as a decimal of 16 significant digits (format_ratio16). */
