@@ -47,7 +47,7 @@ static const char usage_text[] =
     "  --dump-context FILE write the template context as JSON to FILE (for template authors)\n"
     "  --dump-markdown FILE write the expanded template, the Markdown the PDF is made from\n"
     "  --timings           print each stage's time to stderr\n"
-    "  --jobs N            write outputs with N threads (default: one per processor; 1: serially)\n"
+    "  --jobs N            compute and write with N threads (default: one per processor; 1: serially)\n"
     "\n"
     "exit status: 0 success, 1 usage or configuration error, 2 input error, 3 output could not be "
     "written\n";
