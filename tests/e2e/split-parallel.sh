@@ -12,6 +12,23 @@ for j in 2 4; do
 	diff -r "$WORK/j1" "$WORK/j$j" || { echo "--jobs $j differs from --jobs 1"; exit 1; }
 	diff "$WORK/j1.err" <(sed "s|$WORK/j$j|$WORK/j1|" "$WORK/j$j.err") || { echo "stderr with --jobs $j differs from --jobs 1"; exit 1; }
 done
+# Without --split-by, the whole organisation's pack computes every region's figures (its Regions
+# sheet) on the threads at once, and writes its workbook's long tables in two lanes: the same
+# files with one thread and with four (make tsan runs this too).
+for j in 1 4; do
+	"$BOARDPACK" build "$src/pack.ini" --out "$WORK/whole$j" --json --jobs "$j" 2>"$WORK/whole$j.err" ||
+		{ echo "unsplit build with --jobs $j failed"; cat "$WORK/whole$j.err"; exit 1; }
+done
+diff -r "$WORK/whole1" "$WORK/whole4" || { echo "the unsplit pack with --jobs 4 differs from --jobs 1"; exit 1; }
+"$PYTHON" - "$WORK/whole4/board-pack-2026-Q3.json" "$WORK/j1/board-pack-2026-Q3-north.json" <<'PY'
+import json, sys
+whole, north = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
+# the Regions comparison's figures computed beside the pack equal the regional pack's own
+row = [r for r in whole["regions"] if r["region"] == "North"]
+assert row, [r.get("region") for r in whole["regions"]]
+for k in ("cases_concluded", "successful", "sco_rate"):
+    assert row[0][k] == north["totals"][k], (k, row[0][k], north["totals"][k])
+PY
 # one summary line per pack: region, cases, SCO rate, file names
 grep -q '^boardpack: whole organisation: 2026-Q3: [0-9]* cases concluded, SCO rate [0-9]* %; board-pack-2026-Q3.json, board-pack-2026-Q3.pdf, board-pack-2026-Q3.xlsx$' "$WORK/j1.err" ||
 	{ echo "no summary line for the whole organisation"; cat "$WORK/j1.err"; exit 1; }
