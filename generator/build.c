@@ -227,13 +227,11 @@ static void figure_one(void *item)
 	*fj->out = metrics_compute(&fj->b->m, fj->b->c, fj->b->period, fj->region);
 }
 
-/* The threads that compute figures: as the writers (--jobs, else the processors online), never
- * more than the computations. */
-static size_t figure_threads(const struct build *b, size_t n)
+/* The threads --jobs asks for: its number, else one per processor online. */
+static size_t jobs_wanted(const struct pack_request *req)
 {
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t t = b->req->jobs > 0 ? (size_t)b->req->jobs : online > 0 ? (size_t)online : 1;
-	return t < n ? t : n;
+	return req->jobs > 0 ? (size_t)req->jobs : online > 0 ? (size_t)online : 1;
 }
 
 /*
@@ -252,28 +250,30 @@ static enum bp_err figure_all_packs(struct build *b, struct pack_job *packs, siz
 	 */
 	const struct metrics **known = xcalloc(b->nregions + 1, sizeof *known);
 	struct metrics **own = xcalloc(b->nregions + 1, sizeof *own);
+	/* where region r's figures go: its pack's, or own[r] */
+	struct metrics ***from = xcalloc(b->nregions + 1, sizeof *from);
 	struct figure_job *fj = xreallocarray(NULL, npacks + b->nregions, sizeof *fj);
 	size_t n = 0;
 	for (size_t i = 0; i < npacks; i++)
 		fj[n++] = (struct figure_job){b, packs[i].region, &packs[i].mt};
 	for (size_t r = 0; r < b->nregions; r++) {
-		bool split = false;
-		for (size_t i = 1; i < npacks && !split; i++)
-			split = packs[i].region == b->regions[r];
-		if (!split)
+		for (size_t i = 1; i < npacks && !from[r]; i++)
+			if (packs[i].region == b->regions[r])
+				from[r] = &packs[i].mt;
+		if (!from[r]) {
+			from[r] = &own[r];
 			fj[n++] = (struct figure_job){b, b->regions[r], &own[r]};
+		}
 	}
-	struct jobs *j = jobs_start(figure_threads(b, n), figure_one);
+	size_t threads = jobs_wanted(b->req);
+	struct jobs *j = jobs_start(threads < n ? threads : n, figure_one);
 	for (size_t i = 0; i < n; i++)
 		jobs_add(j, &fj[i]);
 	jobs_finish(j);
 	free(fj);
-	for (size_t r = 0; r < b->nregions; r++) {
-		known[r] = own[r];
-		for (size_t i = 1; i < npacks && !known[r]; i++)
-			if (packs[i].region == b->regions[r])
-				known[r] = packs[i].mt;
-	}
+	for (size_t r = 0; r < b->nregions; r++)
+		known[r] = *from[r];
+	free(from);
 	metrics_regions(packs[0].mt, b->regions, b->nregions, known);
 	for (size_t r = 0; r < b->nregions; r++)
 		metrics_free(own[r]);
@@ -392,8 +392,7 @@ static size_t write_packs(struct build *b, struct pack_job *packs, size_t npacks
 	/* the writers: as many threads as asked (default: the processors online), never more than
 	 * the outputs */
 	const struct pack_request *req = b->req;
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t nthreads = req->jobs > 0 ? (size_t)req->jobs : online > 0 ? (size_t)online : 1;
+	size_t nthreads = jobs_wanted(req);
 	if (nthreads > npacks * 3)
 		nthreads = npacks * 3;
 	if (nthreads > 16)

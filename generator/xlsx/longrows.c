@@ -500,9 +500,6 @@ static void long_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 {
 	if (v < 0)
 		return;
-	if (!x->bool_attr[0])
-		snprintf(x->bool_attr, sizeof x->bool_attr, " s=\"%d\" t=\"b\"><v>",
-		         (int)lxw_format_get_xf_index(x->fmt[K_BOOL]));
 	sink_cell(sh->sink, r, c, x->bool_attr, strlen(x->bool_attr));
 	if (v)
 		RB_LIT(&sh->sink->buf, "1</v></c>");
@@ -787,14 +784,19 @@ static void lane_cases(struct lane *l)
 		put_case(&l->x, &l->lr->t[LT_CASES], &k);
 }
 
+static void lane_customers(struct lane *l)
+{
+	struct xlsx_customer cu;
+	while (l->src->next_customer && l->src->next_customer(l->it, &cu))
+		put_customer(&l->x, &l->lr->t[LT_CUSTOMERS], &cu);
+}
+
 static void lane_touches_customers(struct lane *l)
 {
 	struct xlsx_case k;
 	while (l->src->next_case(l->it, &k))
 		put_touches(&l->x, &l->lr->t[LT_TOUCHES], &k);
-	struct xlsx_customer cu;
-	while (l->src->next_customer && l->src->next_customer(l->it, &cu))
-		put_customer(&l->x, &l->lr->t[LT_CUSTOMERS], &cu);
+	lane_customers(l);
 }
 
 static void *lane_thread(void *arg)
@@ -803,17 +805,15 @@ static void *lane_thread(void *arg)
 	return NULL;
 }
 
-/* The style numbers of every kind of number and of booleans, looked up once, in one order,
- * before any lane writes (looking one up adds the style to the workbook). */
+/* The style numbers of booleans and of every kind of number the long tables write, looked up
+ * once, in one order, before any lane writes (looking one up adds the style to the workbook;
+ * long_bool and long_number then only read them). */
 static void style_attrs(struct xw *x)
 {
-	static const enum kind kinds[] = {K_BOOL, K_TIME, K_DAYS, K_NUM, K_INT, K_MONEY, K_DATE};
+	snprintf(x->bool_attr, sizeof x->bool_attr, " s=\"%d\" t=\"b\"><v>",
+	         (int)lxw_format_get_xf_index(x->fmt[K_BOOL]));
+	static const enum kind kinds[] = {K_TIME, K_DAYS, K_NUM, K_INT, K_MONEY, K_DATE};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-		if (kinds[i] == K_BOOL) {
-			snprintf(x->bool_attr, sizeof x->bool_attr, " s=\"%d\" t=\"b\"><v>",
-			         (int)lxw_format_get_xf_index(x->fmt[K_BOOL]));
-			continue;
-		}
 		const char *a;
 		size_t n;
 		number_attrs(x, kinds[i], &a, &n);
@@ -838,9 +838,7 @@ long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source 
 			while (src->next_case(src->it, &k))
 				if (put_case(&a.x, &lt[LT_CASES], &k))
 					put_touches(&a.x, &lt[LT_TOUCHES], &k);
-			struct xlsx_customer cu;
-			while (src->next_customer && src->next_customer(src->it, &cu))
-				put_customer(&a.x, &lt[LT_CUSTOMERS], &cu);
+			lane_customers(&a);
 			lane_end(x, &a);
 		} else {
 			void *it2 =
