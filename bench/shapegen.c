@@ -3,7 +3,7 @@
  * (bench/run.sh). A measurement tool, not part of boardpack.
  *
  *   shapegen --events N --out DIR [--per-case 1|2|4|8|20|spread|real] [--customers unique|few]
- *            [--order time|case|shuffled] [--mess clean|messy] [--seed S]
+ *            [--order time|case|shuffled] [--mess clean|messy|quoted] [--seed S]
  *
  * Writes DIR/journeys.csv (the columns of samples/northwind/journeys.csv) and DIR/customers.csv
  * (every customer id the log uses). The journeys are Northwind's five, so that the samples'
@@ -20,13 +20,16 @@
  *   --mess         "messy": 3 % of cases have a later row whose customer id disagrees with the
  *                  first (kept and counted by boardpack), 2 % of rows are rejected (a timestamp
  *                  that is not a date, an unknown demand value, an unknown outcome value) and
- *                  1 % carry valid values in capitals
+ *                  1 % carry valid values in capitals; "quoted": clean, every field of both
+ *                  files quoted and every line ended by CRLF, as many database and CRM exports
+ *                  write them
  *
  * Determinism: one xoshiro256** generator seeded through splitmix64 and integer arithmetic only,
  * so a shape and a seed always give the same bytes. The rows are built in memory (24 bytes each)
  * because ordering them by time or at random needs them all; 10 M events take about 240 MB.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,17 +92,28 @@ static const struct journey {
 	const char *name, *prefix;
 	uint32_t promise_days;
 } journeys[] = {
-    {"Switching to Northwind", "SW", 14},          {"Moving home", "MH", 14},
-    {"Getting a fault fixed", "FF", 5},            {"Paying a bill without surprises", "PB", 10},
+    {"Switching to Northwind", "SW", 14},
+    {"Moving home", "MH", 14},
+    {"Getting a fault fixed", "FF", 5},
+    {"Paying a bill without surprises", "PB", 10},
     {"Getting a smart meter installed", "SM", 28},
 };
 #define NJOURNEYS 5
 
 /* Northwind's seven departments first; the "real" shape uses all twelve. */
 static const char *const departments[] = {
-    "Contact Centre", "Metering",       "Billing",          "Sales",
-    "Field Operations", "Onboarding",   "Payments & Collections", "Underwriting",
-    "Fraud & Risk",   "Complaints",     "Credit Control",   "Quality Assurance",
+    "Contact Centre",
+    "Metering",
+    "Billing",
+    "Sales",
+    "Field Operations",
+    "Onboarding",
+    "Payments & Collections",
+    "Underwriting",
+    "Fraud & Risk",
+    "Complaints",
+    "Credit Control",
+    "Quality Assurance",
 };
 
 static const char *const value_touchpoints[] = {
@@ -125,7 +139,7 @@ static const char *const failure_touchpoints[] = {
     "\"Call: bill is wrong, customer disagrees\"",
     "Email: where is my refund?",
 };
-static const char *const channels[] = {"phone", "web", "app",        "email", "chat",
+static const char *const channels[] = {"phone", "web",   "app",         "email", "chat",
                                        "sms",   "field", "back office", "letter"};
 static const char *const regions[] = {"North", "South", "Midlands", "Scotland"};
 static const char *const outcomes[] = {"", "achieved", "failed", "abandoned"};
@@ -158,8 +172,8 @@ struct row {
 struct log {
 	struct row *rows;
 	size_t nrows;
-	uint8_t *journey;  /* a case's journey */
-	uint32_t *cust;    /* a case's customer, 1-based */
+	uint8_t *journey; /* a case's journey */
+	uint32_t *cust;   /* a case's customer, 1-based */
 	uint32_t ncases, ncust;
 };
 
@@ -170,7 +184,7 @@ struct log {
 struct shape {
 	long events;
 	int per_case; /* > 0: exactly; -1: spread; -2: real */
-	int few_customers, messy;
+	int few_customers, messy, quoted;
 	enum { O_TIME, O_CASE, O_SHUFFLED } order;
 };
 
@@ -213,13 +227,15 @@ static void generate(const struct shape *s, struct log *lg)
 		lg->journey[c] = (uint8_t)j;
 		lg->cust[c] = s->few_customers ? 1 + rnd(lg->ncust) : c + 1;
 		/* starts spread evenly over the span minus the longest case's 60 days */
-		int64_t t = T0 + (int64_t)((double)r / (double)n * (double)(SPAN - 60LL * DAY)) +
-		            rnd(3600);
-		/* gaps so that most cases end within the journey's promise, a quarter of them later */
-		int64_t budget = (int64_t)journeys[j].promise_days * DAY * (chance(2500) ? 2 : 1) * 8 / 10;
+		int64_t t =
+		    T0 + (int64_t)((double)r / (double)n * (double)(SPAN - 60LL * DAY)) + rnd(3600);
+		/* gaps so that most cases end within the journey's promise, a quarter of them later
+		 */
+		int64_t budget =
+		    (int64_t)journeys[j].promise_days * DAY * (chance(2500) ? 2 : 1) * 8 / 10;
 		int64_t gap = k > 1 ? budget / (k - 1) : 1;
-		/* every case ends by 2026-09-30 (the gaps add up to at most 2 * budget + k), so that
-		   the pack's period is the samples' 2026-Q3 */
+		/* every case ends by 2026-09-30 (the gaps add up to at most 2 * budget + k), so
+		   that the pack's period is the samples' 2026-Q3 */
 		int64_t last = T0 + SPAN - 1 - 2 * budget - k;
 		if (t > last)
 			t = last;
@@ -241,8 +257,9 @@ static void generate(const struct shape *s, struct log *lg)
 			w->dept = (uint8_t)dept;
 			uint32_t d = rnd(100);
 			w->demand = troubled && d < 25 ? D_FAILURE : d < 10 ? D_BLANK : D_VALUE;
-			w->touch = (uint8_t)(w->demand == D_FAILURE ? rnd(COUNT(failure_touchpoints))
-			                                            : rnd(COUNT(value_touchpoints)));
+			w->touch =
+			    (uint8_t)(w->demand == D_FAILURE ? rnd(COUNT(failure_touchpoints))
+			                                     : rnd(COUNT(value_touchpoints)));
 			w->chan = (uint8_t)rnd(COUNT(channels));
 			w->outcome = (uint8_t)(e == k - 1 && concluded ? outcome : 0);
 			w->mess = M_NONE;
@@ -250,8 +267,11 @@ static void generate(const struct shape *s, struct log *lg)
 				w->mess = M_OTHER_CUSTOMER;
 			else if (s->messy) {
 				uint32_t m = rnd(10000);
-				w->mess = m < 67 ? M_BAD_TIME : m < 134 ? M_BAD_DEMAND : m < 200 ? M_BAD_OUTCOME
-				        : m < 300 ? M_CAPITALS : M_NONE;
+				w->mess = m < 67    ? M_BAD_TIME
+				          : m < 134 ? M_BAD_DEMAND
+				          : m < 200 ? M_BAD_OUTCOME
+				          : m < 300 ? M_CAPITALS
+				                    : M_NONE;
 			}
 		}
 		c++;
@@ -289,7 +309,35 @@ struct out {
 	FILE *f;
 	char buf[1 << 16];
 	size_t n;
+	bool quoted;  /* every field quoted, lines ended by CRLF (--mess quoted) */
+	bool midline; /* quoted: a line begun */
 };
+
+static void flush(struct out *o);
+
+/* s as written with every field quoted: `"a","","b"` and CRLF for `a,,b` and LF (the fields hold
+ * no quote, comma or line break). */
+static void put_quoted(struct out *o, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (o->n + 4 > sizeof o->buf)
+			flush(o);
+		if (!o->midline) {
+			o->buf[o->n++] = '"';
+			o->midline = true;
+		}
+		if (s[i] == ',') {
+			memcpy(o->buf + o->n, "\",\"", 3);
+			o->n += 3;
+		} else if (s[i] == '\n') {
+			memcpy(o->buf + o->n, "\"\r\n", 3);
+			o->n += 3;
+			o->midline = false;
+		} else {
+			o->buf[o->n++] = s[i];
+		}
+	}
+}
 
 static void flush(struct out *o)
 {
@@ -302,6 +350,10 @@ static void flush(struct out *o)
 
 static void put(struct out *o, const char *s, size_t len)
 {
+	if (o->quoted) {
+		put_quoted(o, s, len);
+		return;
+	}
 	if (o->n + len > sizeof o->buf)
 		flush(o);
 	memcpy(o->buf + o->n, s, len);
@@ -389,11 +441,12 @@ static uint32_t region_of(uint32_t cust)
 	return h < 35 ? 1 : h < 65 ? 0 : h < 90 ? 2 : 3;
 }
 
-static void write_journeys(const char *dir, const struct log *lg)
+static void write_journeys(const char *dir, const struct log *lg, bool quoted)
 {
 	static struct out o;
 	o.f = open_out(dir, "journeys.csv");
 	o.n = 0;
+	o.quoted = quoted;
 	puts_(&o, "case_id,journey,timestamp,department,customer_id,touchpoint,channel,demand,"
 	          "outcome,region\n");
 	for (size_t i = 0; i < lg->nrows; i++) {
@@ -423,8 +476,9 @@ static void write_journeys(const char *dir, const struct log *lg)
 		if (w->mess == M_BAD_DEMAND)
 			puts_(&o, "urgent");
 		else if (w->demand != D_BLANK)
-			puts_(&o, w->demand == D_FAILURE ? (w->mess == M_CAPITALS ? "FAILURE" : "failure")
-			                                 : (w->mess == M_CAPITALS ? "Value" : "value"));
+			puts_(&o, w->demand == D_FAILURE
+			              ? (w->mess == M_CAPITALS ? "FAILURE" : "failure")
+			              : (w->mess == M_CAPITALS ? "Value" : "value"));
 		put(&o, ",", 1);
 		if (w->mess == M_BAD_OUTCOME)
 			puts_(&o, "closed");
@@ -437,11 +491,12 @@ static void write_journeys(const char *dir, const struct log *lg)
 	close_out(&o);
 }
 
-static void write_customers(const char *dir, const struct log *lg)
+static void write_customers(const char *dir, const struct log *lg, bool quoted)
 {
 	static struct out o;
 	o.f = open_out(dir, "customers.csv");
 	o.n = 0;
+	o.quoted = quoted;
 	puts_(&o, "customer_id,segment,region,annual_value,joined,left\n");
 	for (uint32_t k = 1; k <= lg->ncust; k++) {
 		uint64_t x = (uint64_t)k * 7919;
@@ -471,7 +526,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: shapegen --events N --out DIR [--per-case 1|2|4|8|20|spread|real]\n"
 	                "                [--customers unique|few] [--order time|case|shuffled]\n"
-	                "                [--mess clean|messy] [--seed S]\n");
+	                "                [--mess clean|messy|quoted] [--seed S]\n");
 	return 2;
 }
 
@@ -492,12 +547,17 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--seed") == 0)
 			seed = strtoull(v, NULL, 10);
 		else if (strcmp(a, "--per-case") == 0)
-			s.per_case = strcmp(v, "spread") == 0 ? -1 : strcmp(v, "real") == 0 ? -2 : atoi(v);
-		else if (strcmp(a, "--customers") == 0 && (!strcmp(v, "unique") || !strcmp(v, "few")))
+			s.per_case = strcmp(v, "spread") == 0 ? -1
+			             : strcmp(v, "real") == 0 ? -2
+			                                      : atoi(v);
+		else if (strcmp(a, "--customers") == 0 &&
+		         (!strcmp(v, "unique") || !strcmp(v, "few")))
 			s.few_customers = strcmp(v, "few") == 0;
-		else if (strcmp(a, "--mess") == 0 && (!strcmp(v, "clean") || !strcmp(v, "messy")))
+		else if (strcmp(a, "--mess") == 0 &&
+		         (!strcmp(v, "clean") || !strcmp(v, "messy") || !strcmp(v, "quoted"))) {
 			s.messy = strcmp(v, "messy") == 0;
-		else if (strcmp(a, "--order") == 0 && !strcmp(v, "time"))
+			s.quoted = strcmp(v, "quoted") == 0;
+		} else if (strcmp(a, "--order") == 0 && !strcmp(v, "time"))
 			s.order = O_TIME;
 		else if (strcmp(a, "--order") == 0 && !strcmp(v, "case"))
 			s.order = O_CASE;
@@ -517,10 +577,10 @@ int main(int argc, char **argv)
 	struct log lg = {0};
 	generate(&s, &lg);
 	reorder(&s, &lg);
-	write_journeys(dir, &lg);
-	write_customers(dir, &lg);
-	printf("shapegen: %zu events, %u cases, %u customers in %s\n", lg.nrows, lg.ncases, lg.ncust,
-	       dir);
+	write_journeys(dir, &lg, s.quoted);
+	write_customers(dir, &lg, s.quoted);
+	printf("shapegen: %zu events, %u cases, %u customers in %s\n", lg.nrows, lg.ncases,
+	       lg.ncust, dir);
 	free(lg.rows);
 	free(lg.journey);
 	free(lg.cust);

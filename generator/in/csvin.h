@@ -9,12 +9,22 @@
 #define CSVIN_MAX_FIELDS 4096
 
 /*
- * A line the caller may not need: called for each complete line that holds no quote and starts
- * a record, after the first record (the header), possibly from the parser's thread. Returning
- * false skips it: never parsed nor delivered, its line still counted. A filter must only skip
- * lines that it is sure the caller does not want (a second reading looking for a few cases).
+ * A line the caller may not need: called for each complete line that is a record of its own (one
+ * that csvin_line_field splits: no quote, or quoted fields that end on the line), after the first
+ * record (the header), possibly from the parser's thread. Returning false skips it: never parsed
+ * nor delivered, its line still counted. A filter must only skip lines that it is sure the
+ * caller does not want (a second reading looking for a few cases).
  */
 typedef bool (*csvin_line_filter)(void *fctx, const char *line, size_t len, unsigned char delim);
+/*
+ * Field col (0-based) of a line as a filter or a hint is told of it ('\n' or "\r\n" at its end
+ * or not), as libcsv would give it, when csvin splits the line itself: it holds no lone CR, and
+ * each of its fields is unquoted without a quote, or quoted with no quote inside and nothing
+ * after the closing quote but spaces and tabs (a record of its own, one line long). False when the
+ * line is not such a line, or has fewer fields.
+ */
+bool csvin_line_field(const char *line, size_t len, unsigned char delim, int col, const char **f,
+                      size_t *n);
 /*
  * Told of each line some lines before it is read (its bytes as in the file, '\n' included), so
  * that the caller can bring into the cache what that row will look up. Only a hint: it may be

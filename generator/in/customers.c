@@ -52,7 +52,7 @@ static void ahead_line(void *actx, const char *s, size_t len, unsigned char deli
 	const char *f;
 	size_t n;
 	a->hash[now % AHEAD_RING] =
-	    reader_raw_field(s, len, delim, a->r->col[C_ID], &f, &n) ? intern_hash(f, n) : 0;
+	    reader_hint_field(s, len, delim, a->r->col[C_ID], &f, &n) ? intern_hash(f, n) : 0;
 	intern_prefetch(m->names, a->hash[now % AHEAD_RING], 0);
 }
 

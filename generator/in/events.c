@@ -866,10 +866,10 @@ static void ahead_line(void *actx, const char *s, size_t len, unsigned char deli
 	uint32_t *slot = st->ahead_hash[now % AHEAD_RING];
 	const char *f;
 	size_t n;
-	slot[0] = reader_raw_field(s, len, delim, r->col[C_CASE], &f, &n) ? intern_hash(f, n) : 0;
+	slot[0] = reader_hint_field(s, len, delim, r->col[C_CASE], &f, &n) ? intern_hash(f, n) : 0;
 	intern_prefetch(r->m->ids, slot[0], 0);
 	slot[1] =
-	    r->col[C_CUSTOMER] >= 0 && reader_raw_field(s, len, delim, r->col[C_CUSTOMER], &f, &n)
+	    r->col[C_CUSTOMER] >= 0 && reader_hint_field(s, len, delim, r->col[C_CUSTOMER], &f, &n)
 	        ? intern_hash(f, n)
 	        : 0;
 	intern_prefetch(r->m->names, slot[1], 0);
@@ -948,14 +948,10 @@ static bool story_line_wanted(void *fctx, const char *s, size_t len, unsigned ch
 	int col = atomic_load_explicit(&sf->col, memory_order_acquire);
 	if (col < 0)
 		return true;
-	if (len && s[len - 1] == '\n')
-		len--;
-	if (len && s[len - 1] == '\r')
-		len--;
 	const char *p;
 	size_t n;
-	if (!reader_raw_field(s, len, delim, col, &p, &n))
-		return true; /* too few fields: the reader says what it says */
+	if (!csvin_line_field(s, len, delim, col, &p, &n))
+		return true; /* too few fields, or a line libcsv splits: read as ever */
 	/* blank (a default may apply) or with spaces the reader trims: parsed as ever */
 	if (!n || p[0] == ' ' || p[0] == '\t' || p[n - 1] == ' ' || p[n - 1] == '\t')
 		return true;

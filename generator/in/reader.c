@@ -556,7 +556,7 @@ void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i
 	strbuf_free(&q);
 }
 
-bool reader_raw_field(const char *s, size_t len, unsigned char delim, int col, const char **f,
+static bool raw_field(const char *s, size_t len, unsigned char delim, int col, const char **f,
                       size_t *n)
 {
 	const char *p = s, *end = s + len;
@@ -569,5 +569,17 @@ bool reader_raw_field(const char *s, size_t len, unsigned char delim, int col, c
 	const char *d = memchr(p, delim, (size_t)(end - p));
 	*f = p;
 	*n = (size_t)((d ? d : end) - p);
+	return true;
+}
+
+bool reader_hint_field(const char *s, size_t len, unsigned char delim, int col, const char **f,
+                       size_t *n)
+{
+	if (!raw_field(s, len, delim, col, f, n))
+		return false;
+	if (*n >= 2 && (*f)[0] == '"' && (*f)[*n - 1] == '"') {
+		(*f)++;
+		*n -= 2;
+	}
 	return true;
 }

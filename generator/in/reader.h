@@ -75,10 +75,11 @@ void reader_reject(struct reader *r, const struct csvin_record *rec, int i, cons
 void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
                          const char *what);
 
-/* The field of record column col (0-based) of a raw line (as csvin_opts.ahead and .filter are
- * told of it), split at every delimiter: untrimmed, and wrong if the line has quotes. False when
- * the line has fewer fields. */
-bool reader_raw_field(const char *s, size_t len, unsigned char delim, int col, const char **f,
-                      size_t *n);
+/* The field of record column col (0-based) of a raw line (as csvin_opts.ahead is told of it),
+ * split at every delimiter, untrimmed, without the quotes around it when it has them
+ * (`"SM-001"`): a hint of the field's text, wrong when a quoted field holds the delimiter. False
+ * when the line has fewer fields. */
+bool reader_hint_field(const char *s, size_t len, unsigned char delim, int col, const char **f,
+                       size_t *n);
 
 #endif

@@ -789,8 +789,9 @@ static bool skip_s(void *fctx, const char *line, size_t len, unsigned char delim
 static void test_line_filter(void **state)
 {
 	(void)state;
-	/* the header starts with S but is never filtered; a line with a quote, or one inside a
-	 * quoted field, is parsed as ever; skipped lines still count */
+	/* the header starts with S but is never filtered; a line whose quoted fields end on it is
+	 * filtered as any other (S3); one that opens a field going on on the next line (b), or
+	 * inside such a field, is never offered, and parsed as ever; skipped lines still count */
 	const char *data = "Sid,v\n"
 	                   "a,1\n"
 	                   "S1,2\n"
@@ -809,17 +810,62 @@ static void test_line_filter(void **state)
 	assert_string_equal(strbuf_str(&g.out), "1|Sid|v\n"
 	                                        "2|a|1\n"
 	                                        "4|b|two\\nS2 inside\n"
-	                                        "6|S3|quoted\n"
 	                                        "9|c|3\n"
 	                                        "10|S5|unended\n");
-	assert_int_equal(calls, 4); /* a, S1, S4, c: S5 does not end its line */
+	assert_int_equal(calls, 5); /* a, S1, S3, S4, c: S5 does not end its line */
 	strbuf_free(&g.out);
 }
 
+/* A field libcsv reads as x"y and csvin leaves to it: a line holding it goes to libcsv whole. */
+#define TO_LIBCSV "\"x\"\"y\""
+
+/* The records of data, and of forced: the same lines with TO_LIBCSV appended to each (so read
+ * by libcsv), that last field taken off: they must be the same. */
+static void same_as_libcsv(const struct strbuf *data, const struct strbuf *forced, char delim,
+                           long lines)
+{
+	struct got a = {STRBUF_INIT, 0, 0, false}, b = {STRBUF_INIT, 0, 0, false};
+	struct csvin_opts opts = {.delimiter = delim, .name = "t.csv"};
+	assert_int_equal(csvin_read_mem(data->s, data->len, &opts, collect, &a, NULL, NULL), 0);
+	assert_int_equal(csvin_read_mem(forced->s, forced->len, &opts, collect, &b, NULL, NULL), 0);
+	/* b's records end with one more field: "|x\"y" before each line break */
+	struct strbuf want = STRBUF_INIT;
+	for (const char *p = strbuf_str(&b.out); *p; p++) {
+		if (strncmp(p, "|x\"y\n", 5) == 0)
+			p += 4;
+		strbuf_putc(&want, *p);
+	}
+	assert_true(a.n >= lines);
+	assert_string_equal(strbuf_str(&a.out), strbuf_str(&want));
+	strbuf_free(&want);
+	strbuf_free(&a.out);
+	strbuf_free(&b.out);
+}
+
+/* The header line into data and forced. */
+static void put_header(struct strbuf *data, struct strbuf *forced, char delim)
+{
+	strbuf_printf(data, "h1%ch2\n", delim);
+	strbuf_printf(forced, "h1%ch2\n", delim);
+}
+
+/* Line l with its line break eol into data, and with TO_LIBCSV before it into forced. */
+static void put_line(struct strbuf *data, struct strbuf *forced, const struct strbuf *l, char delim,
+                     const char *eol)
+{
+	strbuf_printf(data, "%s%s", strbuf_str(l), eol);
+	strbuf_printf(forced, "%s%c" TO_LIBCSV "%s", strbuf_str(l), delim, eol);
+}
+
+static uint32_t next_rand(uint32_t *x)
+{
+	*x = *x * 1103515245u + 12345u;
+	return *x >> 16;
+}
+
 /*
- * Lines without a quote are split by csvin itself, the others by libcsv: the same random lines
- * read both ways (each with a quoted empty field appended, which sends it to libcsv) give the
- * same records but that last field.
+ * Lines without a quote are split by csvin itself, the others by libcsv (or by csvin when their
+ * quoted fields are simple: below): the same random lines read both ways give the same records.
  */
 static void test_plain_lines_as_libcsv(void **state)
 {
@@ -829,43 +875,131 @@ static void test_plain_lines_as_libcsv(void **state)
 	uint32_t x = 12345;
 	for (int round = 0; round < 2; round++) {
 		char delim = round ? ';' : ',';
-		struct strbuf plain = STRBUF_INIT, quoted = STRBUF_INIT;
-		strbuf_printf(&plain, "h1%ch2\n", delim);
-		strbuf_printf(&quoted, "h1%ch2%c\"\"\n", delim, delim);
+		struct strbuf plain = STRBUF_INIT, forced = STRBUF_INIT;
+		put_header(&plain, &forced, delim);
 		for (int line = 0; line < 3000; line++) {
 			struct strbuf l = STRBUF_INIT;
-			int parts = 1 + (int)((x >> 16) % 12);
-			for (int k = 0; k < parts; k++) {
-				x = x * 1103515245u + 12345u;
-				strbuf_puts(&l, bits[(x >> 16) % (sizeof bits / sizeof bits[0])]);
-			}
+			int parts = 1 + (int)(next_rand(&x) % 12);
+			for (int k = 0; k < parts; k++)
+				strbuf_puts(&l,
+				            bits[next_rand(&x) % (sizeof bits / sizeof bits[0])]);
 			if (strspn(strbuf_str(&l), " \t") == l.len) /* a blank line: no record */
 				strbuf_puts(&l, "z");
-			x = x * 1103515245u + 12345u;
-			const char *eol = (x >> 16) % 3 == 0 ? "\r\n" : "\n";
-			strbuf_printf(&plain, "%s%s", strbuf_str(&l), eol);
-			strbuf_printf(&quoted, "%s%c\"\"%s", strbuf_str(&l), delim, eol);
+			put_line(&plain, &forced, &l, delim,
+			         next_rand(&x) % 3 == 0 ? "\r\n" : "\n");
 			strbuf_free(&l);
 		}
-		struct got a = {STRBUF_INIT, 0, 0, false}, b = {STRBUF_INIT, 0, 0, false};
-		struct csvin_opts opts = {.delimiter = delim, .name = "t.csv"};
-		assert_int_equal(csvin_read_mem(plain.s, plain.len, &opts, collect, &a, NULL, NULL),
-		                 0);
-		assert_int_equal(
-		    csvin_read_mem(quoted.s, quoted.len, &opts, collect, &b, NULL, NULL), 0);
-		/* b's records end with one more (empty) field: "|" before each line break */
-		struct strbuf want = STRBUF_INIT;
-		for (const char *p = strbuf_str(&b.out); *p; p++)
-			if (!(*p == '|' && p[1] == '\n'))
-				strbuf_putc(&want, *p);
-		assert_true(a.n > 2500);
-		assert_string_equal(strbuf_str(&a.out), strbuf_str(&want));
-		strbuf_free(&want);
-		strbuf_free(&a.out);
-		strbuf_free(&b.out);
+		same_as_libcsv(&plain, &forced, delim, 2500);
 		strbuf_free(&plain);
-		strbuf_free(&quoted);
+		strbuf_free(&forced);
 	}
+}
+
+/*
+ * Quoted fields, as exports that quote every field write them: csvin splits a line whose quoted
+ * fields are simple (text without a quote, spaces or tabs around the quotes) and leaves the
+ * others to libcsv (a doubled quote, a field over two lines, a CR inside); random lines of both
+ * read both ways give the same records.
+ */
+static void test_quoted_lines_as_libcsv(void **state)
+{
+	(void)state;
+	static const char *const bare[] = {"a", " b ", "", "\t7", "x y", "\xc3\xa9", "\xff"};
+	static const char *const inside[] = {"q",   " r ",      ",",    ";", "",   "\t",
+	                                     "x y", "\xc3\xa9", "\xff", "|", "s t"};
+	static const char *const pads[] = {"", "", "", " ", "\t", "  "};
+	uint32_t x = 777;
+	size_t quoted_lines = 0;
+	for (int round = 0; round < 2; round++) {
+		char delim = round ? ';' : ',';
+		struct strbuf data = STRBUF_INIT, forced = STRBUF_INIT;
+		put_header(&data, &forced, delim);
+		for (int line = 0; line < 4000; line++) {
+			struct strbuf l = STRBUF_INIT;
+			int fields = 1 + (int)(next_rand(&x) % 8);
+			for (int k = 0; k < fields; k++) {
+				if (k)
+					strbuf_putc(&l, delim);
+				if (next_rand(&x) % 4 == 0) {
+					strbuf_puts(
+					    &l,
+					    bare[next_rand(&x) % (sizeof bare / sizeof bare[0])]);
+					continue;
+				}
+				strbuf_puts(&l,
+				            pads[next_rand(&x) % (sizeof pads / sizeof pads[0])]);
+				strbuf_putc(&l, '"');
+				int parts = (int)(next_rand(&x) % 4);
+				for (int i = 0; i < parts; i++) {
+					/* a line break or CR inside one field in 40, a doubled
+					 * quote in 30 */
+					uint32_t r = next_rand(&x) % 400;
+					const char *t =
+					    r < 10   ? "\n"
+					    : r < 20 ? "\r"
+					    : r < 33
+					        ? "\"\""
+					        : inside[r % (sizeof inside / sizeof inside[0])];
+					strbuf_puts(&l, t);
+				}
+				strbuf_putc(&l, '"');
+				strbuf_puts(&l,
+				            pads[next_rand(&x) % (sizeof pads / sizeof pads[0])]);
+			}
+			quoted_lines += memchr(l.s, '"', l.len) != NULL;
+			if (strspn(strbuf_str(&l), " \t") == l.len)
+				strbuf_puts(&l, "z");
+			put_line(&data, &forced, &l, delim, next_rand(&x) % 3 == 0 ? "\r\n" : "\n");
+			strbuf_free(&l);
+		}
+		same_as_libcsv(&data, &forced, delim, 3000);
+		strbuf_free(&data);
+		strbuf_free(&forced);
+	}
+	assert_true(quoted_lines > 5000);
+}
+
+/* csvin_line_field: a line's field as libcsv gives it, when the line is a record of its own. */
+static void test_line_field(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		int col;
+		const char *want; /* NULL: false */
+	} cases[] = {
+	    {"a,\"b,c\",d\n", 1, "b,c"},
+	    {"a,\"b,c\",d\n", 2, "d"},
+	    {"a,\"b,c\",d\n", 3, NULL},
+	    {" \"x\"  , y \r\n", 0, "x"},
+	    {" \"x\"  , y \r\n", 1, "y"},
+	    {"\"\",b", 0, ""},
+	    {"a,b,\n", 2, ""},
+	    {"a,\"b\"\"c\"\n", 0, NULL}, /* a doubled quote: libcsv splits it */
+	    {"a,\"open\n", 0, NULL},     /* a field going on on the next line */
+	    {"a,b\"c\n", 0, NULL},       /* a quote in an unquoted field */
+	    {"a,\"b\"c\n", 0, NULL},     /* text after the closing quote */
+	    {"a\rb,c\n", 0, NULL},       /* a lone CR: two records */
+	    {"S1;\"x;y\"\n", 1, NULL},   /* with a comma, one unquoted field with quotes */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *f = NULL;
+		size_t n = 0;
+		bool ok = csvin_line_field(cases[i].line, strlen(cases[i].line), ',', cases[i].col,
+		                           &f, &n);
+		if (!cases[i].want) {
+			assert_false(ok);
+			continue;
+		}
+		assert_true(ok);
+		assert_int_equal(n, strlen(cases[i].want));
+		assert_memory_equal(f, cases[i].want, n);
+	}
+	const char *f;
+	size_t n;
+	assert_true(csvin_line_field("S1;\"x;y\"\n", 9, ';', 1, &f, &n));
+	assert_int_equal(n, 3);
+	assert_memory_equal(f, "x;y", 3);
 }
 
 struct told {
@@ -983,6 +1117,8 @@ int main(void)
 	    cmocka_unit_test(test_threaded_same_records),
 	    cmocka_unit_test(test_line_filter),
 	    cmocka_unit_test(test_plain_lines_as_libcsv),
+	    cmocka_unit_test(test_quoted_lines_as_libcsv),
+	    cmocka_unit_test(test_line_field),
 	    cmocka_unit_test(test_ahead_changes_nothing),
 	};
 	return cmocka_run_group_tests_name("csvin", tests, NULL, NULL);
