@@ -311,12 +311,14 @@ struct out {
 	size_t n;
 	bool quoted;  /* every field quoted, lines ended by CRLF (--mess quoted) */
 	bool midline; /* quoted: a line begun */
+	bool inquote; /* quoted: inside a field the generator quoted */
 };
 
 static void flush(struct out *o);
 
-/* s as written with every field quoted: `"a","","b"` and CRLF for `a,,b` and LF (the fields hold
- * no quote, comma or line break). */
+/* s as written with every field quoted: `"a","","b, c"` and CRLF for `a,,"b, c"` and LF (the
+ * generator quotes a field only for a comma inside it, never doubles a quote, and writes no line
+ * break inside a field). */
 static void put_quoted(struct out *o, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -326,7 +328,9 @@ static void put_quoted(struct out *o, const char *s, size_t len)
 			o->buf[o->n++] = '"';
 			o->midline = true;
 		}
-		if (s[i] == ',') {
+		if (s[i] == '"') {
+			o->inquote = !o->inquote; /* the field is quoted already: its quotes go */
+		} else if (s[i] == ',' && !o->inquote) {
 			memcpy(o->buf + o->n, "\",\"", 3);
 			o->n += 3;
 		} else if (s[i] == '\n') {
