@@ -148,6 +148,7 @@ sym intern_prefetch(const struct intern *t, uint32_t h, int step)
 			if (step == 2)
 				return r->id;
 			__builtin_prefetch(r);
+			__builtin_prefetch((const char *)r + 31);
 			return 0;
 		}
 	return 0;
