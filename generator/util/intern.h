@@ -16,7 +16,7 @@ void intern_free(struct intern *t);
 sym intern_add(struct intern *t, const char *s, size_t n);
 /* The symbol of s[0..n), or 0 when absent. */
 sym intern_find(const struct intern *t, const char *s, size_t n);
-/* The hash the tables use (FNV-1a), for small sets of strings kept beside them. */
+/* The hash the tables use, for small sets of strings kept beside them. */
 uint32_t intern_hash(const char *s, size_t n);
 /*
  * Brings into the cache what intern_add or intern_find of s[0..n) (hash h = intern_hash(s, n))

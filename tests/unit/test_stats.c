@@ -217,6 +217,49 @@ static void interning(void **state)
 /* Strings are stored as records in 2 MiB blocks: 300,000 of them fill several blocks, a string
  * longer than a block gets one of its own, and a string with a NUL byte in it keeps its length;
  * every one keeps its symbol, its text and its length through the table's growth. */
+/*
+ * intern_hash: every byte of a string counts, whatever its length and place (the tail of a
+ * string not a multiple of eight bytes long included), and sequential ids spread over a table's
+ * slots as random numbers would.
+ */
+static void interning_hash(void **state)
+{
+	(void)state;
+	char a[48], b[48];
+	for (size_t n = 1; n <= 40; n++) {
+		memset(a, 'k', n);
+		uint32_t h = intern_hash(a, n);
+		assert_int_equal(intern_hash(a, n), h);
+		for (size_t i = 0; i < n; i++) {
+			memcpy(b, a, n);
+			b[i] = 'j';
+			assert_int_not_equal(intern_hash(b, n), h);
+		}
+		assert_int_not_equal(intern_hash(a, n - 1), h); /* a prefix */
+	}
+	/* 2^17 ids "NW00000000".. into 2^16 buckets by the low bits (as a table of 2^16 slots
+	 * indexes them): about 2 each; a Poisson(2) spread leaves e^-2 (13.5 %) empty, and a
+	 * hash with poor low bits many more */
+	enum { IDS = 1 << 17, BUCKETS = 1 << 16 };
+	unsigned char *count = calloc(BUCKETS, 1);
+	assert_non_null(count);
+	for (int i = 0; i < IDS; i++) {
+		char id[16];
+		int n = snprintf(id, sizeof id, "NW%08d", i);
+		uint32_t h = intern_hash(id, (size_t)n);
+		if (count[h & (BUCKETS - 1)] < 255)
+			count[h & (BUCKETS - 1)]++;
+	}
+	int empty = 0, most = 0;
+	for (int i = 0; i < BUCKETS; i++) {
+		empty += count[i] == 0;
+		most = count[i] > most ? count[i] : most;
+	}
+	free(count);
+	assert_in_range(empty, BUCKETS * 125 / 1000, BUCKETS * 145 / 1000);
+	assert_true(most <= 14);
+}
+
 static void interning_across_blocks(void **state)
 {
 	(void)state;
@@ -360,6 +403,7 @@ int main(void)
 	    cmocka_unit_test(interning),
 	    cmocka_unit_test(interning_across_blocks),
 	    cmocka_unit_test(growing_arrays),
+	    cmocka_unit_test(interning_hash),
 	};
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
