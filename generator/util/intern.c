@@ -64,9 +64,9 @@ static uint64_t mix(uint64_t h, uint64_t w)
 
 /*
  * Eight bytes a step (the last eight overlapping the ones before when n is not a multiple of
- * eight), each step a multiply and a shift, then splitmix64's finish: some four times FNV-1a's
- * speed, byte at a time, on ids of 10 to 40 bytes. The value is the same on every machine; no
- * output depends on it (the tables are only looked up by it).
+ * eight), each step a multiply and a shift, then splitmix64's finish: one multiply in the chain
+ * for eight bytes where FNV-1a has one a byte. The value is the same on every machine; no output
+ * depends on it (the tables are only looked up by it).
  */
 uint32_t intern_hash(const char *s, size_t n)
 {
