@@ -70,6 +70,26 @@ static void count_rows(void *it, long *cases, long *touches, long *customers)
 		*customers += customer_listed(ci, &m->customers[i]);
 }
 
+/* The label of the period holding t: one met before, or worked out (and kept while there is
+ * room). */
+static const char *period_of(struct case_iter *ci, bp_time t)
+{
+	for (int i = 0; i < ci->nperiods; i++)
+		if (t >= ci->periods[i].start && t < ci->periods[i].end)
+			return ci->periods[i].label;
+	enum period_len len = ci->mt->config->period_length;
+	bp_period p = period_of_time(t, len);
+	if (ci->nperiods == XLSXROWS_PERIODS) {
+		period_label(p, len, ci->period);
+		return ci->period;
+	}
+	int i = ci->nperiods++;
+	ci->periods[i].start = period_start(p, len);
+	ci->periods[i].end = period_end(p, len);
+	period_label(p, len, ci->periods[i].label);
+	return ci->periods[i].label;
+}
+
 static bool next_case(void *it, struct xlsx_case *row)
 {
 	struct case_iter *ci = it;
@@ -103,16 +123,14 @@ static bool next_case(void *it, struct xlsx_case *row)
 		double promise = jf ? jf->promise_days : NAN;
 		double days = concluded ? metrics_case_days(k) : NAN;
 		const struct customer *cu = metrics_pack_customer(mt, k->customer);
-		if (concluded)
-			period_label(period_of_time(k->end, mt->config->period_length),
-			             mt->config->period_length, ci->period);
+		const char *period = concluded ? period_of(ci, k->end) : NULL;
 		*row = (struct xlsx_case){
 		    .id = model_case_id(m, ix),
 		    .journey = intern_str(m->names, k->journey),
 		    .goal = jf ? jf->goal : NULL,
 		    .customer = k->customer ? intern_str(m->names, k->customer) : NULL,
 		    .region = k->region ? intern_str(m->names, k->region) : NULL,
-		    .period = concluded ? ci->period : NULL,
+		    .period = period,
 		    .start_ms = k->start,
 		    .end_ms = concluded ? k->end : INT64_MIN,
 		    .outcome = concluded ? names[k->outcome] : "open",

@@ -13,6 +13,8 @@
  * trend window or open at the period's end, in file order, each with its departments; the
  * customers in the pack's scope. (The other sheets come from the pack's view.)
  */
+#define XLSXROWS_PERIODS 16
+
 struct case_iter {
 	const struct metrics *mt;
 	size_t next;
@@ -20,6 +22,13 @@ struct case_iter {
 	struct strbuf depts;
 	bp_time ws; /* the trend window's start: the oldest trend period's start */
 	char period[16];
+	/* the labels of the periods met, with their bounds [start, end): most cases end in one of
+	 * a few periods, whose labels are then not worked out again */
+	struct {
+		bp_time start, end;
+		char label[16];
+	} periods[XLSXROWS_PERIODS];
+	int nperiods;
 	struct xlsx_touch *touches;
 	size_t captouches;
 	size_t next_customer;

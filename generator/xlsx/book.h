@@ -200,6 +200,14 @@ struct sheet {
 	struct rowsink *sink; /* a long table's sheet: its rows, written by longrows.c */
 };
 
+/* A long table's cell's attributes and the end of its opening tag (` s="3"><v>`), n bytes of
+ * s: the buffer is copied whole, so that a cell's opening costs one fixed-size copy. */
+#define CELL_ATTR_MAX 32
+struct cell_attr {
+	char s[CELL_ATTR_MAX];
+	size_t n;
+};
+
 struct xw {
 	lxw_workbook *wb;
 	lxw_error err; /* the first failure, LXW_NO_ERROR while none */
@@ -216,9 +224,9 @@ struct xw {
 	long notes_dropped;
 	/* the long tables (struct rowsink) */
 	struct textcache texts;
-	char num_attr[K_NKINDS][24]; /* `s="3"><v>`: a number cell's style, once known */
-	char bool_attr[32];          /* `s="7" t="b"><v>`: a boolean cell's */
-	long money_chars;            /* characters of money_sym */
+	struct cell_attr num_attr[K_NKINDS]; /* ` s="3"><v>`: a number cell's style, once known */
+	struct cell_attr bool_attr;          /* ` s="7" t="b"><v>`: a boolean cell's */
+	long money_chars;                    /* characters of money_sym */
 };
 
 static inline const char *or_empty(const char *s)

@@ -273,8 +273,11 @@ static void sink_end_row(struct rowsink *k)
 	k->row = 0;
 }
 
-/* Opens cell (r, c) up to its type: `<c` with a reference after a gap, and the style. */
-static void sink_cell(struct rowsink *k, lxw_row_t r, lxw_col_t c, const char *attrs, size_t alen)
+/* An inline string cell's type. */
+static const struct cell_attr inline_attr = {" t=\"inlineStr\">", 15};
+
+/* Opens cell (r, c) up to its type: `<c` with a reference after a gap, and a's attributes. */
+static void sink_cell(struct rowsink *k, lxw_row_t r, lxw_col_t c, const struct cell_attr *a)
 {
 	struct rowbuf *b = &k->buf;
 	if (r != k->row) {
@@ -287,7 +290,11 @@ static void sink_cell(struct rowsink *k, lxw_row_t r, lxw_col_t c, const char *a
 		k->last_row = r;
 	}
 	if ((long)c == k->col + 1) {
-		RB_LIT(b, "<c");
+		char *p = rb_room(b, 2 + CELL_ATTR_MAX);
+		p[0] = '<';
+		p[1] = 'c';
+		memcpy(p + 2, a->s, CELL_ATTR_MAX);
+		b->len += 2 + a->n;
 	} else {
 		char name[16];
 		lxw_col_to_name(name, c, LXW_FALSE);
@@ -295,8 +302,8 @@ static void sink_cell(struct rowsink *k, lxw_row_t r, lxw_col_t c, const char *a
 		rb_put(b, name, strlen(name));
 		rb_uint(b, (uint64_t)r + 1);
 		rb_put(b, "\"", 1);
+		rb_put(b, a->s, a->n);
 	}
-	rb_put(b, attrs, alen);
 	k->col = c;
 	if (c > k->last_col)
 		k->last_col = c;
@@ -331,7 +338,7 @@ static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 		if (!n)
 			return;
 	}
-	sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
+	sink_cell(sh->sink, r, c, &inline_attr);
 	rb_inline(&sh->sink->buf, t, n);
 	measure(sh, c, (double)chars);
 }
@@ -339,7 +346,7 @@ static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 /* A cell of a text cleaned and escaped before. */
 static void put_cached(struct sheet *sh, lxw_row_t r, lxw_col_t c, const struct cached_text *e)
 {
-	sink_cell(sh->sink, r, c, " t=\"inlineStr\">", 15);
+	sink_cell(sh->sink, r, c, &inline_attr);
 	rb_put(&sh->sink->buf, e->xml, e->xmllen);
 	measure(sh, c, (double)e->chars);
 }
@@ -412,18 +419,22 @@ static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 	put_cached(sh, r, c, &tc->slot[j]);
 }
 
-/* The cell's style attribute and the end of its opening tag, for a number of kind k. */
-static void number_attrs(struct xw *x, enum kind k, const char **a, size_t *n)
+/* a as printf would write fmt and its style number. */
+static void set_attr(struct cell_attr *a, const char *fmt, int xf)
 {
-	if (!x->num_attr[k][0]) {
+	memset(a->s, 0, sizeof a->s);
+	a->n = (size_t)snprintf(a->s, sizeof a->s, fmt, xf);
+}
+
+/* The cell's style attribute and the end of its opening tag, for a number of kind k. */
+static const struct cell_attr *number_attrs(struct xw *x, enum kind k)
+{
+	struct cell_attr *a = &x->num_attr[k];
+	if (!a->n) {
 		int32_t xf = x->fmt[k] ? lxw_format_get_xf_index(x->fmt[k]) : 0;
-		if (xf > 0)
-			snprintf(x->num_attr[k], sizeof x->num_attr[k], " s=\"%d\"><v>", (int)xf);
-		else
-			snprintf(x->num_attr[k], sizeof x->num_attr[k], "><v>");
+		set_attr(a, xf > 0 ? " s=\"%d\"><v>" : "><v>", (int)xf);
 	}
-	*a = x->num_attr[k];
-	*n = strlen(*a);
+	return a;
 }
 
 static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
@@ -431,10 +442,7 @@ static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 {
 	if (isnan(v) || isinf(v))
 		return;
-	const char *a;
-	size_t an;
-	number_attrs(x, k, &a, &an);
-	sink_cell(sh->sink, r, c, a, an);
+	sink_cell(sh->sink, r, c, number_attrs(x, k));
 	struct rowbuf *b = &sh->sink->buf;
 	bool whole = v >= 0 && v < 1e15 && v == floor(v);
 	if (whole) {
@@ -470,10 +478,7 @@ static void long_time(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 		long_number(x, sh, r, c, K_TIME, excel_time(ms));
 		return;
 	}
-	const char *a;
-	size_t an;
-	number_attrs(x, K_TIME, &a, &an);
-	sink_cell(sh->sink, r, c, a, an);
+	sink_cell(sh->sink, r, c, number_attrs(x, K_TIME));
 	rb_ratio(&sh->sink->buf, (uint64_t)(ms + (int64_t)(EPOCH_SERIAL * MS_PER_DAY)), MS_PER_DAY);
 	RB_LIT(&sh->sink->buf, "</v></c>");
 	measure(sh, c, 16);
@@ -486,10 +491,7 @@ static void long_days(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 		long_number(x, sh, r, c, K_DAYS, (double)ms / (double)MS_PER_DAY);
 		return;
 	}
-	const char *a;
-	size_t an;
-	number_attrs(x, K_DAYS, &a, &an);
-	sink_cell(sh->sink, r, c, a, an);
+	sink_cell(sh->sink, r, c, number_attrs(x, K_DAYS));
 	rb_ratio(&sh->sink->buf, (uint64_t)ms, MS_PER_DAY);
 	RB_LIT(&sh->sink->buf, "</v></c>");
 	double v = (double)ms / (double)MS_PER_DAY;
@@ -500,7 +502,7 @@ static void long_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 {
 	if (v < 0)
 		return;
-	sink_cell(sh->sink, r, c, x->bool_attr, strlen(x->bool_attr));
+	sink_cell(sh->sink, r, c, &x->bool_attr);
 	if (v)
 		RB_LIT(&sh->sink->buf, "1</v></c>");
 	else
@@ -810,14 +812,11 @@ static void *lane_thread(void *arg)
  * long_bool and long_number then only read them). */
 static void style_attrs(struct xw *x)
 {
-	snprintf(x->bool_attr, sizeof x->bool_attr, " s=\"%d\" t=\"b\"><v>",
+	set_attr(&x->bool_attr, " s=\"%d\" t=\"b\"><v>",
 	         (int)lxw_format_get_xf_index(x->fmt[K_BOOL]));
 	static const enum kind kinds[] = {K_TIME, K_DAYS, K_NUM, K_INT, K_MONEY, K_DATE};
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-		const char *a;
-		size_t n;
-		number_attrs(x, kinds[i], &a, &n);
-	}
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		number_attrs(x, kinds[i]);
 }
 
 /*
