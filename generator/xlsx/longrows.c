@@ -183,9 +183,12 @@ static int count_digits(uint64_t v)
 	return n;
 }
 
-static void rb_uint(struct rowbuf *b, uint64_t v)
+/* v in decimal; returns its digits. */
+static size_t rb_uint(struct rowbuf *b, uint64_t v)
 {
-	b->len += format_u64(rb_room(b, 24), v);
+	size_t n = format_u64(rb_room(b, 24), v);
+	b->len += n;
+	return n;
 }
 
 /* num / den (den > 0) as a decimal of 16 significant digits (format_ratio16). */
@@ -445,20 +448,25 @@ static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 	sink_cell(sh->sink, r, c, number_attrs(x, k));
 	struct rowbuf *b = &sh->sink->buf;
 	bool whole = v >= 0 && v < 1e15 && v == floor(v);
+	int digits = 0;
 	if (whole) {
-		rb_uint(b, (uint64_t)v);
+		digits = (int)rb_uint(b, (uint64_t)v);
 	} else {
 		b->len += format_g16(rb_room(b, 32), v);
 	}
 	RB_LIT(b, "</v></c>");
-	if ((k == K_INT || k == K_MONEY) && fabs(v) < 1e15) {
+	if ((k == K_INT || k == K_MONEY) && whole) { /* the digits just written, and separators */
+		measure(sh, c,
+		        (double)(digits + (digits - 1) / 3) +
+		            (k == K_MONEY ? (double)x->money_chars : 0));
+	} else if ((k == K_INT || k == K_MONEY) && fabs(v) < 1e15) {
 		/* shown_width's digits of "%.0f" without printing: nearbyint rounds half to even,
 		 * as printf does */
 		int w = count_digits((uint64_t)nearbyint(fabs(v)));
 		w += (w - 1) / 3 + (v < 0);
 		measure(sh, c, (double)w + (k == K_MONEY ? (double)x->money_chars : 0));
 	} else if (k == K_NUM && whole && v < 1e10) { /* "%.10g" prints its digits, no more */
-		measure(sh, c, (double)count_digits((uint64_t)v));
+		measure(sh, c, (double)digits);
 	} else {
 		measure(sh, c, shown_width(x, k, v));
 	}

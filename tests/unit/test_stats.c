@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,37 @@ static void percentile_inc(void **state)
 	double s[] = {5, 1, 4};
 	stats_sort(s, 3);
 	assert_true(s[0] == 1 && s[1] == 4 && s[2] == 5);
+}
+
+/* format_u64 of v is what printf's "%" PRIu64 writes. */
+static void u64_is(uint64_t v)
+{
+	char got[32], want[32];
+	size_t n = format_u64(got, v);
+	got[n] = '\0';
+	snprintf(want, sizeof want, "%" PRIu64, v);
+	assert_string_equal(got, want);
+}
+
+/* format_u64 writes what printf writes: every power of ten and the number before it, zero,
+ * UINT64_MAX, and a million pseudo-random values of every size. */
+static void u64_as_printf(void **state)
+{
+	(void)state;
+	uint64_t p = 1;
+	for (int d = 1; d <= 20; d++, p = d <= 20 ? p * 10 : p) {
+		u64_is(p);
+		u64_is(p - 1);
+	}
+	u64_is(UINT64_MAX);
+	uint64_t x = 88172645463325252ull;
+	for (int i = 0; i < 1000000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		u64_is(x >> (x % 64));
+	}
+	char b[32];
+	assert_int_equal(format_u64(b, 0), 1);
+	assert_int_equal(b[0], '0');
 }
 
 static void formatting(void **state)
@@ -404,6 +436,7 @@ int main(void)
 	    cmocka_unit_test(interning_across_blocks),
 	    cmocka_unit_test(growing_arrays),
 	    cmocka_unit_test(interning_hash),
+	    cmocka_unit_test(u64_as_printf),
 	};
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
