@@ -26,6 +26,13 @@ static long test_sheet_rows(void)
 	return s && *s ? atol(s) : 0;
 }
 
+/* BOARDPACK_TEST_MINIZIP=1: the workbook's zip written by minizip (xlsx_options.minizip). */
+static bool test_minizip(void)
+{
+	const char *s = getenv("BOARDPACK_TEST_MINIZIP");
+	return s && strcmp(s, "1") == 0;
+}
+
 void write_output(struct pack_out *o)
 {
 	struct pack_job *pj = o->pack;
@@ -72,6 +79,7 @@ void write_output(struct pack_out *o)
 			                          .created = b->created,
 			                          .tmpdir = dir,
 			                          .sheet_rows = test_sheet_rows(),
+			                          .minizip = test_minizip(),
 			                          .lanes = jobs_threads(b->jobs) > 1 ? 2 : 1};
 			/* one workbook at a time: libxlsxwriter 1.1 calls gmtime(), whose result is
 			 * shared */

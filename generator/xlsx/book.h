@@ -326,7 +326,7 @@ void longrows_count(struct longrows *lr, const struct xlsx_source *src, long she
 bool longrows_open(struct longrows *lr, const char *dir);
 long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source *src, int lanes);
 int longrows_splice(struct longrows *lr, int first, const char *parts, const char *path,
-                    const char **why);
+                    bool minizip, const char **why);
 void longrows_free(struct longrows *lr);
 void longrows_defs(struct defs *defs);
 void textcache_free(struct textcache *tc);

@@ -882,7 +882,7 @@ long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source 
  * long sheets are the workbook's from number first + 1 on. Returns 0, or -1 with *why set.
  */
 int longrows_splice(struct longrows *lr, int first, const char *parts, const char *path,
-                    const char **why)
+                    bool minizip, const char **why)
 {
 	struct xlsxzip_part *zp = xcalloc((size_t)lr->nsheets, sizeof *zp);
 	int nzp = 0, i = first;
@@ -897,7 +897,7 @@ int longrows_splice(struct longrows *lr, int first, const char *parts, const cha
 			    .last_row = k->last_row,
 			    .last_col = k->last_col};
 		}
-	int rc = xlsxzip_splice(parts, path, zp, nzp, ROWS_ZLEVEL, why);
+	int rc = xlsxzip_splice(parts, path, zp, nzp, ROWS_ZLEVEL, minizip, why);
 	for (int j = 0; j < nzp; j++)
 		free((char *)zp[j].entry);
 	free(zp);

@@ -80,6 +80,9 @@ struct xlsx_options {
 	int lanes;          /* threads writing the long tables' rows: 2 writes Touches and Customers
 	                       beside Cases (with a source that can fork); 0 or 1, one after the
 	                       other. The workbook is the same either way */
+	bool minizip;       /* the final zip written by minizip, as the largest workbooks are
+	                       (xlsxzip.h): the same bytes; the tests compare the two
+	                       (BOARDPACK_TEST_MINIZIP) */
 };
 
 /*

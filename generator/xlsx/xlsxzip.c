@@ -1,6 +1,9 @@
+#define _GNU_SOURCE /* copy_file_range */
 #include "xlsx/xlsxzip.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +42,222 @@ static zip_fileinfo info_of(const unz_file_info64 *in)
 	return zi;
 }
 
+/* ---- the final zip, written here ----------------------------------------- */
+
+/*
+ * The final zip is written here rather than through minizip when no entry and no offset reaches
+ * 4 GB (no zip64 field is needed), which is every workbook but the largest: each entry's sizes
+ * and CRC are known before it is written, so the headers are written once, and a long sheet's
+ * rows go from their temporary file to the workbook with copy_file_range (inside the kernel)
+ * instead of through minizip's byte-at-a-time copy and its CRC of the compressed bytes. The
+ * bytes are those minizip writes (the same fields, versions and flags): tests/e2e/xlsx-zip.sh
+ * compares the two, byte for byte.
+ */
+struct zout {
+	int fd;
+	uint64_t at;        /* bytes written (or pending) */
+	unsigned char *buf; /* pending bytes */
+	size_t n;
+	struct strbuf cd; /* the central directory */
+	unsigned long entries;
+	bool failed;
+};
+
+static void put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	put16(p, v & 0xffff);
+	put16(p + 2, v >> 16);
+}
+
+static bool write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+static void zo_flush(struct zout *z)
+{
+	if (z->n && !z->failed && !write_all(z->fd, z->buf, z->n))
+		z->failed = true;
+	z->n = 0;
+}
+
+static void zo_put(struct zout *z, const void *p, size_t n)
+{
+	z->at += n;
+	while (n) {
+		size_t k = COPY_BLOCK - z->n < n ? COPY_BLOCK - z->n : n;
+		memcpy(z->buf + z->n, p, k);
+		z->n += k;
+		p = (const unsigned char *)p + k;
+		n -= k;
+		if (z->n == COPY_BLOCK)
+			zo_flush(z);
+	}
+}
+
+/* minizip's general purpose flags for a deflate level. */
+static unsigned level_flags(int level)
+{
+	return level == 8 || level == 9 ? 2 : level == 2 ? 4 : level == 1 ? 6 : 0;
+}
+
+/* An entry's local header, and its record in the central directory, as minizip writes them. */
+static void zo_entry(struct zout *z, const char *name, const unz_file_info64 *fi, int method,
+                     int level, uint32_t crc, uint64_t csize, uint64_t usize)
+{
+	size_t nl = strlen(name);
+	unsigned char h[30];
+	put32(h, 0x04034b50);
+	put16(h + 4, 20);
+	put16(h + 6, level_flags(level));
+	put16(h + 8, (unsigned)method);
+	put32(h + 10, (uint32_t)fi->dosDate);
+	put32(h + 14, crc);
+	put32(h + 18, (uint32_t)csize);
+	put32(h + 22, (uint32_t)usize);
+	put16(h + 26, (unsigned)nl);
+	put16(h + 28, 0);
+	unsigned char c[46];
+	put32(c, 0x02014b50);
+	put16(c + 4, (unsigned)fi->version);
+	memcpy(c + 6, h + 4, 24); /* needed, flags, method, date, CRC, sizes, name's length */
+	put16(c + 30, 0);         /* extra field */
+	put16(c + 32, 0);         /* comment */
+	put16(c + 34, 0);         /* disk */
+	put16(c + 36, (unsigned)fi->internal_fa);
+	put32(c + 38, (uint32_t)fi->external_fa);
+	put32(c + 42, (uint32_t)z->at); /* the local header's offset */
+	strbuf_append(&z->cd, (const char *)c, sizeof c);
+	strbuf_append(&z->cd, name, nl);
+	z->entries++;
+	zo_put(z, h, sizeof h);
+	zo_put(z, name, nl);
+}
+
+/* n bytes of fd from its start, inside the kernel where it can (copy_file_range), else through
+ * the buffer. */
+static void zo_copy_fd(struct zout *z, int fd, uint64_t n)
+{
+	zo_flush(z);
+	z->at += n;
+	loff_t in = 0;
+	while (n && !z->failed) {
+		size_t want = n < ((size_t)1 << 30) ? (size_t)n : (size_t)1 << 30;
+		ssize_t k = copy_file_range(fd, &in, z->fd, NULL, want, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break; /* not here (another file system, an old kernel): read and write */
+		n -= (uint64_t)k;
+	}
+	while (n && !z->failed) {
+		size_t want = n < COPY_BLOCK ? (size_t)n : COPY_BLOCK;
+		ssize_t k = pread(fd, z->buf, want, in);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0 || !write_all(z->fd, z->buf, (size_t)k)) {
+			z->failed = true;
+			break;
+		}
+		in += k;
+		n -= (uint64_t)k;
+	}
+}
+
+/* The central directory and its end, as minizip writes them; false when a write failed. */
+static bool zo_close(struct zout *z)
+{
+	uint64_t cd_at = z->at;
+	zo_put(z, z->cd.s, z->cd.len);
+	unsigned char e[22];
+	put32(e, 0x06054b50);
+	put16(e + 4, 0);
+	put16(e + 6, 0);
+	put16(e + 8, (unsigned)z->entries);
+	put16(e + 10, (unsigned)z->entries);
+	put32(e + 12, (uint32_t)z->cd.len);
+	put32(e + 16, (uint32_t)cd_at);
+	put16(e + 20, 0);
+	zo_put(z, e, sizeof e);
+	zo_flush(z);
+	return !z->failed;
+}
+
+/* Where the entries go: minizip's zip, or the writer above. */
+struct zsink {
+	zipFile zf; /* NULL: zo */
+	struct zout *zo;
+};
+
+/* An entry begun: its sizes and CRC are known (the writer above needs them first). */
+static int sink_begin(struct zsink *k, const char *name, const unz_file_info64 *fi, int method,
+                      int level, uint32_t crc, uint64_t csize, uint64_t usize)
+{
+	if (!k->zf) {
+		zo_entry(k->zo, name, fi, method, level, crc, csize, usize);
+		return ZIP_OK;
+	}
+	zip_fileinfo zi = info_of(fi);
+	int zip64 = usize >= 0xffffffffu || csize >= 0xffffffffu;
+	return zipOpenNewFileInZip4_64(k->zf, name, &zi, NULL, 0, NULL, 0, NULL, method, level, 1,
+	                               -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, NULL, 0, fi->version, 0,
+	                               zip64);
+}
+
+static int sink_write(struct zsink *k, const void *p, size_t n)
+{
+	if (!k->zf) {
+		zo_put(k->zo, p, n);
+		return ZIP_OK;
+	}
+	return zipWriteInFileInZip(k->zf, p, (unsigned)n);
+}
+
+/* n bytes of fd from its start (buf: COPY_BLOCK bytes for minizip's copy). */
+static int sink_copy_fd(struct zsink *k, int fd, uint64_t n, unsigned char *buf)
+{
+	if (!k->zf) {
+		zo_copy_fd(k->zo, fd, n);
+		return k->zo->failed ? ZIP_ERRNO : ZIP_OK;
+	}
+	int r = ZIP_OK;
+	for (uint64_t off = 0; r == ZIP_OK && off < n;) {
+		size_t want = n - off < COPY_BLOCK ? (size_t)(n - off) : COPY_BLOCK;
+		ssize_t got = pread(fd, buf, want, (off_t)off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return ZIP_ERRNO;
+		r = zipWriteInFileInZip(k->zf, buf, (unsigned)got);
+		off += (uint64_t)got;
+	}
+	return r;
+}
+
+static int sink_end(struct zsink *k, uint64_t usize, uint32_t crc)
+{
+	return k->zf           ? zipCloseFileInZipRaw64(k->zf, usize, crc)
+	       : k->zo->failed ? ZIP_ERRNO
+	                       : ZIP_OK;
+}
+
 /* An entry copied as it is, its compressed bytes untouched. */
-static int copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_info64 *fi,
+static int copy_raw(unzFile uf, struct zsink *k, const char *name, const unz_file_info64 *fi,
                     unsigned char *buf, const char **why)
 {
 	int method = 0, level = 0;
@@ -48,17 +265,19 @@ static int copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_inf
 		*why = "reading the workbook's parts";
 		return -1;
 	}
-	zip_fileinfo zi = info_of(fi);
-	int zip64 = fi->uncompressed_size >= 0xffffffffu || fi->compressed_size >= 0xffffffffu;
-	int r = zipOpenNewFileInZip4_64(zf, name, &zi, NULL, 0, NULL, 0, NULL, method, level, 1,
-	                                -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, NULL, 0, fi->version, 0,
-	                                zip64);
+	int r = sink_begin(k, name, fi, method, level, (uint32_t)fi->crc, fi->compressed_size,
+	                   fi->uncompressed_size);
 	int got = 0;
-	while (r == ZIP_OK && (got = unzReadCurrentFile(uf, buf, COPY_BLOCK)) > 0)
-		r = zipWriteInFileInZip(zf, buf, (unsigned)got);
+	uint64_t copied = 0;
+	while (r == ZIP_OK && (got = unzReadCurrentFile(uf, buf, COPY_BLOCK)) > 0) {
+		r = sink_write(k, buf, (size_t)got);
+		copied += (uint64_t)got;
+	}
 	unzCloseCurrentFile(uf);
+	if (r == ZIP_OK && got == 0 && copied != fi->compressed_size)
+		got = -1; /* the writer above has written the size it was told */
 	if (r == ZIP_OK && got == 0)
-		r = zipCloseFileInZipRaw64(zf, fi->uncompressed_size, fi->crc);
+		r = sink_end(k, fi->uncompressed_size, (uint32_t)fi->crc);
 	if (r != ZIP_OK || got < 0) {
 		*why = got < 0 ? "reading the workbook's parts" : "writing the workbook";
 		return -1;
@@ -104,7 +323,7 @@ static int cut_sheet(const char *xml, const struct xlsxzip_part *p, struct strbu
 	return 0;
 }
 
-static int write_part(unzFile uf, zipFile zf, const char *name, const unz_file_info64 *fi,
+static int write_part(unzFile uf, struct zsink *k, const char *name, const unz_file_info64 *fi,
                       const struct xlsxzip_part *p, int level, unsigned char *buf, const char **why)
 {
 	*why = "reading the workbook's parts";
@@ -136,26 +355,14 @@ static int write_part(unzFile uf, zipFile zf, const char *name, const unz_file_i
 	crc = crc32_combine(crc, zpar_crc(p->rows), (z_off_t)rows_in);
 	crc = crc32_combine(crc, crc32_z(0, (const unsigned char *)tailbuf.s, tailbuf.len),
 	                    (z_off_t)tailbuf.len);
-	zip_fileinfo zi = info_of(fi);
-	int zip64 = total >= 0xffffffffu || hzn + rows_out + tzn >= 0xffffffffu;
 	*why = "writing the workbook";
-	int r = zipOpenNewFileInZip4_64(zf, name, &zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, level, 1,
-	                                -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, NULL, 0, fi->version, 0,
-	                                zip64);
+	int r =
+	    sink_begin(k, name, fi, Z_DEFLATED, level, (uint32_t)crc, hzn + rows_out + tzn, total);
 	if (r == ZIP_OK)
-		r = zipWriteInFileInZip(zf, hz, (unsigned)hzn);
-	for (uint64_t off = 0; r == ZIP_OK && off < rows_out;) {
-		size_t want = rows_out - off < COPY_BLOCK ? (size_t)(rows_out - off) : COPY_BLOCK;
-		ssize_t k = pread(zpar_fd(p->rows), buf, want, (off_t)off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			*why = "reading back a sheet's rows";
-			r = ZIP_ERRNO;
-			break;
-		}
-		r = zipWriteInFileInZip(zf, buf, (unsigned)k);
-		off += (uint64_t)k;
+		r = sink_write(k, hz, hzn);
+	if (r == ZIP_OK && sink_copy_fd(k, zpar_fd(p->rows), rows_out, buf) != ZIP_OK) {
+		*why = "reading back a sheet's rows";
+		r = ZIP_ERRNO;
 	}
 	/* the rows' file emptied as soon as they are copied: its pages go back to the system and
 	 * serve the next sheet's copy (fresh pages cost more than pages used again; a virtual
@@ -165,9 +372,9 @@ static int write_part(unzFile uf, zipFile zf, const char *name, const unz_file_i
 		r = ZIP_ERRNO;
 	}
 	if (r == ZIP_OK)
-		r = zipWriteInFileInZip(zf, tz, (unsigned)tzn);
+		r = sink_write(k, tz, tzn);
 	if (r == ZIP_OK)
-		r = zipCloseFileInZipRaw64(zf, total, crc);
+		r = sink_end(k, total, (uint32_t)crc);
 	rc = r == ZIP_OK ? 0 : -1;
 out:
 	free(xml);
@@ -178,19 +385,47 @@ out:
 	return rc;
 }
 
+/* Whether the final zip needs no zip64 field: every entry and offset below 4 GB, counting each
+ * long sheet's head and tail at their largest. */
+static bool fits_classic(const char *from, const struct xlsxzip_part *parts, int n)
+{
+	struct stat st;
+	if (stat(from, &st) != 0)
+		return false;
+	uint64_t total = (uint64_t)st.st_size;
+	for (int i = 0; i < n; i++) {
+		if (zpar_in_bytes(parts[i].rows) + 2 * (uint64_t)HEAD_MAX >= 0xffffffffu)
+			return false;
+		total += zpar_out_bytes(parts[i].rows) + 2 * (uint64_t)HEAD_MAX;
+	}
+	return total < 0xffffffffu;
+}
+
 int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part *parts, int n,
-                   int level, const char **why)
+                   int level, bool minizip, const char **why)
 {
 	unzFile uf = unzOpen64(from);
 	if (!uf) {
 		*why = "reading the workbook's parts";
 		return -1;
 	}
-	zipFile zf = zipOpen64(path, APPEND_STATUS_CREATE);
-	if (!zf) {
-		unzClose(uf);
-		*why = strerror(errno ? errno : EIO);
-		return -1;
+	struct zout zo = {.fd = -1};
+	struct zsink k = {.zf = NULL, .zo = &zo};
+	if (minizip || !fits_classic(from, parts, n)) {
+		k.zf = zipOpen64(path, APPEND_STATUS_CREATE);
+		if (!k.zf) {
+			unzClose(uf);
+			*why = strerror(errno ? errno : EIO);
+			return -1;
+		}
+	} else {
+		zo.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (zo.fd < 0) {
+			unzClose(uf);
+			*why = strerror(errno ? errno : EIO);
+			return -1;
+		}
+		zo.buf = xmalloc(COPY_BLOCK);
 	}
 	unsigned char *buf = xmalloc(COPY_BLOCK);
 	int rc = 0, found = 0;
@@ -206,9 +441,9 @@ int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part
 		const struct xlsxzip_part *p = part_of(name, parts, n);
 		if (p) {
 			found++;
-			rc = write_part(uf, zf, name, &fi, p, level, buf, why);
+			rc = write_part(uf, &k, name, &fi, p, level, buf, why);
 		} else {
-			rc = copy_raw(uf, zf, name, &fi, buf, why);
+			rc = copy_raw(uf, &k, name, &fi, buf, why);
 		}
 	}
 	if (rc == 0 && found != n) {
@@ -217,7 +452,12 @@ int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part
 	}
 	free(buf);
 	unzClose(uf);
-	if (zipClose(zf, NULL) != ZIP_OK && rc == 0) {
+	bool closed = k.zf ? zipClose(k.zf, NULL) == ZIP_OK : zo_close(&zo);
+	if (zo.fd >= 0 && close(zo.fd) != 0)
+		closed = false;
+	free(zo.buf);
+	strbuf_free(&zo.cd);
+	if (!closed && rc == 0) {
 		*why = "writing the workbook";
 		rc = -1;
 	}

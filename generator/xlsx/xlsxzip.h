@@ -8,26 +8,30 @@
  * sheet its rows: its head (up to the header row's end), the rows, and its
  * tail (from </sheetData>), as one deflate stream, with its dimension made
  * to cover the rows. The only module that knows the zip's layout; minizip
- * (Debian's libminizip, already libxlsxwriter's) reads and writes it.
+ * (Debian's libminizip, already libxlsxwriter's) reads it, and writes the
+ * largest (zip64) workbooks.
  */
 #ifndef BP_XLSXZIP_H
 #define BP_XLSXZIP_H
+#include <stdbool.h>
 #include <stdint.h>
 
 struct zpar;
 
 struct xlsxzip_part {
-	const char *entry;  /* "xl/worksheets/sheet11.xml" */
-	struct zpar *rows;  /* finished (zpar_finish): the rows after the header row */
-	uint32_t last_row;  /* the sheet's last row with a cell, 0-based (0: the header only) */
-	uint32_t last_col;  /* its last column, 0-based */
+	const char *entry; /* "xl/worksheets/sheet11.xml" */
+	struct zpar *rows; /* finished (zpar_finish): the rows after the header row */
+	uint32_t last_row; /* the sheet's last row with a cell, 0-based (0: the header only) */
+	uint32_t last_col; /* its last column, 0-based */
 };
 
 /*
  * Writes to path the zip at from with each part's rows spliced in; level is the zlib level of
- * the parts around the rows. Returns 0, or -1 with *why set to a static description.
+ * the parts around the rows. The zip is written by xlsxzip.c itself unless it needs zip64 fields
+ * (4 GB or more) or minizip is asked for: minizip then writes it, byte for byte the same below
+ * 4 GB. Returns 0, or -1 with *why set to a static description.
  */
 int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part *parts, int n,
-                   int level, const char **why);
+                   int level, bool minizip, const char **why);
 
 #endif
