@@ -422,7 +422,8 @@ static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 	put_cached(sh, r, c, &tc->slot[j]);
 }
 
-/* a as printf would write fmt and its style number. */
+/* a as printf would write fmt and its style number (at most 15 characters and an int's 11: it
+ * fits CELL_ATTR_MAX). */
 static void set_attr(struct cell_attr *a, const char *fmt, int xf)
 {
 	memset(a->s, 0, sizeof a->s);
