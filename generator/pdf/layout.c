@@ -438,6 +438,13 @@ size_t layout_wrap(const struct fontsub *font, float size, const char *text, flo
 #define MESSAGE_SIZE 17.0f
 #define MESSAGE_LEAD 21.0f
 
+/* Sections a template may mark to be kept to one page, and how far one is tightened: the space
+ * between its blocks (of FIT_GAP[level]) and its page's bottom margin (FIT_BOTTOM[level]). */
+#define FIT_SECTIONS 8
+#define FIT_LEVELS 2
+static const float fit_gap[FIT_LEVELS + 1] = {1.0f, 0.5f, 0.25f};
+static const float fit_bottom[FIT_LEVELS + 1] = {MARGIN_BOTTOM, 62.0f, 54.0f};
+
 struct layout {
 	struct document *doc;
 	struct fontsub *const *fonts;
@@ -456,6 +463,14 @@ struct layout {
 	struct table_group *groups;
 	size_t ngroups;
 	char *section; /* from <!-- section: NAME -->: the next heading's bookmark and anchor */
+	/* Sections marked <!-- one page --> (to the next page break), fitted to their page: how
+	 * tight each is set this pass, and whether it ran onto another page */
+	int fit_level[FIT_SECTIONS];
+	bool fit_spilled[FIT_SECTIONS];
+	int nfit;        /* marked sections met this pass */
+	int fitting;     /* the one being laid out, or -1 */
+	size_t fit_page; /* the page it starts on (SIZE_MAX until its first block) */
+	bool fit_titled; /* its level-1 heading laid out: the next one starts another section */
 };
 
 /*
@@ -498,6 +513,10 @@ static void need(struct layout *L, float h)
 	if (L->break_next && !L->empty)
 		new_page(L);
 	L->break_next = false;
+	if (L->fitting >= 0 && L->fit_page == SIZE_MAX) { /* a marked section's first block */
+		L->fit_page = L->doc->npages - 1;
+		L->bottom = fit_bottom[L->fit_level[L->fitting]];
+	}
 	if (!L->empty && L->y - L->gap - h < L->bottom - 0.01f)
 		new_page(L);
 	if (!L->empty)
@@ -507,7 +526,39 @@ static void need(struct layout *L, float h)
 
 static void owe_gap(struct layout *L, float g)
 {
+	if (L->fitting >= 0)
+		g *= fit_gap[L->fit_level[L->fitting]];
 	L->gap = fmaxf(L->gap, g);
+}
+
+/* The end of a section marked to fit one page (a page break, the next level-1 heading, or the
+ * document's end): whether
+ * it ran onto another page; the margins back as they were. */
+static void fit_end(struct layout *L)
+{
+	if (L->fitting < 0)
+		return;
+	if (L->fit_page != SIZE_MAX && L->doc->npages - 1 > L->fit_page)
+		L->fit_spilled[L->fitting] = true;
+	L->fitting = -1;
+	L->bottom = MARGIN_BOTTOM;
+}
+
+/* Whether the HTML block is the mark <!-- one page --> (spaces around the words allowed). */
+static bool one_page_comment(cmark_node *n)
+{
+	const char *s = cmark_node_get_literal(n);
+	if (!s || strncmp(s, "<!--", 4) != 0)
+		return false;
+	s += 4;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (strncmp(s, "one page", 8) != 0)
+		return false;
+	s += 8;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return strncmp(s, "-->", 3) == 0;
 }
 
 static struct style body_style(void)
@@ -697,6 +748,12 @@ static void heading(struct layout *L, cmark_node *n, float x, float width)
 			L->section = NULL;
 		}
 		strbuf_free(&text);
+	}
+	if (level == 1 && L->fitting >= 0) { /* a marked section ends where the next begins */
+		if (L->fit_titled)
+			fit_end(L);
+		else
+			L->fit_titled = true;
 	}
 	float h = heading_height(L, n, width);
 	/* Keep with what follows: the heading moves when what comes next cannot start here. */
@@ -1358,6 +1415,7 @@ static void block(struct layout *L, cmark_node *n, float x, float width)
 		list(L, n, x, width);
 		return;
 	case CMARK_NODE_THEMATIC_BREAK:
+		fit_end(L);
 		if (!L->empty)
 			L->break_next = true;
 		return;
@@ -1383,6 +1441,12 @@ static void block(struct layout *L, cmark_node *n, float x, float width)
 		if (name) {
 			free(L->section);
 			L->section = name;
+		}
+		if (one_page_comment(n) && L->nfit < FIT_SECTIONS) {
+			fit_end(L);
+			L->fitting = L->nfit++;
+			L->fit_page = SIZE_MAX;
+			L->fit_titled = false;
 		}
 		return;
 	}
@@ -1416,6 +1480,62 @@ static void furniture(struct layout *L)
 	}
 }
 
+/* One pass over the blocks, at the marked sections' levels of L->fit_level. */
+static void layout_pass(struct layout *L, cmark_node *root)
+{
+	struct document *d = L->doc;
+	for (size_t i = 0; i < d->npages; i++)
+		page_clear(&d->pages[i]);
+	d->npages = 0;
+	for (size_t i = 0; i < d->nanchors; i++) {
+		free(d->anchors[i].title);
+		free(d->anchors[i].slug);
+	}
+	d->nanchors = 0;
+	free(L->section);
+	L->section = NULL;
+	L->nfit = 0;
+	L->fitting = -1;
+	L->bottom = MARGIN_BOTTOM;
+	memset(L->fit_spilled, 0, sizeof L->fit_spilled);
+	new_page(L);
+	for (cmark_node *n = cmark_node_first_child(root); n; n = cmark_node_next(n))
+		block(L, n, L->left, L->width);
+	fit_end(L);
+	/* A page left empty at the end (a trailing break, say) is dropped. */
+	if (L->empty && d->npages > 1)
+		page_clear(&d->pages[--d->npages]);
+}
+
+/*
+ * The pages. A section marked <!-- one page --> that runs onto a second page is laid out again
+ * with less space between its blocks and a lower bottom margin, at most FIT_LEVELS times; one
+ * that does not fit even then is laid out as it was at first (its second page is honest about
+ * the content, where text squeezed further would not be readable).
+ */
+static void layout_pages(struct layout *L, cmark_node *root)
+{
+	memset(L->fit_level, 0, sizeof L->fit_level);
+	bool settled[FIT_SECTIONS] = {false};
+	for (;;) {
+		layout_pass(L, root);
+		bool again = false;
+		for (int i = 0; i < L->nfit; i++) {
+			if (settled[i] || !L->fit_spilled[i])
+				continue;
+			if (L->fit_level[i] < FIT_LEVELS) {
+				L->fit_level[i]++;
+			} else {
+				L->fit_level[i] = 0;
+				settled[i] = true;
+			}
+			again = true;
+		}
+		if (!again)
+			return;
+	}
+}
+
 struct document *layout_document(const char *markdown, struct fontsub *const fonts[FONT_COUNT],
                                  const struct layout_options *opts)
 {
@@ -1435,7 +1555,7 @@ struct document *layout_document(const char *markdown, struct fontsub *const fon
 		d->width = 595.276f;
 		d->height = 841.89f;
 	}
-	struct layout L = {.doc = d, .fonts = fonts, .opts = opts};
+	struct layout L = {.doc = d, .fonts = fonts, .opts = opts, .fitting = -1};
 	L.left = MARGIN_X;
 	L.width = d->width - 2 * MARGIN_X;
 	L.top = d->height - MARGIN_TOP;
@@ -1444,12 +1564,7 @@ struct document *layout_document(const char *markdown, struct fontsub *const fon
 	if (ok)
 		read_tables(&L, root);
 	if (ok) {
-		new_page(&L);
-		for (cmark_node *n = cmark_node_first_child(root); n; n = cmark_node_next(n))
-			block(&L, n, L.left, L.width);
-		/* A page left empty at the end (a trailing break, say) is dropped. */
-		if (L.empty && d->npages > 1)
-			page_clear(&d->pages[--d->npages]);
+		layout_pages(&L, root);
 		furniture(&L);
 	}
 	for (size_t i = 0; i < L.nfig; i++)
