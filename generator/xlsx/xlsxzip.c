@@ -149,34 +149,23 @@ static void zo_entry(struct zout *z, const char *name, const unz_file_info64 *fi
 	zo_put(z, name, nl);
 }
 
-/* n bytes of fd from its start, inside the kernel where it can (copy_file_range), else through
- * the buffer. */
-static void zo_copy_fd(struct zout *z, int fd, uint64_t n)
+/* Copies fd's first bytes, up to n, inside the kernel (copy_file_range) where it can; returns
+ * how many (0 where it cannot: another file system, an old kernel). */
+static uint64_t zo_copy_fd(struct zout *z, int fd, uint64_t n)
 {
 	zo_flush(z);
-	z->at += n;
 	loff_t in = 0;
-	while (n && !z->failed) {
-		size_t want = n < ((size_t)1 << 30) ? (size_t)n : (size_t)1 << 30;
+	while ((uint64_t)in < n && !z->failed) {
+		uint64_t left = n - (uint64_t)in;
+		size_t want = left < ((size_t)1 << 30) ? (size_t)left : (size_t)1 << 30;
 		ssize_t k = copy_file_range(fd, &in, z->fd, NULL, want, 0);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			break; /* not here (another file system, an old kernel): read and write */
-		n -= (uint64_t)k;
-	}
-	while (n && !z->failed) {
-		size_t want = n < COPY_BLOCK ? (size_t)n : COPY_BLOCK;
-		ssize_t k = pread(fd, z->buf, want, in);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0 || !write_all(z->fd, z->buf, (size_t)k)) {
-			z->failed = true;
 			break;
-		}
-		in += k;
-		n -= (uint64_t)k;
 	}
+	z->at += (uint64_t)in;
+	return (uint64_t)in;
 }
 
 /* The central directory and its end, as minizip writes them; false when a write failed. */
@@ -228,25 +217,23 @@ static int sink_write(struct zsink *k, const void *p, size_t n)
 	return zipWriteInFileInZip(k->zf, p, (unsigned)n);
 }
 
-/* n bytes of fd from its start (buf: COPY_BLOCK bytes for minizip's copy). */
+/* n bytes of fd from its start: inside the kernel for the writer above where it can, the rest
+ * read into buf (COPY_BLOCK bytes) and written. */
 static int sink_copy_fd(struct zsink *k, int fd, uint64_t n, unsigned char *buf)
 {
-	if (!k->zf) {
-		zo_copy_fd(k->zo, fd, n);
-		return k->zo->failed ? ZIP_ERRNO : ZIP_OK;
-	}
+	uint64_t off = k->zf ? 0 : zo_copy_fd(k->zo, fd, n);
 	int r = ZIP_OK;
-	for (uint64_t off = 0; r == ZIP_OK && off < n;) {
+	while (r == ZIP_OK && off < n) {
 		size_t want = n - off < COPY_BLOCK ? (size_t)(n - off) : COPY_BLOCK;
 		ssize_t got = pread(fd, buf, want, (off_t)off);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
 			return ZIP_ERRNO;
-		r = zipWriteInFileInZip(k->zf, buf, (unsigned)got);
+		r = sink_write(k, buf, (size_t)got);
 		off += (uint64_t)got;
 	}
-	return r;
+	return r == ZIP_OK && !k->zf && k->zo->failed ? ZIP_ERRNO : r;
 }
 
 static int sink_end(struct zsink *k, uint64_t usize, uint32_t crc)
