@@ -461,12 +461,10 @@ static bool split_plain_line(struct csvin *r, const char *s, size_t len)
 	if (len > CSVIN_MAX_FIELD || memchr(s, '\r', body))
 		return false;
 	const char *p = s, *end = s + body;
-	bool quoted = memchr(s, '"', body) != NULL;
-	bool check = value_utf8_invalid(s, len) >= 0;
-	if (quoted) {
-		r->check_fields = check;
-		r->in_record = true;
-		r->rec_line = r->line;
+	r->in_record = true;
+	r->rec_line = r->line;
+	r->check_fields = value_utf8_invalid(s, len) >= 0;
+	if (memchr(s, '"', body)) {
 		if (!split_quoted_line(r, s, end)) {
 			r->in_record = false;
 			return false;
@@ -475,9 +473,6 @@ static bool split_plain_line(struct csvin *r, const char *s, size_t len)
 		r->line++;
 		return true;
 	}
-	r->in_record = true;
-	r->rec_line = r->line;
-	r->check_fields = check;
 	unsigned char d = r->delim;
 	for (;;) {
 		const char *e = memchr(p, d, (size_t)(end - p));
