@@ -38,17 +38,25 @@ static const float heading_after[] = {0, 12.0f, 6.0f, 4.0f, 4.0f, 4.0f, 4.0f};
 
 /* ---------------------------------------------------------------- the document */
 
-void layout_free(struct document *d)
+/* d without pages or anchors (their arrays kept, for a layout done again). */
+static void document_clear(struct document *d)
 {
-	if (!d)
-		return;
 	for (size_t i = 0; i < d->npages; i++)
 		page_clear(&d->pages[i]);
-	free(d->pages);
+	d->npages = 0;
 	for (size_t i = 0; i < d->nanchors; i++) {
 		free(d->anchors[i].title);
 		free(d->anchors[i].slug);
 	}
+	d->nanchors = 0;
+}
+
+void layout_free(struct document *d)
+{
+	if (!d)
+		return;
+	document_clear(d);
+	free(d->pages);
 	free(d->anchors);
 	free(d);
 }
@@ -532,8 +540,7 @@ static void owe_gap(struct layout *L, float g)
 }
 
 /* The end of a section marked to fit one page (a page break, the next level-1 heading, or the
- * document's end): whether
- * it ran onto another page; the margins back as they were. */
+ * document's end): whether it ran onto another page; the margins back as they were. */
 static void fit_end(struct layout *L)
 {
 	if (L->fitting < 0)
@@ -1484,14 +1491,7 @@ static void furniture(struct layout *L)
 static void layout_pass(struct layout *L, cmark_node *root)
 {
 	struct document *d = L->doc;
-	for (size_t i = 0; i < d->npages; i++)
-		page_clear(&d->pages[i]);
-	d->npages = 0;
-	for (size_t i = 0; i < d->nanchors; i++) {
-		free(d->anchors[i].title);
-		free(d->anchors[i].slug);
-	}
-	d->nanchors = 0;
+	document_clear(d);
 	free(L->section);
 	L->section = NULL;
 	L->nfit = 0;
