@@ -16,7 +16,8 @@
 #                  shuffled (random order)
 #   MESS           clean, messy (3 % of cases with a row whose customer id disagrees, 2 % of
 #                  rows rejected: bad timestamp, unknown demand, unknown outcome; 1 % in capitals),
-#                  or quoted (clean, every field quoted, CRLF line ends: a CRM or database export)
+#                  rejected (as messy, with 30 % of rows rejected: hundreds of thousands of
+#                  data-quality notes), or quoted (clean, every field quoted, CRLF line ends: a CRM or database export)
 # Datasets are generated once and cached under build/bench/SHAPE-SIZE/ (regenerated when
 # build/shapegen is newer).
 #
@@ -39,7 +40,7 @@ sizes=${BENCH_SIZES:-1m 10m}
 shapes1m=${BENCH_SHAPES:-northwind k1-unique-time-clean k2-unique-time-clean k4-unique-time-clean
 	k4-unique-shuffled-clean k4-unique-shuffled-messy k4-few-time-clean k8-unique-case-clean
 	k8-few-shuffled-messy k20-unique-time-clean k20-few-case-messy kspread-unique-time-messy
-	kreal-unique-time-clean k8-unique-shuffled-quoted}
+	kreal-unique-time-clean k8-unique-shuffled-quoted k4-unique-shuffled-rejected}
 shapes10m=${BENCH_SHAPES_10M:-northwind k1-unique-time-clean k4-unique-shuffled-messy kreal-unique-time-clean}
 peer_full=${BENCH_PEER_FULL:-northwind k4-unique-shuffled-messy kreal-unique-time-clean}
 export BOARDPACK_DATADIR=$root
@@ -52,7 +53,7 @@ shape_args() { # shape
 	case $k in k[0-9]*|kspread|kreal) ;; *) return 1 ;; esac
 	case $c in unique|few) ;; *) return 1 ;; esac
 	case $o in time|case|shuffled) ;; *) return 1 ;; esac
-	case $m in clean|messy|quoted) ;; *) return 1 ;; esac
+	case $m in clean|messy|rejected|quoted) ;; *) return 1 ;; esac
 	echo "--per-case ${k#k} --customers $c --order $o --mess $m"
 }
 

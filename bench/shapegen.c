@@ -3,7 +3,7 @@
  * (bench/run.sh). A measurement tool, not part of boardpack.
  *
  *   shapegen --events N --out DIR [--per-case 1|2|4|8|20|spread|real] [--customers unique|few]
- *            [--order time|case|shuffled] [--mess clean|messy|quoted] [--seed S]
+ *            [--order time|case|shuffled] [--mess clean|messy|rejected|quoted] [--seed S]
  *
  * Writes DIR/journeys.csv (the columns of samples/northwind/journeys.csv) and DIR/customers.csv
  * (every customer id the log uses). The journeys are Northwind's five, so that the samples'
@@ -20,7 +20,10 @@
  *   --mess         "messy": 3 % of cases have a later row whose customer id disagrees with the
  *                  first (kept and counted by boardpack), 2 % of rows are rejected (a timestamp
  *                  that is not a date, an unknown demand value, an unknown outcome value) and
- *                  1 % carry valid values in capitals; "quoted": clean, every field of both
+ *                  1 % carry valid values in capitals; "rejected": as messy, but 30 % of rows
+ *                  rejected (an export with thousands of data-quality notes: one
+ *                  department's system writing its own timestamps, demand and outcome values);
+ *                  "quoted": clean, every field of both
  *                  files quoted and every line ended by CRLF, as many database and CRM exports
  *                  write them
  *
@@ -184,7 +187,7 @@ struct log {
 struct shape {
 	long events;
 	int per_case; /* > 0: exactly; -1: spread; -2: real */
-	int few_customers, messy, quoted;
+	int few_customers, messy, rejects, quoted;
 	enum { O_TIME, O_CASE, O_SHUFFLED } order;
 };
 
@@ -266,12 +269,12 @@ static void generate(const struct shape *s, struct log *lg)
 			if (e == other)
 				w->mess = M_OTHER_CUSTOMER;
 			else if (s->messy) {
-				uint32_t m = rnd(10000);
-				w->mess = m < 67    ? M_BAD_TIME
-				          : m < 134 ? M_BAD_DEMAND
-				          : m < 200 ? M_BAD_OUTCOME
-				          : m < 300 ? M_CAPITALS
-				                    : M_NONE;
+				uint32_t m = rnd(10000), f = s->rejects ? 15 : 1; /* 30 % or 2 % */
+				w->mess = m < 67 * f          ? M_BAD_TIME
+				          : m < 134 * f       ? M_BAD_DEMAND
+				          : m < 200 * f       ? M_BAD_OUTCOME
+				          : m < 200 * f + 100 ? M_CAPITALS
+				                              : M_NONE;
 			}
 		}
 		c++;
@@ -530,7 +533,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: shapegen --events N --out DIR [--per-case 1|2|4|8|20|spread|real]\n"
 	                "                [--customers unique|few] [--order time|case|shuffled]\n"
-	                "                [--mess clean|messy|quoted] [--seed S]\n");
+	                "                [--mess clean|messy|rejected|quoted] [--seed S]\n");
 	return 2;
 }
 
@@ -558,8 +561,10 @@ int main(int argc, char **argv)
 		         (!strcmp(v, "unique") || !strcmp(v, "few")))
 			s.few_customers = strcmp(v, "few") == 0;
 		else if (strcmp(a, "--mess") == 0 &&
-		         (!strcmp(v, "clean") || !strcmp(v, "messy") || !strcmp(v, "quoted"))) {
-			s.messy = strcmp(v, "messy") == 0;
+		         (!strcmp(v, "clean") || !strcmp(v, "messy") || !strcmp(v, "rejected") ||
+		          !strcmp(v, "quoted"))) {
+			s.rejects = strcmp(v, "rejected") == 0;
+			s.messy = strcmp(v, "messy") == 0 || s.rejects;
 			s.quoted = strcmp(v, "quoted") == 0;
 		} else if (strcmp(a, "--order") == 0 && !strcmp(v, "time"))
 			s.order = O_TIME;

@@ -227,6 +227,8 @@ struct xw {
 	struct cell_attr num_attr[K_NKINDS]; /* ` s="3"><v>`: a number cell's style, once known */
 	struct cell_attr bool_attr;          /* ` s="7" t="b"><v>`: a boolean cell's */
 	long money_chars;                    /* characters of money_sym */
+	lxw_format *text_attr_fmt;           /* the format of text_attr, a text cell's attributes */
+	struct cell_attr text_attr;
 };
 
 static inline const char *or_empty(const char *s)
@@ -257,6 +259,7 @@ const char *clean_text(struct xw *x, const char *s, long max, const char *sheet,
 char *clean_dup_at(struct xw *x, const char *s, long max, const char *sheet, const char *where);
 char *clean_dup(struct xw *x, const char *s, long max);
 void pre_note(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s);
+bool plain_ascii(const char *s, size_t n);
 
 /* ---- cells.c: cells, formulas, tables -------------------------------------- */
 
@@ -314,6 +317,11 @@ struct longrows {
 	struct longtab t[LT_N];
 	int nsheets; /* the tables' sheets, in the workbook one after the other */
 	struct zpar_pool *pool;
+	/* another sheet whose rows below its first ones are streamed too (Data quality, from its
+	 * rows beside which nothing else stands): NULL, or set before longrows_open, with its
+	 * number among the workbook's sheets (from 0) */
+	struct sheet *more;
+	int more_index;
 };
 
 /*
@@ -329,6 +337,17 @@ int longrows_splice(struct longrows *lr, int first, const char *parts, const cha
                     bool minizip, const char **why);
 void longrows_free(struct longrows *lr);
 void longrows_defs(struct defs *defs);
+
+/* Cells of longrows.more, streamed after its cells written by libxlsxwriter (their rows below
+ * those): stream_text as put_text_quiet, stream_value as put_value for a number or none;
+ * stream_cover makes the sheet's dimension reach a cell libxlsxwriter wrote; stream_end after
+ * the last. */
+void stream_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s,
+                 lxw_format *f);
+void stream_value(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
+                  struct val v);
+void stream_cover(struct sheet *sh, lxw_row_t r, lxw_col_t c);
+void stream_end(struct xw *x, struct sheet *sh);
 void textcache_free(struct textcache *tc);
 
 /* ---- the sheets of figures (figures.c, departments.c, decisions.c) ---------- */

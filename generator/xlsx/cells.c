@@ -113,6 +113,18 @@ struct text_scan {
 	long chars, bad, ctrl; /* characters (as written), invalid bytes, characters escaped */
 };
 
+/* Text of ASCII letters, digits and punctuation only (no '_', which may start an _xHHHH_
+ * escape): nothing to clean, one character a byte. */
+bool plain_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7e || c == '_')
+			return false;
+	}
+	return true;
+}
+
 /* What writing s as Excel can hold it takes: see clean_text. */
 static struct text_scan scan_text(const char *s, size_t n)
 {
@@ -174,6 +186,10 @@ const char *clean_text(struct xw *x, const char *s, long max, const char *sheet,
                        long *chars)
 {
 	size_t n = strlen(s);
+	if ((long)n <= max && plain_ascii(s, n)) { /* the most common text, found in one pass */
+		*chars = (long)n;
+		return s;
+	}
 	if (value_utf8_invalid(s, n) < 0) {
 		long c = utf8_chars(s);
 		bool plain = c <= max;
@@ -237,9 +253,15 @@ void pre_note(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const ch
 {
 	if (!s)
 		return;
+	size_t n = strlen(s);
+	if (n <= (size_t)CELL_CHARS && plain_ascii(s, n))
+		return; /* most texts: nothing to note, and no cell name to make */
+	struct text_scan t = scan_text(s, n);
+	if (!t.bad && !t.ctrl && t.chars <= CELL_CHARS)
+		return;
 	char cell[LXW_MAX_CELL_NAME_LENGTH];
 	lxw_rowcol_to_cell(cell, r, c);
-	note_text(x, sh->name, cell, scan_text(s, strlen(s)), CELL_CHARS);
+	note_text(x, sh->name, cell, t, CELL_CHARS);
 }
 
 /* ---- cells --------------------------------------------------------------- */

@@ -314,18 +314,6 @@ static void sink_cell(struct rowsink *k, lxw_row_t r, lxw_col_t c, const struct 
 
 /* ---- cells --------------------------------------------------------------- */
 
-/* Text of ASCII letters, digits and punctuation only (no '_', which may start an _xHHHH_ escape):
- * nothing to clean, one character a byte. */
-static bool plain_ascii(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c > 0x7e || c == '_')
-			return false;
-	}
-	return n <= (size_t)CELL_CHARS;
-}
-
 static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
 {
 	if (!s || !*s)
@@ -333,7 +321,7 @@ static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 	size_t n = strlen(s);
 	long chars = (long)n;
 	const char *t = s;
-	if (!plain_ascii(s, n)) {
+	if (n > (size_t)CELL_CHARS || !plain_ascii(s, n)) {
 		char cell[LXW_MAX_CELL_NAME_LENGTH];
 		lxw_rowcol_to_cell(cell, r, c);
 		t = clean_text(x, s, CELL_CHARS, sh->name, cell, &chars);
@@ -519,6 +507,66 @@ static void long_bool(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, 
 	measure(sh, c, 5);
 }
 
+/* ---- another sheet's rows, streamed (Data quality) ------------------------- */
+
+/* The attributes of an inline string cell in format f (NULL: none), the last one asked for
+ * kept. */
+static const struct cell_attr *text_attrs(struct xw *x, lxw_format *f)
+{
+	if (!f)
+		return &inline_attr;
+	if (x->text_attr_fmt != f) {
+		set_attr(&x->text_attr, " s=\"%d\" t=\"inlineStr\">",
+		         (int)lxw_format_get_xf_index(f));
+		x->text_attr_fmt = f;
+	}
+	return &x->text_attr;
+}
+
+/* put_text_quiet's cell, streamed: a text whose changes were noted beforehand (pre_note), in
+ * format f. */
+void stream_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s,
+                 lxw_format *f)
+{
+	if (!s)
+		return;
+	long chars;
+	const char *t = clean_text(x, s, CELL_CHARS, NULL, NULL, &chars);
+	size_t n = strlen(t);
+	if (n) {
+		sink_cell(sh->sink, r, c, text_attrs(x, f));
+		rb_inline(&sh->sink->buf, t, n);
+	}
+	measure(sh, c, (double)chars);
+}
+
+/* put_value's cell of a number or of none (an empty cell in the kind's format), streamed. */
+void stream_value(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
+                  struct val v)
+{
+	if (v.t == V_NUM) {
+		long_number(x, sh, r, c, k, v.num);
+		return;
+	}
+	if (v.t != V_NONE)
+		abort(); /* a kind of value no streamed sheet has */
+	if (!x->fmt[k])
+		return; /* libxlsxwriter writes no empty cell without a format */
+	struct cell_attr a;
+	set_attr(&a, " s=\"%d\"/>", (int)lxw_format_get_xf_index(x->fmt[k]));
+	sink_cell(sh->sink, r, c, &a);
+}
+
+/* The sheet's dimension made to reach row r and column c (cells libxlsxwriter wrote above the
+ * streamed rows). */
+void stream_cover(struct sheet *sh, lxw_row_t r, lxw_col_t c)
+{
+	if (r > sh->sink->last_row)
+		sh->sink->last_row = r;
+	if (c > sh->sink->last_col)
+		sh->sink->last_col = c;
+}
+
 /* ---- the tables ---------------------------------------------------------- */
 
 static int longtab_sheets(const struct longtab *t)
@@ -549,6 +597,18 @@ static void rowsink_free(struct rowsink *k)
 	free(k);
 }
 
+/* The sheet's streamed rows finished: the open row closed, every chunk compressed. */
+void stream_end(struct xw *x, struct sheet *sh)
+{
+	sink_end_row(sh->sink);
+	int e = zpar_finish(sh->sink->z);
+	if (e && x->err == LXW_NO_ERROR) {
+		x->err = LXW_ERROR_CREATING_TMPFILE;
+		x->err_what = "writing a sheet's rows to a temporary file";
+		x->sys_err = e;
+	}
+}
+
 /* The tables over the rows written, and each sheet's rows finished. */
 static void longtab_finish(struct xw *x, struct longtab *t)
 {
@@ -557,13 +617,7 @@ static void longtab_finish(struct xw *x, struct longtab *t)
 		long rows = t->done - (long)s * t->sheet_rows;
 		rows = rows > t->sheet_rows ? t->sheet_rows : rows < 0 ? 0 : rows;
 		lxw_row_t last = (lxw_row_t)(rows ? rows : 1);
-		sink_end_row(sh->sink);
-		int e = zpar_finish(sh->sink->z);
-		if (e && x->err == LXW_NO_ERROR) {
-			x->err = LXW_ERROR_CREATING_TMPFILE;
-			x->err_what = "writing a sheet's rows to a temporary file";
-			x->sys_err = e;
-		}
+		stream_end(x, sh);
 		if (!rows)
 			put_none(x, sh, 1, (lxw_col_t)t->ncols + 1, t->none);
 		lxw_table_column *tc = xcalloc((size_t)t->ncols, sizeof *tc);
@@ -737,6 +791,12 @@ void longrows_count(struct longrows *lr, const struct xlsx_source *src, long she
 bool longrows_open(struct longrows *lr, const char *dir)
 {
 	lr->pool = zpar_pool_new(zpar_threads());
+	if (lr->more) {
+		lr->more->sink = xcalloc(1, sizeof *lr->more->sink);
+		lr->more->sink->z = zpar_new(lr->pool, dir);
+		if (!lr->more->sink->z)
+			return false;
+	}
 	for (int t = 0; t < LT_N; t++)
 		for (int k = 0; k < lr->t[t].nsheets; k++) {
 			struct sheet *ls = &lr->t[t].sheets[k];
@@ -885,7 +945,7 @@ long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source 
 int longrows_splice(struct longrows *lr, int first, const char *parts, const char *path,
                     bool minizip, const char **why)
 {
-	struct xlsxzip_part *zp = xcalloc((size_t)lr->nsheets, sizeof *zp);
+	struct xlsxzip_part *zp = xcalloc((size_t)lr->nsheets + 1, sizeof *zp);
 	int nzp = 0, i = first;
 	for (int t = 0; t < LT_N; t++)
 		for (int s = 0; s < lr->t[t].nsheets; s++, i++) {
@@ -898,6 +958,14 @@ int longrows_splice(struct longrows *lr, int first, const char *parts, const cha
 			    .last_row = k->last_row,
 			    .last_col = k->last_col};
 		}
+	if (lr->more && zpar_in_bytes(lr->more->sink->z)) {
+		struct rowsink *k = lr->more->sink;
+		zp[nzp++] = (struct xlsxzip_part){
+		    .entry = xasprintf("xl/worksheets/sheet%d.xml", lr->more_index + 1),
+		    .rows = k->z,
+		    .last_row = k->last_row,
+		    .last_col = k->last_col};
+	}
 	int rc = xlsxzip_splice(parts, path, zp, nzp, ROWS_ZLEVEL, minizip, why);
 	for (int j = 0; j < nzp; j++)
 		free((char *)zp[j].entry);
@@ -913,6 +981,10 @@ void longrows_free(struct longrows *lr)
 			rowsink_free(lr->t[t].sheets[k].sink);
 			lr->t[t].sheets[k].sink = NULL;
 		}
+	if (lr->more) {
+		rowsink_free(lr->more->sink);
+		lr->more->sink = NULL;
+	}
 	zpar_pool_free(lr->pool);
 	lr->pool = NULL;
 }

@@ -411,18 +411,22 @@ static void dq_file_row(struct xw *x, struct sheet *sh, lxw_row_t r, size_t i,
 	}
 }
 
-/* Row r of the rejected rows and notes: listed row i. */
+/* Row r of the rejected rows and notes: listed row i, through libxlsxwriter or streamed. */
 static void dq_issue_row(struct xw *x, struct sheet *sh, lxw_row_t r, size_t i,
-                         const struct dq_sheet *d)
+                         const struct dq_sheet *d, bool streamed)
 {
 	char buf[48];
 	for (int c = 0; c < N(issue_cols); c++) {
 		enum issue_field f = (enum issue_field)issue_cols[c].field;
-		if (f == IS_LINE)
+		lxw_format *fmt = f == IS_MESSAGE ? x->wrap : NULL;
+		if (f == IS_LINE && streamed)
+			stream_value(x, sh, r, (lxw_col_t)c, issue_cols[c].kind, issue_line(d, i));
+		else if (f == IS_LINE)
 			put_value(x, sh, r, (lxw_col_t)c, issue_cols[c].kind, issue_line(d, i));
+		else if (streamed)
+			stream_text(x, sh, r, (lxw_col_t)c, issue_text(d, i, f, buf), fmt);
 		else
-			put_text_quiet(x, sh, r, (lxw_col_t)c, issue_text(d, i, f, buf),
-			               f == IS_MESSAGE ? x->wrap : NULL);
+			put_text_quiet(x, sh, r, (lxw_col_t)c, issue_text(d, i, f, buf), fmt);
 	}
 }
 
@@ -431,9 +435,11 @@ static void dq_issue_row(struct xw *x, struct sheet *sh, lxw_row_t r, size_t i,
  * table; one table of every rejected row and note (header frozen, messages
  * wrapped); beside it the files read (with a total row) and the notes on
  * this workbook, their headers on the same frozen row. The sheet is written
- * row by row in constant_memory mode (a run can reject hundreds of
- * thousands of rows), so what its own texts add to the workbook notes is
- * noted before anything is written.
+ * row by row (a run can reject hundreds of thousands of rows): the rows
+ * beside the two small tables by libxlsxwriter in constant_memory mode, the
+ * rows below them streamed as the long tables' are (longrows.c: compressed
+ * on every core, 300,000 rejected rows in 0.2 s instead of 3 s). What its
+ * own texts add to the workbook notes is noted before anything is written.
  */
 void put_data_quality(struct xw *x, struct sheet *sh, const struct view_dq *dq, struct defs *defs)
 {
@@ -455,10 +461,17 @@ void put_data_quality(struct xw *x, struct sheet *sh, const struct view_dq *dq, 
 	if (d.nw > n)
 		n = d.nw;
 	lxw_col_t msg = (lxw_col_t)col_of(issue_cols, nic, IS_MESSAGE);
+	/* the rows beside the files' and the notes' tables through libxlsxwriter, the rest (most,
+	 * when many rows are rejected) streamed as the long tables' are, when the sheet can be */
+	size_t beside = flast > d.nw ? flast : d.nw;
 	for (size_t i = 0; i < n; i++) {
 		lxw_row_t r = head + 1 + (lxw_row_t)i;
+		if (i >= beside && sh->sink) {
+			dq_issue_row(x, sh, r, i, &d, true);
+			continue;
+		}
 		if (i < d.nrows)
-			dq_issue_row(x, sh, r, i, &d);
+			dq_issue_row(x, sh, r, i, &d, false);
 		dq_file_row(x, sh, r, i, &d);
 		for (int c = 0; i < d.nw && c < N(wbnote_cols); c++)
 			put_text_quiet(
@@ -478,6 +491,10 @@ void put_data_quality(struct xw *x, struct sheet *sh, const struct view_dq *dq, 
 	sh->width[msg] = 0;
 	worksheet_freeze_panes(sh->ws, head + 1, 0);
 	page_setup(x, sh, head);
+	if (sh->sink) {
+		stream_cover(sh, 0, d.wc + (lxw_col_t)(N(wbnote_cols) - 1));
+		stream_end(x, sh);
+	}
 }
 
 /* ---- Definitions --------------------------------------------------------- */

@@ -204,6 +204,8 @@ static bool add_sheets(struct book *b, const char *path)
 		}
 	}
 	b->x.wb->options.constant_memory = LXW_FALSE;
+	b->lr.more = &b->sh[b->nsheets - 2]; /* Data quality */
+	b->lr.more_index = b->nsheets - 2;
 	if (!longrows_open(&b->lr, b->parts_dir)) {
 		diag_msg(DIAG_ERROR, path, 0, 0,
 		         "cannot write the workbook: cannot create a temporary file in %s: %s",
