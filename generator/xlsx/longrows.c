@@ -404,6 +404,9 @@ static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 		j = (j + 1) & (tc->cap - 1);
 	struct rowbuf xml = {0};
 	rb_inline(&xml, s, n);
+	/* its own length kept, not the buffer's first 4 KiB: 65,536 texts (a department list a
+	 * case) took 256 MiB a lane */
+	xml.s = xreallocarray(xml.s, xml.len, 1);
 	tc->slot[j] = (struct cached_text){
 	    .key = xstrdup(s), .xml = xml.s, .xmllen = xml.len, .chars = chars, .hash = h};
 	tc->used++;
