@@ -353,6 +353,10 @@ int xlsx_write(const char *path, const struct view *v, const struct xlsx_source 
 	if (pending == LXW_NO_ERROR)
 		pending = close_book(&b, path, opts->minizip, &what);
 	book_free(&b);
+	/* for tests/e2e/xlsx-tmpfiles.sh */
+	if (getenv("BOARDPACK_TEST_TMPFILES"))
+		diag_info("boardpack: test: %ld workbook parts made in memory",
+		          xlsx_tmpfiles_made());
 	if (pending != LXW_NO_ERROR) {
 		diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the workbook: %s: %s", what,
 		         sys_err ? strerror(sys_err) : lxw_strerror(pending));

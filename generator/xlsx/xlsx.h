@@ -94,4 +94,8 @@ struct xlsx_options {
 int xlsx_write(const char *path, const struct view *v, const struct xlsx_source *src,
                const struct xlsx_options *opts);
 
+/* libxlsxwriter's temporary files made in memory so far by this process (tmpfiles.c): 0 when the
+ * library makes its own. */
+long xlsx_tmpfiles_made(void);
+
 #endif
