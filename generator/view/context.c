@@ -1193,6 +1193,11 @@ static void data_quality_fmt(const struct fmt *fm, json_t *ctx)
 	json_object_set_new(dq, "kinds", kinds);
 	json_object_set_new(dq, "has_issues", json_boolean(any_issue));
 	json_object_set_new(dq, "has_notes", json_boolean(any_note));
+	/* whether the workbook's Data quality sheet lists every one (the JSON always does) */
+	long listed = view_dq_sheet_rows();
+	json_object_set_new(dq, "all_on_sheet",
+	                    json_boolean((long)d->nissues <= listed && (long)d->nnotes <= listed));
+	set_count(fm, dq, "sheet_rows_fmt", listed);
 	set_count(fm, dq, "rows_read_fmt", d->rows_read);
 	set_count(fm, dq, "rows_rejected_fmt", d->rows_rejected);
 }

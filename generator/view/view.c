@@ -555,3 +555,10 @@ void view_free(struct view *v)
 	free(v->dq.defaults);
 	free(v);
 }
+
+long view_dq_sheet_rows(void)
+{
+	const char *s = getenv("BOARDPACK_TEST_DQ_ROWS");
+	long n = s && *s ? atol(s) : 0;
+	return n > 0 ? n : 400000L;
+}

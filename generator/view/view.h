@@ -272,6 +272,11 @@ struct view {
 };
 
 struct view *view_build(const struct metrics *mt);
+
+/* Rejected rows, and notes, the workbook's Data quality sheet lists: the first 400,000 of each
+ * (then counted in a workbook note; the metrics JSON lists every one). For the tests,
+ * BOARDPACK_TEST_DQ_ROWS=N lists N (tests/e2e/dq-listed.sh). */
+long view_dq_sheet_rows(void);
 void view_free(struct view *v);
 
 #endif

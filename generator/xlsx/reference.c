@@ -10,8 +10,6 @@
 #include "util/xmem.h"
 #include "xlsx/book.h"
 
-#define DQ_ROWS_MAX 400000L /* issues, and notes, listed on the Data quality sheet */
-
 /* ---- Settings ------------------------------------------------------------ */
 
 /* The Settings sheet's rows: every setting the figures depend on. */
@@ -296,26 +294,27 @@ static const char *wbnote_text(const struct wbnote *w, enum wbnote_field f)
 	no_field();
 }
 
-/* The rows listed (at most DQ_ROWS_MAX issues and as many notes: the others are counted in a
- * workbook note) and the files, in the view's order. */
+/* The rows listed (at most view_dq_sheet_rows() issues and as many notes: the others are
+ * counted in a workbook note) and the files, in the view's order. */
 static void dq_gather(struct xw *x, struct sheet *sh, const struct view_dq *dq, struct dq_sheet *d)
 {
 	d->dq = dq;
 	size_t ni = dq->nissues, nn = dq->nnotes;
-	long left_issues = ni > DQ_ROWS_MAX ? (long)ni - DQ_ROWS_MAX : 0;
-	long left_notes = nn > DQ_ROWS_MAX ? (long)nn - DQ_ROWS_MAX : 0;
+	const long listed = view_dq_sheet_rows();
+	long left_issues = (long)ni > listed ? (long)ni - listed : 0;
+	long left_notes = (long)nn > listed ? (long)nn - listed : 0;
 	d->ni = ni - (size_t)left_issues;
 	d->nn = nn - (size_t)left_notes;
 	d->nrows = d->ni + d->nn;
 	if (left_issues) {
 		char *n = xasprintf("%ld more rejected rows not listed (the first %ld are)",
-		                    left_issues, DQ_ROWS_MAX);
+		                    left_issues, listed);
 		add_note(x, sh->name, "tblIssues", n);
 		free(n);
 	}
 	if (left_notes) {
-		char *n = xasprintf("%ld more notes not listed (the first %ld are)", left_notes,
-		                    DQ_ROWS_MAX);
+		char *n =
+		    xasprintf("%ld more notes not listed (the first %ld are)", left_notes, listed);
 		add_note(x, sh->name, "tblIssues", n);
 		free(n);
 	}
