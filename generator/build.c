@@ -34,8 +34,6 @@
 /* Frees what only the writers need, once the pack's last output is written. */
 static void pack_job_release(struct pack_job *pj)
 {
-	json_decref(pj->metrics);
-	pj->metrics = NULL;
 	view_free(pj->view);
 	pj->view = NULL;
 	strbuf_free(&pj->md);
@@ -144,7 +142,6 @@ static void prepare_pack(struct pack_job *pj)
 		pj->mt = metrics_compute(&b->m, b->c, b->period, pj->region);
 	timing(req, "metrics", &t);
 	pj->view = view_build(pj->mt);
-	pj->metrics = view_json(pj->view);
 	pj->md = (struct strbuf)STRBUF_INIT;
 	if (req->pdf || (!pj->region && (req->dump_context || req->dump_markdown)))
 		expand_template(pj, &t);

@@ -11,7 +11,6 @@
  */
 #ifndef BP_PACKS_H
 #define BP_PACKS_H
-#include <jansson.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -73,8 +72,7 @@ struct pack_job {
 	struct diag_buffer *msgs; /* messages said while preparing it */
 	char *summary;
 	struct metrics *mt;
-	struct view *view; /* what the writers render */
-	json_t *metrics;   /* the metrics JSON, rendered from the view */
+	struct view *view; /* what the writers render (the metrics JSON too, view/json.h) */
 	struct strbuf md;
 	char *header, *subject;
 	struct case_iter cases;

@@ -33,6 +33,14 @@ static bool test_minizip(void)
 	return s && strcmp(s, "1") == 0;
 }
 
+/* BOARDPACK_TEST_JSON_TREE=1: the metrics JSON built as one jansson tree and dumped by jansson,
+ * lists and all (json_write_view's tree), for tests/e2e/json-stream.sh to compare with. */
+static bool test_json_tree(void)
+{
+	const char *s = getenv("BOARDPACK_TEST_JSON_TREE");
+	return s && strcmp(s, "1") == 0;
+}
+
 void write_output(struct pack_out *o)
 {
 	struct pack_job *pj = o->pack;
@@ -43,8 +51,8 @@ void write_output(struct pack_out *o)
 	o->rc = o->fd >= 0 ? BP_OK : BP_ERR_OUTPUT;
 	if (o->rc == BP_OK) {
 		switch (o->kind) {
-		case OUT_JSON:
-			if (json_write_fd(pj->metrics, o->fd, o->path) != 0)
+		case OUT_JSON: /* built here, on a writer thread, beside the workbook */
+			if (json_write_view(pj->view, o->fd, o->path, test_json_tree()) != 0)
 				o->rc = BP_ERR_OUTPUT;
 			break;
 		case OUT_PDF: {

@@ -3,11 +3,19 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util/diag.h"
 #include "util/values.h"
+#include "view/jsonout.h"
+
+/* How every JSON file is written: 2-space indent, keys in insertion order, doubles exactly. */
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
+
+/* The buffer the metrics JSON is written through when its lists are streamed. */
+#define STREAM_BUFFER (1u << 20)
 
 static json_t *num(double v)
 {
@@ -111,6 +119,9 @@ static void figures(json_t *o, const struct view_figures *f)
 	set(o, "failure_touchpoints", tps);
 }
 
+/* One rejected row (note: one note). json_out_issues (view/jsonout.c) writes the same members in
+ * the same order: the two are held to each other by tests/unit/test_jsonout.c and
+ * tests/e2e/json-stream.sh. */
 static json_t *issue_json(const struct view_dq_issue *is, bool note)
 {
 	json_t *e = json_object();
@@ -133,7 +144,8 @@ static json_t *issue_json(const struct view_dq_issue *is, bool note)
 	return e;
 }
 
-static json_t *data_quality(const struct view_dq *d)
+/* data_quality; without lists, its issues and notes are empty arrays (written by jsonout). */
+static json_t *data_quality(const struct view_dq *d, bool lists)
 {
 	json_t *o = json_object();
 	json_t *files = json_object();
@@ -147,11 +159,11 @@ static json_t *data_quality(const struct view_dq *d)
 	set(o, "rows_rejected", json_integer(d->rows_rejected));
 	set(o, "files", files);
 	json_t *issues = json_array();
-	for (size_t i = 0; i < d->nissues; i++)
+	for (size_t i = 0; lists && i < d->nissues; i++)
 		json_array_append_new(issues, issue_json(&d->issues[i], false));
 	set(o, "issues", issues);
 	json_t *notes = json_array();
-	for (size_t i = 0; i < d->nnotes; i++)
+	for (size_t i = 0; lists && i < d->nnotes; i++)
 		json_array_append_new(notes, issue_json(&d->notes[i], true));
 	set(o, "notes", notes);
 	if (d->has_defaults) {
@@ -386,7 +398,8 @@ static json_t *watermelons_json(const struct view *v)
 	return a;
 }
 
-json_t *view_json(const struct view *v)
+/* The metrics JSON of v; without lists, data_quality's issues and notes are left empty. */
+static json_t *metrics_tree(const struct view *v, bool lists)
 {
 	json_t *root = json_object();
 	set(root, "period", json_string(v->period.label));
@@ -407,8 +420,80 @@ json_t *view_json(const struct view *v)
 	set(root, "breaks", breaks_json(v));
 	set(root, "regions", regions_json(v));
 	set(root, "actions", actions_json(v));
-	set(root, "data_quality", data_quality(&v->dq));
+	set(root, "data_quality", data_quality(&v->dq, lists));
 	return root;
+}
+
+json_t *view_json(const struct view *v)
+{
+	return metrics_tree(v, true);
+}
+
+/* Says that the metrics JSON could not be written, and why (err, an errno). */
+static int write_failed(const char *path, int err)
+{
+	diag_msg(DIAG_ERROR, path, 0, 0, "cannot write the metrics JSON: %s",
+	         strerror(err ? err : EIO));
+	return -1;
+}
+
+/*
+ * Where the empty list key (its line starts with "\n    \"key\": ") of the root's data_quality
+ * takes its value "[]" in text, jansson's dump of the tree metrics_tree(v, false). jansson writes
+ * a newline inside a string as \n, so a raw newline is always formatting and the indentation after
+ * it gives the depth: data_quality is the root's member at two spaces (its last), its own members
+ * are at four, and its end is the next line at two. A key not found there is a bug in this file
+ * that any test shows.
+ */
+static size_t list_at(const char *text, const char *key)
+{
+	const char *dq = strstr(text, "\n  \"data_quality\": {");
+	const char *end = dq ? strstr(dq, "\n  }") : NULL;
+	char line[32];
+	int n = snprintf(line, sizeof line, "\n    \"%s\": []", key);
+	const char *at = end ? strstr(dq, line) : NULL;
+	if (!at || at > end || n < 2)
+		abort();
+	return (size_t)(at - text) + (size_t)n - 2;
+}
+
+/*
+ * The metrics JSON of v written into fd as jansson would dump view_json(v), with the lists of
+ * rejected rows and notes streamed: jansson dumps the rest of the tree into memory, and the two
+ * lists are written into its empty arrays by json_out_issues, through a buffer of STREAM_BUFFER
+ * bytes. A million rejected rows took 1 GB as jansson objects; here they take nothing more than
+ * the view already holds.
+ */
+static int write_streamed(const struct view *v, int fd, const char *path)
+{
+	json_t *tree = metrics_tree(v, false);
+	char *text = json_dumps(tree, JSON_FLAGS);
+	json_decref(tree);
+	if (!text)
+		return write_failed(path, ENOMEM);
+	size_t issues = list_at(text, "issues"), notes = list_at(text, "notes");
+	struct json_out w;
+	json_out_init(&w, STREAM_BUFFER, json_sink_fd, &fd);
+	json_out_bytes(&w, text, issues);
+	json_out_issues(&w, v->dq.issues, v->dq.nissues, false, 2);
+	json_out_bytes(&w, text + issues + 2, notes - issues - 2);
+	json_out_issues(&w, v->dq.notes, v->dq.nnotes, true, 2);
+	json_out_bytes(&w, text + notes + 2, strlen(text + notes + 2));
+	json_out_bytes(&w, "\n", 1);
+	free(text);
+	if (json_out_finish(&w) != 0)
+		return write_failed(path, w.err);
+	return 0;
+}
+
+int json_write_view(const struct view *v, int fd, const char *path, bool tree)
+{
+	if (!tree)
+		return write_streamed(v, fd, path);
+	json_t *t = view_json(v);
+	int rc = json_write_fd(t, fd, path);
+	json_decref(t);
+	return rc;
 }
 
 int json_write_fd(const json_t *tree, int fd, const char *path)
@@ -422,8 +507,7 @@ int json_write_fd(const json_t *tree, int fd, const char *path)
 			close(dup_fd);
 		return -1;
 	}
-	int rc =
-	    json_dumpf(tree, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	int rc = json_dumpf(tree, fp, JSON_FLAGS);
 	if (rc == 0)
 		rc = fputc('\n', fp) == EOF ? -1 : 0;
 	if (fclose(fp) != 0 || rc != 0) {

@@ -1,0 +1,246 @@
+#include "view/jsonout.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/utf8.h"
+#include "util/xmem.h"
+
+static const char hex_digits[] = "0123456789ABCDEF";
+
+void json_out_init(struct json_out *w, size_t cap, json_sink sink, void *data)
+{
+	if (cap < 64)
+		cap = 64;
+	*w = (struct json_out){.buf = xmalloc(cap), .cap = cap, .sink = sink, .data = data};
+}
+
+/* Hands s[0..n) to the sink unless a write has failed; keeps the first failure's errno. */
+static void sink_write(struct json_out *w, const char *s, size_t n)
+{
+	if (n == 0 || w->err)
+		return;
+	errno = 0;
+	if (w->sink(s, n, w->data) != 0)
+		w->err = errno ? errno : EIO;
+}
+
+/* Hands the buffer to the sink and empties it. */
+static void flush(struct json_out *w)
+{
+	sink_write(w, w->buf, w->len);
+	w->len = 0;
+}
+
+int json_out_finish(struct json_out *w)
+{
+	flush(w);
+	free(w->buf);
+	w->buf = NULL;
+	w->cap = 0;
+	return w->err ? -1 : 0;
+}
+
+void json_out_bytes(struct json_out *w, const char *s, size_t n)
+{
+	if (n > w->cap - w->len) {
+		flush(w);
+		if (n > w->cap) { /* more than a whole buffer: straight to the sink */
+			sink_write(w, s, n);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+/* The escape jansson writes for c, a quote, a backslash or a character below U+0020. */
+static void escape_char(struct json_out *w, unsigned char c)
+{
+	char e[6] = {'\\', (char)c};
+	size_t n = 2;
+	switch (c) {
+	case '"':
+	case '\\':
+		break;
+	case '\b':
+		e[1] = 'b';
+		break;
+	case '\f':
+		e[1] = 'f';
+		break;
+	case '\n':
+		e[1] = 'n';
+		break;
+	case '\r':
+		e[1] = 'r';
+		break;
+	case '\t':
+		e[1] = 't';
+		break;
+	default:
+		memcpy(e + 1, "u00", 3);
+		e[4] = hex_digits[c >> 4];
+		e[5] = hex_digits[c & 15];
+		n = 6;
+		break;
+	}
+	json_out_bytes(w, e, n);
+}
+
+/* A byte that begins no well-formed UTF-8 character, as the text \xHH (its backslash escaped). */
+static void escape_invalid(struct json_out *w, unsigned char c)
+{
+	const char e[5] = {'\\', '\\', 'x', hex_digits[c >> 4], hex_digits[c & 15]};
+	json_out_bytes(w, e, sizeof e);
+}
+
+void json_out_string(struct json_out *w, const char *s, size_t n)
+{
+	json_out_bytes(w, "\"", 1);
+	size_t run = 0; /* the first byte not yet written: s[run..i) needs no escape */
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			uint32_t cp;
+			size_t k = utf8_next(s + i, n - i, &cp);
+			if (k) {
+				i += k;
+				continue;
+			}
+		}
+		json_out_bytes(w, s + run, i - run);
+		if (c >= 0x80)
+			escape_invalid(w, c);
+		else
+			escape_char(w, c);
+		run = ++i;
+	}
+	json_out_bytes(w, s + run, n - run);
+	json_out_bytes(w, "\"", 1);
+}
+
+/* A new line indented to depth, as JSON_INDENT(2) indents: two spaces a level. */
+static void indent(struct json_out *w, int depth)
+{
+	static const char spaces[] = "                                "; /* 32 */
+	json_out_bytes(w, "\n", 1);
+	for (size_t left = depth > 0 ? 2 * (size_t)depth : 0; left > 0;) {
+		size_t n = left < sizeof spaces - 1 ? left : sizeof spaces - 1;
+		json_out_bytes(w, spaces, n);
+		left -= n;
+	}
+}
+
+/* Begins the member k of an object whose members are at depth; first: no comma before it. */
+static void key(struct json_out *w, int depth, bool first, const char *k)
+{
+	if (!first)
+		json_out_bytes(w, ",", 1);
+	indent(w, depth);
+	json_out_string(w, k, strlen(k));
+	json_out_bytes(w, ": ", 2);
+}
+
+/* s as a JSON string; NULL as null. */
+static void string_or_null(struct json_out *w, const char *s)
+{
+	if (s)
+		json_out_string(w, s, strlen(s));
+	else
+		json_out_bytes(w, "null", 4);
+}
+
+/* v in decimal as jansson writes an integer (%lld), or null when not have. */
+static void integer_or_null(struct json_out *w, long v, bool have)
+{
+	if (!have) {
+		json_out_bytes(w, "null", 4);
+		return;
+	}
+	char d[24];
+	size_t i = sizeof d;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+	do
+		d[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		d[--i] = '-';
+	json_out_bytes(w, d + i, sizeof d - i);
+}
+
+/* One rejected row (note: one note) as an object at depth, with the members of view/json.c's
+ * issue_json in its order. */
+static void issue(struct json_out *w, const struct view_dq_issue *is, bool note, int depth)
+{
+	int m = depth + 1;
+	json_out_bytes(w, "{", 1);
+	key(w, m, true, "file");
+	string_or_null(w, is->file);
+	key(w, m, false, "line");
+	if (note) {
+		integer_or_null(w, is->line, is->line > 0);
+	} else {
+		integer_or_null(w, is->line, true);
+		key(w, m, false, "column");
+		integer_or_null(w, is->column, is->column > 0);
+	}
+	key(w, m, false, "message");
+	string_or_null(w, is->message);
+	key(w, m, false, "kind");
+	string_or_null(w, is->kind);
+	if (!note) {
+		key(w, m, false, "column_name");
+		string_or_null(w, is->column_name);
+	}
+	key(w, m, false, "case_id");
+	string_or_null(w, is->case_id);
+	if (!note) {
+		key(w, m, false, "customer_id");
+		string_or_null(w, is->customer_id);
+		key(w, m, false, "value");
+		string_or_null(w, is->value);
+	}
+	indent(w, depth);
+	json_out_bytes(w, "}", 1);
+}
+
+void json_out_issues(struct json_out *w, const struct view_dq_issue *list, size_t n, bool notes,
+                     int depth)
+{
+	json_out_bytes(w, "[", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			json_out_bytes(w, ",", 1);
+		indent(w, depth + 1);
+		issue(w, &list[i], notes, depth + 1);
+	}
+	if (n)
+		indent(w, depth);
+	json_out_bytes(w, "]", 1);
+}
+
+int json_sink_fd(const char *s, size_t n, void *data)
+{
+	int fd = *(const int *)data;
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				errno = EIO;
+			return -1;
+		}
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
