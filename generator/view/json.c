@@ -438,12 +438,12 @@ static int write_failed(const char *path, int err)
 }
 
 /*
- * Where the empty list key (its line starts with "\n    \"key\": ") of the root's data_quality
- * takes its value "[]" in text, jansson's dump of the tree metrics_tree(v, false). jansson writes
- * a newline inside a string as \n, so a raw newline is always formatting and the indentation after
- * it gives the depth: data_quality is the root's member at two spaces (its last), its own members
- * are at four, and its end is the next line at two. A key not found there is a bug in this file
- * that any test shows.
+ * The offset in text (jansson's dump of metrics_tree(v, false)) of the empty array "[]" of the
+ * root's data_quality member key ("issues" or "notes"). jansson writes a newline inside a string
+ * as \n, so a raw newline is always formatting and the spaces after it give the depth:
+ * data_quality is the root's member at two spaces (its last), its own members are at four, and
+ * its end is the next line at two. A key not found there is a bug in this file, which any test
+ * shows.
  */
 static size_t list_at(const char *text, const char *key)
 {
@@ -452,7 +452,7 @@ static size_t list_at(const char *text, const char *key)
 	char line[32];
 	int n = snprintf(line, sizeof line, "\n    \"%s\": []", key);
 	const char *at = end ? strstr(dq, line) : NULL;
-	if (!at || at > end || n < 2)
+	if (!at || at > end)
 		abort();
 	return (size_t)(at - text) + (size_t)n - 2;
 }
