@@ -174,10 +174,12 @@ struct rowsink; /* a long table's sheet's rows (longrows.c) */
 
 /* A table's texts that repeat, cleaned once (longrows.c, long_shared). */
 struct cached_text;
+struct rowbuf;
 #define TEXTCACHE_RECENT 64 /* texts remembered by address (a power of two) */
 struct textcache {
 	struct cached_text *slot;
 	size_t cap, used;
+	struct rowbuf *scratch; /* where a text's XML is made before a copy of it is kept */
 	/* the entries of texts met lately, by the text's address: most repeated texts are one
 	 * interned string each, found here without measuring and hashing them (the entry's text
 	 * is still compared: an address may be a buffer that is filled again) */

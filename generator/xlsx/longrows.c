@@ -223,6 +223,9 @@ void textcache_free(struct textcache *tc)
 		free(tc->slot[i].xml);
 	}
 	free(tc->slot);
+	if (tc->scratch)
+		free(tc->scratch->s);
+	free(tc->scratch);
 	*tc = (struct textcache){0};
 }
 
@@ -402,13 +405,16 @@ static void long_shared(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 	size_t j = (size_t)h & (tc->cap - 1);
 	while (tc->slot[j].key)
 		j = (j + 1) & (tc->cap - 1);
-	struct rowbuf xml = {0};
-	rb_inline(&xml, s, n);
-	/* its own length kept, not the buffer's first 4 KiB: 65,536 texts (a department list a
-	 * case) took 256 MiB a lane */
-	xml.s = xreallocarray(xml.s, xml.len, 1);
+	/* made in the cache's scratch buffer and kept at its own length: in a buffer of its own
+	 * (4 KiB at first), 65,536 texts (a department list a case) took 256 MiB a lane */
+	if (!tc->scratch)
+		tc->scratch = xcalloc(1, sizeof *tc->scratch);
+	tc->scratch->len = 0;
+	rb_inline(tc->scratch, s, n);
+	char *xml = xmalloc(tc->scratch->len);
+	memcpy(xml, tc->scratch->s, tc->scratch->len);
 	tc->slot[j] = (struct cached_text){
-	    .key = xstrdup(s), .xml = xml.s, .xmllen = xml.len, .chars = chars, .hash = h};
+	    .key = xstrdup(s), .xml = xml, .xmllen = tc->scratch->len, .chars = chars, .hash = h};
 	tc->used++;
 	put_cached(sh, r, c, &tc->slot[j]);
 }

@@ -3,7 +3,8 @@
 # long_shared); a log where almost every case's list of departments is its own keeps 40,000 of
 # them. Each must cost about its own length, not a buffer's first 4 KiB (160 MB here, as it did):
 # the workbook of 40,000 cases with 40,000 department lists is built in at most 25 MB more than
-# the same cases passing through the same two departments (60 MB under AddressSanitizer).
+# the same cases passing through the same two departments (not checked under AddressSanitizer,
+# whose quarantine of freed blocks and padding make the figure meaningless).
 set -eu
 "$PYTHON" - "$WORK" <<'PY'
 import datetime, os, sys
@@ -38,6 +39,7 @@ if len(lists) < 39000:
     sys.exit(f"only {len(lists)} distinct department lists on Cases: the fixture is wrong")
 PY
 same=$(tail -n 1 "$WORK/same.rss") own=$(tail -n 1 "$WORK/own.rss")
-bound=25600; case $BOARDPACK in */asan/*) bound=61440 ;; esac
+bound=25600
 echo "peak memory: one department list $same KB, 40,000 lists $own KB (bound: $bound KB more)"
+case $BOARDPACK in */asan/*) exit 0 ;; esac
 [ $((own - same)) -le $bound ] || { echo "40,000 department lists took $((own - same)) KB more"; exit 1; }
