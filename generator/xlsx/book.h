@@ -375,6 +375,9 @@ void add_def(struct defs *d, const char *sheet, const char *column, const char *
 void add_defs(struct defs *d, const char *sheet, const struct col *cols, int n);
 void put_settings(struct xw *x, struct sheet *sh, const struct view *v, struct defs *defs);
 void put_data_quality(struct xw *x, struct sheet *sh, const struct view_dq *dq, struct defs *defs);
+/* Whether the Data quality sheet of dq may have rows below its small tables, which are streamed
+ * (longrows.more): more rejected rows and notes than its files' table has rows. */
+bool dq_streams(const struct view_dq *dq);
 void put_definitions(struct xw *x, struct sheet *sh, struct defs *defs);
 
 #endif

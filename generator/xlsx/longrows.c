@@ -797,23 +797,24 @@ void longrows_count(struct longrows *lr, const struct xlsx_source *src, long she
 
 /* The pool compressing the long sheets' rows, and each sheet's stream of them into a temporary
  * file in dir. false (errno set) when a file cannot be created. */
+/* sh's stream of rows, compressed by pool into a temporary file in dir; false (errno set) when
+ * the file cannot be created. */
+static bool sink_open(struct sheet *sh, struct zpar_pool *pool, const char *dir)
+{
+	sh->sink = xcalloc(1, sizeof *sh->sink);
+	sh->sink->z = zpar_new(pool, dir);
+	return sh->sink->z != NULL;
+}
+
 bool longrows_open(struct longrows *lr, const char *dir)
 {
 	lr->pool = zpar_pool_new(zpar_threads());
-	if (lr->more) {
-		lr->more->sink = xcalloc(1, sizeof *lr->more->sink);
-		lr->more->sink->z = zpar_new(lr->pool, dir);
-		if (!lr->more->sink->z)
-			return false;
-	}
+	if (lr->more && !sink_open(lr->more, lr->pool, dir))
+		return false;
 	for (int t = 0; t < LT_N; t++)
-		for (int k = 0; k < lr->t[t].nsheets; k++) {
-			struct sheet *ls = &lr->t[t].sheets[k];
-			ls->sink = xcalloc(1, sizeof *ls->sink);
-			ls->sink->z = zpar_new(lr->pool, dir);
-			if (!ls->sink->z)
+		for (int k = 0; k < lr->t[t].nsheets; k++)
+			if (!sink_open(&lr->t[t].sheets[k], lr->pool, dir))
 				return false;
-		}
 	return true;
 }
 
@@ -947,6 +948,20 @@ long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source 
 	return lt[LT_CASES].done;
 }
 
+/* The rows of the workbook's sheet number index (from 0) as zp[*n], unless it streamed none (an
+ * empty table, or none below the Data quality sheet's small tables: libxlsxwriter's sheet is
+ * complete). */
+static void add_part(struct xlsxzip_part *zp, int *n, const struct rowsink *k, int index)
+{
+	if (!zpar_in_bytes(k->z))
+		return;
+	zp[(*n)++] =
+	    (struct xlsxzip_part){.entry = xasprintf("xl/worksheets/sheet%d.xml", index + 1),
+	                          .rows = k->z,
+	                          .last_row = k->last_row,
+	                          .last_col = k->last_col};
+}
+
 /*
  * Writes to path libxlsxwriter's closed workbook at parts with the long sheets' rows put in; the
  * long sheets are the workbook's from number first + 1 on. Returns 0, or -1 with *why set.
@@ -957,24 +972,10 @@ int longrows_splice(struct longrows *lr, int first, const char *parts, const cha
 	struct xlsxzip_part *zp = xcalloc((size_t)lr->nsheets + 1, sizeof *zp);
 	int nzp = 0, i = first;
 	for (int t = 0; t < LT_N; t++)
-		for (int s = 0; s < lr->t[t].nsheets; s++, i++) {
-			struct rowsink *k = lr->t[t].sheets[s].sink;
-			if (!zpar_in_bytes(k->z))
-				continue; /* an empty table: libxlsxwriter's sheet is complete */
-			zp[nzp++] = (struct xlsxzip_part){
-			    .entry = xasprintf("xl/worksheets/sheet%d.xml", i + 1),
-			    .rows = k->z,
-			    .last_row = k->last_row,
-			    .last_col = k->last_col};
-		}
-	if (lr->more && zpar_in_bytes(lr->more->sink->z)) {
-		struct rowsink *k = lr->more->sink;
-		zp[nzp++] = (struct xlsxzip_part){
-		    .entry = xasprintf("xl/worksheets/sheet%d.xml", lr->more_index + 1),
-		    .rows = k->z,
-		    .last_row = k->last_row,
-		    .last_col = k->last_col};
-	}
+		for (int s = 0; s < lr->t[t].nsheets; s++, i++)
+			add_part(zp, &nzp, lr->t[t].sheets[s].sink, i);
+	if (lr->more)
+		add_part(zp, &nzp, lr->more->sink, lr->more_index);
 	int rc = xlsxzip_splice(parts, path, zp, nzp, ROWS_ZLEVEL, minizip, why);
 	for (int j = 0; j < nzp; j++)
 		free((char *)zp[j].entry);

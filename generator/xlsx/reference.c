@@ -383,12 +383,24 @@ static void dq_heading(struct xw *x, struct sheet *sh, lxw_row_t head, const str
 static const char dq_kept_formula[] =
     "tblFiles[[#This Row],[Rows read]]-tblFiles[[#This Row],[Rows rejected]]";
 
+/* The files' table's rows: a file each (one row saying none when no file was read), then the
+ * total row. */
+static size_t files_rows(size_t nfiles)
+{
+	return (nfiles ? nfiles : 1) + 1;
+}
+
+bool dq_streams(const struct view_dq *dq)
+{
+	return dq->nissues + dq->nnotes > files_rows(dq->nfiles);
+}
+
 /* Row r of the files' table: file i, or after the last the totals (the view's own figures,
  * cached by the total row's formulas). */
 static void dq_file_row(struct xw *x, struct sheet *sh, lxw_row_t r, size_t i,
                         const struct dq_sheet *d)
 {
-	size_t flast = (d->nf ? d->nf : 1) + 1; /* data rows, then the total row */
+	size_t flast = files_rows(d->nf); /* data rows, then the total row */
 	lxw_col_t fc = d->fc;
 	if (i < d->nf) {
 		const struct view_dq_file *f = &d->files[i];
@@ -453,7 +465,7 @@ void put_data_quality(struct xw *x, struct sheet *sh, const struct view_dq *dq, 
 
 	/* The rows, one sheet row at a time across the three tables. */
 	int nic = N(issue_cols);
-	size_t flast = (d.nf ? d.nf : 1) + 1;
+	size_t flast = files_rows(d.nf);
 	size_t n = d.nrows;
 	if (flast > n)
 		n = flast;

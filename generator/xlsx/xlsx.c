@@ -173,8 +173,9 @@ static void book_free(struct book *b)
 }
 
 /* Every sheet, named and added in order (the long tables laid out by longrows_count); the long
- * tables' with the stream of their rows. */
-static bool add_sheets(struct book *b, const char *path)
+ * tables' with the stream of their rows, and the Data quality sheet's when it may have rows to
+ * stream (dq_streams). */
+static bool add_sheets(struct book *b, const struct view *v, const char *path)
 {
 	struct longtab *lt = b->lr.t;
 	b->nsheets = N(sheets_before) + b->lr.nsheets + N(sheets_after);
@@ -204,8 +205,10 @@ static bool add_sheets(struct book *b, const char *path)
 		}
 	}
 	b->x.wb->options.constant_memory = LXW_FALSE;
-	b->lr.more = &b->sh[b->nsheets - 2]; /* Data quality */
-	b->lr.more_index = b->nsheets - 2;
+	if (dq_streams(&v->dq)) { /* the Data quality sheet's rows below its small tables */
+		b->lr.more = &b->sh[b->nsheets - 2];
+		b->lr.more_index = b->nsheets - 2;
+	}
 	if (!longrows_open(&b->lr, b->parts_dir)) {
 		diag_msg(DIAG_ERROR, path, 0, 0,
 		         "cannot write the workbook: cannot create a temporary file in %s: %s",
@@ -333,7 +336,7 @@ int xlsx_write(const char *path, const struct view *v, const struct xlsx_source 
 		return -1;
 	}
 	longrows_count(&b.lr, src, opts->sheet_rows);
-	if (!add_sheets(&b, path)) {
+	if (!add_sheets(&b, v, path)) {
 		book_free(&b);
 		return -1;
 	}
