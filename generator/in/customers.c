@@ -113,8 +113,9 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		reader_reject_value(r, rec, C_ID, "duplicate customer", what);
 		return;
 	}
-	cu.segment = intern_add(m->names, f[C_SEGMENT], n[C_SEGMENT]);
-	cu.region = intern_add(m->names, f[C_REGION], n[C_REGION]);
+	struct intern_few *few = r->ctx; /* segment, region: few values each */
+	cu.segment = intern_add_few(m->names, &few[0], f[C_SEGMENT], n[C_SEGMENT]);
+	cu.region = intern_add_few(m->names, &few[1], f[C_REGION], n[C_REGION]);
 	m->customers = xgrow(m->customers, m->ncustomers, sizeof *m->customers);
 	m->customers[m->ncustomers] = cu;
 	if (cu.id >= m->customer_index_len) {
@@ -141,6 +142,8 @@ enum bp_err customers_read(const struct config *c, struct model *m)
 	                   .ahead = ahead_line};
 	struct ahead a = {.r = &r};
 	r.ahead_ctx = &a;
+	struct intern_few few[2] = {0};
+	r.ctx = few;
 	m->have_customers = true;
 	return reader_run(&r, c->customers);
 }

@@ -99,8 +99,11 @@ struct first_row {
 };
 
 /*
- * The last value seen in a column and its symbol: consecutive rows mostly
- * repeat the case, journey, department and region, so most rows hash nothing.
+ * The last value seen in a column and its symbol: in a log grouped by case or with few cases
+ * open at once, consecutive rows mostly repeat the case and the customer, so most rows hash
+ * neither. The columns of few values (journey, region, department, channel) keep a few of
+ * theirs instead (intern_add_few): consecutive rows rarely repeat those in a log of many cases
+ * open at once, but the same few come back.
  */
 struct memo {
 	char text[64];
@@ -138,8 +141,9 @@ static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t 
 #define AHEAD_DISORDER 1024
 
 struct state {
-	struct memo memo[6];  /* case id, journey, customer, region, department, channel */
-	sym memo_channel_sym; /* the channel of memo[5], and its index in model.channels */
+	struct memo memo[2];      /* case id, customer */
+	struct intern_few few[4]; /* journey, region, department, channel */
+	sym memo_channel_sym;     /* the last channel met, and its index in model.channels */
 	uint8_t memo_channel;
 	struct event *stretch; /* consecutive rows of case stretch_case, in file order */
 	size_t nstretch;
@@ -429,7 +433,7 @@ static uint8_t channel_of(struct state *st, struct model *m, const char *s, size
 {
 	if (!n)
 		return 0;
-	sym c = memo_intern(&st->memo[5], m->names, s, n);
+	sym c = intern_add_few(m->names, &st->few[3], s, n);
 	if (c == st->memo_channel_sym && st->memo_channel)
 		return st->memo_channel;
 	unsigned i = 1;
@@ -513,10 +517,10 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	bool failure = w.failure;
 
 	sym id = memo_intern(&st->memo[0], m->ids, f[C_CASE], n[C_CASE]);
-	sym journey = memo_intern(&st->memo[1], m->names, f[C_JOURNEY], n[C_JOURNEY]);
-	sym customer = memo_intern(&st->memo[2], m->names, f[C_CUSTOMER], n[C_CUSTOMER]);
-	sym region = memo_intern(&st->memo[3], m->names, f[C_REGION], n[C_REGION]);
-	sym dept = memo_intern(&st->memo[4], m->names, f[C_DEPT], n[C_DEPT]);
+	sym journey = intern_add_few(m->names, &st->few[0], f[C_JOURNEY], n[C_JOURNEY]);
+	sym customer = memo_intern(&st->memo[1], m->names, f[C_CUSTOMER], n[C_CUSTOMER]);
+	sym region = intern_add_few(m->names, &st->few[1], f[C_REGION], n[C_REGION]);
+	sym dept = intern_add_few(m->names, &st->few[2], f[C_DEPT], n[C_DEPT]);
 	uint32_t ix = id - 1;
 	uint32_t line = (uint32_t)rec->line;
 	uint32_t flags =
@@ -780,7 +784,7 @@ static enum bp_err read_again(struct reader *r, struct state *st, const struct s
 	int file = r->file;
 	m->dq = dq_new();
 	st->second = true;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 2; i++)
 		st->memo[i].valid = false;
 	st->memo_channel = 0;
 	enum bp_err rc = reader_run(r, r->cfg->journeys);

@@ -227,6 +227,27 @@ sym intern_add(struct intern *t, const char *s, size_t n)
 	return id;
 }
 
+sym intern_add_few(struct intern *t, struct intern_few *fw, const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	/* length, first, middle and last byte, spread by a multiply: names that differ in one
+	 * place ("Team 1", "Team 9") or in length fall apart */
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t key = (uint32_t)n ^ (uint32_t)p[0] << 8 ^ (uint32_t)p[n >> 1] << 16 ^
+	               (uint32_t)p[n - 1] << 24;
+	struct intern_few_slot *e = &fw->slot[(key * 0x9e3779b1u) >> (32 - INTERN_FEW_BITS)];
+	if (e->len == n && memcmp(e->text, s, n) == 0)
+		return e->id;
+	sym id = intern_add(t, s, n);
+	if (n <= sizeof e->text) {
+		memcpy(e->text, s, n);
+		e->len = (uint32_t)n;
+		e->id = id;
+	}
+	return id;
+}
+
 const char *intern_str(const struct intern *t, sym id)
 {
 	return record_at(t, t->refs[id])->text;

@@ -26,6 +26,24 @@ uint32_t intern_hash(const char *s, size_t n);
  * Changes nothing; for reading rows ahead.
  */
 sym intern_prefetch(const struct intern *t, uint32_t h, int step);
+/*
+ * The symbols of a few strings met lately in one column, by a cheap key of their bytes: for a
+ * column of few distinct values (a journey, a region, a department, a channel), whose rows in a
+ * log not grouped by case rarely repeat the one before but soon come back to it. Zeroed: empty.
+ * Holds strings of at most INTERN_FEW_LEN bytes; one table a column, used with one intern table.
+ */
+#define INTERN_FEW_BITS 5
+#define INTERN_FEW_SLOTS (1 << INTERN_FEW_BITS)
+#define INTERN_FEW_LEN 40
+struct intern_few {
+	struct intern_few_slot {
+		char text[INTERN_FEW_LEN];
+		uint32_t len; /* 0: empty */
+		sym id;
+	} slot[INTERN_FEW_SLOTS];
+};
+/* intern_add(t, s, n), the same symbol, without hashing or probing t when fw has s. */
+sym intern_add_few(struct intern *t, struct intern_few *fw, const char *s, size_t n);
 const char *intern_str(const struct intern *t, sym id);
 size_t intern_len(const struct intern *t, sym id);
 /* Number of symbols including 0. */

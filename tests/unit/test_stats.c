@@ -292,6 +292,63 @@ static void interning_hash(void **state)
 	assert_true(most <= 14);
 }
 
+/*
+ * intern_add_few is intern_add with a few strings kept: the same symbols, in the same order of
+ * first sight, as a twin table filled by intern_add alone, whatever the strings met. The pool
+ * holds strings whose cheap key (length, first, middle and last byte) is the same but which
+ * differ elsewhere ("aXc…" against "aYc…"), strings longer than a slot holds, strings with a NUL
+ * byte inside, and the empty string; other strings are interned between them, as a log's
+ * customers are.
+ */
+static void interning_few(void **state)
+{
+	(void)state;
+	enum { POOL = 64, ROWS = 200000 };
+	char pool[POOL][80];
+	size_t len[POOL];
+	for (int i = 0; i < POOL; i++) {
+		int kind = i % 4;
+		if (kind ==
+		    0) /* the same length, first, middle and last byte: only byte 1 differs */
+			len[i] =
+			    (size_t)snprintf(pool[i], sizeof pool[i], "a%cc-middle-z", 'A' + i / 4);
+		else if (kind == 1) /* around a slot's size: 39 to 42 bytes, then 60 */
+			len[i] = (size_t)snprintf(pool[i], sizeof pool[i], "%0*d",
+			                          i < 32 ? 39 + (i / 4) % 4 : 60, i);
+		else if (kind == 2) { /* a NUL byte inside: "x\0<i>" */
+			pool[i][0] = 'x';
+			pool[i][1] = '\0';
+			len[i] = 2 + (size_t)snprintf(pool[i] + 2, sizeof pool[i] - 2, "%d", i);
+		} else /* a department's name */
+			len[i] = (size_t)snprintf(pool[i], sizeof pool[i], "Team %d", i);
+	}
+	len[3] = 0; /* the empty string: symbol 0 */
+	struct intern *a = intern_new(), *b = intern_new();
+	struct intern_few few = {0};
+	uint64_t x = 88172645463325252ull;
+	char other[32];
+	for (int r = 0; r < ROWS; r++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		int i = (int)(x % POOL);
+		/* runs of one string, and strings that come back later */
+		int times = (int)(x >> 40) % 3 + 1;
+		for (int t = 0; t < times; t++)
+			assert_int_equal(intern_add_few(a, &few, pool[i], len[i]),
+			                 intern_add(b, pool[i], len[i]));
+		if (r % 7 == 0) { /* an id between them, interned without the few */
+			int n = snprintf(other, sizeof other, "NW%08d", r);
+			assert_int_equal(intern_add(a, other, (size_t)n),
+			                 intern_add(b, other, (size_t)n));
+		}
+	}
+	assert_int_equal(intern_count(a), intern_count(b));
+	for (int i = 0; i < POOL; i++)
+		assert_int_equal(intern_find(a, pool[i], len[i]), intern_find(b, pool[i], len[i]));
+	assert_int_equal(intern_add_few(a, &few, pool[0], 0), 0);
+	intern_free(a);
+	intern_free(b);
+}
+
 static void interning_across_blocks(void **state)
 {
 	(void)state;
@@ -434,6 +491,7 @@ int main(void)
 	    cmocka_unit_test(formatting),
 	    cmocka_unit_test(interning),
 	    cmocka_unit_test(interning_across_blocks),
+	    cmocka_unit_test(interning_few),
 	    cmocka_unit_test(growing_arrays),
 	    cmocka_unit_test(interning_hash),
 	    cmocka_unit_test(u64_as_printf),
