@@ -44,7 +44,10 @@ struct csvin {
 	void *ctx;
 	int stop; /* the callback's non-zero return: read no further */
 
-	long line;                /* physical line of the bytes being fed */
+	long line; /* physical line of the bytes being fed */
+	/* the input's bytes up to the end of the line being fed, the offset of the block being fed,
+	 * and the input's size (csvin_record) */
+	size_t read_to, block_at, size;
 	bool in_record;           /* a record has begun and not yet ended */
 	long rec_line;            /* where it began */
 	bool skip_line;           /* after a malformed quote: drop bytes up to the next line feed */
@@ -239,6 +242,8 @@ static void deliver(struct csvin *r)
 	    .problem = r->problem,
 	    .bad_field = r->problem ? r->bad_field : 0,
 	    .bad_value = r->problem && r->bad_value[0] ? r->bad_value : NULL,
+	    .read_to = r->read_to,
+	    .size = r->size,
 	};
 	int rc = r->fn(r->ctx, &rec);
 	if (rc)
@@ -565,12 +570,14 @@ static void feed_ahead(struct csvin *r, const char *b, size_t n)
 			scan = e;
 		}
 		if (!count) { /* the block's last bytes, without a line break */
+			r->read_to = r->block_at + n;
 			feed_line(r, b + i, n - i, false);
 			return;
 		}
 		size_t end = ends[head];
 		head = (head + 1) % AHEAD_LINES;
 		count--;
+		r->read_to = r->block_at + end;
 		feed_line(r, b + i, end - i, true);
 		i = end;
 	}
@@ -586,6 +593,7 @@ static void feed(struct csvin *r, const char *b, size_t n)
 	while (i < n && !r->stop) {
 		const char *nl = memchr(b + i, '\n', n - i);
 		size_t end = nl ? (size_t)(nl - b) + 1 : n;
+		r->read_to = r->block_at + end;
 		feed_line(r, b + i, end - i, nl != NULL);
 		i = end;
 	}
@@ -673,6 +681,8 @@ int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, 
 	struct csvin r;
 	size_t skip = bom_len(data, len);
 	begin(&r, opts, data + skip, len - skip, fn, ctx);
+	r.block_at = skip;
+	r.size = len;
 	feed(&r, data + skip, len - skip);
 	return end(&r, delim_used, unterminated_line);
 }
@@ -703,6 +713,7 @@ enum { PIPE_BATCHES = 4, BATCH_RECORDS = 4096, BATCH_TEXT = 1u << 20 };
 
 struct brec {
 	long line;
+	size_t read_to;            /* csvin_record.read_to */
 	size_t first, nfields;     /* fields first.. of the batch */
 	size_t problem, bad_value; /* offsets into text, SIZE_MAX when none */
 	size_t bad_field;
@@ -734,6 +745,7 @@ struct pipe {
 	int fd;
 	char *buf;
 	ssize_t first_n;
+	size_t size; /* the file's */
 	const char *name;
 	const struct csvin_opts *opts;
 };
@@ -800,7 +812,9 @@ static struct batch *pipe_take_free(struct pipe *p)
  */
 static int feed_file(struct csvin *r, int fd, char *buf, size_t skip, ssize_t n, const char *name)
 {
+	r->block_at = skip;
 	feed(r, buf + skip, (size_t)n - skip);
+	r->block_at = (size_t)n;
 	while (!r->stop && n == BLOCK_SIZE) {
 		n = read_full(fd, buf, BLOCK_SIZE);
 		if (n < 0) {
@@ -808,6 +822,7 @@ static int feed_file(struct csvin *r, int fd, char *buf, size_t skip, ssize_t n,
 			return -1;
 		}
 		feed(r, buf, (size_t)n);
+		r->block_at += (size_t)n;
 	}
 	return 0;
 }
@@ -842,6 +857,7 @@ static void pipe_put(struct csvin *r)
 		                        sizeof *b->recs);
 	struct brec *rec = &b->recs[b->n++];
 	*rec = (struct brec){.line = r->rec_line,
+	                     .read_to = r->read_to,
 	                     .first = b->nf - r->nfields,
 	                     .nfields = r->nfields,
 	                     .problem = SIZE_MAX,
@@ -865,6 +881,7 @@ static void *parser_thread(void *arg)
 	size_t skip = bom_len(p->buf, (size_t)p->first_n);
 	struct csvin r;
 	begin(&r, p->opts, p->buf + skip, (size_t)p->first_n - skip, NULL, NULL);
+	r.size = p->size;
 	r.ahead = NULL; /* what it would fetch would be in the other core's cache, and the
 	                   tables it looks into change under it */
 	r.pipe = p;
@@ -904,15 +921,16 @@ static void batch_ahead(const struct batch *b, const struct brec *br, const stru
 	opts->ahead(opts->ahead_ctx, b->text + from, to - from, '\0');
 }
 
-static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opts *opts,
-                      const char *name, csvin_record_fn fn, void *ctx, char *delim_used,
-                      long *unterminated_line)
+static int read_piped(int fd, char *buf, ssize_t first_n, size_t size,
+                      const struct csvin_opts *opts, const char *name, csvin_record_fn fn,
+                      void *ctx, char *delim_used, long *unterminated_line)
 {
 	struct pipe p = {.lock = PTHREAD_MUTEX_INITIALIZER,
 	                 .cond = PTHREAD_COND_INITIALIZER,
 	                 .fd = fd,
 	                 .buf = buf,
 	                 .first_n = first_n,
+	                 .size = size,
 	                 .name = name,
 	                 .opts = opts};
 	struct batch batches[PIPE_BATCHES] = {0};
@@ -956,6 +974,8 @@ static int read_piped(int fd, char *buf, ssize_t first_n, const struct csvin_opt
 			    .problem = br->problem != SIZE_MAX ? b->text + br->problem : NULL,
 			    .bad_field = br->bad_field,
 			    .bad_value = br->bad_value != SIZE_MAX ? b->text + br->bad_value : NULL,
+			    .read_to = br->read_to,
+			    .size = p.size,
 			};
 			stop = fn(ctx, &rec);
 			if (stop)
@@ -1008,11 +1028,12 @@ int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn 
 		return -1;
 	}
 	struct stat st;
+	size_t size = fstat(fd, &st) == 0 ? (size_t)st.st_size : 0; /* safeopen: a regular file */
 	/* records reach fn in file order, exactly as unthreaded */
 	size_t thread_from = opts->thread_from ? opts->thread_from : CSVIN_THREAD_FROM;
-	if (n == BLOCK_SIZE && fstat(fd, &st) == 0 && (size_t)st.st_size >= thread_from &&
-	    several_cpus()) {
-		int rc = read_piped(fd, buf, n, opts, name, fn, ctx, delim_used, unterminated_line);
+	if (n == BLOCK_SIZE && size >= thread_from && several_cpus()) {
+		int rc = read_piped(fd, buf, n, size, opts, name, fn, ctx, delim_used,
+		                    unterminated_line);
 		if (rc != -2) {
 			free(buf);
 			close(fd);
@@ -1022,6 +1043,7 @@ int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn 
 	size_t skip = bom_len(buf, (size_t)n);
 	struct csvin r;
 	begin(&r, opts, buf + skip, (size_t)n - skip, fn, ctx);
+	r.size = size;
 	int rc = feed_file(&r, fd, buf, skip, n, name);
 	free(buf);
 	close(fd);

@@ -72,6 +72,13 @@ struct csvin_record {
 	 * column of field i. NULL from CSV, whose field i is at `line`, column i + 1.
 	 */
 	const long *field_lines, *field_cols;
+	/*
+	 * How far into the file csvin had read when it delivered the record (the record's end or
+	 * beyond it, by at most a block and the records parsed ahead), and the file's size, in
+	 * bytes: the share of the file read so far, for a caller sizing its tables. 0 and 0 when
+	 * the record does not come from a CSV file.
+	 */
+	size_t read_to, size;
 };
 
 /* Return 0 to go on, non-zero to stop reading (returned by csvin_read). */

@@ -140,10 +140,15 @@ static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t 
 #define AHEAD_FROM (1u << 17)
 #define AHEAD_DISORDER 1024
 
+/* The lines at which the id tables are looked at (intern_watch_look): 2^15, 2^16, 2^17… */
+#define SIZE_FIRST_LOOK (1u << 15)
+
 struct state {
-	struct memo memo[2];      /* case id, customer */
-	struct intern_few few[4]; /* journey, region, department, channel */
-	sym memo_channel_sym;     /* the last channel met, and its index in model.channels */
+	struct memo memo[2];          /* case id, customer */
+	struct intern_few few[4];     /* journey, region, department, channel */
+	struct intern_watch watch[2]; /* m->ids, m->names, sized ahead */
+	uint32_t next_look;           /* the line of their next look */
+	sym memo_channel_sym;         /* the last channel met, and its index in model.channels */
 	uint8_t memo_channel;
 	struct event *stretch; /* consecutive rows of case stretch_case, in file order */
 	size_t nstretch;
@@ -543,6 +548,11 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 			     (struct event){ts, ix, line, dept, flags});
 		return;
 	}
+	if (line >= st->next_look) {
+		intern_watch_look(&st->watch[0], m->ids, line, rec->read_to, rec->size);
+		intern_watch_look(&st->watch[1], m->names, line, rec->read_to, rec->size);
+		st->next_look = line < UINT32_MAX / 2 ? line * 2 : UINT32_MAX;
+	}
 	if (m->data_from == BP_TIME_NONE || ts < m->data_from)
 		m->data_from = ts;
 	if (m->data_to == BP_TIME_NONE || ts > m->data_to)
@@ -881,7 +891,7 @@ static void ahead_line(void *actx, const char *s, size_t len, unsigned char deli
 
 enum bp_err events_read(const struct config *c, struct model *m)
 {
-	struct state st = {0};
+	struct state st = {.next_look = SIZE_FIRST_LOOK};
 	struct reader r = {.cfg = c,
 	                   .m = m,
 	                   .kind = INPUT_JOURNEYS,

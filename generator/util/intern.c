@@ -1,5 +1,6 @@
 #include "util/intern.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,9 +143,14 @@ void intern_free(struct intern *t)
 	free(t);
 }
 
-static void rehash(struct intern *t)
+/* At most three slots in four full. */
+static bool too_full(size_t n, size_t nslots)
 {
-	size_t nslots = t->nslots * 2;
+	return n * 4 > nslots * 3;
+}
+
+static void rehash(struct intern *t, size_t nslots)
+{
 	uint64_t *slots = xcalloc_huge(nslots * sizeof *slots);
 	for (size_t k = 0; k < t->nslots; k++) {
 		uint64_t v = t->slots[k];
@@ -171,6 +177,40 @@ static size_t probe(const struct intern *t, const char *s, size_t n, uint32_t h)
 			return i;
 	}
 	return i;
+}
+
+void intern_reserve(struct intern *t, size_t n)
+{
+	size_t nslots = t->nslots;
+	while (too_full(n, nslots) && nslots < SIZE_MAX / 16)
+		nslots *= 2;
+	if (nslots > t->nslots)
+		rehash(t, nslots);
+}
+
+size_t intern_room(const struct intern *t)
+{
+	return t->nslots / 4 * 3;
+}
+
+size_t intern_watch_look(struct intern_watch *w, struct intern *t, size_t line, size_t read_to,
+                         size_t size)
+{
+	size_t c = t->n, reserved = 0;
+	if (w->looks >= 2 && line > w->line[1] && read_to > 0 && read_to < size) {
+		double before =
+		    (double)(w->count[1] - w->count[0]) / (double)(w->line[1] - w->line[0]);
+		double now = (double)(c - w->count[1]) / (double)(line - w->line[1]);
+		double lines = (double)line * (double)size / (double)read_to;
+		if (before > 0 && now >= 0.95 * before && now <= 1.05 * before) {
+			reserved = c + (size_t)(now * (lines - (double)line));
+			intern_reserve(t, reserved);
+		}
+	}
+	w->line[0] = w->line[1], w->count[0] = w->count[1];
+	w->line[1] = line, w->count[1] = c;
+	w->looks++;
+	return reserved;
 }
 
 sym intern_prefetch(const struct intern *t, uint32_t h, int step)
@@ -222,8 +262,8 @@ sym intern_add(struct intern *t, const char *s, size_t n)
 	uint32_t ref = store(t, id, s, n);
 	t->refs[id] = ref;
 	t->slots[i] = (uint64_t)h << 32 | ((uint64_t)ref + 1);
-	if (t->n * 4 > t->nslots * 3) /* at most three slots in four full */
-		rehash(t);
+	if (too_full(t->n, t->nslots))
+		rehash(t, t->nslots * 2);
 	return id;
 }
 

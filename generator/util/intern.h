@@ -14,6 +14,30 @@ void intern_free(struct intern *t);
 /* The symbol of s[0..n), adding it when new; new symbols are numbered 1, 2, 3… in order of first
  * sight. */
 sym intern_add(struct intern *t, const char *s, size_t n);
+/*
+ * Makes room for n strings in all, so that t grows no more (rehashing its slots) until it holds
+ * them: for a caller that can tell how many it will hold. Never shrinks t; symbols unchanged.
+ */
+void intern_reserve(struct intern *t, size_t n);
+/* How many strings t holds before it next grows. */
+size_t intern_room(const struct intern *t);
+/*
+ * Sizing t for a whole file while it is read, from looks at lines further and further apart
+ * (2^15, 2^16, 2^17…): the strings t gained per line since the last look are compared with
+ * those of the stretch before. Within 5 % of each other (a log in time order, whose cases start
+ * all through it), the rest of the file (its lines estimated from the bytes read so far,
+ * read_to of size) is expected to bring strings at that rate, and t is made that large at once
+ * (intern_reserve) instead of doubling, and rehashing every string, on the way. Strings that
+ * dry up (a shuffled log's cases, a few customers' ids) show a falling rate, and t is left to
+ * double. Zeroed: no look yet. Returns the strings reserved for, 0 when none; only t's size
+ * depends on it.
+ */
+struct intern_watch {
+	size_t line[2], count[2]; /* the last two looks, the latest second */
+	int looks;
+};
+size_t intern_watch_look(struct intern_watch *w, struct intern *t, size_t line, size_t read_to,
+                         size_t size);
 /* The symbol of s[0..n), or 0 when absent. */
 sym intern_find(const struct intern *t, const char *s, size_t n);
 /* The hash the tables use, for small sets of strings kept beside them. */

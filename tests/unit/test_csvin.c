@@ -1085,12 +1085,93 @@ static void test_ahead_changes_nothing(void **state)
 	strbuf_free(&data);
 }
 
+/* Records' ends, from csvin_record.read_to, and the size it gives. */
+struct ends {
+	size_t *at;
+	size_t n, cap;
+	size_t size;
+};
+
+static int collect_ends(void *ctx, const struct csvin_record *rec)
+{
+	struct ends *e = ctx;
+	if (e->n == e->cap)
+		e->at = xreallocarray(e->at, e->cap = e->cap ? 2 * e->cap : 1024, sizeof *e->at);
+	e->at[e->n++] = rec->read_to;
+	e->size = rec->size;
+	return 0;
+}
+
+/*
+ * csvin_record.read_to is the offset of the end of the record's last line, and size the
+ * input's: read directly, told of lines ahead, in a thread of its own and from memory; with a
+ * BOM, CRLF, records of two lines, blank lines, a malformed quote, lines across the 1 MiB
+ * blocks and a last line without a line break.
+ */
+static void test_read_to(void **state)
+{
+	(void)state;
+	struct strbuf data = STRBUF_INIT;
+	strbuf_puts(&data, "\xEF\xBB\xBF"
+	                   "case_id,journey,note\r\n");
+	size_t *want = xreallocarray(NULL, 200000, sizeof *want);
+	size_t n = 0;
+	want[n++] = data.len; /* the header is a record too */
+	for (int i = 0; i < 150000; i++) {
+		switch (i % 6) {
+		case 0:
+			strbuf_printf(&data, "C%d,\"two\nlines\",x\n", i);
+			break;
+		case 1:
+			strbuf_printf(&data, "C%d,Bad \"quote,x\r\n", i);
+			break;
+		case 2:
+			strbuf_puts(&data, "\n");
+			continue; /* no record */
+		case 3:
+			strbuf_printf(&data, "C%d,%0*d,x\n", i, 1 + i % 500, i);
+			break;
+		default:
+			strbuf_printf(&data, "C%d,Moving home,a note\n", i);
+		}
+		want[n++] = data.len;
+	}
+	strbuf_puts(&data, "LAST,no line break,x");
+	want[n++] = data.len;
+	assert_true(data.len > 3 * (1u << 20));
+	char *path = temp_file(data.s, data.len);
+	struct told t = {0, 0, true};
+	struct csvin_opts ways[3] = {{.name = "t.csv", .thread_from = SIZE_MAX},
+	                             {.name = "t.csv", .thread_from = SIZE_MAX, .ahead = tell},
+	                             {.name = "t.csv", .thread_from = 1}};
+	ways[1].ahead_ctx = &t;
+	for (int w = 0; w < 4; w++) {
+		struct ends e = {0};
+		int rc = w < 3 ? csvin_read(path, &ways[w], collect_ends, &e, NULL, NULL)
+		               : csvin_read_mem(data.s, data.len, &ways[0], collect_ends, &e, NULL,
+		                                NULL);
+		assert_int_equal(rc, 0);
+		assert_int_equal(e.n, n);
+		assert_int_equal(e.size, data.len);
+		for (size_t i = 0; i < n; i++)
+			if (e.at[i] != want[i])
+				fail_msg("way %d, record %zu: read_to %zu, expected %zu", w, i,
+				         e.at[i], want[i]);
+		free(e.at);
+	}
+	unlink(path);
+	free(path);
+	free(want);
+	strbuf_free(&data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    /* First, while the peak memory of the process is still low. */
 	    cmocka_unit_test(test_field_over_limit_bounded),
 	    cmocka_unit_test(test_basic),
+	    cmocka_unit_test(test_read_to),
 	    cmocka_unit_test(test_lone_cr),
 	    cmocka_unit_test(test_empty_and_header_only),
 	    cmocka_unit_test(test_bom),

@@ -349,6 +349,96 @@ static void interning_few(void **state)
 	intern_free(b);
 }
 
+/* intern_reserve makes room and changes no symbol: before it, after it, and past what it made
+ * room for (the table grows again); a smaller reservation changes nothing. */
+static void interning_reserved(void **state)
+{
+	(void)state;
+	struct intern *t = intern_new();
+	char name[32];
+	enum { BEFORE = 5000, RESERVED = 200000, AFTER = 300000 };
+	for (int i = 0; i < AFTER; i++) {
+		if (i == BEFORE) {
+			intern_reserve(t, RESERVED);
+			intern_reserve(t, 10); /* smaller: nothing */
+		}
+		int n = snprintf(name, sizeof name, "NW%08d", i);
+		assert_int_equal(intern_add(t, name, (size_t)n), (sym)(1 + i));
+		if (i == BEFORE || i == RESERVED || i == AFTER - 1)
+			for (int k = 0; k <= i; k += 101) {
+				n = snprintf(name, sizeof name, "NW%08d", k);
+				assert_int_equal(intern_find(t, name, (size_t)n), (sym)(1 + k));
+			}
+	}
+	assert_int_equal(intern_count(t), AFTER + 1);
+	assert_int_equal(intern_find(t, "NW99999999", 10), 0);
+	intern_free(t);
+}
+
+/* Adds strings "s<k>" to t until it holds want of them (and the empty string). */
+static void fill_to(struct intern *t, size_t want)
+{
+	char name[32];
+	while (intern_count(t) - 1 < want) {
+		int n = snprintf(name, sizeof name, "s%zu", intern_count(t));
+		intern_add(t, name, (size_t)n);
+	}
+}
+
+/*
+ * A file of 1 M lines of 100 bytes read with looks at lines 2^15, 2^16…, its table gaining
+ * strings as shape says: returns the largest reservation, and the most strings it held.
+ */
+enum watch_shape { W_STEADY, W_SATURATING, W_FEW, W_GROWING };
+static size_t watched(enum watch_shape shape, size_t *room, size_t *held)
+{
+	struct intern *t = intern_new();
+	struct intern_watch w = {0};
+	const size_t lines = 1000000, bytes = 100;
+	size_t most = 0;
+	for (size_t line = 1u << 15; line <= 2 * lines; line *= 2) {
+		size_t at = line < lines ? line : lines;
+		double f = (double)at / (double)lines;
+		size_t want = shape == W_STEADY       ? at / 2
+		              : shape == W_SATURATING ? (size_t)(125000 * (1 - exp(-8 * f)))
+		              : shape == W_FEW        ? (at < 200 ? at : 200)
+		                                      : (size_t)(500000 * f * f);
+		fill_to(t, want);
+		size_t r = intern_watch_look(&w, t, at, at * bytes, lines * bytes);
+		most = r > most ? r : most;
+	}
+	*room = intern_room(t);
+	*held = intern_count(t);
+	intern_free(t);
+	return most;
+}
+
+/*
+ * intern_watch_look reserves for the whole file when strings come at a steady rate (one a two
+ * lines: 500,000, at the third look), and not when they dry up (a shuffled log's 125,000 cases
+ * of eight rows), stay few, or come faster and faster (then the table doubles as it grows).
+ */
+static void interning_watched(void **state)
+{
+	(void)state;
+	size_t room, held;
+	size_t r = watched(W_STEADY, &room, &held);
+	assert_in_range(r, 495000, 505000);
+	assert_true(room >= held && room < 2 * held); /* no larger than doubling would have made */
+	assert_int_equal(watched(W_SATURATING, &room, &held), 0);
+	assert_int_equal(watched(W_FEW, &room, &held), 0);
+	assert_int_equal(watched(W_GROWING, &room, &held), 0);
+	/* the file read to its end, or no size: no estimate */
+	struct intern *t = intern_new();
+	struct intern_watch w = {0};
+	for (size_t line = 1u << 15; line <= 1u << 18; line *= 2) {
+		fill_to(t, line / 2);
+		assert_int_equal(intern_watch_look(&w, t, line, 100, 100), 0);
+		assert_int_equal(intern_watch_look(&w, t, line + 1, 0, 0), 0);
+	}
+	intern_free(t);
+}
+
 static void interning_across_blocks(void **state)
 {
 	(void)state;
@@ -492,6 +582,8 @@ int main(void)
 	    cmocka_unit_test(interning),
 	    cmocka_unit_test(interning_across_blocks),
 	    cmocka_unit_test(interning_few),
+	    cmocka_unit_test(interning_reserved),
+	    cmocka_unit_test(interning_watched),
 	    cmocka_unit_test(growing_arrays),
 	    cmocka_unit_test(interning_hash),
 	    cmocka_unit_test(u64_as_printf),
