@@ -48,6 +48,11 @@ struct csvin {
 	/* the input's bytes up to the end of the line being fed, the offset of the block being fed,
 	 * and the input's size (csvin_record) */
 	size_t read_to, block_at, size;
+	/* csvin_opts.start_at and start_line, until the jump there; jump: to be made before the
+	 * next line (the header delivered, no record begun) */
+	size_t start_at;
+	long start_line;
+	bool header_seen, jump;
 	bool in_record;           /* a record has begun and not yet ended */
 	long rec_line;            /* where it began */
 	bool skip_line;           /* after a malformed quote: drop bytes up to the next line feed */
@@ -227,6 +232,7 @@ static void pipe_put(struct csvin *r);
 static void deliver(struct csvin *r)
 {
 	r->filter = r->filter_later; /* from the record after the first (the header) on */
+	r->header_seen = true;
 	if (r->pipe) {
 		pipe_put(r);
 		clear_record(r);
@@ -244,6 +250,7 @@ static void deliver(struct csvin *r)
 	    .bad_value = r->problem && r->bad_value[0] ? r->bad_value : NULL,
 	    .read_to = r->read_to,
 	    .size = r->size,
+	    .end_line = r->line,
 	};
 	int rc = r->fn(r->ctx, &rec);
 	if (rc)
@@ -553,6 +560,29 @@ static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line
  * to arrive before the row is read. */
 #define AHEAD_LINES 16
 
+/* Goes on at csvin_opts.start_at: the next bytes fed are those from there, line start_line. */
+static void jump_to(struct csvin *r)
+{
+	r->jump = false;
+	r->block_at = r->read_to = r->start_at;
+	r->line = r->start_line;
+	r->start_at = 0;
+}
+
+/* Whether to go on at csvin_opts.start_at now (after the header, between records): then the
+ * block's other lines are not fed. A start_at already passed is dropped. */
+static bool jump_now(struct csvin *r)
+{
+	if (!r->start_at || !r->header_seen || r->in_record || r->skip_line)
+		return false;
+	if (r->start_at <= r->read_to) {
+		r->start_at = 0;
+		return false;
+	}
+	r->jump = true;
+	return true;
+}
+
 /* feed, telling r->ahead of each line of the block AHEAD_LINES lines before it is fed. */
 static void feed_ahead(struct csvin *r, const char *b, size_t n)
 {
@@ -580,6 +610,8 @@ static void feed_ahead(struct csvin *r, const char *b, size_t n)
 		r->read_to = r->block_at + end;
 		feed_line(r, b + i, end - i, true);
 		i = end;
+		if (jump_now(r))
+			return;
 	}
 }
 
@@ -596,6 +628,8 @@ static void feed(struct csvin *r, const char *b, size_t n)
 		r->read_to = r->block_at + end;
 		feed_line(r, b + i, end - i, nl != NULL);
 		i = end;
+		if (jump_now(r))
+			return;
 	}
 }
 
@@ -648,6 +682,8 @@ static void begin(struct csvin *r, const struct csvin_opts *opts, const char *fi
 	r->filter_ctx = opts ? opts->filter_ctx : NULL;
 	r->ahead = opts ? opts->ahead : NULL;
 	r->ahead_ctx = opts ? opts->ahead_ctx : NULL;
+	r->start_at = opts ? opts->start_at : 0;
+	r->start_line = opts ? opts->start_line : 0;
 	parser_init(r);
 }
 
@@ -684,6 +720,10 @@ int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, 
 	r.block_at = skip;
 	r.size = len;
 	feed(&r, data + skip, len - skip);
+	if (r.jump) {
+		jump_to(&r);
+		feed(&r, data + r.block_at, len - r.block_at);
+	}
 	return end(&r, delim_used, unterminated_line);
 }
 
@@ -712,7 +752,7 @@ static ssize_t read_full(int fd, char *buf, size_t n)
 enum { PIPE_BATCHES = 4, BATCH_RECORDS = 4096, BATCH_TEXT = 1u << 20 };
 
 struct brec {
-	long line;
+	long line, end_line;
 	size_t read_to;            /* csvin_record.read_to */
 	size_t first, nfields;     /* fields first.. of the batch */
 	size_t problem, bad_value; /* offsets into text, SIZE_MAX when none */
@@ -815,7 +855,15 @@ static int feed_file(struct csvin *r, int fd, char *buf, size_t skip, ssize_t n,
 	r->block_at = skip;
 	feed(r, buf + skip, (size_t)n - skip);
 	r->block_at = (size_t)n;
-	while (!r->stop && n == BLOCK_SIZE) {
+	while (!r->stop && (n == BLOCK_SIZE || r->jump)) {
+		if (r->jump) {
+			jump_to(r);
+			if (lseek(fd, (off_t)r->block_at, SEEK_SET) < 0) {
+				diag_msg(DIAG_ERROR, name, r->line, 0, "cannot read: %s",
+				         strerror(errno));
+				return -1;
+			}
+		}
 		n = read_full(fd, buf, BLOCK_SIZE);
 		if (n < 0) {
 			diag_msg(DIAG_ERROR, name, r->line, 0, "cannot read: %s", strerror(errno));
@@ -857,6 +905,7 @@ static void pipe_put(struct csvin *r)
 		                        sizeof *b->recs);
 	struct brec *rec = &b->recs[b->n++];
 	*rec = (struct brec){.line = r->rec_line,
+	                     .end_line = r->line,
 	                     .read_to = r->read_to,
 	                     .first = b->nf - r->nfields,
 	                     .nfields = r->nfields,
@@ -976,6 +1025,7 @@ static int read_piped(int fd, char *buf, ssize_t first_n, size_t size,
 			    .bad_value = br->bad_value != SIZE_MAX ? b->text + br->bad_value : NULL,
 			    .read_to = br->read_to,
 			    .size = p.size,
+			    .end_line = br->end_line,
 			};
 			stop = fn(ctx, &rec);
 			if (stop)

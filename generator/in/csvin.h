@@ -46,6 +46,14 @@ struct csvin_opts {
 	/* Files of this size and more are parsed in a thread of their own while the callback runs
 	 * in the caller's (when the process may use two CPUs); 0: CSVIN_THREAD_FROM. */
 	size_t thread_from;
+	/*
+	 * 0, or where reading goes on after the header (the first record): byte start_at of the
+	 * input, where line start_line begins, for a second reading that knows the lines before it
+	 * hold nothing it wants. It must be where a record of an earlier reading of the same input
+	 * ended (that record's read_to, and its end_line + 1), not inside a record.
+	 */
+	size_t start_at;
+	long start_line;
 };
 
 #define CSVIN_THREAD_FROM ((size_t)8 << 20)
@@ -73,12 +81,14 @@ struct csvin_record {
 	 */
 	const long *field_lines, *field_cols;
 	/*
-	 * How far into the file csvin had read when it delivered the record (the record's end or
-	 * beyond it, by at most a block and the records parsed ahead), and the file's size, in
-	 * bytes: the share of the file read so far, for a caller sizing its tables. 0 and 0 when
-	 * the record does not come from a CSV file.
+	 * Where the record ends in the input (the end of its last line, its line break included;
+	 * for a record with a problem found before its line's end was read, the end of the block
+	 * read so far), and the input's size, in bytes: for a caller sizing its tables, or marking
+	 * where to start a later reading (csvin_opts.start_at). 0 and 0 when the record does not
+	 * come from a CSV file.
 	 */
 	size_t read_to, size;
+	long end_line; /* the physical line where the record ends (its last, when on several) */
 };
 
 /* Return 0 to go on, non-zero to stop reading (returned by csvin_read). */

@@ -140,6 +140,9 @@ static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t 
 #define AHEAD_FROM (1u << 17)
 #define AHEAD_DISORDER 1024
 
+/* Lines between two marks of where a line begins (model.journey_marks). */
+#define EVENTS_MARK_LINES 16384
+
 /* The lines at which the id tables are looked at (intern_watch_look): 2^15, 2^16, 2^17… */
 #define SIZE_FIRST_LOOK (1u << 15)
 
@@ -148,7 +151,9 @@ struct state {
 	struct intern_few few[4];     /* journey, region, department, channel */
 	struct intern_watch watch[2]; /* m->ids, m->names, sized ahead */
 	uint32_t next_look;           /* the line of their next look */
-	sym memo_channel_sym;         /* the last channel met, and its index in model.channels */
+	long next_mark;               /* the line from which the next mark is made */
+	size_t capmarks;
+	sym memo_channel_sym; /* the last channel met, and its index in model.channels */
 	uint8_t memo_channel;
 	struct event *stretch; /* consecutive rows of case stretch_case, in file order */
 	size_t nstretch;
@@ -548,6 +553,15 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 			     (struct event){ts, ix, line, dept, flags});
 		return;
 	}
+	if (rec->read_to && rec->end_line >= st->next_mark && rec->end_line < UINT32_MAX) {
+		if (m->njourney_marks == st->capmarks)
+			m->journey_marks =
+			    xreallocarray(m->journey_marks, st->capmarks = st->capmarks * 2 + 16,
+			                  sizeof *m->journey_marks);
+		m->journey_marks[m->njourney_marks++] =
+		    (struct line_mark){rec->read_to, (uint32_t)rec->end_line + 1};
+		st->next_mark = rec->end_line + EVENTS_MARK_LINES;
+	}
 	if (line >= st->next_look) {
 		intern_watch_look(&st->watch[0], m->ids, line, rec->read_to, rec->size);
 		intern_watch_look(&st->watch[1], m->names, line, rec->read_to, rec->size);
@@ -904,6 +918,8 @@ enum bp_err events_read(const struct config *c, struct model *m)
 	st.stretch = xreallocarray(NULL, STRETCH_MAX, sizeof *st.stretch);
 	struct stat before;
 	bool looked = stat(c->journeys, &before) == 0;
+	m->journeys_stat_known = looked;
+	m->journeys_stat = before;
 	enum bp_err rc = reader_run(&r, c->journeys);
 	if (rc == 0)
 		reader_note_defaults(&r);
@@ -1049,6 +1065,21 @@ enum bp_err events_read_stories(const struct config *c, struct model *m, const u
 	                   .ctx = &ss,
 	                   .filter = story_line_wanted,
 	                   .filter_ctx = &sf};
+	/* every row of a case is on its first row's line or after: the reading goes on from the
+	 * last mark before the earliest of them (in a log in time or case order, the stories'
+	 * cases are among the last: most of the file is not read again), if the file is the one
+	 * read */
+	uint32_t first = UINT32_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (cases[i] < m->ncases && m->cases[cases[i]].line < first)
+			first = m->cases[cases[i]].line;
+	const struct line_mark *mark = NULL;
+	for (size_t i = 0; i < m->njourney_marks && m->journey_marks[i].line <= first; i++)
+		mark = &m->journey_marks[i];
+	if (mark && m->journeys_stat_known && same_file(c->journeys, &m->journeys_stat)) {
+		r.start_at = mark->at;
+		r.start_line = mark->line;
+	}
 	/* its rows were counted, and its rejections made, by the first reading */
 	struct dq *record = m->dq;
 	m->dq = dq_new();

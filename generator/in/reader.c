@@ -439,7 +439,9 @@ enum bp_err reader_run(struct reader *r, const char *path)
 	                          .filter = r->filter,
 	                          .filter_ctx = r->filter_ctx,
 	                          .ahead = r->ahead,
-	                          .ahead_ctx = r->ahead_ctx};
+	                          .ahead_ctx = r->ahead_ctx,
+	                          .start_at = r->start_at,
+	                          .start_line = r->start_line};
 	char delim = 0;
 	long unterminated = 0;
 	int rc = csvin_read(path, &opts, on_record, r, &delim, &unterminated);

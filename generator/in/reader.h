@@ -33,6 +33,9 @@ struct reader {
 	/* optional, CSV files only: told of lines before they are read (csvin_opts.ahead) */
 	csvin_line_ahead ahead;
 	void *ahead_ctx;
+	/* optional, CSV files only: where the reading goes on after the header (csvin_opts) */
+	size_t start_at;
+	long start_line;
 	/* set by reader_run */
 	int file;                    /* dq file index */
 	const char *name;            /* the file's name in messages */

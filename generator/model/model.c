@@ -31,6 +31,7 @@ void model_free(struct model *m)
 	free(m->customer_index);
 	free(m->actions);
 	free(m->story_rows);
+	free(m->journey_marks);
 	dq_free(m->dq);
 	memset(m, 0, sizeof *m);
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "model/dq.h"
 #include "util/err.h"
@@ -127,6 +128,19 @@ struct model {
 	bool have_customers;
 	struct story_row *story_rows; /* of the cases told as stories: by case, then time order */
 	size_t nstory_rows;
+	/*
+	 * Where the event log's lines begin, one mark every EVENTS_MARK_LINES lines or so, for a
+	 * second reading that needs only the lines from one on (events_read_stories): the end of a
+	 * row read and the line after it, in line order (a CSV file only); and the file as it was
+	 * when read, which that reading must find unchanged.
+	 */
+	struct line_mark {
+		uint64_t at;
+		uint32_t line;
+	} * journey_marks;
+	size_t njourney_marks;
+	bool journeys_stat_known;
+	struct stat journeys_stat;
 	struct action *actions; /* in file order */
 	size_t nactions;
 	bool have_actions;

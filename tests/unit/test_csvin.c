@@ -27,6 +27,7 @@ struct got {
 	int stop_at; /* stop (return 7) at this record, counted from 1; 0 never */
 	int n;
 	bool lines_only; /* write only line numbers and problems (large inputs) */
+	bool no_excerpt; /* without the problems' excerpts (bad_value) */
 };
 
 static int collect(void *ctx, const struct csvin_record *rec)
@@ -35,7 +36,7 @@ static int collect(void *ctx, const struct csvin_record *rec)
 	strbuf_printf(&g->out, "%ld", rec->line);
 	if (rec->problem)
 		strbuf_printf(&g->out, "!%zu %s [%s]", rec->bad_field, rec->problem,
-		              rec->bad_value ? rec->bad_value : "");
+		              rec->bad_value && !g->no_excerpt ? rec->bad_value : "");
 	if (!g->lines_only) {
 		for (size_t i = 0; i < rec->nfields; i++) {
 			/* Fields are NUL-terminated at lens[i] (a NUL inside is a rejection). */
@@ -67,7 +68,7 @@ struct run {
 
 static struct run run_mem_len(const char *data, size_t len, char delim)
 {
-	struct got g = {STRBUF_INIT, 0, 0, false};
+	struct got g = {STRBUF_INIT, 0, 0, false, false};
 	struct csvin_opts opts = {.delimiter = delim, .name = "t.csv"};
 	struct run r = {0, 'X', -5, NULL};
 	r.rc = csvin_read_mem(data, len, &opts, collect, &g, &r.delim, &r.unterminated);
@@ -102,7 +103,7 @@ static char *temp_file(const void *data, size_t len)
 
 static struct run run_file(const char *path, char delim, bool lines_only)
 {
-	struct got g = {STRBUF_INIT, 0, 0, lines_only};
+	struct got g = {STRBUF_INIT, 0, 0, lines_only, false};
 	struct csvin_opts opts = {.delimiter = delim, .name = "t.csv"};
 	struct run r = {0, 'X', -5, NULL};
 	r.rc = csvin_read(path, &opts, collect, &g, &r.delim, &r.unterminated);
@@ -424,7 +425,7 @@ static void test_long_field_accepted(void **state)
 	for (size_t i = 0; i < n; i++)
 		strbuf_putc(&b, i % 1000 == 999 ? '\n' : 'q');
 	strbuf_puts(&b, "\"\n3,end\n");
-	struct got g = {STRBUF_INIT, 0, 0, false};
+	struct got g = {STRBUF_INIT, 0, 0, false, false};
 	struct csvin_opts opts = {.delimiter = ','};
 	assert_int_equal(csvin_read_mem(b.s, b.len, &opts, collect, &g, NULL, NULL), 0);
 	/* 100 line breaks inside the quoted field: the next record is on line 104. */
@@ -448,7 +449,7 @@ static void test_field_at_limit(void **state)
 		memcpy(data, "1,", 2);
 		memset(data + 2, 'z', n);
 		memcpy(data + 2 + n, "\n2,3\n", 5);
-		struct got g = {STRBUF_INIT, 0, 0, true};
+		struct got g = {STRBUF_INIT, 0, 0, true, false};
 		struct csvin_opts opts = {.delimiter = ','};
 		csvin_read_mem(data, n + 7, &opts, collect, &g, NULL, NULL);
 		if (extra)
@@ -530,7 +531,7 @@ static void test_columns(void **state)
 			strbuf_putc(&b, '\n');
 		}
 		strbuf_puts(&b, "a,b\n");
-		struct got g = {STRBUF_INIT, 0, 0, true};
+		struct got g = {STRBUF_INIT, 0, 0, true, false};
 		struct csvin_opts opts = {.delimiter = ','};
 		assert_int_equal(csvin_read_mem(b.s, b.len, &opts, collect, &g, NULL, NULL), 0);
 		if (ncols <= CSVIN_MAX_FIELDS)
@@ -601,7 +602,7 @@ static void test_block_boundaries(void **state)
 	assert_string_equal(r.out, want.s);
 	free(r.out);
 	/* The same from memory. */
-	struct got g = {STRBUF_INIT, 0, 0, true};
+	struct got g = {STRBUF_INIT, 0, 0, true, false};
 	struct csvin_opts opts = {.delimiter = ','};
 	csvin_read_mem(data.s, data.len, &opts, collect, &g, NULL, NULL);
 	assert_string_equal(g.out.s, want.s);
@@ -650,21 +651,21 @@ static void test_utf8_across_blocks(void **state)
 static void test_callback_stops(void **state)
 {
 	(void)state;
-	struct got g = {STRBUF_INIT, 2, 0, false};
+	struct got g = {STRBUF_INIT, 2, 0, false, false};
 	struct csvin_opts opts = {.delimiter = ','};
 	const char *data = "a\nb\nc\n";
 	assert_int_equal(csvin_read_mem(data, strlen(data), &opts, collect, &g, NULL, NULL), 7);
 	assert_string_equal(g.out.s, "1|a\n2|b\n");
 	strbuf_free(&g.out);
 	/* Nothing more after a stop, even a record with a bad quote on the same line. */
-	g = (struct got){STRBUF_INIT, 1, 0, false};
+	g = (struct got){STRBUF_INIT, 1, 0, false, false};
 	data = "a\rb\"c\nd\n";
 	assert_int_equal(csvin_read_mem(data, strlen(data), &opts, collect, &g, NULL, NULL), 7);
 	assert_string_equal(g.out.s, "1|a\n");
 	strbuf_free(&g.out);
 	/* From a file, with the last record stopping it. */
 	char *path = temp_file("a\nb", 3);
-	g = (struct got){STRBUF_INIT, 2, 0, false};
+	g = (struct got){STRBUF_INIT, 2, 0, false, false};
 	assert_int_equal(csvin_read(path, &opts, collect, &g, NULL, NULL), 7);
 	strbuf_free(&g.out);
 	unlink(path);
@@ -675,7 +676,7 @@ static void test_io_errors(void **state)
 {
 	(void)state;
 	struct csvin_opts opts = {.delimiter = ',', .name = "journeys.csv"};
-	struct got g = {STRBUF_INIT, 0, 0, false};
+	struct got g = {STRBUF_INIT, 0, 0, false, false};
 	capture_start();
 	int rc = csvin_read("/nonexistent/journeys.csv", &opts, collect, &g, NULL, NULL);
 	char *msg = capture_end();
@@ -802,7 +803,7 @@ static void test_line_filter(void **state)
 	                   "S4,x\r\n"
 	                   "c,3\n"
 	                   "S5,unended";
-	struct got g = {STRBUF_INIT, 0, 0, false};
+	struct got g = {STRBUF_INIT, 0, 0, false, false};
 	int calls = 0;
 	struct csvin_opts opts = {
 	    .delimiter = ',', .name = "t.csv", .filter = skip_s, .filter_ctx = &calls};
@@ -824,7 +825,7 @@ static void test_line_filter(void **state)
 static void same_as_libcsv(const struct strbuf *data, const struct strbuf *forced, char delim,
                            long lines)
 {
-	struct got a = {STRBUF_INIT, 0, 0, false}, b = {STRBUF_INIT, 0, 0, false};
+	struct got a = {STRBUF_INIT, 0, 0, false, false}, b = {STRBUF_INIT, 0, 0, false, false};
 	struct csvin_opts opts = {.delimiter = delim, .name = "t.csv"};
 	assert_int_equal(csvin_read_mem(data->s, data->len, &opts, collect, &a, NULL, NULL), 0);
 	assert_int_equal(csvin_read_mem(forced->s, forced->len, &opts, collect, &b, NULL, NULL), 0);
@@ -1051,7 +1052,7 @@ static void test_ahead_changes_nothing(void **state)
 	}
 	assert_true(data.len > 2 * (1u << 20)); /* two block boundaries at least */
 	char *path = temp_file(data.s, data.len);
-	struct got a = {STRBUF_INIT, 0, 0, false}, b = {STRBUF_INIT, 0, 0, false};
+	struct got a = {STRBUF_INIT, 0, 0, false, false}, b = {STRBUF_INIT, 0, 0, false, false};
 	struct told t = {0, 0, true};
 	struct csvin_opts plain = {.delimiter = ',', .name = "t.csv", .thread_from = SIZE_MAX};
 	struct csvin_opts hinted = plain;
@@ -1067,7 +1068,7 @@ static void test_ahead_changes_nothing(void **state)
 	assert_true(t.all_end_lines);
 	assert_true(t.bytes <= (long)data.len && t.bytes > (long)data.len - 200);
 	/* parsed in a thread of its own: told of records (fields NUL-separated), none changed */
-	struct got c = {STRBUF_INIT, 0, 0, false};
+	struct got c = {STRBUF_INIT, 0, 0, false, false};
 	struct told tc = {0, 0, true};
 	struct csvin_opts threaded = hinted;
 	threaded.thread_from = 1;
@@ -1165,6 +1166,99 @@ static void test_read_to(void **state)
 	strbuf_free(&data);
 }
 
+/* Every record as collect writes it, with its end_line, read_to apart. */
+struct full {
+	struct got g;
+	long *end_line;
+	size_t *read_to;
+	size_t *text_at; /* where each record's text starts in g.out */
+	size_t n, cap;
+};
+
+static int collect_full(void *ctx, const struct csvin_record *rec)
+{
+	struct full *f = ctx;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 1024;
+		f->end_line = xreallocarray(f->end_line, f->cap, sizeof *f->end_line);
+		f->read_to = xreallocarray(f->read_to, f->cap, sizeof *f->read_to);
+		f->text_at = xreallocarray(f->text_at, f->cap, sizeof *f->text_at);
+	}
+	f->end_line[f->n] = rec->end_line;
+	f->read_to[f->n] = rec->read_to;
+	f->text_at[f->n] = f->g.out.len;
+	f->n++;
+	return collect(&f->g, rec);
+}
+
+static void full_free(struct full *f)
+{
+	strbuf_free(&f->g.out);
+	free(f->end_line);
+	free(f->read_to);
+	free(f->text_at);
+}
+
+/*
+ * csvin_opts.start_at: after the header, the reading goes on where a record of a full reading
+ * ended, at the line after its end_line: the records after it, exactly as the full reading
+ * gave them (lines, fields, problems), and nothing between. The jump lands in the first block,
+ * further on, after a record of two lines and after a malformed quote; read directly, in a
+ * thread of its own and from memory. end_line is the record's last line.
+ */
+static void test_start_at(void **state)
+{
+	(void)state;
+	struct strbuf data = STRBUF_INIT;
+	strbuf_puts(&data, "case_id,journey,note\n");
+	for (int i = 0; i < 60000; i++) {
+		if (i % 5 == 0)
+			strbuf_printf(&data, "C%d,\"two\nlines\",x\n", i);
+		else if (i % 5 == 1)
+			strbuf_printf(&data, "C%d,Bad \"quote,x\n", i);
+		else if (i % 5 == 2)
+			strbuf_puts(&data, "\n");
+		else
+			strbuf_printf(&data, "C%d,%0*d,x\n", i, 1 + i % 400, i);
+	}
+	assert_true(data.len > 2 * (1u << 20));
+	char *path = temp_file(data.s, data.len);
+	struct csvin_opts o = {.name = "t.csv", .thread_from = SIZE_MAX};
+	/* a malformed line's excerpt stops at the block it was found in: blocks fall elsewhere
+	 * once the reading has jumped, so the excerpts are left out */
+	struct full all = {.g = {STRBUF_INIT, 0, 0, false, true}};
+	assert_int_equal(csvin_read(path, &o, collect_full, &all, NULL, NULL), 0);
+	assert_true(all.n > 40000);
+	/* record 1 is "C0" on lines 2 and 3 */
+	assert_int_equal(all.end_line[1], 3);
+	const size_t at[] = {1, 2, 3, 7, 20000, all.n - 2};
+	for (size_t a = 0; a < sizeof at / sizeof at[0]; a++)
+		for (int way = 0; way < 3; way++) {
+			size_t k = at[a];
+			struct csvin_opts j = {.name = "t.csv",
+			                       .thread_from = way == 1 ? 1 : SIZE_MAX,
+			                       .start_at = all.read_to[k],
+			                       .start_line = all.end_line[k] + 1};
+			struct got g = {STRBUF_INIT, 0, 0, false, true};
+			int rc =
+			    way < 2 ? csvin_read(path, &j, collect, &g, NULL, NULL)
+			            : csvin_read_mem(data.s, data.len, &j, collect, &g, NULL, NULL);
+			assert_int_equal(rc, 0);
+			/* the header, then the records after k */
+			struct strbuf want = STRBUF_INIT;
+			strbuf_append(&want, all.g.out.s, all.text_at[1]);
+			strbuf_puts(&want, all.g.out.s + all.text_at[k + 1]);
+			if (strcmp(strbuf_str(&g.out), strbuf_str(&want)) != 0)
+				fail_msg("start after record %zu, way %d: other records", k, way);
+			strbuf_free(&want);
+			strbuf_free(&g.out);
+		}
+	unlink(path);
+	free(path);
+	full_free(&all);
+	strbuf_free(&data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1172,6 +1266,7 @@ int main(void)
 	    cmocka_unit_test(test_field_over_limit_bounded),
 	    cmocka_unit_test(test_basic),
 	    cmocka_unit_test(test_read_to),
+	    cmocka_unit_test(test_start_at),
 	    cmocka_unit_test(test_lone_cr),
 	    cmocka_unit_test(test_empty_and_header_only),
 	    cmocka_unit_test(test_bom),
