@@ -722,7 +722,8 @@ int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, 
 	feed(&r, data + skip, len - skip);
 	if (r.jump) {
 		jump_to(&r);
-		feed(&r, data + r.block_at, len - r.block_at);
+		if (r.block_at < len) /* past the end: nothing more */
+			feed(&r, data + r.block_at, len - r.block_at);
 	}
 	return end(&r, delim_used, unterminated_line);
 }

@@ -1253,6 +1253,19 @@ static void test_start_at(void **state)
 			strbuf_free(&want);
 			strbuf_free(&g.out);
 		}
+	/* a place past the input's end: the header, then nothing */
+	for (int way = 0; way < 3; way++) {
+		struct csvin_opts j = {.name = "t.csv",
+		                       .thread_from = way == 1 ? 1 : SIZE_MAX,
+		                       .start_at = data.len + 4096,
+		                       .start_line = 99};
+		struct got g = {STRBUF_INIT, 0, 0, false, true};
+		int rc = way < 2 ? csvin_read(path, &j, collect, &g, NULL, NULL)
+		                 : csvin_read_mem(data.s, data.len, &j, collect, &g, NULL, NULL);
+		assert_int_equal(rc, 0);
+		assert_int_equal(g.n, 1);
+		strbuf_free(&g.out);
+	}
 	unlink(path);
 	free(path);
 	full_free(&all);
