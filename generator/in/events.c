@@ -916,17 +916,15 @@ enum bp_err events_read(const struct config *c, struct model *m)
 	                   .ahead = ahead_line};
 	r.ahead_ctx = &r;
 	st.stretch = xreallocarray(NULL, STRETCH_MAX, sizeof *st.stretch);
-	struct stat before;
-	bool looked = stat(c->journeys, &before) == 0;
-	m->journeys_stat_known = looked;
-	m->journeys_stat = before;
+	/* the file as the first reading found it, for the readings after it */
+	m->journeys_stat_known = stat(c->journeys, &m->journeys_stat) == 0;
 	enum bp_err rc = reader_run(&r, c->journeys);
 	if (rc == 0)
 		reader_note_defaults(&r);
 	st.line = UINT32_MAX; /* after the last row: were it out of order, no row is to be kept */
 	flush_stretch(&st, m);
 	if (rc == 0 && st.out_of_order)
-		rc = read_again(&r, &st, looked ? &before : NULL);
+		rc = read_again(&r, &st, m->journeys_stat_known ? &m->journeys_stat : NULL);
 	if (rc == 0)
 		finish(&r, &st);
 	if (rc == 0 && m->channels_dropped)

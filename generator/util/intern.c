@@ -190,7 +190,7 @@ void intern_reserve(struct intern *t, size_t n)
 
 size_t intern_room(const struct intern *t)
 {
-	return t->nslots / 4 * 3;
+	return t->nslots / 4 * 3; /* the most strings too_full allows */
 }
 
 size_t intern_watch_look(struct intern_watch *w, struct intern *t, size_t line, size_t read_to,

@@ -795,8 +795,6 @@ void longrows_count(struct longrows *lr, const struct xlsx_source *src, long she
 		lr->nsheets += lr->t[t].nsheets = longtab_sheets(&lr->t[t]);
 }
 
-/* The pool compressing the long sheets' rows, and each sheet's stream of them into a temporary
- * file in dir. false (errno set) when a file cannot be created. */
 /* sh's stream of rows, compressed by pool into a temporary file in dir; false (errno set) when
  * the file cannot be created. */
 static bool sink_open(struct sheet *sh, struct zpar_pool *pool, const char *dir)
@@ -806,6 +804,8 @@ static bool sink_open(struct sheet *sh, struct zpar_pool *pool, const char *dir)
 	return sh->sink->z != NULL;
 }
 
+/* The pool compressing the long sheets' rows, and each sheet's stream of them into a temporary
+ * file in dir. false (errno set) when a file cannot be created. */
 bool longrows_open(struct longrows *lr, const char *dir)
 {
 	lr->pool = zpar_pool_new(zpar_threads());
