@@ -147,6 +147,13 @@ static void free_header_names(struct reader *r)
 	r->nheader_names = 0;
 }
 
+/* What a reading leaves to free. */
+static void run_done(struct reader *r)
+{
+	free_header_names(r);
+	strbuf_free(&r->msg);
+}
+
 static void header(struct reader *r, const struct csvin_record *rec)
 {
 	free_header_names(r);
@@ -426,12 +433,12 @@ enum bp_err reader_run(struct reader *r, const char *path)
 	}
 	if (has_suffix(path, ".xes") || has_suffix(path, ".xes.gz")) {
 		enum bp_err rc = run_xes(r, path);
-		free_header_names(r);
+		run_done(r);
 		return rc;
 	}
 	if (has_suffix(path, ".xlsx") || has_suffix(path, ".ods")) {
 		enum bp_err rc = run_sheet(r, path);
-		free_header_names(r);
+		run_done(r);
 		return rc;
 	}
 	struct csvin_opts opts = {.delimiter = r->cfg->delimiter,
@@ -445,7 +452,7 @@ enum bp_err reader_run(struct reader *r, const char *path)
 	char delim = 0;
 	long unterminated = 0;
 	int rc = csvin_read(path, &opts, on_record, r, &delim, &unterminated);
-	free_header_names(r);
+	run_done(r);
 	if (rc < 0)
 		return BP_ERR_INPUT;
 	if (r->status)
@@ -523,14 +530,10 @@ void reader_note_defaults(struct reader *r)
 	}
 }
 
-void reader_reject(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
-                   const char *fmt, ...)
+/* Rejects the row with message msg (len bytes), naming contract column i (or none: -1). */
+static void reject_text(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
+                        const char *msg, size_t len)
 {
-	char msg[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	long line = rec->line, col = i >= 0 && r->col[i] >= 0 ? r->col[i] + 1 : 0;
 	struct dq_where w = row_where(r, rec, col);
 	if (!w.column_name && i >= 0)
@@ -539,7 +542,21 @@ void reader_reject(struct reader *r, const struct csvin_record *rec, int i, cons
 		line = rec->field_lines[col - 1];
 		col = rec->field_cols[col - 1];
 	}
-	dq_reject_at(r->m->dq, r->file, line, col, &w, kind, "%s", msg);
+	dq_reject_text(r->m->dq, r->file, line, col, &w, kind, msg, len);
+}
+
+void reader_reject(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
+                   const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	reject_text(r, rec, i, kind, msg,
+	            n < 0                     ? 0
+	            : (size_t)n >= sizeof msg ? sizeof msg - 1
+	                                      : (size_t)n);
 }
 
 void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i, const char *kind,
@@ -547,15 +564,19 @@ void reader_reject_value(struct reader *r, const struct csvin_record *rec, int i
 {
 	size_t n;
 	const char *v = reader_field(r, rec, i, &n);
-	struct strbuf q = STRBUF_INIT;
-	text_quote(&q, v, n);
-	if (n == 0)
-		reader_reject(r, rec, i, kind, "%s is empty; %s",
-		              config_header(r->cfg, r->kind, r->columns[i]), what);
-	else
-		reader_reject(r, rec, i, kind, "%s %s: %s",
-		              config_header(r->cfg, r->kind, r->columns[i]), strbuf_str(&q), what);
-	strbuf_free(&q);
+	/* put together without printf: a file can have hundreds of thousands of them */
+	struct strbuf *q = &r->msg;
+	strbuf_reset(q);
+	strbuf_puts(q, config_header(r->cfg, r->kind, r->columns[i]));
+	if (n == 0) {
+		strbuf_puts(q, " is empty; ");
+	} else {
+		strbuf_putc(q, ' ');
+		text_quote(q, v, n);
+		strbuf_puts(q, ": ");
+	}
+	strbuf_puts(q, what);
+	reject_text(r, rec, i, kind, strbuf_str(q), q->len);
 }
 
 static bool raw_field(const char *s, size_t len, unsigned char delim, int col, const char **f,

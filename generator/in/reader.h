@@ -7,6 +7,7 @@
 
 #include "in/config.h"
 #include "in/csvin.h"
+#include "util/strbuf.h"
 #include "util/err.h"
 #include "model/model.h"
 
@@ -54,6 +55,7 @@ struct reader {
 	const char *dflt[READER_MAX_COLUMNS];
 	bool took[READER_MAX_COLUMNS]; /* the row being read took the default */
 	long used[READER_MAX_COLUMNS];
+	struct strbuf msg; /* a rejection's message being put together */
 };
 
 /* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or

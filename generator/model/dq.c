@@ -17,6 +17,49 @@ struct dq *dq_new(void)
 	return xcalloc(1, sizeof(struct dq));
 }
 
+/*
+ * The issues' and notes' strings live in blocks of DQ_BLOCK bytes, freed together by dq_free: an
+ * export with hundreds of thousands of rejected rows makes five strings a row, which as
+ * allocations of their own cost as much time as the rest of the row's reading, and 16 bytes each
+ * more memory. A string longer than a quarter block has a block of its own.
+ */
+#define DQ_BLOCK ((size_t)64 * 1024)
+struct dq_block {
+	struct dq_block *next;
+	size_t used, size;
+	char s[];
+};
+
+static char *dq_alloc(struct dq *d, size_t n)
+{
+	struct dq_block *b = d->strings;
+	if (!b || b->size - b->used < n) {
+		size_t size = n > DQ_BLOCK / 4 ? n : DQ_BLOCK;
+		struct dq_block *nb = xmalloc(sizeof *nb + size);
+		nb->used = 0;
+		nb->size = size;
+		if (b && size != DQ_BLOCK) { /* behind the block being filled, which goes on */
+			nb->next = b->next;
+			b->next = nb;
+		} else {
+			nb->next = b;
+			d->strings = nb;
+		}
+		b = nb;
+	}
+	char *p = b->s + b->used;
+	b->used += n;
+	return p;
+}
+
+static char *dq_strndup(struct dq *d, const char *s, size_t n)
+{
+	char *p = dq_alloc(d, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
 void dq_free(struct dq *d)
 {
 	if (!d)
@@ -27,17 +70,9 @@ void dq_free(struct dq *d)
 		free(d->files[i].tally);
 		free(d->files[i].sheet);
 	}
-	for (size_t i = 0; i < d->nissues; i++) {
-		struct dq_issue *is = &d->issues[i];
-		free(is->message);
-		free(is->column_name);
-		free(is->case_id);
-		free(is->customer_id);
-		free(is->value);
-	}
-	for (size_t i = 0; i < d->nnotes; i++) {
-		free(d->notes[i].message);
-		free(d->notes[i].case_id);
+	for (struct dq_block *b = d->strings, *next; b; b = next) {
+		next = b->next;
+		free(b);
 	}
 	free(d->files);
 	free(d->issues);
@@ -152,20 +187,25 @@ const char *dq_place(const struct dq *d, int file, long *line, long *col, char *
 	return buf;
 }
 
-static char *vformat(const char *fmt, va_list ap)
+static char *vformat(struct dq *d, const char *fmt, va_list ap)
 {
+	char small[512];
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
-	char *s = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-	vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < sizeof small)
+		return dq_strndup(d, small, (size_t)n);
+	char *s = dq_alloc(d, (size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
 
 /* A value as recorded: at most DQ_VALUE_MAX bytes, cut between UTF-8 characters, "…" when cut. */
 #define DQ_VALUE_MAX 1024
-static char *copy_or_null(const char *s, size_t n)
+static char *copy_or_null(struct dq *d, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
@@ -176,24 +216,40 @@ static char *copy_or_null(const char *s, size_t n)
 		text_utf8_escape(&b, s, n > DQ_VALUE_MAX ? DQ_VALUE_MAX : n);
 		if (n > DQ_VALUE_MAX)
 			strbuf_puts(&b, "…");
-		return strbuf_detach(&b);
+		char *v = dq_strndup(d, strbuf_str(&b), b.len);
+		strbuf_free(&b);
+		return v;
 	}
 	if (n <= DQ_VALUE_MAX)
-		return xstrndup(s, n);
+		return dq_strndup(d, s, n);
 	size_t k = DQ_VALUE_MAX;
 	while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
 		k--;
-	char *v = xmalloc(k + sizeof "…");
+	char *v = dq_alloc(d, k + sizeof "…");
 	memcpy(v, s, k);
 	memcpy(v + k, "…", sizeof "…");
 	return v;
 }
 
+/* A column's name as recorded: the copy of one of the last few issues when they name the same
+ * column, as most of a file's rejections do. */
+static char *column_copy(struct dq *d, const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t k = 1; k <= 8 && k <= d->nissues; k++) {
+		char *c = d->issues[d->nissues - k].column_name;
+		if (c && strcmp(c, name) == 0)
+			return c;
+	}
+	return dq_strndup(d, name, strlen(name));
+}
+
 static void reject(struct dq *d, int file, long line, long column, const struct dq_where *w,
                    const char *kind, char *msg)
 {
-	if (d->nissues % 256 == 0)
-		d->issues = xreallocarray(d->issues, d->nissues + 256, sizeof *d->issues);
+	char *column_name = w ? column_copy(d, w->column_name) : NULL;
+	d->issues = xgrow(d->issues, d->nissues, sizeof *d->issues);
 	struct dq_issue *is = &d->issues[d->nissues];
 	*is = (struct dq_issue){.file = file,
 	                        .line = line,
@@ -203,10 +259,10 @@ static void reject(struct dq *d, int file, long line, long column, const struct 
 	                        .scope = w ? w->scope : DQ_WHOLE_ONLY,
 	                        .seq = d->nissues};
 	if (w) {
-		is->column_name = w->column_name ? xstrdup(w->column_name) : NULL;
-		is->case_id = copy_or_null(w->case_id, w->case_len);
-		is->customer_id = copy_or_null(w->customer_id, w->customer_len);
-		is->value = copy_or_null(w->value, w->value_len);
+		is->column_name = column_name;
+		is->case_id = copy_or_null(d, w->case_id, w->case_len);
+		is->customer_id = copy_or_null(d, w->customer_id, w->customer_len);
+		is->value = copy_or_null(d, w->value, w->value_len);
 	}
 	d->nissues++;
 	struct dq_file *f = &d->files[file];
@@ -219,7 +275,7 @@ void dq_reject(struct dq *d, int file, long line, long column, const char *kind,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = vformat(fmt, ap);
+	char *msg = vformat(d, fmt, ap);
 	va_end(ap);
 	reject(d, file, line, column, NULL, kind, msg);
 }
@@ -229,23 +285,29 @@ void dq_reject_at(struct dq *d, int file, long line, long column, const struct d
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = vformat(fmt, ap);
+	char *msg = vformat(d, fmt, ap);
 	va_end(ap);
 	reject(d, file, line, column, w, kind, msg);
+}
+
+void dq_reject_text(struct dq *d, int file, long line, long column, const struct dq_where *w,
+                    const char *kind, const char *msg, size_t len)
+{
+	reject(d, file, line, column, w, kind, dq_strndup(d, msg, len));
 }
 
 static void note(struct dq *d, int file, long line, dq_scope s, const char *case_id,
                  const char *kind, char *msg)
 {
-	if (d->nnotes % 256 == 0)
-		d->notes = xreallocarray(d->notes, d->nnotes + 256, sizeof *d->notes);
-	d->notes[d->nnotes] = (struct dq_note){.file = file,
-	                                       .line = line,
-	                                       .kind = kind,
-	                                       .message = msg,
-	                                       .scope = s,
-	                                       .case_id = case_id ? xstrdup(case_id) : NULL,
-	                                       .seq = d->nnotes};
+	d->notes = xgrow(d->notes, d->nnotes, sizeof *d->notes);
+	d->notes[d->nnotes] =
+	    (struct dq_note){.file = file,
+	                     .line = line,
+	                     .kind = kind,
+	                     .message = msg,
+	                     .scope = s,
+	                     .case_id = case_id ? dq_strndup(d, case_id, strlen(case_id)) : NULL,
+	                     .seq = d->nnotes};
 	d->nnotes++;
 }
 
@@ -253,7 +315,7 @@ void dq_note(struct dq *d, int file, long line, const char *kind, const char *fm
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = vformat(fmt, ap);
+	char *msg = vformat(d, fmt, ap);
 	va_end(ap);
 	note(d, file, line, DQ_EVERY_PACK, NULL, kind, msg);
 }
@@ -263,7 +325,7 @@ void dq_note_in(struct dq *d, int file, long line, dq_scope s, const char *case_
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = vformat(fmt, ap);
+	char *msg = vformat(d, fmt, ap);
 	va_end(ap);
 	note(d, file, line, s, case_id, kind, msg);
 }

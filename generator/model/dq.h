@@ -69,6 +69,8 @@ struct dq_where {
 	size_t value_len;
 };
 
+struct dq_block; /* dq.c: the issues' and notes' strings, freed together */
+
 struct dq {
 	struct dq_file *files;
 	size_t nfiles;
@@ -76,6 +78,7 @@ struct dq {
 	size_t nissues;
 	struct dq_note *notes;
 	size_t nnotes;
+	struct dq_block *strings; /* where the issues' and notes' strings are kept */
 };
 
 struct dq *dq_new(void);
@@ -92,6 +95,10 @@ void dq_reject(struct dq *d, int file, long line, long column, const char *kind,
                ...) __attribute__((format(printf, 6, 7)));
 void dq_reject_at(struct dq *d, int file, long line, long column, const struct dq_where *w,
                   const char *kind, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* dq_reject_at with the message as it is, len bytes of it (a file's hundreds of thousands of
+ * rejected rows: no formatting, and no allocation of their own). */
+void dq_reject_text(struct dq *d, int file, long line, long column, const struct dq_where *w,
+                    const char *kind, const char *msg, size_t len);
 /* Records a note: kept, but deserves a look. dq_note()'s are seen in every pack. */
 void dq_note(struct dq *d, int file, long line, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

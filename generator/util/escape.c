@@ -11,14 +11,23 @@ void text_escape(struct strbuf *b, const char *s, size_t n, size_t max, bool quo
 		strbuf_putc(b, '"');
 	size_t start = b->len;
 	size_t limit = n > max ? max - 3 : n;
-	for (size_t i = 0; i < limit; i++) {
-		unsigned char ch = (unsigned char)s[i];
+	for (size_t i = 0; i < limit;) {
+		size_t plain = i; /* a stretch that needs no escaping goes in at once */
+		while (plain < limit) {
+			unsigned char ch = (unsigned char)s[plain];
+			if (ch < 0x20 || ch == 0x7f || (quoted && (ch == '"' || ch == '\\')))
+				break;
+			plain++;
+		}
+		strbuf_append(b, s + i, plain - i);
+		if (plain == limit)
+			break;
+		unsigned char ch = (unsigned char)s[plain];
 		if (ch < 0x20 || ch == 0x7f)
 			strbuf_printf(b, "\\x%02X", ch);
-		else if (quoted && (ch == '"' || ch == '\\'))
-			strbuf_printf(b, "\\%c", ch);
 		else
-			strbuf_putc(b, (char)ch);
+			strbuf_printf(b, "\\%c", ch);
+		i = plain + 1;
 	}
 	if (limit < n) {
 		/* do not cut a UTF-8 sequence in half */
