@@ -30,7 +30,7 @@ static void note_unknown_customers(struct model *m, int file)
 		struct strbuf id = STRBUF_INIT, cust = STRBUF_INIT;
 		text_quote(&id, model_case_id(m, i), intern_len(m->ids, (sym)i + 1));
 		text_quote(&cust, intern_str(m->names, k->customer),
-		         intern_len(m->names, k->customer));
+		           intern_len(m->names, k->customer));
 		dq_note_in(m->dq, file, k->line, case_scope(k), model_case_id(m, i),
 		           "customer unknown",
 		           "case %s: customer %s is not in customers.csv; the case is kept and "
@@ -41,17 +41,74 @@ static void note_unknown_customers(struct model *m, int file)
 	}
 }
 
+/* Issue i needs no look: it is seen in the whole organisation's pack only already. */
+static bool rescope_skips(const struct dq_issue *is)
+{
+	return is->scope == DQ_WHOLE_ONLY || (!is->case_id && !is->customer_id);
+}
+
+/*
+ * Brings into the cache, in steps some issues apart (as the readers read rows ahead), what the
+ * look at issue j will read: its ids' table slots (step 0), their strings' records (1), the case
+ * and the customer's index entry they most likely name (2), then that customer's record (3).
+ * hash[j % RESCOPE_RING] keeps issue j's two hashes from step 0 on.
+ */
+#define RESCOPE_RING 32
+#define RESCOPE_STEP 5 /* issues between two steps, and between the last and the look */
+static void rescope_fetch(const struct model *m, size_t j, int step, uint32_t hash[RESCOPE_RING][2])
+{
+	const struct dq *d = m->dq;
+	if (j >= d->nissues)
+		return;
+	const struct dq_issue *is = &d->issues[j];
+	if (rescope_skips(is))
+		return;
+	uint32_t *h = hash[j % RESCOPE_RING];
+	if (step == 0) {
+		h[0] = is->case_id ? intern_hash(is->case_id, strlen(is->case_id)) : 0;
+		h[1] = is->customer_id ? intern_hash(is->customer_id, strlen(is->customer_id)) : 0;
+	}
+	if (step < 2) {
+		if (h[0])
+			intern_prefetch(m->ids, h[0], step);
+		if (h[1])
+			intern_prefetch(m->names, h[1], step);
+		return;
+	}
+	sym cs = h[1] ? intern_prefetch(m->names, h[1], 2) : 0;
+	if (step == 3) {
+		if (cs && cs < m->customer_index_len && m->customer_index[cs])
+			__builtin_prefetch(&m->customers[m->customer_index[cs] - 1]);
+		return;
+	}
+	sym id = h[0] ? intern_prefetch(m->ids, h[0], 2) : 0;
+	if (id && id <= m->ncases)
+		__builtin_prefetch(&m->cases[id - 1]);
+	if (cs && cs < m->customer_index_len)
+		__builtin_prefetch(&m->customer_index[cs]);
+}
+
 /*
  * A rejected row belongs to the region its own region field names, but a regional pack must
  * never show another region's case or customer: a rejection naming a case or a customer that
- * belongs to another region is seen in the whole organisation's pack only.
+ * belongs to another region is seen in the whole organisation's pack only. (An export with
+ * hundreds of thousands of rejected rows: two lookups each in tables of millions of ids, read
+ * ahead.)
  */
 static void rescope_rejections(struct model *m)
 {
 	struct dq *d = m->dq;
+	uint32_t hash[RESCOPE_RING][2];
+	/* issue j + 4 * RESCOPE_STEP takes step 0 when issue j is looked at, j + RESCOPE_STEP step
+	 * 3 */
+	for (size_t j = 0; j < 4 * RESCOPE_STEP; j++)
+		for (int step = 0; step < 4 && step * RESCOPE_STEP <= (int)j; step++)
+			rescope_fetch(m, j - (size_t)step * RESCOPE_STEP, step, hash);
 	for (size_t i = 0; i < d->nissues; i++) {
+		for (int step = 0; step < 4; step++)
+			rescope_fetch(m, i + (size_t)(4 - step) * RESCOPE_STEP, step, hash);
 		const struct dq_issue *is = &d->issues[i];
-		if (is->scope == DQ_WHOLE_ONLY)
+		if (rescope_skips(is))
 			continue;
 		bool foreign = false;
 		if (is->case_id) {

@@ -365,11 +365,22 @@ static int cmp_note(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Whether the n elements of a (of size bytes) are in cmp's order already, as the issues of a
+ * file read from its top to its end are: then there is nothing to sort. */
+static bool in_order(const void *a, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	const char *p = a;
+	for (size_t i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) > 0)
+			return false;
+	return true;
+}
+
 void dq_sort(struct dq *d)
 {
-	if (d->nissues)
+	if (!in_order(d->issues, d->nissues, sizeof *d->issues, cmp_issue))
 		qsort(d->issues, d->nissues, sizeof *d->issues, cmp_issue);
-	if (d->nnotes)
+	if (!in_order(d->notes, d->nnotes, sizeof *d->notes, cmp_note))
 		qsort(d->notes, d->nnotes, sizeof *d->notes, cmp_note);
 	for (size_t i = 0; i < d->nissues; i++)
 		d->issues[i].seq = i;
