@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/strbuf.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -98,11 +99,29 @@ static void escape_invalid(struct json_out *w, unsigned char c)
 	json_out_bytes(w, e, sizeof e);
 }
 
+/* Whether none of the 8 bytes of x needs a look: each printable ASCII, not '"' nor '\\'. */
+static bool plain8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t below = x - 0x20 * ones; /* a byte below 0x20 borrows its high bit */
+	uint64_t quote = x ^ (0x22 * ones), bslash = x ^ (0x5C * ones); /* zero where equal */
+	uint64_t zero = ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash);
+	return ((x | below | zero) & highs) == 0;
+}
+
 void json_out_string(struct json_out *w, const char *s, size_t n)
 {
 	json_out_bytes(w, "\"", 1);
 	size_t run = 0; /* the first byte not yet written: s[run..i) needs no escape */
 	for (size_t i = 0; i < n;) {
+		if (n - i >= 8) { /* most text is plain ASCII: eight bytes at a time */
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			if (plain8(x)) {
+				i += 8;
+				continue;
+			}
+		}
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
 			i++;
@@ -176,39 +195,96 @@ static void integer_or_null(struct json_out *w, long v, bool have)
 	json_out_bytes(w, d + i, sizeof d - i);
 }
 
-/* One rejected row (note: one note) as an object at depth, with the members of view/json.c's
- * issue_json in its order. */
-static void issue(struct json_out *w, const struct view_dq_issue *is, bool note, int depth)
+/* The members of a rejected row, in view/json.c's issue_json order; a note has those marked. */
+enum {
+	K_FILE,
+	K_LINE,
+	K_COLUMN,
+	K_MESSAGE,
+	K_KIND,
+	K_COLUMN_NAME,
+	K_CASE_ID,
+	K_CUSTOMER_ID,
+	K_VALUE,
+	K_N
+};
+static const char *const key_names[K_N] = {
+    "file", "line", "column", "message", "kind", "column_name", "case_id", "customer_id", "value"};
+
+/*
+ * What comes before each member's value in the objects of a list at one depth (its comma, new
+ * line, indentation, name and colon, as key writes them), and the object's end: written once
+ * for the list, not again for each of its hundreds of thousands of rows.
+ */
+struct member_heads {
+	struct strbuf head[K_N];
+	struct strbuf end; /* the new line and indentation before the closing brace */
+};
+
+/* The heads as key and indent write them, each into a buffer large enough (no sink). */
+static void heads_make(struct member_heads *h, int depth)
 {
-	int m = depth + 1;
+	for (int k = 0; k < K_N; k++) {
+		struct json_out w;
+		json_out_init(&w, 2 * (size_t)depth + 64, NULL, NULL);
+		key(&w, depth + 1, k == K_FILE, key_names[k]);
+		h->head[k] = (struct strbuf)STRBUF_INIT;
+		strbuf_append(&h->head[k], w.buf, w.len);
+		free(w.buf);
+	}
+	struct json_out w;
+	json_out_init(&w, 2 * (size_t)depth + 64, NULL, NULL);
+	indent(&w, depth);
+	h->end = (struct strbuf)STRBUF_INIT;
+	strbuf_append(&h->end, w.buf, w.len);
+	free(w.buf);
+}
+
+static void heads_free(struct member_heads *h)
+{
+	for (int k = 0; k < K_N; k++)
+		strbuf_free(&h->head[k]);
+	strbuf_free(&h->end);
+}
+
+static void head(struct json_out *w, const struct member_heads *h, int k)
+{
+	json_out_bytes(w, h->head[k].s, h->head[k].len);
+}
+
+/* One rejected row (note: one note) as an object at the heads' depth, with the members of
+ * view/json.c's issue_json in its order. */
+static void issue(struct json_out *w, const struct view_dq_issue *is, bool note,
+                  const struct member_heads *h)
+{
 	json_out_bytes(w, "{", 1);
-	key(w, m, true, "file");
+	head(w, h, K_FILE);
 	string_or_null(w, is->file);
-	key(w, m, false, "line");
+	head(w, h, K_LINE);
 	if (note) {
 		integer_or_null(w, is->line, is->line > 0);
 	} else {
 		integer_or_null(w, is->line, true);
-		key(w, m, false, "column");
+		head(w, h, K_COLUMN);
 		integer_or_null(w, is->column, is->column > 0);
 	}
-	key(w, m, false, "message");
+	head(w, h, K_MESSAGE);
 	string_or_null(w, is->message);
-	key(w, m, false, "kind");
+	head(w, h, K_KIND);
 	string_or_null(w, is->kind);
 	if (!note) {
-		key(w, m, false, "column_name");
+		head(w, h, K_COLUMN_NAME);
 		string_or_null(w, is->column_name);
 	}
-	key(w, m, false, "case_id");
+	head(w, h, K_CASE_ID);
 	string_or_null(w, is->case_id);
 	if (!note) {
-		key(w, m, false, "customer_id");
+		head(w, h, K_CUSTOMER_ID);
 		string_or_null(w, is->customer_id);
-		key(w, m, false, "value");
+		head(w, h, K_VALUE);
 		string_or_null(w, is->value);
 	}
-	indent(w, depth);
+	json_out_bytes(w, h->end.s, h->end.len);
 	json_out_bytes(w, "}", 1);
 }
 
@@ -216,12 +292,15 @@ void json_out_issues(struct json_out *w, const struct view_dq_issue *list, size_
                      int depth)
 {
 	json_out_bytes(w, "[", 1);
+	struct member_heads h;
+	heads_make(&h, depth + 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			json_out_bytes(w, ",", 1);
 		indent(w, depth + 1);
-		issue(w, &list[i], notes, depth + 1);
+		issue(w, &list[i], notes, &h);
 	}
+	heads_free(&h);
 	if (n)
 		indent(w, depth);
 	json_out_bytes(w, "]", 1);
