@@ -9,7 +9,6 @@
 #include "util/stats.h"
 #include "util/xmem.h"
 
-
 /* What one group (a journey, a goal, the totals) accumulates over the cases. */
 struct acc {
 	struct figures f;
@@ -25,8 +24,8 @@ struct acc {
 	struct period_lost {
 		bp_period period;
 		sym customer;
-		bool lost;
-	} * trend_unsucc; /* the same for every period up to P, for the trend */
+	} * trend_unsucc; /* every period up to P's unsuccessful cases after which their customer
+	                     left, for the trend */
 	size_t ntrend_unsucc, captrend_unsucc;
 };
 
@@ -197,7 +196,9 @@ static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k,
 		add_period(a, ep, sco, k);
 		if (!sco && mt->model->have_customers && k->customer) {
 			const struct customer *cu = pack_customer(mt, k->customer);
-			if (cu) {
+			/* only the cases after which their customer left count (trend_lost): the
+			 * others are not kept, nor sorted */
+			if (cu && left_within_window(mt, cu, k)) {
 				if (a->ntrend_unsucc == a->captrend_unsucc) {
 					a->captrend_unsucc =
 					    a->captrend_unsucc ? a->captrend_unsucc * 2 : 64;
@@ -205,8 +206,8 @@ static void add_case(struct metrics *mt, struct acc *a, const struct bp_case *k,
 					    xreallocarray(a->trend_unsucc, a->captrend_unsucc,
 					                  sizeof *a->trend_unsucc);
 				}
-				a->trend_unsucc[a->ntrend_unsucc++] = (struct period_lost){
-				    ep, k->customer, left_within_window(mt, cu, k)};
+				a->trend_unsucc[a->ntrend_unsucc++] =
+				    (struct period_lost){ep, k->customer};
 			}
 		}
 	}
@@ -274,15 +275,13 @@ static void trend_lost(const struct metrics *mt, struct acc *a)
 	size_t pi = 0;
 	for (size_t i = 0; i < a->ntrend_unsucc;) {
 		size_t j = i;
-		bool lost = false;
-		for (; j < a->ntrend_unsucc &&
+		while (j < a->ntrend_unsucc &&
 		       a->trend_unsucc[j].period == a->trend_unsucc[i].period &&
-		       a->trend_unsucc[j].customer == a->trend_unsucc[i].customer;
-		     j++)
-			lost |= a->trend_unsucc[j].lost;
+		       a->trend_unsucc[j].customer == a->trend_unsucc[i].customer)
+			j++;
 		while (pi < a->nperiods && a->periods[pi].period < a->trend_unsucc[i].period)
 			pi++;
-		if (lost && pi < a->nperiods)
+		if (pi < a->nperiods)
 			a->periods[pi].customers_lost++;
 		i = j;
 	}
