@@ -169,14 +169,15 @@ asan: fonts
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" suite
 
-# The tests that run writer threads (tests/e2e/split-*.sh), with a ThreadSanitizer build.
-tsan: fonts
+# The tests that run writer threads (tests/e2e/split-*.sh) and the stories' reading in two halves
+# at once (stories-reread.sh), with a ThreadSanitizer build.
+tsan: fonts $(GEN)
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="-O1 -g -fsanitize=thread" \
 	  LDFLAGS="-fsanitize=thread" build/tsan/boardpack
-	$(Q)scratch=$$(mktemp -d) && pass=0 && fail=0 && for t in tests/e2e/split-*.sh; do \
+	$(Q)scratch=$$(mktemp -d) && pass=0 && fail=0 && for t in tests/e2e/split-*.sh tests/e2e/stories-reread.sh; do \
 	  mkdir -p $$scratch/$$(basename $$t .sh) && \
 	  if (cd $$scratch/$$(basename $$t .sh) && BOARDPACK_DATADIR=$(CURDIR) TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
-	      BOARDPACK=$(CURDIR)/build/tsan/boardpack PYTHON=$(PYTHON) ROOT=$(CURDIR) WORK=$$scratch/$$(basename $$t .sh) \
+	      BOARDPACK=$(CURDIR)/build/tsan/boardpack GEN=$(CURDIR)/$(GEN) PYTHON=$(PYTHON) ROOT=$(CURDIR) WORK=$$scratch/$$(basename $$t .sh) \
 	      bash $(CURDIR)/$$t) >$$scratch/log 2>&1; then echo "ok   tsan/$$(basename $$t .sh)"; pass=$$((pass + 1)); \
 	  else echo "FAIL tsan/$$(basename $$t .sh)"; sed 's/^/     | /' $$scratch/log | head -60; fail=$$((fail + 1)); fi; \
 	done; rm -rf $$scratch; echo "tsan: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]

@@ -52,6 +52,7 @@ struct csvin {
 	 * next line (the header delivered, no record begun) */
 	size_t start_at;
 	long start_line;
+	size_t stop_at; /* csvin_opts.stop_at, SIZE_MAX when none */
 	bool header_seen, jump;
 	bool in_record;           /* a record has begun and not yet ended */
 	long rec_line;            /* where it began */
@@ -684,6 +685,7 @@ static void begin(struct csvin *r, const struct csvin_opts *opts, const char *fi
 	r->ahead_ctx = opts ? opts->ahead_ctx : NULL;
 	r->start_at = opts ? opts->start_at : 0;
 	r->start_line = opts ? opts->start_line : 0;
+	r->stop_at = opts && opts->stop_at ? opts->stop_at : SIZE_MAX;
 	parser_init(r);
 }
 
@@ -719,11 +721,12 @@ int csvin_read_mem(const char *data, size_t len, const struct csvin_opts *opts, 
 	begin(&r, opts, data + skip, len - skip, fn, ctx);
 	r.block_at = skip;
 	r.size = len;
-	feed(&r, data + skip, len - skip);
+	size_t upto = r.stop_at < len ? r.stop_at : len; /* what is read of it */
+	feed(&r, data + skip, upto > skip ? upto - skip : 0);
 	if (r.jump) {
 		jump_to(&r);
-		if (r.block_at < len) /* past the end: nothing more */
-			feed(&r, data + r.block_at, len - r.block_at);
+		if (r.block_at < upto) /* past the end: nothing more */
+			feed(&r, data + r.block_at, upto - r.block_at);
 	}
 	return end(&r, delim_used, unterminated_line);
 }
@@ -853,10 +856,12 @@ static struct batch *pipe_take_free(struct pipe *p)
  */
 static int feed_file(struct csvin *r, int fd, char *buf, size_t skip, ssize_t n, const char *name)
 {
+	/* the bytes of the first block before stop_at; a block cut short there is the last */
+	size_t want = BLOCK_SIZE, got = (size_t)n < r->stop_at ? (size_t)n : r->stop_at;
 	r->block_at = skip;
-	feed(r, buf + skip, (size_t)n - skip);
-	r->block_at = (size_t)n;
-	while (!r->stop && (n == BLOCK_SIZE || r->jump)) {
+	feed(r, buf + skip, got > skip ? got - skip : 0);
+	r->block_at = got;
+	while (!r->stop && ((size_t)n == want || r->jump)) {
 		if (r->jump) {
 			jump_to(r);
 			if (lseek(fd, (off_t)r->block_at, SEEK_SET) < 0) {
@@ -865,7 +870,11 @@ static int feed_file(struct csvin *r, int fd, char *buf, size_t skip, ssize_t n,
 				return -1;
 			}
 		}
-		n = read_full(fd, buf, BLOCK_SIZE);
+		if (r->block_at >= r->stop_at)
+			break;
+		want =
+		    r->stop_at - r->block_at < BLOCK_SIZE ? r->stop_at - r->block_at : BLOCK_SIZE;
+		n = read_full(fd, buf, want);
 		if (n < 0) {
 			diag_msg(DIAG_ERROR, name, r->line, 0, "cannot read: %s", strerror(errno));
 			return -1;
@@ -951,8 +960,7 @@ static void *parser_thread(void *arg)
 	return NULL;
 }
 
-/* Whether this process may run on more than one CPU (taskset or a container may allow one). */
-static bool several_cpus(void)
+bool csvin_several_cpus(void)
 {
 	cpu_set_t set;
 	if (sched_getaffinity(0, sizeof set, &set) == 0)
@@ -1082,7 +1090,7 @@ int csvin_read(const char *path, const struct csvin_opts *opts, csvin_record_fn 
 	size_t size = fstat(fd, &st) == 0 ? (size_t)st.st_size : 0; /* safeopen: a regular file */
 	/* records reach fn in file order, exactly as unthreaded */
 	size_t thread_from = opts->thread_from ? opts->thread_from : CSVIN_THREAD_FROM;
-	if (n == BLOCK_SIZE && size >= thread_from && several_cpus()) {
+	if (n == BLOCK_SIZE && size >= thread_from && csvin_several_cpus()) {
 		int rc = read_piped(fd, buf, n, size, opts, name, fn, ctx, delim_used,
 		                    unterminated_line);
 		if (rc != -2) {

@@ -54,7 +54,17 @@ struct csvin_opts {
 	 */
 	size_t start_at;
 	long start_line;
+	/*
+	 * 0, or where reading ends: byte stop_at of the input, where a record of an earlier reading
+	 * of the same input ended (as start_at), after which nothing is read, as if the input ended
+	 * there. With start_at, two readings read a file's two parts, one to stop_at and one from
+	 * it.
+	 */
+	size_t stop_at;
 };
+
+/* Whether this process may run on more than one CPU (taskset or a container may allow one). */
+bool csvin_several_cpus(void);
 
 #define CSVIN_THREAD_FROM ((size_t)8 << 20)
 

@@ -11,6 +11,7 @@
  * second time, keeping those of out-of-order cases. A file in order is read once and keeps no
  * row; a file in random order keeps nearly every row and reads a few lines twice.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -995,7 +996,17 @@ struct story_state {
 	struct story_row *rows;
 	size_t n, cap;
 	struct story_filter *filter;
+	/* each row's touchpoint, department and channel, each as its length (uint32_t) and bytes:
+	 * interned once the reading is over (story_names), since two readings may run at once */
+	struct strbuf texts;
 };
+
+static void keep_text(struct strbuf *b, const char *s, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+	strbuf_append(b, (const char *)&len, sizeof len);
+	strbuf_append(b, s, n);
+}
 
 static void on_story_row(struct reader *r, const struct csvin_record *rec)
 {
@@ -1015,15 +1026,74 @@ static void on_story_row(struct reader *r, const struct csvin_record *rec)
 		ss->cap = ss->cap ? 2 * ss->cap : 64;
 		ss->rows = xreallocarray(ss->rows, ss->cap, sizeof *ss->rows);
 	}
-	ss->rows[ss->n++] = (struct story_row){
-	    .case_ix = s - 1,
-	    .line = (uint32_t)rec->line,
-	    .ts = w.ts,
-	    .touchpoint = intern_add(m->names, w.f[C_TOUCHPOINT], w.n[C_TOUCHPOINT]),
-	    .dept = intern_add(m->names, w.f[C_DEPT], w.n[C_DEPT]),
-	    .channel = intern_add(m->names, w.f[C_CHANNEL], w.n[C_CHANNEL]),
-	    .failure = w.failure,
-	    .outcome = (uint8_t)w.outcome};
+	ss->rows[ss->n++] = (struct story_row){.case_ix = s - 1,
+	                                       .line = (uint32_t)rec->line,
+	                                       .ts = w.ts,
+	                                       .failure = w.failure,
+	                                       .outcome = (uint8_t)w.outcome};
+	keep_text(&ss->texts, w.f[C_TOUCHPOINT], w.n[C_TOUCHPOINT]);
+	keep_text(&ss->texts, w.f[C_DEPT], w.n[C_DEPT]);
+	keep_text(&ss->texts, w.f[C_CHANNEL], w.n[C_CHANNEL]);
+}
+
+/* Gives rows[0..n) their touchpoint, department and channel from texts, in the rows' order. */
+static void story_names(struct model *m, struct story_row *rows, size_t n,
+                        const struct strbuf *texts)
+{
+	const char *p = texts->s;
+	for (size_t i = 0; i < n; i++) {
+		sym got[3];
+		for (int k = 0; k < 3; k++) {
+			uint32_t len;
+			memcpy(&len, p, sizeof len);
+			got[k] = intern_add(m->names, p + sizeof len, len);
+			p += sizeof len + len;
+		}
+		rows[i].touchpoint = got[0];
+		rows[i].dept = got[1];
+		rows[i].channel = got[2];
+	}
+}
+
+/* One of the two parts of the stories' reading: a reader of its own, into a copy of the model
+ * with a data-quality record of its own (thrown away). */
+struct story_part {
+	struct reader r;
+	struct story_state ss;
+	struct model m;
+	enum bp_err rc;
+};
+
+static void *story_part_run(void *arg)
+{
+	struct story_part *sp = arg;
+	sp->rc = reader_run(&sp->r, sp->r.cfg->journeys);
+	return NULL;
+}
+
+/* The stories' reading is split in two parts read at once from this many bytes on. */
+#define STORIES_SPLIT_FROM CSVIN_THREAD_FROM
+
+/*
+ * Where the part to read, from byte from of a file of size bytes, is split in two for the two
+ * cores: the mark nearest its middle, or NULL when it is too small to split or there is one
+ * core.
+ */
+static const struct line_mark *story_split(const struct model *m, size_t from, size_t size)
+{
+	if (size <= from || size - from < STORIES_SPLIT_FROM || !csvin_several_cpus())
+		return NULL;
+	size_t middle = from + (size - from) / 2;
+	const struct line_mark *best = NULL;
+	for (size_t i = 0; i < m->njourney_marks; i++) {
+		const struct line_mark *k = &m->journey_marks[i];
+		if (k->at <= from || k->at >= size)
+			continue;
+		size_t d = k->at > middle ? k->at - middle : middle - k->at;
+		if (!best || d < (best->at > middle ? best->at - middle : middle - best->at))
+			best = k;
+	}
+	return best;
 }
 
 static int by_case_time_line(const void *a, const void *b)
@@ -1053,16 +1123,22 @@ enum bp_err events_read_stories(const struct config *c, struct model *m, const u
 			story_filter_add(&sf, model_case_id(m, cases[i]),
 			                 intern_len(m->ids, (sym)cases[i] + 1));
 		}
-	struct story_state ss = {.want = want, .filter = &sf};
-	struct reader r = {.cfg = c,
-	                   .m = m,
-	                   .kind = INPUT_JOURNEYS,
-	                   .columns = columns,
-	                   .required = required,
-	                   .row = on_story_row,
-	                   .ctx = &ss,
-	                   .filter = story_line_wanted,
-	                   .filter_ctx = &sf};
+	struct story_part part[2];
+	memset(part, 0, sizeof part);
+	for (int i = 0; i < 2; i++) {
+		part[i].ss = (struct story_state){.want = want, .filter = &sf};
+		part[i].r = (struct reader){.cfg = c,
+		                            .m = m,
+		                            .kind = INPUT_JOURNEYS,
+		                            .columns = columns,
+		                            .required = required,
+		                            .row = on_story_row,
+		                            .ctx = &part[i].ss,
+		                            .filter = story_line_wanted,
+		                            .filter_ctx = &sf,
+		                            .tables_fixed = true};
+	}
+	struct reader *r = &part[0].r;
 	/* every row of a case is on its first row's line or after: the reading goes on from the
 	 * last mark before the earliest of them (in a log in time or case order, the stories'
 	 * cases are among the last: most of the file is not read again), if the file is the one
@@ -1071,25 +1147,64 @@ enum bp_err events_read_stories(const struct config *c, struct model *m, const u
 	for (size_t i = 0; i < n; i++)
 		if (cases[i] < m->ncases && m->cases[cases[i]].line < first)
 			first = m->cases[cases[i]].line;
-	const struct line_mark *mark = NULL;
+	const struct line_mark *mark = NULL, *split = NULL;
 	for (size_t i = 0; i < m->njourney_marks && m->journey_marks[i].line <= first; i++)
 		mark = &m->journey_marks[i];
-	if (mark && m->journeys_stat_known && same_file(c->journeys, &m->journeys_stat)) {
-		r.start_at = mark->at;
-		r.start_line = mark->line;
+	if (m->journeys_stat_known && same_file(c->journeys, &m->journeys_stat)) {
+		if (mark) {
+			r->start_at = mark->at;
+			r->start_line = mark->line;
+		}
+		/* a long part (a log not in time order): its two halves on the two cores */
+		split = story_split(m, r->start_at, (size_t)m->journeys_stat.st_size);
 	}
 	/* its rows were counted, and its rejections made, by the first reading */
 	struct dq *record = m->dq;
 	m->dq = dq_new();
-	enum bp_err rc = reader_run(&r, c->journeys);
+	pthread_t thread;
+	bool two = false;
+	if (split) {
+		r->stop_at = split->at;
+		part[1].m = *m; /* only looked into, but for its data-quality record */
+		part[1].m.dq = dq_new();
+		part[1].r.m = &part[1].m;
+		part[1].r.start_at = split->at;
+		part[1].r.start_line = split->line;
+		two = pthread_create(&thread, NULL, story_part_run, &part[1]) == 0;
+		if (!two) { /* read the whole part here */
+			r->stop_at = 0;
+			dq_free(part[1].m.dq);
+		}
+	}
+	enum bp_err rc = reader_run(r, c->journeys);
+	if (two) {
+		pthread_join(thread, NULL);
+		dq_free(part[1].m.dq);
+		if (!rc)
+			rc = part[1].rc;
+	}
 	dq_free(m->dq);
 	m->dq = record;
 	free(want);
 	free(sf.slot);
+	/* the rows in file order, the first part's then the second's, named in that order */
+	struct story_state ss = part[0].ss;
+	struct story_state *more = &part[1].ss;
+	if (two && more->n) {
+		ss.rows = xreallocarray(ss.rows, ss.n + more->n, sizeof *ss.rows);
+		memcpy(ss.rows + ss.n, more->rows, more->n * sizeof *ss.rows);
+		ss.n += more->n;
+		strbuf_append(&ss.texts, more->texts.s, more->texts.len);
+	}
+	free(more->rows);
+	strbuf_free(&more->texts);
 	if (rc) {
 		free(ss.rows);
+		strbuf_free(&ss.texts);
 		return rc;
 	}
+	story_names(m, ss.rows, ss.n, &ss.texts);
+	strbuf_free(&ss.texts);
 	if (ss.n)
 		qsort(ss.rows, ss.n, sizeof *ss.rows, by_case_time_line);
 	free(m->story_rows);

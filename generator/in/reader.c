@@ -93,6 +93,8 @@ static const char *where_field(const struct csvin_record *rec, int rc, size_t *l
  */
 static dq_scope row_scope(struct reader *r, const struct csvin_record *rec)
 {
+	if (r->tables_fixed)
+		return DQ_WHOLE_ONLY;
 	bool case_data = r->kind == INPUT_JOURNEYS || r->kind == INPUT_CASES;
 	dq_scope blank = case_data ? DQ_WHOLE_ONLY : DQ_EVERY_PACK;
 	int rc = record_col(r, r->ci_region);
@@ -448,7 +450,8 @@ enum bp_err reader_run(struct reader *r, const char *path)
 	                          .ahead = r->ahead,
 	                          .ahead_ctx = r->ahead_ctx,
 	                          .start_at = r->start_at,
-	                          .start_line = r->start_line};
+	                          .start_line = r->start_line,
+	                          .stop_at = r->stop_at};
 	char delim = 0;
 	long unterminated = 0;
 	int rc = csvin_read(path, &opts, on_record, r, &delim, &unterminated);

@@ -34,9 +34,15 @@ struct reader {
 	/* optional, CSV files only: told of lines before they are read (csvin_opts.ahead) */
 	csvin_line_ahead ahead;
 	void *ahead_ctx;
-	/* optional, CSV files only: where the reading goes on after the header (csvin_opts) */
+	/* optional, CSV files only: where the reading goes on after the header, and where it ends
+	 * (csvin_opts) */
 	size_t start_at;
 	long start_line;
+	size_t stop_at;
+	/* a reading beside another of the same model (a second reading, whose rows' scopes and
+	 * data-quality record are thrown away): the model's tables are only looked into, never
+	 * added to, and every row's scope is the whole organisation's */
+	bool tables_fixed;
 	/* set by reader_run */
 	int file;                    /* dq file index */
 	const char *name;            /* the file's name in messages */

@@ -1272,6 +1272,69 @@ static void test_start_at(void **state)
 	strbuf_free(&data);
 }
 
+/*
+ * csvin_opts.stop_at: the reading ends where a record of a full reading ended, as if the input
+ * ended there: from the top, or from a start_at, the records up to that one and none after
+ * (the two parts of a file read one to a place and one from it are the whole reading). Places
+ * in the first block, further on, after a record of two lines and a malformed quote, and the
+ * input's end; read directly, in a thread of its own and from memory.
+ */
+static void test_stop_at(void **state)
+{
+	(void)state;
+	struct strbuf data = STRBUF_INIT;
+	strbuf_puts(&data, "case_id,journey,note\n");
+	for (int i = 0; i < 60000; i++) {
+		if (i % 5 == 0)
+			strbuf_printf(&data, "C%d,\"two\nlines\",x\n", i);
+		else if (i % 5 == 1)
+			strbuf_printf(&data, "C%d,Bad \"quote,x\n", i);
+		else if (i % 5 == 2)
+			strbuf_puts(&data, "\n");
+		else
+			strbuf_printf(&data, "C%d,%0*d,x\n", i, 1 + i % 400, i);
+	}
+	char *path = temp_file(data.s, data.len);
+	struct csvin_opts o = {.name = "t.csv", .thread_from = SIZE_MAX};
+	struct full all = {.g = {STRBUF_INIT, 0, 0, false, true}};
+	assert_int_equal(csvin_read(path, &o, collect_full, &all, NULL, NULL), 0);
+	assert_true(all.n > 40000);
+	assert_true(all.read_to[20000] > 2 * (1u << 20)); /* past the second block */
+	/* (start after, stop after) record indexes; 0: no start_at */
+	const size_t parts[][2] = {{0, 1}, {0, 2}, {0, 7},     {0, 20000}, {0, all.n - 1},
+	                           {1, 2}, {3, 7}, {2, 20000}, {7, 30001}, {20000, all.n - 1}};
+	for (size_t a = 0; a < sizeof parts / sizeof parts[0]; a++)
+		for (int way = 0; way < 3; way++) {
+			size_t from = parts[a][0], to = parts[a][1];
+			struct csvin_opts j = {.name = "t.csv",
+			                       .thread_from = way == 1 ? 1 : SIZE_MAX,
+			                       .start_at = from ? all.read_to[from] : 0,
+			                       .start_line = from ? all.end_line[from] + 1 : 0,
+			                       .stop_at = all.read_to[to]};
+			struct got g = {STRBUF_INIT, 0, 0, false, true};
+			int rc =
+			    way < 2 ? csvin_read(path, &j, collect, &g, NULL, NULL)
+			            : csvin_read_mem(data.s, data.len, &j, collect, &g, NULL, NULL);
+			assert_int_equal(rc, 0);
+			/* the header, then the records after from, to the end of record to */
+			struct strbuf want = STRBUF_INIT;
+			strbuf_append(&want, all.g.out.s, all.text_at[1]);
+			size_t b = all.text_at[from + 1];
+			size_t e = to + 1 < all.n ? all.text_at[to + 1] : all.g.out.len;
+			strbuf_append(&want, all.g.out.s + b, e - b);
+			if (strcmp(strbuf_str(&g.out), strbuf_str(&want)) != 0)
+				fail_msg("records %zu to %zu, way %d: other records", from, to,
+				         way);
+			assert_int_equal(g.n, 1 + to - from);
+			strbuf_free(&want);
+			strbuf_free(&g.out);
+		}
+	unlink(path);
+	free(path);
+	full_free(&all);
+	strbuf_free(&data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1280,6 +1343,7 @@ int main(void)
 	    cmocka_unit_test(test_basic),
 	    cmocka_unit_test(test_read_to),
 	    cmocka_unit_test(test_start_at),
+	    cmocka_unit_test(test_stop_at),
 	    cmocka_unit_test(test_lone_cr),
 	    cmocka_unit_test(test_empty_and_header_only),
 	    cmocka_unit_test(test_bom),
