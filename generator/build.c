@@ -283,7 +283,7 @@ static enum bp_err figure_all_packs(struct build *b, struct pack_job *packs, siz
 			if (pj->mt->goals[g].story_case != SIZE_MAX)
 				story[nstory++] = (uint32_t)pj->mt->goals[g].story_case;
 	}
-	enum bp_err rc = events_read_stories(b->c, &b->m, story, nstory);
+	enum bp_err rc = events_read_stories(b->c, &b->m, story, nstory, threads > 1);
 	free(story);
 	return rc;
 }

@@ -1107,7 +1107,7 @@ static int by_case_time_line(const void *a, const void *b)
 }
 
 enum bp_err events_read_stories(const struct config *c, struct model *m, const uint32_t *cases,
-                                size_t n)
+                                size_t n, bool two_parts)
 {
 	if (!c->journeys || !n)
 		return BP_OK;
@@ -1156,7 +1156,8 @@ enum bp_err events_read_stories(const struct config *c, struct model *m, const u
 			r->start_line = mark->line;
 		}
 		/* a long part (a log not in time order): its two halves on the two cores */
-		split = story_split(m, r->start_at, (size_t)m->journeys_stat.st_size);
+		if (two_parts)
+			split = story_split(m, r->start_at, (size_t)m->journeys_stat.st_size);
 	}
 	/* its rows were counted, and its rejections made, by the first reading */
 	struct dq *record = m->dq;

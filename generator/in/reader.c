@@ -481,7 +481,7 @@ enum bp_err reader_run(struct reader *r, const char *path)
 		dq_reject(r->m->dq, r->file, unterminated, 0, "unclosed quote",
 		          "a quote opened on this line is never closed, so the rest of the file "
 		          "from here was not read; close the quote or remove it");
-	} else {
+	} else if (!r->stop_at) { /* (a reading that stops before the end is not told of it) */
 		long unended = csvin_unended_line(path);
 		if (unended > 0)
 			dq_note(
