@@ -1199,6 +1199,32 @@ static void full_free(struct full *f)
 	free(f->text_at);
 }
 
+/* Reads path (data, in memory) one of three ways, into g: way 0 unthreaded or way 1 in a thread
+ * of its own, as j says (thread_from), and way 2 from memory. */
+static int read_way(const char *path, const struct strbuf *data, const struct csvin_opts *j,
+                    int way, struct got *g)
+{
+	return way < 2 ? csvin_read(path, j, collect, g, NULL, NULL)
+	               : csvin_read_mem(data->s, data->len, j, collect, g, NULL, NULL);
+}
+
+/* The input of the tests of start_at and stop_at: 60,000 lines past two blocks, records of two
+ * lines, malformed quotes and blank lines among them. */
+static void places_data(struct strbuf *data)
+{
+	strbuf_puts(data, "case_id,journey,note\n");
+	for (int i = 0; i < 60000; i++) {
+		if (i % 5 == 0)
+			strbuf_printf(data, "C%d,\"two\nlines\",x\n", i);
+		else if (i % 5 == 1)
+			strbuf_printf(data, "C%d,Bad \"quote,x\n", i);
+		else if (i % 5 == 2)
+			strbuf_puts(data, "\n");
+		else
+			strbuf_printf(data, "C%d,%0*d,x\n", i, 1 + i % 400, i);
+	}
+}
+
 /*
  * csvin_opts.start_at: after the header, the reading goes on where a record of a full reading
  * ended, at the line after its end_line: the records after it, exactly as the full reading
@@ -1210,17 +1236,7 @@ static void test_start_at(void **state)
 {
 	(void)state;
 	struct strbuf data = STRBUF_INIT;
-	strbuf_puts(&data, "case_id,journey,note\n");
-	for (int i = 0; i < 60000; i++) {
-		if (i % 5 == 0)
-			strbuf_printf(&data, "C%d,\"two\nlines\",x\n", i);
-		else if (i % 5 == 1)
-			strbuf_printf(&data, "C%d,Bad \"quote,x\n", i);
-		else if (i % 5 == 2)
-			strbuf_puts(&data, "\n");
-		else
-			strbuf_printf(&data, "C%d,%0*d,x\n", i, 1 + i % 400, i);
-	}
+	places_data(&data);
 	assert_true(data.len > 2 * (1u << 20));
 	char *path = temp_file(data.s, data.len);
 	struct csvin_opts o = {.name = "t.csv", .thread_from = SIZE_MAX};
@@ -1240,9 +1256,7 @@ static void test_start_at(void **state)
 			                       .start_at = all.read_to[k],
 			                       .start_line = all.end_line[k] + 1};
 			struct got g = {STRBUF_INIT, 0, 0, false, true};
-			int rc =
-			    way < 2 ? csvin_read(path, &j, collect, &g, NULL, NULL)
-			            : csvin_read_mem(data.s, data.len, &j, collect, &g, NULL, NULL);
+			int rc = read_way(path, &data, &j, way, &g);
 			assert_int_equal(rc, 0);
 			/* the header, then the records after k */
 			struct strbuf want = STRBUF_INIT;
@@ -1260,8 +1274,7 @@ static void test_start_at(void **state)
 		                       .start_at = data.len + 4096,
 		                       .start_line = 99};
 		struct got g = {STRBUF_INIT, 0, 0, false, true};
-		int rc = way < 2 ? csvin_read(path, &j, collect, &g, NULL, NULL)
-		                 : csvin_read_mem(data.s, data.len, &j, collect, &g, NULL, NULL);
+		int rc = read_way(path, &data, &j, way, &g);
 		assert_int_equal(rc, 0);
 		assert_int_equal(g.n, 1);
 		strbuf_free(&g.out);
@@ -1283,17 +1296,7 @@ static void test_stop_at(void **state)
 {
 	(void)state;
 	struct strbuf data = STRBUF_INIT;
-	strbuf_puts(&data, "case_id,journey,note\n");
-	for (int i = 0; i < 60000; i++) {
-		if (i % 5 == 0)
-			strbuf_printf(&data, "C%d,\"two\nlines\",x\n", i);
-		else if (i % 5 == 1)
-			strbuf_printf(&data, "C%d,Bad \"quote,x\n", i);
-		else if (i % 5 == 2)
-			strbuf_puts(&data, "\n");
-		else
-			strbuf_printf(&data, "C%d,%0*d,x\n", i, 1 + i % 400, i);
-	}
+	places_data(&data);
 	char *path = temp_file(data.s, data.len);
 	struct csvin_opts o = {.name = "t.csv", .thread_from = SIZE_MAX};
 	struct full all = {.g = {STRBUF_INIT, 0, 0, false, true}};
@@ -1312,9 +1315,7 @@ static void test_stop_at(void **state)
 			                       .start_line = from ? all.end_line[from] + 1 : 0,
 			                       .stop_at = all.read_to[to]};
 			struct got g = {STRBUF_INIT, 0, 0, false, true};
-			int rc =
-			    way < 2 ? csvin_read(path, &j, collect, &g, NULL, NULL)
-			            : csvin_read_mem(data.s, data.len, &j, collect, &g, NULL, NULL);
+			int rc = read_way(path, &data, &j, way, &g);
 			assert_int_equal(rc, 0);
 			/* the header, then the records after from, to the end of record to */
 			struct strbuf want = STRBUF_INIT;

@@ -121,36 +121,26 @@ static void test_values_recorded(void **state)
 	dq_free(d);
 }
 
-static char *quoted(const char *s, size_t n, size_t max)
+/* s[0..n) as text_quote would write it with at most max bytes, after ">": want. */
+static void check_quoted(const char *s, size_t n, size_t max, const char *want)
 {
 	struct strbuf b = STRBUF_INIT;
 	strbuf_puts(&b, ">");
 	text_escape(&b, s, n, max, true);
-	return strbuf_detach(&b);
+	assert_string_equal(strbuf_str(&b), want);
+	strbuf_free(&b);
 }
 
 static void test_escape(void **state)
 {
 	(void)state;
-	char *q = quoted("plain", 5, 60);
-	assert_string_equal(q, ">\"plain\"");
-	free(q);
-	q = quoted("a\"b\\c\td\x7f", 8, 60);
-	assert_string_equal(q, ">\"a\\\"b\\\\c\\x09d\\x7F\"");
-	free(q);
-	q = quoted("\n", 1, 60);
-	assert_string_equal(q, ">\"\\x0A\"");
-	free(q);
-	q = quoted("", 0, 60);
-	assert_string_equal(q, ">\"\"");
-	free(q);
+	check_quoted("plain", 5, 60, ">\"plain\"");
+	check_quoted("a\"b\\c\td\x7f", 8, 60, ">\"a\\\"b\\\\c\\x09d\\x7F\"");
+	check_quoted("\n", 1, 60, ">\"\\x0A\"");
+	check_quoted("", 0, 60, ">\"\"");
 	/* cut at max - 3 bytes, not inside a character */
-	q = quoted("abcdefgh\xc3\xa9zzzzzz", 16, 12);
-	assert_string_equal(q, ">\"abcdefgh…\"");
-	free(q);
-	q = quoted("a\tbcdefghijk", 12, 11); /* an escape before the cut */
-	assert_string_equal(q, ">\"a\\x09bcdefg…\"");
-	free(q);
+	check_quoted("abcdefgh\xc3\xa9zzzzzz", 16, 12, ">\"abcdefgh…\"");
+	check_quoted("a\tbcdefghijk", 12, 11, ">\"a\\x09bcdefg…\""); /* an escape before the cut */
 	struct strbuf b = STRBUF_INIT;
 	text_escape(&b, "x\"y", 3, 60, false); /* unquoted: the quote is kept as it is */
 	assert_string_equal(strbuf_str(&b), "x\"y");
