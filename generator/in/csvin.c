@@ -33,6 +33,8 @@
 /* Longest excerpt in bad_value, in bytes of source text (escapes make it longer). */
 #define EXCERPT_SOURCE 40
 #define EXCERPT_MAX 200
+/* Bytes of source text an excerpt shows before the fault it is about. */
+#define EXCERPT_BEFORE 20
 
 struct pipe;
 
@@ -89,6 +91,13 @@ struct csvin {
 	bool field_over;
 	char over_head[EXCERPT_SOURCE];
 	size_t over_head_len;
+
+	/* The last bytes of the line being fed, when it began in an earlier block (its pieces
+	 * before the one being fed): the context an excerpt shows before a fault found right
+	 * after a block's start, as if the line had come whole. */
+	char line_tail[EXCERPT_BEFORE + 4];
+	size_t line_tail_len;
+	int fd; /* the file being read, -1 for an input in memory */
 };
 
 /* libcsv's buffer grows through here, so that running out of memory is fatal as everywhere. */
@@ -293,6 +302,43 @@ static void cut_field(struct csvin *r)
 }
 
 /*
+ * The excerpt of a stray quote at s[err] of a piece of a line (end: its length without the line
+ * break; ends_line: the line ends in it): EXCERPT_BEFORE bytes before the quote and what
+ * follows, as from the whole line, wherever the blocks fall: the bytes before the piece come from
+ * line_tail, those after it (a line going on in the next block) are read ahead from the file.
+ */
+static void quote_excerpt(struct csvin *r, const char *s, size_t err, size_t end, bool ends_line)
+{
+	enum { AROUND = EXCERPT_BEFORE + EXCERPT_SOURCE + 4 };
+	char buf[sizeof r->line_tail + 2 * AROUND];
+	size_t n = 0, lo = 0;
+	if (err > EXCERPT_BEFORE) /* from the piece alone, a few bytes before the excerpt's start */
+		lo = err - EXCERPT_BEFORE > 4 ? err - EXCERPT_BEFORE - 4 : 0;
+	else if (r->line_tail_len) { /* and the line's bytes before this block */
+		memcpy(buf, r->line_tail, r->line_tail_len);
+		n = r->line_tail_len;
+	}
+	size_t at = n + (err - lo); /* where the quote is in buf */
+	size_t hi = end < err + AROUND ? end : err + AROUND;
+	memcpy(buf + n, s + lo, hi - lo);
+	n += hi - lo;
+	bool more = hi < end || !ends_line;
+	if (hi == end && !ends_line && r->fd >= 0) {
+		/* the line goes on in the next block: its next bytes, up to its line break */
+		ssize_t k = pread(r->fd, buf + n, sizeof buf - n, (off_t)r->read_to);
+		size_t m = 0;
+		while (k > 0 && m < (size_t)k && buf[n + m] != '\n' && buf[n + m] != '\r')
+			m++;
+		if (k > 0) /* (at the end of the file, as the whole line would: "…") */
+			more = m == (size_t)k;
+		n += m;
+	}
+	/* lo > 0 or bytes before it in buf: "…" first, as for the whole line */
+	size_t from = at > EXCERPT_BEFORE ? at - EXCERPT_BEFORE : 0;
+	excerpt(r->bad_value, buf, n, from, more);
+}
+
+/*
  * libcsv stopped at s[err], a quote in an unquoted field or text after a closing quote.
  * The record is delivered as rejected, and reading goes on after the line holding s[err]:
  * one stray quote (an inch mark, `24" screen`) costs one record, not the rest of the file.
@@ -316,7 +362,7 @@ static void bad_quote(struct csvin *r, const char *s, size_t err, size_t len, bo
 		end--;
 	if (err > end)
 		err = end;
-	excerpt(r->bad_value, s, end, err > 20 ? err - 20 : 0, !ends_line);
+	quote_excerpt(r, s, err, end, ends_line);
 	deliver(r);
 	csv_free(&r->p);
 	parser_init(r);
@@ -505,7 +551,33 @@ static bool split_plain_line(struct csvin *r, const char *s, size_t len)
 }
 
 /* Feeds s[0..len), one line or the start or rest of one; ends_line: it ends with its '\n'. */
+/* Keeps the last bytes of a piece of a line that goes on in the next block (line_tail). */
+static void keep_line_tail(struct csvin *r, const char *s, size_t len)
+{
+	size_t cap = sizeof r->line_tail;
+	if (len >= cap) {
+		memcpy(r->line_tail, s + len - cap, cap);
+		r->line_tail_len = cap;
+		return;
+	}
+	size_t keep = r->line_tail_len + len > cap ? cap - len : r->line_tail_len;
+	memmove(r->line_tail, r->line_tail + r->line_tail_len - keep, keep);
+	memcpy(r->line_tail + keep, s, len);
+	r->line_tail_len = keep + len;
+}
+
+static void feed_line_piece(struct csvin *r, const char *s, size_t len, bool ends_line);
+
 static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line)
+{
+	feed_line_piece(r, s, len, ends_line);
+	if (ends_line)
+		r->line_tail_len = 0;
+	else
+		keep_line_tail(r, s, len);
+}
+
+static void feed_line_piece(struct csvin *r, const char *s, size_t len, bool ends_line)
 {
 	if (r->skip_line) {
 		if (ends_line) {
@@ -565,6 +637,7 @@ static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line
 static void jump_to(struct csvin *r)
 {
 	r->jump = false;
+	r->line_tail_len = 0;
 	r->block_at = r->read_to = r->start_at;
 	r->line = r->start_line;
 	r->start_at = 0;
@@ -686,6 +759,7 @@ static void begin(struct csvin *r, const struct csvin_opts *opts, const char *fi
 	r->start_at = opts ? opts->start_at : 0;
 	r->start_line = opts ? opts->start_line : 0;
 	r->stop_at = opts && opts->stop_at ? opts->stop_at : SIZE_MAX;
+	r->fd = -1;
 	parser_init(r);
 }
 
@@ -858,6 +932,7 @@ static int feed_file(struct csvin *r, int fd, char *buf, size_t skip, ssize_t n,
 {
 	/* the bytes of the first block before stop_at; a block cut short there is the last */
 	size_t want = BLOCK_SIZE, got = (size_t)n < r->stop_at ? (size_t)n : r->stop_at;
+	r->fd = fd;
 	r->block_at = skip;
 	feed(r, buf + skip, got > skip ? got - skip : 0);
 	r->block_at = got;

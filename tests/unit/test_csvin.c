@@ -1240,9 +1240,8 @@ static void test_start_at(void **state)
 	assert_true(data.len > 2 * (1u << 20));
 	char *path = temp_file(data.s, data.len);
 	struct csvin_opts o = {.name = "t.csv", .thread_from = SIZE_MAX};
-	/* a malformed line's excerpt stops at the block it was found in: blocks fall elsewhere
-	 * once the reading has jumped, so the excerpts are left out */
-	struct full all = {.g = {STRBUF_INIT, 0, 0, false, true}};
+	/* the excerpts too: a malformed line's is the same wherever the blocks fall */
+	struct full all = {.g = {STRBUF_INIT, 0, 0, false, false}};
 	assert_int_equal(csvin_read(path, &o, collect_full, &all, NULL, NULL), 0);
 	assert_true(all.n > 40000);
 	/* record 1 is "C0" on lines 2 and 3 */
@@ -1255,7 +1254,7 @@ static void test_start_at(void **state)
 			                       .thread_from = way == 1 ? 1 : SIZE_MAX,
 			                       .start_at = all.read_to[k],
 			                       .start_line = all.end_line[k] + 1};
-			struct got g = {STRBUF_INIT, 0, 0, false, true};
+			struct got g = {STRBUF_INIT, 0, 0, false, false};
 			int rc = read_way(path, &data, &j, way, &g);
 			assert_int_equal(rc, 0);
 			/* the header, then the records after k */
@@ -1273,7 +1272,7 @@ static void test_start_at(void **state)
 		                       .thread_from = way == 1 ? 1 : SIZE_MAX,
 		                       .start_at = data.len + 4096,
 		                       .start_line = 99};
-		struct got g = {STRBUF_INIT, 0, 0, false, true};
+		struct got g = {STRBUF_INIT, 0, 0, false, false};
 		int rc = read_way(path, &data, &j, way, &g);
 		assert_int_equal(rc, 0);
 		assert_int_equal(g.n, 1);
@@ -1299,7 +1298,7 @@ static void test_stop_at(void **state)
 	places_data(&data);
 	char *path = temp_file(data.s, data.len);
 	struct csvin_opts o = {.name = "t.csv", .thread_from = SIZE_MAX};
-	struct full all = {.g = {STRBUF_INIT, 0, 0, false, true}};
+	struct full all = {.g = {STRBUF_INIT, 0, 0, false, false}};
 	assert_int_equal(csvin_read(path, &o, collect_full, &all, NULL, NULL), 0);
 	assert_true(all.n > 40000);
 	assert_true(all.read_to[20000] > 2 * (1u << 20)); /* past the second block */
@@ -1314,7 +1313,7 @@ static void test_stop_at(void **state)
 			                       .start_at = from ? all.read_to[from] : 0,
 			                       .start_line = from ? all.end_line[from] + 1 : 0,
 			                       .stop_at = all.read_to[to]};
-			struct got g = {STRBUF_INIT, 0, 0, false, true};
+			struct got g = {STRBUF_INIT, 0, 0, false, false};
 			int rc = read_way(path, &data, &j, way, &g);
 			assert_int_equal(rc, 0);
 			/* the header, then the records after from, to the end of record to */
@@ -1336,6 +1335,64 @@ static void test_stop_at(void **state)
 	strbuf_free(&data);
 }
 
+/*
+ * A malformed line cut by the 1 MiB block boundary shortly before its stray quote: the excerpt
+ * shows the 20 bytes before the quote as from a line that came whole (the same file read from
+ * memory, which is never cut), however far before the quote the boundary falls; so too in a
+ * thread of its own. Lines of plain ASCII, of two-byte characters and of a two-byte character
+ * cut by the boundary.
+ */
+static void test_excerpt_across_blocks(void **state)
+{
+	(void)state;
+	const char *lines[] = {
+	    "2,abcdefghijklmnopqrstuvwxyz0123456789 Bad \"quote and more text,x\n",
+	    "2,"
+	    "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3"
+	    "\xA9\xC3\xA9 x\"y,z\n",
+	    "2,ab\"c,z\n"};
+	for (size_t l = 0; l < sizeof lines / sizeof *lines; l++) {
+		const char *line = lines[l];
+		size_t quote = (size_t)(strchr(line, '"') - line);
+		for (size_t before = 1; before <= quote; before++) {
+			/* the stray quote is the second block's byte `before` (from 1) */
+			struct strbuf data = STRBUF_INIT;
+			strbuf_puts(&data, "id,text\n");
+			while (data.len < (1u << 20) - 200)
+				strbuf_puts(&data, "1,filler filler filler filler filler filler\n");
+			size_t pad = (1u << 20) + before - 1 - quote - data.len;
+			strbuf_puts(&data, "1,");
+			for (size_t i = 2; i + 1 < pad; i++)
+				strbuf_putc(&data, 'p');
+			strbuf_putc(&data, '\n');
+			assert_int_equal(data.len + quote, (1u << 20) + before - 1);
+			strbuf_puts(&data, line);
+			strbuf_puts(&data, "3,z\n");
+			char *path = temp_file(data.s, data.len);
+			struct got mem = {STRBUF_INIT, 0, 0, false, false};
+			struct csvin_opts o = {.name = "t.csv", .thread_from = SIZE_MAX};
+			assert_int_equal(
+			    csvin_read_mem(data.s, data.len, &o, collect, &mem, NULL, NULL), 0);
+			assert_non_null(strstr(strbuf_str(&mem.out), "!"));
+			for (int way = 0; way < 2; way++) {
+				struct csvin_opts j = {.name = "t.csv",
+				                       .thread_from = way ? 1 : SIZE_MAX};
+				struct got g = {STRBUF_INIT, 0, 0, false, false};
+				assert_int_equal(read_way(path, &data, &j, way, &g), 0);
+				if (strcmp(strbuf_str(&g.out), strbuf_str(&mem.out)) != 0)
+					fail_msg(
+					    "line %zu cut %zu bytes before its quote, way %d: %s",
+					    l, before, way, strstr(strbuf_str(&g.out), "!"));
+				strbuf_free(&g.out);
+			}
+			strbuf_free(&mem.out);
+			unlink(path);
+			free(path);
+			strbuf_free(&data);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1344,6 +1401,7 @@ int main(void)
 	    cmocka_unit_test(test_basic),
 	    cmocka_unit_test(test_read_to),
 	    cmocka_unit_test(test_start_at),
+	    cmocka_unit_test(test_excerpt_across_blocks),
 	    cmocka_unit_test(test_stop_at),
 	    cmocka_unit_test(test_lone_cr),
 	    cmocka_unit_test(test_empty_and_header_only),
