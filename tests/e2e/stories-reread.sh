@@ -57,7 +57,8 @@ print(sys.argv[1].split("/")[-2], told, "stories, each its case's rows")
 PY
 }
 
-# LeakSanitizer cannot run under ptrace
+# LeakSanitizer cannot run under ptrace. With threads, strace may split a call across two lines
+# ("lseek(5, 10496669, SEEK_SET <unfinished ...>"): the checks match its first line.
 trace() {
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -o "$1" -e trace=openat,lseek "${@:2}"
 }
@@ -67,7 +68,7 @@ for order in time shuffled; do
 done
 size=$(stat -c %s "$WORK/time/journeys.csv")
 # the second reading of the log in time order seeks past the first three quarters of it
-far=$(grep -E 'lseek\([0-9]+, [0-9]+, SEEK_SET\)' "$WORK/time.trace" | sed -E 's/.*lseek\([0-9]+, ([0-9]+),.*/\1/' | sort -n | tail -1)
+far=$(grep -E 'lseek\([0-9]+, [0-9]+, SEEK_SET' "$WORK/time.trace" | sed -E 's/.*lseek\([0-9]+, ([0-9]+),.*/\1/' | sort -n | tail -1)
 [ -n "$far" ] && [ "$far" -gt $((size * 3 / 4)) ] ||
 	{ echo "the stories' reading did not start far into the log in time order (seek to ${far:-none} of $size)"; exit 1; }
 
@@ -75,7 +76,7 @@ far=$(grep -E 'lseek\([0-9]+, [0-9]+, SEEK_SET\)' "$WORK/time.trace" | sed -E 's
 # on the two cores (a seek to near the middle of the log), with the same stories as on one core
 # (taskset) or with --jobs 1, where the reading is in one part (no such seek)
 middle() { # trace log -> the seeks into the middle fifth of log
-	grep -E 'lseek\([0-9]+, [0-9]+, SEEK_SET\)' "$1" | sed -E 's/.*lseek\([0-9]+, ([0-9]+),.*/\1/' |
+	grep -E 'lseek\([0-9]+, [0-9]+, SEEK_SET' "$1" | sed -E 's/.*lseek\([0-9]+, ([0-9]+),.*/\1/' |
 		awk -v s="$(stat -c %s "$2")" '$1 > s * 0.4 && $1 < s * 0.6' | wc -l
 }
 [ "$(middle "$WORK/shuffled.trace" "$WORK/shuffled/journeys.csv")" -ge 1 ] ||
@@ -113,7 +114,7 @@ wait $pid
 status=$?
 set -e
 [ $status -eq 0 ] || { echo "changed log: exit $status"; exit 1; }
-if grep -qE 'lseek\([0-9]+, [1-9][0-9]*, SEEK_SET\)' "$WORK/changed.trace"; then
+if grep -qE 'lseek\([0-9]+, [1-9][0-9]*, SEEK_SET' "$WORK/changed.trace"; then
 	echo "the stories' reading of a changed log seeked into it"
 	exit 1
 fi
