@@ -97,7 +97,8 @@ struct csvin {
 	 * after a block's start, as if the line had come whole. */
 	char line_tail[EXCERPT_BEFORE + 4];
 	size_t line_tail_len;
-	int fd; /* the file being read, -1 for an input in memory */
+	long tail_line; /* the line whose bytes they are: valid while line is still that one */
+	int fd;         /* the file being read, -1 for an input in memory */
 };
 
 /* libcsv's buffer grows through here, so that running out of memory is fatal as everywhere. */
@@ -314,7 +315,7 @@ static void quote_excerpt(struct csvin *r, const char *s, size_t err, size_t end
 	size_t n = 0, lo = 0;
 	if (err > EXCERPT_BEFORE) /* from the piece alone, a few bytes before the excerpt's start */
 		lo = err - EXCERPT_BEFORE > 4 ? err - EXCERPT_BEFORE - 4 : 0;
-	else if (r->line_tail_len) { /* and the line's bytes before this block */
+	else if (r->line_tail_len && r->tail_line == r->line) { /* and the line's bytes before */
 		memcpy(buf, r->line_tail, r->line_tail_len);
 		n = r->line_tail_len;
 	}
@@ -551,10 +552,19 @@ static bool split_plain_line(struct csvin *r, const char *s, size_t len)
 }
 
 /* Feeds s[0..len), one line or the start or rest of one; ends_line: it ends with its '\n'. */
-/* Keeps the last bytes of a piece of a line that goes on in the next block (line_tail). */
-static void keep_line_tail(struct csvin *r, const char *s, size_t len)
+static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line);
+
+/*
+ * feed_line of a block's last bytes, a piece of a line that goes on in the next block: its last
+ * bytes are kept (line_tail) for an excerpt in the line's next piece.
+ */
+static void feed_line_cut(struct csvin *r, const char *s, size_t len)
 {
+	feed_line(r, s, len, false);
 	size_t cap = sizeof r->line_tail;
+	if (r->tail_line != r->line) /* the tail kept is an earlier line's */
+		r->line_tail_len = 0;
+	r->tail_line = r->line;
 	if (len >= cap) {
 		memcpy(r->line_tail, s + len - cap, cap);
 		r->line_tail_len = cap;
@@ -566,18 +576,7 @@ static void keep_line_tail(struct csvin *r, const char *s, size_t len)
 	r->line_tail_len = keep + len;
 }
 
-static void feed_line_piece(struct csvin *r, const char *s, size_t len, bool ends_line);
-
 static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line)
-{
-	feed_line_piece(r, s, len, ends_line);
-	if (ends_line)
-		r->line_tail_len = 0;
-	else
-		keep_line_tail(r, s, len);
-}
-
-static void feed_line_piece(struct csvin *r, const char *s, size_t len, bool ends_line)
 {
 	if (r->skip_line) {
 		if (ends_line) {
@@ -675,7 +674,7 @@ static void feed_ahead(struct csvin *r, const char *b, size_t n)
 		}
 		if (!count) { /* the block's last bytes, without a line break */
 			r->read_to = r->block_at + n;
-			feed_line(r, b + i, n - i, false);
+			feed_line_cut(r, b + i, n - i);
 			return;
 		}
 		size_t end = ends[head];
@@ -700,7 +699,10 @@ static void feed(struct csvin *r, const char *b, size_t n)
 		const char *nl = memchr(b + i, '\n', n - i);
 		size_t end = nl ? (size_t)(nl - b) + 1 : n;
 		r->read_to = r->block_at + end;
-		feed_line(r, b + i, end - i, nl != NULL);
+		if (nl)
+			feed_line(r, b + i, end - i, true);
+		else
+			feed_line_cut(r, b + i, end - i);
 		i = end;
 		if (jump_now(r))
 			return;
