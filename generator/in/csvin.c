@@ -551,7 +551,6 @@ static bool split_plain_line(struct csvin *r, const char *s, size_t len)
 	return true;
 }
 
-/* Feeds s[0..len), one line or the start or rest of one; ends_line: it ends with its '\n'. */
 static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line);
 
 /*
@@ -576,6 +575,7 @@ static void feed_line_cut(struct csvin *r, const char *s, size_t len)
 	r->line_tail_len = keep + len;
 }
 
+/* Feeds s[0..len), one line or the start or rest of one; ends_line: it ends with its '\n'. */
 static void feed_line(struct csvin *r, const char *s, size_t len, bool ends_line)
 {
 	if (r->skip_line) {
