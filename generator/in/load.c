@@ -51,11 +51,12 @@ static bool rescope_skips(const struct dq_issue *is)
  * Brings into the cache, in steps some issues apart (as the readers read rows ahead), what the
  * look at issue j will read: its ids' table slots (step 0), their strings' records (1), the case
  * and the customer's index entry they most likely name (2), then that customer's record (3).
- * hash[j % RESCOPE_RING] keeps issue j's two hashes from step 0 on.
+ * ring[j % RESCOPE_RING] keeps issue j's two hashes from step 0 on, and the customer's symbol
+ * from step 2.
  */
 #define RESCOPE_RING 32
 #define RESCOPE_STEP 5 /* issues between two steps, and between the last and the look */
-static void rescope_fetch(const struct model *m, size_t j, int step, uint32_t hash[RESCOPE_RING][2])
+static void rescope_fetch(const struct model *m, size_t j, int step, uint32_t ring[RESCOPE_RING][3])
 {
 	const struct dq *d = m->dq;
 	if (j >= d->nissues)
@@ -63,7 +64,7 @@ static void rescope_fetch(const struct model *m, size_t j, int step, uint32_t ha
 	const struct dq_issue *is = &d->issues[j];
 	if (rescope_skips(is))
 		return;
-	uint32_t *h = hash[j % RESCOPE_RING];
+	uint32_t *h = ring[j % RESCOPE_RING];
 	if (step == 0) {
 		h[0] = is->case_id ? intern_hash(is->case_id, strlen(is->case_id)) : 0;
 		h[1] = is->customer_id ? intern_hash(is->customer_id, strlen(is->customer_id)) : 0;
@@ -75,16 +76,18 @@ static void rescope_fetch(const struct model *m, size_t j, int step, uint32_t ha
 			intern_prefetch(m->names, h[1], step);
 		return;
 	}
-	sym cs = h[1] ? intern_prefetch(m->names, h[1], 2) : 0;
 	if (step == 3) {
-		if (cs && cs < m->customer_index_len && m->customer_index[cs])
+		sym cs = h[2];
+		if (cs && m->customer_index[cs])
 			__builtin_prefetch(&m->customers[m->customer_index[cs] - 1]);
 		return;
 	}
 	sym id = h[0] ? intern_prefetch(m->ids, h[0], 2) : 0;
 	if (id && id <= m->ncases)
 		__builtin_prefetch(&m->cases[id - 1]);
-	if (cs && cs < m->customer_index_len)
+	sym cs = h[1] ? intern_prefetch(m->names, h[1], 2) : 0;
+	h[2] = cs < m->customer_index_len ? cs : 0; /* 0: none, or past the index */
+	if (h[2])
 		__builtin_prefetch(&m->customer_index[cs]);
 }
 
@@ -98,15 +101,15 @@ static void rescope_fetch(const struct model *m, size_t j, int step, uint32_t ha
 static void rescope_rejections(struct model *m)
 {
 	struct dq *d = m->dq;
-	uint32_t hash[RESCOPE_RING][2];
+	uint32_t ring[RESCOPE_RING][3];
 	/* issue j + 4 * RESCOPE_STEP takes step 0 when issue j is looked at, j + RESCOPE_STEP step
 	 * 3 */
 	for (size_t j = 0; j < 4 * RESCOPE_STEP; j++)
 		for (int step = 0; step < 4 && step * RESCOPE_STEP <= (int)j; step++)
-			rescope_fetch(m, j - (size_t)step * RESCOPE_STEP, step, hash);
+			rescope_fetch(m, j - (size_t)step * RESCOPE_STEP, step, ring);
 	for (size_t i = 0; i < d->nissues; i++) {
 		for (int step = 0; step < 4; step++)
-			rescope_fetch(m, i + (size_t)(4 - step) * RESCOPE_STEP, step, hash);
+			rescope_fetch(m, i + (size_t)(4 - step) * RESCOPE_STEP, step, ring);
 		const struct dq_issue *is = &d->issues[i];
 		if (rescope_skips(is))
 			continue;
