@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util/strbuf.h"
 #include "util/utf8.h"
 #include "util/xmem.h"
 
@@ -214,42 +213,34 @@ static const char *const key_names[K_N] = {
 /*
  * What comes before each member's value in the objects of a list at one depth (its comma, new
  * line, indentation, name and colon, as key writes them), and the object's end: written once
- * for the list, not again for each of its hundreds of thousands of rows.
+ * for the list, not again for each of its hundreds of thousands of rows. Each is a writer's
+ * buffer, large enough that it never goes to a sink.
  */
 struct member_heads {
-	struct strbuf head[K_N];
-	struct strbuf end; /* the new line and indentation before the closing brace */
+	struct json_out head[K_N];
+	struct json_out end; /* the new line and indentation before the closing brace */
 };
 
-/* The heads as key and indent write them, each into a buffer large enough (no sink). */
 static void heads_make(struct member_heads *h, int depth)
 {
 	for (int k = 0; k < K_N; k++) {
-		struct json_out w;
-		json_out_init(&w, 2 * (size_t)depth + 64, NULL, NULL);
-		key(&w, depth + 1, k == K_FILE, key_names[k]);
-		h->head[k] = (struct strbuf)STRBUF_INIT;
-		strbuf_append(&h->head[k], w.buf, w.len);
-		free(w.buf);
+		json_out_init(&h->head[k], 2 * (size_t)depth + 64, NULL, NULL);
+		key(&h->head[k], depth + 1, k == K_FILE, key_names[k]);
 	}
-	struct json_out w;
-	json_out_init(&w, 2 * (size_t)depth + 64, NULL, NULL);
-	indent(&w, depth);
-	h->end = (struct strbuf)STRBUF_INIT;
-	strbuf_append(&h->end, w.buf, w.len);
-	free(w.buf);
+	json_out_init(&h->end, 2 * (size_t)depth + 64, NULL, NULL);
+	indent(&h->end, depth);
 }
 
 static void heads_free(struct member_heads *h)
 {
 	for (int k = 0; k < K_N; k++)
-		strbuf_free(&h->head[k]);
-	strbuf_free(&h->end);
+		free(h->head[k].buf);
+	free(h->end.buf);
 }
 
 static void head(struct json_out *w, const struct member_heads *h, int k)
 {
-	json_out_bytes(w, h->head[k].s, h->head[k].len);
+	json_out_bytes(w, h->head[k].buf, h->head[k].len);
 }
 
 /* One rejected row (note: one note) as an object at the heads' depth, with the members of
@@ -284,7 +275,7 @@ static void issue(struct json_out *w, const struct view_dq_issue *is, bool note,
 		head(w, h, K_VALUE);
 		string_or_null(w, is->value);
 	}
-	json_out_bytes(w, h->end.s, h->end.len);
+	json_out_bytes(w, h->end.buf, h->end.len);
 	json_out_bytes(w, "}", 1);
 }
 
