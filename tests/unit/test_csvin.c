@@ -1339,8 +1339,8 @@ static void test_stop_at(void **state)
  * A malformed line cut by the 1 MiB block boundary shortly before its stray quote: the excerpt
  * shows the 20 bytes before the quote as from a line that came whole (the same file read from
  * memory, which is never cut), however far before the quote the boundary falls; so too in a
- * thread of its own. Lines of plain ASCII, of two-byte characters and of a two-byte character
- * cut by the boundary.
+ * thread of its own. A long line of plain ASCII, one of two-byte characters (some boundaries
+ * fall inside one) and a short one whose quote is near its start.
  */
 static void test_excerpt_across_blocks(void **state)
 {
