@@ -174,7 +174,7 @@ asan: fonts
 tsan: fonts $(GEN)
 	$(Q)$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="-O1 -g -fsanitize=thread" \
 	  LDFLAGS="-fsanitize=thread" build/tsan/boardpack
-	$(Q)scratch=$$(mktemp -d) && pass=0 && fail=0 && for t in tests/e2e/split-*.sh tests/e2e/stories-reread.sh; do \
+	$(Q)scratch=$$(mktemp -d) && pass=0 && fail=0 && for t in tests/e2e/split-*.sh tests/e2e/stories-reread.sh tests/e2e/input-prepared-rows.sh; do \
 	  mkdir -p $$scratch/$$(basename $$t .sh) && \
 	  if (cd $$scratch/$$(basename $$t .sh) && BOARDPACK_DATADIR=$(CURDIR) TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 	      BOARDPACK=$(CURDIR)/build/tsan/boardpack GEN=$(CURDIR)/$(GEN) PYTHON=$(PYTHON) ROOT=$(CURDIR) WORK=$$scratch/$$(basename $$t .sh) \

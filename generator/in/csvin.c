@@ -667,7 +667,7 @@ static void feed_ahead(struct csvin *r, const char *b, size_t n)
 			if (!nl)
 				break;
 			size_t e = (size_t)(nl - b) + 1;
-			r->ahead(r->ahead_ctx, b + scan, e - scan, r->delim);
+			r->ahead(r->ahead_ctx, b + scan, e - scan, r->delim, NULL);
 			ends[(head + count) % AHEAD_LINES] = e;
 			count++;
 			scan = e;
@@ -837,6 +837,7 @@ struct brec {
 	size_t first, nfields;     /* fields first.. of the batch */
 	size_t problem, bad_value; /* offsets into text, SIZE_MAX when none */
 	size_t bad_field;
+	bool prepared; /* csvin_opts.prep gave its bytes (batch.prep) */
 };
 
 struct batch {
@@ -844,6 +845,8 @@ struct batch {
 	size_t text_len, text_cap;
 	struct brec *recs;
 	size_t n, cap;
+	unsigned char *prep; /* csvin_opts.prep_size bytes a record, for prep_cap records */
+	size_t prep_cap;
 	size_t *offs, *lens; /* per field */
 	size_t nf, nf_cap;
 	struct batch *next;
@@ -868,6 +871,14 @@ struct pipe {
 	size_t size; /* the file's */
 	const char *name;
 	const struct csvin_opts *opts;
+	const char **fields; /* the record being prepared (the parser's thread's) */
+	size_t fields_cap;
+	/* whether the parser prepares the records of the batch it fills (csvin_opts.prep): from
+	 * when it waits for a free batch (the caller is behind) to when the caller waits for a
+	 * full one (then the parser is), so that the work goes to the thread that has time for it
+	 */
+	bool prep_on;
+	bool caller_waited; /* since the parser last took a free batch */
 };
 
 static size_t batch_text(struct batch *b, const char *s, size_t n)
@@ -916,8 +927,16 @@ static void pipe_publish(struct pipe *p, struct batch *b)
 static struct batch *pipe_take_free(struct pipe *p)
 {
 	pthread_mutex_lock(&p->lock);
-	while (!p->free)
+	bool waited = false;
+	while (!p->free) {
+		waited = true;
 		pthread_cond_wait(&p->cond, &p->lock);
+	}
+	if (waited)
+		p->prep_on = true;
+	else if (p->caller_waited)
+		p->prep_on = false;
+	p->caller_waited = false;
 	struct batch *b = p->free;
 	p->free = b->next;
 	pthread_mutex_unlock(&p->lock);
@@ -977,6 +996,29 @@ static void pipe_store_field(struct csvin *r, const char *s, size_t len)
 	r->nfields++;
 }
 
+/* csvin_opts.prep of record br, just put into batch b (the parser's thread). */
+static void prepare(struct pipe *p, struct batch *b, struct brec *br)
+{
+	const struct csvin_opts *o = p->opts;
+	if (b->prep_cap < b->cap) {
+		b->prep = xreallocarray(b->prep, b->cap, o->prep_size);
+		b->prep_cap = b->cap;
+	}
+	if (br->nfields > p->fields_cap)
+		p->fields =
+		    xreallocarray(p->fields, p->fields_cap = br->nfields + 64, sizeof *p->fields);
+	for (size_t f = 0; f < br->nfields; f++)
+		p->fields[f] = b->text + b->offs[br->first + f];
+	struct csvin_record rec = {.line = br->line,
+	                           .nfields = br->nfields,
+	                           .fields = p->fields,
+	                           .lens = b->lens + br->first,
+	                           .read_to = br->read_to,
+	                           .size = p->size,
+	                           .end_line = br->end_line};
+	br->prepared = o->prep(o->prep_ctx, &rec, b->prep + (size_t)(br - b->recs) * o->prep_size);
+}
+
 static void pipe_put(struct csvin *r)
 {
 	struct pipe *p = r->pipe;
@@ -1003,6 +1045,8 @@ static void pipe_put(struct csvin *r)
 		rec->problem = batch_text(b, r->problem, strlen(r->problem));
 		if (r->bad_value[0])
 			rec->bad_value = batch_text(b, r->bad_value, strlen(r->bad_value));
+	} else if (p->opts->prep && p->prep_on) {
+		prepare(p, b, rec);
 	}
 	if (b->n >= BATCH_RECORDS || b->text_len >= BATCH_TEXT) {
 		pipe_publish(p, b);
@@ -1047,13 +1091,20 @@ bool csvin_several_cpus(void)
 
 /* Tells opts->ahead of a record of the batch: its fields, stored one after another each with
  * its NUL, are a line whose delimiter is NUL. */
-static void batch_ahead(const struct batch *b, const struct brec *br, const struct csvin_opts *opts)
+/* Record i of batch b's prep (csvin_record.prep). */
+static const void *batch_prep(const struct batch *b, size_t i, const struct csvin_opts *opts)
 {
+	return b->recs[i].prepared ? b->prep + i * opts->prep_size : NULL;
+}
+
+static void batch_ahead(const struct batch *b, size_t i, const struct csvin_opts *opts)
+{
+	const struct brec *br = &b->recs[i];
 	if (!br->nfields)
 		return;
 	size_t from = b->offs[br->first], last = br->first + br->nfields - 1;
 	size_t to = b->offs[last] + b->lens[last];
-	opts->ahead(opts->ahead_ctx, b->text + from, to - from, '\0');
+	opts->ahead(opts->ahead_ctx, b->text + from, to - from, '\0', batch_prep(b, i, opts));
 }
 
 static int read_piped(int fd, char *buf, ssize_t first_n, size_t size,
@@ -1067,7 +1118,8 @@ static int read_piped(int fd, char *buf, ssize_t first_n, size_t size,
 	                 .first_n = first_n,
 	                 .size = size,
 	                 .name = name,
-	                 .opts = opts};
+	                 .opts = opts,
+	                 .prep_on = true};
 	struct batch batches[PIPE_BATCHES] = {0};
 	for (int i = 0; i < PIPE_BATCHES; i++) {
 		batches[i].next = p.free;
@@ -1079,10 +1131,14 @@ static int read_piped(int fd, char *buf, ssize_t first_n, size_t size,
 	const char **fields = NULL;
 	size_t fields_cap = 0;
 	int stop = 0;
+	bool got_one = false;
 	for (;;) {
 		pthread_mutex_lock(&p.lock);
-		while (!p.full_head && !p.done)
+		while (!p.full_head && !p.done) {
+			p.caller_waited =
+			    got_one; /* not for the first batch: the parser just began */
 			pthread_cond_wait(&p.cond, &p.lock);
+		}
 		struct batch *b = p.full_head;
 		if (b) {
 			p.full_head = b->next;
@@ -1092,10 +1148,11 @@ static int read_piped(int fd, char *buf, ssize_t first_n, size_t size,
 		pthread_mutex_unlock(&p.lock);
 		if (!b)
 			break;
+		got_one = true;
 		for (size_t i = 0; i < b->n && !stop; i++) {
 			const struct brec *br = &b->recs[i];
 			if (opts->ahead && i + AHEAD_LINES < b->n)
-				batch_ahead(b, &b->recs[i + AHEAD_LINES], opts);
+				batch_ahead(b, i + AHEAD_LINES, opts);
 			if (br->nfields > fields_cap)
 				fields = xreallocarray(fields, fields_cap = br->nfields + 64,
 				                       sizeof *fields);
@@ -1112,6 +1169,7 @@ static int read_piped(int fd, char *buf, ssize_t first_n, size_t size,
 			    .read_to = br->read_to,
 			    .size = p.size,
 			    .end_line = br->end_line,
+			    .prep = batch_prep(b, i, opts),
 			};
 			stop = fn(ctx, &rec);
 			if (stop)
@@ -1129,7 +1187,9 @@ static int read_piped(int fd, char *buf, ssize_t first_n, size_t size,
 		free(batches[i].recs);
 		free(batches[i].offs);
 		free(batches[i].lens);
+		free(batches[i].prep);
 	}
+	free(p.fields);
 	free(fields);
 	if (delim_used)
 		*delim_used = p.delim_used;

@@ -32,9 +32,25 @@ bool csvin_line_field(const char *line, size_t len, unsigned char delim, int col
  * begun in the previous block, and not of every line; it must not change anything the
  * callbacks see. Always called in the caller's thread: when the file is parsed in a thread of
  * its own, it is told of parsed records instead, as lines whose delimiter is NUL (their fields,
- * unquoted and trimmed, one after another).
+ * unquoted and trimmed, one after another), with the record's prep (csvin_prep_fn; NULL when it
+ * has none, and for every line of a file read in the caller's thread).
  */
-typedef void (*csvin_line_ahead)(void *actx, const char *line, size_t len, unsigned char delim);
+typedef void (*csvin_line_ahead)(void *actx, const char *line, size_t len, unsigned char delim,
+                                 const void *prep);
+
+struct csvin_record;
+/*
+ * Work on a record that needs nothing the record callback changes (a field's hash, a timestamp
+ * parsed), done in the parser's thread while the callback works on earlier records: when a file
+ * is parsed in a thread of its own, called there for each record without a problem that it
+ * hands over (the header included), in file order. It writes at most CSVIN_PREP_MAX bytes into
+ * out and returns true, or returns false when it has nothing for the record. The callback then
+ * finds them as the record's prep (csvin_record.prep), and csvin_opts.ahead as its prep. It
+ * may read only what does not change while the file is read, or what it reads with its own
+ * synchronisation (reader.c publishes the header's columns to it once it has read them).
+ */
+typedef bool (*csvin_prep_fn)(void *pctx, const struct csvin_record *rec, void *out);
+#define CSVIN_PREP_MAX 32
 
 struct csvin_opts {
 	char delimiter;           /* ',', ';', '\t', '|', or 0 to sniff from the header line */
@@ -61,6 +77,11 @@ struct csvin_opts {
 	 * it.
 	 */
 	size_t stop_at;
+	/* NULL, or a record's preparation in the parser's thread (csvin_prep_fn); prep_size bytes
+	 * (at most CSVIN_PREP_MAX) a record */
+	csvin_prep_fn prep;
+	void *prep_ctx;
+	size_t prep_size;
 };
 
 /* Whether this process may run on more than one CPU (taskset or a container may allow one). */
@@ -99,6 +120,9 @@ struct csvin_record {
 	 */
 	size_t read_to, size;
 	long end_line; /* the physical line where the record ends (its last, when on several) */
+	/* csvin_opts.prep's bytes for the record, or NULL: not prepared (the file read in the
+	 * caller's thread, the preparation had nothing, or the record is not from a CSV file) */
+	const void *prep;
 };
 
 /* Return 0 to go on, non-zero to stop reading (returned by csvin_read). */

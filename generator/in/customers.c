@@ -35,7 +35,17 @@ struct ahead {
 	unsigned n;
 };
 
-static void ahead_line(void *actx, const char *s, size_t len, unsigned char delim)
+/*
+ * A row prepared in the CSV parser's thread while the reader's works on the rows before it
+ * (prep_row): its checks passed, with the values they read, and its id's hash.
+ */
+struct prepped {
+	double annual_value;
+	int32_t joined_day, left_day;
+	uint32_t hash; /* intern_hash of the customer id */
+};
+
+static void ahead_line(void *actx, const char *s, size_t len, unsigned char delim, const void *prep)
 {
 	struct ahead *a = actx;
 	const struct model *m = a->r->m;
@@ -51,36 +61,45 @@ static void ahead_line(void *actx, const char *s, size_t len, unsigned char deli
 		intern_prefetch(m->names, a->hash[(now - AHEAD_RECORD) % AHEAD_RING], 1);
 	const char *f;
 	size_t n;
-	a->hash[now % AHEAD_RING] =
-	    reader_hint_field(s, len, delim, a->r->col[C_ID], &f, &n) ? intern_hash(f, n) : 0;
+	if (prep) /* hashed in the parser's thread */
+		a->hash[now % AHEAD_RING] = ((const struct prepped *)prep)->hash;
+	else
+		a->hash[now % AHEAD_RING] =
+		    reader_hint_field(s, len, delim, a->r->col[C_ID], &f, &n) ? intern_hash(f, n)
+		                                                              : 0;
 	intern_prefetch(m->names, a->hash[now % AHEAD_RING], 0);
 }
 
-static void on_row(struct reader *r, const struct csvin_record *rec)
+/* What check_row found wrong with a row: its contract column, the rejection's kind and why. */
+struct row_fault {
+	int col;
+	const char *kind, *why;
+};
+
+/*
+ * The data contract's checks of a row's fields f, n (a customer id, an annual value of 0 or
+ * more, dates, left not before joined): fills cu's values, or returns false with what is wrong.
+ * It reads only the configuration and the fields, so that it can run in the CSV parser's
+ * thread (prep_row).
+ */
+static bool check_row(const struct config *c, const char *const f[6], const size_t n[6],
+                      struct customer *cu, struct row_fault *fault)
 {
-	struct model *m = r->m;
-	const struct config *c = r->cfg;
-	size_t n[6];
-	const char *f[6];
-	for (int i = 0; i < 6; i++)
-		f[i] = reader_field(r, rec, i, &n[i]);
 	if (n[C_ID] == 0) {
-		reader_reject_value(r, rec, C_ID, "empty required field", "every row needs one");
-		return;
+		*fault = (struct row_fault){C_ID, "empty required field", "every row needs one"};
+		return false;
 	}
-	struct customer cu = {
-	    .joined_day = INT32_MIN, .left_day = INT32_MAX, .line = (uint32_t)rec->line};
 	const char *why;
 	if (n[C_VALUE]) {
 		if ((why = value_parse_number(f[C_VALUE], n[C_VALUE], c->decimal,
-		                              &cu.annual_value))) {
-			reader_reject_value(r, rec, C_VALUE, "bad number", why);
-			return;
+		                              &cu->annual_value))) {
+			*fault = (struct row_fault){C_VALUE, "bad number", why};
+			return false;
 		}
-		if (cu.annual_value < 0) {
-			reader_reject_value(r, rec, C_VALUE, "bad number",
-			                    "expected an annual value of 0 or more");
-			return;
+		if (cu->annual_value < 0) {
+			*fault = (struct row_fault){C_VALUE, "bad number",
+			                            "expected an annual value of 0 or more"};
+			return false;
 		}
 	}
 	for (int i = C_JOINED; i <= C_LEFT; i++) {
@@ -88,23 +107,70 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 			continue;
 		bp_time t;
 		if ((why = value_parse_time(f[i], n[i], c->date_order, &t))) {
-			reader_reject_value(r, rec, i, "bad date", why);
-			return;
+			*fault = (struct row_fault){i, "bad date", why};
+			return false;
 		}
 		int64_t day =
 		    t >= 0 ? t / BP_MS_PER_DAY : -((-t + BP_MS_PER_DAY - 1) / BP_MS_PER_DAY);
 		if (i == C_JOINED)
-			cu.joined_day =
+			cu->joined_day =
 			    (int32_t)day; /* years 0000 to 9999: within ±3 million days */
 		else
-			cu.left_day = (int32_t)day;
+			cu->left_day = (int32_t)day;
 	}
-	if (cu.joined_day != INT32_MIN && cu.left_day != INT32_MAX && cu.left_day < cu.joined_day) {
-		reader_reject_value(r, rec, C_LEFT, "left before joined",
-		                    "is before the joined date");
-		return;
+	if (cu->joined_day != INT32_MIN && cu->left_day != INT32_MAX &&
+	    cu->left_day < cu->joined_day) {
+		*fault =
+		    (struct row_fault){C_LEFT, "left before joined", "is before the joined date"};
+		return false;
 	}
-	cu.id = intern_add(m->names, f[C_ID], n[C_ID]);
+	return true;
+}
+
+/* reader_prep_fn: a row's checks and its id's hash, or false for a row to be rejected (the
+ * reader's thread checks it again and says why). */
+static bool prep_row(void *pctx, const struct reader_cols *cols, const struct csvin_record *rec,
+                     void *out)
+{
+	const struct config *c = pctx;
+	const char *f[6];
+	size_t n[6];
+	for (int i = 0; i < 6; i++)
+		f[i] = reader_cols_field(cols, rec, i, &n[i]);
+	struct customer cu = {.joined_day = INT32_MIN, .left_day = INT32_MAX};
+	struct row_fault fault;
+	if (!check_row(c, f, n, &cu, &fault))
+		return false;
+	*(struct prepped *)out = (struct prepped){.annual_value = cu.annual_value,
+	                                          .joined_day = cu.joined_day,
+	                                          .left_day = cu.left_day,
+	                                          .hash = intern_hash(f[C_ID], n[C_ID])};
+	return true;
+}
+
+static void on_row(struct reader *r, const struct csvin_record *rec)
+{
+	struct model *m = r->m;
+	size_t n[6];
+	const char *f[6];
+	for (int i = 0; i < 6; i++)
+		f[i] = reader_field(r, rec, i, &n[i]);
+	struct customer cu = {
+	    .joined_day = INT32_MIN, .left_day = INT32_MAX, .line = (uint32_t)rec->line};
+	const struct prepped *p = rec->prep;
+	if (p) { /* checked in the parser's thread */
+		cu.annual_value = p->annual_value;
+		cu.joined_day = p->joined_day;
+		cu.left_day = p->left_day;
+	} else {
+		struct row_fault fault;
+		if (!check_row(r->cfg, f, n, &cu, &fault)) {
+			reader_reject_value(r, rec, fault.col, fault.kind, fault.why);
+			return;
+		}
+	}
+	cu.id = p ? intern_add_hashed(m->names, f[C_ID], n[C_ID], p->hash)
+	          : intern_add(m->names, f[C_ID], n[C_ID]);
 	if (model_customer(m, cu.id)) {
 		const struct customer *first = model_customer(m, cu.id);
 		char what[96];
@@ -139,7 +205,10 @@ enum bp_err customers_read(const struct config *c, struct model *m)
 	                   .columns = columns,
 	                   .required = required,
 	                   .row = on_row,
-	                   .ahead = ahead_line};
+	                   .ahead = ahead_line,
+	                   .prep = prep_row,
+	                   .prep_ctx = (void *)c,
+	                   .prep_size = sizeof(struct prepped)};
 	struct ahead a = {.r = &r};
 	r.ahead_ctx = &a;
 	struct intern_few few[2] = {0};

@@ -113,11 +113,13 @@ struct memo {
 	bool valid;
 };
 
-static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t n)
+/* intern_add of s (hash *h, when not NULL), unless it is the text before. */
+static sym memo_intern(struct memo *mo, struct intern *t, const char *s, size_t n,
+                       const uint32_t *h)
 {
 	if (mo->valid && mo->len == n && memcmp(mo->text, s, n) == 0)
 		return mo->id;
-	sym id = intern_add(t, s, n);
+	sym id = h ? intern_add_hashed(t, s, n, *h) : intern_add(t, s, n);
 	mo->valid = n <= sizeof mo->text;
 	if (mo->valid) {
 		memcpy(mo->text, s, n);
@@ -386,34 +388,40 @@ struct row {
 	bool failure;
 };
 
+/* What check_row found wrong with a row: its contract column, the rejection's kind and why. */
+struct row_fault {
+	int col;
+	const char *kind, *why;
+};
+
 /*
- * The data contract's checks of one row (required fields, timestamp, outcome, demand, and the
- * [rules] that derive the last two from the touchpoint): false after rejecting it.
+ * The data contract's checks of a row whose fields w->f and w->n are set (required fields,
+ * timestamp, outcome, demand, and the [rules] that derive the last two from the touchpoint):
+ * sets w's timestamp, outcome and failure, or returns false with what is wrong. It reads only
+ * the configuration and the fields, so that it can run in the CSV parser's thread (prep_row).
  */
-static bool parse_row(struct reader *r, const struct csvin_record *rec, struct row *w)
+static bool check_row(const struct config *c, struct row *w, struct row_fault *fault)
 {
-	const struct config *c = r->cfg;
 	const char *const *f = w->f;
 	const size_t *n = w->n;
-	for (int i = 0; i < 10; i++)
-		w->f[i] = reader_field(r, rec, i, &w->n[i]);
 	for (int i = 0; i < 4; i++)
 		if (n[i] == 0) {
-			reader_reject_value(r, rec, i, "empty required field",
-			                    "every row needs one");
+			*fault =
+			    (struct row_fault){i, "empty required field", "every row needs one"};
 			return false;
 		}
 	const char *why = value_parse_time(f[C_TIME], n[C_TIME], c->date_order, &w->ts);
 	if (why) {
-		reader_reject_value(r, rec, C_TIME, "bad timestamp", why);
+		*fault = (struct row_fault){C_TIME, "bad timestamp", why};
 		return false;
 	}
 	w->outcome = OUTCOME_OPEN;
 	if (n[C_OUTCOME]) {
 		w->outcome = outcome_word(f[C_OUTCOME], n[C_OUTCOME]);
 		if (w->outcome < 0) {
-			reader_reject_value(r, rec, C_OUTCOME, "bad outcome",
-			                    "expected achieved, failed, abandoned or blank");
+			*fault =
+			    (struct row_fault){C_OUTCOME, "bad outcome",
+			                       "expected achieved, failed, abandoned or blank"};
 			return false;
 		}
 	} else if (n[C_TOUCHPOINT]) {
@@ -429,13 +437,58 @@ static bool parse_row(struct reader *r, const struct csvin_record *rec, struct r
 		if (n[C_DEMAND] == 7 && strncasecmp(f[C_DEMAND], "failure", 7) == 0)
 			w->failure = true;
 		else if (!(n[C_DEMAND] == 5 && strncasecmp(f[C_DEMAND], "value", 5) == 0)) {
-			reader_reject_value(r, rec, C_DEMAND, "bad demand",
-			                    "expected value, failure or blank");
+			*fault = (struct row_fault){C_DEMAND, "bad demand",
+			                            "expected value, failure or blank"};
 			return false;
 		}
 	} else if (n[C_TOUCHPOINT]) {
 		w->failure = name_list_has(&c->rule_failure, f[C_TOUCHPOINT], n[C_TOUCHPOINT]);
 	}
+	return true;
+}
+
+/* A row's fields and its checks (check_row): false after rejecting it. */
+static bool parse_row(struct reader *r, const struct csvin_record *rec, struct row *w)
+{
+	for (int i = 0; i < 10; i++)
+		w->f[i] = reader_field(r, rec, i, &w->n[i]);
+	struct row_fault fault;
+	if (check_row(r->cfg, w, &fault))
+		return true;
+	reader_reject_value(r, rec, fault.col, fault.kind, fault.why);
+	return false;
+}
+
+/*
+ * A row prepared in the CSV parser's thread while the reader's works on the rows before it
+ * (prep_row): its checks passed, with what they found, and the hashes of its case and customer
+ * ids. 24 bytes.
+ */
+struct prepped {
+	bp_time ts;
+	uint32_t hash[2]; /* intern_hash of the case id, of the customer id */
+	int8_t outcome;
+	bool failure;
+};
+
+/* reader_prep_fn: a row's checks and its ids' hashes, or false for a row to be rejected (the
+ * reader's thread checks it again and says why). */
+static bool prep_row(void *pctx, const struct reader_cols *cols, const struct csvin_record *rec,
+                     void *out)
+{
+	const struct config *c = pctx;
+	struct row w;
+	for (int i = 0; i < 10; i++)
+		w.f[i] = reader_cols_field(cols, rec, i, &w.n[i]);
+	struct row_fault fault;
+	if (!check_row(c, &w, &fault))
+		return false;
+	*(struct prepped *)out =
+	    (struct prepped){.ts = w.ts,
+	                     .hash = {intern_hash(w.f[C_CASE], w.n[C_CASE]),
+	                              intern_hash(w.f[C_CUSTOMER], w.n[C_CUSTOMER])},
+	                     .outcome = (int8_t)w.outcome,
+	                     .failure = w.failure};
 	return true;
 }
 
@@ -519,17 +572,24 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		return;
 	}
 	struct row w;
-	if (!parse_row(r, rec, &w))
+	const struct prepped *p = rec->prep;
+	if (p) { /* checked in the parser's thread: only the fields, for the defaults they take */
+		for (int i = 0; i < 10; i++)
+			w.f[i] = reader_field(r, rec, i, &w.n[i]);
+		w.ts = p->ts, w.outcome = p->outcome, w.failure = p->failure;
+	} else if (!parse_row(r, rec, &w)) {
 		return;
+	}
 	const char *const *f = w.f;
 	const size_t *n = w.n;
 	bp_time ts = w.ts;
 	int outcome = w.outcome;
 	bool failure = w.failure;
 
-	sym id = memo_intern(&st->memo[0], m->ids, f[C_CASE], n[C_CASE]);
+	sym id = memo_intern(&st->memo[0], m->ids, f[C_CASE], n[C_CASE], p ? &p->hash[0] : NULL);
 	sym journey = intern_add_few(m->names, &st->few[0], f[C_JOURNEY], n[C_JOURNEY]);
-	sym customer = memo_intern(&st->memo[1], m->names, f[C_CUSTOMER], n[C_CUSTOMER]);
+	sym customer = memo_intern(&st->memo[1], m->names, f[C_CUSTOMER], n[C_CUSTOMER],
+	                           p ? &p->hash[1] : NULL);
 	sym region = intern_add_few(m->names, &st->few[1], f[C_REGION], n[C_REGION]);
 	sym dept = intern_add_few(m->names, &st->few[2], f[C_DEPT], n[C_DEPT]);
 	uint32_t ix = id - 1;
@@ -867,7 +927,7 @@ static enum bp_err read_again(struct reader *r, struct state *st, const struct s
  * a place of the tables not in the cache; so the misses of several rows overlap instead of
  * following one another.
  */
-static void ahead_line(void *actx, const char *s, size_t len, unsigned char delim)
+static void ahead_line(void *actx, const char *s, size_t len, unsigned char delim, const void *prep)
 {
 	struct reader *r = actx;
 	struct state *st = r->ctx;
@@ -893,6 +953,14 @@ static void ahead_line(void *actx, const char *s, size_t len, unsigned char deli
 		intern_prefetch(r->m->names, h[1], 1);
 	}
 	uint32_t *slot = st->ahead_hash[now % AHEAD_RING];
+	if (prep) { /* hashed in the parser's thread */
+		const struct prepped *p = prep;
+		slot[0] = p->hash[0];
+		slot[1] = r->col[C_CUSTOMER] >= 0 ? p->hash[1] : 0;
+		intern_prefetch(r->m->ids, slot[0], 0);
+		intern_prefetch(r->m->names, slot[1], 0);
+		return;
+	}
 	const char *f;
 	size_t n;
 	slot[0] = reader_hint_field(s, len, delim, r->col[C_CASE], &f, &n) ? intern_hash(f, n) : 0;
@@ -914,7 +982,10 @@ enum bp_err events_read(const struct config *c, struct model *m)
 	                   .required = required,
 	                   .row = on_row,
 	                   .ctx = &st,
-	                   .ahead = ahead_line};
+	                   .ahead = ahead_line,
+	                   .prep = prep_row,
+	                   .prep_ctx = (void *)c,
+	                   .prep_size = sizeof(struct prepped)};
 	r.ahead_ctx = &r;
 	st.stretch = xreallocarray(NULL, STRETCH_MAX, sizeof *st.stretch);
 	/* the file as the first reading found it, for the readings after it */

@@ -236,6 +236,29 @@ static void header(struct reader *r, const struct csvin_record *rec)
 	}
 }
 
+/* The header's columns, for the rows' preparation in the parser's thread (reader_cols). */
+static void publish_cols(struct reader *r)
+{
+	struct reader_cols *c = &r->cols;
+	c->nheader = r->nheader;
+	for (int i = 0; i < READER_MAX_COLUMNS; i++)
+		c->col[i] = -1, c->dflt[i] = NULL;
+	for (int i = 0; r->columns[i]; i++)
+		c->col[i] = r->col[i], c->dflt[i] = r->dflt[i];
+	atomic_store_explicit(&c->ready, true, memory_order_release);
+}
+
+/* csvin_opts.prep: r->prep, once the header's columns are published, for a row of the
+ * header's number of fields. */
+static bool prep_record(void *ctx, const struct csvin_record *rec, void *out)
+{
+	const struct reader *r = ctx;
+	const struct reader_cols *c = &r->cols;
+	if (!atomic_load_explicit(&c->ready, memory_order_acquire) || rec->nfields != c->nheader)
+		return false;
+	return r->prep(r->prep_ctx, c, rec, out);
+}
+
 static int on_record(void *ctx, const struct csvin_record *rec)
 {
 	struct reader *r = ctx;
@@ -249,6 +272,8 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 			return 1;
 		}
 		header(r, rec);
+		if (!r->status && r->prep)
+			publish_cols(r);
 		return r->status ? 1 : 0;
 	}
 	r->row_scope = row_scope(r, rec);
@@ -275,6 +300,7 @@ static int on_record(void *ctx, const struct csvin_record *rec)
 		return 0;
 	}
 	long rejected = r->m->dq->files[r->file].rows_rejected;
+	r->nprepared += rec->prep != NULL;
 	memset(r->took, 0, sizeof r->took);
 	r->row(r, rec);
 	if (r->m->dq->files[r->file].rows_rejected == rejected)
@@ -452,9 +478,22 @@ enum bp_err reader_run(struct reader *r, const char *path)
 	                          .start_at = r->start_at,
 	                          .start_line = r->start_line,
 	                          .stop_at = r->stop_at};
+	/* BOARDPACK_TEST_PREP (tests only): "off", no row is prepared in the parser's thread;
+	 * "count", the rows that were are told on stderr */
+	const char *test = getenv("BOARDPACK_TEST_PREP");
+	r->nprepared = 0;
+	if (r->prep && !(test && strcmp(test, "off") == 0)) {
+		atomic_init(&r->cols.ready, false);
+		opts.prep = prep_record;
+		opts.prep_ctx = r;
+		opts.prep_size = r->prep_size;
+	}
 	char delim = 0;
 	long unterminated = 0;
 	int rc = csvin_read(path, &opts, on_record, r, &delim, &unterminated);
+	if (r->prep && test && strcmp(test, "count") == 0)
+		fprintf(stderr, "boardpack: test: %s: %ld rows prepared\n", kind_name(r->kind),
+		        r->nprepared);
 	run_done(r);
 	if (rc < 0)
 		return BP_ERR_INPUT;
@@ -505,6 +544,22 @@ const char *reader_field(struct reader *r, const struct csvin_record *rec, int i
 	}
 	*len = 0;
 	return r->col[i] >= 0 ? rec->fields[r->col[i]] : "";
+}
+
+const char *reader_cols_field(const struct reader_cols *c, const struct csvin_record *rec, int i,
+                              size_t *len)
+{
+	int f = c->col[i];
+	if (f >= 0 && rec->lens[f]) {
+		*len = rec->lens[f];
+		return rec->fields[f];
+	}
+	if (c->dflt[i]) {
+		*len = strlen(c->dflt[i]);
+		return c->dflt[i];
+	}
+	*len = 0;
+	return f >= 0 ? rec->fields[f] : "";
 }
 
 void reader_note_defaults(struct reader *r)

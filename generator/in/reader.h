@@ -2,6 +2,7 @@
  */
 #ifndef BP_READER_H
 #define BP_READER_H
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -12,6 +13,27 @@
 #include "model/model.h"
 
 #define READER_MAX_COLUMNS 16
+
+/*
+ * The header's columns as a row's preparation in the parser's thread reads them: published by
+ * the reader (ready set, with release order) once it has read the header, and not changed
+ * after.
+ */
+struct reader_cols {
+	atomic_bool ready;
+	size_t nheader;
+	int col[READER_MAX_COLUMNS];
+	const char *dflt[READER_MAX_COLUMNS];
+};
+
+/*
+ * A data row's preparation (csvin_prep_fn), given the header's columns: work on the row that
+ * needs nothing the row callback changes, done in the CSV parser's thread when the file is
+ * parsed in one. Called only for rows with the header's number of fields; returns false when
+ * it has nothing for the row (the row callback then does all the work itself).
+ */
+typedef bool (*reader_prep_fn)(void *pctx, const struct reader_cols *c,
+                               const struct csvin_record *rec, void *out);
 
 struct reader;
 /* Called for every data row with the right number of fields; it may set r->stop to read no
@@ -34,6 +56,10 @@ struct reader {
 	/* optional, CSV files only: told of lines before they are read (csvin_opts.ahead) */
 	csvin_line_ahead ahead;
 	void *ahead_ctx;
+	/* optional, CSV files only: a data row's preparation, prep_size bytes (csvin_opts.prep) */
+	reader_prep_fn prep;
+	void *prep_ctx;
+	size_t prep_size;
 	/* optional, CSV files only: where the reading goes on after the header, and where it ends
 	 * (csvin_opts) */
 	size_t start_at;
@@ -61,7 +87,9 @@ struct reader {
 	const char *dflt[READER_MAX_COLUMNS];
 	bool took[READER_MAX_COLUMNS]; /* the row being read took the default */
 	long used[READER_MAX_COLUMNS];
-	struct strbuf msg; /* a rejection's message being put together */
+	struct strbuf msg;       /* a rejection's message being put together */
+	struct reader_cols cols; /* for prep */
+	long nprepared;          /* rows that came prepared */
 };
 
 /* Reads path through csvin: header checks, field counts, csvin's problems. Returns 0 or
@@ -73,6 +101,11 @@ enum bp_err reader_run(struct reader *r, const char *path);
  * [defaults] value instead, when it has one and the field is blank or absent: a row that is
  * not rejected counts as having taken it. */
 const char *reader_field(struct reader *r, const struct csvin_record *rec, int i, size_t *len);
+
+/* Field of contract column i of a row as reader_field gives it, from the header's columns c
+ * (for a row's preparation: it notes no default taken). */
+const char *reader_cols_field(const struct reader_cols *c, const struct csvin_record *rec, int i,
+                              size_t *len);
 
 /* Records the defaults the rows read so far took: one data-quality note per column and
  * model.defaults_used. Call once, after the reading whose rows count. */

@@ -248,9 +248,13 @@ sym intern_find(const struct intern *t, const char *s, size_t n)
 
 sym intern_add(struct intern *t, const char *s, size_t n)
 {
+	return n ? intern_add_hashed(t, s, n, intern_hash(s, n)) : 0;
+}
+
+sym intern_add_hashed(struct intern *t, const char *s, size_t n, uint32_t h)
+{
 	if (n == 0)
 		return 0;
-	uint32_t h = intern_hash(s, n);
 	size_t i = probe(t, s, n, h);
 	if (t->slots[i])
 		return slot_sym(t, t->slots[i]);

@@ -14,6 +14,8 @@ void intern_free(struct intern *t);
 /* The symbol of s[0..n), adding it when new; new symbols are numbered 1, 2, 3… in order of first
  * sight. */
 sym intern_add(struct intern *t, const char *s, size_t n);
+/* The same, given h = intern_hash(s, n) (worked out elsewhere, as in a parser's thread). */
+sym intern_add_hashed(struct intern *t, const char *s, size_t n, uint32_t h);
 /*
  * Makes room for n strings in all, so that t grows no more (rehashing its slots) until it holds
  * them: for a caller that can tell how many it will hold. Never shrinks t; symbols unchanged.

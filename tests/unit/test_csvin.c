@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -1008,10 +1010,11 @@ struct told {
 	bool all_end_lines;
 };
 
-static void tell(void *actx, const char *line, size_t len, unsigned char delim)
+static void tell(void *actx, const char *line, size_t len, unsigned char delim, const void *prep)
 {
 	struct told *t = actx;
 	(void)delim;
+	assert_null(prep); /* no csvin_opts.prep */
 	t->pieces++;
 	t->bytes += (long)len;
 	if (!len || line[len - 1] != '\n' || memchr(line, '\n', len - 1))
@@ -1083,6 +1086,136 @@ static void test_ahead_changes_nothing(void **state)
 	free(path);
 	strbuf_free(&a.out);
 	strbuf_free(&b.out);
+	strbuf_free(&data);
+}
+
+/* A record's preparation as test_prep makes it: its line, and its bytes and fields counted. */
+static void prep_of(const struct csvin_record *rec, uint64_t v[2])
+{
+	v[0] = (uint64_t)rec->line;
+	v[1] = rec->nfields;
+	for (size_t i = 0; i < rec->nfields; i++)
+		v[1] += rec->lens[i];
+}
+
+struct prepping {
+	pthread_t caller;
+	atomic_long calls, in_caller;
+};
+
+/* csvin_prep_fn: nothing for every third line, else prep_of. */
+static bool prep_count(void *pctx, const struct csvin_record *rec, void *out)
+{
+	struct prepping *c = pctx;
+	atomic_fetch_add(&c->calls, 1);
+	if (pthread_equal(pthread_self(), c->caller))
+		atomic_fetch_add(&c->in_caller, 1);
+	if (rec->line % 3 == 0)
+		return false;
+	uint64_t v[2];
+	prep_of(rec, v);
+	memcpy(out, v, sizeof v);
+	return true;
+}
+
+struct prepgot {
+	struct got g;
+	long wanted, prepared, wrong, told, told_wrong;
+	int busy; /* work a record, to keep the parser ahead */
+};
+
+static int collect_prep(void *ctx, const struct csvin_record *rec)
+{
+	struct prepgot *p = ctx;
+	if (!rec->problem && rec->line % 3 != 0)
+		p->wanted++;
+	if (rec->prep) {
+		p->prepared++;
+		uint64_t want[2], got[2];
+		prep_of(rec, want);
+		memcpy(got, rec->prep, sizeof got);
+		if (rec->problem || rec->line % 3 == 0 || memcmp(want, got, sizeof want) != 0)
+			p->wrong++;
+	}
+	for (volatile int i = 0; i < p->busy; i++)
+		;
+	return collect(&p->g, rec);
+}
+
+/* csvin_line_ahead: a record's prep, when it has one, is that of the line it is told of (its
+ * fields NUL-separated: their bytes and fields are the line's length and one). */
+static void tell_prep(void *actx, const char *line, size_t len, unsigned char delim,
+                      const void *prep)
+{
+	struct prepgot *p = actx;
+	(void)line;
+	if (!prep)
+		return;
+	uint64_t v[2];
+	memcpy(v, prep, sizeof v);
+	p->told++;
+	if (delim != '\0' || v[1] != len + 1)
+		p->told_wrong++;
+}
+
+/*
+ * csvin_opts.prep: in a threaded reading, called in the parser's thread only, never for a
+ * record with a problem; each record's prep (and the prep csvin_opts.ahead is told of) is the
+ * one made for that record, NULL when the preparation had nothing; the records are those of a
+ * reading without it. A reading in the caller's thread prepares nothing. When the caller is
+ * the slower (busy), the parser prepares (nearly) every record.
+ */
+static void test_prep(void **state)
+{
+	(void)state;
+	struct strbuf data = STRBUF_INIT;
+	strbuf_puts(&data, "case_id,journey,note\n");
+	for (int i = 0; i < 60000; i++) {
+		if (i % 7 == 1)
+			strbuf_printf(&data, "C%d,\"two\nlines\",x\n", i);
+		else if (i % 7 == 2)
+			strbuf_printf(&data, "C%d,Bad \"quote,x\n", i);
+		else if (i % 7 == 3)
+			strbuf_printf(&data, "C%d,bad \xff byte,x\n", i);
+		else if (i % 7 == 4)
+			strbuf_puts(&data, "\n");
+		else
+			strbuf_printf(&data, "C%d,Moving home %d,a note\n", i, i % 13);
+	}
+	assert_true(data.len > (1u << 20)); /* the first block full: threaded from 1 byte */
+	char *path = temp_file(data.s, data.len);
+	struct got plain = {STRBUF_INIT, 0, 0, false, false};
+	struct csvin_opts o = {.delimiter = ',', .name = "t.csv", .thread_from = SIZE_MAX};
+	assert_int_equal(csvin_read(path, &o, collect, &plain, NULL, NULL), 0);
+	for (int way = 0; way < 3; way++) { /* unthreaded; threaded; threaded, a busy caller */
+		struct prepping c = {.caller = pthread_self()};
+		struct prepgot p = {.g = {STRBUF_INIT, 0, 0, false, false},
+		                    .busy = way == 2 ? 3000 : 0};
+		struct csvin_opts w = o;
+		w.thread_from = way ? 1 : SIZE_MAX;
+		w.prep = prep_count;
+		w.prep_ctx = &c;
+		w.prep_size = 16;
+		w.ahead = tell_prep;
+		w.ahead_ctx = &p;
+		assert_int_equal(csvin_read(path, &w, collect_prep, &p, NULL, NULL), 0);
+		assert_string_equal(strbuf_str(&plain.out), strbuf_str(&p.g.out));
+		assert_int_equal(p.wrong, 0);
+		assert_int_equal(p.told_wrong, 0);
+		assert_int_equal(atomic_load(&c.in_caller), 0);
+		if (way == 0 || !csvin_several_cpus()) { /* read in the caller's thread */
+			assert_int_equal(atomic_load(&c.calls), 0);
+			assert_int_equal(p.prepared, 0);
+		} else {
+			assert_true(p.prepared > 0 && p.told > 0);
+			if (way == 2) /* every batch prepared but when the parser fell behind */
+				assert_true(p.prepared * 2 > p.wanted);
+		}
+		strbuf_free(&p.g.out);
+	}
+	strbuf_free(&plain.out);
+	unlink(path);
+	free(path);
 	strbuf_free(&data);
 }
 
@@ -1432,6 +1565,7 @@ int main(void)
 	    cmocka_unit_test(test_quoted_lines_as_libcsv),
 	    cmocka_unit_test(test_line_field),
 	    cmocka_unit_test(test_ahead_changes_nothing),
+	    cmocka_unit_test(test_prep),
 	};
 	return cmocka_run_group_tests_name("csvin", tests, NULL, NULL);
 }
