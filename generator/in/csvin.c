@@ -1089,14 +1089,14 @@ bool csvin_several_cpus(void)
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
-/* Tells opts->ahead of a record of the batch: its fields, stored one after another each with
- * its NUL, are a line whose delimiter is NUL. */
 /* Record i of batch b's prep (csvin_record.prep). */
 static const void *batch_prep(const struct batch *b, size_t i, const struct csvin_opts *opts)
 {
 	return b->recs[i].prepared ? b->prep + i * opts->prep_size : NULL;
 }
 
+/* Tells opts->ahead of record i of the batch: its fields, stored one after another each with
+ * its NUL, are a line whose delimiter is NUL. */
 static void batch_ahead(const struct batch *b, size_t i, const struct csvin_opts *opts)
 {
 	const struct brec *br = &b->recs[i];
@@ -1135,8 +1135,8 @@ static int read_piped(int fd, char *buf, ssize_t first_n, size_t size,
 	for (;;) {
 		pthread_mutex_lock(&p.lock);
 		while (!p.full_head && !p.done) {
-			p.caller_waited =
-			    got_one; /* not for the first batch: the parser just began */
+			/* not for the first batch: the parser has only just begun */
+			p.caller_waited = got_one;
 			pthread_cond_wait(&p.cond, &p.lock);
 		}
 		struct batch *b = p.full_head;

@@ -70,12 +70,6 @@ static void ahead_line(void *actx, const char *s, size_t len, unsigned char deli
 	intern_prefetch(m->names, a->hash[now % AHEAD_RING], 0);
 }
 
-/* What check_row found wrong with a row: its contract column, the rejection's kind and why. */
-struct row_fault {
-	int col;
-	const char *kind, *why;
-};
-
 /*
  * The data contract's checks of a row's fields f, n (a customer id, an annual value of 0 or
  * more, dates, left not before joined): fills cu's values, or returns false with what is wrong.
@@ -83,22 +77,22 @@ struct row_fault {
  * thread (prep_row).
  */
 static bool check_row(const struct config *c, const char *const f[6], const size_t n[6],
-                      struct customer *cu, struct row_fault *fault)
+                      struct customer *cu, struct reader_fault *fault)
 {
 	if (n[C_ID] == 0) {
-		*fault = (struct row_fault){C_ID, "empty required field", "every row needs one"};
+		*fault = (struct reader_fault){C_ID, "empty required field", "every row needs one"};
 		return false;
 	}
 	const char *why;
 	if (n[C_VALUE]) {
 		if ((why = value_parse_number(f[C_VALUE], n[C_VALUE], c->decimal,
 		                              &cu->annual_value))) {
-			*fault = (struct row_fault){C_VALUE, "bad number", why};
+			*fault = (struct reader_fault){C_VALUE, "bad number", why};
 			return false;
 		}
 		if (cu->annual_value < 0) {
-			*fault = (struct row_fault){C_VALUE, "bad number",
-			                            "expected an annual value of 0 or more"};
+			*fault = (struct reader_fault){C_VALUE, "bad number",
+			                               "expected an annual value of 0 or more"};
 			return false;
 		}
 	}
@@ -107,7 +101,7 @@ static bool check_row(const struct config *c, const char *const f[6], const size
 			continue;
 		bp_time t;
 		if ((why = value_parse_time(f[i], n[i], c->date_order, &t))) {
-			*fault = (struct row_fault){i, "bad date", why};
+			*fault = (struct reader_fault){i, "bad date", why};
 			return false;
 		}
 		int64_t day =
@@ -120,8 +114,8 @@ static bool check_row(const struct config *c, const char *const f[6], const size
 	}
 	if (cu->joined_day != INT32_MIN && cu->left_day != INT32_MAX &&
 	    cu->left_day < cu->joined_day) {
-		*fault =
-		    (struct row_fault){C_LEFT, "left before joined", "is before the joined date"};
+		*fault = (struct reader_fault){C_LEFT, "left before joined",
+		                               "is before the joined date"};
 		return false;
 	}
 	return true;
@@ -138,7 +132,7 @@ static bool prep_row(void *pctx, const struct reader_cols *cols, const struct cs
 	for (int i = 0; i < 6; i++)
 		f[i] = reader_cols_field(cols, rec, i, &n[i]);
 	struct customer cu = {.joined_day = INT32_MIN, .left_day = INT32_MAX};
-	struct row_fault fault;
+	struct reader_fault fault;
 	if (!check_row(c, f, n, &cu, &fault))
 		return false;
 	*(struct prepped *)out = (struct prepped){.annual_value = cu.annual_value,
@@ -163,7 +157,7 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 		cu.joined_day = p->joined_day;
 		cu.left_day = p->left_day;
 	} else {
-		struct row_fault fault;
+		struct reader_fault fault;
 		if (!check_row(r->cfg, f, n, &cu, &fault)) {
 			reader_reject_value(r, rec, fault.col, fault.kind, fault.why);
 			return;

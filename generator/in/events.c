@@ -388,31 +388,25 @@ struct row {
 	bool failure;
 };
 
-/* What check_row found wrong with a row: its contract column, the rejection's kind and why. */
-struct row_fault {
-	int col;
-	const char *kind, *why;
-};
-
 /*
  * The data contract's checks of a row whose fields w->f and w->n are set (required fields,
  * timestamp, outcome, demand, and the [rules] that derive the last two from the touchpoint):
  * sets w's timestamp, outcome and failure, or returns false with what is wrong. It reads only
  * the configuration and the fields, so that it can run in the CSV parser's thread (prep_row).
  */
-static bool check_row(const struct config *c, struct row *w, struct row_fault *fault)
+static bool check_row(const struct config *c, struct row *w, struct reader_fault *fault)
 {
 	const char *const *f = w->f;
 	const size_t *n = w->n;
 	for (int i = 0; i < 4; i++)
 		if (n[i] == 0) {
 			*fault =
-			    (struct row_fault){i, "empty required field", "every row needs one"};
+			    (struct reader_fault){i, "empty required field", "every row needs one"};
 			return false;
 		}
 	const char *why = value_parse_time(f[C_TIME], n[C_TIME], c->date_order, &w->ts);
 	if (why) {
-		*fault = (struct row_fault){C_TIME, "bad timestamp", why};
+		*fault = (struct reader_fault){C_TIME, "bad timestamp", why};
 		return false;
 	}
 	w->outcome = OUTCOME_OPEN;
@@ -420,8 +414,8 @@ static bool check_row(const struct config *c, struct row *w, struct row_fault *f
 		w->outcome = outcome_word(f[C_OUTCOME], n[C_OUTCOME]);
 		if (w->outcome < 0) {
 			*fault =
-			    (struct row_fault){C_OUTCOME, "bad outcome",
-			                       "expected achieved, failed, abandoned or blank"};
+			    (struct reader_fault){C_OUTCOME, "bad outcome",
+			                          "expected achieved, failed, abandoned or blank"};
 			return false;
 		}
 	} else if (n[C_TOUCHPOINT]) {
@@ -437,8 +431,8 @@ static bool check_row(const struct config *c, struct row *w, struct row_fault *f
 		if (n[C_DEMAND] == 7 && strncasecmp(f[C_DEMAND], "failure", 7) == 0)
 			w->failure = true;
 		else if (!(n[C_DEMAND] == 5 && strncasecmp(f[C_DEMAND], "value", 5) == 0)) {
-			*fault = (struct row_fault){C_DEMAND, "bad demand",
-			                            "expected value, failure or blank"};
+			*fault = (struct reader_fault){C_DEMAND, "bad demand",
+			                               "expected value, failure or blank"};
 			return false;
 		}
 	} else if (n[C_TOUCHPOINT]) {
@@ -452,7 +446,7 @@ static bool parse_row(struct reader *r, const struct csvin_record *rec, struct r
 {
 	for (int i = 0; i < 10; i++)
 		w->f[i] = reader_field(r, rec, i, &w->n[i]);
-	struct row_fault fault;
+	struct reader_fault fault;
 	if (check_row(r->cfg, w, &fault))
 		return true;
 	reader_reject_value(r, rec, fault.col, fault.kind, fault.why);
@@ -480,7 +474,7 @@ static bool prep_row(void *pctx, const struct reader_cols *cols, const struct cs
 	struct row w;
 	for (int i = 0; i < 10; i++)
 		w.f[i] = reader_cols_field(cols, rec, i, &w.n[i]);
-	struct row_fault fault;
+	struct reader_fault fault;
 	if (!check_row(c, &w, &fault))
 		return false;
 	*(struct prepped *)out =

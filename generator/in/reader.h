@@ -35,6 +35,13 @@ struct reader_cols {
 typedef bool (*reader_prep_fn)(void *pctx, const struct reader_cols *c,
                                const struct csvin_record *rec, void *out);
 
+/* What a row's checks found wrong: the contract column, the rejection's kind and why
+ * (reader_reject_value's). */
+struct reader_fault {
+	int col;
+	const char *kind, *why;
+};
+
 struct reader;
 /* Called for every data row with the right number of fields; it may set r->stop to read no
  * further. */

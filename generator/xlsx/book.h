@@ -265,7 +265,13 @@ bool plain_ascii(const char *s, size_t n);
 
 /* ---- cells.c: cells, formulas, tables -------------------------------------- */
 
-void measure(struct sheet *sh, lxw_col_t col, double w);
+/* Column col of sh is at least w characters wide (inline: the long tables call it for every
+ * cell). */
+static inline void measure(struct sheet *sh, lxw_col_t col, double w)
+{
+	if (col < sizeof sh->width / sizeof sh->width[0] && w > sh->width[col])
+		sh->width[col] = w;
+}
 void put_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s,
               lxw_format *f);
 void put_title(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s,

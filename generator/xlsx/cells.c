@@ -266,12 +266,6 @@ void pre_note(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const ch
 
 /* ---- cells --------------------------------------------------------------- */
 
-void measure(struct sheet *sh, lxw_col_t col, double w)
-{
-	if (col < sizeof sh->width / sizeof sh->width[0] && w > sh->width[col])
-		sh->width[col] = w;
-}
-
 void put_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s,
               lxw_format *f)
 {

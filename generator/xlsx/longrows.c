@@ -282,8 +282,9 @@ static void sink_end_row(struct rowsink *k)
 /* An inline string cell's type. */
 static const struct cell_attr inline_attr = {" t=\"inlineStr\">", 15};
 
-/* Opens cell (r, c) up to its type: `<c` with a reference after a gap, and a's attributes. */
-static void sink_cell(struct rowsink *k, lxw_row_t r, lxw_col_t c, const struct cell_attr *a)
+/* sink_cell of the first cell of a row, or of a cell after a gap. */
+static __attribute__((noinline)) void sink_cell_new(struct rowsink *k, lxw_row_t r, lxw_col_t c,
+                                                    const struct cell_attr *a)
 {
 	struct rowbuf *b = &k->buf;
 	if (r != k->row) {
@@ -315,13 +316,79 @@ static void sink_cell(struct rowsink *k, lxw_row_t r, lxw_col_t c, const struct 
 		k->last_col = c;
 }
 
+/* Opens cell (r, c) up to its type: `<c` with a reference after a gap, and a's attributes. The
+ * next cell of the open row inline (most cells), the others not. */
+static inline void sink_cell(struct rowsink *k, lxw_row_t r, lxw_col_t c, const struct cell_attr *a)
+{
+	if (r != k->row || (long)c != k->col + 1) {
+		sink_cell_new(k, r, c, a);
+		return;
+	}
+	struct rowbuf *b = &k->buf;
+	char *p = rb_room(b, 2 + CELL_ATTR_MAX);
+	p[0] = '<';
+	p[1] = 'c';
+	memcpy(p + 2, a->s, CELL_ATTR_MAX);
+	b->len += 2 + a->n;
+	k->col = c;
+	if (c > k->last_col)
+		k->last_col = c;
+}
+
 /* ---- cells --------------------------------------------------------------- */
+
+/* The bytes a text may hold to be written as it is: printable ASCII but the underscore (as
+ * plain_ascii) and what XML escapes. */
+static const bool xml_plain[256] = {
+    [' '] = 1, ['!'] = 1,  ['"'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['\''] = 1, ['('] = 1,
+    [')'] = 1, ['*'] = 1,  ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1,  ['0'] = 1,
+    ['1'] = 1, ['2'] = 1,  ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,  ['8'] = 1,
+    ['9'] = 1, [':'] = 1,  [';'] = 1, ['='] = 1, ['?'] = 1, ['@'] = 1, ['A'] = 1,  ['B'] = 1,
+    ['C'] = 1, ['D'] = 1,  ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,  ['J'] = 1,
+    ['K'] = 1, ['L'] = 1,  ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,  ['R'] = 1,
+    ['S'] = 1, ['T'] = 1,  ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1,  ['Z'] = 1,
+    ['['] = 1, ['\\'] = 1, [']'] = 1, ['^'] = 1, ['`'] = 1, ['a'] = 1, ['b'] = 1,  ['c'] = 1,
+    ['d'] = 1, ['e'] = 1,  ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,  ['k'] = 1,
+    ['l'] = 1, ['m'] = 1,  ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,  ['s'] = 1,
+    ['t'] = 1, ['u'] = 1,  ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,  ['{'] = 1,
+    ['|'] = 1, ['}'] = 1,  ['~'] = 1};
+
+/* Whether s[0..n) is written as it is in an inline string (xml_plain). */
+static bool plain_xml(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned all = 1;
+	for (size_t i = 0; i < n; i++)
+		all &= xml_plain[p[i]];
+	return all;
+}
+
+/* A plain text (plain_xml) as an inline string's text, with the cell's end: what rb_inline
+ * writes of it, in one piece. */
+static void rb_plain(struct rowbuf *b, const char *s, size_t n)
+{
+	static const char open[] = "<is><t>", open_pad[] = "<is><t xml:space=\"preserve\">",
+	                  close[] = "</t></is></c>";
+	bool pad = s[0] == ' ' || s[n - 1] == ' '; /* the only space plain_xml lets through */
+	size_t no = pad ? sizeof open_pad - 1 : sizeof open - 1;
+	char *p = rb_room(b, sizeof open_pad - 1 + n + sizeof close - 1);
+	memcpy(p, pad ? open_pad : open, no);
+	memcpy(p + no, s, n);
+	memcpy(p + no + n, close, sizeof close - 1);
+	b->len += no + n + sizeof close - 1;
+}
 
 static void long_text(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, const char *s)
 {
 	if (!s || !*s)
 		return;
 	size_t n = strlen(s);
+	if (n <= (size_t)CELL_CHARS && plain_xml(s, n)) { /* most: an id */
+		sink_cell(sh->sink, r, c, &inline_attr);
+		rb_plain(&sh->sink->buf, s, n);
+		measure(sh, c, (double)n);
+		return;
+	}
 	long chars = (long)n;
 	const char *t = s;
 	if (n > (size_t)CELL_CHARS || !plain_ascii(s, n)) {
@@ -428,14 +495,17 @@ static void set_attr(struct cell_attr *a, const char *fmt, int xf)
 }
 
 /* The cell's style attribute and the end of its opening tag, for a number of kind k. */
-static const struct cell_attr *number_attrs(struct xw *x, enum kind k)
+static __attribute__((noinline)) void number_attrs_set(struct xw *x, enum kind k)
 {
-	struct cell_attr *a = &x->num_attr[k];
-	if (!a->n) {
-		int32_t xf = x->fmt[k] ? lxw_format_get_xf_index(x->fmt[k]) : 0;
-		set_attr(a, xf > 0 ? " s=\"%d\"><v>" : "><v>", (int)xf);
-	}
-	return a;
+	int32_t xf = x->fmt[k] ? lxw_format_get_xf_index(x->fmt[k]) : 0;
+	set_attr(&x->num_attr[k], xf > 0 ? " s=\"%d\"><v>" : "><v>", (int)xf);
+}
+
+static inline const struct cell_attr *number_attrs(struct xw *x, enum kind k)
+{
+	if (!x->num_attr[k].n)
+		number_attrs_set(x, k);
+	return &x->num_attr[k];
 }
 
 static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c, enum kind k,
@@ -445,7 +515,7 @@ static void long_number(struct xw *x, struct sheet *sh, lxw_row_t r, lxw_col_t c
 		return;
 	sink_cell(sh->sink, r, c, number_attrs(x, k));
 	struct rowbuf *b = &sh->sink->buf;
-	bool whole = v >= 0 && v < 1e15 && v == floor(v);
+	bool whole = v >= 0 && v < 1e15 && (double)(uint64_t)v == v; /* v == floor(v) */
 	int digits = 0;
 	if (whole) {
 		digits = (int)rb_uint(b, (uint64_t)v);

@@ -29,13 +29,15 @@ INI
 "$PYTHON" - "$WORK/in" <<'PY'
 import csv, io, os, sys
 d = sys.argv[1]
-path = os.path.join(d, "journeys.csv")
-rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
-head, body = rows[0], rows[1:]
-ix = {h: i for i, h in enumerate(head)}
-out = io.StringIO()
-w = csv.writer(out, lineterminator="\n")
-w.writerow(head)
+def begin(name):  # the file's rows, and a writer of its new version begun with its header
+    path = os.path.join(d, name)
+    rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(rows[0])
+    return path, rows[1:], {h: i for i, h in enumerate(rows[0])}, out, w, rows[0]
+
+path, body, ix, out, w, head = begin("journeys.csv")
 for n, r in enumerate(body):
     k = n % 211
     r = list(r)
@@ -58,13 +60,7 @@ data += b"FF-9999999,Getting a fault fixed,2026-07-01T10:00:00Z,Billing,NW000000
 open(path, "wb").write(data)
 assert len(data) > 9 << 20, len(data)
 
-path = os.path.join(d, "customers.csv")
-rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
-head, body = rows[0], rows[1:]
-ix = {h: i for i, h in enumerate(head)}
-out = io.StringIO()
-w = csv.writer(out, lineterminator="\n")
-w.writerow(head)
+path, body, ix, out, w, head = begin("customers.csv")
 for r in body:
     w.writerow(r)
 blank = [""] * len(head)
