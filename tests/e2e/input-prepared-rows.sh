@@ -116,6 +116,30 @@ for v in unprepared one-cpu; do
 done
 [ "$(ls "$WORK/prepared-split"/*.json | wc -l)" -gt 3 ]
 
+# a log without a journey column, whose rows take the [defaults] value (a column the
+# preparation finds absent)
+mkdir -p "$WORK/nj"
+cp "$WORK/in/"{kpis.csv,actions.csv,customers.csv} "$WORK/nj/"
+sed 's/^department = Unassigned$/department = Unassigned\njourney = Getting a fault fixed/' "$WORK/in/pack.ini" >"$WORK/nj/pack.ini"
+"$PYTHON" - "$WORK/in/journeys.csv" "$WORK/nj/journeys.csv" <<'PY'
+import sys
+out = open(sys.argv[2], "wb")
+for line in open(sys.argv[1], "rb"):  # the journey is the second field, never quoted here
+    a, rest = line.split(b",", 1)
+    out.write(a + b"," + rest.split(b",", 1)[1] if rest.count(b",") else line)
+PY
+head -1 "$WORK/nj/journeys.csv" | grep -qv journey
+for v in prepared:env unprepared:"env BOARDPACK_TEST_PREP=off" one-cpu:"taskset -c 0"; do
+	$(echo "${v#*:}") "$BOARDPACK" build "$WORK/nj/pack.ini" --out "$WORK/nj-${v%%:*}" --json --quiet
+done
+diff -r "$WORK/nj-prepared" "$WORK/nj-unprepared" >/dev/null && diff -r "$WORK/nj-prepared" "$WORK/nj-one-cpu" >/dev/null || {
+	echo "without a journey column, the packs differ:" >&2
+	diff -rq "$WORK/nj-prepared" "$WORK/nj-unprepared" "$WORK/nj-one-cpu" >&2 || true
+	exit 1
+}
+"$PYTHON" -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["data_quality"]["defaults_used"]["journey"] > 100000, d["data_quality"]["defaults_used"]' \
+	"$WORK/nj-prepared/board-pack-2026-Q3.json"
+
 # every check the preparation makes had a row to reject or to derive
 "$PYTHON" - "$WORK/prepared/board-pack-2026-Q3.json" <<'PY'
 import json, sys
