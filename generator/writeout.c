@@ -47,6 +47,7 @@ void write_output(struct pack_out *o)
 	struct build *b = pj->b;
 	o->msgs = diag_buffer_begin();
 	double t = now_seconds();
+	struct sha256_digest digest = {.known = false}; /* the workbook's, as it was written */
 	o->fd = outfile_begin(o->path, &o->tmp);
 	o->rc = o->fd >= 0 ? BP_OK : BP_ERR_OUTPUT;
 	if (o->rc == BP_OK) {
@@ -88,7 +89,8 @@ void write_output(struct pack_out *o)
 			                          .tmpdir = dir,
 			                          .sheet_rows = test_sheet_rows(),
 			                          .minizip = test_minizip(),
-			                          .lanes = jobs_threads(b->jobs) > 1 ? 2 : 1};
+			                          .lanes = jobs_threads(b->jobs) > 1 ? 2 : 1,
+			                          .digest = &digest};
 			/* one workbook at a time: libxlsxwriter 1.1 calls gmtime(), whose result is
 			 * shared */
 			static pthread_mutex_t xlsx_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -111,7 +113,10 @@ void write_output(struct pack_out *o)
 	}
 	if (o->rc != BP_OK && o->kind != OUT_XLSX)
 		outfile_report_space(b->out_dir);
-	if (o->rc == BP_OK && sha256_fd(o->fd, o->sha256, &o->bytes) != 0) {
+	if (o->rc == BP_OK && digest.known) { /* worked out as the workbook was written */
+		memcpy(o->sha256, digest.hex, sizeof digest.hex);
+		o->bytes = digest.bytes;
+	} else if (o->rc == BP_OK && sha256_fd(o->fd, o->sha256, &o->bytes) != 0) {
 		diag_msg(DIAG_ERROR, o->path, 0, 0, "cannot read back the file just written: %s",
 		         strerror(errno));
 		o->rc = BP_ERR_OUTPUT;

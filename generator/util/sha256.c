@@ -1,6 +1,7 @@
 #include "util/sha256.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -217,5 +218,87 @@ int sha256_fd(int fd, char hex[65], uint64_t *size)
 	}
 	*size = s.bytes;
 	sha256_final(&s, hex);
+	return 0;
+}
+
+/* The follower's thread: reads what is written, 1 MiB at a time, until the writer is done. */
+static void *follow(void *arg)
+{
+	struct sha256_follow *f = arg;
+	enum { PIECE = 1 << 20 };
+	unsigned char *buf = malloc(PIECE);
+	uint64_t at = 0;
+	bool failed = !buf;
+	for (;;) {
+		pthread_mutex_lock(&f->lock);
+		while (f->written == at && !f->done)
+			pthread_cond_wait(&f->cond, &f->lock);
+		uint64_t to = f->written;
+		bool done = f->done;
+		pthread_mutex_unlock(&f->lock);
+		while (!failed && at < to) {
+			size_t want = to - at < PIECE ? (size_t)(to - at) : PIECE;
+			ssize_t n = pread(f->fd, buf, want, (off_t)at);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				failed = true;
+				break;
+			}
+			sha256_update(&f->s, buf, (size_t)n);
+			at += (uint64_t)n;
+		}
+		if (failed || (done && at == to))
+			break;
+	}
+	free(buf);
+	pthread_mutex_lock(&f->lock);
+	f->failed = failed;
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+int sha256_follow_start(struct sha256_follow *f, int fd)
+{
+	*f = (struct sha256_follow){.fd = fd};
+	sha256_init(&f->s);
+	if (pthread_mutex_init(&f->lock, NULL) != 0)
+		return -1;
+	if (pthread_cond_init(&f->cond, NULL) != 0) {
+		pthread_mutex_destroy(&f->lock);
+		return -1;
+	}
+	if (pthread_create(&f->thread, NULL, follow, f) != 0) {
+		pthread_cond_destroy(&f->cond);
+		pthread_mutex_destroy(&f->lock);
+		return -1;
+	}
+	return 0;
+}
+
+void sha256_follow_written(struct sha256_follow *f, uint64_t written)
+{
+	pthread_mutex_lock(&f->lock);
+	if (written > f->written) {
+		f->written = written;
+		pthread_cond_signal(&f->cond);
+	}
+	pthread_mutex_unlock(&f->lock);
+}
+
+int sha256_follow_end(struct sha256_follow *f, char hex[65], uint64_t *size)
+{
+	pthread_mutex_lock(&f->lock);
+	f->done = true;
+	pthread_cond_signal(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+	pthread_join(f->thread, NULL);
+	bool failed = f->failed;
+	pthread_cond_destroy(&f->cond);
+	pthread_mutex_destroy(&f->lock);
+	if (failed)
+		return -1;
+	*size = f->s.bytes;
+	sha256_final(&f->s, hex);
 	return 0;
 }

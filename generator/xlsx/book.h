@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <xlsxwriter.h>
 
+#include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/values.h"
 #include "view/view.h"
@@ -342,7 +343,7 @@ void longrows_count(struct longrows *lr, const struct xlsx_source *src, long she
 bool longrows_open(struct longrows *lr, const char *dir);
 long longrows_write(struct xw *x, struct longrows *lr, const struct xlsx_source *src, int lanes);
 int longrows_splice(struct longrows *lr, int first, const char *parts, const char *path,
-                    bool minizip, const char **why);
+                    bool minizip, struct sha256_digest *digest, const char **why);
 void longrows_free(struct longrows *lr);
 void longrows_defs(struct defs *defs);
 

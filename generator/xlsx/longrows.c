@@ -1037,7 +1037,7 @@ static void add_part(struct xlsxzip_part *zp, int *n, const struct rowsink *k, i
  * long sheets are the workbook's from number first + 1 on. Returns 0, or -1 with *why set.
  */
 int longrows_splice(struct longrows *lr, int first, const char *parts, const char *path,
-                    bool minizip, const char **why)
+                    bool minizip, struct sha256_digest *digest, const char **why)
 {
 	struct xlsxzip_part *zp = xcalloc((size_t)lr->nsheets + 1, sizeof *zp);
 	int nzp = 0, i = first;
@@ -1046,7 +1046,7 @@ int longrows_splice(struct longrows *lr, int first, const char *parts, const cha
 			add_part(zp, &nzp, lr->t[t].sheets[s].sink, i);
 	if (lr->more)
 		add_part(zp, &nzp, lr->more->sink, lr->more_index);
-	int rc = xlsxzip_splice(parts, path, zp, nzp, ROWS_ZLEVEL, minizip, why);
+	int rc = xlsxzip_splice(parts, path, zp, nzp, ROWS_ZLEVEL, minizip, digest, why);
 	for (int j = 0; j < nzp; j++)
 		free((char *)zp[j].entry);
 	free(zp);

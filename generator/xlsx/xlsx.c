@@ -309,7 +309,8 @@ static void put_reference_sheets(struct book *b, const struct view *v, struct de
 }
 
 /* libxlsxwriter's workbook closed, and the long sheets' rows put into it at path. */
-static lxw_error close_book(struct book *b, const char *path, bool minizip, const char **what)
+static lxw_error close_book(struct book *b, const char *path, bool minizip,
+                            struct sha256_digest *digest, const char **what)
 {
 	lxw_error closed = workbook_close(b->x.wb);
 	b->x.wb = NULL;
@@ -318,7 +319,7 @@ static lxw_error close_book(struct book *b, const char *path, bool minizip, cons
 		return closed;
 	}
 	const char *why = NULL;
-	if (longrows_splice(&b->lr, S_LONG, b->parts, path, minizip, &why) != 0) {
+	if (longrows_splice(&b->lr, S_LONG, b->parts, path, minizip, digest, &why) != 0) {
 		*what = why;
 		return LXW_ERROR_ZIP_FILE_ADD;
 	}
@@ -354,7 +355,7 @@ int xlsx_write(const char *path, const struct view *v, const struct xlsx_source 
 	const char *what = b.x.err_what;
 	int sys_err = b.x.sys_err;
 	if (pending == LXW_NO_ERROR)
-		pending = close_book(&b, path, opts->minizip, &what);
+		pending = close_book(&b, path, opts->minizip, opts->digest, &what);
 	book_free(&b);
 	/* for tests/e2e/xlsx-tmpfiles.sh */
 	if (getenv("BOARDPACK_TEST_TMPFILES"))

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/sha256.h"
+
 struct view;
 
 /* A department a case passed through (a row of the Touches sheet). */
@@ -83,6 +85,9 @@ struct xlsx_options {
 	bool minizip;       /* the final zip written by minizip, as the largest workbooks are
 	                       (xlsxzip.h): the same bytes; the tests compare the two
 	                       (BOARDPACK_TEST_MINIZIP) */
+	/* NULL, or where the written file's SHA-256 goes when it is worked out as the file is
+	   written (digest->known; xlsxzip.h): the caller need not read the file again */
+	struct sha256_digest *digest;
 };
 
 /*

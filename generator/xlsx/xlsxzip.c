@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "util/format.h"
+#include "util/sha256.h"
 #include "util/strbuf.h"
 #include "util/xmem.h"
 #include "xlsx/zpar.h"
@@ -61,7 +62,17 @@ struct zout {
 	struct strbuf cd; /* the central directory */
 	unsigned long entries;
 	bool failed;
+	uint64_t out;                 /* bytes in the file */
+	struct sha256_follow *follow; /* told of them as they are written, or NULL */
 };
+
+/* n more bytes are in the file. */
+static void zo_wrote(struct zout *z, uint64_t n)
+{
+	z->out += n;
+	if (z->follow)
+		sha256_follow_written(z->follow, z->out);
+}
 
 static void put16(unsigned char *p, unsigned v)
 {
@@ -91,8 +102,12 @@ static bool write_all(int fd, const unsigned char *p, size_t n)
 
 static void zo_flush(struct zout *z)
 {
-	if (z->n && !z->failed && !write_all(z->fd, z->buf, z->n))
-		z->failed = true;
+	if (z->n && !z->failed) {
+		if (write_all(z->fd, z->buf, z->n))
+			zo_wrote(z, z->n);
+		else
+			z->failed = true;
+	}
 	z->n = 0;
 }
 
@@ -150,19 +165,21 @@ static void zo_entry(struct zout *z, const char *name, const unz_file_info64 *fi
 }
 
 /* Copies fd's first bytes, up to n, inside the kernel (copy_file_range) where it can; returns
- * how many (0 where it cannot: another file system, an old kernel). */
+ * how many (0 where it cannot: another file system, an old kernel). In pieces of 8 MiB, so that
+ * the digest's follower reads one while the next is copied. */
 static uint64_t zo_copy_fd(struct zout *z, int fd, uint64_t n)
 {
 	zo_flush(z);
 	loff_t in = 0;
 	while ((uint64_t)in < n && !z->failed) {
 		uint64_t left = n - (uint64_t)in;
-		size_t want = left < ((size_t)1 << 30) ? (size_t)left : (size_t)1 << 30;
+		size_t want = left < ((size_t)8 << 20) ? (size_t)left : (size_t)8 << 20;
 		ssize_t k = copy_file_range(fd, &in, z->fd, NULL, want, 0);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
 			break;
+		zo_wrote(z, (uint64_t)k);
 	}
 	z->at += (uint64_t)in;
 	return (uint64_t)in;
@@ -389,8 +406,10 @@ static bool fits_classic(const char *from, const struct xlsxzip_part *parts, int
 }
 
 int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part *parts, int n,
-                   int level, bool minizip, const char **why)
+                   int level, bool minizip, struct sha256_digest *digest, const char **why)
 {
+	if (digest)
+		digest->known = false;
 	unzFile uf = unzOpen64(from);
 	if (!uf) {
 		*why = "reading the workbook's parts";
@@ -406,7 +425,8 @@ int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part
 			return -1;
 		}
 	} else {
-		zo.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		zo.fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+		             0666); /* read back by the digest */
 		if (zo.fd < 0) {
 			unzClose(uf);
 			*why = strerror(errno ? errno : EIO);
@@ -414,6 +434,10 @@ int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part
 		}
 		zo.buf = xmalloc(COPY_BLOCK);
 	}
+	/* the file's digest as it is written (the manifest's), when it is written here */
+	struct sha256_follow follow;
+	if (digest && zo.fd >= 0 && sha256_follow_start(&follow, zo.fd) == 0)
+		zo.follow = &follow;
 	unsigned char *buf = xmalloc(COPY_BLOCK);
 	int rc = 0, found = 0;
 	for (int r = unzGoToFirstFile(uf); r == UNZ_OK && rc == 0; r = unzGoToNextFile(uf)) {
@@ -440,6 +464,8 @@ int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part
 	free(buf);
 	unzClose(uf);
 	bool closed = k.zf ? zipClose(k.zf, NULL) == ZIP_OK : zo_close(&zo);
+	if (zo.follow && sha256_follow_end(zo.follow, digest->hex, &digest->bytes) == 0)
+		digest->known = closed && rc == 0 && digest->bytes == zo.out;
 	if (zo.fd >= 0 && close(zo.fd) != 0)
 		closed = false;
 	free(zo.buf);

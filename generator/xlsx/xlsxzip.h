@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/sha256.h"
+
 struct zpar;
 
 struct xlsxzip_part {
@@ -29,9 +31,11 @@ struct xlsxzip_part {
  * Writes to path the zip at from with each part's rows spliced in; level is the zlib level of
  * the parts around the rows. The zip is written by xlsxzip.c itself unless it needs zip64 fields
  * (4 GB or more) or minizip is asked for: minizip then writes it, byte for byte the same below
- * 4 GB. Returns 0, or -1 with *why set to a static description.
+ * 4 GB. Returns 0, or -1 with *why set to a static description. When it writes the zip itself
+ * and digest is not NULL, the file's SHA-256 is worked out as it is written, on a thread of its
+ * own, and given in *digest (digest->known: false when it could not be).
  */
 int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part *parts, int n,
-                   int level, bool minizip, const char **why);
+                   int level, bool minizip, struct sha256_digest *digest, const char **why);
 
 #endif

@@ -1,4 +1,5 @@
-/* Unit tests: SHA-256 against the FIPS 180-4 examples, and region names made into file names. */
+/* Unit tests: SHA-256 against the FIPS 180-4 examples (and worked out as a file is written), and
+ * region names made into file names. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "util/slug.h"
 #include "util/sha256.h"
@@ -123,6 +126,73 @@ static void sha256_paths_agree(void **state)
 		}
 }
 
+/*
+ * sha256_follow: the digest of a file written in pieces of many sizes (one written whole, before
+ * the follower is told, and pieces told of one by one, with a pause now and then so that the
+ * follower catches up and waits) is the file's digest, however far behind the follower is; an
+ * empty file gives the empty string's; a descriptor it cannot read from gives no digest.
+ */
+static void sha256_follows_a_writer(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/bp-follow-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	size_t len = (5u << 20) + 12345;
+	unsigned char *data = malloc(len);
+	assert_non_null(data);
+	uint32_t x = 7;
+	for (size_t i = 0; i < len; i++) {
+		x = x * 1664525u + 1013904223u;
+		data[i] = (unsigned char)(x >> 24);
+	}
+	struct sha256_follow f;
+	assert_int_equal(sha256_follow_start(&f, fd), 0);
+	size_t at = 0, piece = 1;
+	for (int k = 0; at < len; k++) {
+		size_t n = len - at < piece ? len - at : piece;
+		assert_int_equal(write(fd, data + at, n), (ssize_t)n);
+		at += n;
+		if (k % 3)
+			sha256_follow_written(&f, at);
+		if (k % 7 == 0)
+			usleep(2000);
+		piece = piece * 3 + 1; /* 1, 4, 13, 40, ... bytes, then from 1 again */
+		if (piece > (1u << 20))
+			piece = 1;
+	}
+	sha256_follow_written(&f, at);
+	char got[65], want[65];
+	uint64_t size = 0;
+	assert_int_equal(sha256_follow_end(&f, got, &size), 0);
+	digest((const char *)data, len, len, want);
+	assert_string_equal(got, want);
+	assert_int_equal(size, len);
+
+	/* nothing written */
+	char path2[] = "/tmp/bp-follow-XXXXXX";
+	int empty = mkstemp(path2);
+	assert_true(empty >= 0);
+	unlink(path2);
+	assert_int_equal(sha256_follow_start(&f, empty), 0);
+	assert_int_equal(sha256_follow_end(&f, got, &size), 0);
+	assert_string_equal(got,
+	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_int_equal(size, 0);
+	close(empty);
+
+	/* a descriptor only open for writing: the follower cannot read it */
+	int wo = open("/dev/null", O_WRONLY);
+	assert_true(wo >= 0);
+	assert_int_equal(sha256_follow_start(&f, wo), 0);
+	sha256_follow_written(&f, 10);
+	assert_int_equal(sha256_follow_end(&f, got, &size), -1);
+	close(wo);
+	close(fd);
+	free(data);
+}
+
 static void slug_is(const char *name, const char *want)
 {
 	char *got = slug_file(name);
@@ -167,6 +237,7 @@ int main(void)
 	    cmocka_unit_test(sha256_fips_examples),
 	    cmocka_unit_test(sha256_million_a),
 	    cmocka_unit_test(sha256_paths_agree),
+	    cmocka_unit_test(sha256_follows_a_writer),
 	    cmocka_unit_test(slugs),
 	};
 	return cmocka_run_group_tests_name("test_pack", tests, NULL, NULL);
