@@ -425,8 +425,8 @@ int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part
 			return -1;
 		}
 	} else {
-		zo.fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-		             0666); /* read back by the digest */
+		/* read and write: the digest's follower reads it back */
+		zo.fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (zo.fd < 0) {
 			unzClose(uf);
 			*why = strerror(errno ? errno : EIO);
