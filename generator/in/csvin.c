@@ -996,6 +996,37 @@ static void pipe_store_field(struct csvin *r, const char *s, size_t len)
 	r->nfields++;
 }
 
+/* Record i of batch b's prep (csvin_record.prep). */
+static const void *batch_prep(const struct batch *b, size_t i, const struct csvin_opts *opts)
+{
+	return b->recs[i].prepared ? b->prep + i * opts->prep_size : NULL;
+}
+
+/* Record br of batch b as the callbacks see it, its fields' addresses put in *fields (grown to
+ * *cap as needed); size: the file's. */
+static struct csvin_record batch_record(const struct batch *b, const struct brec *br,
+                                        const char ***fields, size_t *cap, size_t size,
+                                        const struct csvin_opts *opts)
+{
+	if (br->nfields > *cap)
+		*fields = xreallocarray(*fields, *cap = br->nfields + 64, sizeof **fields);
+	for (size_t f = 0; f < br->nfields; f++)
+		(*fields)[f] = b->text + b->offs[br->first + f];
+	return (struct csvin_record){
+	    .line = br->line,
+	    .nfields = br->nfields,
+	    .fields = *fields,
+	    .lens = b->lens + br->first,
+	    .problem = br->problem != SIZE_MAX ? b->text + br->problem : NULL,
+	    .bad_field = br->bad_field,
+	    .bad_value = br->bad_value != SIZE_MAX ? b->text + br->bad_value : NULL,
+	    .read_to = br->read_to,
+	    .size = size,
+	    .end_line = br->end_line,
+	    .prep = batch_prep(b, (size_t)(br - b->recs), opts),
+	};
+}
+
 /* csvin_opts.prep of record br, just put into batch b (the parser's thread). */
 static void prepare(struct pipe *p, struct batch *b, struct brec *br)
 {
@@ -1004,18 +1035,7 @@ static void prepare(struct pipe *p, struct batch *b, struct brec *br)
 		b->prep = xreallocarray(b->prep, b->cap, o->prep_size);
 		b->prep_cap = b->cap;
 	}
-	if (br->nfields > p->fields_cap)
-		p->fields =
-		    xreallocarray(p->fields, p->fields_cap = br->nfields + 64, sizeof *p->fields);
-	for (size_t f = 0; f < br->nfields; f++)
-		p->fields[f] = b->text + b->offs[br->first + f];
-	struct csvin_record rec = {.line = br->line,
-	                           .nfields = br->nfields,
-	                           .fields = p->fields,
-	                           .lens = b->lens + br->first,
-	                           .read_to = br->read_to,
-	                           .size = p->size,
-	                           .end_line = br->end_line};
+	struct csvin_record rec = batch_record(b, br, &p->fields, &p->fields_cap, p->size, o);
 	br->prepared = o->prep(o->prep_ctx, &rec, b->prep + (size_t)(br - b->recs) * o->prep_size);
 }
 
@@ -1089,12 +1109,6 @@ bool csvin_several_cpus(void)
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
-/* Record i of batch b's prep (csvin_record.prep). */
-static const void *batch_prep(const struct batch *b, size_t i, const struct csvin_opts *opts)
-{
-	return b->recs[i].prepared ? b->prep + i * opts->prep_size : NULL;
-}
-
 /* Tells opts->ahead of record i of the batch: its fields, stored one after another each with
  * its NUL, are a line whose delimiter is NUL. */
 static void batch_ahead(const struct batch *b, size_t i, const struct csvin_opts *opts)
@@ -1150,27 +1164,10 @@ static int read_piped(int fd, char *buf, ssize_t first_n, size_t size,
 			break;
 		got_one = true;
 		for (size_t i = 0; i < b->n && !stop; i++) {
-			const struct brec *br = &b->recs[i];
 			if (opts->ahead && i + AHEAD_LINES < b->n)
 				batch_ahead(b, i + AHEAD_LINES, opts);
-			if (br->nfields > fields_cap)
-				fields = xreallocarray(fields, fields_cap = br->nfields + 64,
-				                       sizeof *fields);
-			for (size_t f = 0; f < br->nfields; f++)
-				fields[f] = b->text + b->offs[br->first + f];
-			struct csvin_record rec = {
-			    .line = br->line,
-			    .nfields = br->nfields,
-			    .fields = fields,
-			    .lens = b->lens + br->first,
-			    .problem = br->problem != SIZE_MAX ? b->text + br->problem : NULL,
-			    .bad_field = br->bad_field,
-			    .bad_value = br->bad_value != SIZE_MAX ? b->text + br->bad_value : NULL,
-			    .read_to = br->read_to,
-			    .size = p.size,
-			    .end_line = br->end_line,
-			    .prep = batch_prep(b, i, opts),
-			};
+			struct csvin_record rec =
+			    batch_record(b, &b->recs[i], &fields, &fields_cap, p.size, opts);
 			stop = fn(ctx, &rec);
 			if (stop)
 				atomic_store(&p.stop, stop);

@@ -43,14 +43,13 @@ struct csvin_record;
  * Work on a record that needs nothing the record callback changes (a field's hash, a timestamp
  * parsed), done in the parser's thread while the callback works on earlier records: when a file
  * is parsed in a thread of its own, called there for each record without a problem that it
- * hands over (the header included), in file order. It writes at most CSVIN_PREP_MAX bytes into
+ * hands over (the header included), in file order. It writes csvin_opts.prep_size bytes into
  * out and returns true, or returns false when it has nothing for the record. The callback then
  * finds them as the record's prep (csvin_record.prep), and csvin_opts.ahead as its prep. It
  * may read only what does not change while the file is read, or what it reads with its own
  * synchronisation (reader.c publishes the header's columns to it once it has read them).
  */
 typedef bool (*csvin_prep_fn)(void *pctx, const struct csvin_record *rec, void *out);
-#define CSVIN_PREP_MAX 32
 
 struct csvin_opts {
 	char delimiter;           /* ',', ';', '\t', '|', or 0 to sniff from the header line */
@@ -78,7 +77,7 @@ struct csvin_opts {
 	 */
 	size_t stop_at;
 	/* NULL, or a record's preparation in the parser's thread (csvin_prep_fn); prep_size bytes
-	 * (at most CSVIN_PREP_MAX) a record */
+	 * a record */
 	csvin_prep_fn prep;
 	void *prep_ctx;
 	size_t prep_size;
