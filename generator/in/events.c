@@ -441,11 +441,17 @@ static bool check_row(const struct config *c, struct row *w, struct reader_fault
 	return true;
 }
 
-/* A row's fields and its checks (check_row): false after rejecting it. */
-static bool parse_row(struct reader *r, const struct csvin_record *rec, struct row *w)
+/* A row's fields (reader_field: the defaults they take noted). */
+static void row_fields(struct reader *r, const struct csvin_record *rec, struct row *w)
 {
 	for (int i = 0; i < 10; i++)
 		w->f[i] = reader_field(r, rec, i, &w->n[i]);
+}
+
+/* A row's fields and its checks (check_row): false after rejecting it. */
+static bool parse_row(struct reader *r, const struct csvin_record *rec, struct row *w)
+{
+	row_fields(r, rec, w);
 	struct reader_fault fault;
 	if (check_row(r->cfg, w, &fault))
 		return true;
@@ -568,8 +574,7 @@ static void on_row(struct reader *r, const struct csvin_record *rec)
 	struct row w;
 	const struct prepped *p = rec->prep;
 	if (p) { /* checked in the parser's thread: only the fields, for the defaults they take */
-		for (int i = 0; i < 10; i++)
-			w.f[i] = reader_field(r, rec, i, &w.n[i]);
+		row_fields(r, rec, &w);
 		w.ts = p->ts, w.outcome = p->outcome, w.failure = p->failure;
 	} else if (!parse_row(r, rec, &w)) {
 		return;

@@ -531,35 +531,35 @@ enum bp_err reader_run(struct reader *r, const char *path)
 	return 0;
 }
 
-const char *reader_field(struct reader *r, const struct csvin_record *rec, int i, size_t *len)
+/* Field of contract column i of rec, given record index col[i] (-1: absent) and default dflt[i]
+ * (NULL: none); *took set when the default is given (took may be NULL). */
+static const char *column_field(const int *col, const char *const *dflt,
+                                const struct csvin_record *rec, int i, size_t *len, bool *took)
 {
-	if (r->col[i] >= 0 && rec->lens[r->col[i]]) {
-		*len = rec->lens[r->col[i]];
-		return rec->fields[r->col[i]];
+	int f = col[i];
+	if (f >= 0 && rec->lens[f]) {
+		*len = rec->lens[f];
+		return rec->fields[f];
 	}
-	if (r->dflt[i]) {
-		r->took[i] = true;
-		*len = strlen(r->dflt[i]);
-		return r->dflt[i];
+	if (dflt[i]) {
+		if (took)
+			*took = true;
+		*len = strlen(dflt[i]);
+		return dflt[i];
 	}
 	*len = 0;
-	return r->col[i] >= 0 ? rec->fields[r->col[i]] : "";
+	return f >= 0 ? rec->fields[f] : "";
+}
+
+const char *reader_field(struct reader *r, const struct csvin_record *rec, int i, size_t *len)
+{
+	return column_field(r->col, r->dflt, rec, i, len, &r->took[i]);
 }
 
 const char *reader_cols_field(const struct reader_cols *c, const struct csvin_record *rec, int i,
                               size_t *len)
 {
-	int f = c->col[i];
-	if (f >= 0 && rec->lens[f]) {
-		*len = rec->lens[f];
-		return rec->fields[f];
-	}
-	if (c->dflt[i]) {
-		*len = strlen(c->dflt[i]);
-		return c->dflt[i];
-	}
-	*len = 0;
-	return f >= 0 ? rec->fields[f] : "";
+	return column_field(c->col, c->dflt, rec, i, len, NULL);
 }
 
 void reader_note_defaults(struct reader *r)
