@@ -199,23 +199,37 @@ int sha256_file(const char *path, char hex[65], uint64_t *size)
 	return 0;
 }
 
-int sha256_fd(int fd, char hex[65], uint64_t *size)
+/*
+ * Adds fd's bytes from *at up to byte to (UINT64_MAX: to the file's end) to s, read into buf
+ * (cap bytes) with pread; *at is where it got to. Returns 0, or -1 when a read failed or the
+ * file ended before byte to.
+ */
+static int hash_range(struct sha256 *s, int fd, uint64_t *at, uint64_t to, unsigned char *buf,
+                      size_t cap)
 {
-	struct sha256 s;
-	sha256_init(&s);
-	unsigned char buf[65536];
-	off_t at = 0;
-	for (;;) {
-		ssize_t n = pread(fd, buf, sizeof buf, at);
+	while (*at < to) {
+		size_t want = to - *at < cap ? (size_t)(to - *at) : cap;
+		ssize_t n = pread(fd, buf, want, (off_t)*at);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -1;
 		if (n == 0)
-			break;
-		sha256_update(&s, buf, (size_t)n);
-		at += n;
+			return to == UINT64_MAX ? 0 : -1;
+		sha256_update(s, buf, (size_t)n);
+		*at += (uint64_t)n;
 	}
+	return 0;
+}
+
+int sha256_fd(int fd, char hex[65], uint64_t *size)
+{
+	struct sha256 s;
+	sha256_init(&s);
+	unsigned char buf[65536];
+	uint64_t at = 0;
+	if (hash_range(&s, fd, &at, UINT64_MAX, buf, sizeof buf) != 0)
+		return -1;
 	*size = s.bytes;
 	sha256_final(&s, hex);
 	return 0;
@@ -236,19 +250,9 @@ static void *follow(void *arg)
 		uint64_t to = f->written;
 		bool done = f->done;
 		pthread_mutex_unlock(&f->lock);
-		while (!failed && at < to) {
-			size_t want = to - at < PIECE ? (size_t)(to - at) : PIECE;
-			ssize_t n = pread(f->fd, buf, want, (off_t)at);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				failed = true;
-				break;
-			}
-			sha256_update(&f->s, buf, (size_t)n);
-			at += (uint64_t)n;
-		}
-		if (failed || (done && at == to))
+		if (!failed)
+			failed = hash_range(&f->s, f->fd, &at, to, buf, PIECE) != 0;
+		if (failed || done)
 			break;
 	}
 	free(buf);
