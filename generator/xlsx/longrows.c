@@ -229,15 +229,21 @@ void textcache_free(struct textcache *tc)
 	*tc = (struct textcache){0};
 }
 
+/* An inline string's text around it, kept when it begins or ends with a space, and the cell's
+ * end (rb_inline, rb_plain). */
+#define INLINE_OPEN "<is><t>"
+#define INLINE_OPEN_PAD "<is><t xml:space=\"preserve\">"
+#define INLINE_CLOSE "</t></is></c>"
+
 /* s escaped for XML as an inline string's text (s is clean: valid UTF-8, no forbidden
  * character), with the cell's end. */
 static void rb_inline(struct rowbuf *b, const char *s, size_t n)
 {
 	bool pad = n && (isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]));
 	if (pad)
-		RB_LIT(b, "<is><t xml:space=\"preserve\">");
+		RB_LIT(b, INLINE_OPEN_PAD);
 	else
-		RB_LIT(b, "<is><t>");
+		RB_LIT(b, INLINE_OPEN);
 	const char *p = s, *end = s + n;
 	while (p < end) {
 		size_t k = strcspn(p, "&<>");
@@ -255,7 +261,7 @@ static void rb_inline(struct rowbuf *b, const char *s, size_t n)
 			RB_LIT(b, "&gt;");
 		p++;
 	}
-	RB_LIT(b, "</t></is></c>");
+	RB_LIT(b, INLINE_CLOSE);
 }
 
 /* A long sheet's rows: the open row in buf, handed to the stream when the next one starts. */
@@ -367,8 +373,8 @@ static bool plain_xml(const char *s, size_t n)
  * writes of it, in one piece. */
 static void rb_plain(struct rowbuf *b, const char *s, size_t n)
 {
-	static const char open[] = "<is><t>", open_pad[] = "<is><t xml:space=\"preserve\">",
-	                  close[] = "</t></is></c>";
+	static const char open[] = INLINE_OPEN, open_pad[] = INLINE_OPEN_PAD,
+	                  close[] = INLINE_CLOSE;
 	bool pad = s[0] == ' ' || s[n - 1] == ' '; /* the only space plain_xml lets through */
 	size_t no = pad ? sizeof open_pad - 1 : sizeof open - 1;
 	char *p = rb_room(b, sizeof open_pad - 1 + n + sizeof close - 1);
