@@ -78,6 +78,8 @@ struct parse {
 	long line;         /* line the reader returned last */
 	bool continuation; /* that line began with white space (a multi-line value) */
 	bool failed;
+	int problems;      /* said so far; reading stops at CONFIG_PROBLEMS_SHOWN */
+	bool any_section;  /* a [section] was seen */
 	char last_section[LINE_MAX_BYTES];
 	char last_key[LINE_MAX_BYTES];
 	char raw[LINE_MAX_BYTES]; /* the line the reader returned last, as written */
@@ -87,6 +89,10 @@ struct parse {
 	size_t seen_cap;
 	struct journey_conf *last_journey; /* the section the previous key was in, if a journey */
 };
+
+/* A file that is not a pack configuration at all (an event log given in its place, say) would
+ * otherwise get a message per line: reading stops after this many problems. */
+#define CONFIG_PROBLEMS_SHOWN 20
 
 static void say(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct parse *p, const char *fmt, ...)
@@ -98,6 +104,7 @@ static void say(struct parse *p, const char *fmt, ...)
 	va_end(ap);
 	diag_msg(DIAG_ERROR, p->c->path, p->line, 0, "%s", msg);
 	p->failed = true;
+	p->problems++;
 }
 
 /* The offset of the first byte of s that is not part of well-formed UTF-8 (utf8_next), or -1. */
@@ -145,11 +152,34 @@ static void check_utf8(struct parse *p, char *str)
 	str[1] = '\0';
 }
 
+/* Why inih would refuse line (not the first of a value continued on the next), or NULL: a line
+ * neither blank, nor a comment, nor a [section] closed before a " ;" comment, nor with "=" or
+ * ":" before one. Said here, in order with the other problems, rather than by inih's one line
+ * number at the end. */
+static const char *not_a_setting(const char *line, long lineno)
+{
+	if (lineno == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+		line += 3;
+	if (line[0] == ' ' || line[0] == '\t')
+		return NULL; /* a continued value, or a key after white space: inih's to judge */
+	if (strchr(";#\r\n", line[0]) || line[0] == '\0')
+		return NULL;
+	bool section = line[0] == '[';
+	for (const char *c = line; *c; c++) {
+		if (section ? *c == ']' : *c == '=' || *c == ':')
+			return NULL;
+		if (*c == ';' && c > line && (c[-1] == ' ' || c[-1] == '\t'))
+			break;
+	}
+	return section ? "a [section] line needs its closing \"]\""
+	               : "expected [section], key = value, or a comment";
+}
+
 /* fgets-style reader that counts lines and refuses over-long ones instead of splitting them. */
 static char *read_line(char *str, int num, void *stream)
 {
 	struct parse *p = stream;
-	if (!fgets(str, num, p->fp))
+	if (p->problems >= CONFIG_PROBLEMS_SHOWN || !fgets(str, num, p->fp))
 		return NULL;
 	p->line++;
 	size_t n = strlen(str);
@@ -163,6 +193,22 @@ static char *read_line(char *str, int num, void *stream)
 		str[1] = '\0';
 	}
 	check_utf8(p, str);
+	const char *refused = not_a_setting(str, p->line);
+	if (refused) {
+		say(p, "%s", refused);
+		if (str[0] == '[') {
+			/* the lines after it are judged as the section it meant to open */
+			size_t len = strcspn(str, ";\r\n");
+			if (len + 3 > (size_t)num)
+				len = (size_t)num - 3;
+			while (len > 1 && (str[len - 1] == ' ' || str[len - 1] == '\t'))
+				len--;
+			memcpy(str + len, "]\n", 3);
+		} else {
+			str[0] = '\n';
+			str[1] = '\0';
+		}
+	}
 	p->continuation =
 	    (str[0] == ' ' || str[0] == '\t') && strspn(str, " \t\r\n") != strlen(str);
 	snprintf(p->raw, sizeof p->raw, "%s", str);
@@ -637,6 +683,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	snprintf(p->last_section, sizeof p->last_section, "%s", section);
 	snprintf(p->last_key, sizeof p->last_key, "%s", name);
 
+	if (section[0] != '\0')
+		p->any_section = true;
 	if (section[0] == '\0') {
 		say(p,
 		    "\"%s\" comes before any [section]; put it under [pack], [inputs] or another "
@@ -724,6 +772,13 @@ struct config *config_load(const char *path)
 	fclose(fp);
 	if (rc > 0 && !p.failed)
 		diag_msg(DIAG_ERROR, path, rc, 0, "expected [section], key = value, or a comment");
+	if (p.problems >= CONFIG_PROBLEMS_SHOWN)
+		diag_msg(DIAG_ERROR, path, 0, 0,
+		         "stopped reading at line %ld, after %d problems%s", p.line, p.problems,
+		         p.any_section ? ""
+		                       : "; no line so far is under a [section]: is this the pack "
+		                         "configuration? build and check take PACK.ini, which "
+		                         "names the event log under [inputs] (journeys = FILE)");
 	intern_free(p.seen);
 	free(p.seen_line);
 	bool ok = rc == 0 && !p.failed;
