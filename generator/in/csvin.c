@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/copy.h"
 #include "util/diag.h"
 #include "util/safeopen.h"
 #include "util/utf8.h"
@@ -891,20 +892,7 @@ static size_t batch_text(struct batch *b, const char *s, size_t n)
 	}
 	size_t at = b->text_len;
 	char *d = b->text + at;
-	/* Most fields are short: copied with fixed-size moves the compiler inlines (two that may
-	   overlap), not a library call per field. */
-	if (n >= 8 && n <= 16) {
-		memcpy(d, s, 8);
-		memcpy(d + n - 8, s + n - 8, 8);
-	} else if (n >= 4 && n < 8) {
-		memcpy(d, s, 4);
-		memcpy(d + n - 4, s + n - 4, 4);
-	} else if (n < 4) {
-		for (size_t i = 0; i < n; i++)
-			d[i] = s[i];
-	} else {
-		memcpy(d, s, n);
-	}
+	copy_short(d, s, n);
 	d[n] = '\0';
 	b->text_len += n + 1;
 	return at;

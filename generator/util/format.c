@@ -215,27 +215,29 @@ size_t format_g16(char *buf, double v)
 
 size_t format_u64(char *p, uint64_t v)
 {
-	/* two digits a step, from the right, into the end of d */
+	/* the digits counted first, then written two a step from the right straight into p: a
+	 * copy of a variable length was a call of the C library's for every number of the long
+	 * tables */
 	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930"
 	                            "31323334353637383940414243444546474849505152535455565758596061"
 	                            "62636465666768697071727374757677787980818283848586878889909192"
 	                            "93949596979899";
-	char d[24];
-	size_t i = sizeof d;
+	size_t n = 1;
+	for (uint64_t t = v; t >= 10; t /= 10)
+		n++;
+	size_t i = n;
 	while (v >= 100) {
 		unsigned k = (unsigned)(v % 100) * 2;
 		v /= 100;
-		d[--i] = pairs[k + 1];
-		d[--i] = pairs[k];
+		p[--i] = pairs[k + 1];
+		p[--i] = pairs[k];
 	}
 	if (v >= 10) {
-		d[--i] = pairs[v * 2 + 1];
-		d[--i] = pairs[v * 2];
+		p[--i] = pairs[v * 2 + 1];
+		p[--i] = pairs[v * 2];
 	} else {
-		d[--i] = (char)('0' + v);
+		p[--i] = (char)('0' + v);
 	}
-	size_t n = sizeof d - i;
-	memcpy(p, d + i, n);
 	return n;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/copy.h"
 #include "util/format.h"
 #include "util/xmem.h"
 #include "xlsx/book.h"
@@ -165,9 +166,13 @@ static inline char *rb_room(struct rowbuf *b, size_t n)
 	return b->cap - b->len >= n ? b->s + b->len : rb_grow(b, n);
 }
 
-static void rb_put(struct rowbuf *b, const char *s, size_t n)
+static inline void rb_put(struct rowbuf *b, const char *s, size_t n)
 {
-	memcpy(rb_room(b, n), s, n);
+	char *d = rb_room(b, n);
+	if (__builtin_constant_p(n))
+		memcpy(d, s, n);
+	else
+		copy_short(d, s, n);
 	b->len += n;
 }
 
@@ -378,8 +383,11 @@ static void rb_plain(struct rowbuf *b, const char *s, size_t n)
 	bool pad = s[0] == ' ' || s[n - 1] == ' '; /* the only space plain_xml lets through */
 	size_t no = pad ? sizeof open_pad - 1 : sizeof open - 1;
 	char *p = rb_room(b, sizeof open_pad - 1 + n + sizeof close - 1);
-	memcpy(p, pad ? open_pad : open, no);
-	memcpy(p + no, s, n);
+	if (pad)
+		memcpy(p, open_pad, sizeof open_pad - 1);
+	else
+		memcpy(p, open, sizeof open - 1);
+	copy_short(p + no, s, n);
 	memcpy(p + no + n, close, sizeof close - 1);
 	b->len += no + n + sizeof close - 1;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/copy.h"
 #include "util/format.h"
 #include "util/intern.h"
 #include "util/stats.h"
@@ -77,7 +78,9 @@ static void percentile_inc(void **state)
 static void u64_is(uint64_t v)
 {
 	char got[32], want[32];
+	memset(got, 'x', sizeof got);
 	size_t n = format_u64(got, v);
+	assert_int_equal(got[n], 'x'); /* nothing written past its digits */
 	got[n] = '\0';
 	snprintf(want, sizeof want, "%" PRIu64, v);
 	assert_string_equal(got, want);
@@ -102,6 +105,26 @@ static void u64_as_printf(void **state)
 	char b[32];
 	assert_int_equal(format_u64(b, 0), 1);
 	assert_int_equal(b[0], '0');
+}
+
+/* copy_short copies what memcpy copies, at every length up to past its inline sizes and at
+ * every alignment of either end, and writes nothing outside the bytes copied. */
+static void short_copies(void **state)
+{
+	(void)state;
+	char src[400], dst[400];
+	for (size_t i = 0; i < sizeof src; i++)
+		src[i] = (char)(i * 7 + 1);
+	for (size_t n = 0; n <= 200; n++)
+		for (size_t so = 0; so < 16; so++)
+			for (size_t d0 = 0; d0 < 16; d0++) {
+				memset(dst, '#', sizeof dst);
+				copy_short(dst + 32 + d0, src + so, n);
+				for (size_t i = 0; i < sizeof dst; i++) {
+					bool in = i >= 32 + d0 && i < 32 + d0 + n;
+					assert_int_equal(dst[i], in ? src[so + i - 32 - d0] : '#');
+				}
+			}
 }
 
 static void formatting(void **state)
@@ -587,6 +610,7 @@ int main(void)
 	    cmocka_unit_test(growing_arrays),
 	    cmocka_unit_test(interning_hash),
 	    cmocka_unit_test(u64_as_printf),
+	    cmocka_unit_test(short_copies),
 	};
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
