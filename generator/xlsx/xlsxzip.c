@@ -21,6 +21,7 @@
 
 #define COPY_BLOCK (1u << 20)
 #define HEAD_MAX (64u << 20) /* a long sheet's own XML, without its rows: small */
+#define HEAD_GROWTH 64        /* a head's dimension made to cover the rows: a few bytes longer */
 
 static const struct xlsxzip_part *part_of(const char *name, const struct xlsxzip_part *parts, int n)
 {
@@ -389,20 +390,47 @@ out:
 	return rc;
 }
 
-/* Whether the final zip needs no zip64 field: every entry and offset below 4 GB, counting each
- * long sheet's head and tail at their largest. */
-static bool fits_classic(const char *from, const struct xlsxzip_part *parts, int n)
+bool xlsxzip_classic_fits(uint64_t from_bytes, const struct xlsxzip_size *parts, int n)
+{
+	uint64_t total = from_bytes;
+	for (int i = 0; i < n; i++) {
+		/* a head and tail compressed on their own: at most twice their bytes, and a block's
+		 * worth more (deflate grows what it cannot shrink by a few bytes a block) */
+		uint64_t around = parts[i].around + HEAD_GROWTH;
+		if (parts[i].rows_in + around >= 0xffffffffu)
+			return false;
+		total += parts[i].rows_out + 2 * around + 4096;
+		if (total >= 0xffffffffu)
+			return false;
+	}
+	return true;
+}
+
+/* Whether the final zip needs no zip64 field (xlsxzip_classic_fits), each long sheet's head and
+ * tail counted at the size of its entry in from (the sheet's own XML, its rows aside). */
+static bool fits_classic(unzFile uf, const char *from, const struct xlsxzip_part *parts, int n)
 {
 	struct stat st;
 	if (stat(from, &st) != 0)
 		return false;
-	uint64_t total = (uint64_t)st.st_size;
-	for (int i = 0; i < n; i++) {
-		if (zpar_in_bytes(parts[i].rows) + 2 * (uint64_t)HEAD_MAX >= 0xffffffffu)
-			return false;
-		total += zpar_out_bytes(parts[i].rows) + 2 * (uint64_t)HEAD_MAX;
+	struct xlsxzip_size *sz = xcalloc((size_t)n, sizeof *sz);
+	int found = 0;
+	for (int r = unzGoToFirstFile(uf); r == UNZ_OK; r = unzGoToNextFile(uf)) {
+		char name[512];
+		unz_file_info64 fi;
+		if (unzGetCurrentFileInfo64(uf, &fi, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK)
+			break;
+		for (int i = 0; i < n; i++)
+			if (strcmp(parts[i].entry, name) == 0) {
+				sz[i] = (struct xlsxzip_size){.rows_in = zpar_in_bytes(parts[i].rows),
+				                              .rows_out = zpar_out_bytes(parts[i].rows),
+				                              .around = fi.uncompressed_size};
+				found++;
+			}
 	}
-	return total < 0xffffffffu;
+	bool fits = found == n && xlsxzip_classic_fits((uint64_t)st.st_size, sz, n);
+	free(sz);
+	return fits;
 }
 
 int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part *parts, int n,
@@ -417,7 +445,7 @@ int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part
 	}
 	struct zout zo = {.fd = -1};
 	struct zsink k = {.zf = NULL, .zo = &zo};
-	if (minizip || !fits_classic(from, parts, n)) {
+	if (minizip || !fits_classic(uf, from, parts, n)) {
 		k.zf = zipOpen64(path, APPEND_STATUS_CREATE);
 		if (!k.zf) {
 			unzClose(uf);

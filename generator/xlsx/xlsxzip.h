@@ -35,6 +35,19 @@ struct xlsxzip_part {
  * and digest is not NULL, the file's SHA-256 is worked out as it is written, on a thread of its
  * own, and given in *digest (digest->known: false when it could not be).
  */
+/* A long sheet's sizes for xlsxzip_classic_fits. */
+struct xlsxzip_size {
+	uint64_t rows_in, rows_out; /* its rows' XML, and compressed (zpar_in_bytes, zpar_out_bytes) */
+	uint64_t around;            /* its own XML without the rows (the entry libxlsxwriter wrote) */
+};
+
+/*
+ * Whether the zip of from_bytes (libxlsxwriter's) with the n parts' rows spliced in needs no
+ * zip64 field: every entry, and the offset of everything, below 4 GB. Each part's head and tail
+ * are counted at twice their size and a block more, what deflate can make of them at worst.
+ */
+bool xlsxzip_classic_fits(uint64_t from_bytes, const struct xlsxzip_size *parts, int n);
+
 int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part *parts, int n,
                    int level, bool minizip, struct sha256_digest *digest, const char **why);
 

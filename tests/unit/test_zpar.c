@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "xlsx/xlsxzip.h"
 #include "xlsx/zpar.h"
 
 /* Text-like bytes: XML rows with numbers, compressible but not trivially. */
@@ -248,6 +249,38 @@ static void abandoned_stream(void **state)
 	free(data);
 }
 
+/* The final zip is written without zip64 fields when it can be: 30 long sheets of 900 MB of
+ * XML each, 1.3 GB compressed in all (10 M unique cases), fit; they did not while each sheet's
+ * head and tail were counted at 64 MiB a side (3.8 GB for 30 sheets), and minizip wrote it. Past
+ * 4 GB, of one entry or of the whole file, they do not. */
+static void classic_zip_when_it_fits(void **state)
+{
+	(void)state;
+	struct xlsxzip_size p[30];
+	for (int i = 0; i < 30; i++)
+		p[i] = (struct xlsxzip_size){.rows_in = 900000000, .rows_out = 43000000, .around = 9000};
+	assert_true(xlsxzip_classic_fits(2000000, p, 30));
+	assert_true(xlsxzip_classic_fits(2000000, p, 0));
+	/* an entry's own XML reaching 4 GB with its head and tail */
+	p[7].rows_in = 0xffffffffu - 9000;
+	assert_false(xlsxzip_classic_fits(2000000, p, 30));
+	p[7].rows_in = 0xffffffffu - 9200;
+	assert_true(xlsxzip_classic_fits(2000000, p, 30));
+	p[7].rows_in = 900000000;
+	/* the whole file reaching 4 GB: libxlsxwriter's zip, or the rows compressed */
+	assert_false(xlsxzip_classic_fits(0xffffffffu - 30 * 43000000, p, 30));
+	p[29].rows_out = 3100000000u;
+	assert_false(xlsxzip_classic_fits(2000000, p, 30));
+	p[29].rows_out = 43000000;
+	/* a head and tail counted at twice their size: 30 of 40 MB fit, 30 of 60 MB do not */
+	for (int i = 0; i < 30; i++)
+		p[i].around = 40000000;
+	assert_true(xlsxzip_classic_fits(2000000, p, 30));
+	for (int i = 0; i < 30; i++)
+		p[i].around = 60000000;
+	assert_false(xlsxzip_classic_fits(2000000, p, 30));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +290,7 @@ int main(void)
 	    cmocka_unit_test(chunks_forget_earlier_ones),
 	    cmocka_unit_test(code_from_first_chunk_serves_later_ones),
 	    cmocka_unit_test(abandoned_stream),
+	    cmocka_unit_test(classic_zip_when_it_fits),
 	};
 	return cmocka_run_group_tests_name("test_zpar", tests, NULL, NULL);
 }
