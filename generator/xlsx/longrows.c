@@ -269,10 +269,11 @@ static void rb_inline(struct rowbuf *b, const char *s, size_t n)
 	RB_LIT(b, INLINE_CLOSE);
 }
 
-/* A long sheet's rows: the open row in buf, handed to the stream when the next one starts. */
+/* A long sheet's rows, written straight into the stream's chunk (zpar_fill_take), handed over
+ * when a row ends past a chunk's length. */
 struct rowsink {
 	struct zpar *z;
-	struct rowbuf buf;
+	struct rowbuf buf; /* the stream's buffer while it is filled; s NULL once finished */
 	lxw_row_t row;      /* the open row (0: none; rows here start at 1, under the header) */
 	long col;           /* the last cell's column in it; -1 before the first */
 	lxw_row_t last_row; /* the last row with a cell */
@@ -285,9 +286,11 @@ static void sink_end_row(struct rowsink *k)
 	if (!k->row)
 		return;
 	RB_LIT(&k->buf, "</row>");
-	zpar_put(k->z, k->buf.s, k->buf.len);
-	k->buf.len = 0;
 	k->row = 0;
+	if (k->buf.len >= ZPAR_CHUNK) { /* a chunk's worth: handed over, the rest kept */
+		zpar_fill_put(k->z, (unsigned char *)k->buf.s, k->buf.len, k->buf.cap);
+		k->buf.s = (char *)zpar_fill_take(k->z, &k->buf.len, &k->buf.cap);
+	}
 }
 
 /* An inline string cell's type. */
@@ -685,16 +688,20 @@ static void rowsink_free(struct rowsink *k)
 {
 	if (!k)
 		return;
+	if (k->z && k->buf.s) /* abandoned: the buffer goes back, its bytes dropped */
+		zpar_fill_put(k->z, (unsigned char *)k->buf.s, 0, k->buf.cap);
 	zpar_free(k->z);
-	free(k->buf.s);
 	free(k);
 }
 
 /* The sheet's streamed rows finished: the open row closed, every chunk compressed. */
 void stream_end(struct xw *x, struct sheet *sh)
 {
-	sink_end_row(sh->sink);
-	int e = zpar_finish(sh->sink->z);
+	struct rowsink *k = sh->sink;
+	sink_end_row(k);
+	zpar_fill_put(k->z, (unsigned char *)k->buf.s, k->buf.len, k->buf.cap);
+	k->buf = (struct rowbuf){0};
+	int e = zpar_finish(k->z);
 	if (e && x->err == LXW_NO_ERROR) {
 		x->err = LXW_ERROR_CREATING_TMPFILE;
 		x->err_what = "writing a sheet's rows to a temporary file";
@@ -883,9 +890,11 @@ void longrows_count(struct longrows *lr, const struct xlsx_source *src, long she
  * the file cannot be created. */
 static bool sink_open(struct sheet *sh, struct zpar_pool *pool, const char *dir)
 {
-	sh->sink = xcalloc(1, sizeof *sh->sink);
-	sh->sink->z = zpar_new(pool, dir);
-	return sh->sink->z != NULL;
+	struct rowsink *k = sh->sink = xcalloc(1, sizeof *sh->sink);
+	k->z = zpar_new(pool, dir);
+	if (k->z)
+		k->buf.s = (char *)zpar_fill_take(k->z, &k->buf.len, &k->buf.cap);
+	return k->z != NULL;
 }
 
 /* The pool compressing the long sheets' rows, and each sheet's stream of them into a temporary

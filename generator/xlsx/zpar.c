@@ -21,6 +21,7 @@ struct job {
 	unsigned char *in, *out;
 	const struct isal_hufftables *code; /* its stream's Huffman code; NULL: igzip's default */
 	size_t inlen, outlen, outcap;
+	size_t incap; /* in's bytes: a chunk's and ZPAR_SLACK, or more (zpar_fill_put) */
 	uLong crc;
 	bool done;        /* under the pool's lock */
 	int err;          /* Z_MEM_ERROR or Z_STREAM_ERROR from the worker; 0 when it went well */
@@ -199,8 +200,10 @@ struct zpar *zpar_new(struct zpar_pool *p, const char *dir)
 	z->pool = p;
 	z->fd = fd;
 	z->crc = crc32_z(0, NULL, 0);
-	for (int i = 0; i < DEPTH; i++)
-		z->ring[i].in = xmalloc(ZPAR_CHUNK);
+	for (int i = 0; i < DEPTH; i++) {
+		z->ring[i].incap = ZPAR_CHUNK + ZPAR_SLACK;
+		z->ring[i].in = xmalloc(z->ring[i].incap);
+	}
 	z->fill = &z->ring[0];
 	return z;
 }
@@ -253,6 +256,7 @@ static void submit(struct zpar *z)
 		z->have_code = true;
 	}
 	j->code = z->own_code ? &z->code : NULL;
+	z->in_bytes += j->inlen;
 	j->done = false;
 	j->err = 0;
 	z->count++;
@@ -279,7 +283,6 @@ static void submit(struct zpar *z)
 void zpar_put(struct zpar *z, const void *s, size_t n)
 {
 	const unsigned char *p = s;
-	z->in_bytes += n;
 	while (n) {
 		size_t room = ZPAR_CHUNK - z->fill->inlen;
 		size_t k = n < room ? n : room;
@@ -289,6 +292,37 @@ void zpar_put(struct zpar *z, const void *s, size_t n)
 		n -= k;
 		if (z->fill->inlen == ZPAR_CHUNK)
 			submit(z);
+	}
+}
+
+unsigned char *zpar_fill_take(struct zpar *z, size_t *len, size_t *cap)
+{
+	*len = z->fill->inlen;
+	*cap = z->fill->incap;
+	return z->fill->in;
+}
+
+void zpar_fill_put(struct zpar *z, unsigned char *buf, size_t len, size_t cap)
+{
+	struct job *j = z->fill;
+	j->in = buf;
+	j->incap = cap;
+	j->inlen = len;
+	while (j->inlen >= ZPAR_CHUNK) {
+		/* the bytes past the chunk go to the next chunk's buffer, once the chunk is handed
+		 * over (the next buffer is free only then; this one is then only read, by both) */
+		size_t rest = j->inlen - ZPAR_CHUNK;
+		j->inlen = ZPAR_CHUNK;
+		submit(z);
+		struct job *next = z->fill;
+		if (next->incap < rest + ZPAR_SLACK) {
+			free(next->in);
+			next->incap = rest + ZPAR_SLACK;
+			next->in = xmalloc(next->incap);
+		}
+		memcpy(next->in, j->in + ZPAR_CHUNK, rest);
+		next->inlen = rest;
+		j = next;
 	}
 }
 

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #define ZPAR_CHUNK (512u * 1024u) /* bytes of input a chunk holds before it is handed over */
+#define ZPAR_SLACK (64u * 1024u)  /* bytes a chunk's buffer has past it (zpar_fill_take) */
 
 struct zpar_pool; /* the worker threads, shared by the streams of one workbook */
 struct zpar;      /* one stream: one sheet's rows */
@@ -44,6 +45,17 @@ struct zpar *zpar_new(struct zpar_pool *p, const char *dir);
 /* Appends n bytes (any length; chunks are cut anywhere, deflate does not mind). */
 void zpar_put(struct zpar *z, const void *s, size_t n);
 
+/*
+ * The chunk being filled, to write into in place rather than through zpar_put's copy: its
+ * buffer of *cap bytes, the first *len of them already put. The caller may write past
+ * ZPAR_CHUNK (at least ZPAR_SLACK bytes are there) and may grow the buffer with realloc; it gives
+ * the buffer back with zpar_fill_put before any other call on z. The stream's bytes are the same
+ * as zpar_put's of them.
+ */
+unsigned char *zpar_fill_take(struct zpar *z, size_t *len, size_t *cap);
+/* The buffer taken back holding len bytes (len 0: nothing more put), its size cap: every full
+ * chunk of them handed over, the rest kept in the next chunk's buffer. */
+void zpar_fill_put(struct zpar *z, unsigned char *buf, size_t len, size_t cap);
 /* Flushes every chunk and waits for them. Returns 0, or an errno value (the first write that
  * failed). */
 int zpar_finish(struct zpar *z);

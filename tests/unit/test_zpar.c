@@ -249,6 +249,77 @@ static void abandoned_stream(void **state)
 	free(data);
 }
 
+/* data written in place (zpar_fill_take, zpar_fill_put), in pieces put back at the lengths
+ * the long sheets' rows give them (past a chunk: handed over), with a piece longer than a chunk
+ * and its slack that grows the buffer: the same stream, byte for byte, as zpar_put's of it. */
+static struct zpar *run_in_place(struct zpar_pool *p, const unsigned char *data, size_t n)
+{
+	struct zpar *z = zpar_new(p, "/tmp");
+	assert_non_null(z);
+	size_t len, cap, at = 0, step = 1;
+	unsigned char *b = zpar_fill_take(z, &len, &cap);
+	assert_int_equal(len, 0);
+	assert_true(cap >= ZPAR_CHUNK + ZPAR_SLACK);
+	while (at < n) {
+		size_t k = step < n - at ? step : n - at;
+		if (len + k > cap) { /* as the rows' buffer grows: realloc */
+			cap = 2 * (len + k);
+			b = realloc(b, cap);
+			assert_non_null(b);
+		}
+		memcpy(b + len, data + at, k);
+		len += k;
+		at += k;
+		step = step * 5 + 3;
+		if (step > 3 * ZPAR_CHUNK)
+			step = 29;
+		if (len >= ZPAR_CHUNK) {
+			zpar_fill_put(z, b, len, cap);
+			b = zpar_fill_take(z, &len, &cap);
+			assert_true(len < ZPAR_CHUNK);
+		}
+	}
+	zpar_fill_put(z, b, len, cap);
+	assert_int_equal(zpar_finish(z), 0);
+	return z;
+}
+
+static void filled_in_place(void **state)
+{
+	(void)state;
+	size_t n = 9 * ZPAR_CHUNK + 4321;
+	unsigned char *data = sample(n);
+	for (int threads = 0; threads <= 2; threads += 2) {
+		struct zpar_pool *p = zpar_pool_new(threads);
+		struct zpar *a = run(p, data, n), *b = run_in_place(p, data, n);
+		assert_int_equal(zpar_in_bytes(b), n);
+		assert_int_equal(zpar_in_bytes(a), n);
+		assert_int_equal(zpar_crc(b), zpar_crc(a));
+		size_t an, bn;
+		unsigned char *ab = compressed(a, (const unsigned char *)"", 0, &an),
+		              *bb = compressed(b, (const unsigned char *)"", 0, &bn);
+		assert_int_equal(an, bn);
+		assert_memory_equal(ab, bb, an);
+		free(ab);
+		free(bb);
+		zpar_free(a);
+		zpar_free(b);
+		/* abandoned half-way: the buffer given back with nothing more, freed with the stream */
+		struct zpar *c = zpar_new(p, "/tmp");
+		size_t len, cap;
+		unsigned char *buf = zpar_fill_take(c, &len, &cap);
+		memcpy(buf, data, ZPAR_CHUNK + 10);
+		zpar_fill_put(c, buf, ZPAR_CHUNK + 10, cap);
+		buf = zpar_fill_take(c, &len, &cap);
+		assert_int_equal(len, 10);
+		assert_memory_equal(buf, data + ZPAR_CHUNK, 10);
+		zpar_fill_put(c, buf, 0, cap);
+		zpar_free(c);
+		zpar_pool_free(p);
+	}
+	free(data);
+}
+
 /* The final zip is written without zip64 fields when it can be: 30 long sheets of 900 MB of
  * XML each, 1.3 GB compressed in all (10 M unique cases), fit; they did not while each sheet's
  * head and tail were counted at 64 MiB a side (3.8 GB for 30 sheets), and minizip wrote it. Past
@@ -290,6 +361,7 @@ int main(void)
 	    cmocka_unit_test(chunks_forget_earlier_ones),
 	    cmocka_unit_test(code_from_first_chunk_serves_later_ones),
 	    cmocka_unit_test(abandoned_stream),
+	    cmocka_unit_test(filled_in_place),
 	    cmocka_unit_test(classic_zip_when_it_fits),
 	};
 	return cmocka_run_group_tests_name("test_zpar", tests, NULL, NULL);
