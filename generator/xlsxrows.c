@@ -111,8 +111,9 @@ static bool next_case(void *it, struct xlsx_case *row)
 		for (uint32_t d = 0; d < k->ndepts; d++) {
 			const struct case_dept *cd = &m->case_depts[k->dept_off + d];
 			if (d)
-				strbuf_puts(&ci->depts, "; ");
-			strbuf_puts(&ci->depts, intern_str(m->names, cd->dept));
+				strbuf_append(&ci->depts, "; ", 2);
+			strbuf_append(&ci->depts, intern_str(m->names, cd->dept),
+			              intern_len(m->names, cd->dept));
 			ci->touches[d] = (struct xlsx_touch){intern_str(m->names, cd->dept),
 			                                     cd->contacts, cd->failures};
 		}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/copy.h"
 #include "util/xmem.h"
 
 static void grow(struct strbuf *b, size_t extra)
@@ -21,7 +22,7 @@ static void grow(struct strbuf *b, size_t extra)
 void strbuf_append(struct strbuf *b, const char *s, size_t n)
 {
 	grow(b, n);
-	memcpy(b->s + b->len, s, n);
+	copy_short(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }
