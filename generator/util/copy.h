@@ -14,31 +14,27 @@
  * turned back into a call by the compiler); nothing is read or written outside the n bytes. A
  * long piece is the library's.
  */
+/* The first and the last w bytes of s[0..n) (w <= n, a constant once inlined) to d. */
+static inline void copy_ends(char *restrict d, const char *restrict s, size_t n, size_t w)
+{
+	memcpy(d, s, w);
+	memcpy(d + n - w, s + n - w, w);
+}
+
 static inline void copy_short(char *restrict d, const char *restrict s, size_t n)
 {
 	if (n > 128) {
 		memcpy(d, s, n);
 	} else if (n > 64) {
-		memcpy(d, s, 64);
-		memcpy(d + n - 64, s + n - 64, 64);
+		copy_ends(d, s, n, 64);
 	} else if (n > 32) {
-		memcpy(d, s, 32);
-		memcpy(d + n - 32, s + n - 32, 32);
+		copy_ends(d, s, n, 32);
 	} else if (n >= 16) {
-		memcpy(d, s, 16);
-		memcpy(d + n - 16, s + n - 16, 16);
+		copy_ends(d, s, n, 16);
 	} else if (n >= 8) {
-		uint64_t a, z;
-		memcpy(&a, s, 8);
-		memcpy(&z, s + n - 8, 8);
-		memcpy(d, &a, 8);
-		memcpy(d + n - 8, &z, 8);
+		copy_ends(d, s, n, 8);
 	} else if (n >= 4) {
-		uint32_t a, z;
-		memcpy(&a, s, 4);
-		memcpy(&z, s + n - 4, 4);
-		memcpy(d, &a, 4);
-		memcpy(d + n - 4, &z, 4);
+		copy_ends(d, s, n, 4);
 	} else if (n) {
 		d[0] = s[0];
 		d[n / 2] = s[n / 2];
