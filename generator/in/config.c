@@ -79,7 +79,7 @@ struct parse {
 	bool continuation; /* that line began with white space (a multi-line value) */
 	bool failed;
 	int problems;      /* said so far; reading stops at CONFIG_PROBLEMS_SHOWN */
-	bool any_section;  /* a [section] was seen */
+	bool any_section;  /* a line began with "[" (a section, or one meant) */
 	char last_section[LINE_MAX_BYTES];
 	char last_key[LINE_MAX_BYTES];
 	char raw[LINE_MAX_BYTES]; /* the line the reader returned last, as written */
@@ -193,6 +193,8 @@ static char *read_line(char *str, int num, void *stream)
 		str[1] = '\0';
 	}
 	check_utf8(p, str);
+	if (str[strspn(str, " \t")] == '[')
+		p->any_section = true;
 	const char *refused = not_a_setting(str, p->line);
 	if (refused) {
 		say(p, "%s", refused);
@@ -683,8 +685,6 @@ static int handler(void *user, const char *section, const char *name, const char
 	snprintf(p->last_section, sizeof p->last_section, "%s", section);
 	snprintf(p->last_key, sizeof p->last_key, "%s", name);
 
-	if (section[0] != '\0')
-		p->any_section = true;
 	if (section[0] == '\0') {
 		say(p,
 		    "\"%s\" comes before any [section]; put it under [pack], [inputs] or another "
