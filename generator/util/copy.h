@@ -6,6 +6,13 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The first and the last w bytes of s[0..n) (w <= n, a constant once inlined) to d. */
+static inline void copy_ends(char *restrict d, const char *restrict s, size_t n, size_t w)
+{
+	memcpy(d, s, w);
+	memcpy(d + n - w, s + n - w, w);
+}
+
 /*
  * memcpy(d, s, n) for the few bytes of a field, an id or a cell's piece, without a call of the C
  * library's: a call for each short piece was the largest part of writing the long tables on a
@@ -14,13 +21,6 @@
  * turned back into a call by the compiler); nothing is read or written outside the n bytes. A
  * long piece is the library's.
  */
-/* The first and the last w bytes of s[0..n) (w <= n, a constant once inlined) to d. */
-static inline void copy_ends(char *restrict d, const char *restrict s, size_t n, size_t w)
-{
-	memcpy(d, s, w);
-	memcpy(d + n - w, s + n - w, w);
-}
-
 static inline void copy_short(char *restrict d, const char *restrict s, size_t n)
 {
 	if (n > 128) {

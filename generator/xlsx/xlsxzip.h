@@ -27,14 +27,6 @@ struct xlsxzip_part {
 	uint32_t last_col; /* its last column, 0-based */
 };
 
-/*
- * Writes to path the zip at from with each part's rows spliced in; level is the zlib level of
- * the parts around the rows. The zip is written by xlsxzip.c itself unless it needs zip64 fields
- * (4 GB or more) or minizip is asked for: minizip then writes it, byte for byte the same below
- * 4 GB. Returns 0, or -1 with *why set to a static description. When it writes the zip itself
- * and digest is not NULL, the file's SHA-256 is worked out as it is written, on a thread of its
- * own, and given in *digest (digest->known: false when it could not be).
- */
 /* A long sheet's sizes for xlsxzip_classic_fits. */
 struct xlsxzip_size {
 	uint64_t rows_in, rows_out; /* its rows' XML, and compressed (zpar_in_bytes, zpar_out_bytes) */
@@ -48,6 +40,14 @@ struct xlsxzip_size {
  */
 bool xlsxzip_classic_fits(uint64_t from_bytes, const struct xlsxzip_size *parts, int n);
 
+/*
+ * Writes to path the zip at from with each part's rows spliced in; level is the zlib level of
+ * the parts around the rows. The zip is written by xlsxzip.c itself unless it needs zip64 fields
+ * (4 GB or more) or minizip is asked for: minizip then writes it, byte for byte the same below
+ * 4 GB. Returns 0, or -1 with *why set to a static description. When it writes the zip itself
+ * and digest is not NULL, the file's SHA-256 is worked out as it is written, on a thread of its
+ * own, and given in *digest (digest->known: false when it could not be).
+ */
 int xlsxzip_splice(const char *from, const char *path, const struct xlsxzip_part *parts, int n,
                    int level, bool minizip, struct sha256_digest *digest, const char **why);
 

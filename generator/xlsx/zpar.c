@@ -280,21 +280,6 @@ static void submit(struct zpar *z)
 	z->fill->inlen = 0;
 }
 
-void zpar_put(struct zpar *z, const void *s, size_t n)
-{
-	const unsigned char *p = s;
-	while (n) {
-		size_t room = ZPAR_CHUNK - z->fill->inlen;
-		size_t k = n < room ? n : room;
-		memcpy(z->fill->in + z->fill->inlen, p, k);
-		z->fill->inlen += k;
-		p += k;
-		n -= k;
-		if (z->fill->inlen == ZPAR_CHUNK)
-			submit(z);
-	}
-}
-
 unsigned char *zpar_fill_take(struct zpar *z, size_t *len, size_t *cap)
 {
 	*len = z->fill->inlen;
@@ -324,6 +309,16 @@ void zpar_fill_put(struct zpar *z, unsigned char *buf, size_t len, size_t cap)
 		next->inlen = rest;
 		j = next;
 	}
+}
+
+void zpar_put(struct zpar *z, const void *s, size_t n)
+{
+	size_t len, cap;
+	unsigned char *b = zpar_fill_take(z, &len, &cap);
+	if (cap - len < n)
+		b = xreallocarray(b, cap = len + n + ZPAR_SLACK, 1);
+	memcpy(b + len, s, n);
+	zpar_fill_put(z, b, len + n, cap);
 }
 
 int zpar_finish(struct zpar *z)

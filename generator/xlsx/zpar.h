@@ -42,15 +42,16 @@ int zpar_threads(void);
  * the file cannot be made. */
 struct zpar *zpar_new(struct zpar_pool *p, const char *dir);
 
-/* Appends n bytes (any length; chunks are cut anywhere, deflate does not mind). */
+/* Appends n bytes (any length; chunks are cut anywhere, deflate does not mind): a copy into
+ * the chunk's buffer (zpar_fill_take, zpar_fill_put). */
 void zpar_put(struct zpar *z, const void *s, size_t n);
 
 /*
  * The chunk being filled, to write into in place rather than through zpar_put's copy: its
  * buffer of *cap bytes, the first *len of them already put. The caller may write past
  * ZPAR_CHUNK (at least ZPAR_SLACK bytes are there) and may grow the buffer with realloc; it gives
- * the buffer back with zpar_fill_put before any other call on z. The stream's bytes are the same
- * as zpar_put's of them.
+ * the buffer back with zpar_fill_put before any other call on z. The chunks are cut at
+ * ZPAR_CHUNK bytes whatever the lengths given back, so the stream depends on its bytes only.
  */
 unsigned char *zpar_fill_take(struct zpar *z, size_t *len, size_t *cap);
 /* The buffer taken back holding len bytes (len 0: nothing more put), its size cap: every full
